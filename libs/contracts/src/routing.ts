@@ -1,0 +1,39 @@
+import { Producer } from './catalog';
+
+export type Consumer = 'account' | 'merchant' | 'checkout' | 'fraud' | 'ops';
+
+/** One consumer queue fed by one producer's relay. `eventTypes: null` means every type. */
+export interface Route {
+  producer: Producer;
+  consumer: Consumer;
+  eventTypes: readonly string[] | null;
+}
+
+/** The agreed initial routing of DESIGN.md; a change here is a contract change. */
+export const Routes: readonly Route[] = [
+  { producer: 'account', consumer: 'fraud', eventTypes: null },
+  { producer: 'account', consumer: 'account', eventTypes: null },
+  { producer: 'account', consumer: 'ops', eventTypes: null },
+  { producer: 'merchant', consumer: 'fraud', eventTypes: null },
+  { producer: 'merchant', consumer: 'checkout', eventTypes: null },
+  { producer: 'merchant', consumer: 'ops', eventTypes: null },
+  { producer: 'checkout', consumer: 'merchant', eventTypes: null },
+  { producer: 'checkout', consumer: 'fraud', eventTypes: null },
+  { producer: 'checkout', consumer: 'ops', eventTypes: null },
+  { producer: 'fraud', consumer: 'ops', eventTypes: null },
+];
+
+/** `<consumer>.<producer>-events`, e.g. `fraud.account-events`. */
+export const queueName = (consumer: string, producer: string): string => `${consumer}.${producer}-events`;
+export const retryQueueOf = (queue: string): string => `${queue}.retry`;
+export const deadLetterQueueOf = (queue: string): string => `${queue}.dlq`;
+
+/** Parses `<consumer>.<producer>-events` back into its parts. */
+export function parseQueueName(queue: string): { consumer: string; producer: string } | undefined {
+  const match = /^([a-z0-9-]+)\.([a-z-]+)-events$/.exec(queue);
+  return match ? { consumer: match[1], producer: match[2] } : undefined;
+}
+
+export const routesFrom = (producer: string): Route[] => Routes.filter((r) => r.producer === producer);
+export const routesTo = (consumer: string): Route[] => Routes.filter((r) => r.consumer === consumer);
+export const allQueues = (): string[] => Routes.map((r) => queueName(r.consumer, r.producer));

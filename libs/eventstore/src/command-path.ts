@@ -1,0 +1,167 @@
+import { Command, Decider, DomainError, Message, fold } from '@app/domain';
+import { DataSource } from 'typeorm';
+import { EventStore, WrongExpectedVersionError } from './event-store';
+import { NewEvent, RecordedEvent } from './recorded-event';
+import { SnapshotPolicy, SnapshotStore } from './snapshot-store';
+import { CachedState, StateCache } from './state-cache';
+
+export interface CommandPathOptions<State, C extends Command, E extends Message> {
+  schema: string;
+  decider: Decider<State, C, E>;
+  /** How many queued commands of one stream are decided together and committed in one transaction. */
+  maxBatch?: number;
+  /** How often a batch is reloaded and decided again after another writer won the race. */
+  maxAttempts?: number;
+  cacheSize?: number;
+  snapshots?: SnapshotPolicy<State>;
+}
+
+/** What one command did: its own events and the state right after them. */
+export interface CommandResult<State> {
+  events: RecordedEvent[];
+  state: State;
+  version: number;
+}
+
+interface Pending<State, C> {
+  command: C;
+  resolve(result: CommandResult<State>): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * The one command path every aggregate uses: load → decide → append with the expected version,
+ * reloading and deciding again when another writer (in this process or another) got there first.
+ *
+ * Commands on the same stream queue up in this process and are decided in order against the
+ * evolving state, then appended in one transaction (group commit). That queue is only for speed:
+ * correctness comes from the unique (stream_id, stream_version), so any number of processes may
+ * serve the same stream.
+ */
+export class CommandPath<State, C extends Command, E extends Message> {
+  private readonly store: EventStore;
+  private readonly cache: StateCache<State>;
+  private readonly snapshots?: SnapshotStore<State>;
+  private readonly queues = new Map<string, Pending<State, C>[]>();
+  private readonly decider: Decider<State, C, E>;
+  private readonly maxBatch: number;
+  private readonly maxAttempts: number;
+
+  constructor(private readonly dataSource: DataSource, options: CommandPathOptions<State, C, E>) {
+    this.store = new EventStore(options.schema);
+    this.decider = options.decider;
+    this.cache = new StateCache(options.cacheSize ?? 10_000);
+    this.snapshots = options.snapshots && new SnapshotStore(options.schema, options.snapshots);
+    this.maxBatch = options.maxBatch ?? 100;
+    this.maxAttempts = options.maxAttempts ?? 30;
+  }
+
+  /** Decides `command` against the stream's current state and appends the resulting events. */
+  execute(streamId: string, command: C): Promise<CommandResult<State>> {
+    return new Promise((resolve, reject) => {
+      const pending = { command, resolve, reject };
+      const queue = this.queues.get(streamId);
+      if (queue) {
+        queue.push(pending);
+        return;
+      }
+      this.queues.set(streamId, [pending]);
+      void this.drain(streamId);
+    });
+  }
+
+  /** The stream's state as of its latest committed event. */
+  async load(streamId: string): Promise<CachedState<State>> {
+    return this.currentState(streamId, true);
+  }
+
+  /** The stream's recorded events, in version order. */
+  readStream(streamId: string, afterVersion = 0): Promise<RecordedEvent[]> {
+    return this.store.readStream(this.dataSource.manager, streamId, afterVersion);
+  }
+
+  private async drain(streamId: string): Promise<void> {
+    const queue = this.queues.get(streamId)!;
+    while (queue.length > 0) {
+      await this.runBatch(streamId, queue.splice(0, this.maxBatch));
+    }
+    this.queues.delete(streamId);
+  }
+
+  private async runBatch(streamId: string, batch: Pending<State, C>[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const current = await this.currentState(streamId, attempt > 1);
+        const decided = this.decideAll(batch, current.state);
+        const appended = decided.events.length
+          ? await this.append(streamId, current, decided.events, decided.state)
+          : [];
+        for (const outcome of decided.outcomes) {
+          if ('error' in outcome) outcome.pending.reject(outcome.error);
+          else
+            outcome.pending.resolve({
+              events: appended.slice(outcome.from, outcome.to),
+              state: outcome.state,
+              version: current.version + outcome.to,
+            });
+        }
+        return;
+      } catch (error) {
+        if (error instanceof WrongExpectedVersionError && attempt < this.maxAttempts) continue;
+        const failure =
+          error instanceof WrongExpectedVersionError
+            ? new DomainError('conflict', 'CONCURRENCY_CONFLICT', `Stream ${streamId} is too busy; retry the command`)
+            : error;
+        batch.forEach((pending) => pending.reject(failure));
+        return;
+      }
+    }
+  }
+
+  /** Decides each command in turn; a rejected command leaves the state as it was for the next. */
+  private decideAll(batch: Pending<State, C>[], initial: State) {
+    const events: NewEvent[] = [];
+    const outcomes: ({ pending: Pending<State, C>; error: unknown } | { pending: Pending<State, C>; from: number; to: number; state: State })[] = [];
+    let state = initial;
+    for (const pending of batch) {
+      try {
+        const decided = this.decider.decide(pending.command, state);
+        const from = events.length;
+        state = fold(this.decider, decided, state);
+        const { now: _now, ...metadata } = pending.command.metadata;
+        events.push(...decided.map((event) => ({ type: event.type, data: event.data, metadata })));
+        outcomes.push({ pending, from, to: events.length, state });
+      } catch (error) {
+        outcomes.push({ pending, error });
+      }
+    }
+    return { events, outcomes, state };
+  }
+
+  private async append(streamId: string, current: CachedState<State>, events: NewEvent[], state: State) {
+    const latest = { state, version: current.version + events.length };
+    const recorded = await this.dataSource.transaction(async (manager) => {
+      const appended = await this.store.append(manager, streamId, current.version, events);
+      await this.snapshots?.saveIfDue(manager, streamId, current.version, latest);
+      return appended;
+    });
+    this.cache.set(streamId, latest);
+    return recorded;
+  }
+
+  /** Cached state, optionally brought up to date with the events committed since it was cached. */
+  private async currentState(streamId: string, refresh: boolean): Promise<CachedState<State>> {
+    const cached = this.cache.get(streamId);
+    if (cached && !refresh) return cached;
+    const manager = this.dataSource.manager;
+    const base = cached ??
+      (await this.snapshots?.load(manager, streamId)) ?? { state: this.decider.initialState(), version: 0 };
+    const newer = await this.store.readStream(manager, streamId, base.version);
+    const current = {
+      state: fold(this.decider, newer as unknown as E[], base.state),
+      version: newer.at(-1)?.streamVersion ?? base.version,
+    };
+    this.cache.set(streamId, current);
+    return current;
+  }
+}

@@ -1,0 +1,73 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/** The SQL that lays one service's event store, outbox subscriptions, inbox and snapshots. */
+export function eventStoreDdl(schema: string): string[] {
+  const s = `"${schema}"`;
+  return [
+    `CREATE SCHEMA IF NOT EXISTS ${s}`,
+    `CREATE TABLE ${s}.events (
+       global_position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+       event_id uuid NOT NULL UNIQUE,
+       stream_id text NOT NULL,
+       stream_version int NOT NULL CHECK (stream_version > 0),
+       type text NOT NULL,
+       schema_version int NOT NULL DEFAULT 1,
+       data jsonb NOT NULL,
+       metadata jsonb NOT NULL DEFAULT '{}',
+       transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
+       recorded_at timestamptz NOT NULL DEFAULT now(),
+       CONSTRAINT events_stream_version_unique UNIQUE (stream_id, stream_version)
+     )`,
+    // The relay reads in commit order: (transaction_id, global_position).
+    `CREATE INDEX events_commit_order ON ${s}.events (transaction_id, global_position)`,
+    `CREATE INDEX events_type_position ON ${s}.events (type, global_position)`,
+    `CREATE TABLE ${s}.subscriptions (
+       name text PRIMARY KEY,
+       event_types text[],
+       status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'paused')),
+       cursor_transaction_id xid8 NOT NULL DEFAULT '0',
+       cursor_position bigint NOT NULL DEFAULT 0,
+       pending_control text,
+       updated_at timestamptz NOT NULL DEFAULT now()
+     )`,
+    `CREATE TABLE ${s}.inbox (
+       queue text NOT NULL,
+       message_id text NOT NULL,
+       processed_at timestamptz NOT NULL DEFAULT now(),
+       PRIMARY KEY (queue, message_id)
+     )`,
+    `CREATE TABLE ${s}.stream_checkpoints (
+       queue text NOT NULL,
+       stream_id text NOT NULL,
+       version int NOT NULL,
+       PRIMARY KEY (queue, stream_id)
+     )`,
+    `CREATE TABLE ${s}.snapshots (
+       stream_id text PRIMARY KEY,
+       version int NOT NULL,
+       state jsonb NOT NULL,
+       taken_at timestamptz NOT NULL DEFAULT now()
+     )`,
+    // One notification per appending statement wakes the relay; the poll is only a fallback.
+    `CREATE FUNCTION ${s}.notify_events() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN PERFORM pg_notify('${schema}_events', ''); RETURN NULL; END $$`,
+    `CREATE TRIGGER events_notify AFTER INSERT ON ${s}.events
+       FOR EACH STATEMENT EXECUTE FUNCTION ${s}.notify_events()`,
+  ];
+}
+
+/** The NOTIFY channel the relay listens on. */
+export const eventsChannel = (schema: string): string => `${schema}_events`;
+
+/** A TypeORM migration installing the event store in `schema`; list it first in a service's migrations. */
+export function eventStoreMigration(schema: string): new () => MigrationInterface {
+  return class EventStore1764000000000 implements MigrationInterface {
+    name = 'EventStore1764000000000';
+    async up(queryRunner: QueryRunner): Promise<void> {
+      for (const statement of eventStoreDdl(schema)) await queryRunner.query(statement);
+    }
+    async down(queryRunner: QueryRunner): Promise<void> {
+      await queryRunner.query(`DROP SCHEMA "${schema}" CASCADE`);
+    }
+  };
+}

@@ -1,0 +1,6 @@
+export * from './command-path';
+export * from './event-store';
+export * from './event-store.migration';
+export * from './recorded-event';
+export * from './snapshot-store';
+export * from './state-cache';

@@ -1,0 +1,94 @@
+import type { ConfirmChannel, Options } from 'amqplib';
+import { once } from 'node:events';
+import { AmqpConnection } from './amqp-connection';
+
+export interface OutgoingMessage {
+  content: Buffer;
+  /** `messageId` is required: it is the consumer's idempotency key and our way to spot returns. */
+  options: Options.Publish & { messageId: string };
+}
+
+/** The broker could not route a message to its queue (it does not exist): nothing was delivered. */
+export class UnroutableError extends Error {
+  constructor(readonly queue: string, readonly count: number) {
+    super(`${count} message(s) could not be routed to queue "${queue}"`);
+    this.name = 'UnroutableError';
+  }
+}
+
+/**
+ * Publishes to a queue by name through the default exchange: persistent, `mandatory`, and
+ * resolved only once the broker has confirmed every message. One instance owns one channel, so
+ * a failing destination never closes another destination's channel.
+ */
+export class ConfirmPublisher {
+  private channel?: Promise<ConfirmChannel>;
+  private readonly returned = new Set<string>();
+
+  constructor(
+    private readonly connection: AmqpConnection,
+    private readonly confirmTimeoutMs = 10_000,
+  ) {}
+
+  /** Publishes `messages` to `queue` and waits for the broker's confirms. */
+  async publish(queue: string, messages: readonly OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const channel = await this.openChannel();
+    const confirms: Promise<void>[] = [];
+    for (const message of messages) {
+      let written = true;
+      confirms.push(
+        new Promise<void>((resolve, reject) => {
+          const options = { persistent: true, ...message.options, mandatory: true };
+          written = channel.publish('', queue, message.content, options, (error) =>
+            error ? reject(new Error(`broker refused a message for "${queue}"`)) : resolve(),
+          );
+        }),
+      );
+      if (!written) await once(channel, 'drain');
+    }
+    await this.withTimeout(Promise.all(confirms), queue);
+    const unroutable = messages.filter((m) => this.returned.delete(m.options.messageId)).length;
+    if (unroutable > 0) throw new UnroutableError(queue, unroutable);
+  }
+
+  async close(): Promise<void> {
+    const channel = this.channel;
+    this.channel = undefined;
+    await channel?.then((c) => c.close()).catch(() => undefined);
+  }
+
+  private openChannel(): Promise<ConfirmChannel> {
+    this.channel ??= this.connection
+      .current()
+      .createConfirmChannel()
+      .then((channel) => {
+        // A returned message is followed by its confirm, so by the time `publish` resolves the
+        // returns of its batch have been seen.
+        channel.on('return', (message) => this.returned.add(String(message.properties.messageId)));
+        channel.on('error', () => undefined);
+        channel.on('close', () => {
+          this.channel = undefined;
+          this.returned.clear();
+        });
+        return channel;
+      });
+    this.channel.catch(() => (this.channel = undefined));
+    return this.channel;
+  }
+
+  private async withTimeout(confirms: Promise<unknown>, queue: string): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        void this.close();
+        reject(new Error(`no publisher confirm from RabbitMQ for "${queue}" within ${this.confirmTimeoutMs} ms`));
+      }, this.confirmTimeoutMs);
+    });
+    try {
+      await Promise.race([confirms, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

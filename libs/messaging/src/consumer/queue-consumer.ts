@@ -1,0 +1,204 @@
+import { ControlTypes, EventEnvelope, Headers, deadLetterQueueOf, parseQueueName, retryQueueOf } from '@app/contracts';
+import { Logger } from '@nestjs/common';
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { AmqpConnection } from '../amqp-connection';
+import { ConfirmPublisher } from '../confirm-publisher';
+import { declareConsumerQueue } from '../topology';
+import { parseEnvelope } from './envelope-parser';
+import { Inbox } from './inbox';
+import { OutOfOrderError, classifyFailure, retryDelayMs } from './message-failure';
+
+/** What a handler sees besides the event: its queue and the transaction its effects belong to. */
+export interface Delivery {
+  queue: string;
+  manager: EntityManager;
+  message: ConsumeMessage;
+  attempt: number;
+}
+
+/** Runs the handler for an event; answers whether this consumer has a handler for it at all. */
+export type EventDispatcher = (envelope: EventEnvelope, delivery: Delivery) => Promise<'handled' | 'unhandled'>;
+
+export interface QueueConsumerOptions {
+  queue: string;
+  connection: AmqpConnection;
+  dataSource: DataSource;
+  /** The schema holding this service's inbox and stream checkpoints. */
+  schema: string;
+  dispatch: EventDispatcher;
+  prefetch?: number;
+  /** Attempts before a transiently failing message is dead-lettered. */
+  maxAttempts?: number;
+  retryBaseMs?: number;
+}
+
+/**
+ * Consumes one queue: each event's effects and its inbox row commit in one transaction, the ack
+ * follows the commit, events of one stream are applied one at a time and in version order, and
+ * failures go to `<queue>.retry` (transient) or `<queue>.dlq` (permanent or out of attempts).
+ */
+export class QueueConsumer {
+  private readonly logger: Logger;
+  private readonly producer: string;
+  private readonly inbox: Inbox;
+  private readonly failures: ConfirmPublisher;
+  private readonly streamChains = new Map<string, Promise<void>>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private barrier: Promise<unknown> = Promise.resolve();
+  private channel?: Channel;
+  private consumerTag?: string;
+  private readonly setup = (connection: ChannelModel) => this.subscribe(connection);
+
+  constructor(private readonly options: QueueConsumerOptions) {
+    this.logger = new Logger(`Consumer:${options.queue}`);
+    this.producer = parseQueueName(options.queue)?.producer ?? 'unknown';
+    this.inbox = new Inbox(options.schema);
+    this.failures = new ConfirmPublisher(options.connection);
+  }
+
+  async start(): Promise<void> {
+    await this.options.connection.onConnected(this.setup);
+  }
+
+  /** Stops taking messages, lets the ones in hand finish, then closes the channel. */
+  async stop(): Promise<void> {
+    this.options.connection.removeSetup(this.setup);
+    const channel = this.channel;
+    if (channel && this.consumerTag) await channel.cancel(this.consumerTag).catch(() => undefined);
+    await Promise.allSettled([...this.inFlight]);
+    this.channel = undefined;
+    await channel?.close().catch(() => undefined);
+    await this.failures.close();
+  }
+
+  private async subscribe(connection: ChannelModel): Promise<void> {
+    const channel = await connection.createChannel();
+    channel.on('error', (error: Error) => this.logger.warn(`channel error: ${error.message}`));
+    await declareConsumerQueue(channel, this.options.queue);
+    await channel.prefetch(this.options.prefetch ?? 32);
+    this.channel = channel;
+    const { consumerTag } = await channel.consume(this.options.queue, (message) => message && this.receive(channel, message));
+    this.consumerTag = consumerTag;
+  }
+
+  /** Synchronous on purpose: ordering chains are joined in delivery order, before any await. */
+  private receive(channel: Channel, message: ConsumeMessage): void {
+    let task: Promise<void>;
+    try {
+      const envelope = parseEnvelope(message.content, this.producer);
+      task = envelope.type === ControlTypes.rebuild
+        ? this.afterEverything(() => this.rebuild(channel, message, envelope))
+        : this.afterStream(envelope.streamId, () => this.apply(channel, message, envelope));
+    } catch (error) {
+      task = this.fail(channel, message, error, undefined);
+    }
+    this.inFlight.add(task);
+    void task.finally(() => this.inFlight.delete(task));
+  }
+
+  private afterStream(streamId: string, work: () => Promise<void>): Promise<void> {
+    const previous = this.streamChains.get(streamId) ?? Promise.resolve();
+    const next = Promise.all([previous, this.barrier]).then(work, work);
+    this.streamChains.set(streamId, next);
+    void next.finally(() => this.streamChains.get(streamId) === next && this.streamChains.delete(streamId));
+    return next;
+  }
+
+  private afterEverything(work: () => Promise<void>): Promise<void> {
+    const next = Promise.allSettled([...this.streamChains.values(), this.barrier]).then(work);
+    this.barrier = next;
+    return next;
+  }
+
+  private async apply(channel: Channel, message: ConsumeMessage, envelope: EventEnvelope): Promise<void> {
+    const headers = message.properties.headers ?? {};
+    const previousVersion = Number(headers[Headers.previousStreamVersion] ?? envelope.streamVersion - 1);
+    try {
+      await this.options.dataSource.transaction(async (manager) => {
+        const { verdict, appliedVersion } = await this.inbox.admit(
+          manager, this.options.queue, envelope.eventId, envelope.streamId, envelope.streamVersion, previousVersion,
+        );
+        if (verdict === 'early') throw new OutOfOrderError(envelope.streamId, appliedVersion, envelope.streamVersion);
+        if (verdict === 'duplicate') return;
+        await this.options.dispatch(envelope, this.delivery(manager, message));
+        await this.inbox.advance(manager, this.options.queue, envelope.streamId, envelope.streamVersion);
+      });
+      this.ack(channel, message);
+    } catch (error) {
+      await this.fail(channel, message, error, envelope);
+    }
+  }
+
+  /** Drops this queue's read models and inbox so the history that follows rebuilds them. */
+  private async rebuild(channel: Channel, message: ConsumeMessage, envelope: EventEnvelope): Promise<void> {
+    try {
+      await this.options.dataSource.transaction(async (manager) => {
+        // Without a rebuild handler the read models stay, so the inbox must stay too.
+        const outcome = await this.options.dispatch(envelope, this.delivery(manager, message));
+        if (outcome === 'handled') await this.inbox.reset(manager, this.options.queue);
+      });
+      this.logger.log('read models reset; rebuilding from the replayed history');
+      this.ack(channel, message);
+    } catch (error) {
+      await this.fail(channel, message, error, envelope);
+    }
+  }
+
+  private delivery(manager: EntityManager, message: ConsumeMessage): Delivery {
+    const attempt = Number(message.properties.headers?.[Headers.attempts] ?? 0) + 1;
+    return { queue: this.options.queue, manager, message, attempt };
+  }
+
+  private async fail(channel: Channel, message: ConsumeMessage, error: unknown, envelope?: EventEnvelope) {
+    const failure = classifyFailure(error);
+    const headers = message.properties.headers ?? {};
+    const attempts = Number(headers[Headers.attempts] ?? 0) + 1;
+    const deadLetter = failure.permanent || attempts >= (this.options.maxAttempts ?? 5);
+    const target = deadLetter ? deadLetterQueueOf(this.options.queue) : retryQueueOf(this.options.queue);
+    const now = new Date().toISOString();
+    const messageId = String(message.properties.messageId ?? envelope?.eventId ?? randomUUID());
+    const log = `${envelope?.type ?? 'message'} ${messageId} failed (${failure.code}: ${failure.message}); attempt ${attempts} → ${target}`;
+    if (deadLetter) this.logger.error(log);
+    else this.logger.warn(log);
+    try {
+      await this.failures.publish(target, [
+        {
+          content: message.content,
+          options: {
+            ...message.properties,
+            messageId,
+            expiration: deadLetter ? undefined : String(retryDelayMs(attempts, this.options.retryBaseMs)),
+            headers: {
+              ...headers,
+              [Headers.originalQueue]: this.options.queue,
+              [Headers.attempts]: attempts,
+              [Headers.firstFailedAt]: headers[Headers.firstFailedAt] ?? now,
+              [Headers.lastFailedAt]: now,
+              [Headers.errorCode]: failure.code,
+              [Headers.errorMessage]: failure.message.slice(0, 1_000),
+            },
+          },
+        },
+      ]);
+      this.ack(channel, message);
+    } catch (publishError) {
+      // The message stays unacknowledged and comes back; nothing is lost.
+      this.logger.warn(`could not move ${messageId} to ${target}: ${(publishError as Error).message}`);
+      try {
+        channel.nack(message, false, true);
+      } catch {
+        // The channel is already gone; the broker requeues the message itself.
+      }
+    }
+  }
+
+  private ack(channel: Channel, message: ConsumeMessage): void {
+    try {
+      channel.ack(message);
+    } catch {
+      // The channel closed after the commit: the broker redelivers and the inbox absorbs it.
+    }
+  }
+}

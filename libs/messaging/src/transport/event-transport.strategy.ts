@@ -1,0 +1,69 @@
+import { ControlTypes, EventEnvelope } from '@app/contracts';
+import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { lastValueFrom } from 'rxjs';
+import { DataSource } from 'typeorm';
+import { AmqpConnection } from '../amqp-connection';
+import { Delivery, QueueConsumer } from '../consumer/queue-consumer';
+import { EventContext } from './event-context';
+import { AnyEvent, rebuildPattern } from './patterns';
+
+export interface EventTransportOptions {
+  connection: AmqpConnection;
+  dataSource: DataSource;
+  /** The schema holding this service's inbox. */
+  schema: string;
+  queues: readonly string[];
+  prefetch?: number;
+  maxAttempts?: number;
+  retryBaseMs?: number;
+}
+
+/**
+ * A Nest transport over our own consumer, so a service's handlers are plain
+ * `@EventPattern('LimitUpdated')` methods while the inbox transaction, ordering, retries and
+ * dead-lettering stay here.
+ */
+export class EventTransport extends Server implements CustomTransportStrategy {
+  private readonly consumers: QueueConsumer[];
+
+  constructor(private readonly options: EventTransportOptions) {
+    super();
+    this.consumers = options.queues.map(
+      (queue) =>
+        new QueueConsumer({
+          ...options,
+          queue,
+          dispatch: (envelope, delivery) => this.dispatch(envelope, delivery),
+        }),
+    );
+  }
+
+  async listen(callback: () => void): Promise<void> {
+    await Promise.all(this.consumers.map((consumer) => consumer.start()));
+    callback();
+  }
+
+  /** Graceful: stop consuming, finish the handlers in flight, close the channels. */
+  async close(): Promise<void> {
+    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
+  }
+
+  on(): never {
+    throw new Error('EventTransport emits no events');
+  }
+
+  unwrap<T>(): T {
+    return this.consumers as T;
+  }
+
+  private async dispatch(envelope: EventEnvelope, delivery: Delivery): Promise<'handled' | 'unhandled'> {
+    const handler =
+      envelope.type === ControlTypes.rebuild
+        ? this.getHandlerByPattern(rebuildPattern(delivery.queue))
+        : (this.getHandlerByPattern(envelope.type) ?? this.getHandlerByPattern(AnyEvent));
+    if (!handler) return 'unhandled';
+    const result = await handler(envelope, new EventContext([delivery]));
+    await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+    return 'handled';
+  }
+}

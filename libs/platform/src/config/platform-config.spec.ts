@@ -1,0 +1,65 @@
+import { ConfigValidationError, DEFAULT_AMQP_URL, DEFAULT_DATABASE_URL, loadPlatformConfig } from './platform-config';
+
+describe('loadPlatformConfig', () => {
+  it('applies the documented defaults and the caller’s port', () => {
+    const config = loadPlatformConfig(3006, {});
+    expect(config).toMatchObject({
+      databaseUrl: DEFAULT_DATABASE_URL,
+      amqpUrl: DEFAULT_AMQP_URL,
+      port: 3006,
+      logLevel: 'info',
+      opsToken: undefined,
+    });
+  });
+
+  it('reads every variable from the environment', () => {
+    const config = loadPlatformConfig(3001, {
+      DATABASE_URL: 'postgresql://app:secret@db:5433/shop',
+      AMQP_URL: 'amqps://u:p@broker:5671/vhost',
+      PORT: '4000',
+      OPS_TOKEN: 't0ken',
+      LOG_LEVEL: 'DEBUG',
+    });
+    expect(config).toMatchObject({
+      databaseUrl: 'postgresql://app:secret@db:5433/shop',
+      amqpUrl: 'amqps://u:p@broker:5671/vhost',
+      port: 4000,
+      opsToken: 't0ken',
+      logLevel: 'debug',
+    });
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadPlatformConfig(3002, { PORT: '', LOG_LEVEL: '' })).toMatchObject({ port: 3002, logLevel: 'info' });
+  });
+
+  it('lists every invalid variable in one readable error', () => {
+    const load = () =>
+      loadPlatformConfig(3001, {
+        DATABASE_URL: 'mysql://root:hunter2@db/shop',
+        AMQP_URL: 'http://broker',
+        PORT: '80a',
+        LOG_LEVEL: 'loud',
+      });
+    expect(load).toThrow(ConfigValidationError);
+    try {
+      load();
+    } catch (error) {
+      const { problems, message } = error as ConfigValidationError;
+      expect(problems).toHaveLength(4);
+      expect(message).toContain('DATABASE_URL must be a postgres:// URL');
+      expect(message).toContain('AMQP_URL must be an amqp:// or amqps:// URL (got "http://broker")');
+      expect(message).toContain('PORT must be an integer between 0 and 65535 (got "80a")');
+      expect(message).toContain('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")');
+      expect(message).not.toContain('hunter2');
+    }
+  });
+
+  it('rejects a port outside 0..65535', () => {
+    expect(() => loadPlatformConfig(3001, { PORT: '70000' })).toThrow(/PORT must be an integer between 0 and 65535/);
+  });
+
+  it('rejects an empty OPS_TOKEN rather than accepting a token anyone can guess', () => {
+    expect(() => loadPlatformConfig(3005, { OPS_TOKEN: '' })).toThrow(/OPS_TOKEN must not be empty/);
+  });
+});

@@ -1,0 +1,104 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MinLength, Min, validateSync } from 'class-validator';
+import { redactCredentials } from './redact-credentials';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/platform';
+export const DEFAULT_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
+
+const PORT_RULE = 'must be an integer between 0 and 65535';
+
+/** The environment every service reads; property names map to the variables in ENV_NAMES. */
+export class PlatformConfig {
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL' })
+  databaseUrl: string;
+
+  @Matches(/^amqps?:\/\/\S+$/, { message: 'must be an amqp:// or amqps:// URL' })
+  amqpUrl: string;
+
+  @IsInt({ message: PORT_RULE })
+  @Min(0, { message: PORT_RULE })
+  @Max(65535, { message: PORT_RULE })
+  port: number;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1, { message: 'must not be empty when set' })
+  opsToken?: string;
+
+  @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
+  logLevel: LogLevel;
+}
+
+const ENV_NAMES: Record<keyof PlatformConfig, string> = {
+  databaseUrl: 'DATABASE_URL',
+  amqpUrl: 'AMQP_URL',
+  port: 'PORT',
+  opsToken: 'OPS_TOKEN',
+  logLevel: 'LOG_LEVEL',
+};
+
+/** Thrown when the environment is invalid; the message lists every offending variable. */
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+// An empty variable (`PORT=`) means "unset", as shells and compose files often produce them.
+const read = (env: NodeJS.ProcessEnv, name: string): string | undefined =>
+  env[name] === undefined || env[name] === '' ? undefined : env[name];
+
+/** Reads and validates the platform variables from `env`, throwing ConfigValidationError. */
+export function loadPlatformConfig(defaultPort: number, env: NodeJS.ProcessEnv = process.env): PlatformConfig {
+  const rawPort = read(env, 'PORT');
+  const config = Object.assign(new PlatformConfig(), {
+    databaseUrl: read(env, 'DATABASE_URL') ?? DEFAULT_DATABASE_URL,
+    amqpUrl: read(env, 'AMQP_URL') ?? DEFAULT_AMQP_URL,
+    port: rawPort === undefined ? defaultPort : /^\d+$/.test(rawPort.trim()) ? Number(rawPort) : NaN,
+    opsToken: env.OPS_TOKEN,
+    logLevel: (read(env, 'LOG_LEVEL') ?? 'info').toLowerCase(),
+  });
+  const errors = validateSync(config);
+  if (errors.length > 0) {
+    throw new ConfigValidationError(
+      errors.map((error) => {
+        const name = ENV_NAMES[error.property as keyof PlatformConfig] ?? error.property;
+        const shown = name === 'PORT' ? rawPort : name === 'OPS_TOKEN' ? undefined : env[name];
+        const got = shown === undefined ? '' : ` (got "${redactCredentials(shown)}")`;
+        return `${name} ${Object.values(error.constraints ?? {})[0] ?? 'is invalid'}${got}`;
+      }),
+    );
+  }
+  return config;
+}
+
+@Module({})
+export class PlatformConfigModule {
+  /** A global module validating the environment and providing `PlatformConfig` for injection. */
+  static forRoot(defaultPort: number): DynamicModule {
+    return {
+      module: PlatformConfigModule,
+      global: true,
+      imports: [
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          validate: (env) => {
+            loadPlatformConfig(defaultPort, env as NodeJS.ProcessEnv);
+            return env;
+          },
+        }),
+      ],
+      providers: [{ provide: PlatformConfig, useFactory: () => loadPlatformConfig(defaultPort) }],
+      exports: [PlatformConfig],
+    };
+  }
+}
+
+/** Global config module for a service whose default port is `defaultPort`. */
+export const platformConfigModule = (defaultPort: number): DynamicModule => PlatformConfigModule.forRoot(defaultPort);

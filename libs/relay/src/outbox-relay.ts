@@ -1,0 +1,121 @@
+import { AmqpConnection, ConfirmPublisher, declareQueues } from '@app/messaging';
+import { Logger } from '@nestjs/common';
+import { Pool } from 'pg';
+import { FrontierMonitor } from './frontier-monitor';
+import { LeaderElection } from './leader-election';
+import { relayMetrics } from './relay-metrics';
+import { SubscriptionAdmin } from './subscription-admin';
+import { SubscriptionStore } from './subscription-store';
+import { SubscriptionWorker } from './subscription-worker';
+import { WakeSignal } from './wake-signal';
+
+export interface RelayRoute {
+  queue: string;
+  eventTypes: readonly string[] | null;
+}
+
+export interface OutboxRelayOptions {
+  databaseUrl: string;
+  /** The producer's schema, holding its events and subscriptions. */
+  schema: string;
+  producer: string;
+  connection: AmqpConnection;
+  routes: readonly RelayRoute[];
+  batchSize?: number;
+  pollIntervalMs?: number;
+  maxBackoffMs?: number;
+  /** How often lag and the commit frontier are measured. */
+  monitorIntervalMs?: number;
+}
+
+/**
+ * Moves a producer's committed events into its consumers' queues. Every process of the service
+ * runs one; the advisory lock lets exactly one of them deliver at a time.
+ */
+export class OutboxRelay {
+  readonly admin: SubscriptionAdmin;
+  private readonly logger: Logger;
+  private readonly pool: Pool;
+  private readonly store: SubscriptionStore;
+  private readonly election: LeaderElection;
+  private readonly frontier: FrontierMonitor;
+  private readonly wake = new WakeSignal();
+  private readonly workers: SubscriptionWorker[];
+  private readonly declareTopology = (connection: Parameters<typeof declareQueues>[0]) =>
+    declareQueues(connection, this.options.routes.map((route) => route.queue));
+  private monitorTimer?: NodeJS.Timeout;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.logger = new Logger(`Relay:${options.producer}`);
+    this.pool = new Pool({ connectionString: options.databaseUrl, max: options.routes.length + 2 });
+    this.pool.on('error', (error) => this.logger.warn(`idle database connection failed: ${error.message}`));
+    this.store = new SubscriptionStore(this.pool, options.schema);
+    this.admin = new SubscriptionAdmin(this.pool, options.schema, () => this.wake.wake());
+    this.frontier = new FrontierMonitor(this.pool, options.schema, options.producer);
+    this.election = new LeaderElection({
+      databaseUrl: options.databaseUrl,
+      lockKey: `relay:${options.schema}`,
+      listenChannel: `${options.schema}_events`,
+    });
+    const settings = {
+      producer: options.producer,
+      batchSize: options.batchSize ?? 500,
+      pollIntervalMs: options.pollIntervalMs ?? 1_000,
+      maxBackoffMs: options.maxBackoffMs ?? 30_000,
+    };
+    this.workers = options.routes.map(
+      (route) =>
+        new SubscriptionWorker(route.queue, this.store, new ConfirmPublisher(options.connection), this.wake,
+          () => this.election.isLeader, settings),
+    );
+  }
+
+  get isLeader(): boolean {
+    return this.election.isLeader;
+  }
+
+  /** The transaction holding back the commit frontier, if any (see FrontierMonitor). */
+  get frontierHold() {
+    return this.frontier.current;
+  }
+
+  async start(): Promise<void> {
+    await this.store.ensure(this.options.routes);
+    await this.options.connection.onConnected(this.declareTopology);
+    this.election.on('notify', () => this.wake.wake());
+    this.election.on('elected', () => this.onLeadership(true));
+    this.election.on('deposed', () => this.onLeadership(false));
+    this.workers.forEach((worker) => worker.start());
+    this.election.start();
+    this.monitorTimer = setInterval(() => void this.monitor(), this.options.monitorIntervalMs ?? 5_000);
+    this.monitorTimer.unref();
+  }
+
+  /** Stops delivering, lets the batches in flight finish, and gives up leadership. */
+  async stop(): Promise<void> {
+    clearInterval(this.monitorTimer);
+    this.options.connection.removeSetup(this.declareTopology);
+    await Promise.all(this.workers.map((worker) => worker.stop()));
+    await this.election.stop();
+    await this.pool.end().catch(() => undefined);
+  }
+
+  private onLeadership(leader: boolean): void {
+    relayMetrics.leader.set({ producer: this.options.producer }, leader ? 1 : 0);
+    this.wake.wake();
+  }
+
+  private async monitor(): Promise<void> {
+    if (!this.election.isLeader) return;
+    try {
+      await this.frontier.check();
+      for (const subscription of await this.admin.list()) {
+        const labels = { producer: this.options.producer, queue: subscription.name };
+        relayMetrics.lagEvents.set(labels, subscription.lagEvents);
+        relayMetrics.lagSeconds.set(labels, subscription.lagSeconds);
+      }
+    } catch (error) {
+      this.logger.warn(`could not measure lag: ${(error as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,112 @@
+import { Pool } from 'pg';
+
+export interface Subscription {
+  name: string;
+  eventTypes: string[] | null;
+  status: 'active' | 'paused';
+  cursorTransactionId: string;
+  cursorPosition: string;
+  pendingControl: string | null;
+}
+
+export interface SubscriptionLag extends Subscription {
+  lagEvents: number;
+  lagSeconds: number;
+}
+
+/** A row ready to be published, as the relay reads it in commit order. */
+export interface OutboxRow {
+  global_position: string;
+  transaction_id: string;
+  event_id: string;
+  stream_id: string;
+  stream_version: number;
+  previous_version: number;
+  type: string;
+  schema_version: number;
+  data: string;
+  metadata: string;
+  correlation_id: string | null;
+  causation_id: string | null;
+  recorded_at: Date;
+}
+
+const SUBSCRIPTION_COLUMNS = `name, event_types AS "eventTypes", status,
+  cursor_transaction_id::text AS "cursorTransactionId", cursor_position::text AS "cursorPosition",
+  pending_control AS "pendingControl"`;
+
+/** The producer-side rows of the relay: one subscription (cursor, filter, status) per consumer queue. */
+export class SubscriptionStore {
+  private readonly subscriptions: string;
+  private readonly events: string;
+
+  constructor(private readonly pool: Pool, readonly schema: string) {
+    this.subscriptions = `"${schema}".subscriptions`;
+    this.events = `"${schema}".events`;
+  }
+
+  /** Creates missing subscriptions (a new one starts from the beginning of history). */
+  async ensure(routes: readonly { queue: string; eventTypes: readonly string[] | null }[]): Promise<void> {
+    for (const route of routes) {
+      await this.pool.query(
+        `INSERT INTO ${this.subscriptions} (name, event_types) VALUES ($1, $2)
+         ON CONFLICT (name) DO UPDATE SET event_types = excluded.event_types`,
+        [route.queue, route.eventTypes],
+      );
+    }
+  }
+
+  async get(name: string): Promise<Subscription | undefined> {
+    const { rows } = await this.pool.query<Subscription>(
+      `SELECT ${SUBSCRIPTION_COLUMNS} FROM ${this.subscriptions} WHERE name = $1`,
+      [name],
+    );
+    return rows[0];
+  }
+
+  /**
+   * The next committed events after the cursor, in commit order. Only transactions older than
+   * every transaction still running are read, so an event whose transaction commits late is
+   * never overtaken by the cursor.
+   */
+  async readBatch(subscription: Subscription, limit: number): Promise<OutboxRow[]> {
+    const { rows } = await this.pool.query<OutboxRow>(
+      `SELECT e.global_position, e.transaction_id::text AS transaction_id, e.event_id, e.stream_id,
+              e.stream_version, e.type, e.schema_version, e.data::text AS data, e.metadata::text AS metadata,
+              e.metadata->>'correlationId' AS correlation_id, e.metadata->>'causationId' AS causation_id,
+              e.recorded_at,
+              CASE WHEN $4::text[] IS NULL THEN e.stream_version - 1 ELSE (
+                SELECT coalesce(max(p.stream_version), 0) FROM ${this.events} p
+                 WHERE p.stream_id = e.stream_id AND p.stream_version < e.stream_version AND p.type = ANY($4)
+              ) END AS previous_version
+         FROM ${this.events} e
+        WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+          AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+          AND ($4::text[] IS NULL OR e.type = ANY($4))
+        ORDER BY e.transaction_id, e.global_position
+        LIMIT $3`,
+      [subscription.cursorTransactionId, subscription.cursorPosition, limit, subscription.eventTypes],
+    );
+    return rows;
+  }
+
+  /** Moves the cursor only if nobody (a rewind, another relay) moved it since it was read. */
+  async advance(subscription: Subscription, to: { transactionId: string; position: string }): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE ${this.subscriptions}
+          SET cursor_transaction_id = $2::xid8, cursor_position = $3, updated_at = now()
+        WHERE name = $1 AND cursor_transaction_id = $4::xid8 AND cursor_position = $5 AND pending_control IS NULL`,
+      [subscription.name, to.transactionId, to.position, subscription.cursorTransactionId, subscription.cursorPosition],
+    );
+    return rowCount === 1;
+  }
+
+  /** Clears a control message once the broker has confirmed it. */
+  async clearControl(subscription: Subscription): Promise<void> {
+    await this.pool.query(
+      `UPDATE ${this.subscriptions} SET pending_control = NULL, updated_at = now()
+        WHERE name = $1 AND pending_control = $2`,
+      [subscription.name, subscription.pendingControl],
+    );
+  }
+}
