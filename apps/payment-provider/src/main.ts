@@ -1,6 +1,27 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { Module, Controller, Get } from '@nestjs/common';
-@Controller() class C { @Get() hi() { return 'ok'; } }
-@Module({ controllers: [C] }) class M {}
-NestFactory.create(M).then((a) => a.listen(3006));
+import { DefaultPorts } from '@app/contracts';
+import { configureHttpApp, loadPlatformConfig } from '@app/platform';
+import { Logger } from 'nestjs-pino';
+import { PaymentProviderModule } from './payment-provider.module';
+import { providerOptionsFromEnv } from './payments/provider-options';
+
+async function bootstrap(): Promise<void> {
+  const config = loadPlatformConfig(DefaultPorts['payment-provider']);
+  const options = providerOptionsFromEnv(process.env, config.logLevel);
+  const app = await NestFactory.create(PaymentProviderModule.forRoot(options), { bufferLogs: true });
+  configureHttpApp(app, {
+    title: 'Payment provider simulator',
+    description: 'Authorise, capture and void payments; behaviour knobs under /test/behaviour.',
+  });
+  await app.listen(config.port);
+  app.get(Logger).log(`Payment provider simulator listening on http://127.0.0.1:${config.port}`, 'Bootstrap');
+}
+
+bootstrap().catch((error: unknown) => {
+  // One readable line, never a stack trace: the usual causes are bad configuration or a busy port.
+  const { code, message } = error as { code?: string; message?: string };
+  const reason = code === 'EADDRINUSE' ? `port ${process.env.PORT ?? DefaultPorts['payment-provider']} is already in use; set PORT` : message;
+  process.stderr.write(`payment-provider could not start: ${reason ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -8,4 +8,3 @@ export * from './topology';
 export * from './transport/event-context';
 export * from './transport/event-transport.strategy';
 export * from './transport/patterns';
-export * from './transport/rethrow-event-errors.filter';

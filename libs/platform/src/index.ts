@@ -16,3 +16,8 @@ export * from './http/validation.pipe';
 export * from './logging/logger.module';
 export * from './metrics/http-metrics.middleware';
 export * from './metrics/metrics.module';
+export * from './bootstrap/bootstrap-service';
+export * from './messaging-glue/broker-connection.provider';
+export * from './messaging-glue/subscriptions.controller';
+export * from './platform.module';
+export * from './security/ops-token.guard';

@@ -21,7 +21,8 @@ export interface EventTransportOptions {
 /**
  * A Nest transport over our own consumer, so a service's handlers are plain
  * `@EventPattern('LimitUpdated')` methods while the inbox transaction, ordering, retries and
- * dead-lettering stay here.
+ * dead-lettering stay here. Handler errors must reach it unchanged, so the app's exception filter
+ * must rethrow outside HTTP (the platform's ProblemDetailsFilter does).
  */
 export class EventTransport extends Server implements CustomTransportStrategy {
   private readonly consumers: QueueConsumer[];

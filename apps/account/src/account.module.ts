@@ -1,0 +1,13 @@
+import { eventStoreMigration } from '@app/eventstore';
+import { PlatformModule } from '@app/platform';
+import { Module } from '@nestjs/common';
+import { AccountsModule } from './accounts/accounts.module';
+import { AccountReadModels1764000000100 } from './migrations/1764000000100-account-read-models';
+
+@Module({
+  imports: [
+    PlatformModule.forService({ name: 'account', migrations: [eventStoreMigration('account'), AccountReadModels1764000000100] }),
+    AccountsModule,
+  ],
+})
+export class AccountModule {}

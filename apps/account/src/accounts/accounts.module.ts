@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { accountCommandsProvider } from './account-commands';
+import { AccountsController } from './http/accounts.controller';
+import { StatsController } from './http/stats.controller';
+import { AccountViewProjection } from './projections/account-view.projection';
+import { AccountViewRepository } from './projections/account-view.repository';
+import { CountryStatsRepository } from './projections/country-stats.repository';
+
+@Module({
+  controllers: [AccountsController, StatsController, AccountViewProjection],
+  providers: [accountCommandsProvider, AccountViewRepository, CountryStatsRepository],
+})
+export class AccountsModule {}

@@ -1,0 +1,64 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { ProblemException } from '@app/platform';
+import { setTimeout as sleep } from 'timers/promises';
+import { PaymentProviderOptions, PROVIDER_OPTIONS } from '../provider-options';
+import { BehaviourPatch, Mode, Operation, outcomeOf, patchBehaviour, ProviderBehaviour } from './provider-behaviour';
+
+const DEFAULT_TIMEOUT_HOLD_MS = 35_000;
+
+/** Holds the current behaviour knobs and makes each call honour them. */
+@Injectable()
+export class BehaviourService implements OnModuleDestroy {
+  private current: ProviderBehaviour;
+  private readonly shutdown = new AbortController();
+
+  constructor(@Inject(PROVIDER_OPTIONS) private readonly options: PaymentProviderOptions) {
+    this.current = options.behaviour;
+  }
+
+  get behaviour(): ProviderBehaviour {
+    return this.current;
+  }
+
+  patch(patch: BehaviourPatch): ProviderBehaviour {
+    this.current = patchBehaviour(this.current, patch);
+    return this.current;
+  }
+
+  reset(): ProviderBehaviour {
+    this.current = this.options.behaviour;
+    return this.current;
+  }
+
+  /**
+   * Delays, fails or holds one call as configured, before the operation takes effect: a failed or
+   * timed-out call changes nothing. `signal` ends a hold early when the caller hangs up.
+   */
+  async apply(operation: Operation, signal?: AbortSignal): Promise<Mode> {
+    const behaviour = this.current[operation];
+    const abort = signal ? AbortSignal.any([signal, this.shutdown.signal]) : this.shutdown.signal;
+    if (behaviour.latencyMs > 0) await this.wait(behaviour.latencyMs, abort);
+    const outcome = outcomeOf(behaviour, (this.options.random ?? Math.random)());
+    if (outcome === 'timeout') {
+      await this.wait(this.options.timeoutHoldMs ?? DEFAULT_TIMEOUT_HOLD_MS, abort);
+      throw new ProblemException(504, 'PROVIDER_TIMEOUT', `The provider did not complete the ${operation} in time.`);
+    }
+    if (outcome === 'fail') {
+      throw operation === 'authorise'
+        ? new ProblemException(502, 'PROVIDER_DECLINED', 'The provider declined the authorisation.')
+        : new ProblemException(502, 'PROVIDER_ERROR', `The provider failed to ${operation} the authorisation.`);
+    }
+    return outcome;
+  }
+
+  // Ends held calls so that shutdown is not blocked for the length of a simulated timeout.
+  onModuleDestroy(): void {
+    this.shutdown.abort();
+  }
+
+  private async wait(ms: number, signal: AbortSignal): Promise<void> {
+    await sleep(ms, undefined, { signal }).catch(() => {
+      throw new ProblemException(503, 'PROVIDER_ABORTED', 'The call was abandoned before the provider answered.');
+    });
+  }
+}

@@ -1,0 +1,70 @@
+export const OPERATIONS = ['authorise', 'capture', 'void'] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+export const MODES = ['ok', 'fail', 'timeout'] as const;
+export type Mode = (typeof MODES)[number];
+
+/** How the simulated provider treats one operation. */
+export interface OperationBehaviour {
+  latencyMs: number;
+  /** Probability in 0..1 that an otherwise `ok` call fails. */
+  failureRate: number;
+  mode: Mode;
+}
+
+export type ProviderBehaviour = Record<Operation, OperationBehaviour>;
+export type BehaviourPatch = Partial<Record<Operation, Partial<OperationBehaviour>>>;
+
+export const NORMAL: OperationBehaviour = { latencyMs: 0, failureRate: 0, mode: 'ok' };
+
+/** What happens to one call, given its behaviour and a uniform random roll in [0, 1). */
+export function outcomeOf(behaviour: OperationBehaviour, roll: number): Mode {
+  if (behaviour.mode !== 'ok') return behaviour.mode;
+  return roll < behaviour.failureRate ? 'fail' : 'ok';
+}
+
+/** Applies a patch on top of `current`: only the operations and fields it names change. */
+export const patchBehaviour = (current: ProviderBehaviour, patch: BehaviourPatch): ProviderBehaviour => ({
+  authorise: { ...current.authorise, ...defined(patch.authorise) },
+  capture: { ...current.capture, ...defined(patch.capture) },
+  void: { ...current.void, ...defined(patch.void) },
+});
+
+const defined = <T extends object>(value: T | undefined): Partial<T> =>
+  Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+/**
+ * Reads `PROVIDER_LATENCY_MS`, `PROVIDER_FAILURE_RATE`, `PROVIDER_MODE` for every operation, and
+ * `PROVIDER_<AUTHORISE|CAPTURE|VOID>_<LATENCY_MS|FAILURE_RATE|MODE>` for one; throws on bad values.
+ */
+export function behaviourFromEnv(env: NodeJS.ProcessEnv): ProviderBehaviour {
+  const problems: string[] = [];
+  const read = (prefix: string): Partial<OperationBehaviour> => {
+    const latency = env[`${prefix}LATENCY_MS`];
+    const rate = env[`${prefix}FAILURE_RATE`];
+    const mode = env[`${prefix}MODE`];
+    const result: Partial<OperationBehaviour> = {};
+    if (latency !== undefined && latency !== '') {
+      if (/^\d+$/.test(latency)) result.latencyMs = Number(latency);
+      else problems.push(`${prefix}LATENCY_MS must be a whole number of milliseconds (got "${latency}")`);
+    }
+    if (rate !== undefined && rate !== '') {
+      const value = Number(rate);
+      if (Number.isFinite(value) && value >= 0 && value <= 1) result.failureRate = value;
+      else problems.push(`${prefix}FAILURE_RATE must be a probability between 0 and 1 (got "${rate}")`);
+    }
+    if (mode !== undefined && mode !== '') {
+      if ((MODES as readonly string[]).includes(mode)) result.mode = mode as Mode;
+      else problems.push(`${prefix}MODE must be one of ${MODES.join(', ')} (got "${mode}")`);
+    }
+    return result;
+  };
+  const everyOperation = read('PROVIDER_');
+  const base = { ...NORMAL, ...everyOperation };
+  const behaviour = patchBehaviour(
+    { authorise: base, capture: base, void: base },
+    Object.fromEntries(OPERATIONS.map((op) => [op, read(`PROVIDER_${op.toUpperCase()}_`)])),
+  );
+  if (problems.length > 0) throw new Error(`Invalid payment provider configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  return behaviour;
+}

@@ -1,0 +1,53 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ProblemException } from '@app/platform';
+import type { Response } from 'express';
+import { AuthorisationsService } from '../authorisations.service';
+import { Authorisation } from '../domain/authorisation';
+import { signalOfCaller } from './abort-signal';
+import { AuthorisationView, AuthoriseDto } from './authorise.dto';
+
+const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+
+@ApiTags('authorisations')
+@Controller('authorisations')
+export class AuthorisationsController {
+  constructor(private readonly authorisations: AuthorisationsService) {}
+
+  @Post()
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key gets the first answer' })
+  @ApiCreatedResponse({ description: '{authorisationId, status: authorised, amount, currency}' })
+  async authorise(
+    @Body() body: AuthoriseDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    if (idempotencyKey !== undefined && (idempotencyKey.trim() === '' || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH)) {
+      throw new ProblemException(400, 'INVALID_IDEMPOTENCY_KEY', `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`);
+    }
+    const { authorisationId, status, amount, currency } = await this.authorisations.authorise(body, idempotencyKey, signalOfCaller(res));
+    return { authorisationId, status, amount, currency };
+  }
+
+  @Post(':id/capture')
+  @HttpCode(200)
+  @ApiOkResponse({ description: '{authorisationId, status: captured}' })
+  async capture(@Param('id') id: string, @Res({ passthrough: true }) res: Response) {
+    const { authorisationId, status } = await this.authorisations.capture(id, signalOfCaller(res));
+    return { authorisationId, status };
+  }
+
+  @Post(':id/void')
+  @HttpCode(200)
+  @ApiOkResponse({ description: '{authorisationId, status: voided}' })
+  async void(@Param('id') id: string, @Res({ passthrough: true }) res: Response) {
+    const { authorisationId, status } = await this.authorisations.void(id, signalOfCaller(res));
+    return { authorisationId, status };
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: AuthorisationView })
+  get(@Param('id') id: string): Authorisation {
+    return this.authorisations.get(id);
+  }
+}

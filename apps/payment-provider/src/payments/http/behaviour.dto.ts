@@ -1,0 +1,45 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsNumber, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { Mode, MODES } from '../behaviour/provider-behaviour';
+
+export class OperationBehaviourDto {
+  @ApiPropertyOptional({ description: 'Delay before answering, in ms', maximum: 60000 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  latencyMs?: number;
+
+  @ApiPropertyOptional({ description: 'Probability (0..1) that an otherwise ok call fails' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
+  failureRate?: number;
+
+  @ApiPropertyOptional({ enum: MODES })
+  @IsOptional()
+  @IsIn(MODES)
+  mode?: Mode;
+}
+
+export class BehaviourPatchDto {
+  @ApiPropertyOptional({ type: OperationBehaviourDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OperationBehaviourDto)
+  authorise?: OperationBehaviourDto;
+
+  @ApiPropertyOptional({ type: OperationBehaviourDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OperationBehaviourDto)
+  capture?: OperationBehaviourDto;
+
+  @ApiPropertyOptional({ type: OperationBehaviourDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OperationBehaviourDto)
+  void?: OperationBehaviourDto;
+}

@@ -1,0 +1,57 @@
+import { DefaultPorts, ServiceName, queueName, routesTo } from '@app/contracts';
+import { AmqpConnection, EventTransport } from '@app/messaging';
+import { INestApplication, Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { ConfigValidationError, loadPlatformConfig } from '../config/platform-config';
+import { ensureDatabase } from '../database/ensure-database';
+import { configureHttpApp } from '../http/create-http-app';
+import { assertDependenciesReachable } from './preflight';
+
+export interface BootstrapOptions {
+  name: ServiceName;
+  title: string;
+  description?: string;
+  /** Whether the service has its own schema (and so a broker connection and queues). */
+  database?: boolean;
+}
+
+/**
+ * Starts one service: checks its servers are reachable, creates the database if missing, runs
+ * migrations, starts the relay and the queue consumers, then listens. Any failure ends the
+ * process with one readable line instead of a stack trace.
+ */
+export async function bootstrapService(rootModule: unknown, options: BootstrapOptions): Promise<INestApplication> {
+  const logger = new Logger(options.name);
+  try {
+    const config = loadPlatformConfig(DefaultPorts[options.name]);
+    const database = options.database ?? true;
+    if (database) {
+      await assertDependenciesReachable({ databaseUrl: config.databaseUrl, amqpUrl: config.amqpUrl });
+      await ensureDatabase(config.databaseUrl);
+    }
+    const app = await NestFactory.create(rootModule as never, { bufferLogs: true });
+    configureHttpApp(app, { title: options.title, description: options.description });
+    const queues = routesTo(options.name).map((route) => queueName(route.consumer, route.producer));
+    if (database && queues.length > 0) {
+      const transport = new EventTransport({
+        connection: app.get(AmqpConnection),
+        dataSource: app.get(DataSource),
+        schema: options.name,
+        queues,
+      });
+      // Sharing the app's config gives handlers the platform filter, which hands their errors back
+      // to the transport untouched (Nest's default RPC filter would hide whether they are permanent).
+      app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
+    }
+    await app.init();
+    await app.startAllMicroservices();
+    await app.listen(config.port);
+    logger.log(`${options.name} listening on http://127.0.0.1:${config.port} (OpenAPI at /docs)`);
+    return app;
+  } catch (error) {
+    const reason = error instanceof ConfigValidationError ? error.message : (error as Error)?.message ?? String(error);
+    process.stderr.write(`${options.name} could not start: ${reason}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,39 @@
+import { queueName, routesFrom } from '@app/contracts';
+import { AmqpConnection } from '@app/messaging';
+import { OutboxRelay } from '@app/relay';
+import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap, Provider } from '@nestjs/common';
+import { PlatformConfig } from '../config/platform-config';
+import { SERVICE_NAME } from './broker-connection.provider';
+
+/** Starts the service's outbox relay after migrations, and stops it before anything else closes. */
+@Injectable()
+export class RelayLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(private readonly relay: OutboxRelay) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.relay.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+  }
+}
+
+export const relayProviders: Provider[] = [
+  {
+    provide: OutboxRelay,
+    inject: [PlatformConfig, AmqpConnection, SERVICE_NAME],
+    useFactory: (config: PlatformConfig, connection: AmqpConnection, service: string) =>
+      new OutboxRelay({
+        databaseUrl: config.databaseUrl,
+        schema: service,
+        producer: service,
+        connection,
+        routes: routesFrom(service).map((route) => ({
+          queue: queueName(route.consumer, route.producer),
+          eventTypes: route.eventTypes,
+        })),
+      }),
+  },
+  RelayLifecycle,
+];

@@ -1,0 +1,54 @@
+import { parseQueueName } from '@app/contracts';
+import { OutboxRelay } from '@app/relay';
+import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsInt, Min } from 'class-validator';
+import { OpsTokenGuard } from '../security/ops-token.guard';
+
+export class RewindSubscriptionDto {
+  @ApiProperty({ description: 'Re-deliver every event after this global position; 0 rebuilds the consumer' })
+  @IsInt()
+  @Min(0)
+  toPosition: number;
+}
+
+/** This producer's relay subscriptions, for operators (Ops aggregates them across services). */
+@ApiTags('subscriptions')
+@Controller('subscriptions')
+export class SubscriptionsController {
+  constructor(private readonly relay: OutboxRelay) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Every subscription of this producer with its lag' })
+  async list() {
+    const subscriptions = await this.relay.admin.list();
+    return subscriptions.map((s) => ({ ...s, ...parseQueueName(s.name) }));
+  }
+
+  @Post(':name/pause')
+  @HttpCode(200)
+  @UseGuards(OpsTokenGuard)
+  @ApiBearerAuth()
+  async pause(@Param('name') name: string) {
+    await this.relay.admin.pause(name);
+    return { name, status: 'paused' };
+  }
+
+  @Post(':name/resume')
+  @HttpCode(200)
+  @UseGuards(OpsTokenGuard)
+  @ApiBearerAuth()
+  async resume(@Param('name') name: string) {
+    await this.relay.admin.resume(name);
+    return { name, status: 'active' };
+  }
+
+  @Post(':name/rewind')
+  @HttpCode(200)
+  @UseGuards(OpsTokenGuard)
+  @ApiBearerAuth()
+  async rewind(@Param('name') name: string, @Body() body: RewindSubscriptionDto) {
+    await this.relay.admin.rewind(name, body.toPosition);
+    return { name, toPosition: body.toPosition };
+  }
+}

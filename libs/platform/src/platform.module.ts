@@ -1,0 +1,71 @@
+import { DefaultPorts, ServiceName, routesFrom } from '@app/contracts';
+import { AmqpConnection } from '@app/messaging';
+import { OutboxRelay } from '@app/relay';
+import { DynamicModule, Inject, Injectable, Module, OnModuleInit, Provider } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, MixedList } from 'typeorm';
+import { loadPlatformConfig, platformConfigModule } from './config/platform-config';
+import { databaseModule, runMigrationsExclusively } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { loggerModule } from './logging/logger.module';
+import { brokerProviders, SERVICE_NAME } from './messaging-glue/broker-connection.provider';
+import { relayProviders } from './messaging-glue/relay.lifecycle';
+import { SubscriptionsController } from './messaging-glue/subscriptions.controller';
+import { MetricsModule } from './metrics/metrics.module';
+import { OpsTokenGuard } from './security/ops-token.guard';
+
+export interface ServiceDefinition {
+  name: ServiceName;
+  /** The service's migrations, after the event store's; omit for a service without a database. */
+  migrations?: MixedList<Function>;
+  /** Whether the service talks to RabbitMQ (every service with a database does). */
+  broker?: boolean;
+}
+
+/** Runs the service's migrations before anything (relay, consumers, HTTP) touches its tables. */
+@Injectable()
+class MigrationRunner implements OnModuleInit {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource, @Inject(SERVICE_NAME) private readonly schema: string) {}
+
+  async onModuleInit(): Promise<void> {
+    await runMigrationsExclusively(this.dataSource, this.schema);
+  }
+}
+
+/**
+ * Everything a service of the platform stands on, from its name alone: validated config, JSON
+ * logs, its schema and migrations, health, metrics, the broker connection and, for a producer,
+ * the outbox relay with its operator routes.
+ */
+@Module({})
+export class PlatformModule {
+  static forService(service: ServiceDefinition): DynamicModule {
+    const config = loadPlatformConfig(DefaultPorts[service.name]);
+    const hasDatabase = service.migrations !== undefined;
+    const hasBroker = service.broker ?? hasDatabase;
+    const producer = hasDatabase && routesFrom(service.name).length > 0;
+    const providers: Provider[] = [{ provide: SERVICE_NAME, useValue: service.name }, OpsTokenGuard];
+    if (hasDatabase) providers.push(MigrationRunner);
+    if (hasBroker) providers.push(...brokerProviders);
+    if (producer) providers.push(...relayProviders);
+    return {
+      module: PlatformModule,
+      global: true,
+      imports: [
+        platformConfigModule(DefaultPorts[service.name]),
+        loggerModule(service.name, config.logLevel),
+        HealthModule,
+        MetricsModule,
+        ...(hasDatabase ? [databaseModule({ schema: service.name, migrations: service.migrations! })] : []),
+      ],
+      controllers: producer ? [SubscriptionsController] : [],
+      providers,
+      exports: [
+        SERVICE_NAME,
+        OpsTokenGuard,
+        ...(hasBroker ? [AmqpConnection] : []),
+        ...(producer ? [OutboxRelay] : []),
+      ],
+    };
+  }
+}
