@@ -1,0 +1,130 @@
+import { DefaultPorts, ServiceName, serviceUrlVariable } from '@app/contracts';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { testAmqpUrl, testDatabaseUrl, uniqueSuffix } from './fixtures';
+
+export const TEST_OPS_TOKEN = 'test-ops-token';
+
+/** A free TCP port on loopback. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+const rabbitmqctl = (...args: string[]) => execFileSync('rabbitmqctl', args, { stdio: 'pipe', timeout: 60_000 });
+
+/**
+ * Real service processes (`node dist/apps/<svc>/main.js`) for end-to-end specs. Each platform gets
+ * its own database and RabbitMQ virtual host, so specs never see each other's queues or rows.
+ */
+export class TestPlatform {
+  readonly database: string;
+  readonly vhost: string;
+  private readonly processes = new Map<ServiceName, ChildProcess>();
+  private readonly ports = new Map<ServiceName, number>();
+  private readonly logs = new Map<ServiceName, string[]>();
+
+  private constructor(private readonly services: ServiceName[], private readonly extraEnv: NodeJS.ProcessEnv) {
+    const suffix = uniqueSuffix();
+    this.database = `platform_e2e_${suffix}`;
+    this.vhost = `e2e-${suffix}`;
+  }
+
+  /** Creates the database and vhost, picks free ports and starts `services` (in order, each ready). */
+  static async start(services: ServiceName[], extraEnv: NodeJS.ProcessEnv = {}): Promise<TestPlatform> {
+    const platform = new TestPlatform(services, extraEnv);
+    rabbitmqctl('add_vhost', platform.vhost);
+    rabbitmqctl('set_permissions', '-p', platform.vhost, 'guest', '.*', '.*', '.*');
+    for (const service of services) platform.ports.set(service, await freePort());
+    for (const service of services) await platform.startService(service);
+    return platform;
+  }
+
+  get databaseUrl(): string {
+    const url = new URL(testDatabaseUrl());
+    url.pathname = `/${this.database}`;
+    return url.toString();
+  }
+
+  get amqpUrl(): string {
+    return `${testAmqpUrl().replace(/\/$/, '')}/${encodeURIComponent(this.vhost)}`;
+  }
+
+  url(service: ServiceName): string {
+    return `http://127.0.0.1:${this.ports.get(service) ?? DefaultPorts[service]}`;
+  }
+
+  /** Everything the service printed so far, for a failing spec's message. */
+  output(service: ServiceName): string {
+    return (this.logs.get(service) ?? []).join('');
+  }
+
+  async startService(service: ServiceName): Promise<void> {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: this.databaseUrl,
+      AMQP_URL: this.amqpUrl,
+      PORT: String(this.ports.get(service)),
+      OPS_TOKEN: TEST_OPS_TOKEN,
+      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+      ...this.extraEnv,
+    };
+    for (const other of this.services) env[serviceUrlVariable(other)] = this.url(other);
+    const child = spawn(process.execPath, [join(process.cwd(), 'dist', 'apps', service, 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const log = this.logs.get(service) ?? [];
+    this.logs.set(service, log);
+    child.stdout?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
+    this.processes.set(service, child);
+    await this.waitUntilReady(service, child);
+  }
+
+  /** Stops a service: SIGTERM lets it shut down gracefully, SIGKILL simulates a crash. */
+  async stopService(service: ServiceName, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
+    const child = this.processes.get(service);
+    this.processes.delete(service);
+    if (!child || child.exitCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill(signal);
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+
+  /** Stops every service, then drops the database and the vhost. */
+  async stop(): Promise<void> {
+    await Promise.all([...this.processes.keys()].map((service) => this.stopService(service)));
+    try {
+      rabbitmqctl('delete_vhost', this.vhost);
+    } catch {
+      // Best effort: a leftover vhost holds no state another spec could see.
+    }
+    const adminUrl = new URL(testDatabaseUrl());
+    adminUrl.pathname = '/postgres';
+    const admin = new Client({ connectionString: adminUrl.toString() });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${this.database}" WITH (FORCE)`).catch(() => undefined);
+    await admin.end();
+  }
+
+  private async waitUntilReady(service: ServiceName, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode}:\n${this.output(service)}`);
+      try {
+        const response = await fetch(`${this.url(service)}/health/ready`);
+        if (response.ok) return;
+      } catch {
+        // Not listening yet.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`${service} was not ready within ${timeoutMs} ms:\n${this.output(service)}`);
+  }
+}
