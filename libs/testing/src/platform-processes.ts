@@ -93,8 +93,9 @@ export class TestPlatform {
     if (!child || child.exitCode !== null) return;
     const exited = once(child, 'exit');
     child.kill(signal);
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
-    if (child.exitCode === null) child.kill('SIGKILL');
+    const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(force);
   }
 
   /** Stops every service, then drops the database and the vhost. */

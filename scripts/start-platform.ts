@@ -1,0 +1,81 @@
+/**
+ * `npm start`: every service of the platform on its default port against the default PostgreSQL
+ * and RabbitMQ, one sample checkout to show the flow, and a clean stop on Ctrl-C.
+ */
+import { DefaultPorts, ServiceName } from '@app/contracts';
+import { findUnreachableDependencies, loadPlatformConfig } from '@app/platform';
+import { randomBytes } from 'node:crypto';
+import { runSampleCheckout } from './start/sample-checkout';
+import { ServiceProcess } from './start/service-process';
+
+// Producers of data first, Checkout after the services it calls, Ops last.
+const ORDER: ServiceName[] = ['payment-provider', 'account', 'merchant', 'fraud', 'checkout', 'ops'];
+const say = (line: string) => process.stdout.write(`${'[platform]'.padEnd(19)} ${line}\n`);
+
+async function main(): Promise<void> {
+  const config = loadPlatformConfig(0);
+  const problems = await findUnreachableDependencies({ databaseUrl: config.databaseUrl, amqpUrl: config.amqpUrl });
+  if (problems.length > 0) {
+    problems.forEach((problem) => process.stderr.write(`${problem}\n`));
+    process.exit(1);
+  }
+  const generatedToken = !process.env.OPS_TOKEN;
+  const opsToken = process.env.OPS_TOKEN || randomBytes(16).toString('hex');
+  const services = ORDER.map(
+    (name) =>
+      new ServiceProcess(name, {
+        ...process.env,
+        PORT: String(DefaultPorts[name]),
+        OPS_TOKEN: opsToken,
+        LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      }),
+  );
+
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping every service…');
+    for (const service of [...services].reverse()) await service.stop();
+    say('stopped.');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  try {
+    for (const service of services) {
+      service.start((stopped, code) => {
+        if (stopping) return;
+        say(`${stopped.name} stopped unexpectedly (exit code ${code}).`);
+        void stopAll(1);
+      });
+      await service.waitUntilReady();
+      say(`${service.name.padEnd(16)} ready at ${service.url}   (API docs ${service.url}/docs)`);
+    }
+  } catch (error) {
+    say(`the platform could not start: ${(error as Error).message}`);
+    return stopAll(1);
+  }
+
+  const url = (name: ServiceName) => services.find((s) => s.name === name)!.url;
+  say(`ops console        ${url('ops')}/console`);
+  say(generatedToken
+    ? `operator token for this run: ${opsToken} (set OPS_TOKEN to choose your own)`
+    : 'operator token: the value of OPS_TOKEN');
+  say('driving one sample checkout:');
+  try {
+    await runSampleCheckout(
+      { account: url('account'), merchant: url('merchant'), checkout: url('checkout'), fraud: url('fraud'), ops: url('ops') },
+      (line) => say(`  ${line}`),
+    );
+  } catch (error) {
+    say(`  the sample checkout failed: ${(error as Error).message}`);
+  }
+  say('the platform is running; press Ctrl-C to stop it.');
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`npm start failed: ${error.message}\n`);
+  process.exit(1);
+});
