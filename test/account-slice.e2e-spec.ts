@@ -47,5 +47,7 @@ describe('Account slice, as a real process', () => {
     expect(refused.status).toBe(422);
     expect(refused.headers.get('content-type')).toContain('application/problem+json');
     expect(await refused.json()).toMatchObject({ status: 422, code: 'LIMIT_EXCEEDED' });
+    const stream = (await (await send('GET', `/accounts/${id}/events`)).json()) as { type: string }[];
+    expect(stream.map((event) => event.type)).toEqual(['AccountOpened']);
   });
 });

@@ -3,10 +3,11 @@ import { PlatformModule } from '@app/platform';
 import { Module } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module';
 import { AccountReadModels1764000000100 } from './migrations/1764000000100-account-read-models';
+import { CountryStatsShards1764000000200 } from './migrations/1764000000200-country-stats-shards';
 
 @Module({
   imports: [
-    PlatformModule.forService({ name: 'account', migrations: [eventStoreMigration('account'), AccountReadModels1764000000100] }),
+    PlatformModule.forService({ name: 'account', migrations: [eventStoreMigration('account'), AccountReadModels1764000000100, CountryStatsShards1764000000200] }),
     AccountsModule,
   ],
 })

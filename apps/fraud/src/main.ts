@@ -1,1 +1,5 @@
-console.log('fraud placeholder');
+import 'reflect-metadata';
+import { bootstrapService } from '@app/platform';
+import { FraudModule } from './fraud.module';
+
+void bootstrapService(FraudModule, { name: 'fraud', title: 'Fraud service' });

@@ -1,1 +1,5 @@
-console.log('merchant placeholder');
+import 'reflect-metadata';
+import { bootstrapService } from '@app/platform';
+import { MerchantModule } from './merchant.module';
+
+void bootstrapService(MerchantModule, { name: 'merchant', title: 'Merchant service' });

@@ -1,1 +1,5 @@
-console.log("ops cli placeholder");
+import { runCli } from './cli/run-cli';
+
+void runCli(process.argv.slice(2), process.env).then((code) => {
+  process.exitCode = code;
+});

@@ -22,6 +22,7 @@ export const EventCatalog = {
     'PaymentAuthorised',
     'AccountCharged',
     'PaymentCaptured',
+    'PaymentCaptureFailed',
     'CheckoutCompleted',
     'CheckoutCompensated',
     'CheckoutRejected',

@@ -23,6 +23,7 @@ export class AmqpConnection extends EventEmitter {
   private readonly setupSteps: SetupStep[] = [];
   private closing = false;
   private connecting?: Promise<void>;
+  private cancelRetryWait?: () => void;
 
   constructor(private readonly options: AmqpConnectionOptions) {
     super();
@@ -59,6 +60,7 @@ export class AmqpConnection extends EventEmitter {
 
   async close(): Promise<void> {
     this.closing = true;
+    this.cancelRetryWait?.();
     const connection = this.connection;
     this.connection = undefined;
     await connection?.close().catch(() => undefined);
@@ -72,7 +74,14 @@ export class AmqpConnection extends EventEmitter {
         return;
       } catch (error) {
         this.logger.warn(`RabbitMQ unreachable (${(error as Error).message}); retrying in ${delay} ms`);
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          this.cancelRetryWait = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.cancelRetryWait = undefined;
         delay = Math.min(delay * 2, this.options.maxReconnectDelayMs ?? 5_000);
       }
     }
@@ -85,6 +94,11 @@ export class AmqpConnection extends EventEmitter {
     } as amqp.Options.Connect);
     connection.on('error', (error: Error) => this.logger.warn(`connection error: ${error.message}`));
     connection.on('close', () => this.onClosed(connection));
+    if (this.closing) {
+      // close() was called while we were connecting: do not leave a connection nobody owns.
+      await connection.close().catch(() => undefined);
+      return;
+    }
     this.connection = connection;
     try {
       for (const step of this.setupSteps) await step(connection);

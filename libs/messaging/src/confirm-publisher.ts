@@ -1,5 +1,4 @@
 import type { ConfirmChannel, Options } from 'amqplib';
-import { once } from 'node:events';
 import { AmqpConnection } from './amqp-connection';
 
 export interface OutgoingMessage {
@@ -20,10 +19,14 @@ export class UnroutableError extends Error {
  * Publishes to a queue by name through the default exchange: persistent, `mandatory`, and
  * resolved only once the broker has confirmed every message. One instance owns one channel, so
  * a failing destination never closes another destination's channel.
+ *
+ * Concurrent `publish` calls are allowed (a caller may publish its next batch while the previous
+ * one awaits confirms): their messages reach the channel one whole batch after the other, in call order.
  */
 export class ConfirmPublisher {
   private channel?: Promise<ConfirmChannel>;
   private readonly returned = new Set<string>();
+  private writing: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly connection: AmqpConnection,
@@ -33,20 +36,9 @@ export class ConfirmPublisher {
   /** Publishes `messages` to `queue` and waits for the broker's confirms. */
   async publish(queue: string, messages: readonly OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    const channel = await this.openChannel();
-    const confirms: Promise<void>[] = [];
-    for (const message of messages) {
-      let written = true;
-      confirms.push(
-        new Promise<void>((resolve, reject) => {
-          const options = { persistent: true, ...message.options, mandatory: true };
-          written = channel.publish('', queue, message.content, options, (error) =>
-            error ? reject(new Error(`broker refused a message for "${queue}"`)) : resolve(),
-          );
-        }),
-      );
-      if (!written) await once(channel, 'drain');
-    }
+    const written = this.writing.then(() => this.write(queue, messages));
+    this.writing = written.catch(() => undefined);
+    const confirms = await written;
     await this.withTimeout(Promise.all(confirms), queue);
     const unroutable = messages.filter((m) => this.returned.delete(m.options.messageId)).length;
     if (unroutable > 0) throw new UnroutableError(queue, unroutable);
@@ -58,8 +50,45 @@ export class ConfirmPublisher {
     await channel?.then((c) => c.close()).catch(() => undefined);
   }
 
+  /** Hands every message to the channel; answers one confirm promise per message. */
+  private async write(queue: string, messages: readonly OutgoingMessage[]): Promise<Promise<void>[]> {
+    const channel = await this.openChannel();
+    const confirms: Promise<void>[] = [];
+    for (const message of messages) {
+      let accepted = true;
+      const confirm = new Promise<void>((resolve, reject) => {
+        const options = { persistent: true, ...message.options, mandatory: true };
+        accepted = channel.publish('', queue, message.content, options, (error) =>
+          error ? reject(new Error(`broker refused a message for "${queue}" (${error.message})`)) : resolve(),
+        );
+      });
+      // Rejections are handled by the caller through Promise.all; never leave one unobserved.
+      confirm.catch(() => undefined);
+      confirms.push(confirm);
+      if (!accepted) await this.drained(channel, queue);
+    }
+    return confirms;
+  }
+
+  /** Waits for the socket buffer to drain, or fails when the channel closes first (never hangs). */
+  private drained(channel: ConfirmChannel, queue: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const done = (error?: Error) => {
+        channel.off('drain', onDrain);
+        channel.off('close', onClose);
+        if (error) reject(error);
+        else resolve();
+      };
+      const onDrain = () => done();
+      const onClose = () => done(new Error(`channel to "${queue}" closed while publishing`));
+      channel.on('drain', onDrain);
+      channel.on('close', onClose);
+    });
+  }
+
   private openChannel(): Promise<ConfirmChannel> {
-    this.channel ??= this.connection
+    if (this.channel) return this.channel;
+    const opening = this.connection
       .current()
       .createConfirmChannel()
       .then((channel) => {
@@ -68,13 +97,16 @@ export class ConfirmPublisher {
         channel.on('return', (message) => this.returned.add(String(message.properties.messageId)));
         channel.on('error', () => undefined);
         channel.on('close', () => {
-          this.channel = undefined;
+          if (this.channel === opening) this.channel = undefined;
           this.returned.clear();
         });
         return channel;
       });
-    this.channel.catch(() => (this.channel = undefined));
-    return this.channel;
+    this.channel = opening;
+    opening.catch(() => {
+      if (this.channel === opening) this.channel = undefined;
+    });
+    return opening;
   }
 
   private async withTimeout(confirms: Promise<unknown>, queue: string): Promise<void> {

@@ -5,9 +5,22 @@ import { relayMetrics } from './relay-metrics';
 export interface FrontierHold {
   /** The oldest transaction still running, behind which committed events wait. */
   transactionId: string;
+  /** When this monitor first saw committed events waiting behind that transaction. */
   since: Date;
+  /** How long the frontier has been held, as of the latest check. */
+  heldSeconds: number;
   pid?: number;
   query?: string;
+  /** When the holding transaction began, if its backend could be found. */
+  transactionStartedAt?: Date;
+  database?: string;
+}
+
+interface HolderRow {
+  pid: number;
+  query: string;
+  xact_start: Date | null;
+  datname: string | null;
 }
 
 /**
@@ -33,6 +46,7 @@ export class FrontierMonitor {
   }
 
   async check(): Promise<FrontierHold | undefined> {
+    // Waiting = committed (visible) events at or past the snapshot's xmin: the relay may not read them yet.
     const { rows } = await this.pool.query<{ xmin: string; waiting: boolean }>(
       `SELECT x.xmin::text AS xmin,
               EXISTS (SELECT 1 FROM "${this.schema}".events WHERE transaction_id >= x.xmin) AS waiting
@@ -40,32 +54,49 @@ export class FrontierMonitor {
     );
     const { xmin, waiting } = rows[0];
     if (!waiting) {
+      if (this.hold) {
+        this.logger.log(`commit frontier released after ${this.hold.heldSeconds.toFixed(1)} s (transaction ${this.hold.transactionId})`);
+      }
       this.hold = undefined;
+      this.lastWarning = 0;
       relayMetrics.frontierHeldSeconds.set({ producer: this.producer }, 0);
       return undefined;
     }
-    if (this.hold?.transactionId !== xmin) this.hold = { transactionId: xmin, since: new Date() };
+    if (this.hold?.transactionId !== xmin) {
+      this.hold = { transactionId: xmin, since: new Date(), heldSeconds: 0, ...(await this.describeHolder(xmin)) };
+    }
     const heldMs = Date.now() - this.hold.since.getTime();
-    relayMetrics.frontierHeldSeconds.set({ producer: this.producer }, heldMs / 1000);
+    this.hold.heldSeconds = heldMs / 1000;
+    relayMetrics.frontierHeldSeconds.set({ producer: this.producer }, this.hold.heldSeconds);
     if (heldMs >= this.warnAfterMs && Date.now() - this.lastWarning >= this.warnAfterMs) {
-      await this.describeHolder(this.hold);
       this.lastWarning = Date.now();
-      this.logger.warn(
-        `commit frontier held for ${Math.round(heldMs / 1000)} s by transaction ${xmin}` +
-          (this.hold.pid ? ` (pid ${this.hold.pid}: ${this.hold.query})` : ''),
-      );
+      this.logger.warn(describe(this.hold));
     }
     return this.hold;
   }
 
-  private async describeHolder(hold: FrontierHold): Promise<void> {
+  private async describeHolder(transactionId: string): Promise<Partial<FrontierHold>> {
     // pg_stat_activity shows 32-bit xids; the low 32 bits of the xid8 identify the backend.
-    const { rows } = await this.pool.query<{ pid: number; query: string }>(
-      `SELECT pid, left(query, 120) AS query FROM pg_stat_activity
+    const { rows } = await this.pool.query<HolderRow>(
+      `SELECT pid, left(query, 120) AS query, xact_start, datname FROM pg_stat_activity
         WHERE backend_xid IS NOT NULL AND backend_xid::text::bigint = ($1::text::numeric % 4294967296)::bigint`,
-      [hold.transactionId],
+      [transactionId],
     );
-    hold.pid = rows[0]?.pid;
-    hold.query = rows[0]?.query;
+    const holder = rows[0];
+    if (!holder) return {};
+    return {
+      pid: holder.pid,
+      query: holder.query,
+      transactionStartedAt: holder.xact_start ?? undefined,
+      database: holder.datname ?? undefined,
+    };
   }
+}
+
+function describe(hold: FrontierHold): string {
+  const openFor = hold.transactionStartedAt
+    ? `, open for ${Math.round((Date.now() - hold.transactionStartedAt.getTime()) / 1000)} s`
+    : '';
+  const backend = hold.pid ? ` (pid ${hold.pid} in database ${hold.database}${openFor}: ${hold.query})` : '';
+  return `commit frontier held for ${hold.heldSeconds.toFixed(1)} s by transaction ${hold.transactionId}${backend}; later events wait`;
 }

@@ -1,56 +1,182 @@
 import { EventStore } from '@app/eventstore';
 import { AmqpConnection, QueueConsumer } from '@app/messaging';
-import { eventually, freshEventStore, testAmqpUrl, testDatabaseUrl, uniqueSuffix } from '@app/testing';
-import { DataSource } from 'typeorm';
-import { OutboxRelay } from './outbox-relay';
+import { eventually, testAmqpUrl, testDatabaseUrl, uniqueSuffix } from '@app/testing';
+import { register } from 'prom-client';
+import { OutboxRelay, RelayRoute } from './outbox-relay';
+import {
+  Arrival, RelayScene, appendEvents, deleteQueues, recordArrivals, relayScene, sleep, startEffectsConsumer,
+} from './test/relay-test-kit';
 
-describe('OutboxRelay delivering into a consumer queue', () => {
-  let dataSource: DataSource;
-  let schema: string;
+const metricValue = async (name: string, queue: string): Promise<number> => {
+  const metric = await register.getSingleMetric(name)!.get();
+  return metric.values.find((v) => v.labels.queue === queue)?.value ?? 0;
+};
+
+describe('OutboxRelay delivering into consumer queues', () => {
+  let scene: RelayScene & { queues: string[] };
   let connection: AmqpConnection;
-  let relay: OutboxRelay;
-  let consumer: QueueConsumer;
-  const queue = `t${uniqueSuffix()}.account-events`;
-  const applied: { streamId: string; version: number }[] = [];
+  const relays: OutboxRelay[] = [];
+  const recorders: { stop(): Promise<void> }[] = [];
+
+  const startRelay = async (routes: RelayRoute[], extra: { maxBackoffMs?: number } = {}) => {
+    const relay = new OutboxRelay({
+      databaseUrl: testDatabaseUrl(), schema: scene.schema, producer: 'account', connection, routes, ...extra,
+    });
+    relays.push(relay);
+    await relay.start();
+    return relay;
+  };
+  const newQueue = () => {
+    const queue = `t${uniqueSuffix()}.account-events`;
+    scene.queues.push(queue);
+    return queue;
+  };
+  const record = async (queue: string): Promise<Arrival[]> => {
+    const recorder = await recordArrivals(queue);
+    recorders.push(recorder);
+    return recorder.arrivals;
+  };
+
+  const eventCount = async (): Promise<number> =>
+    (await scene.dataSource.query(`SELECT count(*)::int AS n FROM "${scene.schema}".events`))[0].n;
 
   beforeAll(async () => {
-    ({ dataSource, schema } = await freshEventStore());
-    await dataSource.query(`CREATE TABLE "${schema}".applied (event_id uuid PRIMARY KEY, stream_id text, version int)`);
+    scene = await relayScene(4);
     connection = new AmqpConnection({ url: testAmqpUrl(), name: 'relay-int-spec' });
     await connection.start();
-    relay = new OutboxRelay({ databaseUrl: testDatabaseUrl(), schema, producer: 'account', connection, routes: [{ queue, eventTypes: null }] });
-    await relay.start();
-    consumer = new QueueConsumer({
-      queue, connection, dataSource, schema,
-      dispatch: async (envelope, delivery) => {
-        await delivery.manager.query(`INSERT INTO "${schema}".applied VALUES ($1, $2, $3)`, [envelope.eventId, envelope.streamId, envelope.streamVersion]);
-        applied.push({ streamId: envelope.streamId, version: envelope.streamVersion });
-        return 'handled';
-      },
-    });
-    await consumer.start();
   });
 
   afterAll(async () => {
-    await consumer.stop();
-    await relay.stop();
-    await connection.close();
-    await dataSource.destroy();
+    for (const recorder of recorders) await recorder.stop();
+    for (const relay of relays) await relay.stop();
+    await connection?.close();
+    await scene?.cleanUp();
   });
 
-  it('delivers every appended event once, in version order per stream', async () => {
-    const store = new EventStore(schema);
+  it('delivers every appended event once through the inbox, in version order per stream', async () => {
+    // One relay per test: relays of one schema compete for the same leadership.
+    const relay = await startRelay([{ queue: scene.queue, eventTypes: null }]);
+    const consumer: QueueConsumer = await startEffectsConsumer(scene, connection);
+    const store = new EventStore(scene.schema);
     const streams = Array.from({ length: 10 }, (_, i) => `account-${i}-${uniqueSuffix()}`);
     for (let version = 0; version < 10; version++) {
       await Promise.all(streams.map((streamId) =>
-        dataSource.transaction((m) => store.append(m, streamId, version, [{ type: 'LimitUpdated', data: { n: version } }]))));
+        scene.dataSource.transaction((m) => store.append(m, streamId, version, [{ type: 'LimitUpdated', data: { n: version } }]))));
     }
-    await eventually(async () => (await dataSource.query(`SELECT count(*)::int AS n FROM "${schema}".applied`))[0].n === 100);
-    for (const streamId of streams) {
-      const versions = applied.filter((a) => a.streamId === streamId).map((a) => a.version);
-      expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    await eventually(async () => (await scene.dataSource.query(`SELECT count(*)::int AS n FROM "${scene.schema}".effects`))[0].n === 100);
+    const applied: { stream_id: string; versions: number[] }[] = await scene.dataSource.query(
+      `SELECT stream_id, array_agg(version ORDER BY ctid) AS versions FROM "${scene.schema}".effects GROUP BY stream_id`,
+    );
+    expect(applied).toHaveLength(10);
+    for (const stream of applied) expect(stream.versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    await eventually(async () => (await relay.admin.list())[0].lagEvents === 0);
+    expect(await metricValue('relay_events_published_total', scene.queue)).toBe(100);
+    await consumer.stop();
+    await relay.stop();
+    relays.pop();
+  });
+
+  it('sends only the subscribed types, telling the consumer which version came before in its queue', async () => {
+    const queue = newQueue();
+    const arrivals = await record(queue);
+    const relay = await startRelay([{ queue, eventTypes: ['AccountOpened', 'StatusChanged'] }]);
+    const streamId = `account-filter-${uniqueSuffix()}`;
+    const store = new EventStore(scene.schema);
+    await scene.dataSource.transaction((m) => store.append(m, streamId, 0, [
+      { type: 'AccountOpened', data: { id: 'a' }, metadata: { correlationId: 'c-1', causationId: 'k-1' } },
+      { type: 'LimitUpdated', data: { id: 'a' } },
+      { type: 'StatusChanged', data: { id: 'a' } },
+    ]));
+    await eventually(() => arrivals.length >= 2);
+    await sleep(300);
+    expect(arrivals.map(({ type, version, previousVersion }) => ({ type, version, previousVersion }))).toEqual([
+      { type: 'AccountOpened', version: 1, previousVersion: 0 },
+      { type: 'StatusChanged', version: 3, previousVersion: 1 },
+    ]);
+    expect(arrivals[0].body).toMatchObject({
+      type: 'AccountOpened', streamId, streamVersion: 1, schemaVersion: 1,
+      data: { id: 'a' }, metadata: { correlationId: 'c-1', causationId: 'k-1' },
+    });
+    await relay.stop();
+    relays.pop();
+  });
+
+  it('backs off a queue that cannot take messages without holding back the others, and loses nothing there', async () => {
+    const healthy = newQueue();
+    const broken = newQueue();
+    const healthyArrivals = await record(healthy);
+    const relay = await startRelay(
+      [{ queue: healthy, eventTypes: null }, { queue: broken, eventTypes: null }],
+      { maxBackoffMs: 800 },
+    );
+    // The broker now returns every message for `broken` as unroutable (mandatory).
+    await deleteQueues([broken]);
+    const streamId = `account-iso-${uniqueSuffix()}`;
+    for (let i = 0; i < 5; i++) await appendEvents(scene.pool, scene.schema, streamId, i * 20, 20);
+    const total = await eventCount();
+
+    await eventually(() => healthyArrivals.length === total, 10_000);
+    await eventually(async () => (await metricValue('relay_destination_failures_total', broken)) >= 2, 10_000);
+    const brokenLag = (await relay.admin.list()).find((s) => s.name === broken)!;
+    expect(brokenLag.lagEvents).toBeGreaterThanOrEqual(100);
+
+    const brokenArrivals = await record(broken);
+    await eventually(() => brokenArrivals.length >= brokenLag.lagEvents, 10_000);
+    expect(brokenArrivals.filter((a) => a.streamId === streamId).map((a) => a.version)).toEqual(
+      Array.from({ length: 100 }, (_, i) => i + 1),
+    );
+    await relay.stop();
+    relays.pop();
+  });
+
+  it('pauses, resumes, and rewinds one subscription, a rewind to 0 first telling the consumer to rebuild', async () => {
+    const queue = newQueue();
+    const arrivals = await record(queue);
+    const relay = await startRelay([{ queue, eventTypes: null }]);
+    const history = await eventCount();
+    await eventually(() => arrivals.length === history, 10_000);
+
+    await relay.admin.pause(queue);
+    const streamId = `account-pause-${uniqueSuffix()}`;
+    await appendEvents(scene.pool, scene.schema, streamId, 0, 5);
+    await sleep(500);
+    expect(arrivals).toHaveLength(history);
+    expect((await relay.admin.list()).find((s) => s.name === queue)).toMatchObject({ status: 'paused', lagEvents: 5 });
+
+    await relay.admin.resume(queue);
+    await eventually(() => arrivals.length === history + 5, 5_000);
+
+    await relay.admin.rewind(queue, 0);
+    await eventually(() => arrivals.length === 2 * (history + 5) + 1, 10_000);
+    const replay = arrivals.slice(history + 5);
+    expect(replay[0]).toMatchObject({ type: '$rebuild', body: expect.objectContaining({ data: { queue } }) });
+    expect(new Set(replay.slice(1).map((a) => a.eventId))).toEqual(new Set(arrivals.slice(0, history + 5).map((a) => a.eventId)));
+    await expect(relay.admin.rewind('nope.account-events', 0)).rejects.toMatchObject({ code: 'SUBSCRIPTION_NOT_FOUND' });
+    await relay.stop();
+    relays.pop();
+  });
+
+  it('rewinds to a position without skipping a transaction that is still open at that moment', async () => {
+    const queue = newQueue();
+    const arrivals = await record(queue);
+    const relay = await startRelay([{ queue, eventTypes: null }]);
+    const open = await scene.pool.connect();
+    try {
+      // The open transaction takes its id first; a younger one commits after it, at a higher position.
+      await open.query('BEGIN');
+      const late = `account-late-${uniqueSuffix()}`;
+      await open.query(
+        `INSERT INTO "${scene.schema}".events (event_id, stream_id, stream_version, type, data)
+         VALUES (gen_random_uuid(), $1, 1, 'LimitUpdated', '{}')`,
+        [late],
+      );
+      await appendEvents(scene.pool, scene.schema, `account-younger-${uniqueSuffix()}`, 0, 3);
+      const [{ last }] = await scene.dataSource.query(`SELECT max(global_position)::int AS last FROM "${scene.schema}".events`);
+      await relay.admin.rewind(queue, last);
+      await open.query('COMMIT');
+      await eventually(() => arrivals.some((a) => a.streamId === late), 10_000);
+    } finally {
+      open.release();
     }
-    const [subscription] = await relay.admin.list();
-    expect(subscription.lagEvents).toBe(0);
   });
 });

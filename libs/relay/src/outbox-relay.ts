@@ -24,8 +24,15 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   pollIntervalMs?: number;
   maxBackoffMs?: number;
-  /** How often lag and the commit frontier are measured. */
+  /** How often lag is measured. */
   monitorIntervalMs?: number;
+  /** How often the commit frontier is checked, and after how long a hold is logged as a warning. */
+  frontierCheckIntervalMs?: number;
+  frontierWarnAfterMs?: number;
+  /** How often a standby tries to take the leadership lock. */
+  leaderRetryIntervalMs?: number;
+  /** Batches published ahead while earlier ones await confirms. */
+  pipelineDepth?: number;
 }
 
 /**
@@ -44,6 +51,8 @@ export class OutboxRelay {
   private readonly declareTopology = (connection: Parameters<typeof declareQueues>[0]) =>
     declareQueues(connection, this.options.routes.map((route) => route.queue));
   private monitorTimer?: NodeJS.Timeout;
+  private frontierTimer?: NodeJS.Timeout;
+  private readonly onBrokerConnected = () => this.workers.forEach((worker) => worker.retryNow());
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.logger = new Logger(`Relay:${options.producer}`);
@@ -51,17 +60,19 @@ export class OutboxRelay {
     this.pool.on('error', (error) => this.logger.warn(`idle database connection failed: ${error.message}`));
     this.store = new SubscriptionStore(this.pool, options.schema);
     this.admin = new SubscriptionAdmin(this.pool, options.schema, () => this.wake.wake());
-    this.frontier = new FrontierMonitor(this.pool, options.schema, options.producer);
+    this.frontier = new FrontierMonitor(this.pool, options.schema, options.producer, options.frontierWarnAfterMs);
     this.election = new LeaderElection({
       databaseUrl: options.databaseUrl,
       lockKey: `relay:${options.schema}`,
       listenChannel: `${options.schema}_events`,
+      retryIntervalMs: options.leaderRetryIntervalMs,
     });
     const settings = {
       producer: options.producer,
       batchSize: options.batchSize ?? 500,
       pollIntervalMs: options.pollIntervalMs ?? 1_000,
       maxBackoffMs: options.maxBackoffMs ?? 30_000,
+      pipelineDepth: options.pipelineDepth ?? 2,
     };
     this.workers = options.routes.map(
       (route) =>
@@ -85,15 +96,21 @@ export class OutboxRelay {
     this.election.on('notify', () => this.wake.wake());
     this.election.on('elected', () => this.onLeadership(true));
     this.election.on('deposed', () => this.onLeadership(false));
+    // A reconnected broker is news for every destination backing off because of the outage.
+    this.options.connection.on('connected', this.onBrokerConnected);
     this.workers.forEach((worker) => worker.start());
     this.election.start();
     this.monitorTimer = setInterval(() => void this.monitor(), this.options.monitorIntervalMs ?? 5_000);
     this.monitorTimer.unref();
+    this.frontierTimer = setInterval(() => void this.checkFrontier(), this.options.frontierCheckIntervalMs ?? 1_000);
+    this.frontierTimer.unref();
   }
 
   /** Stops delivering, lets the batches in flight finish, and gives up leadership. */
   async stop(): Promise<void> {
     clearInterval(this.monitorTimer);
+    clearInterval(this.frontierTimer);
+    this.options.connection.off('connected', this.onBrokerConnected);
     this.options.connection.removeSetup(this.declareTopology);
     await Promise.all(this.workers.map((worker) => worker.stop()));
     await this.election.stop();
@@ -108,7 +125,6 @@ export class OutboxRelay {
   private async monitor(): Promise<void> {
     if (!this.election.isLeader) return;
     try {
-      await this.frontier.check();
       for (const subscription of await this.admin.list()) {
         const labels = { producer: this.options.producer, queue: subscription.name };
         relayMetrics.lagEvents.set(labels, subscription.lagEvents);
@@ -116,6 +132,15 @@ export class OutboxRelay {
       }
     } catch (error) {
       this.logger.warn(`could not measure lag: ${(error as Error).message}`);
+    }
+  }
+
+  private async checkFrontier(): Promise<void> {
+    if (!this.election.isLeader) return;
+    try {
+      await this.frontier.check();
+    } catch (error) {
+      this.logger.warn(`could not check the commit frontier: ${(error as Error).message}`);
     }
   }
 }

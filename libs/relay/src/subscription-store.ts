@@ -31,6 +31,14 @@ export interface OutboxRow {
   recorded_at: Date;
 }
 
+/** A point in commit order: the relay has delivered everything up to and including it. */
+export interface CursorPosition {
+  transactionId: string;
+  position: string;
+}
+
+export type CursorMove = 'moved' | 'paused' | 'moved-elsewhere';
+
 const SUBSCRIPTION_COLUMNS = `name, event_types AS "eventTypes", status,
   cursor_transaction_id::text AS "cursorTransactionId", cursor_position::text AS "cursorPosition",
   pending_control AS "pendingControl"`;
@@ -81,7 +89,7 @@ export class SubscriptionStore {
               ) END AS previous_version
          FROM ${this.events} e
         WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
-          AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+          AND e.transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
           AND ($4::text[] IS NULL OR e.type = ANY($4))
         ORDER BY e.transaction_id, e.global_position
         LIMIT $3`,
@@ -91,14 +99,24 @@ export class SubscriptionStore {
   }
 
   /** Moves the cursor only if nobody (a rewind, another relay) moved it since it was read. */
-  async advance(subscription: Subscription, to: { transactionId: string; position: string }): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
+  async advance(subscription: Subscription, to: CursorPosition): Promise<boolean> {
+    return (await this.moveCursor(subscription, to)) !== 'moved-elsewhere';
+  }
+
+  /**
+   * Compare-and-set of the cursor from the subscription's cursor to `to`. Answers `paused` when it
+   * moved but an operator has paused the subscription since, so the caller stops there.
+   */
+  async moveCursor(subscription: Subscription, to: CursorPosition): Promise<CursorMove> {
+    const { rows } = await this.pool.query<{ status: Subscription['status'] }>(
       `UPDATE ${this.subscriptions}
           SET cursor_transaction_id = $2::xid8, cursor_position = $3, updated_at = now()
-        WHERE name = $1 AND cursor_transaction_id = $4::xid8 AND cursor_position = $5 AND pending_control IS NULL`,
+        WHERE name = $1 AND cursor_transaction_id = $4::xid8 AND cursor_position = $5 AND pending_control IS NULL
+        RETURNING status`,
       [subscription.name, to.transactionId, to.position, subscription.cursorTransactionId, subscription.cursorPosition],
     );
-    return rowCount === 1;
+    if (rows.length === 0) return 'moved-elsewhere';
+    return rows[0].status === 'paused' ? 'paused' : 'moved';
   }
 
   /** Clears a control message once the broker has confirmed it. */

@@ -2,7 +2,7 @@ import { ConfirmPublisher } from '@app/messaging';
 import { Logger } from '@nestjs/common';
 import { rebuildMessage, toOutgoingMessage } from './outbox-message';
 import { relayMetrics } from './relay-metrics';
-import { SubscriptionStore } from './subscription-store';
+import { CursorPosition, Subscription, SubscriptionStore } from './subscription-store';
 import { WakeSignal } from './wake-signal';
 
 export interface WorkerSettings {
@@ -10,19 +10,32 @@ export interface WorkerSettings {
   batchSize: number;
   pollIntervalMs: number;
   maxBackoffMs: number;
+  /** Batches published ahead while earlier ones still await their confirms (1 = no pipelining). */
+  pipelineDepth?: number;
 }
+
+interface InFlightBatch {
+  count: number;
+  to: CursorPosition;
+  confirmed: Promise<void>;
+}
+
+/** Capped exponential backoff of a failing destination, for its n-th consecutive failure. */
+export const destinationBackoffMs = (failures: number, maxBackoffMs: number): number =>
+  Math.min(maxBackoffMs, 100 * 2 ** Math.max(0, failures - 1));
 
 /**
  * Delivers one subscription: read a batch after the cursor, publish it with confirms, then move
  * the cursor. Each destination has its own worker, channel and backoff, so a failing queue never
- * holds back the others.
+ * holds back the others. The next batch is read and published while the previous one awaits its
+ * confirms, but the cursor only ever moves over confirmed batches, in order.
  */
 export class SubscriptionWorker {
   private readonly logger: Logger;
   private running = false;
   private stopped?: Promise<void>;
   private failures = 0;
-  private readonly stopSignal = new WakeSignal();
+  private readonly interrupt = new WakeSignal();
 
   constructor(
     private readonly queue: string,
@@ -44,21 +57,27 @@ export class SubscriptionWorker {
   async stop(): Promise<void> {
     this.running = false;
     this.wake.wake();
-    this.stopSignal.wake();
+    this.interrupt.wake();
     await this.stopped;
     await this.publisher.close();
+  }
+
+  /** Cuts a backoff short, e.g. after the broker connection came back. */
+  retryNow(): void {
+    this.interrupt.wake();
   }
 
   private async loop(): Promise<void> {
     const quickLookMs = 5;
     let idleWait = quickLookMs;
     while (this.running) {
+      const seen = this.wake.generation;
       if (!this.isLeader()) {
-        await this.wake.wait(this.settings.pollIntervalMs);
+        await this.wake.wait(this.settings.pollIntervalMs, seen);
         continue;
       }
       try {
-        const delivered = await this.deliverBatch();
+        const delivered = await this.deliver();
         this.failures = 0;
         if (delivered > 0) {
           idleWait = quickLookMs;
@@ -66,38 +85,68 @@ export class SubscriptionWorker {
         }
         // Nothing readable yet. After a NOTIFY an older transaction may still hold the commit
         // frontier, and it may commit without notifying us: look again soon, then less often.
-        const woken = await this.wake.wait(idleWait);
+        const woken = await this.wake.wait(idleWait, seen);
         idleWait = woken ? quickLookMs : Math.min(idleWait * 2, this.settings.pollIntervalMs);
       } catch (error) {
         this.failures++;
-        const delay = Math.min(this.settings.maxBackoffMs, 100 * 2 ** (this.failures - 1));
+        const delay = destinationBackoffMs(this.failures, this.settings.maxBackoffMs);
         relayMetrics.failures.inc({ producer: this.settings.producer, queue: this.queue });
         this.logger.warn(`delivery failed (${(error as Error).message}); retrying in ${delay} ms`);
         // Not `this.wake`: new events must not cut a failing destination's backoff short.
-        await this.stopSignal.wait(delay);
+        await this.interrupt.wait(delay);
       }
     }
   }
 
-  /** Returns how many events were delivered. */
-  private async deliverBatch(): Promise<number> {
+  /** Delivers until the subscription has nothing readable left; returns how many events were confirmed. */
+  private async deliver(): Promise<number> {
     const subscription = await this.store.get(this.queue);
     if (!subscription || subscription.status === 'paused') return 0;
     if (subscription.pendingControl) {
       await this.publisher.publish(this.queue, [rebuildMessage(this.settings.producer, this.queue)]);
       await this.store.clearControl(subscription);
-      return this.settings.batchSize;
+      return 1;
     }
-    const rows = await this.store.readBatch(subscription, this.settings.batchSize);
-    if (rows.length === 0) return 0;
-    const started = process.hrtime.bigint();
-    await this.publisher.publish(this.queue, rows.map((row) => toOutgoingMessage(this.settings.producer, row)));
-    const labels = { producer: this.settings.producer, queue: this.queue };
-    relayMetrics.publishSeconds.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
-    const last = rows[rows.length - 1];
-    // Only after the confirm: a crash before this line re-publishes the batch (at least once).
-    await this.store.advance(subscription, { transactionId: last.transaction_id, position: last.global_position });
-    relayMetrics.published.inc(labels, rows.length);
-    return rows.length;
+    return this.deliverRun(subscription);
+  }
+
+  private async deliverRun(subscription: Subscription): Promise<number> {
+    const { batchSize, producer } = this.settings;
+    const depth = Math.max(1, this.settings.pipelineDepth ?? 2);
+    const labels = { producer, queue: this.queue };
+    let readFrom = subscription;
+    let committed = subscription;
+    let exhausted = false;
+    let delivered = 0;
+    const inFlight: InFlightBatch[] = [];
+    for (;;) {
+      while (!exhausted && inFlight.length < depth && this.running && this.isLeader()) {
+        const rows = await this.store.readBatch(readFrom, batchSize);
+        exhausted = rows.length < batchSize;
+        if (rows.length === 0) break;
+        const last = rows[rows.length - 1];
+        const to = { transactionId: last.transaction_id, position: last.global_position };
+        readFrom = { ...readFrom, cursorTransactionId: to.transactionId, cursorPosition: to.position };
+        const started = process.hrtime.bigint();
+        const confirmed = this.publisher
+          .publish(this.queue, rows.map((row) => toOutgoingMessage(producer, row)))
+          .then(() => relayMetrics.publishSeconds.observe(labels, Number(process.hrtime.bigint() - started) / 1e9));
+        // Awaited below in order; a failure of a later batch must not surface as unhandled meanwhile.
+        confirmed.catch(() => undefined);
+        inFlight.push({ count: rows.length, to, confirmed });
+      }
+      const head = inFlight.shift();
+      if (!head) return delivered;
+      await head.confirmed;
+      // Only after the confirm: a crash before this line re-publishes the batch (at least once).
+      const move = await this.store.moveCursor(committed, head.to);
+      // A rewind or another relay moved the cursor: what is still in flight is dropped, and the
+      // next round starts again at once from the stored cursor (hence "something happened").
+      if (move === 'moved-elsewhere') return Math.max(delivered, 1);
+      committed = { ...committed, cursorTransactionId: head.to.transactionId, cursorPosition: head.to.position };
+      delivered += head.count;
+      relayMetrics.published.inc(labels, head.count);
+      if (move === 'paused') return delivered;
+    }
   }
 }

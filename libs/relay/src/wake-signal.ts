@@ -1,15 +1,31 @@
-/** Wakes sleepers early: a NOTIFY, a leadership change or a stop cuts their wait short. */
+/**
+ * Wakes sleepers early: a NOTIFY, a leadership change or a stop cuts their wait short.
+ *
+ * Every `wake()` also bumps `generation`, so a worker that was busy when a NOTIFY arrived does
+ * not miss it: it passes the generation it saw before reading to `wait`, which then returns at once.
+ */
 export class WakeSignal {
   private readonly waiters = new Set<() => void>();
+  private wakes = 0;
+
+  /** How many times `wake()` has been called; compare with a later value to see whether anything happened. */
+  get generation(): number {
+    return this.wakes;
+  }
 
   wake(): void {
+    this.wakes++;
     const waiters = [...this.waiters];
     this.waiters.clear();
     waiters.forEach((resolve) => resolve());
   }
 
-  /** Resolves `true` on the next `wake()`, or `false` after `timeoutMs`, whichever comes first. */
-  wait(timeoutMs: number): Promise<boolean> {
+  /**
+   * Resolves `true` on the next `wake()`, or `false` after `timeoutMs`, whichever comes first.
+   * With `seenGeneration`, a wake that already happened after that generation counts too.
+   */
+  wait(timeoutMs: number, seenGeneration?: number): Promise<boolean> {
+    if (seenGeneration !== undefined && seenGeneration !== this.wakes) return Promise.resolve(true);
     return new Promise((resolve) => {
       const settle = (woken: boolean) => {
         clearTimeout(timer);

@@ -39,14 +39,20 @@ export async function freshEventStore(prefix = 't'): Promise<{ schema: string; d
   return { schema, dataSource };
 }
 
-/** Polls `probe` until it returns a truthy value or `timeoutMs` passes. */
-export async function eventually<T>(probe: () => Promise<T> | T, timeoutMs = 10_000, everyMs = 50): Promise<T> {
+type Falsy = false | 0 | '' | null | undefined;
+
+/** Polls `probe` until it returns a truthy value (which it resolves to) or `timeoutMs` passes. */
+export async function eventually<T>(
+  probe: () => Promise<T> | T,
+  timeoutMs = 10_000,
+  everyMs = 50,
+): Promise<Exclude<T, Falsy>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const value = await probe();
-      if (value) return value;
+      if (value) return value as Exclude<T, Falsy>;
       last = value;
     } catch (error) {
       last = error;

@@ -18,6 +18,23 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** A further process of a service, started by `TestPlatform.startInstance`. */
+export interface ServiceInstance {
+  url: string;
+  output(): string;
+  stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+}
+
+/** SIGTERM lets the process shut down gracefully (forced after 15 s); SIGKILL simulates a crash. */
+async function stopChild(child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill(signal);
+  const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(force);
+}
+
 const rabbitmqctl = (...args: string[]) => execFileSync('rabbitmqctl', args, { stdio: 'pipe', timeout: 60_000 });
 
 /**
@@ -30,6 +47,7 @@ export class TestPlatform {
   private readonly processes = new Map<ServiceName, ChildProcess>();
   private readonly ports = new Map<ServiceName, number>();
   private readonly logs = new Map<ServiceName, string[]>();
+  private readonly instances = new Set<ChildProcess>();
 
   private constructor(private readonly services: ServiceName[], private readonly extraEnv: NodeJS.ProcessEnv) {
     const suffix = uniqueSuffix();
@@ -67,39 +85,64 @@ export class TestPlatform {
   }
 
   async startService(service: ServiceName): Promise<void> {
+    const log = this.logs.get(service) ?? [];
+    this.logs.set(service, log);
+    const child = this.spawn(service, this.ports.get(service)!, log);
+    this.processes.set(service, child);
+    await this.waitUntilReady(service, child);
+  }
+
+  /**
+   * Starts one more process of `service` on a port of its own, sharing the platform's database
+   * and vhost, as a second instance behind a load balancer would; `stop()` ends it too.
+   */
+  async startInstance(service: ServiceName): Promise<ServiceInstance> {
+    const port = await freePort();
+    const log: string[] = [];
+    const child = this.spawn(service, port, log);
+    this.instances.add(child);
+    const url = `http://127.0.0.1:${port}`;
+    const stop = async (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') => {
+      this.instances.delete(child);
+      await stopChild(child, signal);
+    };
+    try {
+      await this.waitUntilReady(service, child, 60_000, url, () => log.join(''));
+    } catch (error) {
+      await stop('SIGKILL');
+      throw error;
+    }
+    return { url, output: () => log.join(''), stop };
+  }
+
+  private spawn(service: ServiceName, port: number, log: string[]): ChildProcess {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       DATABASE_URL: this.databaseUrl,
       AMQP_URL: this.amqpUrl,
-      PORT: String(this.ports.get(service)),
+      PORT: String(port),
       OPS_TOKEN: TEST_OPS_TOKEN,
       LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
       ...this.extraEnv,
     };
     for (const other of this.services) env[serviceUrlVariable(other)] = this.url(other);
     const child = spawn(process.execPath, [join(process.cwd(), 'dist', 'apps', service, 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const log = this.logs.get(service) ?? [];
-    this.logs.set(service, log);
     child.stdout?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
-    this.processes.set(service, child);
-    await this.waitUntilReady(service, child);
+    return child;
   }
 
   /** Stops a service: SIGTERM lets it shut down gracefully, SIGKILL simulates a crash. */
   async stopService(service: ServiceName, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
     const child = this.processes.get(service);
     this.processes.delete(service);
-    if (!child || child.exitCode !== null) return;
-    const exited = once(child, 'exit');
-    child.kill(signal);
-    const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(force);
+    if (child) await stopChild(child, signal);
   }
 
   /** Stops every service, then drops the database and the vhost. */
   async stop(): Promise<void> {
+    await Promise.all([...this.instances].map((child) => stopChild(child, 'SIGTERM')));
+    this.instances.clear();
     await Promise.all([...this.processes.keys()].map((service) => this.stopService(service)));
     try {
       rabbitmqctl('delete_vhost', this.vhost);
@@ -114,18 +157,24 @@ export class TestPlatform {
     await admin.end();
   }
 
-  private async waitUntilReady(service: ServiceName, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  private async waitUntilReady(
+    service: ServiceName,
+    child: ChildProcess,
+    timeoutMs = 60_000,
+    url = this.url(service),
+    output = () => this.output(service),
+  ): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode}:\n${this.output(service)}`);
+      if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode}:\n${output()}`);
       try {
-        const response = await fetch(`${this.url(service)}/health/ready`);
+        const response = await fetch(`${url}/health/ready`);
         if (response.ok) return;
       } catch {
         // Not listening yet.
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    throw new Error(`${service} was not ready within ${timeoutMs} ms:\n${this.output(service)}`);
+    throw new Error(`${service} was not ready within ${timeoutMs} ms:\n${output()}`);
   }
 }

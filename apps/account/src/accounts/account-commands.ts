@@ -1,18 +1,45 @@
-import { CommandPath } from '@app/eventstore';
+import { CommandPath, SnapshotPolicy } from '@app/eventstore';
 import { Provider } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AccountCommand } from './domain/account.commands';
-import { AccountState, accountDecider } from './domain/account.decider';
+import { AccountPolicy, AccountState, DEFAULT_MAX_LIMIT, createAccountDecider } from './domain/account.decider';
 import { AccountEvent } from './domain/account.events';
+import { initialAccountState } from './domain/account.state';
 
 /** The account aggregate's command path: stream `account-<id>` in the `account` schema. */
 export class AccountCommands extends CommandPath<AccountState, AccountCommand, AccountEvent> {}
 
 export const accountStreamId = (id: string): string => `account-${id}`;
 
+/**
+ * A cold load (a restart, another instance's first command, an evicted cache entry) reads the
+ * latest snapshot plus at most this many events. Warm commands never read snapshots; every append
+ * is still checked against the stream version, so a stale snapshot or cache costs a retry only.
+ */
+export const SNAPSHOT_EVERY = 500;
+
+// Fields added to the state later get their defaults when an older snapshot is read.
+export const accountSnapshots: SnapshotPolicy<AccountState> = {
+  every: SNAPSHOT_EVERY,
+  serialize: (state) => state,
+  deserialize: (json) => ({ ...initialAccountState(), ...(json as Partial<AccountState>) }),
+};
+
+/** The account policy from the environment: ACCOUNT_MAX_LIMIT (minor units, default 100,000,000). */
+export function accountPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): AccountPolicy {
+  const raw = env.ACCOUNT_MAX_LIMIT?.trim();
+  if (!raw) return { maxLimit: DEFAULT_MAX_LIMIT };
+  const maxLimit = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(maxLimit) || maxLimit <= 0) {
+    throw new Error(`ACCOUNT_MAX_LIMIT must be a positive integer amount in minor units (got "${raw}")`);
+  }
+  return { maxLimit };
+}
+
 export const accountCommandsProvider: Provider = {
   provide: AccountCommands,
   inject: [getDataSourceToken()],
-  useFactory: (dataSource: DataSource) => new AccountCommands(dataSource, { schema: 'account', decider: accountDecider }),
+  useFactory: (dataSource: DataSource) =>
+    new AccountCommands(dataSource, { schema: 'account', decider: createAccountDecider(accountPolicyFromEnv()), snapshots: accountSnapshots }),
 };

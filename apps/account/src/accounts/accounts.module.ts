@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { accountCommandsProvider } from './account-commands';
+import { AccountHistory } from './account-history';
+import { AccountChangesController } from './http/account-changes.controller';
+import { AccountTransactionsController } from './http/account-transactions.controller';
 import { AccountsController } from './http/accounts.controller';
 import { StatsController } from './http/stats.controller';
 import { AccountViewProjection } from './projections/account-view.projection';
@@ -7,7 +10,7 @@ import { AccountViewRepository } from './projections/account-view.repository';
 import { CountryStatsRepository } from './projections/country-stats.repository';
 
 @Module({
-  controllers: [AccountsController, StatsController, AccountViewProjection],
-  providers: [accountCommandsProvider, AccountViewRepository, CountryStatsRepository],
+  controllers: [AccountsController, AccountChangesController, AccountTransactionsController, StatsController, AccountViewProjection],
+  providers: [accountCommandsProvider, AccountHistory, AccountViewRepository, CountryStatsRepository],
 })
 export class AccountsModule {}

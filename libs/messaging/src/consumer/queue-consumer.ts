@@ -49,6 +49,8 @@ export class QueueConsumer {
   private barrier: Promise<unknown> = Promise.resolve();
   private channel?: Channel;
   private consumerTag?: string;
+  private stopping = false;
+  private resubscribeTimer?: NodeJS.Timeout;
   private readonly setup = (connection: ChannelModel) => this.subscribe(connection);
 
   constructor(private readonly options: QueueConsumerOptions) {
@@ -59,11 +61,14 @@ export class QueueConsumer {
   }
 
   async start(): Promise<void> {
+    this.stopping = false;
     await this.options.connection.onConnected(this.setup);
   }
 
   /** Stops taking messages, lets the ones in hand finish, then closes the channel. */
   async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.resubscribeTimer);
     this.options.connection.removeSetup(this.setup);
     const channel = this.channel;
     if (channel && this.consumerTag) await channel.cancel(this.consumerTag).catch(() => undefined);
@@ -76,11 +81,41 @@ export class QueueConsumer {
   private async subscribe(connection: ChannelModel): Promise<void> {
     const channel = await connection.createChannel();
     channel.on('error', (error: Error) => this.logger.warn(`channel error: ${error.message}`));
+    channel.on('close', () => this.onChannelLost(channel, connection));
     await declareConsumerQueue(channel, this.options.queue);
     await channel.prefetch(this.options.prefetch ?? 32);
     this.channel = channel;
-    const { consumerTag } = await channel.consume(this.options.queue, (message) => message && this.receive(channel, message));
+    const { consumerTag } = await channel.consume(this.options.queue, (message) => {
+      if (message) this.receive(channel, message);
+      // The broker cancelled us (e.g. the queue was deleted): start over on a fresh channel.
+      else void channel.close().catch(() => undefined);
+    });
     this.consumerTag = consumerTag;
+  }
+
+  /**
+   * A channel can close while its connection stays up (a channel error, a broker-side cancel). The
+   * connection only re-runs setup after a reconnection, so without this the queue would silently
+   * lose its consumer.
+   */
+  private onChannelLost(channel: Channel, connection: ChannelModel): void {
+    if (this.channel !== channel || this.stopping) return;
+    this.channel = undefined;
+    this.consumerTag = undefined;
+    this.resubscribeTimer = setTimeout(() => void this.resubscribe(connection), 1_000);
+  }
+
+  private async resubscribe(connection: ChannelModel): Promise<void> {
+    if (this.stopping || this.channel) return;
+    // After a lost connection the reconnection runs `setup` itself, on the new connection.
+    if (!this.options.connection.isConnected || this.options.connection.current() !== connection) return;
+    try {
+      await this.subscribe(connection);
+      this.logger.log('consuming again after the channel closed');
+    } catch (error) {
+      this.logger.warn(`could not consume again (${(error as Error).message}); retrying`);
+      this.resubscribeTimer = setTimeout(() => void this.resubscribe(connection), 5_000);
+    }
   }
 
   /** Synchronous on purpose: ordering chains are joined in delivery order, before any await. */

@@ -1,59 +1,117 @@
-import { Decider, DomainError, assertNever } from '@app/domain';
-import { AccountCommand } from './account.commands';
-import { AccountEvent, Address } from './account.events';
+import { Decider, assertNever } from '@app/domain';
+import { AccountCommand, PurchaseItem, RefundPurchase } from './account.commands';
+import { AccountErrors } from './account.errors';
+import { AccountEvent, Address, ItemPurchased } from './account.events';
+import { AccountState, evolveAccount, initialAccountState } from './account.state';
+import { findPurchase } from './purchase-ledger';
 
-export interface AccountState {
-  exists: boolean;
-  id: string;
-  country: string;
-  address?: Address;
-  limit: number;
-  currency: string;
+export type { AccountState } from './account.state';
+
+/** The largest limit an account may have by default, in minor units; ACCOUNT_MAX_LIMIT overrides it. */
+export const DEFAULT_MAX_LIMIT = 100_000_000;
+export const MAX_PHONE_NUMBERS = 10;
+
+export interface AccountPolicy {
+  maxLimit: number;
 }
 
-/** The largest limit an account may have, in minor units (issue #3 makes it configurable). */
-export const MAX_LIMIT = 100_000_000;
-
-const initialState = (): AccountState => ({ exists: false, id: '', country: '', limit: 0, currency: '' });
-
-function decide(command: AccountCommand, state: AccountState): AccountEvent[] {
-  switch (command.type) {
-    case 'OpenAccount': {
-      if (state.exists) throw new DomainError('conflict', 'ACCOUNT_EXISTS', `Account ${command.data.id} already exists`);
+/**
+ * The account aggregate. Rules worth knowing beyond the obvious:
+ * - A command that would change nothing decides nothing (same limit, same address, a known phone
+ *   number, locking a locked account, granting VIP twice), so retries are harmless.
+ * - A locked account takes no purchase, no limit change and no VIP grant; refunds, address and
+ *   phone changes still go through. Locking zeroes the limit and revokes VIP; unlocking restores
+ *   the status only, so the limit stays 0 until it is set again.
+ * - VIP is granted on request (GrantVipStatus) to an active account, and revoked by a lock.
+ * - A purchase is idempotent by transactionId: the same id with the same amount decides nothing
+ *   and answers the first purchase's balance; with another amount it is refused.
+ * - A purchase is refunded whole, once.
+ */
+export function createAccountDecider(policy: AccountPolicy): Decider<AccountState, AccountCommand, AccountEvent> {
+  function decide(command: AccountCommand, state: AccountState): AccountEvent[] {
+    if (command.type === 'OpenAccount') {
+      if (state.exists) throw AccountErrors.exists(command.data.id);
       assertLimit(command.data.limit);
       return [{ type: 'AccountOpened', data: command.data }];
     }
-    case 'UpdateLimit': {
-      assertExists(state, command.data.id);
-      assertLimit(command.data.newLimit);
-      if (command.data.newLimit === state.limit) return [];
-      return [{ type: 'LimitUpdated', data: { id: state.id, newLimit: command.data.newLimit, oldLimit: state.limit } }];
+    if (!state.exists) throw AccountErrors.notFound(command.data.id);
+    const id = state.id;
+    switch (command.type) {
+      case 'UpdateLimit': {
+        assertActive(state);
+        assertLimit(command.data.newLimit);
+        if (command.data.newLimit === state.limit) return [];
+        return [{ type: 'LimitUpdated', data: { id, newLimit: command.data.newLimit, oldLimit: state.limit } }];
+      }
+      case 'UpdateAddress':
+        if (state.address && sameAddress(state.address, command.data.address)) return [];
+        return [{ type: 'AddressUpdated', data: { id, address: command.data.address, previousAddress: state.address! } }];
+      case 'AddPhoneNumber':
+        if (state.phoneNumbers.includes(command.data.phoneNumber)) return [];
+        if (state.phoneNumbers.length >= MAX_PHONE_NUMBERS) throw AccountErrors.tooManyPhoneNumbers(MAX_PHONE_NUMBERS);
+        return [{ type: 'PhoneNumberAdded', data: { id, phoneNumber: command.data.phoneNumber } }];
+      case 'LockAccount':
+        if (state.status === 'locked') return [];
+        return [
+          ...(state.limit !== 0 ? [{ type: 'LimitChanged' as const, data: { id, newLimit: 0, oldLimit: state.limit } }] : []),
+          { type: 'StatusChanged', data: { id, oldStatus: 'active', newStatus: 'locked' } },
+          ...(state.vip ? [{ type: 'VipStatusRevoked' as const, data: { id } }] : []),
+        ];
+      case 'UnlockAccount':
+        if (state.status === 'active') return [];
+        return [{ type: 'StatusChanged', data: { id, oldStatus: 'locked', newStatus: 'active' } }];
+      case 'GrantVipStatus':
+        assertActive(state);
+        return state.vip ? [] : [{ type: 'VipStatusGranted', data: { id } }];
+      case 'PurchaseItem':
+        return purchase(command, state);
+      case 'RefundPurchase':
+        return refund(command, state);
+      default:
+        return assertNever(command);
     }
-    default:
-      return assertNever(command);
   }
-}
 
-function evolve(state: AccountState, event: AccountEvent): AccountState {
-  switch (event.type) {
-    case 'AccountOpened':
-      return { ...state, exists: true, id: event.data.id, country: event.data.country, address: event.data.address, limit: event.data.limit, currency: event.data.currency };
-    case 'LimitUpdated':
-      return { ...state, limit: event.data.newLimit };
-    default:
-      return assertNever(event);
+  function assertLimit(limit: number): void {
+    if (!Number.isSafeInteger(limit) || limit < 0) throw AccountErrors.invalidLimit();
+    if (limit > policy.maxLimit) throw AccountErrors.limitExceeded(policy.maxLimit);
   }
+
+  return { initialState: initialAccountState, decide, evolve: evolveAccount };
 }
 
-function assertExists(state: AccountState, id: string): void {
-  if (!state.exists) throw new DomainError('not-found', 'ACCOUNT_NOT_FOUND', `Account ${id} does not exist`);
-}
-
-function assertLimit(limit: number): void {
-  if (!Number.isSafeInteger(limit) || limit < 0) {
-    throw new DomainError('validation', 'INVALID_LIMIT', 'The limit must be a non-negative integer amount in minor units');
+function purchase(command: PurchaseItem, state: AccountState): AccountEvent[] {
+  const { transactionId, amount, currency, merchantId, reference } = command.data;
+  const earlier = findPurchase(state.purchases, transactionId);
+  if (earlier) {
+    if (earlier.amount !== amount) throw AccountErrors.transactionIdReused(transactionId);
+    return [];
   }
-  if (limit > MAX_LIMIT) throw new DomainError('limit', 'LIMIT_EXCEEDED', `The limit may not exceed ${MAX_LIMIT}`);
+  if (!Number.isSafeInteger(amount)) throw AccountErrors.amountNotInteger();
+  if (amount <= 0) throw AccountErrors.amountNotPositive();
+  if (currency !== state.currency) throw AccountErrors.currencyMismatch(state.currency, currency);
+  assertActive(state);
+  if (amount > state.balance) throw AccountErrors.insufficientFunds(state.balance, amount);
+  const data: ItemPurchased['data'] = { id: state.id, transactionId, amount, currency, balanceAfter: state.balance - amount };
+  if (merchantId !== undefined) data.merchantId = merchantId;
+  if (reference !== undefined) data.reference = reference;
+  return [{ type: 'ItemPurchased', data }];
 }
 
-export const accountDecider: Decider<AccountState, AccountCommand, AccountEvent> = { initialState, decide, evolve };
+function refund(command: RefundPurchase, state: AccountState): AccountEvent[] {
+  const { transactionId } = command.data;
+  const purchased = findPurchase(state.purchases, transactionId);
+  if (!purchased) throw AccountErrors.transactionNotFound(transactionId);
+  if (purchased.refundedBalanceAfter !== undefined) throw AccountErrors.alreadyRefunded(transactionId);
+  const balanceAfter = state.balance + purchased.amount;
+  return [{ type: 'PurchaseRefunded', data: { id: state.id, transactionId, amount: purchased.amount, currency: state.currency, balanceAfter } }];
+}
+
+function assertActive(state: AccountState): void {
+  if (state.status === 'locked') throw AccountErrors.locked(state.id);
+}
+
+const sameAddress = (a: Address, b: Address): boolean => a.street === b.street && a.city === b.city && a.zip === b.zip;
+
+/** The account decider with the default policy. */
+export const accountDecider = createAccountDecider({ maxLimit: DEFAULT_MAX_LIMIT });

@@ -1,43 +1,61 @@
-import { CommandMetadata, DomainError } from '@app/domain';
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CommandMetadata } from '@app/domain';
+import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { AccountCommands, accountStreamId } from '../account-commands';
+import { AccountHistory } from '../account-history';
+import { AccountErrors } from '../domain/account.errors';
 import { AccountViewRepository } from '../projections/account-view.repository';
-import { OpenAccountDto, UpdateLimitDto } from './open-account.dto';
-
-const metadata = (): CommandMetadata => ({ now: new Date().toISOString(), actor: 'http' });
+import { EventsPageQuery, MAX_EVENTS_PAGE, accountIdPipe } from './account-params';
+import { CommandMeta } from './command-metadata';
+import { OpenAccountDto } from './open-account.dto';
 
 @ApiTags('accounts')
 @Controller('accounts')
 export class AccountsController {
-  constructor(private readonly commands: AccountCommands, private readonly views: AccountViewRepository) {}
+  constructor(
+    private readonly commands: AccountCommands,
+    private readonly views: AccountViewRepository,
+    private readonly history: AccountHistory,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Open an account' })
-  async open(@Body() body: OpenAccountDto): Promise<{ id: string }> {
+  @ApiCreatedResponse({ description: '{id}' })
+  async open(@Body() body: OpenAccountDto, @CommandMeta() metadata: CommandMetadata): Promise<{ id: string }> {
     const id = randomUUID();
-    await this.commands.execute(accountStreamId(id), { type: 'OpenAccount', data: { id, ...body }, metadata: metadata() });
+    await this.commands.execute(accountStreamId(id), { type: 'OpenAccount', data: { id, ...body }, metadata });
     return { id };
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'The account read model (eventually consistent)' })
-  async get(@Param('id', new ParseUUIDPipe()) id: string) {
+  @ApiOperation({ summary: 'The account read model (eventually consistent), with the stream version it reflects' })
+  async get(@Param('id', accountIdPipe) id: string) {
     const view = await this.views.find(id);
-    if (!view) throw new DomainError('not-found', 'ACCOUNT_NOT_FOUND', `Account ${id} does not exist`);
+    if (!view) throw AccountErrors.notFound(id);
     return view;
   }
 
-  @Put(':id/limit')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Change the credit limit' })
-  async updateLimit(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: UpdateLimitDto) {
-    const result = await this.commands.execute(accountStreamId(id), {
-      type: 'UpdateLimit',
-      data: { id, newLimit: body.limit },
-      metadata: metadata(),
-    });
-    return { id, limit: result.state.limit, version: result.version };
+  @Get(':id/events')
+  @ApiOperation({ summary: "The account's event stream in version order, a page at a time (Link: rel=next while more follow)" })
+  async events(@Param('id', accountIdPipe) id: string, @Query() query: EventsPageQuery, @Res({ passthrough: true }) response: Response) {
+    const afterVersion = query.afterVersion ?? 0;
+    const limit = query.limit ?? MAX_EVENTS_PAGE;
+    const events = await this.history.page(accountStreamId(id), afterVersion, limit);
+    if (events.length === 0 && !(await this.history.exists(accountStreamId(id)))) throw AccountErrors.notFound(id);
+    if (events.length === limit) {
+      response.setHeader('Link', `</accounts/${id}/events?afterVersion=${events[events.length - 1].streamVersion}&limit=${limit}>; rel="next"`);
+    }
+    return events.map((event) => ({
+      version: event.streamVersion,
+      type: event.type,
+      data: event.data,
+      eventId: event.eventId,
+      globalPosition: event.globalPosition,
+      schemaVersion: event.schemaVersion,
+      metadata: event.metadata,
+      recordedAt: event.recordedAt,
+    }));
   }
 }

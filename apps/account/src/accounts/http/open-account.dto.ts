@@ -1,6 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsISO31661Alpha2, IsISO4217CurrencyCode, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsDefined, IsISO31661Alpha2, IsISO4217CurrencyCode, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+
+export const PHONE_NUMBER = /^\+?[0-9][0-9 ()-]{2,29}$/;
+const PHONE_RULE = { message: 'phoneNumber must be digits, spaces, ( ) or -, optionally after a leading +, 3 to 30 characters' };
 
 export class AddressDto {
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(200) street: string;
@@ -12,12 +15,18 @@ export class OpenAccountDto {
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(100) name: string;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(100) lastName: string;
   @ApiProperty({ example: 'DE', description: 'ISO 3166-1 alpha-2' }) @IsISO31661Alpha2() country: string;
-  @ApiProperty({ type: AddressDto }) @ValidateNested() @Type(() => AddressDto) address: AddressDto;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(30) phoneNumber?: string;
-  @ApiProperty({ description: 'Credit limit in minor units' }) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) limit: number;
-  @ApiProperty({ example: 'EUR' }) @IsISO4217CurrencyCode() currency: string;
+  @ApiProperty({ type: AddressDto }) @IsDefined() @IsObject() @ValidateNested() @Type(() => AddressDto) address: AddressDto;
+  @ApiPropertyOptional({ example: '+49 30 1234567' }) @IsOptional() @IsString() @Matches(PHONE_NUMBER, PHONE_RULE) phoneNumber?: string;
+  @ApiProperty({ description: 'Credit limit in minor units; at most ACCOUNT_MAX_LIMIT (422 LIMIT_EXCEEDED)' })
+  @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) limit: number;
+  @ApiProperty({ example: 'EUR' }) @Matches(/^[A-Z]{3}$/, { message: 'currency must be an upper-case ISO 4217 code' }) @IsISO4217CurrencyCode() currency: string;
 }
 
 export class UpdateLimitDto {
-  @ApiProperty({ description: 'New credit limit in minor units' }) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) limit: number;
+  @ApiProperty({ description: 'New credit limit in minor units; at most ACCOUNT_MAX_LIMIT (422 LIMIT_EXCEEDED)' })
+  @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) limit: number;
+}
+
+export class AddPhoneNumberDto {
+  @ApiProperty({ example: '+49 30 1234567' }) @IsString() @Matches(PHONE_NUMBER, PHONE_RULE) phoneNumber: string;
 }

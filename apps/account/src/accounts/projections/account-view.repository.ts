@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { Address } from '../domain/account.events';
+import { AccountStatus, Address } from '../domain/account.events';
 
 export interface AccountView {
   id: string;
@@ -13,7 +13,7 @@ export interface AccountView {
   limit: number;
   balance: number;
   currency: string;
-  status: 'active' | 'locked';
+  status: AccountStatus;
   vip: boolean;
   /** The stream version this view reflects. */
   version: number;
@@ -22,7 +22,10 @@ export interface AccountView {
 const COLUMNS = `id, name, last_name AS "lastName", country, address, phone_numbers AS "phoneNumbers",
   credit_limit::float8 AS "limit", balance::float8 AS balance, currency, status, vip, version`;
 
-/** Reads and writes `account.account_view`; written only by the projection, read by the HTTP side. */
+/**
+ * Reads and writes `account.account_view`; written only by the projection, read by the HTTP side.
+ * Every write states the version it brings the view to.
+ */
 @Injectable()
 export class AccountViewRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -41,11 +44,41 @@ export class AccountViewRepository {
     );
   }
 
-  async updateLimit(manager: EntityManager, id: string, newLimit: number, oldLimit: number, version: number): Promise<void> {
-    // Available funds move with the limit: balance = limit − open purchases.
-    await manager.query(
-      `UPDATE account.account_view SET credit_limit = $2, balance = balance + ($2::bigint - $3::bigint), version = $4 WHERE id = $1`,
-      [id, newLimit, oldLimit, version],
+  /** Available funds move with the limit (balance = limit − open purchases); answers the account's country. */
+  async changeLimit(manager: EntityManager, id: string, newLimit: number, oldLimit: number, version: number): Promise<string> {
+    const rows = await this.update(
+      manager, id, version, 'credit_limit = $3, balance = balance + ($3::bigint - $4::bigint)', [newLimit, oldLimit], 'country',
     );
+    return rows[0].country;
+  }
+
+  async setBalance(manager: EntityManager, id: string, balance: number, version: number): Promise<void> {
+    await this.update(manager, id, version, 'balance = $3', [balance]);
+  }
+
+  async setAddress(manager: EntityManager, id: string, address: Address, version: number): Promise<void> {
+    await this.update(manager, id, version, 'address = $3', [JSON.stringify(address)]);
+  }
+
+  async addPhoneNumber(manager: EntityManager, id: string, phoneNumber: string, version: number): Promise<void> {
+    await this.update(manager, id, version, 'phone_numbers = phone_numbers || jsonb_build_array($3::text)', [phoneNumber]);
+  }
+
+  async setStatus(manager: EntityManager, id: string, status: AccountStatus, version: number): Promise<void> {
+    await this.update(manager, id, version, 'status = $3', [status]);
+  }
+
+  async setVip(manager: EntityManager, id: string, vip: boolean, version: number): Promise<void> {
+    await this.update(manager, id, version, 'vip = $3', [vip]);
+  }
+
+  private async update(manager: EntityManager, id: string, version: number, assignments: string, values: unknown[], returning = 'id') {
+    const [rows] = (await manager.query(
+      `UPDATE account.account_view SET ${assignments}, version = $2 WHERE id = $1 RETURNING ${returning}`,
+      [id, version, ...values],
+    )) as [Record<string, string>[], number];
+    // The transport applies AccountOpened first, so a missing row is a fault worth retrying, not a skip.
+    if (rows.length === 0) throw new Error(`account view ${id} is missing at version ${version}`);
+    return rows;
   }
 }

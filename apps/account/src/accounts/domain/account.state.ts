@@ -1,0 +1,77 @@
+import { assertNever } from '@app/domain';
+import { AccountEvent, AccountStatus, Address } from './account.events';
+import { PurchaseLedger, emptyLedger, findPurchase, recordPurchase } from './purchase-ledger';
+
+/**
+ * What the decider needs to know about an account, and nothing more: small, plain JSON (it is
+ * what snapshots store) and derived only from the account's own events.
+ */
+export interface AccountState {
+  exists: boolean;
+  id: string;
+  country: string;
+  address?: Address;
+  phoneNumbers: string[];
+  limit: number;
+  /** Available funds: the limit less the purchases not refunded. Negative after the limit drops below them. */
+  balance: number;
+  currency: string;
+  status: AccountStatus;
+  vip: boolean;
+  purchases: PurchaseLedger;
+}
+
+export const initialAccountState = (): AccountState => ({
+  exists: false,
+  id: '',
+  country: '',
+  phoneNumbers: [],
+  limit: 0,
+  balance: 0,
+  currency: '',
+  status: 'active',
+  vip: false,
+  purchases: emptyLedger(),
+});
+
+export function evolveAccount(state: AccountState, event: AccountEvent): AccountState {
+  switch (event.type) {
+    case 'AccountOpened': {
+      const { id, country, address, phoneNumber, limit, currency } = event.data;
+      return {
+        ...initialAccountState(),
+        exists: true, id, country, address, currency, limit, balance: limit,
+        phoneNumbers: phoneNumber ? [phoneNumber] : [],
+      };
+    }
+    case 'LimitUpdated':
+    case 'LimitChanged':
+      return { ...state, limit: event.data.newLimit, balance: state.balance + event.data.newLimit - event.data.oldLimit };
+    case 'AddressUpdated':
+      return { ...state, address: event.data.address };
+    case 'PhoneNumberAdded':
+      return { ...state, phoneNumbers: [...state.phoneNumbers, event.data.phoneNumber] };
+    case 'StatusChanged':
+      return { ...state, status: event.data.newStatus };
+    case 'VipStatusGranted':
+      return { ...state, vip: true };
+    case 'VipStatusRevoked':
+      return { ...state, vip: false };
+    case 'ItemPurchased': {
+      const { transactionId, amount, balanceAfter } = event.data;
+      return { ...state, balance: balanceAfter, purchases: recordPurchase(state.purchases, { transactionId, amount, balanceAfter }) };
+    }
+    case 'PurchaseRefunded': {
+      const { transactionId, balanceAfter } = event.data;
+      const purchase = findPurchase(state.purchases, transactionId);
+      if (!purchase) return { ...state, balance: balanceAfter };
+      return {
+        ...state,
+        balance: balanceAfter,
+        purchases: recordPurchase(state.purchases, { ...purchase, refundedBalanceAfter: balanceAfter }),
+      };
+    }
+    default:
+      return assertNever(event);
+  }
+}

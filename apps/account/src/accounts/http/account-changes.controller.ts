@@ -1,0 +1,67 @@
+import { CommandMetadata } from '@app/domain';
+import { Body, Controller, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AccountCommands, accountStreamId } from '../account-commands';
+import { AccountCommand } from '../domain/account.commands';
+import { AccountCommandAnswer, answerOf } from './account-answer';
+import { accountIdPipe } from './account-params';
+import { CommandMeta } from './command-metadata';
+import { AddPhoneNumberDto, AddressDto, UpdateLimitDto } from './open-account.dto';
+
+/** Changes to an existing account; each answers the state it left, read from the stream. */
+@ApiTags('accounts')
+@Controller('accounts/:id')
+export class AccountChangesController {
+  constructor(private readonly commands: AccountCommands) {}
+
+  @Put('limit')
+  @ApiOperation({ summary: 'Change the credit limit (422 LIMIT_EXCEEDED above the maximum, 409 ACCOUNT_LOCKED)' })
+  @ApiOkResponse({ type: AccountCommandAnswer })
+  updateLimit(@Param('id', accountIdPipe) id: string, @Body() body: UpdateLimitDto, @CommandMeta() metadata: CommandMetadata) {
+    return this.run(id, { type: 'UpdateLimit', data: { id, newLimit: body.limit }, metadata });
+  }
+
+  @Put('address')
+  @ApiOperation({ summary: 'Replace the address' })
+  @ApiOkResponse({ type: AccountCommandAnswer })
+  updateAddress(@Param('id', accountIdPipe) id: string, @Body() body: AddressDto, @CommandMeta() metadata: CommandMetadata) {
+    const address = { street: body.street, city: body.city, zip: body.zip };
+    return this.run(id, { type: 'UpdateAddress', data: { id, address }, metadata });
+  }
+
+  @Post('phone-numbers')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Add a phone number (a known one changes nothing)' })
+  @ApiOkResponse({ type: AccountCommandAnswer })
+  addPhoneNumber(@Param('id', accountIdPipe) id: string, @Body() body: AddPhoneNumberDto, @CommandMeta() metadata: CommandMetadata) {
+    return this.run(id, { type: 'AddPhoneNumber', data: { id, phoneNumber: body.phoneNumber }, metadata });
+  }
+
+  @Post('lock')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Lock: the limit drops to 0, the status becomes locked, VIP status is revoked' })
+  @ApiOkResponse({ type: AccountCommandAnswer })
+  lock(@Param('id', accountIdPipe) id: string, @CommandMeta() metadata: CommandMetadata) {
+    return this.run(id, { type: 'LockAccount', data: { id }, metadata });
+  }
+
+  @Post('unlock')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Unlock: the status becomes active again; the limit stays as it is (0 after a lock)' })
+  @ApiOkResponse({ type: AccountCommandAnswer })
+  unlock(@Param('id', accountIdPipe) id: string, @CommandMeta() metadata: CommandMetadata) {
+    return this.run(id, { type: 'UnlockAccount', data: { id }, metadata });
+  }
+
+  @Post('vip')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Grant VIP status to an active account (409 ACCOUNT_LOCKED); a lock revokes it' })
+  @ApiOkResponse({ type: AccountCommandAnswer })
+  grantVip(@Param('id', accountIdPipe) id: string, @CommandMeta() metadata: CommandMetadata) {
+    return this.run(id, { type: 'GrantVipStatus', data: { id }, metadata });
+  }
+
+  private async run(id: string, command: AccountCommand): Promise<AccountCommandAnswer> {
+    return answerOf(await this.commands.execute(accountStreamId(id), command));
+  }
+}

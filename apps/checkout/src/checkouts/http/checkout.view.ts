@@ -1,0 +1,50 @@
+import { RecordedEvent } from '@app/eventstore';
+import { CheckoutState, isFinal } from '../domain/checkout.decider';
+
+/** The answer to POST /checkouts once the checkout is final. */
+export interface CheckoutOutcome {
+  checkoutId: string;
+  status: 'completed' | 'rejected';
+  reason?: string;
+  details?: string[];
+  /** Present when money had moved and was given back: what was undone. */
+  compensation?: { refunded: boolean; voided: boolean };
+  total: number;
+  currency: string;
+}
+
+export function outcomeOf(state: CheckoutState): CheckoutOutcome {
+  const outcome: CheckoutOutcome = {
+    checkoutId: state.checkoutId,
+    status: state.stage === 'completed' ? 'completed' : 'rejected',
+    total: state.total,
+    currency: state.request!.currency,
+  };
+  if (state.reason !== undefined) outcome.reason = state.reason;
+  if (state.details?.length) outcome.details = state.details;
+  if (state.compensation) outcome.compensation = state.compensation;
+  return outcome;
+}
+
+/** GET /checkouts/:id: the checkout as its steps left it, and the steps themselves. */
+export function viewOf(state: CheckoutState, events: RecordedEvent[]) {
+  const request = state.request!;
+  return {
+    checkoutId: state.checkoutId,
+    status: isFinal(state) ? outcomeOf(state).status : 'in-progress',
+    stage: state.stage,
+    reason: state.reason,
+    details: state.details,
+    accountId: request.accountId,
+    merchantId: request.merchantId,
+    items: request.items,
+    total: state.total,
+    currency: request.currency,
+    authorisationId: state.authorisationId,
+    assessmentId: state.assessmentId,
+    transactionId: state.transactionId,
+    compensation: state.compensation,
+    version: events.at(-1)?.streamVersion ?? 0,
+    steps: events.map((event) => ({ step: event.type, version: event.streamVersion, recordedAt: event.recordedAt, data: event.data })),
+  };
+}

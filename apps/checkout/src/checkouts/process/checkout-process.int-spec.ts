@@ -1,0 +1,201 @@
+import { DownstreamUnavailableError } from '@app/platform';
+import { freshEventStore } from '@app/testing';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { CheckoutCommands, checkoutStreamId } from '../checkout-commands';
+import { ScreeningFacts } from '../domain/checkout.commands';
+import { checkoutDecider } from '../domain/checkout.decider';
+import { CheckoutRequest } from '../domain/checkout.events';
+import { CheckoutDownstream, StepOutcome, VoidOutcome } from '../downstream/checkout-downstream';
+import { CheckoutProcess } from './checkout-process';
+
+/** An in-memory Account and payment provider with the callees' idempotency, and switches to break them. */
+class FakeWorld implements CheckoutDownstream {
+  readonly balances = new Map<string, number>();
+  readonly charges = new Map<string, { accountId: string; amount: number; refunded: boolean }>();
+  readonly authorisations = new Map<string, { status: 'authorised' | 'captured' | 'voided' }>();
+  private readonly authorisationByKey = new Map<string, string>();
+  /** Services (`account`) or single operations (`capture`) that answer like a service that is down. */
+  readonly down = new Set<string>();
+  captureFails = false;
+  accountStatus = 'active';
+  fraudDecision: 'approve' | 'reject' = 'approve';
+
+  async screen(_checkoutId: string, request: CheckoutRequest): Promise<ScreeningFacts> {
+    await this.hop('account', 'screen');
+    return {
+      buyer: { found: true, status: this.accountStatus, balance: this.balances.get(request.accountId) ?? 0, currency: 'EUR' },
+      merchant: { found: true, status: 'active' },
+      assessment: { assessmentId: 'as-1', decision: this.fraudDecision, reasons: this.fraudDecision === 'reject' ? ['VELOCITY'] : [] },
+    };
+  }
+
+  async authorise(checkoutId: string): Promise<StepOutcome<{ authorisationId: string }>> {
+    await this.hop('payment-provider', 'authorise');
+    const authorisationId = this.authorisationByKey.get(checkoutId) ?? randomUUID();
+    if (!this.authorisationByKey.has(checkoutId)) this.authorisations.set(authorisationId, { status: 'authorised' });
+    this.authorisationByKey.set(checkoutId, authorisationId);
+    return { ok: true, authorisationId };
+  }
+
+  async charge(checkoutId: string, request: CheckoutRequest, amount: number): Promise<StepOutcome<{ balanceAfter?: number }>> {
+    await this.hop('account', 'charge');
+    const balance = this.balances.get(request.accountId) ?? 0;
+    if (this.charges.has(checkoutId)) return { ok: true, balanceAfter: balance };
+    if (balance < amount) return { ok: false, reason: 'INSUFFICIENT_FUNDS' };
+    this.balances.set(request.accountId, balance - amount);
+    this.charges.set(checkoutId, { accountId: request.accountId, amount, refunded: false });
+    return { ok: true, balanceAfter: balance - amount };
+  }
+
+  async capture(authorisationId: string): Promise<StepOutcome> {
+    await this.hop('payment-provider', 'capture');
+    const authorisation = this.authorisations.get(authorisationId)!;
+    if (this.captureFails || authorisation.status === 'voided') return { ok: false, reason: 'PROVIDER_ERROR' };
+    authorisation.status = 'captured';
+    return { ok: true };
+  }
+
+  async void(authorisationId: string): Promise<VoidOutcome> {
+    await this.hop('payment-provider', 'void');
+    const authorisation = this.authorisations.get(authorisationId)!;
+    if (authorisation.status === 'captured') return 'captured';
+    authorisation.status = 'voided';
+    return 'voided';
+  }
+
+  async refund(_accountId: string, transactionId: string): Promise<boolean> {
+    await this.hop('account', 'refund');
+    const charge = this.charges.get(transactionId);
+    if (!charge) return false;
+    if (!charge.refunded) this.balances.set(charge.accountId, (this.balances.get(charge.accountId) ?? 0) + charge.amount);
+    charge.refunded = true;
+    return true;
+  }
+
+  private async hop(service: string, operation: string): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (this.down.has(service) || this.down.has(operation)) throw new DownstreamUnavailableError(service);
+  }
+}
+
+describe('CheckoutProcess against a real event store', () => {
+  let dataSource: DataSource;
+  let schema: string;
+
+  beforeAll(async () => {
+    ({ dataSource, schema } = await freshEventStore('checkout'));
+  });
+
+  afterAll(async () => {
+    await dataSource.query(`DROP SCHEMA "${schema}" CASCADE`);
+    await dataSource.destroy();
+  });
+
+  const setUp = () => {
+    const world = new FakeWorld();
+    const commands = new CheckoutCommands(dataSource, { schema, decider: checkoutDecider });
+    const accountId = randomUUID();
+    world.balances.set(accountId, 10_000);
+    const request: CheckoutRequest = { accountId, merchantId: randomUUID(), items: [{ sku: 'book', quantity: 2, unitPrice: 1_500 }], currency: 'EUR' };
+    const steps = async (checkoutId: string) => (await commands.readStream(checkoutStreamId(checkoutId))).map((e) => e.type);
+    return { world, commands, process: new CheckoutProcess(commands, world), request, accountId, steps };
+  };
+
+  it('records every step of a completed checkout and charges once', async () => {
+    const { world, process, request, accountId, steps } = setUp();
+    const checkoutId = randomUUID();
+    const state = await process.checkout(checkoutId, 'k', request);
+    expect(state).toMatchObject({ stage: 'completed', total: 3_000 });
+    expect(world.balances.get(accountId)).toBe(7_000);
+    expect(await steps(checkoutId)).toEqual(['CheckoutStarted', 'PaymentAuthorised', 'AccountCharged', 'PaymentCaptured', 'CheckoutCompleted']);
+  });
+
+  it('drives twenty concurrent requests for one checkout as one run with one charge', async () => {
+    const { world, process, request, accountId, steps } = setUp();
+    const checkoutId = randomUUID();
+    const states = await Promise.all(Array.from({ length: 20 }, () => process.checkout(checkoutId, 'k', request)));
+    expect(new Set(states.map((s) => s.stage))).toEqual(new Set(['completed']));
+    expect(world.charges.size).toBe(1);
+    expect(world.balances.get(accountId)).toBe(7_000);
+    expect((await steps(checkoutId)).filter((type) => type === 'AccountCharged')).toHaveLength(1);
+  });
+
+  it('resumes from the recorded step after a 503 and completes once', async () => {
+    const { world, process, request, accountId, steps } = setUp();
+    const checkoutId = randomUUID();
+    world.down.add('payment-provider');
+    await expect(process.checkout(checkoutId, 'k', request)).rejects.toMatchObject({ code: 'PAYMENT_PROVIDER_UNAVAILABLE' });
+    expect(await steps(checkoutId)).toEqual(['CheckoutStarted']);
+    world.down.delete('payment-provider');
+    expect(await process.checkout(checkoutId, 'k', request)).toMatchObject({ stage: 'completed' });
+    expect(world.balances.get(accountId)).toBe(7_000);
+  });
+
+  it('a new process instance (a restart) resumes a checkout left after the charge', async () => {
+    const { world, process, request, accountId, steps } = setUp();
+    const checkoutId = randomUUID();
+    world.down.add('capture');
+    await expect(process.checkout(checkoutId, 'k', request)).rejects.toMatchObject({ code: 'PAYMENT_PROVIDER_UNAVAILABLE' });
+    expect(await steps(checkoutId)).toEqual(['CheckoutStarted', 'PaymentAuthorised', 'AccountCharged']);
+    world.down.delete('capture');
+    const restarted = new CheckoutProcess(new CheckoutCommands(dataSource, { schema, decider: checkoutDecider }), world);
+    expect(await restarted.checkout(checkoutId, 'k', request)).toMatchObject({ stage: 'completed' });
+    expect(world.charges.size).toBe(1);
+    expect(world.balances.get(accountId)).toBe(7_000);
+  });
+
+  it('two processes driving one checkout at once record each step once and charge once', async () => {
+    const { world, request, accountId, steps } = setUp();
+    const checkoutId = randomUUID();
+    const processes = [1, 2].map(() => new CheckoutProcess(new CheckoutCommands(dataSource, { schema, decider: checkoutDecider }), world));
+    const states = await Promise.all(processes.flatMap((p) => [p.checkout(checkoutId, 'k', request), p.checkout(checkoutId, 'k', request)]));
+    expect(states.map((s) => s.stage)).toEqual(['completed', 'completed', 'completed', 'completed']);
+    expect(await steps(checkoutId)).toEqual(['CheckoutStarted', 'PaymentAuthorised', 'AccountCharged', 'PaymentCaptured', 'CheckoutCompleted']);
+    expect(world.balances.get(accountId)).toBe(7_000);
+  });
+
+  it('compensates a failed capture: void, refund, rejected with CAPTURE_FAILED', async () => {
+    const { world, process, request, accountId, steps } = setUp();
+    const checkoutId = randomUUID();
+    world.captureFails = true;
+    const state = await process.checkout(checkoutId, 'k', request);
+    expect(state).toMatchObject({ stage: 'rejected', reason: 'CAPTURE_FAILED', compensation: { refunded: true, voided: true } });
+    expect(world.balances.get(accountId)).toBe(10_000);
+    expect([...world.authorisations.values()].map((a) => a.status)).toEqual(['voided']);
+    expect(await steps(checkoutId)).toEqual([
+      'CheckoutStarted', 'PaymentAuthorised', 'AccountCharged', 'PaymentCaptureFailed', 'CheckoutCompensated', 'CheckoutRejected',
+    ]);
+  });
+
+  it('voids the authorisation when the account refuses the charge', async () => {
+    const { world, process, request, accountId } = setUp();
+    const checkoutId = randomUUID();
+    // Screening saw enough funds; by the charge they are gone (Account's read model lags its writes).
+    const screen = world.screen.bind(world);
+    world.screen = async (...args) => {
+      const facts = await screen(...args);
+      world.balances.set(accountId, 100);
+      return facts;
+    };
+    const state = await process.checkout(checkoutId, 'k', request);
+    expect(state).toMatchObject({ stage: 'rejected', reason: 'INSUFFICIENT_FUNDS' });
+    expect([...world.authorisations.values()].map((a) => a.status)).toEqual(['voided']);
+    expect(world.charges.size).toBe(0);
+  });
+
+  it('rejects on Fraud’s word without authorising anything', async () => {
+    const { world, process, request } = setUp();
+    world.fraudDecision = 'reject';
+    const state = await process.checkout(randomUUID(), 'k', request);
+    expect(state).toMatchObject({ stage: 'rejected', reason: 'FRAUD_REJECTED', details: ['VELOCITY'] });
+    expect(world.authorisations.size).toBe(0);
+  });
+
+  it('refuses the same checkout id with a different body', async () => {
+    const { process, request } = setUp();
+    const checkoutId = randomUUID();
+    await process.checkout(checkoutId, 'k', request);
+    await expect(process.checkout(checkoutId, 'k', { ...request, currency: 'USD' })).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+  });
+});

@@ -1,0 +1,71 @@
+import { EventStore } from '@app/eventstore';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { RiskSignalsRepository } from '../risk-profiles/risk-signals.repository';
+import { FraudAssessed, assessmentStreamId } from './domain/assessment.events';
+import { RiskPolicy } from './domain/risk-policy';
+import { RiskAssessment, assessRisk } from './domain/risk-rules';
+import { RISK_POLICY } from './risk-policy.config';
+
+export interface AssessmentRequest {
+  accountId: string;
+  merchantId: string;
+  amount: number;
+  currency: string;
+}
+
+/**
+ * Decides an assessment from what Fraud has learned and records it as `FraudAssessed`.
+ *
+ * An assessment is a new one-event stream under a fresh id: there is no state to decide against and
+ * no rival writer, so it is appended directly rather than through the command path's load-and-retry.
+ * The read and the append share one transaction under a per-account advisory lock, so concurrent
+ * assessments of one account see each other and a parallel burst cannot slip under the velocity
+ * limit; assessments of different accounts never wait for each other. Within this process they
+ * also queue per account before taking a connection, so a burst waits in memory, not in the pool.
+ */
+@Injectable()
+export class AssessmentService {
+  private readonly events = new EventStore('fraud');
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly signals: RiskSignalsRepository,
+    @Inject(RISK_POLICY) private readonly policy: RiskPolicy,
+  ) {}
+
+  assess(request: AssessmentRequest, correlationId?: string): Promise<RiskAssessment & { assessmentId: string }> {
+    // Ids are compared as text in the velocity count and the lock: one spelling per uuid, or a
+    // burst in mixed case would count as several accounts.
+    const normalised = { ...request, accountId: request.accountId.toLowerCase(), merchantId: request.merchantId.toLowerCase() };
+    return this.inTurn(normalised.accountId, () => this.decideAndRecord(normalised, correlationId));
+  }
+
+  private decideAndRecord(request: AssessmentRequest, correlationId?: string) {
+    const assessmentId = randomUUID();
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`fraud-assessment:${request.accountId}`]);
+      const now = new Date();
+      const since = new Date(now.getTime() - this.policy.velocityWindowSeconds * 1_000).toISOString();
+      const { signals } = await this.signals.read(manager, request.accountId, request.merchantId, since);
+      const outcome = assessRisk({ now: now.toISOString(), amount: request.amount, currency: request.currency, ...signals }, this.policy);
+      const event: FraudAssessed = { type: 'FraudAssessed', data: { assessmentId, ...request, ...outcome } };
+      await this.events.append(manager, assessmentStreamId(assessmentId), 0, [
+        { type: event.type, data: event.data, metadata: { actor: 'http', ...(correlationId ? { correlationId } : {}) } },
+      ]);
+      return { assessmentId, ...outcome };
+    });
+  }
+
+  /** Runs `work` after every earlier call for the same key has settled. */
+  private inTurn<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const result = (this.queues.get(key) ?? Promise.resolve()).then(work, work);
+    const settled = result.catch(() => undefined);
+    this.queues.set(key, settled);
+    void settled.then(() => this.queues.get(key) === settled && this.queues.delete(key));
+    return result;
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { RiskProfilesModule } from '../risk-profiles/risk-profiles.module';
+import { AssessmentService } from './assessment.service';
+import { AssessmentsController } from './http/assessments.controller';
+import { RiskPolicyModule } from './risk-policy.module';
+
+@Module({
+  imports: [RiskPolicyModule, RiskProfilesModule],
+  controllers: [AssessmentsController],
+  providers: [AssessmentService],
+})
+export class AssessmentsModule {}

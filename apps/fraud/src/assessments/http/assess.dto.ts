@@ -1,0 +1,9 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsISO4217CurrencyCode, IsInt, IsUUID, Max, Min } from 'class-validator';
+
+export class AssessDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() accountId: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() merchantId: string;
+  @ApiProperty({ description: 'Amount in minor units' }) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) amount: number;
+  @ApiProperty({ example: 'EUR' }) @IsISO4217CurrencyCode() currency: string;
+}

@@ -1,0 +1,15 @@
+import { eventStoreMigration } from '@app/eventstore';
+import { PlatformModule } from '@app/platform';
+import { Module } from '@nestjs/common';
+import { AssessmentsModule } from './assessments/assessments.module';
+import { FraudRiskProfiles1764000000300 } from './migrations/1764000000300-fraud-risk-profiles';
+import { RiskProfilesModule } from './risk-profiles/risk-profiles.module';
+
+@Module({
+  imports: [
+    PlatformModule.forService({ name: 'fraud', migrations: [eventStoreMigration('fraud'), FraudRiskProfiles1764000000300] }),
+    RiskProfilesModule,
+    AssessmentsModule,
+  ],
+})
+export class FraudModule {}

@@ -1,0 +1,89 @@
+import { CommandMetadata, DomainError } from '@app/domain';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { MerchantState } from '../domain/merchant.decider';
+import { MerchantCommands, merchantStreamId } from '../merchant-commands';
+import { SalesLedgerRepository } from '../projections/sales-ledger.repository';
+import { BankAccountDto, OnboardMerchantDto, SalesQueryDto, SuspendMerchantDto } from './merchant.dto';
+
+const metadata = (): CommandMetadata => ({ now: new Date().toISOString(), actor: 'http' });
+
+const view = (state: MerchantState, version: number) => ({
+  id: state.id,
+  name: state.name,
+  country: state.country,
+  bankAccount: state.bankAccount,
+  status: state.status,
+  ...(state.suspensionReason ? { suspensionReason: state.suspensionReason } : {}),
+  version,
+});
+
+@ApiTags('merchants')
+@Controller('merchants')
+export class MerchantsController {
+  constructor(private readonly commands: MerchantCommands, private readonly sales: SalesLedgerRepository) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Onboard a merchant (the IBAN is checked by its ISO 13616 checksum)' })
+  async onboard(@Body() body: OnboardMerchantDto): Promise<{ id: string }> {
+    const id = randomUUID();
+    await this.commands.execute(merchantStreamId(id), { type: 'OnboardMerchant', data: { id, ...body }, metadata: metadata() });
+    return { id };
+  }
+
+  /**
+   * Served from the write side, not a read model: Checkout asks on every checkout and must see a
+   * suspension the moment it is recorded, which a projection behind the relay cannot promise.
+   * `load` is the cached state plus one indexed read of newer events, so it stays fast.
+   */
+  @Get(':id')
+  @ApiOperation({ summary: 'The merchant, as of its latest event' })
+  async get(@Param('id', new ParseUUIDPipe()) id: string) {
+    const { state, version } = await this.commands.load(merchantStreamId(id));
+    if (!state.exists) throw notFound(id);
+    return view(state, version);
+  }
+
+  @Put(':id/bank-account')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Change the payout bank account' })
+  async changeBankAccount(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: BankAccountDto) {
+    const result = await this.commands.execute(merchantStreamId(id), {
+      type: 'ChangeBankAccount',
+      data: { id, bankAccount: { iban: body.iban, bic: body.bic } },
+      metadata: metadata(),
+    });
+    return view(result.state, result.version);
+  }
+
+  @Post(':id/suspend')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Suspend the merchant: checkouts to it are refused' })
+  async suspend(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: SuspendMerchantDto) {
+    const result = await this.commands.execute(merchantStreamId(id), {
+      type: 'SuspendMerchant',
+      data: { id, reason: body.reason },
+      metadata: metadata(),
+    });
+    return view(result.state, result.version);
+  }
+
+  @Post(':id/reinstate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Reinstate a suspended merchant' })
+  async reinstate(@Param('id', new ParseUUIDPipe()) id: string) {
+    const result = await this.commands.execute(merchantStreamId(id), { type: 'ReinstateMerchant', data: { id }, metadata: metadata() });
+    return view(result.state, result.version);
+  }
+
+  @Get(':id/sales')
+  @ApiOperation({ summary: 'The sales ledger: totals per currency and the latest sales (read model from checkout events)' })
+  async salesLedger(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: SalesQueryDto) {
+    const { state } = await this.commands.load(merchantStreamId(id));
+    if (!state.exists) throw notFound(id);
+    return this.sales.ledger(id, query.last ?? 20);
+  }
+}
+
+const notFound = (id: string) => new DomainError('not-found', 'MERCHANT_NOT_FOUND', `Merchant ${id} does not exist`);

@@ -1,0 +1,42 @@
+import { EventEnvelope } from '@app/contracts';
+import { EventContext, rebuildPattern } from '@app/messaging';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { Field, checkedData, occurredAt } from './event-data';
+import { SalesLedgerRepository } from './sales-ledger.repository';
+
+/** The agreed wire shape of Checkout's `CheckoutCompleted`. */
+interface CheckoutCompleted {
+  checkoutId: string;
+  accountId: string;
+  merchantId: string;
+  total: number;
+  currency: string;
+}
+
+const SALES_QUEUE = 'merchant.checkout-events';
+
+/**
+ * The merchant's sales ledger, from `merchant.checkout-events`. Only `CheckoutCompleted` counts: a
+ * completed checkout is final (Checkout compensates only before completion), so no later
+ * `CheckoutCompensated` can take a sale back, and every other checkout event is skipped.
+ */
+@Controller()
+export class SalesLedgerProjection {
+  constructor(private readonly sales: SalesLedgerRepository) {}
+
+  @EventPattern('CheckoutCompleted')
+  async onCompleted(@Payload() event: EventEnvelope<CheckoutCompleted>, @Ctx() ctx: EventContext) {
+    const data = checkedData(event, {
+      checkoutId: Field.uuid, accountId: Field.uuid, merchantId: Field.uuid, total: Field.amount, currency: Field.currency,
+    });
+    await this.sales.recordSale(ctx.manager, data.merchantId, {
+      checkoutId: data.checkoutId, accountId: data.accountId, total: data.total, currency: data.currency, completedAt: occurredAt(event),
+    });
+  }
+
+  @EventPattern(rebuildPattern(SALES_QUEUE))
+  async onRebuild(@Ctx() ctx: EventContext) {
+    await this.sales.truncate(ctx.manager);
+  }
+}

@@ -1,0 +1,100 @@
+import { EventEnvelope } from '@app/contracts';
+import { DomainError } from '@app/domain';
+import { EntityManager } from 'typeorm';
+
+export interface AuditFilter {
+  producer?: string;
+  streamId?: string;
+  type?: string;
+  /** Exclusive bounds on the time the event occurred. */
+  after?: string;
+  before?: string;
+}
+
+export interface AuditEntry {
+  eventId: string;
+  producer: string;
+  streamId: string;
+  streamVersion: number;
+  type: string;
+  schemaVersion: number;
+  globalPosition: string;
+  occurredAt: Date;
+  data: unknown;
+  metadata: unknown;
+}
+
+type Position = [occurredAt: string, globalPosition: string, eventId: string];
+
+/** Encodes where a page ended: newest-first order is (occurred_at, global_position, event_id) descending. */
+export const encodeCursor = (entry: AuditEntry): string =>
+  Buffer.from(JSON.stringify([entry.occurredAt.toISOString(), entry.globalPosition, entry.eventId])).toString('base64url');
+
+function decodeCursor(cursor: string): Position {
+  try {
+    const position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(position) && position.length === 3 && position.every((part) => typeof part === 'string')) {
+      return position as Position;
+    }
+  } catch {
+    // Reported below.
+  }
+  throw new DomainError('validation', 'INVALID_CURSOR', 'cursor must be the nextCursor of a previous page');
+}
+
+/** Every event of every producer, as Ops received it. */
+export class AuditLogRepository {
+  private readonly table: string;
+
+  constructor(schema: string) {
+    this.table = `"${schema}".audit_events`;
+  }
+
+  async append(manager: EntityManager, producer: string, event: EventEnvelope): Promise<void> {
+    await manager.query(
+      `INSERT INTO ${this.table} (event_id, producer, stream_id, stream_version, type, schema_version, global_position,
+              occurred_at, data, metadata)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb)
+       ON CONFLICT (event_id) DO NOTHING`,
+      [event.eventId, producer, event.streamId, event.streamVersion, event.type, event.schemaVersion,
+        event.globalPosition, event.occurredAt, JSON.stringify(event.data), JSON.stringify(event.metadata)],
+    );
+  }
+
+  /** Drops one producer's entries before its history is replayed into Ops again. */
+  async forgetProducer(manager: EntityManager, producer: string): Promise<void> {
+    await manager.query(`DELETE FROM ${this.table} WHERE producer = $1`, [producer]);
+  }
+
+  async search(manager: EntityManager, filter: AuditFilter, page: { limit: number; cursor?: string }) {
+    const params: unknown[] = [];
+    const clauses = ['true'];
+    const add = (sql: string, ...values: unknown[]) => {
+      let text = sql;
+      for (const value of values) {
+        params.push(value);
+        text = text.replace('?', `$${params.length}`);
+      }
+      clauses.push(text);
+    };
+    if (filter.producer !== undefined) add('producer = ?', filter.producer);
+    if (filter.streamId !== undefined) add('stream_id = ?', filter.streamId);
+    if (filter.type !== undefined) add('type = ?', filter.type);
+    if (filter.after !== undefined) add('occurred_at > ?::timestamptz', filter.after);
+    if (filter.before !== undefined) add('occurred_at < ?::timestamptz', filter.before);
+    if (page.cursor !== undefined) {
+      add('(occurred_at, global_position, event_id) < (?::timestamptz, ?::bigint, ?::uuid)', ...decodeCursor(page.cursor));
+    }
+    params.push(page.limit);
+    const rows: AuditEntry[] = await manager.query(
+      `SELECT event_id AS "eventId", producer, stream_id AS "streamId", stream_version AS "streamVersion", type,
+              schema_version AS "schemaVersion", global_position::text AS "globalPosition", occurred_at AS "occurredAt",
+              data, metadata
+         FROM ${this.table} WHERE ${clauses.join(' AND ')}
+        ORDER BY occurred_at DESC, global_position DESC, event_id DESC
+        LIMIT $${params.length}`,
+      params,
+    );
+    return { items: rows, nextCursor: rows.length === page.limit ? encodeCursor(rows[rows.length - 1]) : null };
+  }
+}

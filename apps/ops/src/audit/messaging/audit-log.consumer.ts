@@ -1,0 +1,24 @@
+import { EventEnvelope, parseQueueName, queueName, routesTo } from '@app/contracts';
+import { AnyEvent, EventContext, rebuildPattern } from '@app/messaging';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { AuditLogRepository } from '../audit-log.repository';
+
+const producerOf = (queue: string): string => parseQueueName(queue)?.producer ?? 'unknown';
+
+/** Stores every event of every producer from `ops.<producer>-events`, in the inbox's transaction. */
+@Controller()
+export class AuditLogConsumer {
+  constructor(private readonly auditLog: AuditLogRepository) {}
+
+  @EventPattern(AnyEvent)
+  async onEvent(@Payload() event: EventEnvelope, @Ctx() ctx: EventContext): Promise<void> {
+    await this.auditLog.append(ctx.manager, producerOf(ctx.queue), event);
+  }
+
+  /** A rewind to 0 replays the producer's whole history, so its entries are dropped first. */
+  @EventPattern(routesTo('ops').map((route) => rebuildPattern(queueName(route.consumer, route.producer))))
+  async onRebuild(@Ctx() ctx: EventContext): Promise<void> {
+    await this.auditLog.forgetProducer(ctx.manager, producerOf(ctx.queue));
+  }
+}

@@ -1,0 +1,109 @@
+import { parseArgs } from 'node:util';
+import { CliError } from './ops-client';
+
+export const USAGE = `Usage: npm run ops -- <command> [options]
+
+Dead letters
+  groups [--status dead|replayed|archived]       dead letters grouped by queue, type and error
+  list [--queue Q] [--type T] [--code C] [--status S|all] [--limit N] [--after ID]
+  show <id>                                      one dead letter with body, headers and history
+  replay <id>...                                 replay these dead letters into their queues
+  replay --queue Q [--type T] [--code C] | --all replay every matching dead letter (with progress)
+  archive <id>... | --queue Q [--type T] [--code C] | --all
+
+Subscriptions
+  subscriptions                                  every subscription with its lag
+  pause <name>  |  resume <name>                 e.g. pause fraud.account-events
+  rewind <name> --to <position>                  re-deliver into that queue after a global position
+
+Audit log
+  audit [--stream ID] [--type T] [--producer P] [--after ISO] [--before ISO] [--limit N]
+
+Options
+  --json        machine-readable output
+  --url URL     the Ops API (default: OPS_URL or http://127.0.0.1:3005)
+  --chunk N     dead letters per replay request (default 500)
+
+Environment: OPS_URL, OPS_TOKEN (needed for replay, archive, pause, resume, rewind), OPS_OPERATOR (your name).
+Use --type '' for messages without a type.`;
+
+export interface CliArguments {
+  command: string;
+  positionals: string[];
+  json: boolean;
+  all: boolean;
+  help: boolean;
+  url?: string;
+  queue?: string;
+  type?: string;
+  code?: string;
+  status?: string;
+  limit?: number;
+  after?: string;
+  before?: string;
+  chunk: number;
+  to?: number;
+  stream?: string;
+  producer?: string;
+}
+
+const integer = (name: string, value: string | undefined, min: number): number | undefined => {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min) throw new CliError(`--${name} must be an integer of at least ${min}`, 2);
+  return Number(value);
+};
+
+/** Parses the command line; a usage mistake is a CliError with exit code 2. */
+export function parseCliArguments(argv: readonly string[]): CliArguments {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\n\n${USAGE}`, 2);
+  }
+  const { values, positionals } = parsed;
+  return {
+    command: positionals[0] ?? 'help',
+    positionals: positionals.slice(1),
+    json: values.json ?? false,
+    all: values.all ?? false,
+    help: values.help ?? false,
+    url: values.url,
+    queue: values.queue,
+    type: values.type,
+    code: values.code,
+    status: values.status,
+    limit: integer('limit', values.limit, 1),
+    after: values.after,
+    before: values.before,
+    chunk: integer('chunk', values.chunk, 1) ?? 500,
+    to: integer('to', values.to, 0),
+    stream: values.stream,
+    producer: values.producer,
+  };
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      json: { type: 'boolean' },
+      all: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      url: { type: 'string' },
+      queue: { type: 'string' },
+      type: { type: 'string' },
+      code: { type: 'string' },
+      status: { type: 'string' },
+      limit: { type: 'string' },
+      after: { type: 'string' },
+      before: { type: 'string' },
+      chunk: { type: 'string' },
+      to: { type: 'string' },
+      stream: { type: 'string' },
+      producer: { type: 'string' },
+    },
+  });
+}

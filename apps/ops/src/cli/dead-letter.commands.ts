@@ -1,0 +1,121 @@
+import { BulkAction, collectDeadIds, progressBar, runBulk } from './bulk-action';
+import { CliArguments } from './cli-arguments';
+import { formatTime, renderFields, renderTable } from './format';
+import { CliError, OpsClient } from './ops-client';
+
+export interface CommandContext {
+  client: OpsClient;
+  args: CliArguments;
+  print: (text: string) => void;
+}
+
+interface DeadLetterSummary {
+  id: number; queue: string; messageId: string; type: string | null; errorCode: string; errorMessage: string;
+  attempts: number; lastFailedAt: string; status: string;
+}
+
+const json = (value: unknown) => JSON.stringify(value, null, 2);
+
+export async function groupsCommand({ client, args, print }: CommandContext): Promise<number> {
+  const groups = await client.get<{ queue: string; type: string | null; code: string; count: number; firstFailedAt: string; lastFailedAt: string }[]>(
+    '/dead-letters/groups', { status: args.status },
+  );
+  if (args.json) print(json(groups));
+  else if (groups.length === 0) print('No dead letters.');
+  else {
+    print(renderTable(['QUEUE', 'TYPE', 'ERROR', 'COUNT', 'FIRST FAILURE', 'LAST FAILURE'],
+      groups.map((g) => [g.queue, g.type ?? '(none)', g.code, g.count, formatTime(g.firstFailedAt), formatTime(g.lastFailedAt)])));
+  }
+  return 0;
+}
+
+export async function listCommand({ client, args, print }: CommandContext): Promise<number> {
+  const page = await client.get<{ items: DeadLetterSummary[]; total: number; nextAfter: number | null }>('/dead-letters', {
+    queue: args.queue, type: args.type, code: args.code, status: args.status, limit: args.limit, after: args.after,
+  });
+  if (args.json) {
+    print(json(page));
+    return 0;
+  }
+  if (page.items.length === 0) {
+    print('No dead letters match.');
+    return 0;
+  }
+  print(renderTable(['ID', 'QUEUE', 'TYPE', 'ERROR', 'ATTEMPTS', 'LAST FAILURE', 'STATUS', 'MESSAGE ID'],
+    page.items.map((d) => [d.id, d.queue, d.type ?? '(none)', d.errorCode, d.attempts, formatTime(d.lastFailedAt), d.status, d.messageId])));
+  const more = page.nextAfter === null ? '' : `; next page: --after ${page.nextAfter}`;
+  print(`\n${page.items.length} shown of ${page.total}${more}`);
+  return 0;
+}
+
+export async function showCommand({ client, args, print }: CommandContext): Promise<number> {
+  const id = singleId(args, 'show');
+  const d = await client.get<DeadLetterSummary & Record<string, unknown>>(`/dead-letters/${id}`);
+  if (args.json) {
+    print(json(d));
+    return 0;
+  }
+  const history = (d.history as { at: string; actor: string; action: string }[]) ?? [];
+  print(renderFields([
+    ['Id', d.id], ['Queue', d.queue], ['Message id', d.messageId], ['Type', d.type ?? '(none)'], ['Status', d.status],
+    ['Error', `${d.errorCode}: ${d.errorMessage}`], ['Attempts', d.attempts], ['Dead-lettered', `${String(d.timesDeadLettered)} time(s)`],
+    ['First failure', formatTime(d.firstFailedAt)], ['Last failure', formatTime(d.lastFailedAt)], ['Replays', d.replayCount],
+  ]));
+  print(`\nBody (${String(d.bodyEncoding)}):\n${prettyBody(d.body, d.bodyEncoding)}`);
+  print(`\nHeaders:\n${json(d.headers)}`);
+  if (history.length > 0) print(`\nHistory:\n${history.map((h) => `  ${formatTime(h.at)}  ${h.action} by ${h.actor}`).join('\n')}`);
+  return 0;
+}
+
+export const replayCommand = (context: CommandContext) => bulkCommand(context, 'replay');
+export const archiveCommand = (context: CommandContext) => bulkCommand(context, 'archive');
+
+/** Ids given, or every dead letter matching the filters: both go through the server in chunks. */
+async function bulkCommand({ client, args, print }: CommandContext, action: BulkAction): Promise<number> {
+  const filtered = args.queue !== undefined || args.type !== undefined || args.code !== undefined;
+  if (args.positionals.length > 0 && (filtered || args.all)) throw new CliError(`${action}: give ids or filters, not both`, 2);
+  if (args.positionals.length === 0 && !filtered && !args.all) {
+    throw new CliError(`${action}: give dead-letter ids, or --queue/--type/--code, or --all`, 2);
+  }
+  if (args.positionals.length === 1) {
+    const id = positiveId(args.positionals[0]);
+    const d = await client.post<DeadLetterSummary>(`/dead-letters/${id}/${action}`);
+    print(args.json ? json(d) : `${action === 'replay' ? 'Replayed' : 'Archived'} dead letter ${d.id} (${d.queue}, message ${d.messageId}).`);
+    return 0;
+  }
+  const ids = args.positionals.length > 0
+    ? args.positionals.map((id) => Number(positiveId(id)))
+    : await collectDeadIds(client, { queue: args.queue, type: args.type, code: args.code });
+  if (ids.length === 0) {
+    print(args.json ? json({ requested: 0, done: 0, skipped: [], failed: [] }) : `Nothing to ${action}.`);
+    return 0;
+  }
+  const totals = await runBulk(client, action, ids, args.chunk, args.json ? undefined : progressBar(action));
+  if (args.json) {
+    print(json(totals));
+  } else {
+    const verb = action === 'replay' ? 'Replayed' : 'Archived';
+    print(`${verb} ${totals.done} of ${ids.length} dead letter(s); ${totals.skipped.length} skipped, ${totals.failed.length} failed.`);
+    for (const { id, reason } of [...totals.skipped, ...totals.failed].slice(0, 20)) print(`  ${id}: ${reason}`);
+  }
+  return totals.failed.length > 0 || (args.positionals.length > 0 && totals.skipped.length > 0) ? 1 : 0;
+}
+
+function singleId(args: CliArguments, command: string): string {
+  if (args.positionals.length !== 1) throw new CliError(`${command}: give exactly one dead-letter id`, 2);
+  return positiveId(args.positionals[0]);
+}
+
+function positiveId(value: string): string {
+  if (!/^\d{1,15}$/.test(value) || Number(value) < 1) throw new CliError(`"${value}" is not a dead-letter id (ids are positive integers)`, 2);
+  return value;
+}
+
+function prettyBody(body: unknown, encoding: unknown): string {
+  if (encoding !== 'utf8' || typeof body !== 'string') return String(body);
+  try {
+    return json(JSON.parse(body));
+  } catch {
+    return body;
+  }
+}

@@ -1,0 +1,58 @@
+import { userInfo } from 'node:os';
+import { USAGE, parseCliArguments } from './cli-arguments';
+import { archiveCommand, CommandContext, groupsCommand, listCommand, replayCommand, showCommand } from './dead-letter.commands';
+import { CliError, OpsClient } from './ops-client';
+import { auditCommand, pauseCommand, resumeCommand, rewindCommand, subscriptionsCommand } from './subscription.commands';
+
+const COMMANDS: Record<string, (context: CommandContext) => Promise<number>> = {
+  groups: groupsCommand,
+  list: listCommand,
+  show: showCommand,
+  replay: replayCommand,
+  archive: archiveCommand,
+  subscriptions: subscriptionsCommand,
+  pause: pauseCommand,
+  resume: resumeCommand,
+  rewind: rewindCommand,
+  audit: auditCommand,
+};
+
+export interface CliIo {
+  print: (text: string) => void;
+  error: (text: string) => void;
+}
+
+const standardIo: CliIo = {
+  print: (text) => process.stdout.write(`${text}\n`),
+  error: (text) => process.stderr.write(`${text}\n`),
+};
+
+function operatorName(env: NodeJS.ProcessEnv): string {
+  try {
+    return env.OPS_OPERATOR ?? userInfo().username;
+  } catch {
+    return 'cli';
+  }
+}
+
+/** Runs one CLI command and answers its exit code; every failure is one readable line on stderr. */
+export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIo = standardIo): Promise<number> {
+  try {
+    const args = parseCliArguments(argv);
+    if (args.help || args.command === 'help') {
+      io.print(USAGE);
+      return 0;
+    }
+    const command = COMMANDS[args.command];
+    if (!command) throw new CliError(`Unknown command "${args.command}".\n\n${USAGE}`, 2);
+    const client = new OpsClient(args.url ?? env.OPS_URL ?? 'http://127.0.0.1:3005', env.OPS_TOKEN || undefined, operatorName(env));
+    return await command({ client, args, print: io.print });
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.error(`ops: ${error.message}`);
+      return error.exitCode;
+    }
+    io.error(`ops: unexpected failure: ${(error as Error)?.message ?? String(error)}`);
+    return 1;
+  }
+}

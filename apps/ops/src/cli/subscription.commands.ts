@@ -1,0 +1,61 @@
+import { CommandContext } from './dead-letter.commands';
+import { formatTime, renderTable } from './format';
+import { CliError } from './ops-client';
+
+interface SubscriptionList {
+  producers: { producer: string; available: boolean; error?: string }[];
+  subscriptions: {
+    name: string; producer: string; consumer: string; status: string;
+    lagEvents: number | null; lagSeconds: number | null; cursorPosition: string | null;
+  }[];
+}
+
+const json = (value: unknown) => JSON.stringify(value, null, 2);
+
+export async function subscriptionsCommand({ client, args, print }: CommandContext): Promise<number> {
+  const list = await client.get<SubscriptionList>('/subscriptions');
+  if (args.json) {
+    print(json(list));
+    return 0;
+  }
+  print(renderTable(['NAME', 'PRODUCER', 'CONSUMER', 'STATUS', 'LAG EVENTS', 'LAG SECONDS', 'CURSOR'],
+    list.subscriptions.map((s) => [s.name, s.producer, s.consumer, s.status, s.lagEvents, s.lagSeconds?.toFixed(1), s.cursorPosition])));
+  const down = list.producers.filter((p) => !p.available);
+  if (down.length > 0) print(`\nUnavailable: ${down.map((p) => `${p.producer} (${p.error ?? 'no answer'})`).join(', ')}`);
+  return 0;
+}
+
+export const pauseCommand = (context: CommandContext) => subscriptionAction(context, 'pause');
+export const resumeCommand = (context: CommandContext) => subscriptionAction(context, 'resume');
+
+export function rewindCommand(context: CommandContext): Promise<number> {
+  if (context.args.to === undefined) throw new CliError('rewind: give the position with --to <position> (0 rebuilds the consumer)', 2);
+  return subscriptionAction(context, 'rewind', { toPosition: context.args.to });
+}
+
+async function subscriptionAction({ client, args, print }: CommandContext, action: string, body?: object): Promise<number> {
+  if (args.positionals.length !== 1) throw new CliError(`${action}: give exactly one subscription name, e.g. fraud.account-events`, 2);
+  const name = args.positionals[0];
+  const answer = await client.post(`/subscriptions/${encodeURIComponent(name)}/${action}`, body);
+  const done = { pause: `Paused ${name}.`, resume: `Resumed ${name}.`, rewind: `Rewound ${name} to position ${String(args.to)}.` }[action];
+  print(args.json ? json(answer) : (done ?? `${action} ${name}: done.`));
+  return 0;
+}
+
+export async function auditCommand({ client, args, print }: CommandContext): Promise<number> {
+  const page = await client.get<{ items: Record<string, unknown>[]; nextCursor: string | null }>('/audit', {
+    streamId: args.stream, type: args.type, producer: args.producer, after: args.after, before: args.before, limit: args.limit,
+  });
+  if (args.json) {
+    print(json(page));
+    return 0;
+  }
+  if (page.items.length === 0) {
+    print('No events match.');
+    return 0;
+  }
+  print(renderTable(['OCCURRED AT', 'PRODUCER', 'STREAM', 'VERSION', 'TYPE', 'POSITION'],
+    page.items.map((e) => [formatTime(e.occurredAt), e.producer, e.streamId, e.streamVersion, e.type, e.globalPosition])));
+  if (page.nextCursor) print('\nMore events are older; narrow the search with --before or --type.');
+  return 0;
+}

@@ -1,0 +1,36 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { CONSOLE_CSS, CONSOLE_HTML } from './console-page';
+import { CONSOLE_SCRIPT } from './console-script';
+
+// Only our own script, styles and API: a dead letter's content can never run in the page.
+const POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
+  "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/** The web console: one page and its script and styles, inlined into the build (no CDN, no assets to copy). */
+@ApiExcludeController()
+@Controller('console')
+export class ConsoleController {
+  @Get()
+  @Header('content-type', 'text/html; charset=utf-8')
+  @Header('content-security-policy', POLICY)
+  @Header('cache-control', 'no-cache')
+  page(): string {
+    return CONSOLE_HTML;
+  }
+
+  @Get('app.js')
+  @Header('content-type', 'text/javascript; charset=utf-8')
+  @Header('cache-control', 'no-cache')
+  script(): string {
+    return CONSOLE_SCRIPT;
+  }
+
+  @Get('app.css')
+  @Header('content-type', 'text/css; charset=utf-8')
+  @Header('cache-control', 'no-cache')
+  style(): string {
+    return CONSOLE_CSS;
+  }
+}

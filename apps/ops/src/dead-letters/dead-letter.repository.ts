@@ -1,0 +1,249 @@
+import { EntityManager } from 'typeorm';
+import { DeadLetterRecord } from './domain/dead-letter-record';
+import { Json } from './domain/json-value';
+
+export type DeadLetterStatus = 'dead' | 'replayed' | 'archived';
+
+/** Which dead letters an operation is about; `type: ''` means "no type" (a typeless message). */
+export interface DeadLetterFilter {
+  status?: DeadLetterStatus | 'all';
+  queue?: string;
+  type?: string;
+  code?: string;
+}
+
+export interface DeadLetterSummary {
+  id: number;
+  queue: string;
+  messageId: string;
+  type: string | null;
+  errorCode: string;
+  errorMessage: string;
+  attempts: number;
+  timesDeadLettered: number;
+  firstFailedAt: Date;
+  lastFailedAt: Date;
+  status: DeadLetterStatus;
+  replayCount: number;
+  lastReplayedAt: Date | null;
+  lastReplayedBy: string | null;
+  archivedAt: Date | null;
+  archivedBy: string | null;
+}
+
+export interface DeadLetterDetail extends DeadLetterSummary {
+  headers: Record<string, Json>;
+  properties: Record<string, Json>;
+  body: Buffer;
+  history: { at: Date; actor: string; action: string }[];
+}
+
+export interface LockedDeadLetter {
+  id: number;
+  queue: string;
+  messageId: string;
+  headers: Record<string, Json>;
+  properties: Record<string, Json>;
+  body: Buffer;
+}
+
+const SUMMARY_COLUMNS = `id, queue, message_id AS "messageId", type, error_code AS "errorCode",
+  error_message AS "errorMessage", attempts, times_dead_lettered AS "timesDeadLettered",
+  first_failed_at AS "firstFailedAt", last_failed_at AS "lastFailedAt", status, replay_count AS "replayCount",
+  last_replayed_at AS "lastReplayedAt", last_replayed_by AS "lastReplayedBy", archived_at AS "archivedAt",
+  archived_by AS "archivedBy"`;
+
+const INSERT_COLUMNS = 11;
+
+// bigint columns arrive as strings; ids stay far below 2^53.
+const withNumericId = <T extends { id: unknown }>(row: T): T => ({ ...row, id: Number(row.id) });
+
+/** SQL over `<schema>.dead_letters` and the operator actions that concern them. */
+export class DeadLetterRepository {
+  private readonly table: string;
+  private readonly actions: string;
+
+  constructor(schema: string) {
+    this.table = `"${schema}".dead_letters`;
+    this.actions = `"${schema}".operator_actions`;
+  }
+
+  /**
+   * Stores dead-letterings. A message already known comes back to `dead` with its attempts added,
+   * unless this is a redelivery of a failure already stored (same or older `last_failed_at`).
+   */
+  async record(manager: EntityManager, records: readonly DeadLetterRecord[]): Promise<void> {
+    // One statement cannot touch a row twice; a repeated key waits for the next statement.
+    let remaining = [...records].sort(byKey);
+    while (remaining.length > 0) {
+      const seen = new Set<string>();
+      const now: DeadLetterRecord[] = [];
+      const later: DeadLetterRecord[] = [];
+      for (const record of remaining) {
+        const key = `${record.queue}\u0000${record.messageId}`;
+        (seen.has(key) ? later : now).push(record);
+        seen.add(key);
+      }
+      await this.upsert(manager, now);
+      remaining = later;
+    }
+  }
+
+  private async upsert(manager: EntityManager, records: readonly DeadLetterRecord[]): Promise<void> {
+    const params: unknown[] = [];
+    const rows = records.map((r, index) => {
+      params.push(r.queue, r.messageId, r.type, JSON.stringify(r.headers), JSON.stringify(r.properties), r.body,
+        r.errorCode, r.errorMessage, r.attempts, r.firstFailedAt, r.lastFailedAt);
+      const p = (n: number) => `$${index * INSERT_COLUMNS + n}`;
+      return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}::jsonb, ${p(5)}::jsonb, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}, ${p(10)}::timestamptz, ${p(11)}::timestamptz)`;
+    });
+    await manager.query(
+      `INSERT INTO ${this.table} AS d (queue, message_id, type, headers, properties, body, error_code, error_message,
+              attempts, first_failed_at, last_failed_at)
+       VALUES ${rows.join(', ')}
+       ON CONFLICT (queue, message_id) DO UPDATE SET
+         type = excluded.type, headers = excluded.headers, properties = excluded.properties, body = excluded.body,
+         error_code = excluded.error_code, error_message = excluded.error_message,
+         attempts = d.attempts + excluded.attempts,
+         first_failed_at = least(d.first_failed_at, excluded.first_failed_at),
+         last_failed_at = excluded.last_failed_at,
+         times_dead_lettered = d.times_dead_lettered + 1,
+         status = 'dead', archived_at = NULL, archived_by = NULL, updated_at = now()
+       WHERE d.last_failed_at < excluded.last_failed_at`,
+      params,
+    );
+  }
+
+  async list(
+    manager: EntityManager,
+    filter: DeadLetterFilter,
+    page: { after: number; limit: number },
+  ): Promise<{ items: DeadLetterSummary[]; total: number }> {
+    const params: unknown[] = [];
+    const where = this.where(filter, params);
+    const [{ total }] = await manager.query(`SELECT count(*)::int AS total FROM ${this.table} WHERE ${where}`, params);
+    params.push(page.after, page.limit);
+    const items: DeadLetterSummary[] = await manager.query(
+      `SELECT ${SUMMARY_COLUMNS} FROM ${this.table}
+        WHERE ${where} AND id > $${params.length - 1} ORDER BY id LIMIT $${params.length}`,
+      params,
+    );
+    return { items: items.map(withNumericId), total };
+  }
+
+  async groups(manager: EntityManager, status: DeadLetterStatus) {
+    const rows: { queue: string; type: string | null; code: string; count: number; firstFailedAt: Date; lastFailedAt: Date; sampleError: string }[] =
+      await manager.query(
+        `SELECT queue, type, error_code AS code, count(*)::int AS count,
+                min(first_failed_at) AS "firstFailedAt", max(last_failed_at) AS "lastFailedAt",
+                min(error_message) AS "sampleError"
+           FROM ${this.table} WHERE status = $1
+          GROUP BY queue, type, error_code
+          ORDER BY count(*) DESC, queue, type, error_code`,
+        [status],
+      );
+    return rows;
+  }
+
+  async find(manager: EntityManager, id: number): Promise<DeadLetterDetail | undefined> {
+    const [row] = await manager.query(
+      `SELECT ${SUMMARY_COLUMNS}, headers, properties, body FROM ${this.table} WHERE id = $1`,
+      [id],
+    );
+    if (!row) return undefined;
+    const history = await manager.query(
+      `SELECT at, actor, action FROM ${this.actions} WHERE dead_letter_id = $1 ORDER BY id`,
+      [id],
+    );
+    return { ...withNumericId(row as DeadLetterDetail), history };
+  }
+
+  /** The ids matching `filter`, oldest first. */
+  async ids(manager: EntityManager, filter: DeadLetterFilter): Promise<number[]> {
+    const params: unknown[] = [];
+    const rows: { id: string }[] = await manager.query(
+      `SELECT id FROM ${this.table} WHERE ${this.where(filter, params)} ORDER BY id`,
+      params,
+    );
+    return rows.map((row) => Number(row.id));
+  }
+
+  /**
+   * Locks the still-dead rows among `ids` until the transaction ends, so a concurrent replay
+   * cannot publish them too. Rows are locked in (queue, message_id) order, the order the
+   * drain upserts in, so the two never deadlock.
+   */
+  async lockDead(manager: EntityManager, ids: readonly number[]): Promise<LockedDeadLetter[]> {
+    const rows: LockedDeadLetter[] = await manager.query(
+      `SELECT id, queue, message_id AS "messageId", headers, properties, body FROM ${this.table}
+        WHERE id = ANY($1::bigint[]) AND status = 'dead'
+        ORDER BY queue COLLATE "C", message_id COLLATE "C"
+        FOR UPDATE`,
+      [ids],
+    );
+    return rows.map(withNumericId);
+  }
+
+  async statuses(manager: EntityManager, ids: readonly number[]): Promise<Map<number, DeadLetterStatus>> {
+    const rows: { id: string; status: DeadLetterStatus }[] = await manager.query(
+      `SELECT id, status FROM ${this.table} WHERE id = ANY($1::bigint[])`,
+      [ids],
+    );
+    return new Map(rows.map((row) => [Number(row.id), row.status]));
+  }
+
+  /** Records the replay on the rows and in the operator actions (who replayed what, when). */
+  async markReplayed(manager: EntityManager, ids: readonly number[], actor: string): Promise<void> {
+    if (ids.length === 0) return;
+    await manager.query(
+      `UPDATE ${this.table} SET status = 'replayed', replay_count = replay_count + 1, last_replayed_at = now(),
+              last_replayed_by = $2, updated_at = now()
+        WHERE id = ANY($1::bigint[])`,
+      [ids, actor],
+    );
+    await this.recordActions(manager, ids, actor, 'replay');
+  }
+
+  /** Archives the dead ones among `ids`; answers which were archived. */
+  async archive(manager: EntityManager, ids: readonly number[], actor: string): Promise<number[]> {
+    // Wrapped in a SELECT: TypeORM answers a bare UPDATE with [rows, count] instead of rows.
+    const rows: { id: string }[] = await manager.query(
+      `WITH archived AS (
+         UPDATE ${this.table} SET status = 'archived', archived_at = now(), archived_by = $2, updated_at = now()
+          WHERE id = ANY($1::bigint[]) AND status = 'dead'
+          RETURNING id)
+       SELECT id FROM archived`,
+      [ids, actor],
+    );
+    const archived = rows.map((row) => Number(row.id));
+    await this.recordActions(manager, archived, actor, 'archive');
+    return archived;
+  }
+
+  private async recordActions(manager: EntityManager, ids: readonly number[], actor: string, action: string) {
+    if (ids.length === 0) return;
+    await manager.query(
+      `INSERT INTO ${this.actions} (actor, action, target, dead_letter_id, detail)
+       SELECT $2, $3, d.queue, d.id, jsonb_build_object('messageId', d.message_id)
+         FROM ${this.table} d WHERE d.id = ANY($1::bigint[]) ORDER BY d.id`,
+      [ids, actor, action],
+    );
+  }
+
+  private where(filter: DeadLetterFilter, params: unknown[]): string {
+    const clauses = ['true'];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      clauses.push(sql.replace('?', `$${params.length}`));
+    };
+    const status = filter.status ?? 'dead';
+    if (status !== 'all') add('status = ?', status);
+    if (filter.queue !== undefined) add('queue = ?', filter.queue);
+    if (filter.type !== undefined) add(`coalesce(type, '') = ?`, filter.type);
+    if (filter.code !== undefined) add('error_code = ?', filter.code);
+    return clauses.join(' AND ');
+  }
+}
+
+const byKey = (a: DeadLetterRecord, b: DeadLetterRecord): number =>
+  a.queue < b.queue ? -1 : a.queue > b.queue ? 1 : a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0;

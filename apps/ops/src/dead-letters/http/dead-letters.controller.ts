@@ -1,0 +1,92 @@
+import { DomainError } from '@app/domain';
+import { OpsTokenGuard } from '@app/platform';
+import { Body, Controller, Get, HttpCode, Param, PipeTransform, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Operator, OPERATOR_HEADER } from '../../operators/operator.decorator';
+import { DeadLetterSelection, DeadLettersService } from '../dead-letters.service';
+import { DeadLetterSelectionDto, GroupsQuery, ListDeadLettersQuery } from './dead-letter.dto';
+
+/** An id that cannot exist is an unknown id: 404, like any other. */
+class DeadLetterIdPipe implements PipeTransform<string, number> {
+  transform(value: string): number {
+    if (!/^\d{1,15}$/.test(value)) throw new DomainError('not-found', 'DEAD_LETTER_NOT_FOUND', `Dead letter ${value} does not exist`);
+    return Number(value);
+  }
+}
+
+function toSelection(body: DeadLetterSelectionDto): DeadLetterSelection {
+  const given = [body.ids, body.queue, body.group, body.all].filter((part) => part !== undefined).length;
+  if (given !== 1) {
+    throw new DomainError('validation', 'SELECTION_REQUIRED', 'Give exactly one of ids, queue, group or all');
+  }
+  if (body.ids) return { ids: body.ids };
+  if (body.group) return { filter: { queue: body.group.queue, type: body.group.type ?? '', code: body.group.code } };
+  return { filter: body.queue ? { queue: body.queue } : {} };
+}
+
+const operatorHeader = ApiHeader({ name: OPERATOR_HEADER, required: false, description: 'Who acts, for the record' });
+
+@ApiTags('dead-letters')
+@Controller('dead-letters')
+export class DeadLettersController {
+  constructor(private readonly deadLetters: DeadLettersService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Dead letters, oldest first, filtered and paged by id' })
+  list(@Query() query: ListDeadLettersQuery) {
+    const { limit = 50, after = 0, ...filter } = query;
+    return this.deadLetters.list(filter, { limit, after });
+  }
+
+  @Get('groups')
+  @ApiOperation({ summary: 'Dead letters grouped by queue, type and error code' })
+  groups(@Query() query: GroupsQuery) {
+    return this.deadLetters.groups(query.status ?? 'dead');
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One dead letter with its body, headers and history' })
+  show(@Param('id', DeadLetterIdPipe) id: number) {
+    return this.deadLetters.show(id);
+  }
+
+  @Post('replay')
+  @HttpCode(200)
+  @UseGuards(OpsTokenGuard)
+  @ApiBearerAuth()
+  @operatorHeader
+  @ApiOperation({ summary: 'Replay a selection, a queue, a group or all into their original queues' })
+  replay(@Body() body: DeadLetterSelectionDto, @Operator() actor: string) {
+    return this.deadLetters.replay(toSelection(body), actor);
+  }
+
+  @Post('archive')
+  @HttpCode(200)
+  @UseGuards(OpsTokenGuard)
+  @ApiBearerAuth()
+  @operatorHeader
+  @ApiOperation({ summary: 'Archive a selection, a queue, a group or all' })
+  archive(@Body() body: DeadLetterSelectionDto, @Operator() actor: string) {
+    return this.deadLetters.archive(toSelection(body), actor);
+  }
+
+  @Post(':id/replay')
+  @HttpCode(200)
+  @UseGuards(OpsTokenGuard)
+  @ApiBearerAuth()
+  @operatorHeader
+  @ApiOperation({ summary: 'Replay one dead letter into its original queue' })
+  replayOne(@Param('id', DeadLetterIdPipe) id: number, @Operator() actor: string) {
+    return this.deadLetters.replayOne(id, actor);
+  }
+
+  @Post(':id/archive')
+  @HttpCode(200)
+  @UseGuards(OpsTokenGuard)
+  @ApiBearerAuth()
+  @operatorHeader
+  @ApiOperation({ summary: 'Archive one dead letter' })
+  archiveOne(@Param('id', DeadLetterIdPipe) id: number, @Operator() actor: string) {
+    return this.deadLetters.archiveOne(id, actor);
+  }
+}

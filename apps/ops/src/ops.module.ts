@@ -1,0 +1,20 @@
+import { eventStoreMigration } from '@app/eventstore';
+import { PlatformModule } from '@app/platform';
+import { Module } from '@nestjs/common';
+import { AuditModule } from './audit/audit.module';
+import { ConsoleController } from './console/console.controller';
+import { DeadLettersModule } from './dead-letters/dead-letters.module';
+import { OpsTables1764000000500 } from './migrations/1764000000500-ops-tables';
+import { OPS_SCHEMA } from './ops-schema';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module';
+
+@Module({
+  imports: [
+    PlatformModule.forService({ name: OPS_SCHEMA, migrations: [eventStoreMigration(OPS_SCHEMA), OpsTables1764000000500] }),
+    DeadLettersModule,
+    SubscriptionsModule,
+    AuditModule,
+  ],
+  controllers: [ConsoleController],
+})
+export class OpsModule {}

@@ -1,0 +1,45 @@
+import { OpsTokenGuard, RewindSubscriptionDto } from '@app/platform';
+import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Operator } from '../../operators/operator.decorator';
+import { SubscriptionsService } from '../subscriptions.service';
+
+/** Every producer's subscriptions; the producer of an action comes from the queue name. */
+@ApiTags('subscriptions')
+@Controller('subscriptions')
+export class OpsSubscriptionsController {
+  constructor(private readonly subscriptions: SubscriptionsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Every subscription of every producer with its lag; a producer that is down shows as unavailable' })
+  list() {
+    return this.subscriptions.list();
+  }
+
+  @Post(':name/pause')
+  @HttpCode(200)
+  @UseGuards(OpsTokenGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Stop delivering into this queue' })
+  pause(@Param('name') name: string, @Operator() actor: string) {
+    return this.subscriptions.act(name, 'pause', actor);
+  }
+
+  @Post(':name/resume')
+  @HttpCode(200)
+  @UseGuards(OpsTokenGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Deliver into this queue again' })
+  resume(@Param('name') name: string, @Operator() actor: string) {
+    return this.subscriptions.act(name, 'resume', actor);
+  }
+
+  @Post(':name/rewind')
+  @HttpCode(200)
+  @UseGuards(OpsTokenGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Re-deliver into this one queue every event after toPosition (0 rebuilds the consumer)' })
+  rewind(@Param('name') name: string, @Body() body: RewindSubscriptionDto, @Operator() actor: string) {
+    return this.subscriptions.act(name, 'rewind', actor, { toPosition: body.toPosition });
+  }
+}

@@ -1,0 +1,76 @@
+import { Producer, serviceUrl } from '@app/contracts';
+import { codeOfStatus, DownstreamUnavailableError, ProblemException } from '@app/platform';
+import { OPERATOR_HEADER } from '../operators/operator.decorator';
+
+/** One subscription as its producer reports it (libs/relay SubscriptionAdmin). */
+export interface ProducerSubscription {
+  name: string;
+  eventTypes: string[] | null;
+  status: 'active' | 'paused';
+  cursorTransactionId: string;
+  cursorPosition: string;
+  pendingControl: string | null;
+  lagEvents: number;
+  lagSeconds: number;
+}
+
+export type ProducerListing =
+  | { producer: Producer; available: true; subscriptions: ProducerSubscription[] }
+  | { producer: Producer; available: false; error: string };
+
+export type SubscriptionAction = 'pause' | 'resume' | 'rewind';
+
+const LIST_TIMEOUT_MS = 3_000;
+const ACTION_TIMEOUT_MS = 10_000;
+
+/**
+ * Reads and steers subscriptions through each producer's own `/subscriptions` routes: the
+ * cursors live in the producer's schema, which Ops never touches directly.
+ */
+export class ProducerSubscriptionsClient {
+  constructor(private readonly opsToken: string | undefined, private readonly env: NodeJS.ProcessEnv = process.env) {}
+
+  async list(producer: Producer): Promise<ProducerListing> {
+    try {
+      const response = await fetch(`${serviceUrl(producer, this.env)}/subscriptions`, { signal: AbortSignal.timeout(LIST_TIMEOUT_MS) });
+      if (!response.ok) return { producer, available: false, error: `answered ${response.status}` };
+      return { producer, available: true, subscriptions: (await response.json()) as ProducerSubscription[] };
+    } catch (error) {
+      return { producer, available: false, error: describe(error) };
+    }
+  }
+
+  /** Forwards an operator action with Ops' own token; the producer's refusal keeps its status and code. */
+  async act(producer: Producer, name: string, action: SubscriptionAction, actor: string, body?: object): Promise<unknown> {
+    let response: Response;
+    try {
+      response = await fetch(`${serviceUrl(producer, this.env)}/subscriptions/${encodeURIComponent(name)}/${action}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${this.opsToken ?? ''}`,
+          [OPERATOR_HEADER]: actor,
+        },
+        body: JSON.stringify(body ?? {}),
+        signal: AbortSignal.timeout(ACTION_TIMEOUT_MS),
+      });
+    } catch (error) {
+      throw new DownstreamUnavailableError(producer, error);
+    }
+    const answer = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+    if (response.ok) return answer;
+    if (response.status >= 500) throw new DownstreamUnavailableError(producer, new Error(`answered ${response.status}`));
+    if (response.status === 401 || response.status === 403) {
+      throw new ProblemException(502, 'OPS_TOKEN_REJECTED', `The ${producer} service refused Ops' operator token; OPS_TOKEN must be the same for both`);
+    }
+    const code = typeof answer.code === 'string' ? answer.code : codeOfStatus(response.status);
+    const detail = typeof answer.detail === 'string' ? answer.detail : `The ${producer} service answered ${response.status}`;
+    throw new ProblemException(response.status, code, detail);
+  }
+}
+
+function describe(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code || cause?.message) return cause.code ?? cause.message!;
+  return (error as Error).name === 'TimeoutError' ? `no answer within ${LIST_TIMEOUT_MS} ms` : (error as Error).message;
+}

@@ -1,0 +1,188 @@
+import { TEST_OPS_TOKEN, TestPlatform } from '@app/testing';
+import { randomInt, randomUUID } from 'node:crypto';
+import { cpus } from 'node:os';
+import { Client } from 'pg';
+import { measureInsertCeiling } from './support/account-ceiling';
+import { HttpAnswer, KeepAliveClient, LoadResult, mean, percentile, runLoad, serverErrors } from './support/account-load';
+import { seedAccount } from './support/account-seed';
+
+/**
+ * `npm run bench:account`: the Account service as a real process against its own database, driven
+ * over HTTP by a keep-alive client in this process. Prints figures; asserts nothing.
+ *   (a) the raw ceiling: single-event INSERT transactions/s through bare `pg`, 16 connections
+ *   (b) purchases on 1,000 distinct accounts: commands/s, p50, p99
+ *   (c) purchases on one hot account until its funds run out: commands/s, p50, p99, overdraws
+ *   (d) command latency on a stream of 10 events against one of 50,000 events
+ */
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const DISTINCT_ACCOUNTS = 1_000;
+const DISTINCT_PURCHASES = Number(process.env.BENCH_PURCHASES ?? 30_000);
+const HOT_LIMIT = 5_000_000;
+const HOT_AMOUNT = 500;
+const HOT_REQUESTS = 12_000;
+const LONG_STREAM = 50_000;
+const LATENCY_SAMPLES = 500;
+const EUR = 'EUR';
+
+const ms = (value: number) => `${value.toFixed(2)} ms`;
+const rate = (result: LoadResult) => result.latencies.length / (result.elapsedMs / 1_000);
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const statusLine = (result: LoadResult) =>
+  [...result.statuses].sort(([a], [b]) => a - b).map(([status, n]) => `${status}×${n}`).join(' ') +
+  (result.codes.size ? ` (${[...result.codes].map(([code, n]) => `${code}×${n}`).join(', ')})` : '') +
+  (result.failures ? `, ${result.failures} transport failures` : '');
+
+async function main(): Promise<void> {
+  // A benchmark must end by itself, whatever happens.
+  setTimeout(() => {
+    process.stderr.write('bench:account gave up after 15 minutes\n');
+    process.exit(2);
+  }, 15 * 60_000).unref();
+
+  log(`bench:account on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; load concurrency ${CONCURRENCY}`);
+  const platform = await TestPlatform.start(['account']);
+  const client = new KeepAliveClient(platform.url('account'), Math.max(CONCURRENCY, 16));
+  const db = new Client({ connectionString: platform.databaseUrl });
+  await db.connect();
+  const figures: Record<string, string> = {};
+  try {
+    const ceiling = await measureInsertCeiling(platform.databaseUrl, 16, 5_000);
+    log(`(a) raw ceiling: ${ceiling.perSecond.toFixed(0)} single-event insert transactions/s (16 connections, 5 s)`);
+
+    const distinct = await distinctAccounts(client, db);
+    const distinctRate = rate(distinct);
+    const p99 = percentile(distinct.latencies, 99);
+    log(`(b) 1,000 accounts: ${distinctRate.toFixed(0)} commands/s, p50 ${ms(percentile(distinct.latencies, 50))}, p99 ${ms(p99)}; ${statusLine(distinct)}`);
+
+    const hot = await hotAccount(client, db);
+    log(`(c) one hot account: ${rate(hot.result).toFixed(0)} commands/s, p50 ${ms(percentile(hot.result.latencies, 50))}, p99 ${ms(percentile(hot.result.latencies, 99))}; ` +
+      `${statusLine(hot.result)}; ${hot.overdraws} overdraws, ${hot.purchases} purchases recorded (${HOT_LIMIT / HOT_AMOUNT} fit), lowest balance ${hot.lowestBalance}`);
+
+    const streams = await streamLength(client, platform);
+    log(`(d) stream of 10 events: p50 ${ms(streams.short.p50)}, p99 ${ms(streams.short.p99)}, mean ${ms(streams.short.mean)}; ` +
+      `stream of ${LONG_STREAM} events: p50 ${ms(streams.long.p50)}, p99 ${ms(streams.long.p99)}, mean ${ms(streams.long.mean)}; ` +
+      `ratio p50 ${(streams.long.p50 / streams.short.p50).toFixed(2)}, mean ${(streams.long.mean / streams.short.mean).toFixed(2)}; ` +
+      `first command (cold, no snapshot): ${ms(streams.short.cold)} vs ${ms(streams.long.cold)}`);
+
+    const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+    figures['(a) raw ceiling'] = `${ceiling.perSecond.toFixed(0)} tx/s`;
+    figures['(b) 1,000 accounts'] = `${distinctRate.toFixed(0)} cmd/s = ${(distinctRate / ceiling.perSecond).toFixed(2)}× ceiling, p99 ${ms(p99)} ` +
+      `[target ≥ 0.35×, p99 ≤ 50 ms: ${verdict(distinctRate >= 0.35 * ceiling.perSecond && p99 <= 50 && serverErrors(distinct) === 0)}]`;
+    figures['(c) hot account'] = `${rate(hot.result).toFixed(0)} cmd/s, ${hot.overdraws} overdraws, ${serverErrors(hot.result)} 5xx ` +
+      `[target ≥ 1,000 cmd/s, 0 overdraws, 0 5xx: ${verdict(rate(hot.result) >= 1_000 && hot.overdraws === 0 && serverErrors(hot.result) === 0)}]`;
+    figures['(d) 50,000 vs 10 events'] = `p50 ratio ${(streams.long.p50 / streams.short.p50).toFixed(2)} [target ≤ 1.5: ${verdict(streams.long.p50 / streams.short.p50 <= 1.5)}]`;
+    log('\nsummary');
+    for (const [name, figure] of Object.entries(figures)) log(`  ${name.padEnd(26)} ${figure}`);
+  } finally {
+    client.close();
+    await db.end();
+    await platform.stop();
+  }
+}
+
+/** (b): opens 1,000 accounts, lets the read model catch up, then buys on a random one per request. */
+async function distinctAccounts(client: KeepAliveClient, db: Client): Promise<LoadResult> {
+  const ids: string[] = [];
+  const opened = await runLoad({
+    concurrency: 16, total: DISTINCT_ACCOUNTS, maxDurationMs: 120_000,
+    send: () => client.send('POST', '/accounts', {
+      name: 'Bench', lastName: 'Account', country: ['DE', 'FR', 'NL', 'IT'][randomInt(4)], address: { street: 's', city: 'c', zip: 'z' },
+      limit: 10_000_000, currency: EUR,
+    }),
+    observe: (_, answer) => answer.status === 201 && ids.push(answer.body.id),
+  });
+  if (ids.length !== DISTINCT_ACCOUNTS) throw new Error(`could not open the accounts: ${statusLine(opened)}`);
+  await caughtUp(db, 'the opened accounts');
+  const result = await runLoad({
+    concurrency: CONCURRENCY, total: DISTINCT_PURCHASES, maxDurationMs: 60_000,
+    send: (i) => client.send('POST', `/accounts/${ids[randomInt(ids.length)]}/transactions`, { transactionId: `b-${i}`, amount: 1, currency: EUR }),
+  });
+  await caughtUp(db, '(b)');
+  return result;
+}
+
+/** (c): one account, more purchases than its funds allow, all at once; then the stream is checked for overdraws. */
+async function hotAccount(client: KeepAliveClient, db: Client) {
+  const opened = await client.send('POST', '/accounts', {
+    name: 'Hot', lastName: 'Account', country: 'DE', address: { street: 's', city: 'c', zip: 'z' }, limit: HOT_LIMIT, currency: EUR,
+  });
+  const id: string = opened.body.id;
+  let lowestAnswered = Number.POSITIVE_INFINITY;
+  const result = await runLoad({
+    concurrency: CONCURRENCY, total: HOT_REQUESTS, maxDurationMs: 120_000,
+    send: (i) => client.send('POST', `/accounts/${id}/transactions`, { transactionId: `hot-${i}`, amount: HOT_AMOUNT, currency: EUR }),
+    observe: (_, answer: HttpAnswer) => {
+      if (answer.status === 201) lowestAnswered = Math.min(lowestAnswered, answer.body.balance);
+    },
+  });
+  const { rows } = await db.query(
+    `SELECT count(*)::int AS purchases, min((data->>'balanceAfter')::bigint)::float8 AS lowest,
+            count(*) FILTER (WHERE (data->>'balanceAfter')::bigint < 0)::int AS negative
+       FROM account.events WHERE stream_id = $1 AND type = 'ItemPurchased'`,
+    [`account-${id}`],
+  );
+  const { purchases, lowest, negative } = rows[0] as { purchases: number; lowest: number; negative: number };
+  // An overdraw is any purchase beyond what the limit allows, or any balance below zero, in the stream or an answer.
+  const overdraws = Math.max(0, purchases - HOT_LIMIT / HOT_AMOUNT) + negative + (lowestAnswered < 0 ? 1 : 0);
+  const started = Date.now();
+  await caughtUp(db, '(c)');
+  log(`    (c) the read model caught up ${((Date.now() - started) / 1_000).toFixed(1)} s after the load ended`);
+  return { result, purchases, overdraws, lowestBalance: lowest };
+}
+
+/**
+ * (d): two accounts seeded straight into the event table, 10 and 50,000 events long, then
+ * purchases one at a time alternating between them. The relay is paused first so that
+ * delivering the 50,000 seeded events does not load the machine while latency is measured.
+ */
+async function streamLength(client: KeepAliveClient, platform: TestPlatform) {
+  const auth = { authorization: `Bearer ${TEST_OPS_TOKEN}` };
+  for (const name of ['account.account-events', 'fraud.account-events', 'ops.account-events']) {
+    const paused = await client.send('POST', `/subscriptions/${name}/pause`, undefined, auth);
+    if (paused.status !== 200) throw new Error(`could not pause ${name}: ${paused.status}`);
+  }
+  const short = await seedAccount(platform.databaseUrl, 10);
+  const long = await seedAccount(platform.databaseUrl, LONG_STREAM);
+  const buy = async (id: string) => {
+    const started = process.hrtime.bigint();
+    const answer = await client.send('POST', `/accounts/${id}/transactions`, { transactionId: randomUUID(), amount: 1, currency: EUR });
+    if (answer.status !== 201) throw new Error(`purchase on ${id} answered ${answer.status} ${JSON.stringify(answer.body)}`);
+    return Number(process.hrtime.bigint() - started) / 1e6;
+  };
+  const cold = { short: await buy(short), long: await buy(long) };
+  for (let i = 0; i < 20; i++) await Promise.all([buy(short), buy(long)]);
+  const samples = { short: new Float64Array(LATENCY_SAMPLES), long: new Float64Array(LATENCY_SAMPLES) };
+  for (let i = 0; i < LATENCY_SAMPLES; i++) {
+    samples.short[i] = await buy(short);
+    samples.long[i] = await buy(long);
+  }
+  const describe = (values: Float64Array, coldMs: number) => {
+    const sorted = values.slice().sort();
+    return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), mean: mean(sorted), cold: coldMs };
+  };
+  return { short: describe(samples.short, cold.short), long: describe(samples.long, cold.long) };
+}
+
+/** Waits until every account view reflects its stream's latest version. */
+async function caughtUp(db: Client, what: string, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await db.query(
+      `SELECT count(*)::int AS behind
+         FROM (SELECT stream_id, max(stream_version) AS version FROM account.events GROUP BY stream_id) s
+         LEFT JOIN account.account_view v ON 'account-' || v.id = s.stream_id
+        WHERE v.version IS NULL OR v.version < s.version`,
+    );
+    if (rows[0].behind === 0) return;
+    if (Date.now() > deadline) throw new Error(`the read model did not catch up after ${what} within ${timeoutMs / 1_000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench:account failed: ${(error as Error)?.stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

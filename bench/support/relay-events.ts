@@ -1,0 +1,53 @@
+import { Pool } from 'pg';
+
+/** Columns both the raw ceiling and the relay need to build a message. */
+export interface BenchRow {
+  global_position: string;
+  event_id: string;
+  stream_id: string;
+  stream_version: number;
+  type: string;
+  schema_version: number;
+  data: string;
+  metadata: string;
+  recorded_at: Date;
+}
+
+/**
+ * Fills `schema.events` with `count` events of about 250 bytes of data each, spread over 1,000
+ * streams, in transactions of 10,000 (several transaction ids, as in real life).
+ */
+export async function prefillEvents(pool: Pool, schema: string, count: number): Promise<{ dataBytes: number }> {
+  const perTransaction = 10_000;
+  for (let from = 0; from < count; from += perTransaction) {
+    const to = Math.min(count, from + perTransaction) - 1;
+    await pool.query(
+      `INSERT INTO "${schema}".events (event_id, stream_id, stream_version, type, data, metadata)
+       SELECT gen_random_uuid(), 'account-' || (g % 1000), g / 1000 + 1, 'LimitUpdated',
+              jsonb_build_object('id', md5(g::text)::uuid, 'newLimit', 100000 + g, 'oldLimit', 99000 + g,
+                                 'currency', 'EUR', 'reason', 'periodic review', 'note', repeat('n', 140)),
+              jsonb_build_object('correlationId', md5((g + 1)::text)::uuid, 'actor', 'bench')
+         FROM generate_series($1::int, $2::int) g`,
+      [from, to],
+    );
+  }
+  await pool.query(`VACUUM ANALYZE "${schema}".events`);
+  const { rows } = await pool.query<{ bytes: number }>(`SELECT avg(length(data::text))::int AS bytes FROM "${schema}".events`);
+  return { dataBytes: rows[0].bytes };
+}
+
+/** Reads every event in keyset batches through bare `pg`: the read half of the raw ceiling. */
+export async function* readAllRaw(pool: Pool, schema: string, batchSize: number): AsyncGenerator<BenchRow[]> {
+  let after = '0';
+  for (;;) {
+    const { rows } = await pool.query<BenchRow>(
+      `SELECT global_position, event_id, stream_id, stream_version, type, schema_version,
+              data::text AS data, metadata::text AS metadata, recorded_at
+         FROM "${schema}".events WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
+      [after, batchSize],
+    );
+    if (rows.length === 0) return;
+    after = rows[rows.length - 1].global_position;
+    yield rows;
+  }
+}

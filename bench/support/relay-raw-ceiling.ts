@@ -1,0 +1,85 @@
+import type { ConfirmChannel } from 'amqplib';
+import { Pool } from 'pg';
+import { BenchRow, readAllRaw } from './relay-events';
+
+export interface Throughput {
+  events: number;
+  elapsedMs: number;
+}
+
+export const perSecond = (t: Throughput): number => t.events / (t.elapsedMs / 1_000);
+
+/** The same envelope and properties the relay sends, built by hand. */
+function encode(producer: string, row: BenchRow): { content: Buffer; options: Record<string, unknown> } {
+  const body =
+    `{"eventId":"${row.event_id}","type":${JSON.stringify(row.type)},"schemaVersion":${row.schema_version},` +
+    `"streamId":${JSON.stringify(row.stream_id)},"streamVersion":${row.stream_version},` +
+    `"globalPosition":"${row.global_position}","occurredAt":"${row.recorded_at.toISOString()}",` +
+    `"data":${row.data},"metadata":${row.metadata}}`;
+  return {
+    content: Buffer.from(body),
+    options: {
+      messageId: row.event_id,
+      type: row.type,
+      contentType: 'application/json',
+      timestamp: Math.floor(row.recorded_at.getTime() / 1000),
+      persistent: true,
+      mandatory: true,
+      headers: {
+        'x-producer': producer,
+        'x-stream-id': row.stream_id,
+        'x-stream-version': row.stream_version,
+        'x-previous-stream-version': row.stream_version - 1,
+        'x-global-position': row.global_position,
+        'x-schema-version': row.schema_version,
+      },
+    },
+  };
+}
+
+/** Bare `pg`: every row in keyset batches, nothing else. */
+export async function rawRead(pool: Pool, schema: string, batchSize: number): Promise<Throughput> {
+  const started = performance.now();
+  let events = 0;
+  for await (const rows of readAllRaw(pool, schema, batchSize)) events += rows.length;
+  return { events, elapsedMs: performance.now() - started };
+}
+
+/**
+ * The raw ceiling of delivery: bare `pg` batched reads and bare `amqplib` confirmed publishes.
+ * Each queue gets its own reader and confirm channel, runs independently of the others, and keeps
+ * up to two batches in flight: the next batch is read and published while the previous one's
+ * confirms are awaited. Counts one event per queue delivered.
+ */
+export async function rawDeliver(
+  pool: Pool,
+  schema: string,
+  targets: { channel: ConfirmChannel; queue: string }[],
+  batchSize: number,
+): Promise<Throughput> {
+  const started = performance.now();
+  const delivered = await Promise.all(targets.map((target) => deliverTo(pool, schema, target, batchSize)));
+  return { events: delivered.reduce((a, b) => a + b, 0), elapsedMs: performance.now() - started };
+}
+
+async function deliverTo(pool: Pool, schema: string, target: { channel: ConfirmChannel; queue: string }, batchSize: number) {
+  const { channel, queue } = target;
+  const inFlight: Promise<unknown>[] = [];
+  let events = 0;
+  for await (const rows of readAllRaw(pool, schema, batchSize)) {
+    const confirms: Promise<void>[] = [];
+    for (const row of rows) {
+      const { content, options } = encode('account', row);
+      let accepted = true;
+      confirms.push(new Promise((resolve, reject) => {
+        accepted = channel.publish('', queue, content, options, (error) => (error ? reject(error) : resolve()));
+      }));
+      if (!accepted) await new Promise((r) => channel.once('drain', r));
+    }
+    inFlight.push(Promise.all(confirms));
+    if (inFlight.length >= 2) await inFlight.shift();
+    events += rows.length;
+  }
+  await Promise.all(inFlight);
+  return events;
+}

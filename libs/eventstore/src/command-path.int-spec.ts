@@ -1,0 +1,139 @@
+import { Command, Decider, DomainError, fold } from '@app/domain';
+import { freshEventStore, testDatabaseUrl, uniqueSuffix } from '@app/testing';
+import { DataSource } from 'typeorm';
+import { CommandPath, CommandPathOptions, CommandResult } from './command-path';
+
+interface Wallet {
+  balance: number;
+  restoredFrom?: string;
+}
+type WalletCommand = Command<'Deposit' | 'Withdraw', { amount: number }>;
+type WalletEvent = { type: 'Deposited' | 'Withdrawn'; data: { amount: number } };
+
+const wallet: Decider<Wallet, WalletCommand, WalletEvent> = {
+  initialState: () => ({ balance: 0 }),
+  decide: (command, state) => {
+    if (command.type === 'Withdraw' && command.data.amount > state.balance) {
+      throw new DomainError('rule', 'INSUFFICIENT_FUNDS', `balance ${state.balance} < ${command.data.amount}`);
+    }
+    return [{ type: command.type === 'Deposit' ? 'Deposited' : 'Withdrawn', data: command.data }];
+  },
+  evolve: (state, event) => ({
+    ...state,
+    balance: state.balance + (event.type === 'Deposited' ? event.data.amount : -event.data.amount),
+  }),
+};
+
+const command = (type: WalletCommand['type'], amount: number, actor: string): WalletCommand => ({
+  type, data: { amount }, metadata: { now: new Date(0).toISOString(), actor },
+});
+
+describe('CommandPath against PostgreSQL', () => {
+  let schema: string;
+  let seed: DataSource;
+  const extra: DataSource[] = [];
+
+  /** A second process is simulated by its own DataSource (own pool) and its own CommandPath (own cache and queue). */
+  const instance = async (options: Partial<CommandPathOptions<Wallet, WalletCommand, WalletEvent>> = {}) => {
+    const dataSource = new DataSource({ type: 'postgres', url: testDatabaseUrl(), schema, extra: { max: 4 } });
+    await dataSource.initialize();
+    extra.push(dataSource);
+    return new CommandPath<Wallet, WalletCommand, WalletEvent>(dataSource, { schema, decider: wallet, ...options });
+  };
+
+  beforeAll(async () => {
+    ({ schema, dataSource: seed } = await freshEventStore());
+  });
+
+  afterAll(async () => {
+    for (const dataSource of extra) await dataSource.destroy();
+    await seed?.query(`DROP SCHEMA "${schema}" CASCADE`);
+    await seed?.destroy();
+  });
+
+  it('lets two processes hammer one stream without a lost update, each command answered on its own', async () => {
+    const [first, second] = [await instance(), await instance()];
+    const streamId = `wallet-${uniqueSuffix()}`;
+    // Commands trickle in, a few at a time, so both processes keep appending in small batches.
+    const send = async (path: typeof first, actor: string) => {
+      const pending: Promise<PromiseSettledResult<CommandResult<Wallet>>>[] = [];
+      for (let i = 0; i < 80; i++) {
+        const next = i % 3 === 2 ? command('Withdraw', 25, actor) : command('Deposit', 10, actor);
+        pending.push(path.execute(streamId, next).then(
+          (value) => ({ status: 'fulfilled' as const, value }),
+          (reason: unknown) => ({ status: 'rejected' as const, reason }),
+        ));
+        if (i % 2 === 1) await new Promise((r) => setTimeout(r, Math.random() * 4));
+      }
+      return Promise.all(pending);
+    };
+    const outcomes = (await Promise.all([send(first, 'first'), send(second, 'second')])).flat();
+
+    const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason] : []));
+    expect(failures.every((e) => e instanceof DomainError && e.code === 'INSUFFICIENT_FUNDS')).toBe(true);
+    const results = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value as CommandResult<Wallet>] : []));
+    expect(results.length + failures.length).toBe(160);
+
+    const events = await first.readStream(streamId);
+    expect(events.map((e) => e.streamVersion)).toEqual(Array.from({ length: results.length }, (_, i) => i + 1));
+    // No lost update: the stream never overdraws, and every answer is the state right after its own event.
+    let balance = 0;
+    const balanceAt = new Map<number, number>();
+    for (const event of events) {
+      balance += event.type === 'Deposited' ? (event.data as { amount: number }).amount : -(event.data as { amount: number }).amount;
+      expect(balance).toBeGreaterThanOrEqual(0);
+      balanceAt.set(event.streamVersion, balance);
+    }
+    for (const result of results) expect(result.state.balance).toBe(balanceAt.get(result.version));
+    expect(new Set(results.map((r) => r.version)).size).toBe(results.length);
+    expect(failures.length).toBeGreaterThan(0);
+    expect(new Set(events.map((e) => e.metadata.actor))).toEqual(new Set(['first', 'second']));
+    expect((await (await instance()).load(streamId)).state.balance).toBe(balance);
+  });
+
+  it('decides again on the fresh state when another process appended after its cached state', async () => {
+    const [stale, other] = [await instance(), await instance()];
+    const streamId = `wallet-${uniqueSuffix()}`;
+    await stale.execute(streamId, command('Deposit', 10, 'stale'));
+    await other.execute(streamId, command('Withdraw', 10, 'other'));
+    // `stale` still caches balance 10 at version 1: deciding on it would allow this withdrawal.
+    await expect(stale.execute(streamId, command('Withdraw', 10, 'stale'))).rejects.toMatchObject({ code: 'INSUFFICIENT_FUNDS' });
+    const result = await stale.execute(streamId, command('Deposit', 3, 'stale'));
+    expect(result).toMatchObject({ version: 3, state: { balance: 3 } });
+  });
+
+  it('answers each command of a group commit on its own: a rejected one does not sink the others', async () => {
+    const path = await instance();
+    const streamId = `wallet-${uniqueSuffix()}`;
+    const outcomes = await Promise.allSettled([
+      path.execute(streamId, command('Deposit', 5, 'a')),
+      path.execute(streamId, command('Withdraw', 50, 'b')),
+      path.execute(streamId, command('Deposit', 7, 'c')),
+    ]);
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value.version : (o.reason as DomainError).code))).toEqual([
+      1, 'INSUFFICIENT_FUNDS', 2,
+    ]);
+    expect((await path.readStream(streamId)).map((e) => e.metadata.actor)).toEqual(['a', 'c']);
+  });
+
+  it('loads a stream from its latest snapshot plus the events after it', async () => {
+    const snapshots = { every: 10, serialize: (s: Wallet) => s, deserialize: (json: unknown) => json as Wallet };
+    const writer = await instance({ snapshots });
+    const streamId = `wallet-${uniqueSuffix()}`;
+    for (let i = 0; i < 25; i++) await writer.execute(streamId, command('Deposit', 1, 'writer'));
+
+    const [row] = await seed.query(`SELECT version, state FROM "${schema}".snapshots WHERE stream_id = $1`, [streamId]);
+    expect(row).toEqual({ version: 20, state: { balance: 20 } });
+    expect((await (await instance({ snapshots })).load(streamId)).state).toEqual({ balance: 25 });
+
+    // Mark the snapshot: a cold instance that really starts from it carries the mark.
+    await seed.query(`UPDATE "${schema}".snapshots SET state = $2 WHERE stream_id = $1`, [
+      streamId, JSON.stringify({ balance: 20, restoredFrom: 'snapshot-20' }),
+    ]);
+    const cold = await instance({ snapshots });
+    expect(await cold.load(streamId)).toEqual({ version: 25, state: { balance: 25, restoredFrom: 'snapshot-20' } });
+    const result = await cold.execute(streamId, command('Withdraw', 5, 'cold'));
+    expect(result).toMatchObject({ version: 26, state: { balance: 20 } });
+    expect(fold(wallet, (await cold.readStream(streamId)) as unknown as WalletEvent[]).balance).toBe(20);
+  });
+});

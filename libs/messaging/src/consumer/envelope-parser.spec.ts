@@ -1,0 +1,47 @@
+import { parseEnvelope } from './envelope-parser';
+
+const envelope = (overrides: Record<string, unknown> = {}) => ({
+  eventId: '6f1c1d4e-9a53-4f57-9a43-0d6f3f0a1b2c',
+  type: 'LimitUpdated',
+  schemaVersion: 1,
+  streamId: 'account-1',
+  streamVersion: 2,
+  globalPosition: '42',
+  occurredAt: '2026-01-01T00:00:00.000Z',
+  data: { id: '1', newLimit: 10, oldLimit: 5 },
+  metadata: { correlationId: 'c' },
+  ...overrides,
+});
+const buffer = (body: unknown) => Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+
+describe('parseEnvelope', () => {
+  it('accepts the envelope of DESIGN.md for a catalogued type', () => {
+    expect(parseEnvelope(buffer(envelope()), 'account')).toEqual(envelope());
+  });
+
+  it('rejects a body that is not JSON as MALFORMED_JSON', () => {
+    expect(() => parseEnvelope(buffer('{"eventId":'), 'account')).toThrow(expect.objectContaining({ code: 'MALFORMED_JSON' }));
+  });
+
+  it('rejects JSON that is not an object as a schema violation', () => {
+    expect(() => parseEnvelope(buffer([1, 2]), 'account')).toThrow(expect.objectContaining({ code: 'SCHEMA_VIOLATION' }));
+  });
+
+  it('names every missing or mistyped field', () => {
+    const broken = envelope({ eventId: '', streamVersion: -1, globalPosition: 42, data: 'x' });
+    expect(() => parseEnvelope(buffer(broken), 'account')).toThrow(
+      expect.objectContaining({ code: 'SCHEMA_VIOLATION', message: 'invalid or missing envelope fields: eventId, streamVersion, globalPosition, data' }),
+    );
+  });
+
+  it('rejects a type its producer does not publish', () => {
+    expect(() => parseEnvelope(buffer(envelope({ type: 'MerchantSuspended' })), 'account')).toThrow(
+      expect.objectContaining({ code: 'UNKNOWN_TYPE' }),
+    );
+  });
+
+  it('accepts the rebuild control message from any producer', () => {
+    const rebuild = envelope({ type: '$rebuild', streamId: '$subscription-q', streamVersion: 0, data: { queue: 'q' } });
+    expect(parseEnvelope(buffer(rebuild), 'merchant')).toMatchObject({ type: '$rebuild' });
+  });
+});

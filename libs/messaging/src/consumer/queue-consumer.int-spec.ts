@@ -1,0 +1,171 @@
+import { deadLetterQueueOf } from '@app/contracts';
+import { DomainError } from '@app/domain';
+import { eventually, freshEventStore, testAmqpUrl, uniqueSuffix } from '@app/testing';
+import { DataSource } from 'typeorm';
+import { AmqpConnection } from '../amqp-connection';
+import { TestBroker, accountEvent } from '../test/messaging-test-kit';
+import { QueueConsumer } from './queue-consumer';
+
+type Behaviour = { fail?: 'transient' | 'domain' | 'always'; failAttempts?: number; slowMs?: number };
+
+describe('QueueConsumer against RabbitMQ and PostgreSQL', () => {
+  const queue = `t${uniqueSuffix()}.account-events`;
+  const dlq = deadLetterQueueOf(queue);
+  let schema: string;
+  let dataSource: DataSource;
+  let connection: AmqpConnection;
+  let broker: TestBroker;
+  let consumer: QueueConsumer;
+  const attempts = new Map<string, { attempt: number; at: number }[]>();
+
+  const effects = async (streamId: string): Promise<number[]> =>
+    (await dataSource.query(`SELECT version FROM "${schema}".effects WHERE stream_id = $1 ORDER BY seq`, [streamId])).map(
+      (row: { version: number }) => row.version,
+    );
+  const deadLetters = async (count: number) => {
+    const taken: Awaited<ReturnType<TestBroker['drain']>> = [];
+    await eventually(async () => (taken.push(...(await broker.drain(dlq))), taken.length >= count), 15_000);
+    return taken;
+  };
+
+  beforeAll(async () => {
+    ({ schema, dataSource } = await freshEventStore());
+    await dataSource.query(`CREATE TABLE "${schema}".effects (seq serial, event_id uuid, stream_id text, version int)`);
+    connection = new AmqpConnection({ url: testAmqpUrl(), name: 'queue-consumer-spec' });
+    await connection.start();
+    broker = await TestBroker.open();
+    consumer = new QueueConsumer({
+      queue, connection, dataSource, schema, maxAttempts: 4, retryBaseMs: 150,
+      dispatch: async (envelope, delivery) => {
+        const behaviour = envelope.data as Behaviour;
+        const seen = attempts.get(envelope.eventId) ?? [];
+        seen.push({ attempt: delivery.attempt, at: Date.now() });
+        attempts.set(envelope.eventId, seen);
+        await delivery.manager.query(`INSERT INTO "${schema}".effects (event_id, stream_id, version) VALUES ($1, $2, $3)`, [
+          envelope.eventId, envelope.streamId, envelope.streamVersion,
+        ]);
+        if (behaviour.slowMs) await new Promise((r) => setTimeout(r, behaviour.slowMs));
+        if (behaviour.fail === 'domain') throw new DomainError('rule', 'LIMIT_TOO_LOW', 'the limit is below the balance');
+        if (behaviour.fail === 'always' || (behaviour.fail === 'transient' && delivery.attempt <= (behaviour.failAttempts ?? 0))) {
+          throw Object.assign(new Error('database briefly unavailable'), { code: 'ECONNRESET' });
+        }
+        return 'handled';
+      },
+    });
+    await consumer.start();
+  });
+
+  afterAll(async () => {
+    await consumer?.stop();
+    await broker?.deleteQueues([queue]);
+    await broker?.close();
+    await connection?.close();
+    await dataSource?.query(`DROP SCHEMA "${schema}" CASCADE`);
+    await dataSource?.destroy();
+  });
+
+  it('retries a transient failure with growing delays, then applies it once', async () => {
+    const event = accountEvent(`account-t-${uniqueSuffix()}`, 1, { fail: 'transient', failAttempts: 2 });
+    await broker.publish(queue, event);
+    await eventually(async () => (await effects(event.streamId)).length === 1, 10_000);
+    const seen = attempts.get(event.eventId)!;
+    expect(seen.map((s) => s.attempt)).toEqual([1, 2, 3]);
+    // Backoff of 150 ms, then 300 ms (the broker's TTL is not exact to the millisecond).
+    expect(seen[1].at - seen[0].at).toBeGreaterThanOrEqual(130);
+    expect(seen[2].at - seen[1].at).toBeGreaterThanOrEqual(270);
+  });
+
+  it('sends a broken domain rule to the DLQ at once, with the failure headers and the original message id', async () => {
+    const event = accountEvent(`account-d-${uniqueSuffix()}`, 1, { fail: 'domain' });
+    await broker.publish(queue, event);
+    const [dead] = await deadLetters(1);
+    expect(dead.properties.messageId).toBe(event.eventId);
+    expect(dead.properties.headers).toMatchObject({
+      'x-original-queue': queue,
+      'x-attempts': 1,
+      'x-error-code': 'LIMIT_TOO_LOW',
+      'x-error-message': 'the limit is below the balance',
+      'x-first-failed-at': expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      'x-last-failed-at': expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+    expect(JSON.parse(dead.content.toString())).toEqual(event);
+    expect(await effects(event.streamId)).toEqual([]);
+    expect(attempts.get(event.eventId)).toHaveLength(1);
+  });
+
+  it('dead-letters a message that keeps failing after its attempts, keeping when it first failed', async () => {
+    const event = accountEvent(`account-x-${uniqueSuffix()}`, 1, { fail: 'always' });
+    await broker.publish(queue, event);
+    const [dead] = await deadLetters(1);
+    const headers = dead.properties.headers!;
+    expect(headers).toMatchObject({ 'x-attempts': 4, 'x-error-code': 'ECONNRESET', 'x-original-queue': queue });
+    expect(Date.parse(headers['x-last-failed-at'])).toBeGreaterThan(Date.parse(headers['x-first-failed-at']));
+    expect(attempts.get(event.eventId)!.map((s) => s.attempt)).toEqual([1, 2, 3, 4]);
+    expect(await effects(event.streamId)).toEqual([]);
+  });
+
+  it('applies a message delivered twice only once', async () => {
+    const event = accountEvent(`account-dup-${uniqueSuffix()}`, 1);
+    await broker.publish(queue, event);
+    await broker.publish(queue, event);
+    await eventually(() => attempts.get(event.eventId)?.length === 1, 5_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await effects(event.streamId)).toEqual([1]);
+    expect(await broker.messageCount(queue)).toBe(0);
+  });
+
+  it('dead-letters malformed, invalid and unknown messages, and carries on with the next one', async () => {
+    const malformedId = await broker.publish(queue, '{"eventId": "abc", ');
+    const invalid = { ...accountEvent('account-invalid', 1), streamVersion: 'one' };
+    await broker.publish(queue, invalid);
+    const unknown = accountEvent(`account-u-${uniqueSuffix()}`, 1, {}, 'CheckoutCompleted');
+    await broker.publish(queue, unknown);
+    const good = accountEvent(`account-ok-${uniqueSuffix()}`, 1);
+    await broker.publish(queue, good);
+
+    const dead = await deadLetters(3);
+    expect(dead.map((m) => [m.properties.messageId, m.properties.headers!['x-error-code']])).toEqual([
+      [malformedId, 'MALFORMED_JSON'],
+      [invalid.eventId, 'SCHEMA_VIOLATION'],
+      [unknown.eventId, 'UNKNOWN_TYPE'],
+    ]);
+    await eventually(async () => (await effects(good.streamId)).length === 1, 5_000);
+  });
+
+  it('holds back a version that arrives before its predecessor and applies both in order', async () => {
+    const streamId = `account-o-${uniqueSuffix()}`;
+    const second = accountEvent(streamId, 2);
+    const first = accountEvent(streamId, 1);
+    await broker.publish(queue, second, { headers: { 'x-previous-stream-version': 1 } });
+    await new Promise((r) => setTimeout(r, 100));
+    await broker.publish(queue, first, { headers: { 'x-previous-stream-version': 0 } });
+    await eventually(async () => (await effects(streamId)).length === 2, 10_000);
+    expect(await effects(streamId)).toEqual([1, 2]);
+  });
+
+  it('consumes again by itself after the broker cancelled it (its queue was deleted)', async () => {
+    await broker.deleteQueues([queue]);
+    // The consumer re-declares the queue on a new channel; publishing before that would be unroutable.
+    await eventually(async () => (await broker.messageCount(queue).catch(() => -1)) === 0, 10_000);
+    const event = accountEvent(`account-r-${uniqueSuffix()}`, 1);
+    await broker.publish(queue, event);
+    await eventually(async () => (await effects(event.streamId)).length === 1, 10_000);
+  });
+
+  it('on stop, finishes the handler in flight and acknowledges it before closing', async () => {
+    const event = accountEvent(`account-s-${uniqueSuffix()}`, 1, { slowMs: 1_000 });
+    await broker.publish(queue, event);
+    await eventually(() => attempts.has(event.eventId), 5_000);
+    await consumer.stop();
+    expect(await effects(event.streamId)).toEqual([1]);
+    expect(await broker.messageCount(queue)).toBe(0);
+
+    const afterStop = accountEvent(`account-s2-${uniqueSuffix()}`, 1);
+    await broker.publish(queue, afterStop);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(attempts.has(afterStop.eventId)).toBe(false);
+    await consumer.start();
+    await eventually(async () => (await effects(afterStop.streamId)).length === 1, 5_000);
+    expect(attempts.get(event.eventId)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,71 @@
+import { OutboxRow } from './subscription-store';
+import { rebuildMessage, toOutgoingMessage } from './outbox-message';
+
+const row = (overrides: Partial<OutboxRow> = {}): OutboxRow => ({
+  global_position: '9007199254740993',
+  transaction_id: '1234',
+  event_id: '6f1c1d4e-9a53-4f57-9a43-0d6f3f0a1b2c',
+  stream_id: 'account-"quoted"',
+  stream_version: 3,
+  previous_version: 1,
+  type: 'LimitUpdated',
+  schema_version: 2,
+  data: '{"id": "a", "note": "ünïcødé \\"quote\\" \\n"}',
+  metadata: '{"causationId": "k", "correlationId": "c"}',
+  correlation_id: 'c',
+  causation_id: 'k',
+  recorded_at: new Date('2026-02-03T04:05:06.789Z'),
+  ...overrides,
+});
+
+describe('toOutgoingMessage', () => {
+  it('builds the envelope of DESIGN.md from the stored JSON text, positions as strings', () => {
+    const message = toOutgoingMessage('account', row());
+    expect(JSON.parse(message.content.toString())).toEqual({
+      eventId: '6f1c1d4e-9a53-4f57-9a43-0d6f3f0a1b2c',
+      type: 'LimitUpdated',
+      schemaVersion: 2,
+      streamId: 'account-"quoted"',
+      streamVersion: 3,
+      globalPosition: '9007199254740993',
+      occurredAt: '2026-02-03T04:05:06.789Z',
+      data: { id: 'a', note: 'ünïcødé "quote" \n' },
+      metadata: { causationId: 'k', correlationId: 'c' },
+    });
+  });
+
+  it('sets the AMQP properties and headers consumers rely on', () => {
+    expect(toOutgoingMessage('account', row()).options).toEqual({
+      messageId: '6f1c1d4e-9a53-4f57-9a43-0d6f3f0a1b2c',
+      type: 'LimitUpdated',
+      contentType: 'application/json',
+      timestamp: Math.floor(Date.parse('2026-02-03T04:05:06.789Z') / 1000),
+      headers: {
+        'x-producer': 'account',
+        'x-stream-id': 'account-"quoted"',
+        'x-stream-version': 3,
+        'x-previous-stream-version': 1,
+        'x-global-position': '9007199254740993',
+        'x-correlation-id': 'c',
+        'x-causation-id': 'k',
+        'x-schema-version': 2,
+      },
+    });
+  });
+
+  it('leaves out correlation headers the event does not have', () => {
+    const { headers } = toOutgoingMessage('account', row({ correlation_id: null, causation_id: null })).options;
+    expect(headers!['x-correlation-id']).toBeUndefined();
+    expect(headers!['x-causation-id']).toBeUndefined();
+  });
+});
+
+describe('rebuildMessage', () => {
+  it('is a control envelope naming the queue, marked in its headers', () => {
+    const message = rebuildMessage('account', 'fraud.account-events');
+    expect(JSON.parse(message.content.toString())).toMatchObject({
+      eventId: message.options.messageId, type: '$rebuild', streamVersion: 0, globalPosition: '0', data: { queue: 'fraud.account-events' },
+    });
+    expect(message.options.headers).toEqual({ 'x-producer': 'account', 'x-control': '$rebuild' });
+  });
+});

@@ -1,0 +1,31 @@
+import { destinationBackoffMs } from './subscription-worker';
+import { WakeSignal } from './wake-signal';
+
+describe('WakeSignal', () => {
+  it('wakes a waiter early', async () => {
+    const signal = new WakeSignal();
+    const waiting = signal.wait(10_000);
+    signal.wake();
+    await expect(waiting).resolves.toBe(true);
+  });
+
+  it('times out when nobody wakes it', async () => {
+    await expect(new WakeSignal().wait(5)).resolves.toBe(false);
+  });
+
+  it('does not lose a wake that came while the waiter was busy', async () => {
+    const signal = new WakeSignal();
+    const seen = signal.generation;
+    signal.wake();
+    await expect(signal.wait(10_000, seen)).resolves.toBe(true);
+    await expect(signal.wait(5, signal.generation)).resolves.toBe(false);
+  });
+});
+
+describe('destinationBackoffMs', () => {
+  it('doubles from 100 ms per consecutive failure up to the cap', () => {
+    expect([1, 2, 3, 4, 5].map((n) => destinationBackoffMs(n, 30_000))).toEqual([100, 200, 400, 800, 1_600]);
+    expect(destinationBackoffMs(30, 30_000)).toBe(30_000);
+    expect(destinationBackoffMs(5, 1_000)).toBe(1_000);
+  });
+});

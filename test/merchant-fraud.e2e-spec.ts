@@ -1,0 +1,222 @@
+import { ServiceName } from '@app/contracts';
+import { TEST_OPS_TOKEN, TestPlatform, eventually } from '@app/testing';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+
+const VELOCITY_MAX = 3;
+
+interface Assessment {
+  assessmentId: string;
+  decision: 'approve' | 'review' | 'reject';
+  score: number;
+  reasons: string[];
+}
+
+/** Merchant and Fraud as real processes, with Account feeding Fraud through fraud.account-events. */
+describe('Merchant and Fraud, as real processes', () => {
+  let platform: TestPlatform;
+
+  beforeAll(async () => {
+    platform = await TestPlatform.start(['account', 'merchant', 'fraud'], { FRAUD_VELOCITY_MAX_PER_MINUTE: String(VELOCITY_MAX) });
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+  });
+
+  const send = (service: ServiceName, method: string, path: string, body?: unknown) =>
+    fetch(`${platform.url(service)}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+
+  const json = async <T>(response: Response, status: number): Promise<T> => {
+    const text = await response.text();
+    if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}: ${text}`);
+    return JSON.parse(text) as T;
+  };
+
+  const onboard = async (name = 'Lovelace Books') =>
+    (await json<{ id: string }>(await send('merchant', 'POST', '/merchants', {
+      name, country: 'GB', bankAccount: { iban: 'GB82 WEST 1234 5698 7654 32', bic: 'NWBKGB2L' },
+    }), 201)).id;
+
+  const openAccount = async (limit = 100_000) =>
+    (await json<{ id: string }>(await send('account', 'POST', '/accounts', {
+      name: 'Ada', lastName: 'Lovelace', country: 'GB', address: { street: '1 Analytical St', city: 'London', zip: 'N1' }, limit, currency: 'EUR',
+    }), 201)).id;
+
+  const assess = async (accountId: string, merchantId: string, amount = 1_000) =>
+    json<Assessment>(await send('fraud', 'POST', '/assessments', { accountId, merchantId, amount, currency: 'EUR' }), 200);
+
+  const riskProfile = async (accountId: string) => {
+    const response = await send('fraud', 'GET', `/risk-profiles/${accountId}`);
+    return response.ok ? ((await response.json()) as Record<string, any>) : undefined;
+  };
+
+  /** Fraud has learned of the merchant once an assessment no longer calls it unknown. */
+  const fraudKnowsMerchant = (merchantId: string) =>
+    eventually(async () => !(await assess(randomUUID(), merchantId)).reasons.includes('UNKNOWN_MERCHANT'));
+
+  it('onboards a merchant, and refuses an IBAN whose checksum fails with 400 problem+json, recording nothing', async () => {
+    const refused = await send('merchant', 'POST', '/merchants', {
+      name: 'Typo Ltd', country: 'GB', bankAccount: { iban: 'GB82WEST12345698765431', bic: 'NWBKGB2L' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect(await refused.json()).toMatchObject({ status: 400, code: 'INVALID_IBAN' });
+
+    const id = await onboard();
+    const badChange = await send('merchant', 'PUT', `/merchants/${id}/bank-account`, { iban: 'DE89370400440532013001', bic: 'COBADEFF' });
+    expect(await json(badChange, 400)).toMatchObject({ code: 'INVALID_IBAN' });
+    expect(await json(await send('merchant', 'GET', `/merchants/${id}`), 200)).toMatchObject({ version: 1 });
+  });
+
+  it('rejects an assessment with MERCHANT_SUSPENDED once the suspension reached fraud.merchant-events', async () => {
+    const merchantId = await onboard();
+    await fraudKnowsMerchant(merchantId);
+    expect((await assess(randomUUID(), merchantId)).decision).toBe('approve');
+
+    await json(await send('merchant', 'POST', `/merchants/${merchantId}/suspend`, {}), 200);
+    // A fresh account per probe keeps the polling itself from tripping the velocity rule.
+    const rejected = await eventually(async () => {
+      const assessment = await assess(randomUUID(), merchantId);
+      return assessment.reasons.includes('MERCHANT_SUSPENDED') ? assessment : undefined;
+    });
+    expect(rejected).toMatchObject({ decision: 'reject', score: 100 });
+  });
+
+  it('rejects with ACCOUNT_LOCKED after the account is locked through Account', async () => {
+    const merchantId = await onboard();
+    const accountId = await openAccount();
+    await fraudKnowsMerchant(merchantId);
+    expect(await eventually(() => riskProfile(accountId))).toMatchObject({ status: 'active', limit: 100_000, currency: 'EUR' });
+    expect(await assess(accountId, merchantId)).toMatchObject({ decision: 'approve', score: 0, reasons: [] });
+
+    const { version } = await json<{ version: number }>(await send('account', 'POST', `/accounts/${accountId}/lock`), 200);
+    const locked = await eventually(async () => {
+      const profile = await riskProfile(accountId);
+      return profile?.version === version ? profile : undefined;
+    });
+    expect(locked).toMatchObject({ status: 'locked', limit: 0, vip: false });
+    expect(await assess(accountId, merchantId)).toMatchObject({ decision: 'reject', reasons: ['ACCOUNT_LOCKED'] });
+  });
+
+  it(`reviews the checkout after ${VELOCITY_MAX} in a minute with VELOCITY, counting its own assessments at once`, async () => {
+    const accountId = randomUUID();
+    const merchantId = await onboard();
+    await fraudKnowsMerchant(merchantId);
+    // However the caller spells the uuid, it is one account.
+    for (let i = 0; i < VELOCITY_MAX; i++) expect((await assess(i % 2 ? accountId.toUpperCase() : accountId, merchantId)).decision).toBe('approve');
+    expect(await assess(accountId.toUpperCase(), merchantId)).toMatchObject({ decision: 'review', reasons: ['VELOCITY', 'NO_HISTORY'] });
+  });
+
+  it('lets no parallel burst of one account slip under the velocity limit', async () => {
+    const accountId = randomUUID();
+    const merchantId = await onboard();
+    await fraudKnowsMerchant(merchantId);
+    const burst = await Promise.all(Array.from({ length: VELOCITY_MAX + 3 }, () => assess(accountId, merchantId)));
+    const decisions = burst.map((a) => a.decision);
+    expect(decisions.filter((d) => d === 'approve')).toHaveLength(VELOCITY_MAX);
+    expect(decisions.filter((d) => d === 'review')).toHaveLength(3);
+  });
+
+  it('reviews a large amount soon after an address change, and an amount far above the usual', async () => {
+    const merchantId = await onboard();
+    const accountId = await openAccount(100_000);
+    for (const amount of [1_000, 1_200, 900]) {
+      await json(await send('account', 'POST', `/accounts/${accountId}/transactions`, { transactionId: randomUUID(), amount, currency: 'EUR' }), 201);
+    }
+    await json(await send('account', 'PUT', `/accounts/${accountId}/address`, { street: '2 Difference Rd', city: 'Leeds', zip: 'LS1' }), 200);
+    const profile = await eventually(async () => {
+      const learned = await riskProfile(accountId);
+      return learned?.addressChangedAt && learned.purchases.count === 3 ? learned : undefined;
+    });
+    expect(profile).toMatchObject({ purchases: { count: 3, usualAmount: 1_000, recentAmounts: [1_000, 1_200, 900] } });
+    await fraudKnowsMerchant(merchantId);
+
+    expect(await assess(accountId, merchantId, 5_000)).toMatchObject({ decision: 'approve', reasons: [] });
+    expect(await assess(accountId, merchantId, 20_000)).toMatchObject({ decision: 'review', reasons: ['UNUSUAL_AMOUNT'] });
+    expect(await assess(accountId, merchantId, 60_000)).toMatchObject({
+      decision: 'review', reasons: ['UNUSUAL_AMOUNT', 'ADDRESS_CHANGE_LARGE_AMOUNT'],
+    });
+  });
+
+  it('rebuilds the risk profiles when Account rewinds fraud.account-events to 0', async () => {
+    const accountId = await openAccount(40_000);
+    const { version } = await json<{ version: number }>(await send('account', 'POST', `/accounts/${accountId}/lock`), 200);
+    const learned = await eventually(async () => {
+      const profile = await riskProfile(accountId);
+      return profile?.version === version ? profile : undefined;
+    });
+    expect(learned).toMatchObject({ status: 'locked', limit: 0 });
+    // A row no event supports: a rebuild must drop it, while replayed history restores the real profile.
+    const stray = randomUUID();
+    const db = new Client({ connectionString: platform.databaseUrl });
+    await db.connect();
+    try {
+      await db.query(`INSERT INTO fraud.account_profiles (account_id, status, credit_limit, currency, version) VALUES ($1, 'active', 1, 'EUR', 1)`, [stray]);
+      expect(await riskProfile(stray)).toBeDefined();
+
+      const rewound = await fetch(`${platform.url('account')}/subscriptions/fraud.account-events/rewind`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_OPS_TOKEN}` },
+        body: JSON.stringify({ toPosition: 0 }),
+      });
+      expect(rewound.status).toBe(200);
+      await eventually(async () => (await riskProfile(stray)) === undefined);
+      const rebuilt = await eventually(async () => {
+        const profile = await riskProfile(accountId);
+        return profile?.version === version ? profile : undefined;
+      });
+      expect(rebuilt).toEqual(learned);
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('records every assessment as FraudAssessed in its own stream and relays it to ops.fraud-events', async () => {
+    const accountId = randomUUID();
+    const merchantId = randomUUID();
+    const assessment = await assess(accountId, merchantId, 4_200);
+    expect(assessment).toMatchObject({ decision: 'approve', reasons: ['NO_HISTORY', 'UNKNOWN_MERCHANT'] });
+
+    const db = new Client({ connectionString: platform.databaseUrl });
+    await db.connect();
+    try {
+      const { rows } = await db.query('SELECT type, stream_version, data FROM fraud.events WHERE stream_id = $1', [`assessment-${assessment.assessmentId}`]);
+      expect(rows).toEqual([{
+        type: 'FraudAssessed', stream_version: 1,
+        data: { assessmentId: assessment.assessmentId, accountId, merchantId, amount: 4_200, currency: 'EUR', decision: 'approve', score: 20, reasons: ['NO_HISTORY', 'UNKNOWN_MERCHANT'] },
+      }]);
+    } finally {
+      await db.end();
+    }
+    const relayed = await eventually(async () => {
+      const subscriptions = (await json<{ name: string; lagEvents: number }[]>(await send('fraud', 'GET', '/subscriptions'), 200));
+      const ops = subscriptions.find((s) => s.name === 'ops.fraud-events');
+      return ops?.lagEvents === 0 ? ops : undefined;
+    });
+    expect(relayed).toMatchObject({ name: 'ops.fraud-events', status: 'active' });
+  });
+
+  describe('answers bad input on every Fraud route with 4xx problem+json, never 5xx', () => {
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const cases: [string, string, number, string, unknown][] = [
+      ['POST', '/assessments', 400, 'VALIDATION_FAILED', { accountId: unknown, merchantId: unknown, currency: 'EUR' }],
+      ['POST', '/assessments', 400, 'VALIDATION_FAILED', { accountId: 'x', merchantId: unknown, amount: 1, currency: 'EUR' }],
+      ['POST', '/assessments', 400, 'VALIDATION_FAILED', { accountId: unknown, merchantId: unknown, amount: -1, currency: 'EUR' }],
+      ['POST', '/assessments', 400, 'VALIDATION_FAILED', { accountId: unknown, merchantId: unknown, amount: 1.5, currency: 'EUR' }],
+      ['POST', '/assessments', 400, 'VALIDATION_FAILED', { accountId: unknown, merchantId: unknown, amount: 1, currency: 'EURO' }],
+      ['POST', '/assessments', 400, 'MALFORMED_JSON', '[1, 2'],
+      ['GET', '/risk-profiles/not-a-uuid', 400, 'BAD_REQUEST', undefined],
+      ['GET', '/risk-profiles/{unknown}', 404, 'RISK_PROFILE_NOT_FOUND', undefined],
+    ];
+    it.each(cases)('%s %s → %d %s, given %j', async (method, route, status, code, body) => {
+      const response = await send('fraud', method, route.replace('{unknown}', unknown), body);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect({ status: response.status, body: await response.json() }).toMatchObject({ status, body: { status, code } });
+    });
+  });
+});

@@ -1,0 +1,99 @@
+import { eventually, TEST_OPS_TOKEN, TestPlatform } from '@app/testing';
+import { randomUUID } from 'node:crypto';
+import { Browser, chromium, Page } from 'playwright-core';
+import { deadLetterOf, eventMessage, OpsApi, QueueWriter, startPlatform } from '../apps/ops/test/ops-e2e-support';
+
+const QUEUE = 'account.account-events';
+
+/** The web console in real headless Chromium, served by the built Ops process. */
+describe('Ops web console', () => {
+  let platform: TestPlatform;
+  let ops: OpsApi;
+  let writer: QueueWriter;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    platform = await startPlatform(['account', 'ops']);
+    ops = new OpsApi(platform.url('ops'));
+    writer = await new QueueWriter(platform.amqpUrl).start();
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => message.type() === 'error' && pageErrors.push(message.text()));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await writer?.stop();
+    await platform?.stop();
+  });
+
+  it('shows a dead-letter group, opens a message, replays it, and the message leaves the list', async () => {
+    const id = randomUUID();
+    const poison = eventMessage({ type: 'LimitUpdated', streamId: `account-${id}`, streamVersion: 2, data: { id, newLimit: 700, oldLimit: 500 } });
+    await writer.publish(QUEUE, [poison]);
+    await deadLetterOf(ops, QUEUE, poison.options.messageId);
+    // Remove the cause: the account's first event arrives, so the replayed one can apply.
+    await writer.publish(QUEUE, [eventMessage({
+      type: 'AccountOpened', streamId: `account-${id}`, streamVersion: 1,
+      data: { id, name: 'Barbara', lastName: 'Liskov', country: 'US', address: { street: '1 Main', city: 'Boston', zip: '02110' }, limit: 500, currency: 'USD' },
+    })]);
+
+    await page.goto(`${platform.url('ops')}/console`);
+    await page.fill('#operator', 'console-operator');
+    await page.fill('#token', TEST_OPS_TOKEN);
+    await page.click('#save-token');
+    await page.waitForSelector('#auth-state:text("token set")');
+
+    const group = page.locator(`tr.group[data-queue="${QUEUE}"][data-code="OUT_OF_ORDER"]`);
+    await group.waitFor();
+    expect(await group.locator('td.num').textContent()).toBe('1');
+    await group.locator('a.open-group').click();
+
+    const row = page.locator(`tr.dead-letter[data-message-id="${poison.options.messageId}"]`);
+    await row.waitFor();
+    await row.locator('a.open-message').click();
+    await page.waitForSelector('#message-body');
+    expect(await page.textContent('#message-body')).toContain(`"streamId": "account-${id}"`);
+    expect(await page.textContent('#message-headers')).toContain('"x-error-code": "OUT_OF_ORDER"');
+    expect(await page.textContent('#message-fields')).toContain('OUT_OF_ORDER');
+
+    await page.click('#replay-message');
+    await page.waitForSelector('#notice:text("Replayed dead letter")');
+    await page.waitForSelector('p.empty:text("None left in this group.")');
+    expect(await page.locator('tr.dead-letter').count()).toBe(0);
+
+    expect(await ops.findByMessageId(QUEUE, poison.options.messageId)).toMatchObject({ status: 'replayed', lastReplayedBy: 'console-operator' });
+    await eventually(async () => {
+      const account = (await (await fetch(`${platform.url('account')}/accounts/${id}`)).json()) as { limit?: number };
+      return account.limit === 700;
+    }, 15_000, 100);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows every subscription with its lag, and the producers that are down', async () => {
+    await page.click('#nav-subscriptions');
+    const row = page.locator(`tr.subscription[data-name="${QUEUE}"]`);
+    await row.waitFor();
+    expect(await row.locator('td.lag-events').textContent()).toMatch(/^\d+$/);
+    expect(await page.locator('tr.subscription').count()).toBeGreaterThanOrEqual(10);
+    expect(await page.textContent('p.status-unavailable')).toContain('merchant');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('refuses an action without a token and says so', async () => {
+    await page.click('#forget-token');
+    await page.goto(`${platform.url('ops')}/console#/subscriptions`);
+    const row = page.locator(`tr.subscription[data-name="${QUEUE}"]`);
+    await row.locator('button:text("Pause")').click();
+    await page.waitForSelector('#notice.error:text("Enter the operator token first")');
+    expect((await ops.get<{ subscriptions: { name: string; status: string }[] }>('/subscriptions')).subscriptions
+      .find((s) => s.name === QUEUE)?.status).toBe('active');
+  });
+});
