@@ -17,11 +17,12 @@ import { seedAccount } from './support/account-seed';
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const DISTINCT_ACCOUNTS = 1_000;
 const DISTINCT_PURCHASES = Number(process.env.BENCH_PURCHASES ?? 30_000);
-const HOT_LIMIT = 5_000_000;
+const DISTINCT_SECONDS = 20;
+const HOT_LIMIT = 2_500_000;
 const HOT_AMOUNT = 500;
-const HOT_REQUESTS = 12_000;
+const HOT_REQUESTS = 6_000;
 const LONG_STREAM = 50_000;
-const LATENCY_SAMPLES = 500;
+const LATENCY_SAMPLES = 300;
 const EUR = 'EUR';
 
 const ms = (value: number) => `${value.toFixed(2)} ms`;
@@ -94,7 +95,7 @@ async function distinctAccounts(client: KeepAliveClient, db: Client): Promise<Lo
   if (ids.length !== DISTINCT_ACCOUNTS) throw new Error(`could not open the accounts: ${statusLine(opened)}`);
   await caughtUp(db, 'the opened accounts');
   const result = await runLoad({
-    concurrency: CONCURRENCY, total: DISTINCT_PURCHASES, maxDurationMs: 60_000,
+    concurrency: CONCURRENCY, total: DISTINCT_PURCHASES, maxDurationMs: DISTINCT_SECONDS * 1_000,
     send: (i) => client.send('POST', `/accounts/${ids[randomInt(ids.length)]}/transactions`, { transactionId: `b-${i}`, amount: 1, currency: EUR }),
   });
   await caughtUp(db, '(b)');

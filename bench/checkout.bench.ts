@@ -39,10 +39,10 @@ async function benchCheckout(): Promise<LoadResult> {
     const checkout = (phase: string) => (index: number) =>
       postCheckout(urlOf, `${run}-${phase}-${index}`, checkoutBody(accounts[index % ACCOUNTS], merchantId, UNIT_PRICE));
     const completed = (answer: { status: number; body: Record<string, unknown> }) => answer.status === 200 && answer.body.status === 'completed';
-    await runLoad(WARMUP, CONCURRENCY, checkout('warmup'), completed);
+    const warmup = await runLoad(WARMUP, CONCURRENCY, checkout('warmup'), completed);
     const cpuBefore = serviceCpuMs();
     const result = await runLoad(CHECKOUTS, CONCURRENCY, checkout('measured'), completed);
-    const lag = await salesLedgerCatchUp(urlOf, merchantId, WARMUP + CHECKOUTS);
+    const lag = await salesLedgerCatchUp(urlOf, merchantId, warmup.ok + result.ok);
     console.log(`  merchant sales ledger caught up ${lag === undefined ? 'not within 60 s' : `${lag} ms after the last checkout`}`);
     // Includes the queue consumers' catch-up, so it is the whole cost of a checkout, not only the request's.
     console.log(`  CPU ms per completed checkout: ${describeCpu(cpuBefore, serviceCpuMs(), Math.max(result.ok, 1))}`);

@@ -21,6 +21,7 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
 const BATCH = 500;
 const LATENCY_RATE = 1_000;
 const LATENCY_MS = 10_000;
+const PER_TRANSACTION = 5;
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const rateLine = (t: Throughput) => `${Math.round(perSecond(t)).toLocaleString('en')} events/s (${t.events.toLocaleString('en')} in ${(t.elapsedMs / 1000).toFixed(2)} s)`;
@@ -49,6 +50,15 @@ async function main(): Promise<void> {
   // The relay runs as compiled JavaScript, as inside a service, so ts-node's compiler is not in its memory.
   const compiled = compileRelayRunner();
 
+  const rawToQueues = async (names: string[]) => {
+    const targets = await Promise.all(names.map(async (queue) => ({ channel: await amqpConnection.createConfirmChannel(), queue })));
+    const result = await rawDeliver(pool, schema, targets, BATCH);
+    for (const { channel, queue } of targets) {
+      await channel.close();
+      await admin.purgeQueue(queue);
+    }
+    return result;
+  };
   const runRelay = async (routes: string[]) => {
     const relay = RelayProcess.start({
       name: `bench-relay-${relays.length}`, databaseUrl: testDatabaseUrl(), amqpUrl: testAmqpUrl(), schema,
@@ -73,37 +83,34 @@ async function main(): Promise<void> {
     const { dataBytes } = await prefillEvents(pool, schema, EVENTS);
     log(`prefill: ${((performance.now() - filled) / 1000).toFixed(1)} s, event data ≈ ${dataBytes} bytes of JSON each`);
 
-    log('\n(a) raw ceiling (bare pg + bare amqplib, confirms awaited per batch)');
+    // Each raw figure is taken right before the relay's on the same work, so load drifts hit both alike.
+    log('\n(a) raw ceiling (bare pg + bare amqplib, confirms awaited per batch) and (b) the relay (child process)');
     const read = await rawRead(pool, schema, BATCH);
-    log(`  read only:            ${rateLine(read)}`);
-    const confirmChannels = await Promise.all(queues.slice(0, 4).map(async (queue) => ({ channel: await amqpConnection.createConfirmChannel(), queue })));
-    const raw1 = await rawDeliver(pool, schema, confirmChannels.slice(0, 1), BATCH);
-    log(`  to 1 queue:           ${rateLine(raw1)}`);
-    const raw3 = await rawDeliver(pool, schema, confirmChannels.slice(1, 4), BATCH);
-    log(`  to 3 queues:          ${rateLine(raw3)} (deliveries)`);
-    for (const { channel } of confirmChannels) await channel.close();
-    for (const queue of queues.slice(0, 4)) await admin.purgeQueue(queue);
-
-    log('\n(b) the relay (child process), same events, fresh subscriptions');
+    log(`  raw read only:          ${rateLine(read)}`);
+    const raw1 = await rawToQueues(queues.slice(0, 1));
+    log(`  raw, 1 queue:           ${rateLine(raw1)}`);
     const single = await runRelay([queues[4]]);
     const relay1 = await relayDeliver(single, EVENTS);
-    log(`  to 1 queue:           ${rateLine(relay1)}  → ${(perSecond(relay1) / perSecond(raw1)).toFixed(2)}× raw`);
+    log(`  relay, 1 queue:         ${rateLine(relay1)}  → ${(perSecond(relay1) / perSecond(raw1)).toFixed(2)}× raw`);
     const rssSingle = await single.peakRssBytes();
     await single.kill('SIGTERM');
     await admin.purgeQueue(queues[4]);
 
+    const raw3 = await rawToQueues(queues.slice(1, 4));
+    log(`  raw, 3 queues:          ${rateLine(raw3)} (deliveries)`);
     const triple = await runRelay(queues.slice(5, 8));
     const relay3 = await relayDeliver(triple, 3 * EVENTS);
-    log(`  to 3 queues:          ${rateLine(relay3)} (deliveries)  → ${(perSecond(relay3) / perSecond(raw3)).toFixed(2)}× raw`);
+    log(`  relay, 3 queues:        ${rateLine(relay3)} (deliveries)  → ${(perSecond(relay3) / perSecond(raw3)).toFixed(2)}× raw`);
     const rssTriple = await triple.peakRssBytes();
     await triple.kill('SIGTERM');
     for (const queue of queues.slice(5, 8)) await admin.purgeQueue(queue);
 
-    log(`\n(c) commit-to-consumer latency at ${LATENCY_RATE.toLocaleString('en')} events/s for ${LATENCY_MS / 1000} s`);
+    log(`\n(c) commit-to-consumer latency at ${LATENCY_RATE.toLocaleString('en')} events/s (${LATENCY_RATE / PER_TRANSACTION} transactions/s of ${PER_TRANSACTION}) for ${LATENCY_MS / 1000} s`);
     const steady = await runRelay([queues[4]]);
     const consumerChannel = await amqpConnection.createChannel();
     const latency = await measureLatency({
-      pool, schema, channel: consumerChannel, queue: queues[4], ratePerSecond: LATENCY_RATE, durationMs: LATENCY_MS, warmUpMs: 1_000,
+      pool, schema, channel: consumerChannel, queue: queues[4], ratePerSecond: LATENCY_RATE,
+      eventsPerTransaction: PER_TRANSACTION, durationMs: LATENCY_MS, warmUpMs: 1_000,
     });
     await consumerChannel.close();
     log(`  achieved ${Math.round(latency.achievedRate)} events/s, received ${latency.received}/${latency.sent}`);

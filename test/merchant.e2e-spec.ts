@@ -33,7 +33,7 @@ describe('Merchant, as a real process', () => {
 
   const json = async <T = Record<string, unknown>>(response: Response, status: number): Promise<T> => {
     const text = await response.text();
-    if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}: ${text}`);
+    if (response.status !== status) throw new Error(`${response.url}: expected ${status}, got ${response.status}: ${text}`);
     return JSON.parse(text) as T;
   };
 

@@ -16,7 +16,7 @@ const metadata = { now: new Date().toISOString(), actor: 'bench-seed' };
 export async function seedAccount(databaseUrl: string, totalEvents: number, limit = 100_000_000): Promise<string> {
   const id = randomUUID();
   const streamId = accountStreamId(id);
-  const dataSource = new DataSource({ type: 'postgres', url: databaseUrl });
+  const dataSource = new DataSource({ type: 'postgres', url: databaseUrl, extra: { max: 2 } });
   await dataSource.initialize();
   const store = new EventStore('account');
   try {

@@ -10,6 +10,8 @@ export interface BenchRow {
   schema_version: number;
   data: string;
   metadata: string;
+  correlation_id: string | null;
+  causation_id: string | null;
   recorded_at: Date;
 }
 
@@ -42,7 +44,8 @@ export async function* readAllRaw(pool: Pool, schema: string, batchSize: number)
   for (;;) {
     const { rows } = await pool.query<BenchRow>(
       `SELECT global_position, event_id, stream_id, stream_version, type, schema_version,
-              data::text AS data, metadata::text AS metadata, recorded_at
+              data::text AS data, metadata::text AS metadata,
+              metadata->>'correlationId' AS correlation_id, metadata->>'causationId' AS causation_id, recorded_at
          FROM "${schema}".events WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
       [after, batchSize],
     );

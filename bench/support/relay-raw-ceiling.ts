@@ -9,7 +9,7 @@ export interface Throughput {
 
 export const perSecond = (t: Throughput): number => t.events / (t.elapsedMs / 1_000);
 
-/** The same envelope and properties the relay sends, built by hand. */
+/** The same envelope, properties and headers the relay sends (DESIGN.md), built by hand. */
 function encode(producer: string, row: BenchRow): { content: Buffer; options: Record<string, unknown> } {
   const body =
     `{"eventId":"${row.event_id}","type":${JSON.stringify(row.type)},"schemaVersion":${row.schema_version},` +
@@ -31,6 +31,8 @@ function encode(producer: string, row: BenchRow): { content: Buffer; options: Re
         'x-stream-version': row.stream_version,
         'x-previous-stream-version': row.stream_version - 1,
         'x-global-position': row.global_position,
+        'x-correlation-id': row.correlation_id ?? undefined,
+        'x-causation-id': row.causation_id ?? undefined,
         'x-schema-version': row.schema_version,
       },
     },

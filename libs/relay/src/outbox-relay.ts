@@ -56,7 +56,15 @@ export class OutboxRelay {
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.logger = new Logger(`Relay:${options.producer}`);
-    this.pool = new Pool({ connectionString: options.databaseUrl, max: options.routes.length + 2 });
+    this.pool = new Pool({
+      connectionString: options.databaseUrl,
+      // Per destination one connection reads while another moves the cursor; two more for the monitors.
+      max: 2 * options.routes.length + 2,
+      application_name: `relay:${options.schema}`,
+      // A cursor update lost in a database crash only means re-publishing (consumers dedupe), so the
+      // relay does not wait for the WAL flush on every batch; operator actions opt back in (SubscriptionAdmin).
+      options: '-c synchronous_commit=off',
+    });
     this.pool.on('error', (error) => this.logger.warn(`idle database connection failed: ${error.message}`));
     this.store = new SubscriptionStore(this.pool, options.schema);
     this.admin = new SubscriptionAdmin(this.pool, options.schema, () => this.wake.wake());

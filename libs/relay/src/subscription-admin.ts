@@ -48,14 +48,14 @@ export class SubscriptionAdmin {
       throw new DomainError('validation', 'INVALID_POSITION', 'toPosition must be a non-negative integer');
     }
     // Commit order is (transaction_id, global_position): resume from the oldest transaction that
-    // wrote anything after `toPosition`, so no later position is skipped (a few earlier ones may repeat).
-    const { rowCount } = await this.pool.query(
+    // wrote anything after `toPosition`, or from the oldest one still running if that is older (it
+    // may yet commit positions after `toPosition`), so nothing is skipped; a few earlier ones may repeat.
+    const rowCount = await this.durably(
       `UPDATE ${this.subscriptions} s
-          SET cursor_transaction_id = coalesce(
+          SET cursor_transaction_id = least(
                 (SELECT min(transaction_id) FROM ${this.events} WHERE global_position > $2),
-                (SELECT max(transaction_id) FROM ${this.events}), '0'::xid8),
-              cursor_position = CASE WHEN EXISTS (SELECT 1 FROM ${this.events} WHERE global_position > $2)
-                THEN 0 ELSE coalesce((SELECT max(global_position) FROM ${this.events}), 0) END,
+                pg_snapshot_xmin(pg_current_snapshot())),
+              cursor_position = 0,
               pending_control = CASE WHEN $2 = 0 THEN '$rebuild' ELSE NULL END,
               updated_at = now()
         WHERE name = $1`,
@@ -66,12 +66,29 @@ export class SubscriptionAdmin {
   }
 
   private async setStatus(name: string, status: 'active' | 'paused'): Promise<void> {
-    const { rowCount } = await this.pool.query(
+    const rowCount = await this.durably(
       `UPDATE ${this.subscriptions} SET status = $2, updated_at = now() WHERE name = $1`,
       [name, status],
     );
     this.assertFound(name, rowCount);
     this.onChange();
+  }
+
+  /** Runs an operator's change with a synchronous commit, whatever the pool's sessions default to. */
+  private async durably(sql: string, params: unknown[]): Promise<number | null> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SET LOCAL synchronous_commit = on');
+      const { rowCount } = await client.query(sql, params);
+      await client.query('COMMIT');
+      return rowCount;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   private assertFound(name: string, rowCount: number | null): void {

@@ -110,6 +110,11 @@ export class SubscriptionWorker {
     return this.deliverRun(subscription);
   }
 
+  /**
+   * Reads and publishes up to `pipelineDepth` batches ahead; as each batch is confirmed, in order,
+   * its cursor move is queued behind the previous one, so the next read and publish never wait for
+   * a cursor update.
+   */
   private async deliverRun(subscription: Subscription): Promise<number> {
     const { batchSize, producer } = this.settings;
     const depth = Math.max(1, this.settings.pipelineDepth ?? 2);
@@ -118,35 +123,58 @@ export class SubscriptionWorker {
     let committed = subscription;
     let exhausted = false;
     let delivered = 0;
+    let halt: 'paused' | 'moved-elsewhere' | undefined;
+    let cursorFailure: unknown;
+    let cursorMoves: Promise<void> = Promise.resolve();
     const inFlight: InFlightBatch[] = [];
-    for (;;) {
-      while (!exhausted && inFlight.length < depth && this.running && this.isLeader()) {
-        const rows = await this.store.readBatch(readFrom, batchSize);
-        exhausted = rows.length < batchSize;
-        if (rows.length === 0) break;
-        const last = rows[rows.length - 1];
-        const to = { transactionId: last.transaction_id, position: last.global_position };
-        readFrom = { ...readFrom, cursorTransactionId: to.transactionId, cursorPosition: to.position };
-        const started = process.hrtime.bigint();
-        const confirmed = this.publisher
-          .publish(this.queue, rows.map((row) => toOutgoingMessage(producer, row)))
-          .then(() => relayMetrics.publishSeconds.observe(labels, Number(process.hrtime.bigint() - started) / 1e9));
-        // Awaited below in order; a failure of a later batch must not surface as unhandled meanwhile.
-        confirmed.catch(() => undefined);
-        inFlight.push({ count: rows.length, to, confirmed });
+    const moveCursorTo = (batch: InFlightBatch) => {
+      cursorMoves = cursorMoves.then(async () => {
+        if (halt || cursorFailure) return;
+        try {
+          const move = await this.store.moveCursor(committed, batch.to);
+          // A rewind or another relay moved the cursor: what is still in flight is dropped, and
+          // the next round starts again from the stored cursor.
+          if (move === 'moved-elsewhere') {
+            halt = move;
+            return;
+          }
+          committed = { ...committed, cursorTransactionId: batch.to.transactionId, cursorPosition: batch.to.position };
+          delivered += batch.count;
+          relayMetrics.published.inc(labels, batch.count);
+          if (move === 'paused') halt = move;
+        } catch (error) {
+          cursorFailure = error;
+        }
+      });
+    };
+    try {
+      for (;;) {
+        while (!exhausted && !halt && !cursorFailure && inFlight.length < depth && this.running && this.isLeader()) {
+          const rows = await this.store.readBatch(readFrom, batchSize);
+          exhausted = rows.length < batchSize;
+          if (rows.length === 0) break;
+          const last = rows[rows.length - 1];
+          const to = { transactionId: last.transaction_id, position: last.global_position };
+          readFrom = { ...readFrom, cursorTransactionId: to.transactionId, cursorPosition: to.position };
+          const started = process.hrtime.bigint();
+          const confirmed = this.publisher
+            .publish(this.queue, rows.map((row) => toOutgoingMessage(producer, row)))
+            .then(() => relayMetrics.publishSeconds.observe(labels, Number(process.hrtime.bigint() - started) / 1e9));
+          // Awaited below in order; a failure of a later batch must not surface as unhandled meanwhile.
+          confirmed.catch(() => undefined);
+          inFlight.push({ count: rows.length, to, confirmed });
+        }
+        const head = inFlight.shift();
+        if (!head || halt || cursorFailure) break;
+        await head.confirmed;
+        // Only after the confirm: a crash before the move re-publishes the batch (at least once).
+        moveCursorTo(head);
       }
-      const head = inFlight.shift();
-      if (!head) return delivered;
-      await head.confirmed;
-      // Only after the confirm: a crash before this line re-publishes the batch (at least once).
-      const move = await this.store.moveCursor(committed, head.to);
-      // A rewind or another relay moved the cursor: what is still in flight is dropped, and the
-      // next round starts again at once from the stored cursor (hence "something happened").
-      if (move === 'moved-elsewhere') return Math.max(delivered, 1);
-      committed = { ...committed, cursorTransactionId: head.to.transactionId, cursorPosition: head.to.position };
-      delivered += head.count;
-      relayMetrics.published.inc(labels, head.count);
-      if (move === 'paused') return delivered;
+    } finally {
+      await cursorMoves;
     }
+    if (cursorFailure) throw cursorFailure;
+    // After a foreign move, look again at once (hence "something happened").
+    return halt === 'moved-elsewhere' ? Math.max(delivered, 1) : delivered;
   }
 }

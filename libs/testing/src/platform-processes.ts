@@ -61,7 +61,13 @@ export class TestPlatform {
     rabbitmqctl('add_vhost', platform.vhost);
     rabbitmqctl('set_permissions', '-p', platform.vhost, 'guest', '.*', '.*', '.*');
     for (const service of services) platform.ports.set(service, await freePort());
-    for (const service of services) await platform.startService(service);
+    try {
+      for (const service of services) await platform.startService(service);
+    } catch (error) {
+      // A spec whose beforeAll fails never reaches afterAll: leave nothing running behind.
+      await platform.stop();
+      throw error;
+    }
     return platform;
   }
 

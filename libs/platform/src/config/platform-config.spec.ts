@@ -55,6 +55,13 @@ describe('loadPlatformConfig', () => {
     }
   });
 
+  it('sizes the database pool from DATABASE_POOL_SIZE, 10 by default, and refuses nonsense', () => {
+    expect(loadPlatformConfig(3001, {}).databasePoolSize).toBe(10);
+    expect(loadPlatformConfig(3001, { DATABASE_POOL_SIZE: '4' }).databasePoolSize).toBe(4);
+    expect(() => loadPlatformConfig(3001, { DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE/);
+    expect(() => loadPlatformConfig(3001, { DATABASE_POOL_SIZE: 'many' })).toThrow(/DATABASE_POOL_SIZE/);
+  });
+
   it('rejects a port outside 0..65535', () => {
     expect(() => loadPlatformConfig(3001, { PORT: '70000' })).toThrow(/PORT must be an integer between 0 and 65535/);
   });

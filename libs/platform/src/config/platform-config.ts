@@ -29,6 +29,11 @@ export class PlatformConfig {
   @MinLength(1, { message: 'must not be empty when set' })
   opsToken?: string;
 
+  @IsInt({ message: 'must be an integer between 1 and 100' })
+  @Min(1, { message: 'must be an integer between 1 and 100' })
+  @Max(100, { message: 'must be an integer between 1 and 100' })
+  databasePoolSize: number;
+
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   logLevel: LogLevel;
 }
@@ -38,6 +43,7 @@ const ENV_NAMES: Record<keyof PlatformConfig, string> = {
   amqpUrl: 'AMQP_URL',
   port: 'PORT',
   opsToken: 'OPS_TOKEN',
+  databasePoolSize: 'DATABASE_POOL_SIZE',
   logLevel: 'LOG_LEVEL',
 };
 
@@ -56,11 +62,14 @@ const read = (env: NodeJS.ProcessEnv, name: string): string | undefined =>
 /** Reads and validates the platform variables from `env`, throwing ConfigValidationError. */
 export function loadPlatformConfig(defaultPort: number, env: NodeJS.ProcessEnv = process.env): PlatformConfig {
   const rawPort = read(env, 'PORT');
+  const rawPoolSize = read(env, 'DATABASE_POOL_SIZE');
   const config = Object.assign(new PlatformConfig(), {
     databaseUrl: read(env, 'DATABASE_URL') ?? DEFAULT_DATABASE_URL,
     amqpUrl: read(env, 'AMQP_URL') ?? DEFAULT_AMQP_URL,
     port: rawPort === undefined ? defaultPort : /^\d+$/.test(rawPort.trim()) ? Number(rawPort) : NaN,
     opsToken: env.OPS_TOKEN,
+    // Small by default: five services and their relays share one server's connection limit.
+    databasePoolSize: rawPoolSize === undefined ? 10 : /^\d+$/.test(rawPoolSize.trim()) ? Number(rawPoolSize) : NaN,
     logLevel: (read(env, 'LOG_LEVEL') ?? 'info').toLowerCase(),
   });
   const errors = validateSync(config);

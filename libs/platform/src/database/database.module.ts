@@ -28,7 +28,7 @@ export function databaseModule(options: DatabaseModuleOptions): DynamicModule {
       migrationsRun: false,
       logging: false,
       // Unqualified names in raw SQL resolve to the service's own schema, never to another's.
-      extra: { max: 20, application_name: options.schema, options: `-c search_path=${quoteIdent(options.schema)},public` },
+      extra: { max: config.databasePoolSize, application_name: options.schema, options: `-c search_path=${quoteIdent(options.schema)},public` },
     }),
   });
 }

@@ -9,6 +9,8 @@ import { DownstreamOptions } from './downstream.options';
 import { JsonHttpClient, JsonResponse } from './json-http-client';
 
 const ACCOUNT_POLL_MS = 50;
+/** The checkout id as correlation id, so the callees' logs and events trace back to the checkout. */
+const correlated = (checkoutId: string) => ({ 'x-correlation-id': checkoutId });
 const codeOf = (response: JsonResponse): string | undefined => (typeof response.body.code === 'string' ? response.body.code : undefined);
 
 /** CheckoutDownstream over HTTP, with one keep-alive agent shared by every call. */
@@ -41,7 +43,7 @@ export class HttpCheckoutDownstream implements CheckoutDownstream {
   async authorise(checkoutId: string, amount: number, currency: string): Promise<StepOutcome<{ authorisationId: string }>> {
     const response = await this.provider.call('POST', '/authorisations', {
       body: { amount, currency, reference: checkoutId },
-      headers: { 'idempotency-key': checkoutId },
+      headers: { 'idempotency-key': checkoutId, ...correlated(checkoutId) },
       idempotent: true,
       // A decline is the provider's answer, not an outage: asking again would shop for a yes.
       retryable: (r) => r.status >= 500 && codeOf(r) !== 'PROVIDER_DECLINED',
@@ -54,6 +56,7 @@ export class HttpCheckoutDownstream implements CheckoutDownstream {
   async charge(checkoutId: string, request: CheckoutRequest, amount: number): Promise<StepOutcome<{ balanceAfter?: number }>> {
     const response = await this.account.call('POST', `/accounts/${request.accountId}/transactions`, {
       body: { transactionId: checkoutId, amount, currency: request.currency, merchantId: request.merchantId, reference: `checkout-${checkoutId}` },
+      headers: correlated(checkoutId),
       idempotent: true,
     });
     if (response.status === 201 || response.status === 200) {
@@ -115,11 +118,12 @@ export class HttpCheckoutDownstream implements CheckoutDownstream {
   }
 
   private async assess(checkoutId: string, request: CheckoutRequest, amount: number): Promise<ScreeningFacts['assessment']> {
-    // An assessment is an opinion, not a state change: asking again is safe, and the key lets Fraud dedupe.
+    // Fraud records every assessment and counts it towards the account's velocity, and takes no
+    // idempotency key: an assessment that may have been recorded is never asked for again.
     const response = await this.fraud.call('POST', '/assessments', {
       body: { accountId: request.accountId, merchantId: request.merchantId, amount, currency: request.currency },
-      headers: { 'idempotency-key': checkoutId },
-      idempotent: true,
+      headers: correlated(checkoutId),
+      idempotent: false,
     });
     // Fraud refusing to assess the payment at all is no approval either.
     if (isAnswer(response)) return { decision: 'reject', reasons: [codeOf(response) ?? `ASSESSMENT_${response.status}`] };
