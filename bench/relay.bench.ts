@@ -6,7 +6,7 @@ import { Pool } from 'pg';
 import { rmSync } from 'node:fs';
 import { RelayProcess, compileRelayRunner } from '../libs/relay/src/test/relay-process';
 import { prefillEvents } from './support/relay-events';
-import { measureLatency } from './support/relay-latency';
+import { measureBrokerFloor, measureLatency } from './support/relay-latency';
 import { Throughput, perSecond, rawDeliver, rawRead } from './support/relay-raw-ceiling';
 
 /**
@@ -14,7 +14,8 @@ import { Throughput, perSecond, rawDeliver, rawRead } from './support/relay-raw-
  * Prints figures; asserts nothing.
  *   (a) raw ceiling: bare `pg` batched reads + bare `amqplib` confirmed publishes, to 1 and to 3 quorum queues
  *   (b) the relay (in a child process) delivering the same 100,000 events to 1 and to 3 queues
- *   (c) commit-to-consumer latency p50/p99 at a steady 1,000 events/s through the relay
+ *   (c) commit-to-consumer latency p50/p99 at a steady 1,000 events/s through the relay, next to the
+ *       broker's own publish-to-consumer floor at the same rate
  *   (d) the relay process's peak RSS (VmHWM)
  */
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
@@ -114,9 +115,20 @@ async function main(): Promise<void> {
     });
     await consumerChannel.close();
     log(`  achieved ${Math.round(latency.achievedRate)} events/s, received ${latency.received}/${latency.sent}`);
-    log(`  p50 ${latency.p50Ms.toFixed(1)} ms, p99 ${latency.p99Ms.toFixed(1)} ms, max ${latency.maxMs.toFixed(1)} ms`);
+    log(`  relay: p50 ${latency.p50Ms.toFixed(1)} ms, p99 ${latency.p99Ms.toFixed(1)} ms, max ${latency.maxMs.toFixed(1)} ms`);
+    log(`  from when the writers' older transactions had all ended (the frontier had passed): p50 ${latency.afterReadableP50Ms!.toFixed(1)} ms, p99 ${latency.afterReadableP99Ms!.toFixed(1)} ms`);
+    log(`  context: writers' COMMIT p99 ${latency.commitP99Ms!.toFixed(1)} ms (a slow commit holds the frontier for later ones), this process's event-loop delay p99 ${latency.eventLoopDelayP99Ms!.toFixed(1)} ms`);
     const rssSteady = await steady.peakRssBytes();
     await steady.kill('SIGTERM');
+    const floorPublisher = await amqpConnection.createConfirmChannel();
+    const floorConsumer = await amqpConnection.createChannel();
+    const floor = await measureBrokerFloor({
+      publisher: floorPublisher, consumer: floorConsumer, queue: queues[0], ratePerSecond: LATENCY_RATE,
+      perPublish: PER_TRANSACTION, durationMs: 5_000,
+    });
+    await floorPublisher.close();
+    await floorConsumer.close();
+    log(`  broker floor (bare publish → bare consumer, same rate, no database): p50 ${floor.p50Ms.toFixed(1)} ms, p99 ${floor.p99Ms.toFixed(1)} ms`);
 
     log('\n(d) relay process peak RSS (VmHWM)');
     log(`  1 queue: ${mb(rssSingle)}; 3 queues: ${mb(rssTriple)}; steady 1,000/s: ${mb(rssSteady)}`);
@@ -124,7 +136,7 @@ async function main(): Promise<void> {
     log('\nsummary');
     log(`  relay/raw, 1 queue:   ${(perSecond(relay1) / perSecond(raw1)).toFixed(2)} (target ≥ 0.8)`);
     log(`  relay/raw, 3 queues:  ${(perSecond(relay3) / perSecond(raw3)).toFixed(2)} (target ≥ 0.8)`);
-    log(`  p99 at 1,000/s:       ${latency.p99Ms.toFixed(1)} ms (target ≤ 25 ms)`);
+    log(`  p99 at 1,000/s:       ${latency.p99Ms.toFixed(1)} ms (target ≤ 25 ms; broker floor ${floor.p99Ms.toFixed(1)} ms)`);
     log(`  peak RSS:             ${mb(Math.max(rssSingle, rssTriple, rssSteady))} (target ≤ 200 MB)`);
   } finally {
     for (const relay of relays) await relay.kill('SIGKILL');

@@ -11,8 +11,7 @@ describe('Checkout resilience, end to end', () => {
   let merchantId: string;
 
   beforeAll(async () => {
-    // A shorter per-call timeout keeps the provider-timeout test short; three attempts still ride out a slow moment.
-    platform = await TestPlatform.start(['account', 'merchant', 'fraud', 'payment-provider', 'checkout'], { CHECKOUT_HTTP_TIMEOUT_MS: '1500' });
+    platform = await TestPlatform.start(['account', 'merchant', 'fraud', 'payment-provider', 'checkout']);
     urlOf = (service) => platform.url(service);
     merchantId = await onboardMerchant(urlOf);
   });

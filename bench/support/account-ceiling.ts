@@ -4,16 +4,23 @@ import { Client } from 'pg';
 
 /**
  * The raw ceiling: single-event INSERT transactions per second straight through `pg`, from
- * `connections` connections, into a table laid exactly like a service's event table (same
- * indexes, same NOTIFY trigger), with a payload the size of an ItemPurchased.
+ * `connections` connections, into a table laid like a service's event table (same columns and
+ * indexes), with a payload the size of an ItemPurchased. `notify` keeps the event table's
+ * per-statement NOTIFY trigger, whose cluster-wide commit lock is worth seeing on its own.
  */
-export async function measureInsertCeiling(databaseUrl: string, connections: number, durationMs: number): Promise<{ perSecond: number; inserted: number }> {
+export async function measureInsertCeiling(
+  databaseUrl: string,
+  connections: number,
+  durationMs: number,
+  notify = false,
+): Promise<{ perSecond: number; inserted: number }> {
   const schema = `bench_ceiling_${randomUUID().slice(0, 8)}`;
   const admin = new Client({ connectionString: databaseUrl });
   await admin.connect();
   const clients: Client[] = [];
   try {
     for (const statement of eventStoreDdl(schema)) await admin.query(statement);
+    if (!notify) await admin.query(`DROP TRIGGER events_notify ON "${schema}".events`);
     for (let i = 0; i < connections; i++) {
       const client = new Client({ connectionString: databaseUrl });
       await client.connect();

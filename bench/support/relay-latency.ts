@@ -1,5 +1,6 @@
-import type { Channel } from 'amqplib';
+import type { Channel, ConfirmChannel } from 'amqplib';
 import { randomUUID } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Pool } from 'pg';
 
 export interface LatencyResult {
@@ -9,6 +10,13 @@ export interface LatencyResult {
   p99Ms: number;
   maxMs: number;
   achievedRate: number;
+  /** How long the writers' COMMITs took (the database's share of the tail). */
+  commitP99Ms?: number;
+  /** From the moment every older transaction of the writers had ended, i.e. the relay's own share. */
+  afterReadableP50Ms?: number;
+  afterReadableP99Ms?: number;
+  /** How late this process's own timers ran (the measuring process's share of the tail). */
+  eventLoopDelayP99Ms?: number;
 }
 
 export const percentile = (sorted: readonly number[], p: number): number =>
@@ -31,6 +39,8 @@ export async function measureLatency(options: {
 }): Promise<LatencyResult> {
   const { pool, schema, channel, queue, ratePerSecond, eventsPerTransaction, durationMs, warmUpMs } = options;
   const committed = new Map<string, number>();
+  // Per transaction: its id and when it committed, to tell frontier waits from the relay's own time.
+  const transactions: { xid: number; at: number; ids: string[] }[] = [];
   const arrived = new Map<string, number>();
   await channel.prefetch(1_000);
   const { consumerTag } = await channel.consume(queue, (message) => {
@@ -40,22 +50,29 @@ export async function measureLatency(options: {
   });
 
   const note = 'n'.repeat(180);
+  const commitDurations: number[] = [];
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   const append = async (streamId: string, fromVersion: number, measured: boolean) => {
     const ids = Array.from({ length: eventsPerTransaction }, () => randomUUID());
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      await client.query(
+      const { rows } = await client.query<{ xid: string }>(
         `INSERT INTO "${schema}".events (event_id, stream_id, stream_version, type, data, metadata)
          SELECT id, $2, $3 + ord, 'LimitUpdated',
                 jsonb_build_object('id', id, 'newLimit', $3 + ord, 'oldLimit', $3 + ord - 1, 'note', $4::text),
                 '{"actor":"bench"}'
-           FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, ord)`,
+           FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, ord)
+         RETURNING transaction_id::text AS xid`,
         [ids, streamId, fromVersion, note],
       );
+      const commitSent = performance.now();
       await client.query('COMMIT');
       const at = performance.now();
+      commitDurations.push(at - commitSent);
       if (measured) for (const id of ids) committed.set(id, at);
+      transactions.push({ xid: Number(rows[0].xid), at, ids });
     } finally {
       client.release();
     }
@@ -82,12 +99,79 @@ export async function measureLatency(options: {
   while (arrived.size < sent && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   await channel.cancel(consumerTag);
 
+  loopDelay.disable();
+  commitDurations.sort((a, b) => a - b);
+  // An event is readable once every older transaction has ended (the commit frontier has passed it).
+  const readableAt = new Map<string, number>();
+  let frontier = 0;
+  for (const transaction of transactions.sort((a, b) => a.xid - b.xid)) {
+    frontier = Math.max(frontier, transaction.at);
+    for (const id of transaction.ids) readableAt.set(id, frontier);
+  }
+  const afterReadable = [...committed.keys()]
+    .map((id) => (arrived.has(id) ? Math.max(0, arrived.get(id)! - readableAt.get(id)!) : Infinity))
+    .sort((a, b) => a - b);
   const latencies = [...committed]
     .map(([eventId, at]) => (arrived.has(eventId) ? Math.max(0, arrived.get(eventId)! - at) : Infinity))
     .sort((a, b) => a - b);
   return {
     sent,
     received: arrived.size,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    maxMs: latencies[latencies.length - 1],
+    achievedRate: sent / (elapsed / 1_000),
+    commitP99Ms: percentile(commitDurations, 99),
+    afterReadableP50Ms: percentile(afterReadable, 50),
+    afterReadableP99Ms: percentile(afterReadable, 99),
+    eventLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+  };
+}
+
+/**
+ * The broker's own floor for the same flow: bare confirmed publishes of `perPublish` messages at
+ * `ratePerSecond` into a quorum queue, timed from the publish to the bare consumer. No database.
+ */
+export async function measureBrokerFloor(options: {
+  publisher: ConfirmChannel;
+  consumer: Channel;
+  queue: string;
+  ratePerSecond: number;
+  perPublish: number;
+  durationMs: number;
+}): Promise<LatencyResult> {
+  const { publisher, consumer, queue, ratePerSecond, perPublish, durationMs } = options;
+  const publishedAt = new Map<string, number>();
+  const latencies: number[] = [];
+  await consumer.prefetch(1_000);
+  const { consumerTag } = await consumer.consume(queue, (message) => {
+    if (!message) return;
+    const at = publishedAt.get(String(message.properties.messageId));
+    if (at !== undefined) latencies.push(performance.now() - at);
+    consumer.ack(message);
+  });
+  const body = Buffer.alloc(500, 'x');
+  const tickMs = 1_000 / (ratePerSecond / perPublish);
+  const started = performance.now();
+  let sent = 0;
+  for (let tick = 0; performance.now() - started < durationMs; tick++) {
+    for (let i = 0; i < perPublish; i++) {
+      const messageId = randomUUID();
+      publishedAt.set(messageId, performance.now());
+      publisher.publish('', queue, body, { messageId, persistent: true, mandatory: true });
+      sent++;
+    }
+    await new Promise((r) => setTimeout(r, Math.max(0, started + (tick + 1) * tickMs - performance.now())));
+  }
+  const elapsed = performance.now() - started;
+  await publisher.waitForConfirms();
+  const deadline = performance.now() + 5_000;
+  while (latencies.length < sent && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  await consumer.cancel(consumerTag);
+  latencies.sort((a, b) => a - b);
+  return {
+    sent,
+    received: latencies.length,
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
     maxMs: latencies[latencies.length - 1],

@@ -36,11 +36,12 @@ export class ConfirmPublisher {
   /** Publishes `messages` to `queue` and waits for the broker's confirms. */
   async publish(queue: string, messages: readonly OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
+    // Only the ids outlive the write: the bodies are the channel's business once handed over.
+    const ids = messages.map((m) => m.options.messageId);
     const written = this.writing.then(() => this.write(queue, messages));
     this.writing = written.catch(() => undefined);
-    const confirms = await written;
-    await this.withTimeout(Promise.all(confirms), queue);
-    const unroutable = messages.filter((m) => this.returned.delete(m.options.messageId)).length;
+    await this.withTimeout(written.then((write) => write.confirmed), queue);
+    const unroutable = ids.filter((id) => this.returned.delete(id)).length;
     if (unroutable > 0) throw new UnroutableError(queue, unroutable);
   }
 
@@ -50,24 +51,40 @@ export class ConfirmPublisher {
     await channel?.then((c) => c.close()).catch(() => undefined);
   }
 
-  /** Hands every message to the channel; answers one confirm promise per message. */
-  private async write(queue: string, messages: readonly OutgoingMessage[]): Promise<Promise<void>[]> {
+  /**
+   * Hands every message to the channel. One promise covers the batch: it settles when the last
+   * confirm arrives, or fails with the first nack (a per-message promise would cost memory per
+   * message in flight).
+   */
+  private async write(queue: string, messages: readonly OutgoingMessage[]): Promise<{ confirmed: Promise<void> }> {
     const channel = await this.openChannel();
-    const confirms: Promise<void>[] = [];
+    let outstanding = messages.length;
+    let settle!: (error?: Error) => void;
+    const confirmed = new Promise<void>((resolve, reject) => {
+      let settled = false;
+      settle = (error) => {
+        if (settled) return;
+        settled = true;
+        if (error) reject(error);
+        else resolve();
+      };
+    });
+    // Awaited by `publish`; until then a rejection must not count as unhandled.
+    confirmed.catch(() => undefined);
+    const onConfirm = (error: Error | null) => {
+      if (error) settle(new Error(`broker refused a message for "${queue}" (${error.message})`));
+      else if (--outstanding === 0) settle();
+    };
     for (const message of messages) {
-      let accepted = true;
-      const confirm = new Promise<void>((resolve, reject) => {
-        const options = { persistent: true, ...message.options, mandatory: true };
-        accepted = channel.publish('', queue, message.content, options, (error) =>
-          error ? reject(new Error(`broker refused a message for "${queue}" (${error.message})`)) : resolve(),
-        );
-      });
-      // Rejections are handled by the caller through Promise.all; never leave one unobserved.
-      confirm.catch(() => undefined);
-      confirms.push(confirm);
-      if (!accepted) await this.drained(channel, queue);
+      const options = { persistent: true, ...message.options, mandatory: true };
+      try {
+        if (!channel.publish('', queue, message.content, options, onConfirm)) await this.drained(channel, queue);
+      } catch (error) {
+        settle(error as Error);
+        break;
+      }
     }
-    return confirms;
+    return { confirmed };
   }
 
   /** Waits for the socket buffer to drain, or fails when the channel closes first (never hangs). */

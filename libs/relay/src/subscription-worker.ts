@@ -10,7 +10,10 @@ export interface WorkerSettings {
   batchSize: number;
   pollIntervalMs: number;
   maxBackoffMs: number;
-  /** Batches published ahead while earlier ones still await their confirms (1 = no pipelining). */
+  /**
+   * How many batches' worth of messages may await their confirms at once (1 = no pipelining). The
+   * bound is in messages, so a trickle of small batches is published at once rather than queued.
+   */
   pipelineDepth?: number;
 }
 
@@ -111,47 +114,65 @@ export class SubscriptionWorker {
   }
 
   /**
-   * Reads and publishes up to `pipelineDepth` batches ahead; as each batch is confirmed, in order,
-   * its cursor move is queued behind the previous one, so the next read and publish never wait for
-   * a cursor update.
+   * Reads and publishes ahead while fewer than `pipelineDepth × batchSize` messages await their
+   * confirms; as batches are confirmed, in order, the cursor follows them in the background, so
+   * the next read and publish never wait for a cursor update. A NOTIFY that comes while
+   * batches await their confirms is read and published at once rather than after them.
    */
   private async deliverRun(subscription: Subscription): Promise<number> {
     const { batchSize, producer } = this.settings;
-    const depth = Math.max(1, this.settings.pipelineDepth ?? 2);
+    const inFlightLimit = Math.max(1, this.settings.pipelineDepth ?? 2) * batchSize;
+    let inFlightMessages = 0;
     const labels = { producer, queue: this.queue };
     let readFrom = subscription;
     let committed = subscription;
     let exhausted = false;
+    let readAtGeneration = this.wake.generation;
     let delivered = 0;
     let halt: 'paused' | 'moved-elsewhere' | undefined;
     let cursorFailure: unknown;
-    let cursorMoves: Promise<void> = Promise.resolve();
+    let moving: Promise<void> | undefined;
+    let confirmedTo: CursorPosition | undefined;
+    let confirmedCount = 0;
     const inFlight: InFlightBatch[] = [];
-    const moveCursorTo = (batch: InFlightBatch) => {
-      cursorMoves = cursorMoves.then(async () => {
-        if (halt || cursorFailure) return;
+    const canRead = () => !halt && !cursorFailure && this.running && this.isLeader();
+    // One cursor update at a time, always to the latest confirmed batch: a trickle of small
+    // batches costs one update per round trip, not one per batch.
+    const moveCursors = async () => {
+      while (confirmedTo && !halt && !cursorFailure) {
+        const to = confirmedTo;
+        const count = confirmedCount;
+        confirmedTo = undefined;
+        confirmedCount = 0;
         try {
-          const move = await this.store.moveCursor(committed, batch.to);
+          const move = await this.store.moveCursor(committed, to);
           // A rewind or another relay moved the cursor: what is still in flight is dropped, and
           // the next round starts again from the stored cursor.
           if (move === 'moved-elsewhere') {
             halt = move;
-            return;
+            break;
           }
-          committed = { ...committed, cursorTransactionId: batch.to.transactionId, cursorPosition: batch.to.position };
-          delivered += batch.count;
-          relayMetrics.published.inc(labels, batch.count);
+          committed = { ...committed, cursorTransactionId: to.transactionId, cursorPosition: to.position };
+          delivered += count;
+          relayMetrics.published.inc(labels, count);
           if (move === 'paused') halt = move;
         } catch (error) {
           cursorFailure = error;
         }
-      });
+      }
+    };
+    const moveCursorTo = (batch: InFlightBatch) => {
+      confirmedTo = batch.to;
+      confirmedCount += batch.count;
+      moving ??= moveCursors().finally(() => (moving = undefined));
     };
     try {
       for (;;) {
-        while (!exhausted && !halt && !cursorFailure && inFlight.length < depth && this.running && this.isLeader()) {
-          const rows = await this.store.readBatch(readFrom, batchSize);
-          exhausted = rows.length < batchSize;
+        while (!exhausted && inFlightMessages < inFlightLimit && canRead()) {
+          readAtGeneration = this.wake.generation;
+          const limit = Math.min(batchSize, inFlightLimit - inFlightMessages);
+          const rows = await this.store.readBatch(readFrom, limit);
+          exhausted = rows.length < limit;
           if (rows.length === 0) break;
           const last = rows[rows.length - 1];
           const to = { transactionId: last.transaction_id, position: last.global_position };
@@ -163,15 +184,30 @@ export class SubscriptionWorker {
           // Awaited below in order; a failure of a later batch must not surface as unhandled meanwhile.
           confirmed.catch(() => undefined);
           inFlight.push({ count: rows.length, to, confirmed });
+          inFlightMessages += rows.length;
         }
-        const head = inFlight.shift();
+        const head = inFlight[0];
         if (!head || halt || cursorFailure) break;
+        if (exhausted && inFlightMessages < inFlightLimit && canRead()) {
+          const wake = this.wake.whenWoken(readAtGeneration);
+          const outcome = await Promise.race([
+            head.confirmed.then(() => 'confirmed', () => 'confirmed'),
+            wake.woken.then(() => 'woken'),
+          ]);
+          wake.cancel();
+          if (outcome === 'woken') {
+            exhausted = false;
+            continue;
+          }
+        }
+        inFlight.shift();
+        inFlightMessages -= head.count;
         await head.confirmed;
         // Only after the confirm: a crash before the move re-publishes the batch (at least once).
         moveCursorTo(head);
       }
     } finally {
-      await cursorMoves;
+      while (moving) await moving;
     }
     if (cursorFailure) throw cursorFailure;
     // After a foreign move, look again at once (hence "something happened").

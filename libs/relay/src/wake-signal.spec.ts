@@ -22,6 +22,29 @@ describe('WakeSignal', () => {
   });
 });
 
+describe('WakeSignal.whenWoken', () => {
+  it('settles on the next wake, or at once for a wake already missed, and can be dropped', async () => {
+    const signal = new WakeSignal();
+    const seen = signal.generation;
+    const next = signal.whenWoken(seen);
+    let settled = false;
+    void next.woken.then(() => (settled = true));
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    signal.wake();
+    await next.woken;
+    await expect(signal.whenWoken(seen).woken).resolves.toBeUndefined();
+
+    const dropped = signal.whenWoken(signal.generation);
+    dropped.cancel();
+    let droppedSettled = false;
+    void dropped.woken.then(() => (droppedSettled = true));
+    signal.wake();
+    await Promise.resolve();
+    expect(droppedSettled).toBe(false);
+  });
+});
+
 describe('destinationBackoffMs', () => {
   it('doubles from 100 ms per consecutive failure up to the cap', () => {
     expect([1, 2, 3, 4, 5].map((n) => destinationBackoffMs(n, 30_000))).toEqual([100, 200, 400, 800, 1_600]);

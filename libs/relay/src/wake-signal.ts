@@ -20,6 +20,15 @@ export class WakeSignal {
     waiters.forEach((resolve) => resolve());
   }
 
+  /** A promise of the next wake after `seenGeneration` (settled at once if one already came); `cancel` drops it. */
+  whenWoken(seenGeneration: number): { woken: Promise<void>; cancel(): void } {
+    if (seenGeneration !== this.wakes) return { woken: Promise.resolve(), cancel: () => undefined };
+    let waiter!: () => void;
+    const woken = new Promise<void>((resolve) => (waiter = resolve));
+    this.waiters.add(waiter);
+    return { woken, cancel: () => this.waiters.delete(waiter) };
+  }
+
   /**
    * Resolves `true` on the next `wake()`, or `false` after `timeoutMs`, whichever comes first.
    * With `seenGeneration`, a wake that already happened after that generation counts too.

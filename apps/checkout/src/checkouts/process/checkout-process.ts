@@ -44,11 +44,6 @@ export class CheckoutProcess {
     );
   }
 
-  /** Checkouts being driven by this process right now. */
-  get running(): number {
-    return this.runs.size;
-  }
-
   private async drive(checkoutId: string, initial: CheckoutState): Promise<CheckoutState> {
     let state = initial;
     for (;;) {
