@@ -88,10 +88,15 @@ export class AmqpConnection extends EventEmitter {
   }
 
   private async connectOnce(): Promise<void> {
-    const connection = await amqp.connect(this.options.url, {
+    // amqplib reads the heartbeat from the URL only; without it a dead peer goes unnoticed.
+    const url = new URL(this.options.url);
+    if (!url.searchParams.has('heartbeat')) url.searchParams.set('heartbeat', String(this.options.heartbeatSeconds ?? 10));
+    const connection = await amqp.connect(url.toString(), {
       clientProperties: { connection_name: this.options.name },
-      heartbeat: this.options.heartbeatSeconds ?? 10,
-    } as amqp.Options.Connect);
+      // Nagle's algorithm would hold small frames (a lone publish, an ack) back for tens of ms.
+      noDelay: true,
+      timeout: 10_000,
+    });
     connection.on('error', (error: Error) => this.logger.warn(`connection error: ${error.message}`));
     connection.on('close', () => this.onClosed(connection));
     if (this.closing) {

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Pool } from 'pg';
 import { relayMetrics } from './relay-metrics';
+import { COMMIT_FRONTIER_SQL } from './subscription-store';
 
 export interface FrontierHold {
   /** The oldest transaction still running, behind which committed events wait. */
@@ -46,11 +47,11 @@ export class FrontierMonitor {
   }
 
   async check(): Promise<FrontierHold | undefined> {
-    // Waiting = committed (visible) events at or past the snapshot's xmin: the relay may not read them yet.
+    // Waiting = committed (visible) events at or past the frontier: the relay may not read them yet.
     const { rows } = await this.pool.query<{ xmin: string; waiting: boolean }>(
       `SELECT x.xmin::text AS xmin,
               EXISTS (SELECT 1 FROM "${this.schema}".events WHERE transaction_id >= x.xmin) AS waiting
-         FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin) x`,
+         FROM (SELECT ${COMMIT_FRONTIER_SQL} AS xmin) x`,
     );
     const { xmin, waiting } = rows[0];
     if (!waiting) {

@@ -1,7 +1,7 @@
 import { AmqpConnection } from '@app/messaging';
 import { eventually, testAmqpUrl, testDatabaseUrl } from '@app/testing';
 import { ConsoleLogger, Logger } from '@nestjs/common';
-import { PoolClient } from 'pg';
+import { Client, PoolClient } from 'pg';
 import { register } from 'prom-client';
 import { OutboxRelay } from './outbox-relay';
 import { Arrival, RelayScene, appendEvents, recordArrivals, relayScene, sleep } from './test/relay-test-kit';
@@ -85,4 +85,30 @@ describe('OutboxRelay commit frontier', () => {
     expect(await heldSecondsMetric('account')).toBe(0);
     expect(logger.lines.some((line) => line.includes('commit frontier released') && line.includes(xid))).toBe(true);
   });
+
+  it('is not held back by a transaction in another database, which can never write these events', async () => {
+    const elsewhere = new Client({ connectionString: otherDatabaseUrl() });
+    await elsewhere.connect();
+    try {
+      await elsewhere.query('BEGIN');
+      await elsewhere.query('SELECT pg_current_xact_id()');
+      const before = recorder.arrivals.length;
+      const streamId = `account-free-${scene.schema}`;
+      await appendEvents(scene.pool, scene.schema, streamId, 0, 5);
+      await eventually(() => recorder.arrivals.filter((a) => a.streamId === streamId).length === 5, 5_000);
+      expect(recorder.arrivals).toHaveLength(before + 5);
+      await sleep(300);
+      expect(relay.frontierHold).toBeUndefined();
+    } finally {
+      await elsewhere.query('ROLLBACK').catch(() => undefined);
+      await elsewhere.end();
+    }
+  });
 });
+
+/** The server's maintenance database: same cluster, different database. */
+function otherDatabaseUrl(): string {
+  const url = new URL(testDatabaseUrl());
+  url.pathname = '/postgres';
+  return url.toString();
+}

@@ -39,6 +39,20 @@ export interface CursorPosition {
 
 export type CursorMove = 'moved' | 'paused' | 'moved-elsewhere';
 
+/**
+ * The commit frontier as of the statement's snapshot, as an xid8 expression: every transaction
+ * below it has ended, so events below it can be read in commit order and none can appear later.
+ * It is the snapshot's xmin, except that transactions running in other databases are passed
+ * over, because they can never write this table; a transaction whose database cannot be seen
+ * (it just ended, or its backend is hidden from us) still counts, so this is never less safe.
+ */
+export const COMMIT_FRONTIER_SQL = `least(
+  pg_snapshot_xmax(pg_current_snapshot()),
+  (SELECT min(running) FROM pg_snapshot_xip(pg_current_snapshot()) AS running
+    WHERE (running::text::numeric % 4294967296)::bigint NOT IN (
+      SELECT backend_xid::text::bigint FROM pg_stat_activity
+       WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database())))`;
+
 const SUBSCRIPTION_COLUMNS = `name, event_types AS "eventTypes", status,
   cursor_transaction_id::text AS "cursorTransactionId", cursor_position::text AS "cursorPosition",
   pending_control AS "pendingControl"`;
@@ -73,13 +87,15 @@ export class SubscriptionStore {
   }
 
   /**
-   * The next committed events after the cursor, in commit order. Only transactions older than
-   * every transaction still running are read, so an event whose transaction commits late is
-   * never overtaken by the cursor.
+   * The next committed events after the cursor, in commit order. Only transactions below the
+   * commit frontier are read, so an event whose transaction commits late is never overtaken by
+   * the cursor.
    */
   async readBatch(subscription: Subscription, limit: number): Promise<OutboxRow[]> {
-    const { rows } = await this.pool.query<OutboxRow>(
-      `SELECT e.global_position, e.transaction_id::text AS transaction_id, e.event_id, e.stream_id,
+    // Named, so each connection plans this hot statement once rather than on every batch.
+    const { rows } = await this.pool.query<OutboxRow>({
+      name: `relay-read-batch:${this.schema}`,
+      text: `SELECT e.global_position, e.transaction_id::text AS transaction_id, e.event_id, e.stream_id,
               e.stream_version, e.type, e.schema_version, e.data::text AS data, e.metadata::text AS metadata,
               e.metadata->>'correlationId' AS correlation_id, e.metadata->>'causationId' AS causation_id,
               e.recorded_at,
@@ -89,12 +105,12 @@ export class SubscriptionStore {
               ) END AS previous_version
          FROM ${this.events} e
         WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
-          AND e.transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
+          AND e.transaction_id < (SELECT ${COMMIT_FRONTIER_SQL})
           AND ($4::text[] IS NULL OR e.type = ANY($4))
         ORDER BY e.transaction_id, e.global_position
         LIMIT $3`,
-      [subscription.cursorTransactionId, subscription.cursorPosition, limit, subscription.eventTypes],
-    );
+      values: [subscription.cursorTransactionId, subscription.cursorPosition, limit, subscription.eventTypes],
+    });
     return rows;
   }
 
@@ -108,13 +124,14 @@ export class SubscriptionStore {
    * moved but an operator has paused the subscription since, so the caller stops there.
    */
   async moveCursor(subscription: Subscription, to: CursorPosition): Promise<CursorMove> {
-    const { rows } = await this.pool.query<{ status: Subscription['status'] }>(
-      `UPDATE ${this.subscriptions}
+    const { rows } = await this.pool.query<{ status: Subscription['status'] }>({
+      name: `relay-move-cursor:${this.schema}`,
+      text: `UPDATE ${this.subscriptions}
           SET cursor_transaction_id = $2::xid8, cursor_position = $3, updated_at = now()
         WHERE name = $1 AND cursor_transaction_id = $4::xid8 AND cursor_position = $5 AND pending_control IS NULL
         RETURNING status`,
-      [subscription.name, to.transactionId, to.position, subscription.cursorTransactionId, subscription.cursorPosition],
-    );
+      values: [subscription.name, to.transactionId, to.position, subscription.cursorTransactionId, subscription.cursorPosition],
+    });
     if (rows.length === 0) return 'moved-elsewhere';
     return rows[0].status === 'paused' ? 'paused' : 'moved';
   }
