@@ -159,13 +159,32 @@ async function main(): Promise<void> {
     log(`  peak RSS:             ${mb(Math.max(...rss))} (target ≤ 200 MB)`);
   } finally {
     for (const relay of relays) await relay.kill('SIGKILL');
-    for (const queue of queues) {
-      for (const name of [queue, retryQueueOf(queue), deadLetterQueueOf(queue)]) await admin.deleteQueue(name).catch(() => undefined);
-    }
     await amqpConnection.close().catch(() => undefined);
+    await deleteQueues(queues);
     await pool.query(`DROP SCHEMA "${schema}" CASCADE`).catch(() => undefined);
     await pool.end();
     rmSync(compiled, { recursive: true, force: true });
+  }
+}
+
+/** On a connection of its own, so the queues go even when the broker dropped the bench's connection. */
+async function deleteQueues(queues: readonly string[]): Promise<void> {
+  for (let attempt = 1; attempt <= 10; attempt++) {
+    try {
+      const connection = await amqp.connect(testAmqpUrl());
+      try {
+        const channel = await connection.createChannel();
+        for (const queue of queues) {
+          for (const name of [queue, retryQueueOf(queue), deadLetterQueueOf(queue)]) await channel.deleteQueue(name);
+        }
+        return;
+      } finally {
+        await connection.close().catch(() => undefined);
+      }
+    } catch (error) {
+      if (attempt === 10) process.stderr.write(`could not delete the bench queues: ${(error as Error).message}\n`);
+      else await new Promise((r) => setTimeout(r, 3_000));
+    }
   }
 }
 

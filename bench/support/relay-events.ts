@@ -12,7 +12,8 @@ export interface BenchRow {
   metadata: string;
   correlation_id: string | null;
   causation_id: string | null;
-  recorded_at: Date;
+  occurred_at: string;
+  recorded_epoch_seconds: number;
 }
 
 /**
@@ -45,7 +46,9 @@ export async function* readAllRaw(pool: Pool, schema: string, batchSize: number)
     const { rows } = await pool.query<BenchRow>(
       `SELECT global_position, event_id, stream_id, stream_version, type, schema_version,
               data::text AS data, metadata::text AS metadata,
-              metadata->>'correlationId' AS correlation_id, metadata->>'causationId' AS causation_id, recorded_at
+              metadata->>'correlationId' AS correlation_id, metadata->>'causationId' AS causation_id,
+              to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at,
+              floor(extract(epoch FROM recorded_at))::float8 AS recorded_epoch_seconds
          FROM "${schema}".events WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
       [after, batchSize],
     );

@@ -14,7 +14,7 @@ function encode(producer: string, row: BenchRow): { content: Buffer; options: Re
   const body =
     `{"eventId":"${row.event_id}","type":${JSON.stringify(row.type)},"schemaVersion":${row.schema_version},` +
     `"streamId":${JSON.stringify(row.stream_id)},"streamVersion":${row.stream_version},` +
-    `"globalPosition":"${row.global_position}","occurredAt":"${row.recorded_at.toISOString()}",` +
+    `"globalPosition":"${row.global_position}","occurredAt":"${row.occurred_at}",` +
     `"data":${row.data},"metadata":${row.metadata}}`;
   return {
     content: Buffer.from(body),
@@ -22,7 +22,7 @@ function encode(producer: string, row: BenchRow): { content: Buffer; options: Re
       messageId: row.event_id,
       type: row.type,
       contentType: 'application/json',
-      timestamp: Math.floor(row.recorded_at.getTime() / 1000),
+      timestamp: row.recorded_epoch_seconds,
       persistent: true,
       mandatory: true,
       headers: {

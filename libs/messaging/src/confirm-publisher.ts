@@ -76,7 +76,9 @@ export class ConfirmPublisher {
       else if (--outstanding === 0) settle();
     };
     for (const message of messages) {
-      const options = { persistent: true, ...message.options, mandatory: true };
+      // Mandatory always, persistent unless said otherwise; a message that already says so is sent as is.
+      const given = message.options;
+      const options = given.mandatory === true && given.persistent !== undefined ? given : { persistent: true, ...given, mandatory: true };
       try {
         if (!channel.publish('', queue, message.content, options, onConfirm)) await this.drained(channel, queue);
       } catch (error) {

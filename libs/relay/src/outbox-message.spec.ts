@@ -14,7 +14,8 @@ const row = (overrides: Partial<OutboxRow> = {}): OutboxRow => ({
   metadata: '{"causationId": "k", "correlationId": "c"}',
   correlation_id: 'c',
   causation_id: 'k',
-  recorded_at: new Date('2026-02-03T04:05:06.789Z'),
+  occurred_at: '2026-02-03T04:05:06.789Z',
+  recorded_epoch_seconds: Math.floor(Date.parse('2026-02-03T04:05:06.789Z') / 1000),
   ...overrides,
 });
 
@@ -40,6 +41,8 @@ describe('toOutgoingMessage', () => {
       type: 'LimitUpdated',
       contentType: 'application/json',
       timestamp: Math.floor(Date.parse('2026-02-03T04:05:06.789Z') / 1000),
+      persistent: true,
+      mandatory: true,
       headers: {
         'x-producer': 'account',
         'x-stream-id': 'account-"quoted"',

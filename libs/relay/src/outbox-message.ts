@@ -8,11 +8,10 @@ import { OutboxRow } from './subscription-store';
  * text so the relay never parses and re-serialises event data.
  */
 export function toOutgoingMessage(producer: string, row: OutboxRow): OutgoingMessage {
-  const occurredAt = row.recorded_at.toISOString();
   const body =
     `{"eventId":"${row.event_id}","type":${JSON.stringify(row.type)},"schemaVersion":${row.schema_version},` +
     `"streamId":${JSON.stringify(row.stream_id)},"streamVersion":${row.stream_version},` +
-    `"globalPosition":"${row.global_position}","occurredAt":"${occurredAt}",` +
+    `"globalPosition":"${row.global_position}","occurredAt":"${row.occurred_at}",` +
     `"data":${row.data},"metadata":${row.metadata}}`;
   return {
     content: Buffer.from(body),
@@ -20,7 +19,9 @@ export function toOutgoingMessage(producer: string, row: OutboxRow): OutgoingMes
       messageId: row.event_id,
       type: row.type,
       contentType: 'application/json',
-      timestamp: Math.floor(row.recorded_at.getTime() / 1000),
+      timestamp: row.recorded_epoch_seconds,
+      persistent: true,
+      mandatory: true,
       headers: {
         [Headers.producer]: producer,
         [Headers.streamId]: row.stream_id,

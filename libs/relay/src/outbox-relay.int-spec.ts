@@ -94,8 +94,13 @@ describe('OutboxRelay delivering into consumer queues', () => {
       { type: 'AccountOpened', version: 1, previousVersion: 0 },
       { type: 'StatusChanged', version: 3, previousVersion: 1 },
     ]);
-    expect(arrivals[0].body).toMatchObject({
-      type: 'AccountOpened', streamId, streamVersion: 1, schemaVersion: 1,
+    const [stored] = await scene.dataSource.query(
+      `SELECT event_id, global_position::text AS position, recorded_at FROM "${scene.schema}".events WHERE stream_id = $1 AND stream_version = 1`,
+      [streamId],
+    );
+    expect(arrivals[0].body).toEqual({
+      eventId: stored.event_id, type: 'AccountOpened', streamId, streamVersion: 1, schemaVersion: 1,
+      globalPosition: stored.position, occurredAt: (stored.recorded_at as Date).toISOString(),
       data: { id: 'a' }, metadata: { correlationId: 'c-1', causationId: 'k-1' },
     });
   });

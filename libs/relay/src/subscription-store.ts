@@ -28,7 +28,10 @@ export interface OutboxRow {
   metadata: string;
   correlation_id: string | null;
   causation_id: string | null;
-  recorded_at: Date;
+  /** `recorded_at` as ISO-8601 in UTC, formatted by the database (cheaper than parsing a Date per row). */
+  occurred_at: string;
+  /** `recorded_at` in whole seconds since the epoch (the AMQP timestamp). */
+  recorded_epoch_seconds: number;
 }
 
 /** A point in commit order: the relay has delivered everything up to and including it. */
@@ -98,14 +101,23 @@ export class SubscriptionStore {
       text: `SELECT e.global_position, e.transaction_id::text AS transaction_id, e.event_id, e.stream_id,
               e.stream_version, e.type, e.schema_version, e.data::text AS data, e.metadata::text AS metadata,
               e.metadata->>'correlationId' AS correlation_id, e.metadata->>'causationId' AS causation_id,
-              e.recorded_at,
+              to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at,
+              floor(extract(epoch FROM e.recorded_at))::float8 AS recorded_epoch_seconds,
               CASE WHEN $4::text[] IS NULL THEN e.stream_version - 1 ELSE (
                 SELECT coalesce(max(p.stream_version), 0) FROM ${this.events} p
                  WHERE p.stream_id = e.stream_id AND p.stream_version < e.stream_version AND p.type = ANY($4)
               ) END AS previous_version
          FROM ${this.events} e
         WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
-          AND e.transaction_id < (SELECT ${COMMIT_FRONTIER_SQL})
+          AND e.transaction_id < (SELECT CASE
+                -- A whole batch below the snapshot's xmin needs no finer frontier (and no look at
+                -- other sessions): the common case while catching up.
+                WHEN (SELECT p.transaction_id FROM ${this.events} p
+                       WHERE (p.transaction_id, p.global_position) > ($1::xid8, $2::bigint)
+                       ORDER BY p.transaction_id, p.global_position OFFSET $3 - 1 LIMIT 1)
+                     < pg_snapshot_xmin(pg_current_snapshot())
+                THEN pg_snapshot_xmin(pg_current_snapshot())
+                ELSE ${COMMIT_FRONTIER_SQL} END)
           AND ($4::text[] IS NULL OR e.type = ANY($4))
         ORDER BY e.transaction_id, e.global_position
         LIMIT $3`,
