@@ -1,20 +1,8 @@
+import type { OutboxRow } from '@app/relay';
 import { Pool } from 'pg';
 
-/** Columns both the raw ceiling and the relay need to build a message. */
-export interface BenchRow {
-  global_position: string;
-  event_id: string;
-  stream_id: string;
-  stream_version: number;
-  type: string;
-  schema_version: number;
-  data: string;
-  metadata: string;
-  correlation_id: string | null;
-  causation_id: string | null;
-  occurred_at: string;
-  recorded_epoch_seconds: number;
-}
+/** Columns both the raw ceiling and the relay need to build a message (the relay's own row, minus its cursor bookkeeping). */
+export type BenchRow = Omit<OutboxRow, 'transaction_id' | 'previous_version'>;
 
 /**
  * Fills `schema.events` with `count` events of about 250 bytes of data each, spread over 1,000
