@@ -5,8 +5,9 @@ import { Client } from 'pg';
 /**
  * The raw ceiling: single-event INSERT transactions per second straight through `pg`, from
  * `connections` connections, into a table laid like a service's event table (same columns and
- * indexes), with a payload the size of an ItemPurchased. `notify` keeps the event table's
- * per-statement NOTIFY trigger, whose cluster-wide commit lock is worth seeing on its own.
+ * indexes), with a payload the size of an ItemPurchased. `notify` adds the per-statement NOTIFY
+ * trigger the event table once had: its cluster-wide commit lock is why appenders now signal
+ * after commit instead (`CommitSignal`).
  */
 export async function measureInsertCeiling(
   databaseUrl: string,
@@ -20,7 +21,7 @@ export async function measureInsertCeiling(
   const clients: Client[] = [];
   try {
     for (const statement of eventStoreDdl(schema)) await admin.query(statement);
-    if (!notify) await admin.query(`DROP TRIGGER events_notify ON "${schema}".events`);
+    if (notify) await addNotifyTrigger(admin, schema);
     for (let i = 0; i < connections; i++) {
       const client = new Client({ connectionString: databaseUrl });
       await client.connect();
@@ -49,4 +50,11 @@ export async function measureInsertCeiling(
     await admin.query(`DROP SCHEMA "${schema}" CASCADE`).catch(() => undefined);
     await admin.end();
   }
+}
+
+async function addNotifyTrigger(admin: Client, schema: string): Promise<void> {
+  await admin.query(`CREATE FUNCTION "${schema}".notify_events() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN PERFORM pg_notify('${schema}_events', ''); RETURN NULL; END $$`);
+  await admin.query(`CREATE TRIGGER events_notify AFTER INSERT ON "${schema}".events
+    FOR EACH STATEMENT EXECUTE FUNCTION "${schema}".notify_events()`);
 }

@@ -2,6 +2,7 @@ import type { Channel, ConfirmChannel } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Pool } from 'pg';
+import { CommitSignal } from '@app/eventstore';
 
 export interface LatencyResult {
   sent: number;
@@ -50,6 +51,8 @@ export async function measureLatency(options: {
   });
 
   const note = 'n'.repeat(180);
+  // The writers wake the relay as the services' appenders do: after commit, coalesced.
+  const signal = new CommitSignal(pool, schema);
   const commitDurations: number[] = [];
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
@@ -70,6 +73,7 @@ export async function measureLatency(options: {
       const commitSent = performance.now();
       await client.query('COMMIT');
       const at = performance.now();
+      signal.committed();
       commitDurations.push(at - commitSent);
       if (measured) for (const id of ids) committed.set(id, at);
       transactions.push({ xid: Number(rows[0].xid), at, ids });

@@ -1,4 +1,4 @@
-import { DefaultPorts, ServiceName } from '@app/contracts';
+import { DefaultPorts, ServiceName, serviceNodeFlags } from '@app/contracts';
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
@@ -22,7 +22,7 @@ export class ServiceProcess {
   }
 
   start(onExit: (service: ServiceProcess, code: number | null) => void): void {
-    const child = spawn(process.execPath, [join('dist', 'apps', this.name, 'main.js')], {
+    const child = spawn(process.execPath, [...serviceNodeFlags, join('dist', 'apps', this.name, 'main.js')], {
       env: this.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

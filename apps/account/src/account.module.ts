@@ -1,4 +1,4 @@
-import { eventStoreMigration } from '@app/eventstore';
+import { eventStoreMigrations } from '@app/eventstore';
 import { PlatformModule } from '@app/platform';
 import { Module } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module';
@@ -7,7 +7,7 @@ import { CountryStatsShards1764000000200 } from './migrations/1764000000200-coun
 
 @Module({
   imports: [
-    PlatformModule.forService({ name: 'account', migrations: [eventStoreMigration('account'), AccountReadModels1764000000100, CountryStatsShards1764000000200] }),
+    PlatformModule.forService({ name: 'account', migrations: [...eventStoreMigrations('account'), AccountReadModels1764000000100, CountryStatsShards1764000000200] }),
     AccountsModule,
   ],
 })

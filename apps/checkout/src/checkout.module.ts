@@ -1,9 +1,9 @@
-import { eventStoreMigration } from '@app/eventstore';
+import { eventStoreMigrations } from '@app/eventstore';
 import { PlatformModule } from '@app/platform';
 import { Module } from '@nestjs/common';
 import { CheckoutsModule } from './checkouts/checkouts.module';
 
 @Module({
-  imports: [PlatformModule.forService({ name: 'checkout', migrations: [eventStoreMigration('checkout')] }), CheckoutsModule],
+  imports: [PlatformModule.forService({ name: 'checkout', migrations: eventStoreMigrations('checkout') }), CheckoutsModule],
 })
 export class CheckoutModule {}

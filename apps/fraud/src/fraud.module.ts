@@ -1,4 +1,4 @@
-import { eventStoreMigration } from '@app/eventstore';
+import { eventStoreMigrations } from '@app/eventstore';
 import { PlatformModule } from '@app/platform';
 import { Module } from '@nestjs/common';
 import { AssessmentsModule } from './assessments/assessments.module';
@@ -7,7 +7,7 @@ import { RiskProfilesModule } from './risk-profiles/risk-profiles.module';
 
 @Module({
   imports: [
-    PlatformModule.forService({ name: 'fraud', migrations: [eventStoreMigration('fraud'), FraudRiskProfiles1764000000300] }),
+    PlatformModule.forService({ name: 'fraud', migrations: [...eventStoreMigrations('fraud'), FraudRiskProfiles1764000000300] }),
     RiskProfilesModule,
     AssessmentsModule,
   ],

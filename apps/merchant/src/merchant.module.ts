@@ -1,4 +1,4 @@
-import { eventStoreMigration } from '@app/eventstore';
+import { eventStoreMigrations } from '@app/eventstore';
 import { PlatformModule } from '@app/platform';
 import { Module } from '@nestjs/common';
 import { MerchantsModule } from './merchants/merchants.module';
@@ -6,7 +6,7 @@ import { MerchantSalesLedger1764000000200 } from './migrations/1764000000200-mer
 
 @Module({
   imports: [
-    PlatformModule.forService({ name: 'merchant', migrations: [eventStoreMigration('merchant'), MerchantSalesLedger1764000000200] }),
+    PlatformModule.forService({ name: 'merchant', migrations: [...eventStoreMigrations('merchant'), MerchantSalesLedger1764000000200] }),
     MerchantsModule,
   ],
 })

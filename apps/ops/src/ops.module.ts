@@ -1,4 +1,4 @@
-import { eventStoreMigration } from '@app/eventstore';
+import { eventStoreMigrations } from '@app/eventstore';
 import { PlatformModule } from '@app/platform';
 import { Module } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
@@ -10,7 +10,7 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 
 @Module({
   imports: [
-    PlatformModule.forService({ name: OPS_SCHEMA, migrations: [eventStoreMigration(OPS_SCHEMA), OpsTables1764000000500] }),
+    PlatformModule.forService({ name: OPS_SCHEMA, migrations: [...eventStoreMigrations(OPS_SCHEMA), OpsTables1764000000500] }),
     DeadLettersModule,
     SubscriptionsModule,
     AuditModule,

@@ -1,7 +1,9 @@
 import { Command, Decider, DomainError, fold } from '@app/domain';
 import { freshEventStore, testDatabaseUrl, uniqueSuffix } from '@app/testing';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { CommandPath, CommandPathOptions, CommandResult } from './command-path';
+import { eventsChannel } from './event-store.migration';
 
 interface Wallet {
   balance: number;
@@ -135,5 +137,27 @@ describe('CommandPath against PostgreSQL', () => {
     const result = await cold.execute(streamId, command('Withdraw', 5, 'cold'));
     expect(result).toMatchObject({ version: 26, state: { balance: 20 } });
     expect(fold(wallet, (await cold.readStream(streamId)) as unknown as WalletEvent[]).balance).toBe(20);
+  });
+
+  it('wakes the relay on the schema\'s channel once the append is committed, and only then', async () => {
+    const path = await instance();
+    const streamId = `wallet-${uniqueSuffix()}`;
+    const listener = new Client({ connectionString: testDatabaseUrl() });
+    await listener.connect();
+    try {
+      await listener.query(`LISTEN "${eventsChannel(schema)}"`);
+      // What a relay woken by the notification would find at that moment.
+      const visibleWhenWoken = new Promise<number>((resolve) =>
+        listener.once('notification', () => {
+          void seed
+            .query(`SELECT count(*)::int AS n FROM "${schema}".events WHERE stream_id = $1`, [streamId])
+            .then(([row]: { n: number }[]) => resolve(row.n));
+        }),
+      );
+      await path.execute(streamId, command('Deposit', 1, 'signal'));
+      expect(await visibleWhenWoken).toBe(1);
+    } finally {
+      await listener.end();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { Command, Decider, DomainError, Message, fold } from '@app/domain';
 import { DataSource } from 'typeorm';
+import { CommitSignal } from './commit-signal';
 import { EventStore, WrongExpectedVersionError } from './event-store';
 import { NewEvent, RecordedEvent } from './recorded-event';
 import { SnapshotPolicy, SnapshotStore } from './snapshot-store';
@@ -40,6 +41,7 @@ interface Pending<State, C> {
  */
 export class CommandPath<State, C extends Command, E extends Message> {
   private readonly store: EventStore;
+  private readonly signal: CommitSignal;
   private readonly cache: StateCache<State>;
   private readonly snapshots?: SnapshotStore<State>;
   private readonly queues = new Map<string, Pending<State, C>[]>();
@@ -49,6 +51,7 @@ export class CommandPath<State, C extends Command, E extends Message> {
 
   constructor(private readonly dataSource: DataSource, options: CommandPathOptions<State, C, E>) {
     this.store = new EventStore(options.schema);
+    this.signal = new CommitSignal(dataSource, options.schema);
     this.decider = options.decider;
     this.cache = new StateCache(options.cacheSize ?? 10_000);
     this.snapshots = options.snapshots && new SnapshotStore(options.schema, options.snapshots);
@@ -140,11 +143,15 @@ export class CommandPath<State, C extends Command, E extends Message> {
 
   private async append(streamId: string, current: CachedState<State>, events: NewEvent[], state: State) {
     const latest = { state, version: current.version + events.length };
-    const recorded = await this.dataSource.transaction(async (manager) => {
-      const appended = await this.store.append(manager, streamId, current.version, events);
-      await this.snapshots?.saveIfDue(manager, streamId, current.version, latest);
-      return appended;
-    });
+    // One INSERT is atomic on its own; a transaction is needed only when a snapshot goes with it.
+    const recorded = this.snapshots?.isDue(current.version, latest.version)
+      ? await this.dataSource.transaction(async (manager) => {
+          const appended = await this.store.append(manager, streamId, current.version, events);
+          await this.snapshots!.save(manager, streamId, latest);
+          return appended;
+        })
+      : await this.store.append(this.dataSource.manager, streamId, current.version, events);
+    this.signal.committed();
     this.cache.set(streamId, latest);
     return recorded;
   }

@@ -48,26 +48,37 @@ export function eventStoreDdl(schema: string): string[] {
        state jsonb NOT NULL,
        taken_at timestamptz NOT NULL DEFAULT now()
      )`,
-    // One notification per appending statement wakes the relay; the poll is only a fallback.
-    `CREATE FUNCTION ${s}.notify_events() RETURNS trigger LANGUAGE plpgsql AS $$
-     BEGIN PERFORM pg_notify('${schema}_events', ''); RETURN NULL; END $$`,
-    `CREATE TRIGGER events_notify AFTER INSERT ON ${s}.events
-       FOR EACH STATEMENT EXECUTE FUNCTION ${s}.notify_events()`,
   ];
 }
 
-/** The NOTIFY channel the relay listens on. */
+/** The NOTIFY channel the relay listens on; `CommitSignal` notifies it after each append commits. */
 export const eventsChannel = (schema: string): string => `${schema}_events`;
 
-/** A TypeORM migration installing the event store in `schema`; list it first in a service's migrations. */
-export function eventStoreMigration(schema: string): new () => MigrationInterface {
-  return class EventStore1764000000000 implements MigrationInterface {
+/**
+ * The TypeORM migrations installing the event store in `schema`; list them first in a service's
+ * migrations. The second removes the per-statement NOTIFY trigger of earlier installs, whose
+ * notify lock serialised all commits; appenders now signal after commit (`CommitSignal`).
+ */
+export function eventStoreMigrations(schema: string): (new () => MigrationInterface)[] {
+  const s = `"${schema}"`;
+  class EventStore1764000000000 implements MigrationInterface {
     name = 'EventStore1764000000000';
     async up(queryRunner: QueryRunner): Promise<void> {
       for (const statement of eventStoreDdl(schema)) await queryRunner.query(statement);
     }
     async down(queryRunner: QueryRunner): Promise<void> {
-      await queryRunner.query(`DROP SCHEMA "${schema}" CASCADE`);
+      await queryRunner.query(`DROP SCHEMA ${s} CASCADE`);
     }
-  };
+  }
+  class EventStoreSignalAfterCommit1764000000001 implements MigrationInterface {
+    name = 'EventStoreSignalAfterCommit1764000000001';
+    async up(queryRunner: QueryRunner): Promise<void> {
+      await queryRunner.query(`DROP TRIGGER IF EXISTS events_notify ON ${s}.events`);
+      await queryRunner.query(`DROP FUNCTION IF EXISTS ${s}.notify_events()`);
+    }
+    async down(): Promise<void> {
+      // Nothing to restore: the trigger is not wanted back.
+    }
+  }
+  return [EventStore1764000000000, EventStoreSignalAfterCommit1764000000001];
 }

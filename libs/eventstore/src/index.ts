@@ -1,4 +1,5 @@
 export * from './command-path';
+export * from './commit-signal';
 export * from './event-store';
 export * from './event-store.migration';
 export * from './recorded-event';

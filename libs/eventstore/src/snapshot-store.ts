@@ -25,10 +25,12 @@ export class SnapshotStore<State> {
     return rows[0] && { version: rows[0].version, state: this.policy.deserialize(rows[0].state) };
   }
 
-  /** Saves the snapshot when `fromVersion → toVersion` crossed a snapshot boundary. */
-  async saveIfDue(manager: EntityManager, streamId: string, fromVersion: number, latest: CachedState<State>): Promise<void> {
-    const every = this.policy.every;
-    if (Math.floor(latest.version / every) === Math.floor(fromVersion / every)) return;
+  /** Whether moving a stream from `fromVersion` to `toVersion` crosses a snapshot boundary. */
+  isDue(fromVersion: number, toVersion: number): boolean {
+    return Math.floor(toVersion / this.policy.every) !== Math.floor(fromVersion / this.policy.every);
+  }
+
+  async save(manager: EntityManager, streamId: string, latest: CachedState<State>): Promise<void> {
     await manager.query(
       `INSERT INTO ${this.table} (stream_id, version, state) VALUES ($1, $2, $3)
        ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, state = excluded.state, taken_at = now()

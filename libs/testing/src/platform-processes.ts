@@ -1,4 +1,4 @@
-import { DefaultPorts, ServiceName, serviceUrlVariable } from '@app/contracts';
+import { DefaultPorts, ServiceName, serviceNodeFlags, serviceUrlVariable } from '@app/contracts';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
@@ -132,7 +132,7 @@ export class TestPlatform {
       ...this.extraEnv,
     };
     for (const other of this.services) env[serviceUrlVariable(other)] = this.url(other);
-    const child = spawn(process.execPath, [join(process.cwd(), 'dist', 'apps', service, 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...serviceNodeFlags, join(process.cwd(), 'dist', 'apps', service, 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
     return child;

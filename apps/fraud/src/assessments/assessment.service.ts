@@ -1,4 +1,4 @@
-import { EventStore } from '@app/eventstore';
+import { CommitSignal, EventStore } from '@app/eventstore';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -30,12 +30,15 @@ export interface AssessmentRequest {
 export class AssessmentService {
   private readonly events = new EventStore('fraud');
   private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly signal: CommitSignal;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly signals: RiskSignalsRepository,
     @Inject(RISK_POLICY) private readonly policy: RiskPolicy,
-  ) {}
+  ) {
+    this.signal = new CommitSignal(dataSource, 'fraud');
+  }
 
   assess(request: AssessmentRequest, correlationId?: string): Promise<RiskAssessment & { assessmentId: string }> {
     // Ids are compared as text in the velocity count and the lock: one spelling per uuid, or a
@@ -44,9 +47,9 @@ export class AssessmentService {
     return this.inTurn(normalised.accountId, () => this.decideAndRecord(normalised, correlationId));
   }
 
-  private decideAndRecord(request: AssessmentRequest, correlationId?: string) {
+  private async decideAndRecord(request: AssessmentRequest, correlationId?: string) {
     const assessmentId = randomUUID();
-    return this.dataSource.transaction(async (manager) => {
+    const assessed = await this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`fraud-assessment:${request.accountId}`]);
       const now = new Date();
       const since = new Date(now.getTime() - this.policy.velocityWindowSeconds * 1_000).toISOString();
@@ -58,6 +61,8 @@ export class AssessmentService {
       ]);
       return { assessmentId, ...outcome };
     });
+    this.signal.committed();
+    return assessed;
   }
 
   /** Runs `work` after every earlier call for the same key has settled. */

@@ -1,3 +1,4 @@
+import { serviceNodeFlags } from '@app/contracts';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,17 +23,18 @@ export class RelayProcess {
   /**
    * Starts the runner; it connects, then competes for the producer's leadership. By default it runs
    * through ts-node; with `compiled` (from `compileRelayRunner`) it runs as plain JavaScript, as a
-   * service would, so its memory is not inflated by the TypeScript compiler.
+   * service would, so its memory is not inflated by the TypeScript compiler. Either way it runs
+   * with the services' Node flags.
    */
   static start(config: RelayRunnerConfig, compiled?: string): RelayProcess {
     const env = { ...process.env, RELAY_RUNNER_CONFIG: JSON.stringify(config) };
     const child = compiled
-      ? spawn(process.execPath, ['-r', 'tsconfig-paths/register', join(compiled, 'libs/relay/src/test/relay-runner.js')], {
+      ? spawn(process.execPath, [...serviceNodeFlags, '-r', 'tsconfig-paths/register', join(compiled, 'libs/relay/src/test/relay-runner.js')], {
           cwd: repoRoot,
           env: { ...env, TS_NODE_PROJECT: join(compiled, 'tsconfig.json'), NODE_PATH: join(repoRoot, 'node_modules') },
           stdio: ['ignore', 'pipe', 'pipe'],
         })
-      : spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', runner], {
+      : spawn(process.execPath, [...serviceNodeFlags, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', runner], {
           cwd: repoRoot,
           env: { ...env, TS_NODE_PROJECT: resolve(repoRoot, 'tsconfig.json') },
           stdio: ['ignore', 'pipe', 'pipe'],

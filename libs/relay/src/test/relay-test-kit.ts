@@ -1,4 +1,5 @@
 import { deadLetterQueueOf, retryQueueOf } from '@app/contracts';
+import { eventsChannel } from '@app/eventstore';
 import { AmqpConnection, QueueConsumer, declareConsumerQueue } from '@app/messaging';
 import { freshEventStore, testAmqpUrl, testDatabaseUrl, uniqueSuffix } from '@app/testing';
 import * as amqp from 'amqplib';
@@ -74,6 +75,7 @@ export async function appendEvents(
     );
     if (holdMs > 0) await new Promise((r) => setTimeout(r, holdMs));
     await client.query('COMMIT');
+    await client.query(`SELECT pg_notify($1, '')`, [eventsChannel(schema)]);
     return { ids, lastPosition: Math.max(...rows.map((row) => Number(row.position))) };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);

@@ -1,0 +1,46 @@
+import { eventsChannel } from './event-store.migration';
+
+/** A TypeORM DataSource or a `pg` Pool. */
+export interface Queryable {
+  query(text: string, values?: unknown[]): Promise<unknown>;
+}
+
+/**
+ * Wakes the schema's relay after an append has committed.
+ *
+ * A NOTIFY inside the appending transaction would take PostgreSQL's cluster-wide notify lock at
+ * commit and hold it through the WAL flush, serialising every append (measured: 289 instead of
+ * 2,114 single-event transactions/s with 16 writers). So the signal is sent after commit, in a
+ * transaction of its own that need not wait for the disk (a lost NOTIFY only means the relay's
+ * fallback poll finds the events), and at most one is in flight per process: appends that commit
+ * meanwhile are covered by one more signal once it returns.
+ */
+export class CommitSignal {
+  private readonly channel: string;
+  private sending = false;
+  private again = false;
+
+  constructor(private readonly db: Queryable, schema: string) {
+    this.channel = eventsChannel(schema);
+  }
+
+  /** Call once the appending transaction has committed. Never throws and never waits. */
+  committed(): void {
+    if (this.sending) {
+      this.again = true;
+      return;
+    }
+    this.sending = true;
+    void this.send();
+  }
+
+  private async send(): Promise<void> {
+    do {
+      this.again = false;
+      await this.db
+        .query(`SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, '')`, [this.channel])
+        .catch(() => undefined); // the relay's poll is the fallback
+    } while (this.again);
+    this.sending = false;
+  }
+}
