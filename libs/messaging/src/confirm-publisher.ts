@@ -1,4 +1,5 @@
-import type { ConfirmChannel, Options } from 'amqplib';
+import type { ChannelModel, ConfirmChannel, Options } from 'amqplib';
+import type { Writable } from 'node:stream';
 import { AmqpConnection } from './amqp-connection';
 
 export interface OutgoingMessage {
@@ -75,16 +76,25 @@ export class ConfirmPublisher {
       if (error) settle(new Error(`broker refused a message for "${queue}" (${error.message})`));
       else if (--outstanding === 0) settle();
     };
-    for (const message of messages) {
-      // Mandatory always, persistent unless said otherwise; a message that already says so is sent as is.
-      const given = message.options;
-      const options = given.mandatory === true && given.persistent !== undefined ? given : { persistent: true, ...given, mandatory: true };
-      try {
-        if (!channel.publish('', queue, message.content, options, onConfirm)) await this.drained(channel, queue);
-      } catch (error) {
-        settle(error as Error);
-        break;
+    const socket = new CorkedSocket(this.connection.current());
+    try {
+      for (const message of messages) {
+        // Mandatory always, persistent unless said otherwise; a message that already says so is sent as is.
+        const given = message.options;
+        const options = given.mandatory === true && given.persistent !== undefined ? given : { persistent: true, ...given, mandatory: true };
+        try {
+          if (!channel.publish('', queue, message.content, options, onConfirm)) {
+            socket.flush();
+            await this.drained(channel, queue);
+            socket.cork();
+          }
+        } catch (error) {
+          settle(error as Error);
+          break;
+        }
       }
+    } finally {
+      socket.flushSoon();
     }
     return { confirmed };
   }
@@ -141,5 +151,39 @@ export class ConfirmPublisher {
     } finally {
       clearTimeout(timer);
     }
+  }
+}
+
+/**
+ * amqplib writes every frame to the socket on its own, one system call per message. Corked, the
+ * frames of a batch leave in one `writev`. amqplib moves frames from the channel to the socket
+ * in a `setImmediate`, so the socket is uncorked in a later one, after that move; and it must be
+ * uncorked before waiting for a drain, which a corked socket would never signal.
+ */
+class CorkedSocket {
+  private readonly socket?: Writable;
+  private corked = false;
+
+  constructor(model: ChannelModel) {
+    // `connection.stream` is amqplib's socket; without it, frames simply go out one by one.
+    const stream = (model as unknown as { connection?: { stream?: Writable } }).connection?.stream;
+    this.socket = typeof stream?.cork === 'function' ? stream : undefined;
+    this.cork();
+  }
+
+  cork(): void {
+    if (!this.socket || this.corked) return;
+    this.socket.cork();
+    this.corked = true;
+  }
+
+  flush(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.socket!.uncork();
+  }
+
+  flushSoon(): void {
+    if (this.corked) setImmediate(() => this.flush());
   }
 }
