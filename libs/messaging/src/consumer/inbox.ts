@@ -3,6 +3,19 @@ import { EntityManager } from 'typeorm';
 /** `early`: an earlier event of the stream is still missing, so this one must wait. */
 export type InboxVerdict = 'apply' | 'duplicate' | 'early';
 
+export interface InboxDecision {
+  verdict: InboxVerdict;
+  appliedVersion: number;
+}
+
+/** A message asking to be applied: its id and its place in its stream. */
+export interface Admission {
+  messageId: string;
+  streamId: string;
+  streamVersion: number;
+  previousVersion: number;
+}
+
 /**
  * The consumer side of exactly-once effects: `(queue, message_id)` rows plus the last applied
  * version of each stream, written in the handler's own transaction.
@@ -17,38 +30,41 @@ export class Inbox {
   }
 
   /**
-   * Records the message and checks its place in the stream. `previousVersion` is the version of
-   * the stream's previous event sent to this queue; if that one has not been applied yet, the
-   * message is early and must wait.
+   * Records each message and checks its place in its stream, for a batch of messages of distinct
+   * streams, in one statement. `previousVersion` is the version of the stream's previous event
+   * sent to this queue; if that one has not been applied yet, the message is early and must wait.
+   * The stream checkpoints are locked until the transaction ends.
    */
-  async admit(
-    manager: EntityManager,
-    queue: string,
-    messageId: string,
-    streamId: string,
-    streamVersion: number,
-    previousVersion: number,
-  ): Promise<{ verdict: InboxVerdict; appliedVersion: number }> {
-    const inserted: unknown[] = await manager.query(
-      `INSERT INTO ${this.inbox} (queue, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
-      [queue, messageId],
+  async admit(manager: EntityManager, queue: string, admissions: readonly Admission[]): Promise<InboxDecision[]> {
+    const rows: { fresh: boolean; applied: number }[] = await manager.query(
+      `WITH input AS (
+         SELECT * FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(message_id, stream_id, ord)
+       ), fresh AS (
+         INSERT INTO ${this.inbox} (queue, message_id) SELECT $1, message_id FROM input
+         ON CONFLICT DO NOTHING RETURNING message_id
+       ), locked AS (
+         SELECT stream_id, version FROM ${this.checkpoints} WHERE queue = $1 AND stream_id = ANY($3) FOR UPDATE
+       )
+       SELECT f.message_id IS NOT NULL AS fresh, coalesce(l.version, 0) AS applied
+         FROM input i LEFT JOIN fresh f USING (message_id) LEFT JOIN locked l USING (stream_id)
+        ORDER BY i.ord`,
+      [queue, admissions.map((a) => a.messageId), admissions.map((a) => a.streamId)],
     );
-    if (inserted.length === 0) return { verdict: 'duplicate', appliedVersion: streamVersion };
-    const rows: { version: number }[] = await manager.query(
-      `SELECT version FROM ${this.checkpoints} WHERE queue = $1 AND stream_id = $2 FOR UPDATE`,
-      [queue, streamId],
-    );
-    const appliedVersion = rows[0]?.version ?? 0;
-    if (streamVersion <= appliedVersion) return { verdict: 'duplicate', appliedVersion };
-    return { verdict: previousVersion > appliedVersion ? 'early' : 'apply', appliedVersion };
+    return admissions.map(({ streamVersion, previousVersion }, i) => {
+      const { fresh, applied: appliedVersion } = rows[i];
+      if (!fresh || streamVersion <= appliedVersion) return { verdict: 'duplicate', appliedVersion };
+      return { verdict: previousVersion > appliedVersion ? 'early' : 'apply', appliedVersion };
+    });
   }
 
-  /** Moves the stream's checkpoint to the version just applied. */
-  async advance(manager: EntityManager, queue: string, streamId: string, version: number): Promise<void> {
+  /** Moves each stream's checkpoint to the version just applied. */
+  async advance(manager: EntityManager, queue: string, applied: readonly Admission[]): Promise<void> {
+    if (applied.length === 0) return;
     await manager.query(
-      `INSERT INTO ${this.checkpoints} (queue, stream_id, version) VALUES ($1, $2, $3)
+      `INSERT INTO ${this.checkpoints} (queue, stream_id, version)
+       SELECT $1, * FROM unnest($2::text[], $3::int[])
        ON CONFLICT (queue, stream_id) DO UPDATE SET version = excluded.version`,
-      [queue, streamId, version],
+      [queue, applied.map((a) => a.streamId), applied.map((a) => a.streamVersion)],
     );
   }
 

@@ -30,7 +30,8 @@ describe('QueueConsumer against RabbitMQ and PostgreSQL', () => {
 
   beforeAll(async () => {
     ({ schema, dataSource } = await freshEventStore());
-    await dataSource.query(`CREATE TABLE "${schema}".effects (seq serial, event_id uuid, stream_id text, version int)`);
+    await dataSource.query(`CREATE TABLE "${schema}".effects (
+      seq serial, event_id uuid, stream_id text, version int, transaction_id xid8 DEFAULT pg_current_xact_id())`);
     connection = new AmqpConnection({ url: testAmqpUrl(), name: 'queue-consumer-spec' });
     await connection.start();
     broker = await TestBroker.open();
@@ -141,6 +142,29 @@ describe('QueueConsumer against RabbitMQ and PostgreSQL', () => {
     await broker.publish(queue, first, { headers: { 'x-previous-stream-version': 0 } });
     await eventually(async () => (await effects(streamId)).length === 2, 10_000);
     expect(await effects(streamId)).toEqual([1, 2]);
+  });
+
+  it('applies a burst of many streams in shared transactions, a failure among them costing only its own event', async () => {
+    const run = uniqueSuffix();
+    const events = Array.from({ length: 300 }, (_, i) => accountEvent(`account-b${run}-${i}`, 1, i === 150 ? { fail: 'domain' } : {}));
+    await Promise.all(events.map((event) => broker.publish(queue, event)));
+    const [dead] = await deadLetters(1);
+    expect(dead.properties.messageId).toBe(events[150].eventId);
+    const applied = await eventually(async () => {
+      const rows: { stream_id: string; transactions: number }[] = await dataSource.query(
+        `SELECT stream_id, count(DISTINCT transaction_id)::int AS transactions FROM "${schema}".effects
+          WHERE stream_id LIKE $1 GROUP BY stream_id`,
+        [`account-b${run}-%`],
+      );
+      return rows.length === 299 ? rows : undefined;
+    }, 15_000);
+    expect(applied.every((row) => row.transactions === 1)).toBe(true);
+    const [{ transactions }] = await dataSource.query(
+      `SELECT count(DISTINCT transaction_id)::int AS transactions FROM "${schema}".effects WHERE stream_id LIKE $1`,
+      [`account-b${run}-%`],
+    );
+    expect(transactions).toBeLessThan(100);
+    expect(await effects(events[150].streamId)).toEqual([]);
   });
 
   it('consumes again by itself after the broker cancelled it (its queue was deleted)', async () => {

@@ -7,7 +7,7 @@ import { AmqpConnection } from '../amqp-connection';
 import { ConfirmPublisher } from '../confirm-publisher';
 import { declareConsumerQueue } from '../topology';
 import { parseEnvelope } from './envelope-parser';
-import { Inbox } from './inbox';
+import { Admission, Inbox } from './inbox';
 import { OutOfOrderError, classifyFailure, retryDelayMs } from './message-failure';
 
 /** What a handler sees besides the event: its queue and the transaction its effects belong to. */
@@ -29,15 +29,31 @@ export interface QueueConsumerOptions {
   schema: string;
   dispatch: EventDispatcher;
   prefetch?: number;
+  /** How many messages (of distinct streams) may share one transaction; defaults to the prefetch. */
+  maxBatch?: number;
   /** Attempts before a transiently failing message is dead-lettered. */
   maxAttempts?: number;
   retryBaseMs?: number;
+}
+
+/** A delivered event waiting for its turn in a batch. */
+interface Arrival {
+  channel: Channel;
+  message: ConsumeMessage;
+  envelope: EventEnvelope;
+  admission: Admission;
+  settled(): void;
 }
 
 /**
  * Consumes one queue: each event's effects and its inbox row commit in one transaction, the ack
  * follows the commit, events of one stream are applied one at a time and in version order, and
  * failures go to `<queue>.retry` (transient) or `<queue>.dlq` (permanent or out of attempts).
+ *
+ * Events that arrive while a transaction is running are applied together in the next one (group
+ * commit): one inbox statement and one checkpoint statement for the lot instead of a transaction
+ * of six round trips each. A batch that fails is rolled back and its events are applied again one
+ * by one, so a failure is classified for, and only costs, the event that caused it.
  */
 export class QueueConsumer {
   private readonly logger: Logger;
@@ -47,6 +63,8 @@ export class QueueConsumer {
   private readonly streamChains = new Map<string, Promise<void>>();
   private readonly inFlight = new Set<Promise<void>>();
   private barrier: Promise<unknown> = Promise.resolve();
+  private readonly waiting: Arrival[] = [];
+  private applying = false;
   private channel?: Channel;
   private consumerTag?: string;
   private stopping = false;
@@ -147,22 +165,52 @@ export class QueueConsumer {
     return next;
   }
 
-  private async apply(channel: Channel, message: ConsumeMessage, envelope: EventEnvelope): Promise<void> {
+  private apply(channel: Channel, message: ConsumeMessage, envelope: EventEnvelope): Promise<void> {
     const headers = message.properties.headers ?? {};
-    const previousVersion = Number(headers[Headers.previousStreamVersion] ?? envelope.streamVersion - 1);
+    const admission: Admission = {
+      messageId: envelope.eventId,
+      streamId: envelope.streamId,
+      streamVersion: envelope.streamVersion,
+      previousVersion: Number(headers[Headers.previousStreamVersion] ?? envelope.streamVersion - 1),
+    };
+    return new Promise((settled) => {
+      this.waiting.push({ channel, message, envelope, admission, settled });
+      if (!this.applying) void this.applyWaiting();
+    });
+  }
+
+  private async applyWaiting(): Promise<void> {
+    this.applying = true;
+    const maxBatch = this.options.maxBatch ?? this.options.prefetch ?? 32;
+    try {
+      while (this.waiting.length > 0) {
+        const batch = this.waiting.splice(0, maxBatch);
+        // Unacked, a message the consumer could not settle comes back when the channel closes.
+        await this.applyBatch(batch).catch((error: Error) => this.logger.error(`could not settle a batch: ${error.message}`));
+        batch.forEach((arrival) => arrival.settled());
+      }
+    } finally {
+      this.applying = false;
+    }
+  }
+
+  /** Applies events of distinct streams in one transaction; on failure, each on its own. */
+  private async applyBatch(batch: Arrival[]): Promise<void> {
+    const queue = this.options.queue;
     try {
       await this.options.dataSource.transaction(async (manager) => {
-        const { verdict, appliedVersion } = await this.inbox.admit(
-          manager, this.options.queue, envelope.eventId, envelope.streamId, envelope.streamVersion, previousVersion,
-        );
-        if (verdict === 'early') throw new OutOfOrderError(envelope.streamId, appliedVersion, envelope.streamVersion);
-        if (verdict === 'duplicate') return;
-        await this.options.dispatch(envelope, this.delivery(manager, message));
-        await this.inbox.advance(manager, this.options.queue, envelope.streamId, envelope.streamVersion);
+        const decisions = await this.inbox.admit(manager, queue, batch.map((arrival) => arrival.admission));
+        for (const [i, { verdict, appliedVersion }] of decisions.entries()) {
+          const { envelope, message } = batch[i];
+          if (verdict === 'early') throw new OutOfOrderError(envelope.streamId, appliedVersion, envelope.streamVersion);
+          if (verdict === 'apply') await this.options.dispatch(envelope, this.delivery(manager, message));
+        }
+        await this.inbox.advance(manager, queue, batch.filter((_, i) => decisions[i].verdict === 'apply').map((a) => a.admission));
       });
-      this.ack(channel, message);
+      for (const { channel, message } of batch) this.ack(channel, message);
     } catch (error) {
-      await this.fail(channel, message, error, envelope);
+      if (batch.length === 1) await this.fail(batch[0].channel, batch[0].message, error, batch[0].envelope);
+      else for (const arrival of batch) await this.applyBatch([arrival]);
     }
   }
 
