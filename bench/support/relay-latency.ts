@@ -1,8 +1,8 @@
+import { CommitSignal } from '@app/eventstore';
 import type { Channel, ConfirmChannel } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Pool } from 'pg';
-import { CommitSignal } from '@app/eventstore';
 
 export interface LatencyResult {
   sent: number;

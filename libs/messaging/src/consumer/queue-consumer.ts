@@ -29,8 +29,6 @@ export interface QueueConsumerOptions {
   schema: string;
   dispatch: EventDispatcher;
   prefetch?: number;
-  /** How many messages (of distinct streams) may share one transaction; defaults to the prefetch. */
-  maxBatch?: number;
   /** Attempts before a transiently failing message is dead-lettered. */
   maxAttempts?: number;
   retryBaseMs?: number;
@@ -181,10 +179,10 @@ export class QueueConsumer {
 
   private async applyWaiting(): Promise<void> {
     this.applying = true;
-    const maxBatch = this.options.maxBatch ?? this.options.prefetch ?? 32;
     try {
       while (this.waiting.length > 0) {
-        const batch = this.waiting.splice(0, maxBatch);
+        // At most the prefetch: the broker hands out no more unacknowledged messages than that.
+        const batch = this.waiting.splice(0);
         // Unacked, a message the consumer could not settle comes back when the channel closes.
         await this.applyBatch(batch).catch((error: Error) => this.logger.error(`could not settle a batch: ${error.message}`));
         batch.forEach((arrival) => arrival.settled());
@@ -210,6 +208,7 @@ export class QueueConsumer {
       for (const { channel, message } of batch) this.ack(channel, message);
     } catch (error) {
       if (batch.length === 1) await this.fail(batch[0].channel, batch[0].message, error, batch[0].envelope);
+      // Which event failed, and how, is found out by applying each again on its own.
       else for (const arrival of batch) await this.applyBatch([arrival]);
     }
   }
