@@ -118,6 +118,26 @@ describe('CommandPath against PostgreSQL', () => {
     expect((await path.readStream(streamId)).map((e) => e.metadata.actor)).toEqual(['a', 'c']);
   });
 
+  it('writes single events of many streams in shared statements, each command answered on its own', async () => {
+    const [path, rival] = [await instance(), await instance()];
+    const run = uniqueSuffix();
+    const streams = Array.from({ length: 200 }, (_, i) => `wallet-g${run}-${i}`);
+    // The first stream moves on behind `path`'s back, so its append in the group must fail alone and be decided again.
+    await path.execute(streams[0], command('Deposit', 10, 'path'));
+    await rival.execute(streams[0], command('Withdraw', 10, 'rival'));
+
+    const results = await Promise.all(streams.map((streamId) => path.execute(streamId, command('Deposit', 1, 'burst'))));
+    expect(results[0]).toMatchObject({ version: 3, state: { balance: 1 } });
+    expect(results.slice(1).every((result) => result.version === 1 && result.state.balance === 1)).toBe(true);
+    const [{ statements, events }] = await seed.query(
+      `SELECT count(DISTINCT transaction_id)::int AS statements, count(*)::int AS events
+         FROM "${schema}".events WHERE stream_id LIKE $1 AND metadata->>'actor' = 'burst'`,
+      [`wallet-g${run}-%`],
+    );
+    expect(events).toBe(200);
+    expect(statements).toBeLessThan(100);
+  });
+
   it('loads a stream from its latest snapshot plus the events after it', async () => {
     const snapshots = { every: 10, serialize: (s: Wallet) => s, deserialize: (json: unknown) => json as Wallet };
     const writer = await instance({ snapshots });

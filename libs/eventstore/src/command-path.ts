@@ -1,5 +1,6 @@
 import { Command, Decider, DomainError, Message, fold } from '@app/domain';
 import { DataSource } from 'typeorm';
+import { AppendGroup } from './append-group';
 import { CommitSignal } from './commit-signal';
 import { EventStore, WrongExpectedVersionError } from './event-store';
 import { NewEvent, RecordedEvent } from './recorded-event';
@@ -42,6 +43,7 @@ interface Pending<State, C> {
 export class CommandPath<State, C extends Command, E extends Message> {
   private readonly store: EventStore;
   private readonly signal: CommitSignal;
+  private readonly group: AppendGroup;
   private readonly cache: StateCache<State>;
   private readonly snapshots?: SnapshotStore<State>;
   private readonly queues = new Map<string, Pending<State, C>[]>();
@@ -52,6 +54,7 @@ export class CommandPath<State, C extends Command, E extends Message> {
   constructor(private readonly dataSource: DataSource, options: CommandPathOptions<State, C, E>) {
     this.store = new EventStore(options.schema);
     this.signal = new CommitSignal(dataSource, options.schema);
+    this.group = new AppendGroup(dataSource, this.store, this.signal);
     this.decider = options.decider;
     this.cache = new StateCache(options.cacheSize ?? 10_000);
     this.snapshots = options.snapshots && new SnapshotStore(options.schema, options.snapshots);
@@ -143,16 +146,28 @@ export class CommandPath<State, C extends Command, E extends Message> {
 
   private async append(streamId: string, current: CachedState<State>, events: NewEvent[], state: State) {
     const latest = { state, version: current.version + events.length };
-    // One INSERT is atomic on its own; a transaction is needed only when a snapshot goes with it.
-    const recorded = this.snapshots?.isDue(current.version, latest.version)
-      ? await this.dataSource.transaction(async (manager) => {
-          const appended = await this.store.append(manager, streamId, current.version, events);
-          await this.snapshots!.save(manager, streamId, latest);
-          return appended;
-        })
-      : await this.store.append(this.dataSource.manager, streamId, current.version, events);
-    this.signal.committed();
+    const recorded = await this.write(streamId, current.version, events, latest);
     this.cache.set(streamId, latest);
+    return recorded;
+  }
+
+  /**
+   * A snapshot due goes in the same transaction as the events; otherwise one INSERT is atomic on
+   * its own, and a single event shares its statement with other streams' (AppendGroup).
+   */
+  private async write(streamId: string, expectedVersion: number, events: NewEvent[], latest: CachedState<State>) {
+    if (this.snapshots?.isDue(expectedVersion, latest.version)) {
+      const recorded = await this.dataSource.transaction(async (manager) => {
+        const appended = await this.store.append(manager, streamId, expectedVersion, events);
+        await this.snapshots!.save(manager, streamId, latest);
+        return appended;
+      });
+      this.signal.committed();
+      return recorded;
+    }
+    if (events.length === 1) return [await this.group.append({ streamId, expectedVersion, event: events[0] })];
+    const recorded = await this.store.append(this.dataSource.manager, streamId, expectedVersion, events);
+    this.signal.committed();
     return recorded;
   }
 

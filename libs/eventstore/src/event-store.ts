@@ -10,6 +10,13 @@ export class WrongExpectedVersionError extends Error {
   }
 }
 
+/** One event for one stream, expected at `expectedVersion` (0 for a new stream). */
+export interface SingleAppend {
+  streamId: string;
+  expectedVersion: number;
+  event: NewEvent;
+}
+
 const UNIQUE_VIOLATION = '23505';
 const STREAM_VERSION_CONSTRAINT = 'events_stream_version_unique';
 
@@ -32,22 +39,8 @@ export class EventStore {
     events: readonly NewEvent[],
   ): Promise<RecordedEvent[]> {
     if (events.length === 0) return [];
-    const ids = events.map((e) => e.eventId ?? randomUUID());
     try {
-      const rows: EventRow[] = await manager.query(
-        `INSERT INTO ${this.table} (event_id, stream_id, stream_version, type, schema_version, data, metadata)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[])
-         RETURNING global_position, event_id, stream_id, stream_version, type, schema_version, data, metadata, recorded_at`,
-        [
-          ids,
-          events.map(() => streamId),
-          events.map((_, i) => expectedVersion + i + 1),
-          events.map((e) => e.type),
-          events.map((e) => e.schemaVersion ?? 1),
-          events.map((e) => JSON.stringify(e.data)),
-          events.map((e) => JSON.stringify(e.metadata ?? {})),
-        ],
-      );
+      const rows = await this.insert(manager, events.map((event, i) => ({ streamId, version: expectedVersion + i + 1, event })), false);
       return rows.map(toRecordedEvent).sort((a, b) => a.streamVersion - b.streamVersion);
     } catch (error) {
       const pgError = error as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
@@ -58,6 +51,44 @@ export class EventStore {
       }
       throw error;
     }
+  }
+
+  /**
+   * Appends one event to each of several streams in one statement, each append succeeding or
+   * failing on its own: a stream another writer got to first answers WrongExpectedVersionError,
+   * the others are recorded. One event per stream is what makes this safe, since a stream's part
+   * of the statement is then all or nothing.
+   */
+  async appendEach(manager: EntityManager, appends: readonly SingleAppend[]): Promise<(RecordedEvent | WrongExpectedVersionError)[]> {
+    const planned = appends.map(({ streamId, expectedVersion, event }) => ({
+      streamId, version: expectedVersion + 1, event: { ...event, eventId: event.eventId ?? randomUUID() },
+    }));
+    const recorded = new Map((await this.insert(manager, planned, true)).map((row) => [row.event_id, toRecordedEvent(row)]));
+    // PostgreSQL spells a uuid in lower case.
+    return planned.map(({ streamId, version, event }) =>
+      recorded.get(event.eventId.toLowerCase()) ?? new WrongExpectedVersionError(streamId, version - 1));
+  }
+
+  private insert(
+    manager: EntityManager,
+    rows: readonly { streamId: string; version: number; event: NewEvent }[],
+    skipTakenVersions: boolean,
+  ): Promise<EventRow[]> {
+    return manager.query(
+      `INSERT INTO ${this.table} (event_id, stream_id, stream_version, type, schema_version, data, metadata)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[])
+       ${skipTakenVersions ? 'ON CONFLICT (stream_id, stream_version) DO NOTHING' : ''}
+       RETURNING global_position, event_id, stream_id, stream_version, type, schema_version, data, metadata, recorded_at`,
+      [
+        rows.map((r) => r.event.eventId ?? randomUUID()),
+        rows.map((r) => r.streamId),
+        rows.map((r) => r.version),
+        rows.map((r) => r.event.type),
+        rows.map((r) => r.event.schemaVersion ?? 1),
+        rows.map((r) => JSON.stringify(r.event.data)),
+        rows.map((r) => JSON.stringify(r.event.metadata ?? {})),
+      ],
+    );
   }
 
   /** Reads a stream's events after `afterVersion`, in version order. */
