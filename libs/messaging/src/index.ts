@@ -1,5 +1,6 @@
 export * from './amqp-connection';
 export * from './confirm-publisher';
+export * from './consumer/checked-event';
 export * from './consumer/envelope-parser';
 export * from './consumer/inbox';
 export * from './consumer/message-failure';

@@ -1,8 +1,7 @@
 import { EventEnvelope } from '@app/contracts';
-import { EventContext, rebuildPattern } from '@app/messaging';
+import { EventContext, Field, checkedEvent, rebuildPattern } from '@app/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { Field, checkedEvent } from './event-data';
 import { RiskProfileRepository } from './risk-profile.repository';
 
 // The agreed wire shapes of Merchant's events, as far as Fraud reads them.

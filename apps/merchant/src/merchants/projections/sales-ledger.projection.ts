@@ -1,8 +1,7 @@
 import { EventEnvelope } from '@app/contracts';
-import { EventContext, rebuildPattern } from '@app/messaging';
+import { EventContext, Field, checkedEvent, rebuildPattern } from '@app/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { Field, checkedData, occurredAt } from './event-data';
 import { SalesLedgerRepository } from './sales-ledger.repository';
 
 /** The agreed wire shape of Checkout's `CheckoutCompleted`. */
@@ -27,11 +26,11 @@ export class SalesLedgerProjection {
 
   @EventPattern('CheckoutCompleted')
   async onCompleted(@Payload() event: EventEnvelope<CheckoutCompleted>, @Ctx() ctx: EventContext) {
-    const data = checkedData(event, {
+    const { data, occurredAt } = checkedEvent(event, {
       checkoutId: Field.uuid, accountId: Field.uuid, merchantId: Field.uuid, total: Field.amount, currency: Field.currency,
     });
     await this.sales.recordSale(ctx.manager, data.merchantId, {
-      checkoutId: data.checkoutId, accountId: data.accountId, total: data.total, currency: data.currency, completedAt: occurredAt(event),
+      checkoutId: data.checkoutId, accountId: data.accountId, total: data.total, currency: data.currency, completedAt: occurredAt,
     });
   }
 

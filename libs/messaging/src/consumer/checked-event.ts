@@ -1,5 +1,5 @@
 import { EventEnvelope } from '@app/contracts';
-import { PermanentMessageError } from '@app/messaging';
+import { PermanentMessageError } from './message-failure';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -11,10 +11,10 @@ export const Field = {
   text: { test: (v: unknown) => typeof v === 'string' && v.length > 0, expects: 'a non-empty string' },
 } as const;
 
-type FieldCheck = (typeof Field)[keyof typeof Field];
+export type FieldCheck = (typeof Field)[keyof typeof Field];
 
 /**
- * The event's data, after checking the fields this consumer relies on, and when it happened. A
+ * For handlers: the event's data, after checking the fields this consumer relies on, and when it happened. A
  * producer that breaks the agreed shape sends a message no retry can fix: it is dead-lettered at once.
  */
 export function checkedEvent<Data>(
