@@ -5,8 +5,27 @@ export interface Queryable {
   query(text: string, values?: unknown[]): Promise<unknown>;
 }
 
+/** The wake-ups of relays in this process that currently lead delivery, by their schema's channel. */
+const leadingRelays = new Map<string, Set<() => void>>();
+
 /**
- * Wakes the schema's relay after an append has committed.
+ * A relay calls this while it leads delivery for `schema`: appends committed in this process then
+ * wake it directly instead of through a NOTIFY round trip. Returns the call that ends it.
+ * (A process serves one database, so the schema names the event table.)
+ */
+export function wakeOnLocalCommits(schema: string, wake: () => void): () => void {
+  const channel = eventsChannel(schema);
+  const wakes = leadingRelays.get(channel) ?? new Set();
+  leadingRelays.set(channel, wakes.add(wake));
+  return () => {
+    wakes.delete(wake);
+    if (wakes.size === 0 && leadingRelays.get(channel) === wakes) leadingRelays.delete(channel);
+  };
+}
+
+/**
+ * Wakes the schema's relay after an append has committed: directly when it leads in this process,
+ * else through PostgreSQL.
  *
  * A NOTIFY inside the appending transaction would take PostgreSQL's cluster-wide notify lock at
  * commit and hold it through the WAL flush, serialising every append (bench:account: 4,900
@@ -26,6 +45,11 @@ export class CommitSignal {
 
   /** Call once the appending transaction has committed. Never throws and never waits. */
   committed(): void {
+    const local = leadingRelays.get(this.channel);
+    if (local) {
+      local.forEach((wake) => wake());
+      return;
+    }
     if (this.sending) {
       this.again = true;
       return;

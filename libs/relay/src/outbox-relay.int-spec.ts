@@ -1,6 +1,7 @@
-import { EventStore } from '@app/eventstore';
+import { CommitSignal, EventStore, eventsChannel } from '@app/eventstore';
 import { AmqpConnection, QueueConsumer } from '@app/messaging';
 import { eventually, testAmqpUrl, testDatabaseUrl, uniqueSuffix } from '@app/testing';
+import { Client } from 'pg';
 import { register } from 'prom-client';
 import { OutboxRelay, RelayRoute } from './outbox-relay';
 import {
@@ -18,7 +19,7 @@ describe('OutboxRelay delivering into consumer queues', () => {
   const relays: OutboxRelay[] = [];
   const recorders: { stop(): Promise<void> }[] = [];
 
-  const startRelay = async (routes: RelayRoute[], extra: { maxBackoffMs?: number } = {}) => {
+  const startRelay = async (routes: RelayRoute[], extra: { maxBackoffMs?: number; pollIntervalMs?: number } = {}) => {
     const relay = new OutboxRelay({
       databaseUrl: testDatabaseUrl(), schema: scene.schema, producer: 'account', connection, routes, ...extra,
     });
@@ -75,6 +76,28 @@ describe('OutboxRelay delivering into consumer queues', () => {
     await eventually(async () => (await relay.admin.list())[0].lagEvents === 0);
     expect(await metricValue('relay_events_published_total', scene.queue)).toBe(100);
     await consumer.stop();
+  });
+
+  it('is woken by an append of its own process directly: no NOTIFY, no waiting for the poll', async () => {
+    const queue = newQueue();
+    const arrivals = await record(queue);
+    const relay = await startRelay([{ queue, eventTypes: null }], { pollIntervalMs: 60_000 });
+    await eventually(async () => relay.isLeader && (await relay.admin.list())[0].lagEvents === 0);
+    const listener = new Client({ connectionString: testDatabaseUrl() });
+    await listener.connect();
+    const notifications: unknown[] = [];
+    listener.on('notification', (notification) => notifications.push(notification));
+    await listener.query(`LISTEN "${eventsChannel(scene.schema)}"`);
+    try {
+      await sleep(200); // the relay's first read after its election is over: only a wake can start the next
+      const streamId = `account-local-${uniqueSuffix()}`;
+      await scene.dataSource.transaction((m) => new EventStore(scene.schema).append(m, streamId, 0, [{ type: 'LimitUpdated', data: {} }]));
+      new CommitSignal(scene.dataSource, scene.schema).committed();
+      await eventually(() => arrivals.some((arrival) => arrival.streamId === streamId), 5_000);
+      expect(notifications).toEqual([]);
+    } finally {
+      await listener.end();
+    }
   });
 
   it('sends only the subscribed types, telling the consumer which version came before in its queue', async () => {

@@ -1,3 +1,4 @@
+import { wakeOnLocalCommits } from '@app/eventstore';
 import { AmqpConnection, ConfirmPublisher, declareQueues } from '@app/messaging';
 import { Logger } from '@nestjs/common';
 import { Pool } from 'pg';
@@ -50,6 +51,7 @@ export class OutboxRelay {
   private readonly workers: SubscriptionWorker[];
   private readonly declareTopology = (connection: Parameters<typeof declareQueues>[0]) =>
     declareQueues(connection, this.options.routes.map((route) => route.queue));
+  private endLocalWakes?: () => void;
   private monitorTimer?: NodeJS.Timeout;
   private frontierTimer?: NodeJS.Timeout;
   private readonly onBrokerConnected = () => this.workers.forEach((worker) => worker.retryNow());
@@ -122,11 +124,14 @@ export class OutboxRelay {
     this.options.connection.removeSetup(this.declareTopology);
     await Promise.all(this.workers.map((worker) => worker.stop()));
     await this.election.stop();
+    this.endLocalWakes?.();
     await this.pool.end().catch(() => undefined);
   }
 
   private onLeadership(leader: boolean): void {
     relayMetrics.leader.set({ producer: this.options.producer }, leader ? 1 : 0);
+    this.endLocalWakes?.();
+    this.endLocalWakes = leader ? wakeOnLocalCommits(this.options.schema, () => this.wake.wake()) : undefined;
     this.wake.wake();
   }
 
