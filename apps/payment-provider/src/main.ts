@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DefaultPorts } from '@app/contracts';
-import { configureHttpApp, loadPlatformConfig } from '@app/platform';
+import { configureHttpApp, createHttpAdapter, loadPlatformConfig } from '@app/platform';
 import { Logger } from 'nestjs-pino';
 import { PaymentProviderModule } from './payment-provider.module';
 import { providerOptionsFromEnv } from './payments/provider-options';
@@ -9,12 +10,12 @@ import { providerOptionsFromEnv } from './payments/provider-options';
 async function bootstrap(): Promise<void> {
   const config = loadPlatformConfig(DefaultPorts['payment-provider']);
   const options = providerOptionsFromEnv(process.env, config.logLevel);
-  const app = await NestFactory.create(PaymentProviderModule.forRoot(options), { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(PaymentProviderModule.forRoot(options), createHttpAdapter(), { bufferLogs: true });
   configureHttpApp(app, {
     title: 'Payment provider simulator',
     description: 'Authorise, capture and void payments; behaviour knobs under /test/behaviour.',
   });
-  await app.listen(config.port);
+  await app.listen(config.port, '0.0.0.0');
   app.get(Logger).log(`Payment provider simulator listening on http://127.0.0.1:${config.port}`, 'Bootstrap');
 }
 

@@ -1,6 +1,7 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { configureHttpApp } from '@app/platform';
+import { configureHttpApp, createHttpAdapter } from '@app/platform';
 import { PaymentProviderModule } from './payment-provider.module';
 import { NORMAL } from './payments/behaviour/provider-behaviour';
 import { PaymentProviderOptions } from './payments/provider-options';
@@ -16,7 +17,7 @@ async function boot(overrides: Partial<PaymentProviderOptions> = {}): Promise<{ 
     ...overrides,
   };
   const moduleRef = await Test.createTestingModule({ imports: [PaymentProviderModule.forRoot(options)] }).compile();
-  const app = configureHttpApp(moduleRef.createNestApplication({ bufferLogs: true }), { title: 'payment provider' });
+  const app = configureHttpApp(moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), { bufferLogs: true }), { title: 'payment provider' });
   await app.listen(0, '127.0.0.1');
   return { app, base: `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}` };
 }

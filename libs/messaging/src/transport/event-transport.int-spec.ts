@@ -1,3 +1,4 @@
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { EventEnvelope, deadLetterQueueOf } from '@app/contracts';
 import { DomainError } from '@app/domain';
 import { EventStore } from '@app/eventstore';
@@ -77,7 +78,7 @@ describe('EventTransport as a Nest microservice', () => {
     relay = new OutboxRelay({ databaseUrl: testDatabaseUrl(), schema, producer: 'account', connection, routes: [{ queue, eventTypes: null }] });
     await relay.start();
 
-    app = await NestFactory.create(LedgerModule, { logger: ['error', 'warn'] });
+    app = await NestFactory.create(LedgerModule, new FastifyAdapter(), { logger: ['error', 'warn'] });
     app.useGlobalFilters(new ProblemDetailsFilter());
     const transport = new EventTransport({ connection, dataSource, schema, queues: [queue], maxAttempts: 3, retryBaseMs: 100 });
     app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });

@@ -1,11 +1,12 @@
 import { DefaultPorts, ServiceName, queueName, routesTo } from '@app/contracts';
 import { AmqpConnection, EventTransport } from '@app/messaging';
 import { INestApplication, Logger } from '@nestjs/common';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { ConfigValidationError, loadPlatformConfig } from '../config/platform-config';
 import { ensureDatabase } from '../database/ensure-database';
-import { configureHttpApp } from '../http/create-http-app';
+import { configureHttpApp, createHttpAdapter } from '../http/create-http-app';
 import { assertDependenciesReachable } from './preflight';
 
 export interface BootstrapOptions {
@@ -30,7 +31,7 @@ export async function bootstrapService(rootModule: unknown, options: BootstrapOp
       await assertDependenciesReachable({ databaseUrl: config.databaseUrl, amqpUrl: config.amqpUrl });
       await ensureDatabase(config.databaseUrl);
     }
-    const app = await NestFactory.create(rootModule as never, { bufferLogs: true });
+    const app = await NestFactory.create<NestFastifyApplication>(rootModule as never, createHttpAdapter(), { bufferLogs: true });
     configureHttpApp(app, { title: options.title, description: options.description });
     const queues = routesTo(options.name).map((route) => queueName(route.consumer, route.producer));
     if (database && queues.length > 0) {
@@ -46,7 +47,7 @@ export async function bootstrapService(rootModule: unknown, options: BootstrapOp
     }
     await app.init();
     await app.startAllMicroservices();
-    await app.listen(config.port);
+    await app.listen(config.port, '0.0.0.0');
     logger.log(`${options.name} listening on http://127.0.0.1:${config.port} (OpenAPI at /docs)`);
     return app;
   } catch (error) {

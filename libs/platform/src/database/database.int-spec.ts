@@ -1,3 +1,4 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { INestApplication, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { randomUUID } from 'crypto';
@@ -5,7 +6,7 @@ import { Client } from 'pg';
 import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { platformConfigModule } from '../config/platform-config';
 import { HealthModule } from '../health/health.module';
-import { configureHttpApp } from '../http/create-http-app';
+import { configureHttpApp, createHttpAdapter } from '../http/create-http-app';
 import { loggerModule } from '../logging/logger.module';
 import { databaseModule, runMigrationsExclusively } from './database.module';
 import { ensureDatabase } from './ensure-database';
@@ -105,7 +106,7 @@ describe('databaseModule with HealthModule', () => {
     })
     class AppModule {}
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = configureHttpApp(moduleRef.createNestApplication({ bufferLogs: true }), { title: 'spec' });
+    app = configureHttpApp(moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), { bufferLogs: true }), { title: 'spec' });
     await runMigrationsExclusively(app.get(DataSource), 'spec');
     await app.listen(0, '127.0.0.1');
     const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;

@@ -1,6 +1,7 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Controller, Get, INestApplication, Module, Param } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { configureHttpApp } from '../http/create-http-app';
+import { configureHttpApp, createHttpAdapter } from '../http/create-http-app';
 import { loggerModule } from '../logging/logger.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { BROKER_STATUS, BrokerStatus } from './broker-status';
@@ -19,7 +20,7 @@ async function boot(broker?: BrokerStatus): Promise<{ app: INestApplication; bas
   @Module({ imports: [loggerModule('spec', 'silent'), HealthModule, MetricsModule], controllers: [ItemsController], providers })
   class AppModule {}
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const app = configureHttpApp(moduleRef.createNestApplication({ bufferLogs: true }), { title: 'spec' });
+  const app = configureHttpApp(moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), { bufferLogs: true }), { title: 'spec' });
   await app.listen(0, '127.0.0.1');
   return { app, base: `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}` };
 }

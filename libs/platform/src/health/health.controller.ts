@@ -2,7 +2,7 @@ import { Controller, Get, OnApplicationBootstrap, Res, ServiceUnavailableExcepti
 import { ModuleRef } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheckResult, HealthCheckService, HealthIndicatorFunction, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { BROKER_STATUS, BrokerStatus } from './broker-status';
 
@@ -31,7 +31,7 @@ export class HealthController implements OnApplicationBootstrap {
   }
 
   @Get('ready')
-  async ready(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
     const checks: HealthIndicatorFunction[] = [];
     const dataSource = this.dataSource;
     if (dataSource) checks.push(() => this.typeOrm.pingCheck('database', { connection: dataSource, timeout: 1500 }));
@@ -47,7 +47,7 @@ export class HealthController implements OnApplicationBootstrap {
     } catch (error) {
       // Keep terminus' per-check body on 503 so operators see which dependency is down.
       if (!(error instanceof ServiceUnavailableException)) throw error;
-      res.status(503);
+      void reply.status(503);
       return error.getResponse() as HealthCheckResult;
     }
   }

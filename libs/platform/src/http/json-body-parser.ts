@@ -1,26 +1,17 @@
-import { json } from 'express';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
 import { ProblemException } from './problem';
 
 /**
- * Express' JSON parser, with its failures turned into coded problems. Nest would otherwise map a
- * parse failure to a plain BadRequestException and lose the fact that the body was malformed.
+ * Fastify's JSON parser (with its prototype-poisoning guard), with a parse failure turned into a
+ * coded problem. An empty body counts as no body, as bodiless commands (lock, capture) are often
+ * sent with a JSON content type anyway.
  */
-export function createJsonBodyParser(limit = '100kb'): RequestHandler {
-  const parse = json({ limit });
-  // Nest skips its own JSON parser when a middleware with this name is already registered.
-  return function jsonParser(req: Request, res: Response, next: NextFunction): void {
-    parse(req, res, (error?: unknown) => next(error === undefined ? undefined : translate(error, limit)));
-  };
-}
-
-function translate(error: unknown, limit: string): unknown {
-  const type = (error as { type?: unknown }).type;
-  if (type === 'entity.parse.failed') {
-    return new ProblemException(400, 'MALFORMED_JSON', 'The request body is not valid JSON.');
-  }
-  if (type === 'entity.too.large') {
-    return new ProblemException(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${limit}.`);
-  }
-  return error;
+export function useJsonBodyParser(app: NestFastifyApplication, bodyLimit: number): void {
+  const parseJson = app.getHttpAdapter().getInstance().getDefaultJsonParser('error', 'error');
+  app.useBodyParser('application/json', { bodyLimit }, (req, body, done) => {
+    if (body.length === 0) return done(null, undefined);
+    parseJson(req as FastifyRequest, body.toString('utf8'), (error, value) =>
+      error ? done(new ProblemException(400, 'MALFORMED_JSON', 'The request body is not valid JSON.'), undefined) : done(null, value));
+  });
 }

@@ -1,3 +1,4 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ArgumentsHost, Body, Controller, Get, INestApplication, Logger, Module, Param, Post } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Type } from 'class-transformer';
@@ -5,7 +6,7 @@ import { IsInt, IsString, Min, ValidateNested } from 'class-validator';
 import { lastValueFrom, Observable } from 'rxjs';
 import { DomainError, DomainErrorKind } from '@app/domain';
 import { loggerModule } from '../logging/logger.module';
-import { configureHttpApp } from './create-http-app';
+import { configureHttpApp, createHttpAdapter } from './create-http-app';
 import { DownstreamUnavailableError } from './downstream-unavailable.error';
 import { ProblemDetailsFilter } from './problem-details.filter';
 
@@ -52,7 +53,7 @@ describe('ProblemDetailsFilter over HTTP', () => {
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({ imports: [ProbeModule] }).compile();
-    app = configureHttpApp(moduleRef.createNestApplication({ bufferLogs: true }), { title: 'probe' });
+    app = configureHttpApp(moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), { bufferLogs: true }), { title: 'probe' });
     await app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
   });
@@ -90,9 +91,31 @@ describe('ProblemDetailsFilter over HTTP', () => {
     expect(res.type).toMatch(/^application\/problem\+json/);
   });
 
-  it('answers a body over 100kb with 413', async () => {
+  it('answers a body over 100 KiB with 413', async () => {
     const res = await post('/orders', JSON.stringify({ name: 'x'.repeat(120_000) }));
     expect(res).toMatchObject({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE' } });
+  });
+
+  it('answers a body of a type no parser takes with 415, and a malformed URL with 400', async () => {
+    const xml = await send('/orders', { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<order/>' });
+    expect(xml).toMatchObject({ status: 415, body: { code: 'UNSUPPORTED_MEDIA_TYPE' } });
+    expect(xml.type).toMatch(/^application\/problem\+json/);
+    const badUrl = await send('/domain/%E0%A4%A');
+    expect(badUrl).toMatchObject({ status: 400, body: { code: 'BAD_REQUEST', status: 400 } });
+    expect(badUrl.type).toMatch(/^application\/problem\+json/);
+  });
+
+  it('takes an empty JSON body as no body, so validation names the missing fields', async () => {
+    const res = await post('/orders', '');
+    expect(res).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+    expect(res.body.errors).toEqual(expect.arrayContaining(['name must be a string']));
+  });
+
+  it('carries the caller\'s correlation id back, or a new one', async () => {
+    const echoed = await fetch(`${base}/nowhere`, { headers: { 'x-correlation-id': 'order-7' } });
+    expect(echoed.headers.get('x-correlation-id')).toBe('order-7');
+    const fresh = await fetch(`${base}/nowhere`);
+    expect(fresh.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('answers an unknown route with 404 ROUTE_NOT_FOUND', async () => {

@@ -1,8 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger, NotFoundException } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Observable, throwError } from 'rxjs';
 import { DownstreamUnavailableError } from './downstream-unavailable.error';
-import { PROBLEM_CONTENT_TYPE } from './problem';
+import { PROBLEM_CONTENT_TYPE, Problem } from './problem';
 import { mapToProblem } from './problem-mapping';
 
 // Nest's fallback handler for unmatched paths throws exactly this; route middleware makes `req.route` unreliable.
@@ -18,9 +18,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     // Microservice handlers classify failures themselves (retry vs dead letter): give them the original.
     if (host.getType() !== 'http') return throwError(() => exception);
 
-    const request = host.switchToHttp().getRequest<Request>();
-    const response = host.switchToHttp().getResponse<Response>();
-    const where = `${request.method} ${request.originalUrl ?? request.url}`;
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const where = `${request.method} ${request.url}`;
     const { problem, unexpected } = mapToProblem(exception, { routeMatched: !isNestNotFound(exception, where) });
 
     if (unexpected) {
@@ -31,10 +31,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.logger.warn(`${where}: ${exception.message}${cause ? ` (${cause})` : ''}`);
     }
 
-    if (response.headersSent) {
-      response.end();
+    if (reply.raw.headersSent) {
+      reply.raw.end();
       return;
     }
-    response.status(problem.status).type(PROBLEM_CONTENT_TYPE).json(problem);
+    sendProblem(reply, problem);
   }
+}
+
+export function sendProblem(reply: FastifyReply, problem: Problem): void {
+  void reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
 }

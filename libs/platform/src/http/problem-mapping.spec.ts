@@ -52,9 +52,11 @@ describe('mapToProblem', () => {
     expect(mapToProblem(notFound, { routeMatched: true }).problem.code).toBe('NOT_FOUND');
   });
 
-  it('maps body-parser style client errors (http-errors with expose) to their status', () => {
-    const tooLarge = Object.assign(new Error('request entity too large'), { status: 413, expose: true, type: 'entity.too.large' });
-    expect(mapToProblem(tooLarge).problem).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
+  it('maps the coded client errors Fastify turns requests away with to their status', () => {
+    const tooLarge = Object.assign(new Error('Request body is too large'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
+    expect(mapToProblem(tooLarge)).toEqual({ problem: expect.objectContaining({ status: 413, code: 'PAYLOAD_TOO_LARGE' }), unexpected: false });
+    const other = Object.assign(new Error('connect ECONNREFUSED'), { statusCode: 400, code: 'ECONNREFUSED' });
+    expect(mapToProblem(other).problem.status).toBe(500);
   });
 
   it('answers anything else with a generic 500 that reveals nothing', () => {

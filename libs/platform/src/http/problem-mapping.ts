@@ -72,10 +72,11 @@ const extensionsOf = (body: Record<string, unknown>): Record<string, unknown> =>
 /** `413` → `PAYLOAD_TOO_LARGE`, from Nest's HttpStatus names. */
 export const codeOfStatus = (status: number): string => (HttpStatus[status] as string | undefined) ?? `HTTP_${status}`;
 
-// body-parser and Express raise `http-errors` objects: `expose` marks messages safe for clients.
+// Fastify turns a request away before any handler with a coded error (`FST_ERR_…`), e.g. 413 for a
+// body over the limit or 415 for a content type no parser takes; its messages are meant for clients.
 function asClientHttpError(error: unknown): { status: number; message: string } | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
-  const { status, expose, message } = error as { status?: unknown; expose?: unknown; message?: unknown };
-  if (typeof status !== 'number' || status < 400 || status > 499 || expose !== true) return undefined;
+  const { statusCode: status, code, message } = error as { statusCode?: unknown; code?: unknown; message?: unknown };
+  if (typeof status !== 'number' || status < 400 || status > 499 || typeof code !== 'string' || !code.startsWith('FST_')) return undefined;
   return { status, message: typeof message === 'string' ? message : codeOfStatus(status) };
 }

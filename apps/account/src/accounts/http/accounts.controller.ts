@@ -1,7 +1,7 @@
 import { CommandMetadata } from '@app/domain';
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { AccountCommands, accountStreamId } from '../account-commands';
 import { AccountHistory } from '../account-history';
@@ -39,13 +39,13 @@ export class AccountsController {
 
   @Get(':id/events')
   @ApiOperation({ summary: "The account's event stream in version order, a page at a time (Link: rel=next while more follow)" })
-  async events(@Param('id', accountIdPipe) id: string, @Query() query: EventsPageQuery, @Res({ passthrough: true }) response: Response) {
+  async events(@Param('id', accountIdPipe) id: string, @Query() query: EventsPageQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     const afterVersion = query.afterVersion ?? 0;
     const limit = query.limit ?? MAX_EVENTS_PAGE;
     const events = await this.history.page(accountStreamId(id), afterVersion, limit);
     if (events.length === 0 && !(await this.history.exists(accountStreamId(id)))) throw AccountErrors.notFound(id);
     if (events.length === limit) {
-      response.setHeader('Link', `</accounts/${id}/events?afterVersion=${events[events.length - 1].streamVersion}&limit=${limit}>; rel="next"`);
+      void reply.header('Link', `</accounts/${id}/events?afterVersion=${events[events.length - 1].streamVersion}&limit=${limit}>; rel="next"`);
     }
     return events.map((event) => ({
       version: event.streamVersion,

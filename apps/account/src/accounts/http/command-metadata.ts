@@ -1,6 +1,6 @@
 import { CommandMetadata } from '@app/domain';
 import { ExecutionContext, createParamDecorator } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 
 // The same rule the request logger applies: caller-supplied ids are short, plain tokens.
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -13,7 +13,7 @@ const safeId = (value: unknown): string | undefined => (typeof value === 'string
  * caller's `x-causation-id` when sent.
  */
 export const CommandMeta = createParamDecorator((_: unknown, context: ExecutionContext): CommandMetadata => {
-  const request = context.switchToHttp().getRequest<Request & { id?: unknown }>();
+  const request = context.switchToHttp().getRequest<FastifyRequest>();
   const metadata: CommandMetadata = { now: new Date().toISOString(), actor: 'http' };
   const correlationId = safeId(request.headers['x-correlation-id']) ?? safeId(request.id);
   const causationId = safeId(request.headers['x-causation-id']);

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { AssessmentService } from '../assessment.service';
 import { AssessDto } from './assess.dto';
 
@@ -15,12 +15,11 @@ export class AssessmentsController {
     summary: 'Assess a checkout: approve, review or reject, with a score and stable reason codes',
     description: 'An account or merchant Fraud has not learned of yet is approved with NO_HISTORY / UNKNOWN_MERCHANT (Checkout checks both at their source).',
   })
-  assess(@Body() body: AssessDto, @Req() request: Request & { id?: unknown }) {
-    // The request id is the caller's x-correlation-id when it sent one (see the platform's logger).
-    const correlationId = typeof request.id === 'string' ? request.id : undefined;
+  assess(@Body() body: AssessDto, @Req() request: FastifyRequest) {
+    // The request id is the caller's x-correlation-id when it sent one (see createHttpAdapter).
     return this.assessments.assess(
       { accountId: body.accountId, merchantId: body.merchantId, amount: body.amount, currency: body.currency },
-      correlationId,
+      request.id,
     );
   }
 }

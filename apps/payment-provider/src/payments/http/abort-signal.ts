@@ -1,10 +1,10 @@
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 
 /** Aborts when the caller hangs up before the answer was sent, so held calls end with it. */
-export function signalOfCaller(res: Response): AbortSignal {
+export function signalOfCaller(reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) controller.abort();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
   });
   return controller.signal;
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ProblemException } from '@app/platform';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { AuthorisationsService } from '../authorisations.service';
 import { Authorisation } from '../domain/authorisation';
 import { signalOfCaller } from './abort-signal';
@@ -20,7 +20,7 @@ export class AuthorisationsController {
   async authorise(
     @Body() body: AuthoriseDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ) {
     if (idempotencyKey !== undefined && (idempotencyKey.trim() === '' || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH)) {
       throw new ProblemException(400, 'INVALID_IDEMPOTENCY_KEY', `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`);
@@ -32,7 +32,7 @@ export class AuthorisationsController {
   @Post(':id/capture')
   @HttpCode(200)
   @ApiOkResponse({ description: '{authorisationId, status: captured}' })
-  async capture(@Param('id') id: string, @Res({ passthrough: true }) res: Response) {
+  async capture(@Param('id') id: string, @Res({ passthrough: true }) res: FastifyReply) {
     const { authorisationId, status } = await this.authorisations.capture(id, signalOfCaller(res));
     return { authorisationId, status };
   }
@@ -40,7 +40,7 @@ export class AuthorisationsController {
   @Post(':id/void')
   @HttpCode(200)
   @ApiOkResponse({ description: '{authorisationId, status: voided}' })
-  async void(@Param('id') id: string, @Res({ passthrough: true }) res: Response) {
+  async void(@Param('id') id: string, @Res({ passthrough: true }) res: FastifyReply) {
     const { authorisationId, status } = await this.authorisations.void(id, signalOfCaller(res));
     return { authorisationId, status };
   }
