@@ -27,7 +27,7 @@ export function createHttpAdapter(): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: MAX_BODY_BYTES,
     // Long path parameters reach the handlers, whose validation names what is wrong with them.
-    maxParamLength: 1_000,
+    routerOptions: { maxParamLength: 1_000 },
     // Requests the router turns away (a malformed URL) answer problem+json too.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, mapToProblem(error).problem),
     genReqId: (req: IncomingMessage) => {
