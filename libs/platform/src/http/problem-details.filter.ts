@@ -5,7 +5,7 @@ import { DownstreamUnavailableError } from './downstream-unavailable.error';
 import { PROBLEM_CONTENT_TYPE, Problem } from './problem';
 import { mapToProblem } from './problem-mapping';
 
-// Nest's fallback handler for unmatched paths throws exactly this; route middleware makes `req.route` unreliable.
+// Nest's fallback handler for unmatched paths throws exactly this: an unknown path, not a handler's own 404.
 const isNestNotFound = (exception: unknown, where: string): boolean =>
   exception instanceof NotFoundException && exception.message === `Cannot ${where}`;
 
