@@ -12,7 +12,7 @@ async function boot(overrides: Partial<PaymentProviderOptions> = {}): Promise<{ 
   const options: PaymentProviderOptions = {
     logLevel: 'silent',
     testRoutes: true,
-    behaviour: { authorise: NORMAL, capture: NORMAL, void: NORMAL },
+    behaviour: { authorise: NORMAL, capture: NORMAL, void: NORMAL, lookup: NORMAL },
     timeoutHoldMs: HOLD_MS,
     ...overrides,
   };
@@ -71,6 +71,38 @@ describe('payment provider simulator over HTTP', () => {
     expect(await call('POST', `/authorisations/${id}/capture`)).toMatchObject({ status: 200, body: { status: 'captured' } });
     expectProblem(await call('POST', `/authorisations/${id}/void`), 409, 'AUTHORISATION_CAPTURED');
     expect((await call('GET', `/authorisations/${id}`)).body.status).toBe('captured');
+  });
+
+  it('finds an authorisation by its idempotency key, and answers 404 for a key never used', async () => {
+    const key = `key-${Math.random()}`;
+    const made = await call('POST', '/authorisations', payment(), { 'idempotency-key': key });
+    const found = await call('GET', `/authorisations?idempotencyKey=${encodeURIComponent(key)}`);
+    expect(found).toMatchObject({ status: 200, body: { authorisationId: made.body.authorisationId, status: 'authorised' } });
+    expectProblem(await call('GET', '/authorisations?idempotencyKey=never-used'), 404, 'AUTHORISATION_NOT_FOUND');
+    expectProblem(await call('GET', '/authorisations'), 400, 'INVALID_IDEMPOTENCY_KEY');
+  });
+
+  it('in lost mode authorises and captures but answers 504; a retry with the key gets the same authorisation', async () => {
+    const key = `key-${Math.random()}`;
+    const request = payment();
+    await call('PUT', '/test/behaviour', { authorise: { mode: 'lost' }, capture: { mode: 'lost' } });
+    expectProblem(await call('POST', '/authorisations', request, { 'idempotency-key': key }), 504, 'PROVIDER_TIMEOUT');
+    const found = await call('GET', `/authorisations?idempotencyKey=${encodeURIComponent(key)}`);
+    expect(found).toMatchObject({ status: 200, body: { status: 'authorised' } });
+    const id = found.body.authorisationId as string;
+    expectProblem(await call('POST', `/authorisations/${id}/capture`), 504, 'PROVIDER_TIMEOUT');
+    expect((await call('GET', `/authorisations/${id}`)).body.status).toBe('captured');
+    await call('DELETE', '/test/behaviour');
+    expect(await call('POST', '/authorisations', request, { 'idempotency-key': key })).toMatchObject({ status: 201, body: { authorisationId: id } });
+  });
+
+  it('in down mode refuses every call with 503 and changes nothing', async () => {
+    const id = await authoriseOne();
+    await call('PUT', '/test/behaviour', { capture: { mode: 'down' }, lookup: { mode: 'down' } });
+    expectProblem(await call('POST', `/authorisations/${id}/capture`), 503, 'PROVIDER_UNAVAILABLE');
+    expectProblem(await call('GET', `/authorisations/${id}`), 503, 'PROVIDER_UNAVAILABLE');
+    await call('DELETE', '/test/behaviour');
+    expect((await call('GET', `/authorisations/${id}`)).body.status).toBe('authorised');
   });
 
   it('voids idempotently and refuses to capture a voided authorisation', async () => {
@@ -157,8 +189,9 @@ describe('payment provider simulator over HTTP', () => {
       authorise: NORMAL,
       capture: { ...NORMAL, latencyMs: 5 },
       void: NORMAL,
+      lookup: NORMAL,
     });
-    expect((await call('DELETE', '/test/behaviour')).body).toEqual({ authorise: NORMAL, capture: NORMAL, void: NORMAL });
+    expect((await call('DELETE', '/test/behaviour')).body).toEqual({ authorise: NORMAL, capture: NORMAL, void: NORMAL, lookup: NORMAL });
   });
 
   it('serves health, metrics and docs', async () => {
@@ -187,7 +220,7 @@ describe('payment provider simulator with PROVIDER_TEST_ROUTES=false', () => {
 
 describe('payment provider simulator shutdown', () => {
   it('ends held calls promptly when the app shuts down', async () => {
-    const { app, base } = await boot({ behaviour: { authorise: { ...NORMAL, mode: 'timeout' }, capture: NORMAL, void: NORMAL }, timeoutHoldMs: 60_000 });
+    const { app, base } = await boot({ behaviour: { authorise: { ...NORMAL, mode: 'timeout' }, capture: NORMAL, void: NORMAL, lookup: NORMAL }, timeoutHoldMs: 60_000 });
     const held = fetch(`${base}/authorisations`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

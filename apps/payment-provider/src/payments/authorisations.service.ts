@@ -3,7 +3,7 @@ import { ProblemException } from '@app/platform';
 import { randomUUID } from 'crypto';
 import { Counter, register } from 'prom-client';
 import { BehaviourService } from './behaviour/behaviour.service';
-import { Operation } from './behaviour/provider-behaviour';
+import { Mode, Operation } from './behaviour/provider-behaviour';
 import {
   Authorisation,
   authorisationNotFound,
@@ -30,12 +30,14 @@ interface IdempotentEntry {
 export class AuthorisationsService {
   private readonly authorisations = new Map<string, Authorisation>();
   private readonly byIdempotencyKey = new Map<string, IdempotentEntry>();
+  /** Every key that led to an authorisation, kept even when the answer was lost: a real provider's look-up by key. */
+  private readonly authorisationIdByKey = new Map<string, string>();
 
   constructor(private readonly behaviour: BehaviourService) {}
 
   /** Authorises once per idempotency key: a retry with the same key and request gets the first answer. */
   async authorise(request: AuthorisationRequest, idempotencyKey?: string, signal?: AbortSignal): Promise<Authorisation> {
-    if (idempotencyKey === undefined) return this.authoriseNow(request, signal);
+    if (idempotencyKey === undefined) return this.authoriseNow(request, undefined, signal);
     const fingerprint = fingerprintOf(request);
     const existing = this.byIdempotencyKey.get(idempotencyKey);
     if (existing) {
@@ -44,9 +46,10 @@ export class AuthorisationsService {
       }
       return existing.result;
     }
-    const result = this.authoriseNow(request, signal);
+    const result = this.authoriseNow(request, idempotencyKey, signal);
     this.byIdempotencyKey.set(idempotencyKey, { fingerprint, result });
-    // A failed attempt is not an answer worth repeating: let a retry with the same key try again.
+    // A failed attempt is not an answer worth repeating: let a retry with the same key try again,
+    // which finds the authorisation if the failure was only a lost answer.
     result.catch(() => this.byIdempotencyKey.delete(idempotencyKey));
     return result;
   }
@@ -59,16 +62,36 @@ export class AuthorisationsService {
     return this.transition('void', authorisationId, signal, voidAuthorisation);
   }
 
-  get(authorisationId: string): Authorisation {
-    const authorisation = this.authorisations.get(authorisationId);
-    if (!authorisation) throw authorisationNotFound(authorisationId);
-    return authorisation;
+  async get(authorisationId: string, signal?: AbortSignal): Promise<Authorisation> {
+    await this.lookup(signal);
+    return this.find(authorisationId);
   }
 
-  private async authoriseNow(request: AuthorisationRequest, signal?: AbortSignal): Promise<Authorisation> {
-    await this.observed('authorise', () => this.behaviour.apply('authorise', signal));
+  /** The authorisation made under `idempotencyKey`, whatever became of its answer. */
+  async getByIdempotencyKey(idempotencyKey: string, signal?: AbortSignal): Promise<Authorisation> {
+    await this.lookup(signal);
+    const authorisationId = this.authorisationIdByKey.get(idempotencyKey);
+    if (authorisationId === undefined) {
+      throw new ProblemException(404, 'AUTHORISATION_NOT_FOUND', 'No authorisation was made with this Idempotency-Key.');
+    }
+    return this.find(authorisationId);
+  }
+
+  private async authoriseNow(request: AuthorisationRequest, idempotencyKey: string | undefined, signal?: AbortSignal): Promise<Authorisation> {
+    const known = idempotencyKey === undefined ? undefined : this.authorisationIdByKey.get(idempotencyKey);
+    if (known !== undefined) {
+      const authorisation = this.find(known);
+      if (fingerprintOf(authorisation) !== fingerprintOf(request)) {
+        throw new ProblemException(409, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request.');
+      }
+      await this.observed('authorise', () => this.behaviour.apply('authorise', signal));
+      return authorisation;
+    }
+    const mode = await this.observed('authorise', () => this.behaviour.apply('authorise', signal));
     const authorisation = authorise(request, randomUUID(), new Date().toISOString());
     this.authorisations.set(authorisation.authorisationId, authorisation);
+    if (idempotencyKey !== undefined) this.authorisationIdByKey.set(idempotencyKey, authorisation.authorisationId);
+    if (mode === 'lost') throw this.behaviour.lostAnswer('authorise');
     return authorisation;
   }
 
@@ -78,17 +101,30 @@ export class AuthorisationsService {
     signal: AbortSignal | undefined,
     change: (authorisation: Authorisation, now: string) => Authorisation,
   ): Promise<Authorisation> {
-    await this.observed(operation, () => this.behaviour.apply(operation, signal));
+    const mode = await this.observed(operation, () => this.behaviour.apply(operation, signal));
     // Read after the simulated delay: a concurrent capture and void must see each other.
-    const next = change(this.get(authorisationId), new Date().toISOString());
+    const next = change(this.find(authorisationId), new Date().toISOString());
     this.authorisations.set(authorisationId, next);
+    if (mode === 'lost') throw this.behaviour.lostAnswer(operation);
     return next;
   }
 
-  private async observed(operation: Operation, call: () => Promise<unknown>): Promise<void> {
+  private async lookup(signal?: AbortSignal): Promise<void> {
+    const mode = await this.observed('lookup', () => this.behaviour.apply('lookup', signal));
+    if (mode === 'lost') throw this.behaviour.lostAnswer('lookup');
+  }
+
+  private find(authorisationId: string): Authorisation {
+    const authorisation = this.authorisations.get(authorisationId);
+    if (!authorisation) throw authorisationNotFound(authorisationId);
+    return authorisation;
+  }
+
+  private async observed(operation: Operation, call: () => Promise<Mode>): Promise<Mode> {
     try {
-      await call();
-      operationsTotal.inc({ operation, outcome: 'ok' });
+      const mode = await call();
+      operationsTotal.inc({ operation, outcome: mode });
+      return mode;
     } catch (error) {
       operationsTotal.inc({ operation, outcome: (error as { code?: string }).code ?? 'error' });
       throw error;

@@ -32,7 +32,8 @@ export class BehaviourService implements OnModuleDestroy {
 
   /**
    * Delays, fails or holds one call as configured, before the operation takes effect: a failed or
-   * timed-out call changes nothing. `signal` ends a hold early when the caller hangs up.
+   * timed-out call changes nothing; a `lost` one is returned, and the caller makes the change and
+   * then answers with `lostAnswer`. `signal` ends a hold early when the caller hangs up.
    */
   async apply(operation: Operation, signal?: AbortSignal): Promise<Mode> {
     const behaviour = this.current[operation];
@@ -43,12 +44,18 @@ export class BehaviourService implements OnModuleDestroy {
       await this.wait(this.options.timeoutHoldMs ?? DEFAULT_TIMEOUT_HOLD_MS, abort);
       throw new ProblemException(504, 'PROVIDER_TIMEOUT', `The provider did not complete the ${operation} in time.`);
     }
+    if (outcome === 'down') throw new ProblemException(503, 'PROVIDER_UNAVAILABLE', 'The provider is unavailable.');
     if (outcome === 'fail') {
       throw operation === 'authorise'
         ? new ProblemException(502, 'PROVIDER_DECLINED', 'The provider declined the authorisation.')
         : new ProblemException(502, 'PROVIDER_ERROR', `The provider failed to ${operation} the authorisation.`);
     }
     return outcome;
+  }
+
+  /** The answer a caller gets when the provider did the work but the answer did not reach it. */
+  lostAnswer(operation: Operation): ProblemException {
+    return new ProblemException(504, 'PROVIDER_TIMEOUT', `The provider did not answer the ${operation} in time.`);
   }
 
   // Ends held calls so that shutdown is not blocked for the length of a simulated timeout.

@@ -1,6 +1,6 @@
 import { behaviourFromEnv, NORMAL, outcomeOf, patchBehaviour, ProviderBehaviour } from './provider-behaviour';
 
-const normal: ProviderBehaviour = { authorise: NORMAL, capture: NORMAL, void: NORMAL };
+const normal: ProviderBehaviour = { authorise: NORMAL, capture: NORMAL, void: NORMAL, lookup: NORMAL };
 
 describe('outcomeOf', () => {
   it('follows an explicit mode whatever the roll', () => {
@@ -20,7 +20,7 @@ describe('outcomeOf', () => {
 describe('patchBehaviour', () => {
   it('changes only the operations and fields it names', () => {
     const patched = patchBehaviour(normal, { capture: { mode: 'fail', latencyMs: undefined } });
-    expect(patched).toEqual({ authorise: NORMAL, capture: { ...NORMAL, mode: 'fail' }, void: NORMAL });
+    expect(patched).toEqual({ authorise: NORMAL, capture: { ...NORMAL, mode: 'fail' }, void: NORMAL, lookup: NORMAL });
     expect(patchBehaviour(patched, { capture: { latencyMs: 5 } }).capture).toEqual({ latencyMs: 5, failureRate: 0, mode: 'fail' });
   });
 });
@@ -41,12 +41,13 @@ describe('behaviourFromEnv', () => {
       authorise: { latencyMs: 20, failureRate: 0.1, mode: 'ok' },
       capture: { latencyMs: 20, failureRate: 0.5, mode: 'ok' },
       void: { latencyMs: 20, failureRate: 0.1, mode: 'timeout' },
+      lookup: { latencyMs: 20, failureRate: 0.1, mode: 'ok' },
     });
   });
 
   it('lists every invalid variable', () => {
     expect(() => behaviourFromEnv({ PROVIDER_LATENCY_MS: '-1', PROVIDER_AUTHORISE_FAILURE_RATE: '2', PROVIDER_MODE: 'slow' })).toThrow(
-      /PROVIDER_LATENCY_MS must be a whole number[\s\S]*PROVIDER_MODE must be one of ok, fail, timeout[\s\S]*PROVIDER_AUTHORISE_FAILURE_RATE must be a probability/,
+      /PROVIDER_LATENCY_MS must be a whole number[\s\S]*PROVIDER_MODE must be one of ok, fail, timeout, lost, down[\s\S]*PROVIDER_AUTHORISE_FAILURE_RATE must be a probability/,
     );
   });
 });

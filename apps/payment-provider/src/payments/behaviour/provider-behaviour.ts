@@ -1,7 +1,12 @@
-export const OPERATIONS = ['authorise', 'capture', 'void'] as const;
+/** `lookup` is reading an authorisation back, by id or by idempotency key. */
+export const OPERATIONS = ['authorise', 'capture', 'void', 'lookup'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
-export const MODES = ['ok', 'fail', 'timeout'] as const;
+/**
+ * `timeout` holds the call and changes nothing; `lost` makes the change and then answers 504 as if
+ * the answer had been lost on its way back; `down` refuses at once with 503, as an outage would.
+ */
+export const MODES = ['ok', 'fail', 'timeout', 'lost', 'down'] as const;
 export type Mode = (typeof MODES)[number];
 
 /** How the simulated provider treats one operation. */
@@ -28,6 +33,7 @@ export const patchBehaviour = (current: ProviderBehaviour, patch: BehaviourPatch
   authorise: { ...current.authorise, ...defined(patch.authorise) },
   capture: { ...current.capture, ...defined(patch.capture) },
   void: { ...current.void, ...defined(patch.void) },
+  lookup: { ...current.lookup, ...defined(patch.lookup) },
 });
 
 const defined = <T extends object>(value: T | undefined): Partial<T> =>
@@ -62,7 +68,7 @@ export function behaviourFromEnv(env: NodeJS.ProcessEnv): ProviderBehaviour {
   const everyOperation = read('PROVIDER_');
   const base = { ...NORMAL, ...everyOperation };
   const behaviour = patchBehaviour(
-    { authorise: base, capture: base, void: base },
+    { authorise: base, capture: base, void: base, lookup: base },
     Object.fromEntries(OPERATIONS.map((op) => [op, read(`PROVIDER_${op.toUpperCase()}_`)])),
   );
   if (problems.length > 0) throw new Error(`Invalid payment provider configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);

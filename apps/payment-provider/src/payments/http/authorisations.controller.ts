@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ProblemException } from '@app/platform';
 import type { FastifyReply } from 'fastify';
 import { AuthorisationsService } from '../authorisations.service';
@@ -45,9 +45,20 @@ export class AuthorisationsController {
     return { authorisationId, status };
   }
 
+  @Get()
+  @ApiOperation({ summary: 'The authorisation made with an Idempotency-Key, also when its answer was lost (404 when none was made)' })
+  @ApiQuery({ name: 'idempotencyKey', required: true })
+  @ApiOkResponse({ type: AuthorisationView })
+  byIdempotencyKey(@Query('idempotencyKey') idempotencyKey: unknown, @Res({ passthrough: true }) res: FastifyReply): Promise<Authorisation> {
+    if (typeof idempotencyKey !== 'string' || idempotencyKey.trim() === '' || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+      throw new ProblemException(400, 'INVALID_IDEMPOTENCY_KEY', `idempotencyKey must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`);
+    }
+    return this.authorisations.getByIdempotencyKey(idempotencyKey, signalOfCaller(res));
+  }
+
   @Get(':id')
   @ApiOkResponse({ type: AuthorisationView })
-  get(@Param('id') id: string): Authorisation {
-    return this.authorisations.get(id);
+  get(@Param('id') id: string, @Res({ passthrough: true }) res: FastifyReply): Promise<Authorisation> {
+    return this.authorisations.get(id, signalOfCaller(res));
   }
 }

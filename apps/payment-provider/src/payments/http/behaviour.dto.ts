@@ -42,4 +42,10 @@ export class BehaviourPatchDto {
   @ValidateNested()
   @Type(() => OperationBehaviourDto)
   void?: OperationBehaviourDto;
+
+  @ApiPropertyOptional({ type: OperationBehaviourDto, description: 'Reading an authorisation back, by id or by idempotency key' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OperationBehaviourDto)
+  lookup?: OperationBehaviourDto;
 }
