@@ -27,7 +27,7 @@ describe('Merchant and Fraud, as real processes', () => {
   const send = (service: ServiceName, method: string, path: string, body?: unknown) =>
     fetch(`${platform.url(service)}${path}`, {
       method,
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_OPS_TOKEN}` },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
 
@@ -110,6 +110,26 @@ describe('Merchant and Fraud, as real processes', () => {
     // However the caller spells the uuid, it is one account.
     for (let i = 0; i < VELOCITY_MAX; i++) expect((await assess(i % 2 ? accountId.toUpperCase() : accountId, merchantId)).decision).toBe('approve');
     expect(await assess(accountId.toUpperCase(), merchantId)).toMatchObject({ decision: 'review', reasons: ['VELOCITY', 'NO_HISTORY'] });
+  });
+
+  it('assesses a checkout once: asking again for it, one by one or at once, answers the same and counts once', async () => {
+    const accountId = randomUUID();
+    const merchantId = await onboard();
+    await fraudKnowsMerchant(merchantId);
+    const checkoutId = randomUUID();
+    const request = { accountId, merchantId, amount: 1_000, currency: 'EUR', checkoutId };
+    const first = await json<Assessment>(await send('fraud', 'POST', '/assessments', request), 200);
+    const repeats = await Promise.all(
+      Array.from({ length: VELOCITY_MAX + 2 }, () => send('fraud', 'POST', '/assessments', request).then((r) => json<Assessment>(r, 200))),
+    );
+    expect(first).toMatchObject({ assessmentId: checkoutId, decision: 'approve' });
+    for (const repeat of repeats) expect(repeat).toEqual(first);
+    // Only one of those counts against the velocity: VELOCITY_MAX - 1 other checkouts still pass.
+    for (let i = 1; i < VELOCITY_MAX; i++) expect((await assess(accountId, merchantId)).decision).toBe('approve');
+    expect((await assess(accountId, merchantId)).decision).toBe('review');
+    const conflicting = await send('fraud', 'POST', '/assessments', { ...request, amount: 2_000 });
+    expect(conflicting.status).toBe(409);
+    expect(await conflicting.json()).toMatchObject({ code: 'ASSESSMENT_CONFLICT' });
   });
 
   it('lets no parallel burst of one account slip under the velocity limit', async () => {

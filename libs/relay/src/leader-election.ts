@@ -7,8 +7,10 @@ export interface LeaderElectionOptions {
   /** Everything that competes for the same key competes for the same leadership. */
   lockKey: string;
   /** A NOTIFY channel the leader listens on, reported as 'notify' events. */
-  listenChannel: string;
+  listenChannel?: string;
   retryIntervalMs?: number;
+  /** What the leader is, for the log: 'relay' unless told. */
+  role?: string;
 }
 
 /**
@@ -56,7 +58,7 @@ export class LeaderElection extends EventEmitter {
         [this.options.lockKey],
       );
       if (rows[0].locked && !this.stopped) {
-        await client.query(`LISTEN "${this.options.listenChannel}"`);
+        if (this.options.listenChannel) await client.query(`LISTEN "${this.options.listenChannel}"`);
         this.setLeader(true);
         return;
       }
@@ -94,7 +96,8 @@ export class LeaderElection extends EventEmitter {
   private setLeader(leader: boolean): void {
     if (this.leader === leader) return;
     this.leader = leader;
-    this.logger.log(leader ? 'became the active relay' : 'is no longer the active relay');
+    const role = this.options.role ?? 'relay';
+    this.logger.log(leader ? `became the active ${role}` : `is no longer the active ${role}`);
     this.emit(leader ? 'elected' : 'deposed');
   }
 }

@@ -1,10 +1,16 @@
 import { Module, OnApplicationShutdown, Provider } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { checkoutCommandsProvider } from './checkout-commands';
 import { CHECKOUT_DOWNSTREAM } from './downstream/checkout-downstream';
 import { downstreamOptionsFromEnv } from './downstream/downstream.options';
 import { HttpCheckoutDownstream } from './downstream/http-checkout-downstream';
 import { CheckoutsController } from './http/checkouts.controller';
 import { CheckoutProcess } from './process/checkout-process';
+import { CheckoutRecoveryWorker } from './recovery/checkout-recovery.worker';
+import { RecoveryOptions, recoveryOptionsFromEnv } from './recovery/recovery.options';
+import { RECOVERY_OPTIONS } from './recovery/recovery.tokens';
+import { UnfinishedCheckoutsRepository } from './recovery/unfinished-checkouts.repository';
 
 const downstreamProvider: Provider = {
   provide: CHECKOUT_DOWNSTREAM,
@@ -25,7 +31,14 @@ class DownstreamLifecycle implements OnApplicationShutdown {
     checkoutCommandsProvider,
     downstreamProvider,
     { provide: DownstreamLifecycle, inject: [CHECKOUT_DOWNSTREAM], useFactory: (d: HttpCheckoutDownstream) => new DownstreamLifecycle(d) },
+    { provide: RECOVERY_OPTIONS, useFactory: () => recoveryOptionsFromEnv() },
+    {
+      provide: UnfinishedCheckoutsRepository,
+      inject: [getDataSourceToken(), RECOVERY_OPTIONS],
+      useFactory: (dataSource: DataSource, options: RecoveryOptions) => new UnfinishedCheckoutsRepository(dataSource, 'checkout', options.deadlineMs),
+    },
     CheckoutProcess,
+    CheckoutRecoveryWorker,
   ],
 })
 export class CheckoutsModule {}

@@ -1,3 +1,4 @@
+import { DomainError } from '@app/domain';
 import { CommitSignal, EventStore } from '@app/eventstore';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -14,6 +15,8 @@ export interface AssessmentRequest {
   merchantId: string;
   amount: number;
   currency: string;
+  /** The checkout being assessed: its assessment is made once, whoever asks again. */
+  checkoutId?: string;
 }
 
 /**
@@ -25,6 +28,10 @@ export interface AssessmentRequest {
  * assessments of one account see each other and a parallel burst cannot slip under the velocity
  * limit; assessments of different accounts never wait for each other. Within this process they
  * also queue per account before taking a connection, so a burst waits in memory, not in the pool.
+ *
+ * An assessment for a checkout is idempotent: its id is the checkout id, and asking again (a
+ * resumed checkout) answers the recorded assessment instead of counting once more against the
+ * buyer's velocity. The check runs under the same lock, so concurrent repeats also meet.
  */
 @Injectable()
 export class AssessmentService {
@@ -43,14 +50,23 @@ export class AssessmentService {
   assess(request: AssessmentRequest, correlationId?: string): Promise<RiskAssessment & { assessmentId: string }> {
     // Ids are compared as text in the velocity count and the lock: one spelling per uuid, or a
     // burst in mixed case would count as several accounts.
-    const normalised = { ...request, accountId: request.accountId.toLowerCase(), merchantId: request.merchantId.toLowerCase() };
+    const normalised = {
+      ...request,
+      accountId: request.accountId.toLowerCase(),
+      merchantId: request.merchantId.toLowerCase(),
+      checkoutId: request.checkoutId?.toLowerCase(),
+    };
     return this.inTurn(normalised.accountId, () => this.decideAndRecord(normalised, correlationId));
   }
 
-  private async decideAndRecord(request: AssessmentRequest, correlationId?: string) {
-    const assessmentId = randomUUID();
+  private async decideAndRecord({ checkoutId, ...request }: AssessmentRequest, correlationId?: string) {
+    const assessmentId = checkoutId ?? randomUUID();
+    let recorded = false;
     const assessed = await this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`fraud-assessment:${request.accountId}`]);
+      const [earlier] = checkoutId ? await this.events.readStream(manager, assessmentStreamId(assessmentId)) : [];
+      if (earlier) return this.repeated(earlier.data as FraudAssessed['data'], request);
+      recorded = true;
       const now = new Date();
       const since = new Date(now.getTime() - this.policy.velocityWindowSeconds * 1_000).toISOString();
       const { signals } = await this.signals.read(manager, request.accountId, request.merchantId, since);
@@ -61,8 +77,16 @@ export class AssessmentService {
       ]);
       return { assessmentId, ...outcome };
     });
-    this.signal.committed();
+    if (recorded) this.signal.committed();
     return assessed;
+  }
+
+  private repeated(earlier: FraudAssessed['data'], request: Omit<AssessmentRequest, 'checkoutId'>) {
+    const { assessmentId, accountId, merchantId, amount, currency, decision, score, reasons } = earlier;
+    if (accountId !== request.accountId || merchantId !== request.merchantId || amount !== request.amount || currency !== request.currency) {
+      throw new DomainError('conflict', 'ASSESSMENT_CONFLICT', `Checkout ${assessmentId} was already assessed for a different payment`);
+    }
+    return { assessmentId, decision, score, reasons };
   }
 
   /** Runs `work` after every earlier call for the same key has settled. */

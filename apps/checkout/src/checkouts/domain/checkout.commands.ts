@@ -18,6 +18,8 @@ export type RejectCharge = Command<'RejectCharge', { reason: string; voided: boo
 export type RecordCapture = Command<'RecordCapture', Record<string, never>>;
 export type RecordCaptureFailure = Command<'RecordCaptureFailure', { reason: string }>;
 export type RecordCompensation = Command<'RecordCompensation', { refunded: boolean; voided: boolean }>;
+/** Give up on finishing the checkout (its deadline passed, or an operator said so) and undo what it did. */
+export type AbandonCheckout = Command<'AbandonCheckout', { reason: 'DEADLINE_EXCEEDED' | 'OPERATOR_COMPENSATED' }>;
 
 /**
  * The checkout is a process manager: every command after StartCheckout reports what a step's call
@@ -34,4 +36,5 @@ export type CheckoutCommand =
   | RejectCharge
   | RecordCapture
   | RecordCaptureFailure
-  | RecordCompensation;
+  | RecordCompensation
+  | AbandonCheckout;

@@ -105,6 +105,30 @@ describe('checkout decider', () => {
         .thenState((state) => expect(state).toMatchObject({ stage: 'rejected', reason: 'CAPTURE_FAILED', compensation: { refunded: true, voided: false } })));
   });
 
+  describe('abandoning', () => {
+    const abandoned = (stage: string, reason = 'DEADLINE_EXCEEDED'): CheckoutEvent => ({ type: 'CheckoutAbandoned', data: { checkoutId, reason, stage } });
+    it.each([
+      ['started', [started]],
+      ['authorised', [started, authorised]],
+      ['charged', [started, authorised, charged]],
+    ] as [string, CheckoutEvent[]][])('records the decision to compensate a checkout left %s', (stage, events) =>
+      spec.given(events).when(command('AbandonCheckout', { reason: 'DEADLINE_EXCEEDED' })).then([abandoned(stage)]));
+    it('decides nothing for a checkout already compensating or final', () => {
+      spec.given([started, authorised, charged, captureFailed]).when(command('AbandonCheckout', { reason: 'DEADLINE_EXCEEDED' })).then([]);
+      spec.given([started, rejected('ACCOUNT_LOCKED')]).when(command('AbandonCheckout', { reason: 'OPERATOR_COMPENSATED' })).then([]);
+    });
+    it('ignores a late authorisation or charge of an abandoned checkout', () => {
+      spec.given([started, abandoned('started')]).when(command('RecordAuthorisation', { authorisationId: 'auth-1' })).then([]);
+      spec.given([started, authorised, abandoned('authorised')]).when(command('RecordCharge', { transactionId: checkoutId })).then([]);
+    });
+    it('ends compensated and rejected with the reason it was abandoned for', () =>
+      spec.given([started, authorised, abandoned('authorised', 'OPERATOR_COMPENSATED')]).when(command('RecordCompensation', { refunded: false, voided: true })).then([
+        { type: 'CheckoutCompensated', data: { checkoutId, reason: 'OPERATOR_COMPENSATED', refunded: false, voided: true } },
+        rejected('OPERATOR_COMPENSATED'),
+      ]));
+    it('compensates next', () => expect(nextStep(stateAfter([started, abandoned('started')]))).toBe('compensate'));
+  });
+
   describe('next step, from the recorded steps alone', () => {
     it.each([
       ['nothing, start', [], 'start'],

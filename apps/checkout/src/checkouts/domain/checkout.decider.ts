@@ -5,7 +5,7 @@ import { totalOf } from './checkout-limits';
 import { screen } from './checkout-screening';
 
 /** How far the checkout got; `completed` and `rejected` are final. */
-export type CheckoutStage = 'none' | 'started' | 'authorised' | 'charged' | 'capture-failed' | 'completed' | 'rejected';
+export type CheckoutStage = 'none' | 'started' | 'authorised' | 'charged' | 'capture-failed' | 'compensating' | 'completed' | 'rejected';
 
 export interface CheckoutState {
   stage: CheckoutStage;
@@ -18,6 +18,8 @@ export interface CheckoutState {
   reason?: string;
   details?: string[];
   compensation?: { refunded: boolean; voided: boolean };
+  /** Set once the checkout was abandoned: how far it had got, which says what may need undoing. */
+  abandonedFrom?: CheckoutStage;
 }
 
 /** The next call the process manager has to make for a checkout in `state`. */
@@ -35,6 +37,7 @@ export function nextStep(state: CheckoutState): NextStep {
     case 'charged':
       return 'capture';
     case 'capture-failed':
+    case 'compensating':
       return 'compensate';
     case 'completed':
     case 'rejected':
@@ -86,12 +89,17 @@ function decide(command: CheckoutCommand, state: CheckoutState): CheckoutEvent[]
       requireAtLeast(state, 'charged', command.type);
       if (state.stage !== 'charged') return [];
       return [{ type: 'PaymentCaptureFailed', data: { checkoutId, authorisationId: state.authorisationId!, reason: command.data.reason } }];
-    case 'RecordCompensation':
+    case 'RecordCompensation': {
       requireAtLeast(state, 'capture-failed', command.type);
+      const reason = state.reason ?? 'CAPTURE_FAILED';
       return [
-        { type: 'CheckoutCompensated', data: { checkoutId, reason: 'CAPTURE_FAILED', refunded: command.data.refunded, voided: command.data.voided } },
-        rejected(state, 'CAPTURE_FAILED'),
+        { type: 'CheckoutCompensated', data: { checkoutId, reason, refunded: command.data.refunded, voided: command.data.voided } },
+        rejected(state, reason),
       ];
+    }
+    case 'AbandonCheckout':
+      if (state.stage === 'capture-failed' || state.stage === 'compensating') return [];
+      return [{ type: 'CheckoutAbandoned', data: { checkoutId, reason: command.data.reason, stage: state.stage } }];
     default:
       return assertNever(command);
   }
@@ -129,7 +137,9 @@ function evolve(state: CheckoutState, event: CheckoutEvent): CheckoutState {
     case 'PaymentCaptured':
       return state;
     case 'PaymentCaptureFailed':
-      return { ...state, stage: 'capture-failed', reason: event.data.reason };
+      return { ...state, stage: 'capture-failed', reason: 'CAPTURE_FAILED' };
+    case 'CheckoutAbandoned':
+      return { ...state, stage: 'compensating', reason: event.data.reason, abandonedFrom: event.data.stage as CheckoutStage };
     case 'CheckoutCompleted':
       return { ...state, stage: 'completed', reason: undefined };
     case 'CheckoutCompensated':
@@ -142,10 +152,12 @@ function evolve(state: CheckoutState, event: CheckoutEvent): CheckoutState {
 }
 
 const ORDER: CheckoutStage[] = ['none', 'started', 'authorised', 'charged', 'capture-failed'];
+// Both compensating stages come after every forward step.
+const rank = (stage: CheckoutStage): number => (stage === 'compensating' ? ORDER.indexOf('capture-failed') : ORDER.indexOf(stage));
 
 // Only a bug in the process manager can report a step before the one it depends on was recorded.
 function requireAtLeast(state: CheckoutState, stage: CheckoutStage, command: string): void {
-  if (ORDER.indexOf(state.stage) < ORDER.indexOf(stage)) {
+  if (rank(state.stage) < rank(stage)) {
     throw new DomainError('conflict', 'CHECKOUT_STEP_OUT_OF_ORDER', `${command} cannot be recorded while the checkout is ${state.stage}`);
   }
 }

@@ -27,6 +27,11 @@ export type AccountCharged = Message<'AccountCharged', {
 export type PaymentCaptured = Message<'PaymentCaptured', { checkoutId: string; authorisationId: string }>;
 /** The decision to compensate, recorded before any refund so that a resumed checkout never captures after it. */
 export type PaymentCaptureFailed = Message<'PaymentCaptureFailed', { checkoutId: string; authorisationId: string; reason: string }>;
+/**
+ * The decision to stop and compensate a checkout that could not finish, recorded before any undo so
+ * that no driver authorises, charges or captures after it. `stage` is how far it had got.
+ */
+export type CheckoutAbandoned = Message<'CheckoutAbandoned', { checkoutId: string; reason: string; stage: string }>;
 export type CheckoutCompleted = Message<'CheckoutCompleted', { checkoutId: string; accountId: string; merchantId: string; total: number; currency: string }>;
 export type CheckoutCompensated = Message<'CheckoutCompensated', { checkoutId: string; reason: string; refunded: boolean; voided: boolean }>;
 export type CheckoutRejected = Message<'CheckoutRejected', {
@@ -49,6 +54,7 @@ export type CheckoutEvent =
   | AccountCharged
   | PaymentCaptured
   | PaymentCaptureFailed
+  | CheckoutAbandoned
   | CheckoutCompleted
   | CheckoutCompensated
   | CheckoutRejected;

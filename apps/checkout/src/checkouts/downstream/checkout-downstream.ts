@@ -21,6 +21,13 @@ export interface CheckoutDownstream {
   void(authorisationId: string): Promise<VoidOutcome>;
   /** Refunds the checkout's purchase; false when Account refuses (nothing to refund). */
   refund(accountId: string, transactionId: string): Promise<boolean>;
+  /** The authorisation the provider made under the checkout's key, if any: an answer that was lost is found here. */
+  findAuthorisation(checkoutId: string): Promise<{ authorisationId: string; status: AuthorisationStatus } | undefined>;
+  /** What became of an authorisation, e.g. after a capture whose answer never came. */
+  authorisationStatus(authorisationId: string): Promise<AuthorisationStatus | undefined>;
 }
+
+/** What the provider holds for an authorisation, asked before a step is retried or undone. */
+export type AuthorisationStatus = 'authorised' | 'captured' | 'voided';
 
 export const CHECKOUT_DOWNSTREAM = Symbol('CHECKOUT_DOWNSTREAM');

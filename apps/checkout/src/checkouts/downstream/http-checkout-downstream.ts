@@ -4,7 +4,7 @@ import { Agent } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ScreeningFacts } from '../domain/checkout.commands';
 import { CheckoutRequest } from '../domain/checkout.events';
-import { CheckoutDownstream, StepOutcome, VoidOutcome } from './checkout-downstream';
+import { AuthorisationStatus, CheckoutDownstream, StepOutcome, VoidOutcome } from './checkout-downstream';
 import { DownstreamOptions } from './downstream.options';
 import { JsonHttpClient, JsonResponse } from './json-http-client';
 
@@ -71,7 +71,8 @@ export class HttpCheckoutDownstream implements CheckoutDownstream {
     const response = await this.provider.call('POST', `/authorisations/${encodeURIComponent(authorisationId)}/capture`, { idempotent: true });
     if (response.status === 200 || response.status === 201) return { ok: true };
     // The provider itself said no (voided, unknown, or its error after every retry): the capture did not happen.
-    if (isAnswer(response) || isProviderFailure(response)) return { ok: false, reason: codeOf(response) ?? `CAPTURE_${response.status}` };
+    if (isAnswer(response) || codeOf(response) === 'PROVIDER_ERROR') return { ok: false, reason: codeOf(response) ?? `CAPTURE_${response.status}` };
+    // A timeout may have captured after all: the caller asks the provider before it decides anything.
     throw new DownstreamUnavailableError('payment-provider', new Error(`capture answered ${response.status}`));
   }
 
@@ -79,7 +80,8 @@ export class HttpCheckoutDownstream implements CheckoutDownstream {
     const response = await this.provider.call('POST', `/authorisations/${encodeURIComponent(authorisationId)}/void`, { idempotent: true });
     if (response.status === 200 || response.status === 201) return 'voided';
     if (codeOf(response) === 'AUTHORISATION_CAPTURED') return 'captured';
-    if (isAnswer(response) || isProviderFailure(response)) return 'not-voided';
+    // Nothing to void. Any other failure is retried until the hold is gone, never left in place.
+    if (isAnswer(response)) return 'not-voided';
     throw new DownstreamUnavailableError('payment-provider', new Error(`void answered ${response.status}`));
   }
 
@@ -89,6 +91,20 @@ export class HttpCheckoutDownstream implements CheckoutDownstream {
     if (response.status === 200 || response.status === 201 || codeOf(response) === 'PURCHASE_ALREADY_REFUNDED') return true;
     if (isAnswer(response)) return false;
     throw new DownstreamUnavailableError('account', new Error(`refund answered ${response.status}`));
+  }
+
+  async findAuthorisation(checkoutId: string): Promise<{ authorisationId: string; status: AuthorisationStatus } | undefined> {
+    const response = await this.provider.call('GET', `/authorisations?idempotencyKey=${encodeURIComponent(checkoutId)}`, { idempotent: true });
+    if (response.status === 200) return { authorisationId: String(response.body.authorisationId), status: response.body.status as AuthorisationStatus };
+    if (response.status === 404) return undefined;
+    throw new DownstreamUnavailableError('payment-provider', new Error(`look-up by key answered ${response.status}`));
+  }
+
+  async authorisationStatus(authorisationId: string): Promise<AuthorisationStatus | undefined> {
+    const response = await this.provider.call('GET', `/authorisations/${encodeURIComponent(authorisationId)}`, { idempotent: true });
+    if (response.status === 200) return response.body.status as AuthorisationStatus;
+    if (response.status === 404) return undefined;
+    throw new DownstreamUnavailableError('payment-provider', new Error(`look-up answered ${response.status}`));
   }
 
   close(): void {
@@ -118,12 +134,11 @@ export class HttpCheckoutDownstream implements CheckoutDownstream {
   }
 
   private async assess(checkoutId: string, request: CheckoutRequest, amount: number): Promise<ScreeningFacts['assessment']> {
-    // Fraud records every assessment and counts it towards the account's velocity, and takes no
-    // idempotency key: an assessment that may have been recorded is never asked for again.
+    // Fraud assesses a checkout once (its id is the key), so a resumed checkout may ask again.
     const response = await this.fraud.call('POST', '/assessments', {
-      body: { accountId: request.accountId, merchantId: request.merchantId, amount, currency: request.currency },
+      body: { accountId: request.accountId, merchantId: request.merchantId, amount, currency: request.currency, checkoutId },
       headers: correlated(checkoutId),
-      idempotent: false,
+      idempotent: true,
     });
     // Fraud refusing to assess the payment at all is no approval either.
     if (isAnswer(response)) return { decision: 'reject', reasons: [codeOf(response) ?? `ASSESSMENT_${response.status}`] };
@@ -141,6 +156,3 @@ export class HttpCheckoutDownstream implements CheckoutDownstream {
 
 /** A 4xx: the callee understood and refused; never worth treating as an outage. */
 const isAnswer = (response: JsonResponse): boolean => response.status >= 400 && response.status < 500;
-
-/** The provider's own failure answer (PROVIDER_ERROR, PROVIDER_TIMEOUT), as opposed to a broken hop in between. */
-const isProviderFailure = (response: JsonResponse): boolean => codeOf(response)?.startsWith('PROVIDER_') ?? false;

@@ -1,5 +1,6 @@
 import { RecordedEvent } from '@app/eventstore';
-import { CheckoutState, isFinal } from '../domain/checkout.decider';
+import { CheckoutState, isFinal, nextStep } from '../domain/checkout.decider';
+import { UnfinishedCheckout } from '../recovery/unfinished-checkouts.repository';
 
 /** The answer to POST /checkouts once the checkout is final. */
 export interface CheckoutOutcome {
@@ -11,6 +12,12 @@ export interface CheckoutOutcome {
   compensation?: { refunded: boolean; voided: boolean };
   total: number;
   currency: string;
+}
+
+/** The answer to POST /checkouts while the checkout cannot finish yet (202). */
+export interface PendingOutcome {
+  checkoutId: string;
+  status: 'pending';
 }
 
 export function outcomeOf(state: CheckoutState): CheckoutOutcome {
@@ -26,13 +33,17 @@ export function outcomeOf(state: CheckoutState): CheckoutOutcome {
   return outcome;
 }
 
-/** GET /checkouts/:id: the checkout as its steps left it, and the steps themselves. */
-export function viewOf(state: CheckoutState, events: RecordedEvent[]) {
+/** GET /checkouts/:id: the checkout as its steps left it, the steps themselves, and while pending its schedule. */
+export function viewOf(state: CheckoutState, events: RecordedEvent[], unfinished?: UnfinishedCheckout) {
   const request = state.request!;
   return {
     checkoutId: state.checkoutId,
-    status: isFinal(state) ? outcomeOf(state).status : 'in-progress',
+    status: isFinal(state) ? outcomeOf(state).status : 'pending',
     stage: state.stage,
+    step: nextStep(state),
+    lastError: unfinished?.lastError ?? undefined,
+    attempts: unfinished?.attempts,
+    nextAttemptAt: isFinal(state) ? undefined : unfinished?.nextAttemptAt,
     reason: state.reason,
     details: state.details,
     accountId: request.accountId,

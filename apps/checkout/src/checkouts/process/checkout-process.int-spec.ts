@@ -6,7 +6,9 @@ import { CheckoutCommands, checkoutStreamId } from '../checkout-commands';
 import { ScreeningFacts } from '../domain/checkout.commands';
 import { checkoutDecider } from '../domain/checkout.decider';
 import { CheckoutRequest } from '../domain/checkout.events';
-import { CheckoutDownstream, StepOutcome, VoidOutcome } from '../downstream/checkout-downstream';
+import { AuthorisationStatus, CheckoutDownstream, StepOutcome, VoidOutcome } from '../downstream/checkout-downstream';
+import { recoveryOptionsFromEnv } from '../recovery/recovery.options';
+import { UnfinishedCheckoutsRepository, unfinishedCheckoutsDdl } from '../recovery/unfinished-checkouts.repository';
 import { CheckoutProcess } from './checkout-process';
 
 /** An in-memory Account and payment provider with the callees' idempotency, and switches to break them. */
@@ -73,6 +75,17 @@ class FakeWorld implements CheckoutDownstream {
     return true;
   }
 
+  async findAuthorisation(checkoutId: string): Promise<{ authorisationId: string; status: AuthorisationStatus } | undefined> {
+    await this.hop('payment-provider', 'lookup');
+    const authorisationId = this.authorisationByKey.get(checkoutId);
+    return authorisationId === undefined ? undefined : { authorisationId, status: this.authorisations.get(authorisationId)!.status };
+  }
+
+  async authorisationStatus(authorisationId: string): Promise<AuthorisationStatus | undefined> {
+    await this.hop('payment-provider', 'lookup');
+    return this.authorisations.get(authorisationId)?.status;
+  }
+
   private async hop(service: string, operation: string): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
     if (this.down.has(service) || this.down.has(operation)) throw new DownstreamUnavailableError(service);
@@ -85,12 +98,19 @@ describe('CheckoutProcess against a real event store', () => {
 
   beforeAll(async () => {
     ({ dataSource, schema } = await freshEventStore('checkout'));
+    for (const statement of unfinishedCheckoutsDdl(schema)) await dataSource.query(statement);
   });
 
   afterAll(async () => {
     await dataSource.query(`DROP SCHEMA "${schema}" CASCADE`);
     await dataSource.destroy();
   });
+
+  const processOf = (world: FakeWorld, env: NodeJS.ProcessEnv = {}) => {
+    const options = recoveryOptionsFromEnv(env);
+    const unfinished = new UnfinishedCheckoutsRepository(dataSource, schema, options.deadlineMs);
+    return new CheckoutProcess(new CheckoutCommands(dataSource, { schema, decider: checkoutDecider }), world, unfinished, options);
+  };
 
   const setUp = () => {
     const world = new FakeWorld();
@@ -99,7 +119,7 @@ describe('CheckoutProcess against a real event store', () => {
     world.balances.set(accountId, 10_000);
     const request: CheckoutRequest = { accountId, merchantId: randomUUID(), items: [{ sku: 'book', quantity: 2, unitPrice: 1_500 }], currency: 'EUR' };
     const steps = async (checkoutId: string) => (await commands.readStream(checkoutStreamId(checkoutId))).map((e) => e.type);
-    return { world, commands, process: new CheckoutProcess(commands, world), request, accountId, steps };
+    return { world, commands, process: processOf(world), request, accountId, steps };
   };
 
   it('records every step of a completed checkout and charges once', async () => {
@@ -139,7 +159,7 @@ describe('CheckoutProcess against a real event store', () => {
     await expect(process.checkout(checkoutId, 'k', request)).rejects.toMatchObject({ code: 'PAYMENT_PROVIDER_UNAVAILABLE' });
     expect(await steps(checkoutId)).toEqual(['CheckoutStarted', 'PaymentAuthorised', 'AccountCharged']);
     world.down.delete('capture');
-    const restarted = new CheckoutProcess(new CheckoutCommands(dataSource, { schema, decider: checkoutDecider }), world);
+    const restarted = processOf(world);
     expect(await restarted.checkout(checkoutId, 'k', request)).toMatchObject({ stage: 'completed' });
     expect(world.charges.size).toBe(1);
     expect(world.balances.get(accountId)).toBe(7_000);
@@ -148,7 +168,7 @@ describe('CheckoutProcess against a real event store', () => {
   it('two processes driving one checkout at once record each step once and charge once', async () => {
     const { world, request, accountId, steps } = setUp();
     const checkoutId = randomUUID();
-    const processes = [1, 2].map(() => new CheckoutProcess(new CheckoutCommands(dataSource, { schema, decider: checkoutDecider }), world));
+    const processes = [1, 2].map(() => processOf(world));
     const states = await Promise.all(processes.flatMap((p) => [p.checkout(checkoutId, 'k', request), p.checkout(checkoutId, 'k', request)]));
     expect(states.map((s) => s.stage)).toEqual(['completed', 'completed', 'completed', 'completed']);
     expect(await steps(checkoutId)).toEqual(['CheckoutStarted', 'PaymentAuthorised', 'AccountCharged', 'PaymentCaptured', 'CheckoutCompleted']);
@@ -197,5 +217,63 @@ describe('CheckoutProcess against a real event store', () => {
     const checkoutId = randomUUID();
     await process.checkout(checkoutId, 'k', request);
     await expect(process.checkout(checkoutId, 'k', { ...request, currency: 'USD' })).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+  });
+
+  it('finds an authorisation whose answer was lost by its key instead of authorising again', async () => {
+    const { world, process, request, steps } = setUp();
+    const checkoutId = randomUUID();
+    const authorise = world.authorise.bind(world);
+    world.authorise = async (...args) => {
+      await authorise(...args);
+      throw new DownstreamUnavailableError('payment-provider');
+    };
+    await expect(process.checkout(checkoutId, 'k', request)).rejects.toMatchObject({ code: 'PAYMENT_PROVIDER_UNAVAILABLE' });
+    world.authorise = authorise;
+    expect(await process.resume(checkoutId)).toMatchObject({ stage: 'completed' });
+    expect(world.authorisations.size).toBe(1);
+    expect(await steps(checkoutId)).toEqual(['CheckoutStarted', 'PaymentAuthorised', 'AccountCharged', 'PaymentCaptured', 'CheckoutCompleted']);
+  });
+
+  it('keeps the next attempt and the last error of a checkout that cannot finish, and forgets it once final', async () => {
+    const { world, process, request } = setUp();
+    const checkoutId = randomUUID();
+    const unfinished = new UnfinishedCheckoutsRepository(dataSource, schema, 60_000);
+    world.down.add('capture');
+    await expect(process.checkout(checkoutId, 'k', request)).rejects.toMatchObject({ code: 'PAYMENT_PROVIDER_UNAVAILABLE' });
+    expect(await unfinished.find(checkoutId)).toMatchObject({ attempts: 1, step: 'capture', lastError: expect.stringContaining('PAYMENT_PROVIDER_UNAVAILABLE') });
+    world.down.delete('capture');
+    expect(await process.resume(checkoutId)).toMatchObject({ stage: 'completed' });
+    expect(await unfinished.find(checkoutId)).toBeUndefined();
+  });
+
+  it('compensates a charged checkout once it is abandoned: voids, refunds, and never captures after', async () => {
+    const { world, process, request, accountId, steps } = setUp();
+    const checkoutId = randomUUID();
+    world.down.add('capture');
+    await expect(process.checkout(checkoutId, 'k', request)).rejects.toMatchObject({ code: 'PAYMENT_PROVIDER_UNAVAILABLE' });
+    const state = await process.abandon(checkoutId, 'DEADLINE_EXCEEDED');
+    expect(state).toMatchObject({ stage: 'rejected', reason: 'DEADLINE_EXCEEDED', compensation: { refunded: true, voided: true } });
+    expect(world.balances.get(accountId)).toBe(10_000);
+    world.down.delete('capture');
+    expect(await process.resume(checkoutId)).toMatchObject({ stage: 'rejected' });
+    expect([...world.authorisations.values()].map((a) => a.status)).toEqual(['voided']);
+    expect(await steps(checkoutId)).toEqual([
+      'CheckoutStarted', 'PaymentAuthorised', 'AccountCharged', 'CheckoutAbandoned', 'CheckoutCompensated', 'CheckoutRejected',
+    ]);
+  });
+
+  it('voids an authorisation whose answer was lost when a checkout is abandoned before it recorded one, and refunds nothing', async () => {
+    const { world, process, request, accountId } = setUp();
+    const checkoutId = randomUUID();
+    const authorise = world.authorise.bind(world);
+    world.authorise = async (...args) => {
+      await authorise(...args);
+      throw new DownstreamUnavailableError('payment-provider');
+    };
+    await expect(process.checkout(checkoutId, 'k', request)).rejects.toMatchObject({ code: 'PAYMENT_PROVIDER_UNAVAILABLE' });
+    const state = await process.abandon(checkoutId, 'OPERATOR_COMPENSATED');
+    expect(state).toMatchObject({ stage: 'rejected', reason: 'OPERATOR_COMPENSATED', compensation: { refunded: false, voided: true } });
+    expect([...world.authorisations.values()].map((a) => a.status)).toEqual(['voided']);
+    expect(world.balances.get(accountId)).toBe(10_000);
   });
 });

@@ -18,7 +18,7 @@ export class AssessmentsController {
   assess(@Body() body: AssessDto, @Req() request: FastifyRequest) {
     // The request id is the caller's x-correlation-id when it sent one (see createHttpAdapter).
     return this.assessments.assess(
-      { accountId: body.accountId, merchantId: body.merchantId, amount: body.amount, currency: body.currency },
+      { accountId: body.accountId, merchantId: body.merchantId, amount: body.amount, currency: body.currency, checkoutId: body.checkoutId },
       request.id,
     );
   }

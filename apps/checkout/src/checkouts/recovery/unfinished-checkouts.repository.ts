@@ -1,0 +1,100 @@
+import { DataSource } from 'typeorm';
+
+/** The table's DDL: every checkout not yet final, with its retry schedule. */
+export const unfinishedCheckoutsDdl = (schema: string): string[] => [
+  `CREATE TABLE "${schema}".unfinished_checkouts (
+    checkout_id uuid PRIMARY KEY,
+    started_at timestamptz NOT NULL DEFAULT now(),
+    next_attempt_at timestamptz NOT NULL DEFAULT now(),
+    attempts int NOT NULL DEFAULT 0,
+    step text,
+    last_error text
+  )`,
+  `CREATE INDEX unfinished_checkouts_due ON "${schema}".unfinished_checkouts (next_attempt_at)`,
+];
+
+/** One checkout that is not final yet, as the worker schedules it. */
+export interface UnfinishedCheckout {
+  checkoutId: string;
+  startedAt: string;
+  ageSeconds: number;
+  attempts: number;
+  step: string | null;
+  lastError: string | null;
+  nextAttemptAt: string;
+  /** Past its deadline: the worker compensates it instead of retrying the step. */
+  overdue: boolean;
+}
+
+const COLUMNS = `checkout_id AS "checkoutId", started_at AS "startedAt", extract(epoch FROM now() - started_at)::float8 AS "ageSeconds",
+  attempts, step, last_error AS "lastError", next_attempt_at AS "nextAttemptAt", started_at < now() - $1 * interval '1 millisecond' AS overdue`;
+
+/**
+ * The checkouts that are not final: a row is written before the checkout's first event and removed
+ * after its last, so a crash anywhere in between leaves the row for the worker to find. Times come
+ * from the database clock, which every instance shares.
+ */
+export class UnfinishedCheckoutsRepository {
+  private readonly table: string;
+
+  constructor(private readonly dataSource: DataSource, schema: string, private readonly deadlineMs: number) {
+    this.table = `"${schema}".unfinished_checkouts`;
+  }
+
+  /** Tracks a checkout about to start; false when it was already tracked. */
+  async track(checkoutId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(`INSERT INTO ${this.table} (checkout_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING 1`, [checkoutId]);
+    return rows.length > 0;
+  }
+
+  async finished(checkoutId: string): Promise<void> {
+    await this.dataSource.query(`DELETE FROM ${this.table} WHERE checkout_id = $1`, [checkoutId]);
+  }
+
+  /** Records a failed attempt; `delayFor` gives the wait before the next one from the attempt count. */
+  async failed(checkoutId: string, step: string, error: string, delayFor: (attempts: number) => number): Promise<void> {
+    const rows: { attempts: number }[] = await this.dataSource.query(
+      `UPDATE ${this.table} SET attempts = attempts + 1, step = $2, last_error = $3 WHERE checkout_id = $1 RETURNING attempts`,
+      [checkoutId, step, error.slice(0, 500)],
+    );
+    if (rows.length === 0) return;
+    await this.dataSource.query(`UPDATE ${this.table} SET next_attempt_at = now() + $2 * interval '1 millisecond' WHERE checkout_id = $1`, [
+      checkoutId, delayFor(rows[0].attempts),
+    ]);
+  }
+
+  async find(checkoutId: string): Promise<UnfinishedCheckout | undefined> {
+    const [row] = await this.dataSource.query(`SELECT ${COLUMNS} FROM ${this.table} WHERE checkout_id = $2`, [this.deadlineMs, checkoutId]);
+    return row ? normalised(row) : undefined;
+  }
+
+  /** Checkouts older than `pendingAgeMs` whose next attempt is due, the longest waiting first. */
+  async due(pendingAgeMs: number, limit: number): Promise<UnfinishedCheckout[]> {
+    const rows = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM ${this.table}
+        WHERE next_attempt_at <= now() AND started_at <= now() - $2 * interval '1 millisecond'
+        ORDER BY next_attempt_at LIMIT $3`,
+      [this.deadlineMs, pendingAgeMs, limit],
+    );
+    return rows.map(normalised);
+  }
+
+  /** How many are unfinished, how old the oldest is, and the oldest `limit` of them. */
+  async summary(limit: number): Promise<{ count: number; oldestAgeSeconds: number; checkouts: UnfinishedCheckout[] }> {
+    const [[{ count }], rows] = await Promise.all([
+      this.dataSource.query(`SELECT count(*)::int AS count FROM ${this.table}`),
+      this.dataSource.query(`SELECT ${COLUMNS} FROM ${this.table} ORDER BY started_at LIMIT $2`, [this.deadlineMs, limit]),
+    ]);
+    const checkouts = (rows as Record<string, unknown>[]).map(normalised);
+    return { count, oldestAgeSeconds: checkouts[0]?.ageSeconds ?? 0, checkouts };
+  }
+}
+
+function normalised(row: Record<string, unknown>): UnfinishedCheckout {
+  return {
+    ...(row as unknown as UnfinishedCheckout),
+    startedAt: new Date(row.startedAt as string).toISOString(),
+    nextAttemptAt: new Date(row.nextAttemptAt as string).toISOString(),
+    ageSeconds: Math.round(Number(row.ageSeconds) * 10) / 10,
+  };
+}
