@@ -2,6 +2,7 @@ import { eventStoreMigrations } from '@app/eventstore';
 import { PlatformModule } from '@app/platform';
 import { Module } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
+import { CheckoutsModule } from './checkouts/checkouts.module';
 import { ConsoleController } from './console/console.controller';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { OpsTables1764000000500 } from './migrations/1764000000500-ops-tables';
@@ -14,6 +15,7 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module';
     DeadLettersModule,
     SubscriptionsModule,
     AuditModule,
+    CheckoutsModule,
   ],
   controllers: [ConsoleController],
 })

@@ -16,6 +16,10 @@ Subscriptions
   pause <name>  |  resume <name>                 e.g. pause fraud.account-events
   rewind <name> --to <position>                  re-deliver into that queue after a global position
 
+Checkouts
+  unfinished                                     checkouts not final yet: count, oldest age, step, last error
+  compensate <checkout-id>                       stop trying to finish a checkout and undo it (audited)
+
 Audit log
   audit [--stream ID] [--type T] [--producer P] [--after ISO] [--before ISO] [--limit N]
 
@@ -24,7 +28,7 @@ Options
   --url URL     the Ops API (default: OPS_URL or http://127.0.0.1:3005)
   --chunk N     dead letters per replay request (default 500)
 
-Environment: OPS_URL, OPS_TOKEN (needed for replay, archive, pause, resume, rewind), OPS_OPERATOR (your name).
+Environment: OPS_URL, OPS_TOKEN (needed for replay, archive, pause, resume, rewind, compensate), OPS_OPERATOR (your name).
 Use --type '' for messages without a type.`;
 
 export interface CliArguments {

@@ -1,4 +1,5 @@
 import { userInfo } from 'node:os';
+import { compensateCommand, unfinishedCommand } from './checkout.commands';
 import { USAGE, parseCliArguments } from './cli-arguments';
 import { archiveCommand, CommandContext, groupsCommand, listCommand, replayCommand, showCommand } from './dead-letter.commands';
 import { CliError, OpsClient } from './ops-client';
@@ -15,6 +16,8 @@ const COMMANDS: Record<string, (context: CommandContext) => Promise<number>> = {
   resume: resumeCommand,
   rewind: rewindCommand,
   audit: auditCommand,
+  unfinished: unfinishedCommand,
+  compensate: compensateCommand,
 };
 
 export interface CliIo {

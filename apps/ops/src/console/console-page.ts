@@ -14,6 +14,7 @@ export const CONSOLE_HTML = String.raw`<!doctype html>
   <nav>
     <a href="#/groups" id="nav-groups">Dead letters</a>
     <a href="#/subscriptions" id="nav-subscriptions">Subscriptions</a>
+    <a href="#/checkouts" id="nav-checkouts">Unfinished checkouts</a>
   </nav>
   <form id="auth" autocomplete="off">
     <label>Operator <input id="operator" name="operator" placeholder="your name" maxlength="64"></label>

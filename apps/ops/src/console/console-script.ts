@@ -194,13 +194,41 @@ export const CONSOLE_SCRIPT = String.raw`(function () {
     });
   }
 
+  function showCheckouts() {
+    return api('GET', '/checkouts/unfinished').then(function (result) {
+      var rows = result.checkouts.map(function (c) {
+        return el('tr', { 'class': 'checkout', 'data-id': c.checkoutId }, [
+          el('td', { text: c.checkoutId }), el('td', { text: time(c.startedAt) }),
+          el('td', { 'class': 'num', text: c.ageSeconds.toFixed(1) }),
+          el('td', { 'class': c.overdue ? 'status-paused' : '', text: (c.step || '') + (c.overdue ? ' (overdue)' : '') }),
+          el('td', { 'class': 'num', text: c.attempts }), el('td', { 'class': 'error', text: c.lastError || '' }),
+          el('td', {}, [el('button', { 'class': 'danger compensate', text: 'Compensate', onclick: function () {
+            if (!confirm('Stop trying to finish checkout ' + c.checkoutId + ' and undo it (void, refund)?')) return;
+            api('POST', '/checkouts/' + encodeURIComponent(c.checkoutId) + '/compensate').then(function (outcome) {
+              say('Checkout ' + c.checkoutId + ': ' + outcome.status + (outcome.reason ? ' (' + outcome.reason + ')' : ''));
+              route();
+            }).catch(fail);
+          } })]),
+        ]);
+      });
+      render([
+        el('h2', { text: 'Unfinished checkouts' }),
+        el('p', { id: 'unfinished-summary', text: result.count === 0 ? 'Every checkout is final.'
+          : result.count + ' not final; the oldest started ' + result.oldestAgeSeconds.toFixed(1) + ' s ago.' }),
+        table(['Checkout', 'Started', 'Age (s)', 'Step', 'Attempts', 'Last error', ''], rows),
+      ]);
+    });
+  }
+
   function route() {
     var hash = location.hash.replace(/^#\/?/, '') || 'groups';
     var parts = hash.split('?');
     var path = parts[0].split('/');
-    document.getElementById('nav-groups').className = path[0] === 'subscriptions' ? '' : 'active';
+    document.getElementById('nav-groups').className = path[0] === 'subscriptions' || path[0] === 'checkouts' ? '' : 'active';
     document.getElementById('nav-subscriptions').className = path[0] === 'subscriptions' ? 'active' : '';
+    document.getElementById('nav-checkouts').className = path[0] === 'checkouts' ? 'active' : '';
     var shown = path[0] === 'subscriptions' ? showSubscriptions()
+      : path[0] === 'checkouts' ? showCheckouts()
       : path[0] === 'list' ? showList(new URLSearchParams(parts[1] || ''))
       : path[0] === 'message' ? showMessage(path[1])
       : showGroups();
@@ -234,7 +262,7 @@ export const CONSOLE_SCRIPT = String.raw`(function () {
   setInterval(function () {
     if (document.hidden) return;
     var hash = location.hash;
-    if (hash === '' || hash === '#/groups' || hash === '#/subscriptions') route();
+    if (hash === '' || hash === '#/groups' || hash === '#/subscriptions' || hash === '#/checkouts') route();
   }, 5000);
   showAuth();
   route();

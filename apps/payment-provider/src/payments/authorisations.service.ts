@@ -84,7 +84,8 @@ export class AuthorisationsService {
       if (fingerprintOf(authorisation) !== fingerprintOf(request)) {
         throw new ProblemException(409, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request.');
       }
-      await this.observed('authorise', () => this.behaviour.apply('authorise', signal));
+      const mode = await this.observed('authorise', () => this.behaviour.apply('authorise', signal));
+      if (mode === 'lost') throw this.behaviour.lostAnswer('authorise');
       return authorisation;
     }
     const mode = await this.observed('authorise', () => this.behaviour.apply('authorise', signal));

@@ -1,0 +1,27 @@
+import { OpsTokenGuard } from '@app/platform';
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Operator } from '../../operators/operator.decorator';
+import { OpsCheckoutsService } from '../ops-checkouts.service';
+
+/** Checkouts that are not final yet, and forcing one to compensate. */
+@ApiTags('checkouts')
+@Controller('checkouts')
+export class OpsCheckoutsController {
+  constructor(private readonly checkouts: OpsCheckoutsService) {}
+
+  @Get('unfinished')
+  @ApiOperation({ summary: 'How many checkouts are not final, how old the oldest is (seconds), and the oldest 100 with their step and last error' })
+  unfinished() {
+    return this.checkouts.unfinished();
+  }
+
+  @Post(':id/compensate')
+  @HttpCode(200)
+  @UseGuards(OpsTokenGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Stop trying to finish a checkout and undo it (void, refund); audited. 409 once it is final' })
+  compensate(@Param('id', new ParseUUIDPipe()) id: string, @Operator() actor: string) {
+    return this.checkouts.compensate(id, actor);
+  }
+}
