@@ -60,7 +60,10 @@ export class CheckoutProcess {
   /** Resumes an unfinished checkout from its recorded steps, compensating it once past its deadline. */
   async resume(checkoutId: string): Promise<CheckoutState> {
     const row = await this.unfinished.find(checkoutId);
-    if (row?.overdue) return this.abandon(checkoutId, 'DEADLINE_EXCEEDED');
+    if (row?.overdue) {
+      const state = await this.load(checkoutId);
+      if (state.stage !== 'none' && !isFinal(state)) return this.abandon(checkoutId, 'DEADLINE_EXCEEDED');
+    }
     return this.advance(checkoutId, () => this.load(checkoutId), true);
   }
 

@@ -1,0 +1,89 @@
+import { TestPlatform } from '@app/testing';
+import fc from 'fast-check';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { UrlOf, checkoutBody, closeConnections, onboardMerchant, openAccount } from '../bench/support/checkout-fixtures';
+import { FinalCheckout, Modes, RECOVERY_ENV, RecoveryProbe } from './support/checkout-recovery-support';
+
+const LIMIT = 100_000;
+
+/** Outages and random fault schedules at the provider: every checkout ends final, and the money adds up. */
+describe('Checkout recovery under provider faults, end to end', () => {
+  let platform: TestPlatform;
+  let probe: RecoveryProbe;
+  let urlOf: UrlOf;
+  let merchantId: string;
+
+  beforeAll(async () => {
+    platform = await TestPlatform.start(['account', 'merchant', 'fraud', 'payment-provider', 'checkout'], RECOVERY_ENV);
+    probe = new RecoveryProbe(platform);
+    urlOf = (service) => platform.url(service);
+    merchantId = await onboardMerchant(urlOf);
+  }, 120_000);
+
+  afterEach(() => probe.provider('normal'));
+
+  afterAll(async () => {
+    closeConnections();
+    await platform?.stop();
+  });
+
+  const post = (accountId: string, amount: number) =>
+    probe.call('checkout', 'POST', '/checkouts', checkoutBody(accountId, merchantId, amount), { 'idempotency-key': randomUUID() });
+
+  /** Every checkout agrees with the account and the provider, and each account's money adds up to its completed checkouts. */
+  async function expectMoneyAddsUp(finals: FinalCheckout[]): Promise<void> {
+    for (const accountId of new Set(finals.map((f) => f.accountId))) {
+      const mine = finals.filter((f) => f.accountId === accountId);
+      const money = await probe.moneyOf(accountId);
+      for (const checkout of mine) await probe.expectAgreement(checkout, money);
+      const charges = [...money.charged.values()].reduce((sum, amount) => sum + amount, 0);
+      const refunds = [...money.refunded].reduce((sum, id) => sum + (money.charged.get(id) ?? 0), 0);
+      const completed = mine.filter((f) => f.status === 'completed').reduce((sum, f) => sum + f.total, 0);
+      expect({ accountId, chargesMinusRefunds: charges - refunds }).toEqual({ accountId, chargesMinusRefunds: completed });
+      await probe.balanceBecomes(accountId, LIMIT - completed);
+    }
+  }
+
+  it('ends all of 50 concurrent checkouts within 90 s after a 30 s provider outage, charging exactly the completed ones', async () => {
+    const accounts = await Promise.all(Array.from({ length: 10 }, () => openAccount(urlOf, LIMIT)));
+    const answers = Array.from({ length: 50 }, (_, i) => post(accounts[i % accounts.length], 1_000 + i));
+    await sleep(100);
+    await probe.provider({ authorise: 'down', capture: 'down', void: 'down', lookup: 'down' });
+    const settled = await Promise.all(answers);
+    expect(settled.filter((a) => a.status !== 200 && a.status !== 202)).toEqual([]);
+    expect(settled.filter((a) => a.status === 202).length).toBeGreaterThan(0);
+    await sleep(30_000);
+    await probe.provider('normal');
+    const back = Date.now();
+    const finals = await Promise.all(settled.map(async (a, i) => ({ ...(await probe.final(a.body.checkoutId, 90_000)), accountId: accounts[i % accounts.length] })));
+    expect(Date.now() - back).toBeLessThan(90_000);
+    await expectMoneyAddsUp(finals);
+  }, 200_000);
+
+  it('holds the invariants under random fault schedules over every step (fast-check)', async () => {
+    const mode = fc.constantFrom('ok', 'ok', 'fail', 'timeout', 'lost', 'down');
+    const phase = fc.record({
+      modes: fc.record({ authorise: mode, capture: mode, void: mode, lookup: mode }),
+      ms: fc.integer({ min: 0, max: 2_500 }),
+    });
+    const schedule = fc.record({ phases: fc.array(phase, { minLength: 1, maxLength: 3 }), checkouts: fc.integer({ min: 1, max: 3 }) });
+    await fc.assert(
+      fc.asyncProperty(schedule, async ({ phases, checkouts }) => {
+        const accountId = await openAccount(urlOf, LIMIT);
+        await probe.provider(phases[0].modes as Modes);
+        const answers = Promise.all(Array.from({ length: checkouts }, (_, i) => post(accountId, 700 + i)));
+        for (const [i, { modes, ms }] of phases.entries()) {
+          if (i > 0) await probe.provider(modes as Modes);
+          await sleep(ms);
+        }
+        await probe.provider('normal');
+        const settled = await answers;
+        expect(settled.filter((a) => a.status !== 200 && a.status !== 202)).toEqual([]);
+        const finals = await Promise.all(settled.map(async (a) => ({ ...(await probe.final(a.body.checkoutId, 60_000)), accountId })));
+        await expectMoneyAddsUp(finals);
+      }),
+      { numRuns: Number(process.env.CHECKOUT_FAULT_RUNS ?? 8), seed: Number(process.env.CHECKOUT_FAULT_SEED ?? 14), endOnFailure: true },
+    );
+  }, 600_000);
+});
