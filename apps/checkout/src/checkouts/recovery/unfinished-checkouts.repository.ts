@@ -81,12 +81,12 @@ export class UnfinishedCheckoutsRepository {
 
   /** How many are unfinished, how old the oldest is, and the oldest `limit` of them. */
   async summary(limit: number): Promise<{ count: number; oldestAgeSeconds: number; checkouts: UnfinishedCheckout[] }> {
-    const [[{ count }], rows] = await Promise.all([
-      this.dataSource.query(`SELECT count(*)::int AS count FROM ${this.table}`),
+    const [[{ count, oldest }], rows] = await Promise.all([
+      this.dataSource.query(`SELECT count(*)::int AS count, coalesce(extract(epoch FROM now() - min(started_at)), 0)::float8 AS oldest FROM ${this.table}`),
       this.dataSource.query(`SELECT ${COLUMNS} FROM ${this.table} ORDER BY started_at LIMIT $2`, [this.deadlineMs, limit]),
     ]);
     const checkouts = (rows as Record<string, unknown>[]).map(normalised);
-    return { count, oldestAgeSeconds: checkouts[0]?.ageSeconds ?? 0, checkouts };
+    return { count, oldestAgeSeconds: Math.round(Number(oldest) * 10) / 10, checkouts };
   }
 }
 
