@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { UrlOf, checkoutBody, closeConnections, onboardMerchant, openAccount, waitFor } from '../bench/support/checkout-fixtures';
+import { UrlOf, checkoutBody, closeConnections, onboardMerchant, openAccount, send, waitFor } from '../bench/support/checkout-fixtures';
 import { RECOVERY_ENV, RecoveryProbe } from './support/checkout-recovery-support';
 
 /** A checkout that cannot finish within its request is finished by the platform, with no caller retry. */
@@ -85,6 +85,33 @@ describe('Checkout recovery, end to end', () => {
     await probe.balanceBecomes(accountId, 8_800);
   }, 120_000);
 
+  it('runs one recovery worker among two Checkout processes, and the other takes over when the active one dies', async () => {
+    const leaderOf = async (url: string) => Number(/^checkout_recovery_leader (\d)/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1]);
+    const second = await platform.startInstance('checkout');
+    let firstKilled = false;
+    try {
+      expect([await leaderOf(platform.url('checkout')), await leaderOf(second.url)].sort()).toEqual([0, 1]);
+      const accountId = await openAccount(urlOf, 10_000);
+      await probe.provider({ capture: 'timeout' });
+      const answer = await post(accountId, 600);
+      expect(answer.status).toBe(202);
+      await probe.provider('normal');
+      // Kill whichever process leads; the survivor must become the worker and finish the checkout.
+      const firstLeads = (await leaderOf(platform.url('checkout'))) === 1;
+      if (firstLeads) await platform.stopService('checkout', 'SIGKILL');
+      else await second.stop('SIGKILL');
+      firstKilled = firstLeads;
+      const survivor = firstLeads ? second.url : platform.url('checkout');
+      await waitFor(async () => (await leaderOf(survivor)) === 1, 'the survivor to lead', 15_000);
+      const final = await probe.final(answer.body.checkoutId, 60_000, survivor);
+      expect(final).toMatchObject({ status: 'completed' });
+      await probe.expectAgreement({ ...final, accountId }, await probe.moneyOf(accountId));
+    } finally {
+      if (firstKilled) await platform.startService('checkout');
+      await second.stop();
+    }
+  }, 120_000);
+
   it('neither captures twice nor orphans an authorisation when the provider’s answers to authorise and capture are lost', async () => {
     const accountId = await openAccount(urlOf, 10_000);
     await probe.provider({ authorise: 'lost', capture: 'lost' });
@@ -135,6 +162,8 @@ describe('Checkout recovery, end to end', () => {
     const final = await probe.final(checkoutId, 30_000);
     expect(final).toMatchObject({ status: 'rejected', reason: 'OPERATOR_COMPENSATED', compensation: { refunded: true, voided: true } });
     await probe.expectAgreement({ ...final, accountId }, await probe.moneyOf(accountId));
+    const anonymous = await send(platform.url('checkout'), 'POST', `/checkouts/${checkoutId}/compensate`);
+    expect(anonymous.status).toBe(401);
     const again = await probe.call('ops', 'POST', `/checkouts/${checkoutId}/compensate`, undefined, { 'x-operator': 'ada' });
     expect(again).toMatchObject({ status: 409, body: { code: 'CHECKOUT_ALREADY_FINAL' } });
 

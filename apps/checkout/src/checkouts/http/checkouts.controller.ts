@@ -1,7 +1,7 @@
 import { DomainError, fold } from '@app/domain';
-import { DownstreamUnavailableError, ProblemException } from '@app/platform';
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DownstreamUnavailableError, OpsTokenGuard, ProblemException } from '@app/platform';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CheckoutCommands, checkoutStreamId } from '../checkout-commands';
 import { CheckoutState, checkoutDecider, isFinal } from '../domain/checkout.decider';
@@ -77,6 +77,8 @@ export class CheckoutsController {
 
   @Post(':id/compensate')
   @HttpCode(200)
+  @UseGuards(OpsTokenGuard)
+  @ApiBearerAuth()
   @ApiOperation({ summary: 'Operators: stop trying to finish a pending checkout and undo it (void, refund); 409 once it is final' })
   @ApiAcceptedResponse({ description: 'The compensation could not finish yet; the worker goes on with it' })
   compensate(@Param('id', new ParseUUIDPipe()) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<CheckoutOutcome | PendingOutcome> {

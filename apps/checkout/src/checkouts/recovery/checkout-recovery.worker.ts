@@ -2,10 +2,15 @@ import { PlatformConfig } from '@app/platform';
 import { LeaderElection } from '@app/relay';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Gauge, register } from 'prom-client';
 import { CheckoutProcess } from '../process/checkout-process';
 import { RecoveryOptions } from './recovery.options';
 import { RECOVERY_OPTIONS } from './recovery.tokens';
 import { UnfinishedCheckoutsRepository } from './unfinished-checkouts.repository';
+
+const LEADER = 'checkout_recovery_leader';
+const leaderGauge: Gauge =
+  (register.getSingleMetric(LEADER) as Gauge | undefined) ?? new Gauge({ name: LEADER, help: '1 while this process runs the checkout recovery worker' });
 
 /**
  * Finishes checkouts nobody is driving any more: those whose request answered 202 or whose process
@@ -28,7 +33,12 @@ export class CheckoutRecoveryWorker implements OnApplicationBootstrap, BeforeApp
     @Inject(RECOVERY_OPTIONS) private readonly options: RecoveryOptions,
   ) {
     this.leadership = new LeaderElection({ databaseUrl: config.databaseUrl, lockKey: 'checkout-recovery', role: 'checkout recovery worker' });
-    this.leadership.on('elected', () => (this.loop ??= this.run().finally(() => (this.loop = undefined))));
+    leaderGauge.set(0);
+    this.leadership.on('elected', () => {
+      leaderGauge.set(1);
+      this.loop ??= this.run().finally(() => (this.loop = undefined));
+    });
+    this.leadership.on('deposed', () => leaderGauge.set(0));
   }
 
   onApplicationBootstrap(): void {
