@@ -1,4 +1,4 @@
-import { wakeOnLocalCommits } from '@app/eventstore';
+import { pgClientSafety, pgServerSafetyOptions, wakeOnLocalCommits } from '@app/eventstore';
 import { AmqpConnection, ConfirmPublisher, declareQueues } from '@app/messaging';
 import { Logger } from '@nestjs/common';
 import { Pool } from 'pg';
@@ -63,9 +63,11 @@ export class OutboxRelay {
       // Per destination one connection reads while another moves the cursor; two more for the monitors.
       max: 2 * options.routes.length + 2,
       application_name: `relay:${options.schema}`,
+      // A partitioned relay's reads and cursor moves fail within seconds rather than hang.
+      ...pgClientSafety({ queryTimeoutMs: 15_000 }),
       // A cursor update lost in a database crash only means re-publishing (consumers dedupe), so the
       // relay does not wait for the WAL flush on every batch; operator actions opt back in (SubscriptionAdmin).
-      options: '-c synchronous_commit=off',
+      options: `-c synchronous_commit=off ${pgServerSafetyOptions()}`,
     });
     this.pool.on('error', (error) => this.logger.warn(`idle database connection failed: ${error.message}`));
     this.store = new SubscriptionStore(this.pool, options.schema);
