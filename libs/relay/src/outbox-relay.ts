@@ -8,6 +8,7 @@ import { relayMetrics } from './relay-metrics';
 import { SubscriptionAdmin } from './subscription-admin';
 import { SubscriptionStore } from './subscription-store';
 import { SubscriptionWorker } from './subscription-worker';
+import { describeAhead, transactionIdsAhead } from './transaction-id-rebase';
 import { WakeSignal } from './wake-signal';
 
 export interface RelayRoute {
@@ -54,6 +55,10 @@ export class OutboxRelay {
   private endLocalWakes?: () => void;
   private monitorTimer?: NodeJS.Timeout;
   private frontierTimer?: NodeJS.Timeout;
+  private restoredTimer?: NodeJS.Timeout;
+  private refused?: string;
+  private stopping = false;
+  private competing = false;
   private readonly onBrokerConnected = () => this.workers.forEach((worker) => worker.retryNow());
 
   constructor(private readonly options: OutboxRelayOptions) {
@@ -71,7 +76,10 @@ export class OutboxRelay {
     });
     this.pool.on('error', (error) => this.logger.warn(`idle database connection failed: ${error.message}`));
     this.store = new SubscriptionStore(this.pool, options.schema);
-    this.admin = new SubscriptionAdmin(this.pool, options.schema, () => this.wake.wake());
+    this.admin = new SubscriptionAdmin(this.pool, options.schema, () => {
+      this.wake.wake();
+      if (this.refused) void this.competeUnlessRestored();
+    });
     this.frontier = new FrontierMonitor(this.pool, options.schema, options.producer, options.frontierWarnAfterMs);
     this.election = new LeaderElection({
       databaseUrl: options.databaseUrl,
@@ -97,6 +105,11 @@ export class OutboxRelay {
     return this.election.isLeader;
   }
 
+  /** Why this relay refuses to deliver (a restored database), if it does. */
+  get refusal(): string | undefined {
+    return this.refused;
+  }
+
   /** The transaction holding back the commit frontier, if any (see FrontierMonitor). */
   get frontierHold() {
     return this.frontier.current;
@@ -111,7 +124,7 @@ export class OutboxRelay {
     // A reconnected broker is news for every destination backing off because of the outage.
     this.options.connection.on('connected', this.onBrokerConnected);
     this.workers.forEach((worker) => worker.start());
-    this.election.start();
+    await this.competeUnlessRestored();
     this.monitorTimer = setInterval(() => void this.monitor(), this.options.monitorIntervalMs ?? 5_000);
     this.monitorTimer.unref();
     this.frontierTimer = setInterval(() => void this.checkFrontier(), this.options.frontierCheckIntervalMs ?? 1_000);
@@ -122,12 +135,41 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     clearInterval(this.monitorTimer);
     clearInterval(this.frontierTimer);
+    clearTimeout(this.restoredTimer);
+    this.stopping = true;
     this.options.connection.off('connected', this.onBrokerConnected);
     this.options.connection.removeSetup(this.declareTopology);
     await Promise.all(this.workers.map((worker) => worker.stop()));
     await this.election.stop();
     this.endLocalWakes?.();
     await this.pool.end().catch(() => undefined);
+  }
+
+  /**
+   * Competes for leadership unless the stored transaction ids are ahead of the server's (a
+   * restore): then it delivers nothing, says so and how to fix it, and looks again now and then.
+   */
+  private async competeUnlessRestored(): Promise<void> {
+    clearTimeout(this.restoredTimer);
+    if (this.stopping || this.competing) return;
+    let retryInMs = 2_000;
+    try {
+      const ahead = await transactionIdsAhead(this.pool, this.options.schema);
+      if (!ahead) {
+        if (this.refused) this.logger.log('transaction ids re-based; the relay runs again');
+        this.refused = undefined;
+        this.competing = true;
+        this.election.start();
+        return;
+      }
+      this.refused = describeAhead(this.options.schema, ahead);
+      this.logger.error(`relay refuses to run: ${this.refused}`);
+      retryInMs = 30_000;
+    } catch (error) {
+      this.logger.warn(`could not check the stored transaction ids: ${(error as Error).message}`);
+    }
+    this.restoredTimer = setTimeout(() => void this.competeUnlessRestored(), retryInMs);
+    this.restoredTimer.unref();
   }
 
   private onLeadership(leader: boolean): void {

@@ -42,6 +42,17 @@ async function subscriptionAction({ client, args, print }: CommandContext, actio
   return 0;
 }
 
+/** After a restore or migration of a producer's database: `rebase <producer>`. */
+export async function rebaseCommand({ client, args, print }: CommandContext): Promise<number> {
+  if (args.positionals.length !== 1) throw new CliError('rebase: give exactly one producer, e.g. account', 2);
+  const producer = args.positionals[0];
+  const answer = await client.post<{ rebased: boolean; transactions: number; cursors: number }>(`/subscriptions/producers/${encodeURIComponent(producer)}/rebase`);
+  if (args.json) print(json(answer));
+  else if (!answer.rebased) print(`${producer}: no stored transaction id is ahead of the server; nothing to re-base.`);
+  else print(`${producer}: re-based ${answer.transactions} transactions and ${answer.cursors} cursors; its relay runs again.`);
+  return 0;
+}
+
 export async function auditCommand({ client, args, print }: CommandContext): Promise<number> {
   const page = await client.get<{ items: Record<string, unknown>[]; nextCursor: string | null }>('/audit', {
     streamId: args.stream, type: args.type, producer: args.producer, after: args.after, before: args.before, limit: args.limit,

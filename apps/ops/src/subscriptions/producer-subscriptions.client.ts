@@ -41,10 +41,19 @@ export class ProducerSubscriptionsClient {
   }
 
   /** Forwards an operator action with Ops' own token; the producer's refusal keeps its status and code. */
-  async act(producer: Producer, name: string, action: SubscriptionAction, actor: string, body?: object): Promise<unknown> {
+  act(producer: Producer, name: string, action: SubscriptionAction, actor: string, body?: object): Promise<unknown> {
+    return this.post(producer, `/subscriptions/${encodeURIComponent(name)}/${action}`, actor, body);
+  }
+
+  /** Asks `producer` to re-base its stored transaction ids after a restore (libs/relay rebaseTransactionIds). */
+  rebase(producer: Producer, actor: string): Promise<unknown> {
+    return this.post(producer, '/subscriptions/rebase', actor);
+  }
+
+  private async post(producer: Producer, path: string, actor: string, body?: object): Promise<unknown> {
     let response: Response;
     try {
-      response = await fetch(`${serviceUrl(producer, this.env)}/subscriptions/${encodeURIComponent(name)}/${action}`, {
+      response = await fetch(`${serviceUrl(producer, this.env)}${path}`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',

@@ -59,6 +59,15 @@ export class SubscriptionsService {
     await this.actions.record(this.dataSource.manager, { actor, action, target: name, detail: body });
     return answer;
   }
+
+  async rebase(producer: string, actor: string): Promise<unknown> {
+    if (!(Producers as string[]).includes(producer)) {
+      throw new DomainError('not-found', 'PRODUCER_NOT_FOUND', `No producer named "${producer}"`);
+    }
+    const answer = await this.client.rebase(producer as Producer, actor);
+    await this.actions.record(this.dataSource.manager, { actor, action: 'rebase', target: producer, detail: answer as object });
+    return answer;
+  }
 }
 
 function producerOf(name: string): Producer {

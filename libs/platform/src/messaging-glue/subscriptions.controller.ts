@@ -25,6 +25,15 @@ export class SubscriptionsController {
     return subscriptions.map((s) => ({ ...s, ...parseQueueName(s.name) }));
   }
 
+  @Post('rebase')
+  @HttpCode(200)
+  @UseGuards(OpsTokenGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'After a restore or migration: renumber stored transaction ids and cursors so the relay runs again' })
+  rebase() {
+    return this.relay.admin.rebase();
+  }
+
   @Post(':name/pause')
   @HttpCode(200)
   @UseGuards(OpsTokenGuard)
