@@ -63,7 +63,7 @@ export class DeadLetterReplayer {
       const published: number[] = [];
       for (const [queue, rows] of byQueue(locked)) {
         try {
-          await this.publisherFor(queue).publish(queue, rows.map((row) => toReplayMessage(row)));
+          await this.publisherFor(queue).publish(queue, rows.map((row) => toReplayMessage(row, row.replayCount + 1)));
           published.push(...rows.map((row) => row.id));
         } catch (error) {
           const reason = (error as Error).message;

@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { DeadLetterRecord } from './domain/dead-letter-record';
 import { Json } from './domain/json-value';
+import { REPLAY_NUMBER_HEADER } from './domain/replay-message';
 
 export type DeadLetterStatus = 'dead' | 'replayed' | 'archived';
 
@@ -45,6 +46,7 @@ export interface LockedDeadLetter {
   headers: Record<string, Json>;
   properties: Record<string, Json>;
   body: Buffer;
+  replayCount: number;
 }
 
 const SUMMARY_COLUMNS = `id, queue, message_id AS "messageId", type, error_code AS "errorCode",
@@ -70,7 +72,10 @@ export class DeadLetterRepository {
 
   /**
    * Stores dead-letterings. A message already known comes back to `dead` with its attempts added,
-   * unless this is a redelivery of a failure already stored (same or older `last_failed_at`).
+   * unless this is a redelivery of a failure already stored (same or older `last_failed_at`). A
+   * failure of the latest replay (its replay number, kept by the consumer, is the row's replay
+   * count) is always new, whatever its timestamp: a consumer whose clock is behind must not make
+   * a dead letter vanish.
    */
   async record(manager: EntityManager, records: readonly DeadLetterRecord[]): Promise<void> {
     // One statement cannot touch a row twice; a repeated key waits for the next statement.
@@ -109,7 +114,10 @@ export class DeadLetterRepository {
          last_failed_at = excluded.last_failed_at,
          times_dead_lettered = d.times_dead_lettered + 1,
          status = 'dead', archived_at = NULL, archived_by = NULL, updated_at = now()
-       WHERE d.last_failed_at < excluded.last_failed_at`,
+       WHERE d.last_failed_at < excluded.last_failed_at
+          OR (d.status = 'replayed' AND d.replay_count > 0 AND
+              CASE WHEN excluded.headers->>'${REPLAY_NUMBER_HEADER}' ~ '^[0-9]{1,9}$'
+                   THEN (excluded.headers->>'${REPLAY_NUMBER_HEADER}')::int ELSE 0 END >= d.replay_count)`,
       params,
     );
   }
@@ -175,7 +183,7 @@ export class DeadLetterRepository {
    */
   async lockDead(manager: EntityManager, ids: readonly number[]): Promise<LockedDeadLetter[]> {
     const rows: LockedDeadLetter[] = await manager.query(
-      `SELECT id, queue, message_id AS "messageId", headers, properties, body FROM ${this.table}
+      `SELECT id, queue, message_id AS "messageId", headers, properties, body, replay_count AS "replayCount" FROM ${this.table}
         WHERE id = ANY($1::bigint[]) AND status = 'dead'
         ORDER BY queue COLLATE "C", message_id COLLATE "C"
         FOR UPDATE`,

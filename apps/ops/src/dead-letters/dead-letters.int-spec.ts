@@ -90,6 +90,37 @@ describe('Dead-letter drain and replayer against PostgreSQL and RabbitMQ', () =>
     });
   });
 
+  it('stores a replayed dead letter that fails again with an earlier timestamp (a consumer clock behind)', async () => {
+    const messageId = randomUUID();
+    deadLetter(messageId, { attempts: 5, at: '2025-01-01T11:00:00.000Z' });
+    const { id } = await stored(messageId);
+    expect(await replayer.replay([id], 'ann')).toMatchObject({ done: 1 });
+    const [replayed] = await receiveFromMain(1);
+    expect(await row(messageId)).toMatchObject({ status: 'replayed', replayCount: 1 });
+
+    // The pre-replay failure redelivered (a drain that crashed before its ack) changes nothing.
+    deadLetter(messageId, { attempts: 5, at: '2025-01-01T11:00:00.000Z' });
+    const marker = randomUUID();
+    deadLetter(marker, { attempts: 1, at: '2025-01-01T10:00:00.000Z' });
+    await stored(marker);
+    expect(await row(messageId)).toMatchObject({ status: 'replayed', timesDeadLettered: 1 });
+
+    // The replay fails at a consumer whose clock is an hour behind: it keeps the replay's headers.
+    channel.sendToQueue(dlq, replayed.content, {
+      messageId, type: 'LimitUpdated', persistent: true,
+      headers: {
+        ...replayed.properties.headers, [Headers.originalQueue]: queue, [Headers.attempts]: 1,
+        [Headers.errorCode]: 'OUT_OF_ORDER', [Headers.errorMessage]: 'still early',
+        [Headers.lastFailedAt]: '2025-01-01T10:00:00.000Z',
+      },
+    });
+    const again = await eventually(async () => {
+      const found = await row(messageId);
+      return found?.status === 'dead' ? found : undefined;
+    }, 10_000, 20);
+    expect(again).toMatchObject({ id, timesDeadLettered: 2, attempts: 6, errorMessage: 'still early', replayCount: 1 });
+  });
+
   it('publishes each dead letter once when two operators replay the same ones at the same moment', async () => {
     const messageIds = Array.from({ length: 20 }, () => randomUUID());
     for (const messageId of messageIds) deadLetter(messageId, { attempts: 1, at: new Date().toISOString() });
