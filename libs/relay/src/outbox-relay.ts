@@ -110,6 +110,11 @@ export class OutboxRelay {
     return this.refused;
   }
 
+  /** The commit frontier as this process sees it now, and whether the relay refuses to run. */
+  async frontierView() {
+    return { ...(await this.frontier.inspect()), warnAfterSeconds: (this.options.frontierWarnAfterMs ?? 5_000) / 1000, relayRefusal: this.refused ?? null };
+  }
+
   /** The transaction holding back the commit frontier, if any (see FrontierMonitor). */
   get frontierHold() {
     return this.frontier.current;
@@ -174,6 +179,15 @@ export class OutboxRelay {
 
   private onLeadership(leader: boolean): void {
     relayMetrics.leader.set({ producer: this.options.producer }, leader ? 1 : 0);
+    // The new leader reports the frontier and the lag from now on; stale figures here would double them.
+    if (!leader) {
+      this.frontier.reset();
+      for (const route of this.options.routes) {
+        const labels = { producer: this.options.producer, queue: route.queue };
+        relayMetrics.lagEvents.remove(labels);
+        relayMetrics.lagSeconds.remove(labels);
+      }
+    }
     this.endLocalWakes?.();
     this.endLocalWakes = leader ? wakeOnLocalCommits(this.options.schema, () => this.wake.wake()) : undefined;
     this.wake.wake();

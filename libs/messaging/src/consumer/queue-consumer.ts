@@ -6,6 +6,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AmqpConnection } from '../amqp-connection';
 import { ConfirmPublisher } from '../confirm-publisher';
 import { declareConsumerQueue } from '../topology';
+import { observeApplied } from './applied-latency';
 import { parseEnvelope } from './envelope-parser';
 import { Admission, Inbox } from './inbox';
 import { OutOfOrderError, classifyFailure, retryDelayMs } from './message-failure';
@@ -195,6 +196,7 @@ export class QueueConsumer {
   /** Applies events of distinct streams in one transaction; on failure, each on its own. */
   private async applyBatch(batch: Arrival[]): Promise<void> {
     const queue = this.options.queue;
+    let applied: string[] = [];
     try {
       await this.options.dataSource.transaction(async (manager) => {
         const decisions = await this.inbox.admit(manager, queue, batch.map((arrival) => arrival.admission));
@@ -204,7 +206,9 @@ export class QueueConsumer {
           if (verdict === 'apply') await this.options.dispatch(envelope, this.delivery(manager, message));
         }
         await this.inbox.advance(manager, queue, batch.filter((_, i) => decisions[i].verdict === 'apply').map((a) => a.admission));
+        applied = batch.filter((_, i) => decisions[i].verdict === 'apply').map((a) => a.envelope.occurredAt);
       });
+      observeApplied(queue, applied);
       for (const { channel, message } of batch) this.ack(channel, message);
     } catch (error) {
       if (batch.length === 1) await this.fail(batch[0].channel, batch[0].message, error, batch[0].envelope);
