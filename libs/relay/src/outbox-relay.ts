@@ -191,6 +191,8 @@ export class OutboxRelay {
     this.endLocalWakes?.();
     this.endLocalWakes = leader ? wakeOnLocalCommits(this.options.schema, () => this.wake.wake()) : undefined;
     this.wake.wake();
+    // Leadership regained after a database outage: destinations backing off because of it start now.
+    if (leader) this.workers.forEach((worker) => worker.retryNow());
   }
 
   private async monitor(): Promise<void> {

@@ -9,7 +9,8 @@ import { declareConsumerQueue } from '../topology';
 import { observeApplied } from './applied-latency';
 import { parseEnvelope } from './envelope-parser';
 import { Admission, Inbox } from './inbox';
-import { OutOfOrderError, classifyFailure, retryDelayMs } from './message-failure';
+import { InfrastructureOutage } from './infrastructure-outage';
+import { OutOfOrderError, classifyFailure, isInfrastructureFailure, retryDelayMs } from './message-failure';
 
 /** What a handler sees besides the event: its queue and the transaction its effects belong to. */
 export interface Delivery {
@@ -69,9 +70,11 @@ export class QueueConsumer {
   private stopping = false;
   private resubscribeTimer?: NodeJS.Timeout;
   private readonly setup = (connection: ChannelModel) => this.subscribe(connection);
+  private readonly outage: InfrastructureOutage;
 
   constructor(private readonly options: QueueConsumerOptions) {
     this.logger = new Logger(`Consumer:${options.queue}`);
+    this.outage = new InfrastructureOutage(this.logger);
     this.producer = parseQueueName(options.queue)?.producer ?? 'unknown';
     this.inbox = new Inbox(options.schema);
     this.failures = new ConfirmPublisher(options.connection);
@@ -85,6 +88,7 @@ export class QueueConsumer {
   /** Stops taking messages, lets the ones in hand finish, then closes the channel. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.outage.interrupt();
     clearTimeout(this.resubscribeTimer);
     this.options.connection.removeSetup(this.setup);
     const channel = this.channel;
@@ -185,7 +189,14 @@ export class QueueConsumer {
         // At most the prefetch: the broker hands out no more unacknowledged messages than that.
         const batch = this.waiting.splice(0);
         // Unacked, a message the consumer could not settle comes back when the channel closes.
-        await this.applyBatch(batch).catch((error: Error) => this.logger.error(`could not settle a batch: ${error.message}`));
+        const outcome = await this.applyBatch(batch).catch((error: Error) => this.logger.error(`could not settle a batch: ${error.message}`));
+        if (outcome && outcome !== 'applied' && !this.stopping) {
+          // Kept in hand, in order, before anything that arrived meanwhile.
+          this.waiting.unshift(...batch);
+          await this.outage.backOff(outcome.infrastructure);
+          continue;
+        }
+        if (outcome === 'applied') this.outage.recovered();
         batch.forEach((arrival) => arrival.settled());
       }
     } finally {
@@ -193,8 +204,11 @@ export class QueueConsumer {
     }
   }
 
-  /** Applies events of distinct streams in one transaction; on failure, each on its own. */
-  private async applyBatch(batch: Arrival[]): Promise<void> {
+  /**
+   * Applies events of distinct streams in one transaction; on failure, each on its own. A failure
+   * of a server rather than of a message settles nothing and is answered, for a backoff.
+   */
+  private async applyBatch(batch: Arrival[]): Promise<'applied' | { infrastructure: unknown }> {
     const queue = this.options.queue;
     let applied: string[] = [];
     try {
@@ -211,10 +225,18 @@ export class QueueConsumer {
       observeApplied(queue, applied);
       for (const { channel, message } of batch) this.ack(channel, message);
     } catch (error) {
+      if (isInfrastructureFailure(error)) return { infrastructure: error };
       if (batch.length === 1) await this.fail(batch[0].channel, batch[0].message, error, batch[0].envelope);
-      // Which event failed, and how, is found out by applying each again on its own.
-      else for (const arrival of batch) await this.applyBatch([arrival]);
+      // Which event failed, and how, is found out by applying each again on its own; the inbox
+      // absorbs those already applied when an outage sends the whole batch round again.
+      else {
+        for (const arrival of batch) {
+          const outcome = await this.applyBatch([arrival]);
+          if (outcome !== 'applied') return outcome;
+        }
+      }
     }
+    return 'applied';
   }
 
   /** Drops this queue's read models and inbox so the history that follows rebuilds them. */
