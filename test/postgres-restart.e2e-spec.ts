@@ -81,11 +81,13 @@ describe('A PostgreSQL restart under load', () => {
     server.stop();
     await sleep(10_000);
     server.start();
-    await sleep(8_000);
+    const atRestart = succeeded;
+    // The HTTP side takes purchases again with no restart of its own.
+    await eventually(() => succeeded > atRestart, 30_000, 100);
+    await sleep(3_000);
     flowing = false;
     await Promise.all(buyers);
     expect(beforeOutage).toBeGreaterThan(0);
-    expect(succeeded).toBeGreaterThan(beforeOutage);
 
     // Every service recovers by itself, with no restart.
     await eventually(async () => (await Promise.all(CONSUMERS.map(ready))).every(Boolean), 60_000, 500);
@@ -95,6 +97,7 @@ describe('A PostgreSQL restart under load', () => {
     expect(subscriptions.map((s) => s.name).sort()).toEqual(['account.account-events', 'fraud.account-events', 'ops.account-events']);
     const behind = async () => {
       let mismatched = 0;
+      lastReport = '';
       for (const subscription of subscriptions) {
         const consumer = subscription.name.split('.')[0];
         const [row] = await query<{ n: number }>(
@@ -106,10 +109,16 @@ describe('A PostgreSQL restart under load', () => {
           [subscription.name, subscription.event_types],
         );
         mismatched += row.n;
+        lastReport += `${subscription.name}: ${row.n} streams behind; `;
       }
       return mismatched;
     };
-    await eventually(async () => (await behind()) === 0, 90_000, 1_000);
+    let lastReport = '';
+    await eventually(async () => (await behind()) === 0, 90_000, 1_000).catch(async (error: Error) => {
+      const [dead] = await query<{ n: number }>('SELECT count(*)::int AS n FROM ops.dead_letters');
+      const logs = CONSUMERS.map((service) => `--- ${service}\n${platform.output(service).slice(-3_000)}`).join('\n');
+      throw new Error(`${error.message}: ${lastReport} dead letters: ${dead.n}\n${logs}`);
+    });
     const [audit] = await query<{ audited: number; events: number }>(
       "SELECT (SELECT count(*)::int FROM ops.audit_events WHERE producer = 'account') AS audited, (SELECT count(*)::int FROM account.events) AS events",
     );

@@ -43,7 +43,7 @@ export function classifyFailure(error: unknown): ClassifiedFailure {
 const INFRASTRUCTURE_SQLSTATE = /^(08|53|57P0[1-3]|58|40001$|40P01$)/;
 const INFRASTRUCTURE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
 // node-pg reports a lost or unreachable server with these messages and no code.
-const INFRASTRUCTURE_MESSAGE = /Connection terminated|connection error and is not queryable|Query read timeout|timeout exceeded when trying to connect|the database system is (starting up|shutting down)/i;
+const INFRASTRUCTURE_MESSAGE = /Connection terminated|is not queryable|Query read timeout|timeout exceeded when trying to connect|the database system is (starting up|shutting down)/i;
 
 /**
  * Whether `error` says a server the consumer needs is unavailable, rather than anything about the
