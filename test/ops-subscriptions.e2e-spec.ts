@@ -65,10 +65,10 @@ describe('Ops subscriptions and audit log, with real Account and Ops processes',
     const list = await subscriptions();
 
     expect(list.producers).toEqual([
-      { producer: 'account', available: true },
-      { producer: 'merchant', available: false, error: expect.any(String) },
-      { producer: 'checkout', available: false, error: expect.any(String) },
-      { producer: 'fraud', available: false, error: expect.any(String) },
+      { producer: 'account', available: true, frontier: { held: false, relayRefusal: null, warnAfterSeconds: 5 } },
+      { producer: 'merchant', available: false, error: expect.any(String), frontier: { held: null, error: expect.any(String) } },
+      { producer: 'checkout', available: false, error: expect.any(String), frontier: { held: null, error: expect.any(String) } },
+      { producer: 'fraud', available: false, error: expect.any(String), frontier: { held: null, error: expect.any(String) } },
     ]);
     const byName = new Map(list.subscriptions.map((s) => [s.name, s]));
     for (const name of ['fraud.account-events', 'account.account-events', 'ops.account-events']) {

@@ -6,12 +6,13 @@ import { CheckoutsModule } from './checkouts/checkouts.module';
 import { ConsoleController } from './console/console.controller';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { OpsTables1764000000500 } from './migrations/1764000000500-ops-tables';
+import { ReplayClaims1764000000600 } from './migrations/1764000000600-replay-claims';
 import { OPS_SCHEMA } from './ops-schema';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 
 @Module({
   imports: [
-    PlatformModule.forService({ name: OPS_SCHEMA, migrations: [...eventStoreMigrations(OPS_SCHEMA), OpsTables1764000000500] }),
+    PlatformModule.forService({ name: OPS_SCHEMA, migrations: [...eventStoreMigrations(OPS_SCHEMA), OpsTables1764000000500, ReplayClaims1764000000600] }),
     DeadLettersModule,
     SubscriptionsModule,
     AuditModule,

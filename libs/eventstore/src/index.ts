@@ -5,3 +5,4 @@ export * from './event-store.migration';
 export * from './recorded-event';
 export * from './snapshot-store';
 export * from './state-cache';
+export * from './connection-safety';

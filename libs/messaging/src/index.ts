@@ -9,3 +9,4 @@ export * from './topology';
 export * from './transport/event-context';
 export * from './transport/event-transport.strategy';
 export * from './transport/patterns';
+export * from './consumer/applied-latency';

@@ -10,6 +10,7 @@ import { HealthModule } from './health/health.module';
 import { loggerModule } from './logging/logger.module';
 import { brokerProviders, SERVICE_NAME } from './messaging-glue/broker-connection.provider';
 import { relayProviders } from './messaging-glue/relay.lifecycle';
+import { ConsumerLatencyController } from './messaging-glue/consumer-latency.controller';
 import { SubscriptionsController } from './messaging-glue/subscriptions.controller';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpsTokenGuard } from './security/ops-token.guard';
@@ -58,7 +59,7 @@ export class PlatformModule {
         MetricsModule,
         ...(hasDatabase ? [databaseModule({ schema: service.name, migrations: service.migrations! })] : []),
       ],
-      controllers: producer ? [SubscriptionsController] : [],
+      controllers: [...(producer ? [SubscriptionsController] : []), ...(hasDatabase ? [ConsumerLatencyController] : [])],
       providers,
       exports: [
         SERVICE_NAME,

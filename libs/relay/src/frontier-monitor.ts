@@ -17,6 +17,16 @@ export interface FrontierHold {
   database?: string;
 }
 
+/** The commit frontier for operators; the holder's fields are null when its backend cannot be seen. */
+export type FrontierView =
+  | { held: false }
+  | { held: true; transactionId: string; heldSeconds: number | null; pid: number | null; query: string | null; database: string | null };
+
+// Waiting = committed (visible) events at or past the frontier: the relay may not read them yet.
+const WAITING_SQL = (schema: string) => `SELECT x.xmin::text AS xmin,
+        EXISTS (SELECT 1 FROM "${schema}".events WHERE transaction_id >= x.xmin) AS waiting
+   FROM (SELECT ${COMMIT_FRONTIER_SQL} AS xmin) x`;
+
 interface HolderRow {
   pid: number;
   query: string;
@@ -46,13 +56,34 @@ export class FrontierMonitor {
     return this.hold;
   }
 
+  /** Forgets the hold and zeroes the gauge: a process that no longer leads no longer watches. */
+  reset(): void {
+    this.hold = undefined;
+    this.lastWarning = 0;
+    relayMetrics.frontierHeldSeconds.set({ producer: this.producer }, 0);
+  }
+
+  /**
+   * The frontier as any process (leader or not) sees it now, for the operator view: held or not,
+   * by which transaction, backend and query, and for how long (since that transaction began).
+   */
+  async inspect(): Promise<FrontierView> {
+    const { rows } = await this.pool.query<{ xmin: string; waiting: boolean }>(WAITING_SQL(this.schema));
+    if (!rows[0].waiting) return { held: false };
+    const holder = await this.describeHolder(rows[0].xmin);
+    const since = holder.transactionStartedAt ?? this.hold?.since;
+    return {
+      held: true,
+      transactionId: rows[0].xmin,
+      heldSeconds: since ? Math.max(0, (Date.now() - since.getTime()) / 1000) : null,
+      pid: holder.pid ?? null,
+      query: holder.query ?? null,
+      database: holder.database ?? null,
+    };
+  }
+
   async check(): Promise<FrontierHold | undefined> {
-    // Waiting = committed (visible) events at or past the frontier: the relay may not read them yet.
-    const { rows } = await this.pool.query<{ xmin: string; waiting: boolean }>(
-      `SELECT x.xmin::text AS xmin,
-              EXISTS (SELECT 1 FROM "${this.schema}".events WHERE transaction_id >= x.xmin) AS waiting
-         FROM (SELECT ${COMMIT_FRONTIER_SQL} AS xmin) x`,
-    );
+    const { rows } = await this.pool.query<{ xmin: string; waiting: boolean }>(WAITING_SQL(this.schema));
     const { xmin, waiting } = rows[0];
     if (!waiting) {
       if (this.hold) {
@@ -71,6 +102,7 @@ export class FrontierMonitor {
     relayMetrics.frontierHeldSeconds.set({ producer: this.producer }, this.hold.heldSeconds);
     if (heldMs >= this.warnAfterMs && Date.now() - this.lastWarning >= this.warnAfterMs) {
       this.lastWarning = Date.now();
+      relayMetrics.frontierHoldWarnings.inc({ producer: this.producer });
       this.logger.warn(describe(this.hold));
     }
     return this.hold;

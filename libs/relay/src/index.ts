@@ -7,3 +7,4 @@ export * from './subscription-admin';
 export * from './subscription-store';
 export * from './subscription-worker';
 export * from './wake-signal';
+export * from './transaction-id-rebase';

@@ -1,4 +1,4 @@
-import { wakeOnLocalCommits } from '@app/eventstore';
+import { pgClientSafety, pgServerSafetyOptions, wakeOnLocalCommits } from '@app/eventstore';
 import { AmqpConnection, ConfirmPublisher, declareQueues } from '@app/messaging';
 import { Logger } from '@nestjs/common';
 import { Pool } from 'pg';
@@ -8,6 +8,7 @@ import { relayMetrics } from './relay-metrics';
 import { SubscriptionAdmin } from './subscription-admin';
 import { SubscriptionStore } from './subscription-store';
 import { SubscriptionWorker } from './subscription-worker';
+import { describeAhead, transactionIdsAhead } from './transaction-id-rebase';
 import { WakeSignal } from './wake-signal';
 
 export interface RelayRoute {
@@ -54,6 +55,10 @@ export class OutboxRelay {
   private endLocalWakes?: () => void;
   private monitorTimer?: NodeJS.Timeout;
   private frontierTimer?: NodeJS.Timeout;
+  private restoredTimer?: NodeJS.Timeout;
+  private refused?: string;
+  private stopping = false;
+  private competing = false;
   private readonly onBrokerConnected = () => this.workers.forEach((worker) => worker.retryNow());
 
   constructor(private readonly options: OutboxRelayOptions) {
@@ -63,13 +68,18 @@ export class OutboxRelay {
       // Per destination one connection reads while another moves the cursor; two more for the monitors.
       max: 2 * options.routes.length + 2,
       application_name: `relay:${options.schema}`,
+      // A partitioned relay's reads and cursor moves fail within seconds rather than hang.
+      ...pgClientSafety({ queryTimeoutMs: 15_000 }),
       // A cursor update lost in a database crash only means re-publishing (consumers dedupe), so the
       // relay does not wait for the WAL flush on every batch; operator actions opt back in (SubscriptionAdmin).
-      options: '-c synchronous_commit=off',
+      options: `-c synchronous_commit=off ${pgServerSafetyOptions()}`,
     });
     this.pool.on('error', (error) => this.logger.warn(`idle database connection failed: ${error.message}`));
     this.store = new SubscriptionStore(this.pool, options.schema);
-    this.admin = new SubscriptionAdmin(this.pool, options.schema, () => this.wake.wake());
+    this.admin = new SubscriptionAdmin(this.pool, options.schema, () => {
+      this.wake.wake();
+      if (this.refused) void this.competeUnlessRestored();
+    });
     this.frontier = new FrontierMonitor(this.pool, options.schema, options.producer, options.frontierWarnAfterMs);
     this.election = new LeaderElection({
       databaseUrl: options.databaseUrl,
@@ -95,6 +105,16 @@ export class OutboxRelay {
     return this.election.isLeader;
   }
 
+  /** Why this relay refuses to deliver (a restored database), if it does. */
+  get refusal(): string | undefined {
+    return this.refused;
+  }
+
+  /** The commit frontier as this process sees it now, and whether the relay refuses to run. */
+  async frontierView() {
+    return { ...(await this.frontier.inspect()), warnAfterSeconds: (this.options.frontierWarnAfterMs ?? 5_000) / 1000, relayRefusal: this.refused ?? null };
+  }
+
   /** The transaction holding back the commit frontier, if any (see FrontierMonitor). */
   get frontierHold() {
     return this.frontier.current;
@@ -109,7 +129,7 @@ export class OutboxRelay {
     // A reconnected broker is news for every destination backing off because of the outage.
     this.options.connection.on('connected', this.onBrokerConnected);
     this.workers.forEach((worker) => worker.start());
-    this.election.start();
+    await this.competeUnlessRestored();
     this.monitorTimer = setInterval(() => void this.monitor(), this.options.monitorIntervalMs ?? 5_000);
     this.monitorTimer.unref();
     this.frontierTimer = setInterval(() => void this.checkFrontier(), this.options.frontierCheckIntervalMs ?? 1_000);
@@ -120,6 +140,8 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     clearInterval(this.monitorTimer);
     clearInterval(this.frontierTimer);
+    clearTimeout(this.restoredTimer);
+    this.stopping = true;
     this.options.connection.off('connected', this.onBrokerConnected);
     this.options.connection.removeSetup(this.declareTopology);
     await Promise.all(this.workers.map((worker) => worker.stop()));
@@ -128,11 +150,49 @@ export class OutboxRelay {
     await this.pool.end().catch(() => undefined);
   }
 
+  /**
+   * Competes for leadership unless the stored transaction ids are ahead of the server's (a
+   * restore): then it delivers nothing, says so and how to fix it, and looks again now and then.
+   */
+  private async competeUnlessRestored(): Promise<void> {
+    clearTimeout(this.restoredTimer);
+    if (this.stopping || this.competing) return;
+    let retryInMs = 2_000;
+    try {
+      const ahead = await transactionIdsAhead(this.pool, this.options.schema);
+      if (!ahead) {
+        if (this.refused) this.logger.log('transaction ids re-based; the relay runs again');
+        this.refused = undefined;
+        this.competing = true;
+        this.election.start();
+        return;
+      }
+      this.refused = describeAhead(this.options.schema, ahead);
+      this.logger.error(`relay refuses to run: ${this.refused}`);
+      retryInMs = 30_000;
+    } catch (error) {
+      this.logger.warn(`could not check the stored transaction ids: ${(error as Error).message}`);
+    }
+    this.restoredTimer = setTimeout(() => void this.competeUnlessRestored(), retryInMs);
+    this.restoredTimer.unref();
+  }
+
   private onLeadership(leader: boolean): void {
     relayMetrics.leader.set({ producer: this.options.producer }, leader ? 1 : 0);
+    // The new leader reports the frontier and the lag from now on; stale figures here would double them.
+    if (!leader) {
+      this.frontier.reset();
+      for (const route of this.options.routes) {
+        const labels = { producer: this.options.producer, queue: route.queue };
+        relayMetrics.lagEvents.remove(labels);
+        relayMetrics.lagSeconds.remove(labels);
+      }
+    }
     this.endLocalWakes?.();
     this.endLocalWakes = leader ? wakeOnLocalCommits(this.options.schema, () => this.wake.wake()) : undefined;
     this.wake.wake();
+    // Leadership regained after a database outage: destinations backing off because of it start now.
+    if (leader) this.workers.forEach((worker) => worker.retryNow());
   }
 
   private async monitor(): Promise<void> {

@@ -23,6 +23,8 @@ export const relayMetrics = {
     new Gauge({ name: 'relay_lag_seconds', help: 'Age of the oldest event not yet confirmed into the queue', labelNames: ['producer', 'queue'] })),
   frontierHeldSeconds: metric('relay_frontier_held_seconds', () =>
     new Gauge({ name: 'relay_frontier_held_seconds', help: 'How long committed events have waited behind an older open transaction', labelNames: ['producer'] })),
+  frontierHoldWarnings: metric('relay_frontier_hold_warnings_total', () =>
+    new Counter({ name: 'relay_frontier_hold_warnings_total', help: 'Warnings that the commit frontier has been held past the threshold', labelNames: ['producer'] })),
   leader: metric('relay_is_leader', () =>
     new Gauge({ name: 'relay_is_leader', help: '1 when this process runs the active relay of the producer', labelNames: ['producer'] })),
 };

@@ -1,13 +1,14 @@
 import { DomainError } from '@app/domain';
 import { Pool } from 'pg';
 import { SubscriptionLag } from './subscription-store';
+import { RebaseOutcome, rebaseTransactionIds } from './transaction-id-rebase';
 
-/** Operator actions on a producer's subscriptions: lag, pause, resume, rewind. */
+/** Operator actions on a producer's subscriptions: lag, pause, resume, rewind, re-base after a restore. */
 export class SubscriptionAdmin {
   private readonly subscriptions: string;
   private readonly events: string;
 
-  constructor(private readonly pool: Pool, schema: string, private readonly onChange: () => void = () => undefined) {
+  constructor(private readonly pool: Pool, private readonly schema: string, private readonly onChange: () => void = () => undefined) {
     this.subscriptions = `"${schema}".subscriptions`;
     this.events = `"${schema}".events`;
   }
@@ -63,6 +64,13 @@ export class SubscriptionAdmin {
     );
     this.assertFound(name, rowCount);
     this.onChange();
+  }
+
+  /** After a restore or migration: renumbers stored transaction ids and cursors (see rebaseTransactionIds). */
+  async rebase(): Promise<RebaseOutcome> {
+    const outcome = await rebaseTransactionIds(this.pool, this.schema);
+    this.onChange();
+    return outcome;
   }
 
   private async setStatus(name: string, status: 'active' | 'paused'): Promise<void> {

@@ -1,3 +1,5 @@
 export * from './decider-spec';
 export * from './fixtures';
 export * from './platform-processes';
+export * from './silent-proxy';
+export * from './private-postgres';

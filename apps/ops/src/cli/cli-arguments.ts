@@ -15,6 +15,7 @@ Subscriptions
   subscriptions                                  every subscription with its lag
   pause <name>  |  resume <name>                 e.g. pause fraud.account-events
   rewind <name> --to <position>                  re-deliver into that queue after a global position
+  rebase <producer>                              after a restore or migration of its database: re-base its cursors
 
 Checkouts
   unfinished                                     checkouts not final yet: count, oldest age, step, last error

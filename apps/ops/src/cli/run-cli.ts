@@ -3,7 +3,7 @@ import { compensateCommand, unfinishedCommand } from './checkout.commands';
 import { USAGE, parseCliArguments } from './cli-arguments';
 import { archiveCommand, CommandContext, groupsCommand, listCommand, replayCommand, showCommand } from './dead-letter.commands';
 import { CliError, OpsClient } from './ops-client';
-import { auditCommand, pauseCommand, resumeCommand, rewindCommand, subscriptionsCommand } from './subscription.commands';
+import { auditCommand, pauseCommand, rebaseCommand, resumeCommand, rewindCommand, subscriptionsCommand } from './subscription.commands';
 
 const COMMANDS: Record<string, (context: CommandContext) => Promise<number>> = {
   groups: groupsCommand,
@@ -15,6 +15,7 @@ const COMMANDS: Record<string, (context: CommandContext) => Promise<number>> = {
   pause: pauseCommand,
   resume: resumeCommand,
   rewind: rewindCommand,
+  rebase: rebaseCommand,
   audit: auditCommand,
   unfinished: unfinishedCommand,
   compensate: compensateCommand,

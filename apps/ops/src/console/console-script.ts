@@ -177,6 +177,8 @@ export const CONSOLE_SCRIPT = String.raw`(function () {
           el('td', { 'class': 'num lag-events', text: s.lagEvents === null ? '–' : s.lagEvents }),
           el('td', { 'class': 'num', text: s.lagSeconds === null ? '–' : s.lagSeconds.toFixed(1) }),
           el('td', { 'class': 'num', text: s.cursorPosition === null ? '–' : s.cursorPosition }),
+          el('td', { 'class': 'num applied-p50', text: s.appliedP50Seconds == null ? '–' : s.appliedP50Seconds.toFixed(3) }),
+          el('td', { 'class': 'num applied-p99', text: s.appliedP99Seconds == null ? '–' : s.appliedP99Seconds.toFixed(3) }),
           el('td', {}, [
             el('button', { text: s.status === 'paused' ? 'Resume' : 'Pause', disabled: busy, onclick: function () { subscriptionAction(s.status === 'paused' ? 'resume' : 'pause'); } }),
             el('button', { 'class': 'danger', text: 'Rewind…', disabled: busy, onclick: function () {
@@ -186,10 +188,20 @@ export const CONSOLE_SCRIPT = String.raw`(function () {
           ]),
         ]);
       });
+      var frontiers = result.producers.map(function (p) {
+        var f = p.frontier || { held: null, error: 'not reported' };
+        var text = f.held === true
+          ? p.producer + ': commit frontier HELD' + (f.heldSeconds == null ? '' : ' for ' + f.heldSeconds.toFixed(1) + ' s') +
+            ' by transaction ' + f.transactionId + (f.pid ? ' (pid ' + f.pid + ', ' + f.database + ': ' + f.query + ')' : '')
+          : f.held === false ? p.producer + ': commit frontier free' : p.producer + ': frontier unknown (' + f.error + ')';
+        if (f.relayRefusal) text += '; relay refuses to run: ' + f.relayRefusal;
+        return el('li', { 'class': 'frontier' + (f.held ? ' status-dead' : ''), 'data-producer': p.producer, text: text });
+      });
       render([
         el('h2', { text: 'Subscriptions' }),
+        el('ul', { id: 'frontiers' }, frontiers),
         down.length ? el('p', { 'class': 'status-unavailable', text: 'Unavailable: ' + down.map(function (p) { return p.producer + ' (' + p.error + ')'; }).join(', ') }) : null,
-        table(['Queue', 'Producer', 'Consumer', 'Status', 'Lag (events)', 'Lag (s)', 'Cursor', ''], rows),
+        table(['Queue', 'Producer', 'Consumer', 'Status', 'Lag (events)', 'Lag (s)', 'Cursor', 'Applied p50 (s)', 'Applied p99 (s)', ''], rows),
       ]);
     });
   }

@@ -14,16 +14,19 @@ export interface BulkOutcome {
   failed: { id: number; reason: string }[];
 }
 
-/** Dead letters handled per transaction: bounds how long rows stay locked while the broker confirms. */
+/** Dead letters claimed, published and settled together. */
 export const REPLAY_CHUNK = 500;
+
+/** A claim older than this was cut short by a crash: no chunk takes this long to publish. */
+const STALE_CLAIM_SECONDS = 300;
 
 const emptyOutcome = (): BulkOutcome => ({ requested: 0, done: 0, skipped: [], failed: [] });
 
 /**
- * Replays dead letters into their original queues. Each chunk's rows are locked, published with
- * publisher confirms (same bytes, same message id, so a consumer's inbox absorbs a message that
- * did get through before), and marked replayed in the same transaction. If the message fails
- * again, the drain finds the row and turns it back to `dead`.
+ * Replays dead letters into their original queues. Each chunk's rows are claimed (marked replayed),
+ * then published with publisher confirms (same bytes, same message id, so a consumer's inbox
+ * absorbs a message that did get through before), with no row lock held meanwhile. If the message
+ * fails again, the drain finds the row and turns it back to `dead`.
  */
 export class DeadLetterReplayer {
   private readonly logger = new Logger('DeadLetterReplayer');
@@ -37,6 +40,7 @@ export class DeadLetterReplayer {
 
   /** Replays the given dead letters, chunk by chunk. */
   async replay(ids: readonly number[], actor: string): Promise<BulkOutcome> {
+    await this.releaseStaleClaims();
     const unique = [...new Set(ids)];
     const outcome = emptyOutcome();
     for (let start = 0; start < unique.length; start += REPLAY_CHUNK) {
@@ -56,27 +60,32 @@ export class DeadLetterReplayer {
     this.publishers.clear();
   }
 
-  private replayChunk(ids: number[], actor: string): Promise<BulkOutcome> {
-    return this.dataSource.transaction(async (manager) => {
-      const outcome: BulkOutcome = { ...emptyOutcome(), requested: ids.length };
-      const locked = await this.repository.lockDead(manager, ids);
-      const published: number[] = [];
-      for (const [queue, rows] of byQueue(locked)) {
-        try {
-          await this.publisherFor(queue).publish(queue, rows.map((row) => toReplayMessage(row)));
-          published.push(...rows.map((row) => row.id));
-        } catch (error) {
-          const reason = (error as Error).message;
-          this.logger.warn(`replay of ${rows.length} dead letter(s) to ${queue} failed: ${reason}`);
-          outcome.failed.push(...rows.map((row) => ({ id: row.id, reason })));
-        }
+  /**
+   * Claims the chunk in one short transaction, publishes with confirms holding no lock and no
+   * transaction, then settles: confirmed claims are recorded, failed ones turn back to `dead`.
+   */
+  private async replayChunk(ids: number[], actor: string): Promise<BulkOutcome> {
+    const outcome: BulkOutcome = { ...emptyOutcome(), requested: ids.length };
+    const claimed = await this.dataSource.transaction((manager) => this.repository.claimDead(manager, ids, actor));
+    const published: number[] = [];
+    for (const [queue, rows] of byQueue(claimed)) {
+      try {
+        await this.publish(queue, rows.map((row) => toReplayMessage(row, row.replayCount)));
+        published.push(...rows.map((row) => row.id));
+      } catch (error) {
+        const reason = (error as Error).message;
+        this.logger.warn(`replay of ${rows.length} dead letter(s) to ${queue} failed: ${reason}`);
+        outcome.failed.push(...rows.map((row) => ({ id: row.id, reason })));
       }
-      // Were this commit to fail, the rows would stay dead although published; replaying them
-      // again is safe, as each message keeps its id.
-      await this.repository.markReplayed(manager, published, actor);
+    }
+    // Were this to fail, the claims would be released as stale later and the rows replayed again;
+    // safe, as each message keeps its id.
+    await this.dataSource.transaction(async (manager) => {
+      await this.repository.releaseClaims(manager, { ids: outcome.failed.map((failure) => failure.id) });
+      await this.repository.confirmReplayed(manager, published, actor);
       outcome.done = published.length;
-      const lockedIds = new Set(locked.map((row) => row.id));
-      const others = ids.filter((id) => !lockedIds.has(id));
+      const claimedIds = new Set(claimed.map((row) => row.id));
+      const others = ids.filter((id) => !claimedIds.has(id));
       if (others.length > 0) {
         const statuses = await this.repository.statuses(manager, others);
         for (const id of others) {
@@ -84,9 +93,21 @@ export class DeadLetterReplayer {
           outcome.skipped.push({ id, reason: status ? `already ${status}` : 'not found' });
         }
       }
-      if (published.length > 0) this.logger.log(`${actor} replayed ${published.length} dead letter(s)`);
-      return outcome;
     });
+    if (published.length > 0) this.logger.log(`${actor} replayed ${published.length} dead letter(s)`);
+    return outcome;
+  }
+
+  /** Turns back to `dead` the claims a crash left unconfirmed for longer than any publish takes. */
+  async releaseStaleClaims(olderThanSeconds = STALE_CLAIM_SECONDS): Promise<number> {
+    const released = await this.repository.releaseClaims(this.dataSource.manager, { olderThanSeconds });
+    if (released > 0) this.logger.warn(`${released} replay(s) cut short before their confirm are dead again`);
+    return released;
+  }
+
+  /** Publishes with confirms; a seam for specs that need to look while a replay awaits the broker. */
+  protected publish(queue: string, messages: ReturnType<typeof toReplayMessage>[]): Promise<void> {
+    return this.publisherFor(queue).publish(queue, messages);
   }
 
   private publisherFor(queue: string): ConfirmPublisher {

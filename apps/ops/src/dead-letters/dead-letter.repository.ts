@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { DeadLetterRecord } from './domain/dead-letter-record';
 import { Json } from './domain/json-value';
+import { REPLAY_NUMBER_HEADER } from './domain/replay-message';
 
 export type DeadLetterStatus = 'dead' | 'replayed' | 'archived';
 
@@ -45,6 +46,7 @@ export interface LockedDeadLetter {
   headers: Record<string, Json>;
   properties: Record<string, Json>;
   body: Buffer;
+  replayCount: number;
 }
 
 const SUMMARY_COLUMNS = `id, queue, message_id AS "messageId", type, error_code AS "errorCode",
@@ -70,7 +72,10 @@ export class DeadLetterRepository {
 
   /**
    * Stores dead-letterings. A message already known comes back to `dead` with its attempts added,
-   * unless this is a redelivery of a failure already stored (same or older `last_failed_at`).
+   * unless this is a redelivery of a failure already stored (same or older `last_failed_at`). A
+   * failure of the latest replay (its replay number, kept by the consumer, is the row's replay
+   * count) is always new, whatever its timestamp: a consumer whose clock is behind must not make
+   * a dead letter vanish.
    */
   async record(manager: EntityManager, records: readonly DeadLetterRecord[]): Promise<void> {
     // One statement cannot touch a row twice; a repeated key waits for the next statement.
@@ -108,8 +113,11 @@ export class DeadLetterRepository {
          first_failed_at = least(d.first_failed_at, excluded.first_failed_at),
          last_failed_at = excluded.last_failed_at,
          times_dead_lettered = d.times_dead_lettered + 1,
-         status = 'dead', archived_at = NULL, archived_by = NULL, updated_at = now()
-       WHERE d.last_failed_at < excluded.last_failed_at`,
+         status = 'dead', archived_at = NULL, archived_by = NULL, replay_claimed_at = NULL, updated_at = now()
+       WHERE d.last_failed_at < excluded.last_failed_at
+          OR (d.status = 'replayed' AND d.replay_count > 0 AND
+              CASE WHEN excluded.headers->>'${REPLAY_NUMBER_HEADER}' ~ '^[0-9]{1,9}$'
+                   THEN (excluded.headers->>'${REPLAY_NUMBER_HEADER}')::int ELSE 0 END >= d.replay_count)`,
       params,
     );
   }
@@ -169,19 +177,50 @@ export class DeadLetterRepository {
   }
 
   /**
-   * Locks the still-dead rows among `ids` until the transaction ends, so a concurrent replay
-   * cannot publish them too. Rows are locked in (queue, message_id) order, the order the
-   * drain upserts in, so the two never deadlock.
+   * Claims the still-dead rows among `ids` for a replay: they turn `replayed` with a claim mark, in
+   * a transaction of their own, so nothing stays locked while the broker confirms and a concurrent
+   * replay finds them taken. Rows are locked in (queue, message_id) order, the order the drain
+   * upserts in, so the two never deadlock. Each row's `replayCount` is this replay's number.
    */
-  async lockDead(manager: EntityManager, ids: readonly number[]): Promise<LockedDeadLetter[]> {
+  async claimDead(manager: EntityManager, ids: readonly number[], actor: string): Promise<LockedDeadLetter[]> {
     const rows: LockedDeadLetter[] = await manager.query(
-      `SELECT id, queue, message_id AS "messageId", headers, properties, body FROM ${this.table}
-        WHERE id = ANY($1::bigint[]) AND status = 'dead'
-        ORDER BY queue COLLATE "C", message_id COLLATE "C"
-        FOR UPDATE`,
-      [ids],
+      // Wrapped in a SELECT: TypeORM answers a bare UPDATE with [rows, count] instead of rows.
+      `WITH claimable AS (
+         SELECT id FROM ${this.table} WHERE id = ANY($1::bigint[]) AND status = 'dead'
+          ORDER BY queue COLLATE "C", message_id COLLATE "C" FOR UPDATE),
+       claimed AS (
+         UPDATE ${this.table} d SET status = 'replayed', replay_count = d.replay_count + 1, last_replayed_at = now(),
+                last_replayed_by = $2, replay_claimed_at = now(), updated_at = now()
+           FROM claimable WHERE d.id = claimable.id
+         RETURNING d.id, d.queue, d.message_id AS "messageId", d.headers, d.properties, d.body, d.replay_count AS "replayCount")
+       SELECT * FROM claimed`,
+      [ids, actor],
     );
     return rows.map(withNumericId);
+  }
+
+  /** The broker confirmed these replays: the claim is settled, and recorded as the actor's action. */
+  async confirmReplayed(manager: EntityManager, ids: readonly number[], actor: string): Promise<void> {
+    if (ids.length === 0) return;
+    await manager.query(`UPDATE ${this.table} SET replay_claimed_at = NULL WHERE id = ANY($1::bigint[])`, [ids]);
+    await this.recordActions(manager, ids, actor, 'replay');
+  }
+
+  /**
+   * Turns claims back to `dead`: those whose publish failed (`ids`), or, with `olderThanSeconds`,
+   * those a crash cut short before their confirm. A replay that did get through is absorbed by the
+   * consumer's inbox when it is replayed again, as it keeps its message id.
+   */
+  async releaseClaims(manager: EntityManager, scope: { ids: readonly number[] } | { olderThanSeconds: number }): Promise<number> {
+    const condition = 'ids' in scope ? 'id = ANY($1::bigint[])' : "replay_claimed_at < now() - make_interval(secs => $1)";
+    const rows: unknown[] = await manager.query(
+      `WITH released AS (
+         UPDATE ${this.table} SET status = 'dead', replay_count = replay_count - 1, replay_claimed_at = NULL, updated_at = now()
+          WHERE ${condition} AND status = 'replayed' AND replay_claimed_at IS NOT NULL RETURNING id)
+       SELECT id FROM released`,
+      ['ids' in scope ? scope.ids : scope.olderThanSeconds],
+    );
+    return rows.length;
   }
 
   async statuses(manager: EntityManager, ids: readonly number[]): Promise<Map<number, DeadLetterStatus>> {
@@ -190,18 +229,6 @@ export class DeadLetterRepository {
       [ids],
     );
     return new Map(rows.map((row) => [Number(row.id), row.status]));
-  }
-
-  /** Records the replay on the rows and in the operator actions (who replayed what, when). */
-  async markReplayed(manager: EntityManager, ids: readonly number[], actor: string): Promise<void> {
-    if (ids.length === 0) return;
-    await manager.query(
-      `UPDATE ${this.table} SET status = 'replayed', replay_count = replay_count + 1, last_replayed_at = now(),
-              last_replayed_by = $2, updated_at = now()
-        WHERE id = ANY($1::bigint[])`,
-      [ids, actor],
-    );
-    await this.recordActions(manager, ids, actor, 'replay');
   }
 
   /** Archives the dead ones among `ids`; answers which were archived. */

@@ -9,7 +9,25 @@ import { DeadLetterReplayer } from './dead-letter-replayer';
 import { DeadLetterRepository } from './dead-letter.repository';
 import { DeadLetterDrain } from './messaging/dead-letter-drain';
 
+/** A replayer whose publishes wait for `open()`: a broker slow to confirm, held still for a look. */
+class GatedReplayer extends DeadLetterReplayer {
+  private release!: () => void;
+  private readonly gate = new Promise<void>((resolve) => (this.release = resolve));
+  publishing = false;
+
+  open(): void {
+    this.release();
+  }
+
+  protected override async publish(queue: string, messages: Parameters<DeadLetterReplayer['publish']>[1]): Promise<void> {
+    this.publishing = true;
+    await this.gate;
+    return super.publish(queue, messages);
+  }
+}
+
 describe('Dead-letter drain and replayer against PostgreSQL and RabbitMQ', () => {
+  let table: string;
   const queue = `t${uniqueSuffix()}.account-events`;
   const dlq = `${queue}.dlq`;
   let dataSource: DataSource;
@@ -24,6 +42,7 @@ describe('Dead-letter drain and replayer against PostgreSQL and RabbitMQ', () =>
     ({ dataSource, schema } = await freshEventStore('ops'));
     for (const statement of opsDdl(schema)) await dataSource.query(statement);
     repository = new DeadLetterRepository(schema);
+    table = `"${schema}".dead_letters`;
     connection = new AmqpConnection({ url: testAmqpUrl(), name: 'ops-dead-letters-int-spec' });
     await connection.start();
     drain = new DeadLetterDrain({ connection, dataSource, repository, queues: [queue], lingerMs: 5 });
@@ -88,6 +107,70 @@ describe('Dead-letter drain and replayer against PostgreSQL and RabbitMQ', () =>
       id, attempts: 8, status: 'dead', errorCode: 'TIMEOUT',
       firstFailedAt: new Date('2025-01-01T10:00:00.000Z'), lastFailedAt: new Date('2025-01-01T11:00:00.000Z'),
     });
+  });
+
+  it('stores a replayed dead letter that fails again with an earlier timestamp (a consumer clock behind)', async () => {
+    const messageId = randomUUID();
+    deadLetter(messageId, { attempts: 5, at: '2025-01-01T11:00:00.000Z' });
+    const { id } = await stored(messageId);
+    expect(await replayer.replay([id], 'ann')).toMatchObject({ done: 1 });
+    const [replayed] = await receiveFromMain(1);
+    expect(await row(messageId)).toMatchObject({ status: 'replayed', replayCount: 1 });
+
+    // The pre-replay failure redelivered (a drain that crashed before its ack) changes nothing.
+    deadLetter(messageId, { attempts: 5, at: '2025-01-01T11:00:00.000Z' });
+    const marker = randomUUID();
+    deadLetter(marker, { attempts: 1, at: '2025-01-01T10:00:00.000Z' });
+    await stored(marker);
+    expect(await row(messageId)).toMatchObject({ status: 'replayed', timesDeadLettered: 1 });
+
+    // The replay fails at a consumer whose clock is an hour behind: it keeps the replay's headers.
+    channel.sendToQueue(dlq, replayed.content, {
+      messageId, type: 'LimitUpdated', persistent: true,
+      headers: {
+        ...replayed.properties.headers, [Headers.originalQueue]: queue, [Headers.attempts]: 1,
+        [Headers.errorCode]: 'OUT_OF_ORDER', [Headers.errorMessage]: 'still early',
+        [Headers.lastFailedAt]: '2025-01-01T10:00:00.000Z',
+      },
+    });
+    const again = await eventually(async () => {
+      const found = await row(messageId);
+      return found?.status === 'dead' ? found : undefined;
+    }, 10_000, 20);
+    expect(again).toMatchObject({ id, timesDeadLettered: 2, attempts: 6, errorMessage: 'still early', replayCount: 1 });
+  });
+
+  it('holds no row lock while a replay awaits the broker, and turns a claim cut short back to dead', async () => {
+    const messageId = randomUUID();
+    deadLetter(messageId, { attempts: 2, at: new Date().toISOString() });
+    const { id } = await stored(messageId);
+    const gated = new GatedReplayer(connection, dataSource, repository);
+    try {
+      const replaying = gated.replay([id], 'ann');
+      await eventually(() => gated.publishing, 10_000, 10);
+      // Mid-replay, another transaction takes the row's lock at once.
+      await dataSource.transaction(async (manager) => {
+        const locked = await manager.query(`SELECT id FROM ${table} WHERE id = $1 FOR UPDATE NOWAIT`, [id]);
+        expect(locked).toHaveLength(1);
+      });
+      expect(await row(messageId)).toMatchObject({ status: 'replayed', replayCount: 1 });
+      gated.open();
+      expect(await replaying).toMatchObject({ done: 1, failed: [] });
+      expect((await receiveFromMain(1))[0].properties.messageId).toBe(messageId);
+    } finally {
+      gated.open();
+      await gated.close();
+    }
+
+    // A replay whose process died after claiming: released as stale, dead again, numbered as before.
+    const other = randomUUID();
+    deadLetter(other, { attempts: 2, at: new Date().toISOString() });
+    const claimedId = (await stored(other)).id;
+    await dataSource.transaction((manager) => repository.claimDead(manager, [claimedId], 'bob'));
+    expect(await row(other)).toMatchObject({ status: 'replayed', replayCount: 1 });
+    expect(await replayer.releaseStaleClaims(0)).toBe(1);
+    expect(await row(other)).toMatchObject({ status: 'dead', replayCount: 0 });
+    expect(await replayer.releaseStaleClaims(0)).toBe(0);
   });
 
   it('publishes each dead letter once when two operators replay the same ones at the same moment', async () => {

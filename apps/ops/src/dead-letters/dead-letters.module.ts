@@ -15,6 +15,7 @@ class DeadLetterLifecycle implements OnApplicationBootstrap, BeforeApplicationSh
   constructor(private readonly drain: DeadLetterDrain, private readonly replayer: DeadLetterReplayer) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.replayer.releaseStaleClaims();
     await this.drain.start();
   }
 

@@ -18,6 +18,7 @@ export function opsDdl(schema: string): string[] {
        times_dead_lettered int NOT NULL DEFAULT 1,
        status text NOT NULL DEFAULT 'dead' CHECK (status IN ('dead', 'replayed', 'archived')),
        replay_count int NOT NULL DEFAULT 0,
+       replay_claimed_at timestamptz,
        last_replayed_at timestamptz,
        last_replayed_by text,
        archived_at timestamptz,

@@ -1,4 +1,5 @@
-import { Producer, serviceUrl } from '@app/contracts';
+import { Producer, ServiceName, serviceUrl } from '@app/contracts';
+import type { AppliedLatency } from '@app/messaging';
 import { codeOfStatus, DownstreamUnavailableError, ProblemException } from '@app/platform';
 import { OPERATOR_HEADER } from '../operators/operator.decorator';
 
@@ -20,6 +21,12 @@ export type ProducerListing =
 
 export type SubscriptionAction = 'pause' | 'resume' | 'rewind';
 
+/** A producer's commit frontier as it reports it (libs/relay FrontierMonitor.inspect), or why it could not. */
+export type ProducerFrontier =
+  | { held: false; relayRefusal?: string | null }
+  | { held: true; transactionId: string; heldSeconds: number | null; pid: number | null; query: string | null; database: string | null; warnAfterSeconds?: number; relayRefusal?: string | null }
+  | { held: null; error: string };
+
 const LIST_TIMEOUT_MS = 3_000;
 const ACTION_TIMEOUT_MS = 10_000;
 
@@ -40,11 +47,47 @@ export class ProducerSubscriptionsClient {
     }
   }
 
+  /** The producer's commit frontier: held or not, for how long, by which backend and query. */
+  async frontier(producer: Producer): Promise<ProducerFrontier> {
+    try {
+      return (await this.read(producer, '/subscriptions/frontier')) as ProducerFrontier;
+    } catch (error) {
+      return { held: null, error: describe(error) };
+    }
+  }
+
+  /** A consumer service's commit-to-applied latency per queue; empty when it does not answer. */
+  async latency(consumer: ServiceName): Promise<AppliedLatency[]> {
+    try {
+      return (await this.read(consumer, '/consumers/latency')) as AppliedLatency[];
+    } catch {
+      return [];
+    }
+  }
+
+  private async read(service: ServiceName, path: string): Promise<unknown> {
+    const response = await fetch(`${serviceUrl(service, this.env)}${path}`, {
+      headers: { authorization: `Bearer ${this.opsToken ?? ''}` },
+      signal: AbortSignal.timeout(LIST_TIMEOUT_MS),
+    });
+    if (!response.ok) throw new Error(`answered ${response.status}`);
+    return response.json();
+  }
+
   /** Forwards an operator action with Ops' own token; the producer's refusal keeps its status and code. */
-  async act(producer: Producer, name: string, action: SubscriptionAction, actor: string, body?: object): Promise<unknown> {
+  act(producer: Producer, name: string, action: SubscriptionAction, actor: string, body?: object): Promise<unknown> {
+    return this.post(producer, `/subscriptions/${encodeURIComponent(name)}/${action}`, actor, body);
+  }
+
+  /** Asks `producer` to re-base its stored transaction ids after a restore (libs/relay rebaseTransactionIds). */
+  rebase(producer: Producer, actor: string): Promise<unknown> {
+    return this.post(producer, '/subscriptions/rebase', actor);
+  }
+
+  private async post(producer: Producer, path: string, actor: string, body?: object): Promise<unknown> {
     let response: Response;
     try {
-      response = await fetch(`${serviceUrl(producer, this.env)}/subscriptions/${encodeURIComponent(name)}/${action}`, {
+      response = await fetch(`${serviceUrl(producer, this.env)}${path}`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',

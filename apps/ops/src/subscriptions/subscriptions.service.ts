@@ -1,8 +1,9 @@
-import { parseQueueName, Producer, Producers, queueName, routesFrom } from '@app/contracts';
+import { DefaultPorts, parseQueueName, Producer, Producers, queueName, routesFrom, ServiceName } from '@app/contracts';
+import { AppliedLatency, appliedLatencyByQueue } from '@app/messaging';
 import { DomainError } from '@app/domain';
 import { DataSource } from 'typeorm';
 import { OperatorActionsRepository } from '../operators/operator-actions.repository';
-import { ProducerSubscriptionsClient, SubscriptionAction } from './producer-subscriptions.client';
+import { ProducerFrontier, ProducerSubscriptionsClient, SubscriptionAction } from './producer-subscriptions.client';
 
 export interface SubscriptionView {
   name: string;
@@ -15,6 +16,16 @@ export interface SubscriptionView {
   cursorPosition: string | null;
   eventTypes: string[] | null;
   pendingControl: string | null;
+  /** From recorded_at to the commit of the consumer's inbox row, over the last five minutes. */
+  appliedP50Seconds: number | null;
+  appliedP99Seconds: number | null;
+}
+
+export interface ProducerView {
+  producer: string;
+  available: boolean;
+  error?: string;
+  frontier: ProducerFrontier;
 }
 
 /** Every producer's subscriptions in one list, and the operator actions on them. */
@@ -25,8 +36,12 @@ export class SubscriptionsService {
     private readonly actions: OperatorActionsRepository,
   ) {}
 
-  async list(): Promise<{ producers: { producer: string; available: boolean; error?: string }[]; subscriptions: SubscriptionView[] }> {
-    const listings = await Promise.all(Producers.map((producer) => this.client.list(producer)));
+  async list(): Promise<{ producers: ProducerView[]; subscriptions: SubscriptionView[] }> {
+    const [listings, frontiers, latency] = await Promise.all([
+      Promise.all(Producers.map((producer) => this.client.list(producer))),
+      Promise.all(Producers.map((producer) => this.client.frontier(producer))),
+      this.latencyByQueue(),
+    ]);
     const subscriptions: SubscriptionView[] = [];
     for (const listing of listings) {
       if (listing.available) {
@@ -36,6 +51,7 @@ export class SubscriptionsService {
             name: s.name, producer: listing.producer, consumer: parsed?.consumer ?? 'unknown', status: s.status,
             lagEvents: s.lagEvents, lagSeconds: s.lagSeconds, cursorPosition: s.cursorPosition,
             eventTypes: s.eventTypes, pendingControl: s.pendingControl,
+            appliedP50Seconds: latency.get(s.name)?.p50Seconds ?? null, appliedP99Seconds: latency.get(s.name)?.p99Seconds ?? null,
           });
         }
       } else {
@@ -45,18 +61,39 @@ export class SubscriptionsService {
             name: queueName(route.consumer, route.producer), producer: route.producer, consumer: route.consumer,
             status: 'unavailable', lagEvents: null, lagSeconds: null, cursorPosition: null,
             eventTypes: route.eventTypes ? [...route.eventTypes] : null, pendingControl: null,
+            appliedP50Seconds: latency.get(queueName(route.consumer, route.producer))?.p50Seconds ?? null,
+            appliedP99Seconds: latency.get(queueName(route.consumer, route.producer))?.p99Seconds ?? null,
           });
         }
       }
     }
-    const producers = listings.map((l) => (l.available ? { producer: l.producer, available: true } : { producer: l.producer, available: false, error: l.error }));
+    const producers = listings.map((l, i): ProducerView => (l.available
+      ? { producer: l.producer, available: true, frontier: frontiers[i] }
+      : { producer: l.producer, available: false, error: l.error, frontier: frontiers[i] }));
     return { producers, subscriptions };
+  }
+
+  /** Every consumer service's latency per queue; Ops' own queues are read in-process. */
+  private async latencyByQueue(): Promise<Map<string, AppliedLatency>> {
+    const consumers = [...new Set(Producers.flatMap((producer) => routesFrom(producer).map((route): string => route.consumer)))]
+      .filter((consumer): consumer is ServiceName => consumer in DefaultPorts);
+    const answers = await Promise.all(consumers.map((consumer) => (consumer === 'ops' ? appliedLatencyByQueue() : this.client.latency(consumer))));
+    return new Map(answers.flat().map((entry) => [entry.queue, entry]));
   }
 
   async act(name: string, action: SubscriptionAction, actor: string, body?: { toPosition: number }): Promise<unknown> {
     const producer = producerOf(name);
     const answer = await this.client.act(producer, name, action, actor, body);
     await this.actions.record(this.dataSource.manager, { actor, action, target: name, detail: body });
+    return answer;
+  }
+
+  async rebase(producer: string, actor: string): Promise<unknown> {
+    if (!(Producers as string[]).includes(producer)) {
+      throw new DomainError('not-found', 'PRODUCER_NOT_FOUND', `No producer named "${producer}"`);
+    }
+    const answer = await this.client.rebase(producer as Producer, actor);
+    await this.actions.record(this.dataSource.manager, { actor, action: 'rebase', target: producer, detail: answer as object });
     return answer;
   }
 }

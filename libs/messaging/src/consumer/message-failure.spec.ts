@@ -1,5 +1,5 @@
 import { DomainError } from '@app/domain';
-import { OutOfOrderError, PermanentMessageError, classifyFailure, retryDelayMs } from './message-failure';
+import { OutOfOrderError, PermanentMessageError, classifyFailure, isInfrastructureFailure, retryDelayMs } from './message-failure';
 
 describe('classifyFailure', () => {
   it('treats a broken domain rule as permanent, keeping its code', () => {
@@ -38,5 +38,40 @@ describe('retryDelayMs', () => {
   it('never waits longer than the cap', () => {
     expect(retryDelayMs(20)).toBe(30_000);
     expect(retryDelayMs(4, 1_000, 5_000)).toBe(5_000);
+  });
+});
+
+describe('isInfrastructureFailure', () => {
+  const withCode = (code: string, message = 'failed') => Object.assign(new Error(message), { code });
+
+  it('recognises a server that is down, restarting, overloaded or in a transient conflict', () => {
+    for (const error of [
+      withCode('57P01', 'terminating connection due to administrator command'),
+      withCode('57P03', 'the database system is starting up'),
+      withCode('ECONNREFUSED'),
+      withCode('ECONNRESET'),
+      withCode('08006'),
+      withCode('40001', 'could not serialize access'),
+      Object.assign(new Error('query failed'), { driverError: withCode('53300', 'too many connections') }),
+      new Error('Connection terminated unexpectedly'),
+      new Error('Client was closed and is not queryable'),
+      new Error('timeout exceeded when trying to connect'),
+    ]) {
+      expect([error.message, isInfrastructureFailure(error)]).toEqual([error.message, true]);
+    }
+  });
+
+  it('leaves failures of the message itself to count as attempts', () => {
+    for (const error of [
+      new Error('boom'),
+      withCode('23505', 'duplicate key value violates unique constraint'),
+      withCode('22P02', 'invalid input syntax for type uuid'),
+      new DomainError('rule', 'LIMIT_TOO_LOW', 'the limit is below the balance'),
+      new OutOfOrderError('account-1', 1, 3),
+      'a string',
+      undefined,
+    ]) {
+      expect(isInfrastructureFailure(error)).toBe(false);
+    }
   });
 });

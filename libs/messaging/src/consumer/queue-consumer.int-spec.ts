@@ -6,7 +6,7 @@ import { AmqpConnection } from '../amqp-connection';
 import { TestBroker, accountEvent } from '../test/messaging-test-kit';
 import { QueueConsumer } from './queue-consumer';
 
-type Behaviour = { fail?: 'transient' | 'domain' | 'always'; failAttempts?: number; slowMs?: number };
+type Behaviour = { fail?: 'transient' | 'domain' | 'always' | 'outage'; failAttempts?: number; slowMs?: number };
 
 describe('QueueConsumer against RabbitMQ and PostgreSQL', () => {
   const queue = `t${uniqueSuffix()}.account-events`;
@@ -48,7 +48,10 @@ describe('QueueConsumer against RabbitMQ and PostgreSQL', () => {
         if (behaviour.slowMs) await new Promise((r) => setTimeout(r, behaviour.slowMs));
         if (behaviour.fail === 'domain') throw new DomainError('rule', 'LIMIT_TOO_LOW', 'the limit is below the balance');
         if (behaviour.fail === 'always' || (behaviour.fail === 'transient' && delivery.attempt <= (behaviour.failAttempts ?? 0))) {
-          throw Object.assign(new Error('database briefly unavailable'), { code: 'ECONNRESET' });
+          throw Object.assign(new Error('handler briefly failing'), { code: 'HANDLER_FLAKY' });
+        }
+        if (behaviour.fail === 'outage' && seen.length <= (behaviour.failAttempts ?? 0)) {
+          throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
         }
         return 'handled';
       },
@@ -76,6 +79,15 @@ describe('QueueConsumer against RabbitMQ and PostgreSQL', () => {
     expect(seen[2].at - seen[1].at).toBeGreaterThanOrEqual(270);
   });
 
+  it('holds a message through a database outage without using its attempts, then applies it once', async () => {
+    const event = accountEvent(`account-o-${uniqueSuffix()}`, 1, { fail: 'outage', failAttempts: 6 });
+    await broker.publish(queue, event);
+    await eventually(async () => (await effects(event.streamId)).length === 1, 30_000);
+    // Seven tries, all the first attempt: none went through the retry queue or counted towards the DLQ.
+    expect(attempts.get(event.eventId)!.map((s) => s.attempt)).toEqual([1, 1, 1, 1, 1, 1, 1]);
+    expect(await broker.drain(dlq)).toEqual([]);
+  });
+
   it('sends a broken domain rule to the DLQ at once, with the failure headers and the original message id', async () => {
     const event = accountEvent(`account-d-${uniqueSuffix()}`, 1, { fail: 'domain' });
     await broker.publish(queue, event);
@@ -99,7 +111,7 @@ describe('QueueConsumer against RabbitMQ and PostgreSQL', () => {
     await broker.publish(queue, event);
     const [dead] = await deadLetters(1);
     const headers = dead.properties.headers!;
-    expect(headers).toMatchObject({ 'x-attempts': 4, 'x-error-code': 'ECONNRESET', 'x-original-queue': queue });
+    expect(headers).toMatchObject({ 'x-attempts': 4, 'x-error-code': 'HANDLER_FLAKY', 'x-original-queue': queue });
     expect(Date.parse(headers['x-last-failed-at'])).toBeGreaterThan(Date.parse(headers['x-first-failed-at']));
     expect(attempts.get(event.eventId)!.map((s) => s.attempt)).toEqual([1, 2, 3, 4]);
     expect(await effects(event.streamId)).toEqual([]);

@@ -6,9 +6,11 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AmqpConnection } from '../amqp-connection';
 import { ConfirmPublisher } from '../confirm-publisher';
 import { declareConsumerQueue } from '../topology';
+import { observeApplied } from './applied-latency';
 import { parseEnvelope } from './envelope-parser';
 import { Admission, Inbox } from './inbox';
-import { OutOfOrderError, classifyFailure, retryDelayMs } from './message-failure';
+import { InfrastructureOutage } from './infrastructure-outage';
+import { OutOfOrderError, classifyFailure, isInfrastructureFailure, retryDelayMs } from './message-failure';
 
 /** What a handler sees besides the event: its queue and the transaction its effects belong to. */
 export interface Delivery {
@@ -68,9 +70,11 @@ export class QueueConsumer {
   private stopping = false;
   private resubscribeTimer?: NodeJS.Timeout;
   private readonly setup = (connection: ChannelModel) => this.subscribe(connection);
+  private readonly outage: InfrastructureOutage;
 
   constructor(private readonly options: QueueConsumerOptions) {
     this.logger = new Logger(`Consumer:${options.queue}`);
+    this.outage = new InfrastructureOutage(this.logger);
     this.producer = parseQueueName(options.queue)?.producer ?? 'unknown';
     this.inbox = new Inbox(options.schema);
     this.failures = new ConfirmPublisher(options.connection);
@@ -84,6 +88,7 @@ export class QueueConsumer {
   /** Stops taking messages, lets the ones in hand finish, then closes the channel. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.outage.interrupt();
     clearTimeout(this.resubscribeTimer);
     this.options.connection.removeSetup(this.setup);
     const channel = this.channel;
@@ -184,7 +189,14 @@ export class QueueConsumer {
         // At most the prefetch: the broker hands out no more unacknowledged messages than that.
         const batch = this.waiting.splice(0);
         // Unacked, a message the consumer could not settle comes back when the channel closes.
-        await this.applyBatch(batch).catch((error: Error) => this.logger.error(`could not settle a batch: ${error.message}`));
+        const outcome = await this.applyBatch(batch).catch((error: Error) => this.logger.error(`could not settle a batch: ${error.message}`));
+        if (outcome && outcome !== 'applied' && !this.stopping) {
+          // Kept in hand, in order, before anything that arrived meanwhile.
+          this.waiting.unshift(...batch);
+          await this.outage.backOff(outcome.infrastructure);
+          continue;
+        }
+        if (outcome === 'applied') this.outage.recovered();
         batch.forEach((arrival) => arrival.settled());
       }
     } finally {
@@ -192,9 +204,13 @@ export class QueueConsumer {
     }
   }
 
-  /** Applies events of distinct streams in one transaction; on failure, each on its own. */
-  private async applyBatch(batch: Arrival[]): Promise<void> {
+  /**
+   * Applies events of distinct streams in one transaction; on failure, each on its own. A failure
+   * of a server rather than of a message settles nothing and is answered, for a backoff.
+   */
+  private async applyBatch(batch: Arrival[]): Promise<'applied' | { infrastructure: unknown }> {
     const queue = this.options.queue;
+    let applied: string[] = [];
     try {
       await this.options.dataSource.transaction(async (manager) => {
         const decisions = await this.inbox.admit(manager, queue, batch.map((arrival) => arrival.admission));
@@ -204,13 +220,23 @@ export class QueueConsumer {
           if (verdict === 'apply') await this.options.dispatch(envelope, this.delivery(manager, message));
         }
         await this.inbox.advance(manager, queue, batch.filter((_, i) => decisions[i].verdict === 'apply').map((a) => a.admission));
+        applied = batch.filter((_, i) => decisions[i].verdict === 'apply').map((a) => a.envelope.occurredAt);
       });
+      observeApplied(queue, applied);
       for (const { channel, message } of batch) this.ack(channel, message);
     } catch (error) {
+      if (isInfrastructureFailure(error)) return { infrastructure: error };
       if (batch.length === 1) await this.fail(batch[0].channel, batch[0].message, error, batch[0].envelope);
-      // Which event failed, and how, is found out by applying each again on its own.
-      else for (const arrival of batch) await this.applyBatch([arrival]);
+      // Which event failed, and how, is found out by applying each again on its own; the inbox
+      // absorbs those already applied when an outage sends the whole batch round again.
+      else {
+        for (const arrival of batch) {
+          const outcome = await this.applyBatch([arrival]);
+          if (outcome !== 'applied') return outcome;
+        }
+      }
     }
+    return 'applied';
   }
 
   /** Drops this queue's read models and inbox so the history that follows rebuilds them. */

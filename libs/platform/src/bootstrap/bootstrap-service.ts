@@ -6,6 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { ConfigValidationError, loadPlatformConfig } from '../config/platform-config';
 import { ensureDatabase } from '../database/ensure-database';
+import { closeGracefullyOnSignals } from '../health/shutdown-state';
 import { configureHttpApp, createHttpAdapter } from '../http/create-http-app';
 import { assertDependenciesReachable } from './preflight';
 
@@ -32,7 +33,8 @@ export async function bootstrapService(rootModule: unknown, options: BootstrapOp
       await ensureDatabase(config.databaseUrl);
     }
     const app = await NestFactory.create<NestFastifyApplication>(rootModule as never, createHttpAdapter(), { bufferLogs: true });
-    configureHttpApp(app, { title: options.title, description: options.description });
+    configureHttpApp(app, { title: options.title, description: options.description, shutdownHooks: false });
+    closeGracefullyOnSignals(app, config.shutdownGraceMs);
     const queues = routesTo(options.name).map((route) => queueName(route.consumer, route.producer));
     if (database && queues.length > 0) {
       const transport = new EventTransport({

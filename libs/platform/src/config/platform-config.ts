@@ -36,6 +36,12 @@ export class PlatformConfig {
 
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   logLevel: LogLevel;
+
+  /** How long a stopping service keeps serving while not ready, for its load balancer to notice. */
+  @IsInt({ message: 'must be an integer between 0 and 120000' })
+  @Min(0, { message: 'must be an integer between 0 and 120000' })
+  @Max(120_000, { message: 'must be an integer between 0 and 120000' })
+  shutdownGraceMs: number;
 }
 
 const ENV_NAMES: Record<keyof PlatformConfig, string> = {
@@ -45,6 +51,7 @@ const ENV_NAMES: Record<keyof PlatformConfig, string> = {
   opsToken: 'OPS_TOKEN',
   databasePoolSize: 'DATABASE_POOL_SIZE',
   logLevel: 'LOG_LEVEL',
+  shutdownGraceMs: 'SHUTDOWN_GRACE_MS',
 };
 
 /** Thrown when the environment is invalid; the message lists every offending variable. */
@@ -63,6 +70,7 @@ const read = (env: NodeJS.ProcessEnv, name: string): string | undefined =>
 export function loadPlatformConfig(defaultPort: number, env: NodeJS.ProcessEnv = process.env): PlatformConfig {
   const rawPort = read(env, 'PORT');
   const rawPoolSize = read(env, 'DATABASE_POOL_SIZE');
+  const rawGrace = read(env, 'SHUTDOWN_GRACE_MS');
   const config = Object.assign(new PlatformConfig(), {
     databaseUrl: read(env, 'DATABASE_URL') ?? DEFAULT_DATABASE_URL,
     amqpUrl: read(env, 'AMQP_URL') ?? DEFAULT_AMQP_URL,
@@ -71,6 +79,7 @@ export function loadPlatformConfig(defaultPort: number, env: NodeJS.ProcessEnv =
     // Small by default: five services and their relays share one server's connection limit.
     databasePoolSize: rawPoolSize === undefined ? 10 : /^\d+$/.test(rawPoolSize.trim()) ? Number(rawPoolSize) : NaN,
     logLevel: (read(env, 'LOG_LEVEL') ?? 'info').toLowerCase(),
+    shutdownGraceMs: rawGrace === undefined ? 0 : /^\d+$/.test(rawGrace.trim()) ? Number(rawGrace) : NaN,
   });
   const errors = validateSync(config);
   if (errors.length > 0) {

@@ -1,3 +1,4 @@
+import { pgClientSafety, pgServerSafetyOptions } from '@app/eventstore';
 import { DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, MixedList } from 'typeorm';
@@ -28,7 +29,13 @@ export function databaseModule(options: DatabaseModuleOptions): DynamicModule {
       migrationsRun: false,
       logging: false,
       // Unqualified names in raw SQL resolve to the service's own schema, never to another's.
-      extra: { max: config.databasePoolSize, application_name: options.schema, options: `-c search_path=${quoteIdent(options.schema)},public` },
+      // Keepalives and timeouts: a partitioned database fails requests within seconds instead of hanging them.
+      extra: {
+        max: config.databasePoolSize,
+        application_name: options.schema,
+        ...pgClientSafety(),
+        options: `-c search_path=${quoteIdent(options.schema)},public ${pgServerSafetyOptions()}`,
+      },
     }),
   });
 }

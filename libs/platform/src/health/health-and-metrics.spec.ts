@@ -6,6 +6,7 @@ import { loggerModule } from '../logging/logger.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { BROKER_STATUS, BrokerStatus } from './broker-status';
 import { HealthModule } from './health.module';
+import { ShutdownState } from './shutdown-state';
 
 @Controller('items')
 class ItemsController {
@@ -38,7 +39,7 @@ describe('HealthModule', () => {
     }
   });
 
-  it('reports the broker, and answers 503 with the failing check while it is disconnected', async () => {
+  it('reports a broker outage in the body but stays ready: writes still land in the event table', async () => {
     let connected = true;
     const { app, base } = await boot({ isConnected: () => connected });
     try {
@@ -47,9 +48,22 @@ describe('HealthModule', () => {
       expect(await up.json()).toMatchObject({ status: 'ok', details: { broker: { status: 'up' } } });
       connected = false;
       const down = await fetch(`${base}/health/ready`);
-      expect(down.status).toBe(503);
-      expect(await down.json()).toMatchObject({ status: 'error', error: { broker: { status: 'down' } } });
+      expect(down.status).toBe(200);
+      expect(await down.json()).toMatchObject({ status: 'ok', details: { broker: { status: 'down' } } });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('turns not ready once shutdown begins, while still live and serving', async () => {
+    const { app, base } = await boot({ isConnected: () => false });
+    try {
+      app.get(ShutdownState).begin();
+      const ready = await fetch(`${base}/health/ready`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ status: 'error', error: { shutdown: { status: 'down' } }, details: { broker: { status: 'down' } } });
       expect((await fetch(`${base}/health/live`)).status).toBe(200);
+      expect((await fetch(`${base}/items/1`)).status).toBe(200);
     } finally {
       await app.close();
     }

@@ -5,6 +5,7 @@ import { HealthCheckResult, HealthCheckService, HealthIndicatorFunction, HealthI
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { BROKER_STATUS, BrokerStatus } from './broker-status';
+import { ShutdownState } from './shutdown-state';
 
 @ApiExcludeController()
 @Controller('health')
@@ -17,6 +18,7 @@ export class HealthController implements OnApplicationBootstrap {
     private readonly indicators: HealthIndicatorService,
     private readonly typeOrm: TypeOrmHealthIndicator,
     private readonly moduleRef: ModuleRef,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   // Looked up app-wide rather than injected, so a service without a database or broker needs no stub.
@@ -30,26 +32,35 @@ export class HealthController implements OnApplicationBootstrap {
     return { status: 'ok' };
   }
 
+  /**
+   * Ready = able to serve the API: the database answers and the process is not stopping. The
+   * broker is reported but never makes the service unready: writes still land in its event table,
+   * and the relay delivers them once the broker is back.
+   */
   @Get('ready')
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
-    const checks: HealthIndicatorFunction[] = [];
+    const checks: HealthIndicatorFunction[] = [
+      () => {
+        const session = this.indicators.check('shutdown');
+        return this.shutdown.shuttingDown ? session.down({ message: 'shutting down' }) : session.up();
+      },
+    ];
     const dataSource = this.dataSource;
     if (dataSource) checks.push(() => this.typeOrm.pingCheck('database', { connection: dataSource, timeout: 1500 }));
-    const broker = this.broker;
-    if (broker) {
-      checks.push(() => {
-        const session = this.indicators.check('broker');
-        return broker.isConnected() ? session.up() : session.down({ message: 'not connected' });
-      });
-    }
+    let result: HealthCheckResult;
     try {
-      return await this.health.check(checks);
+      result = await this.health.check(checks);
     } catch (error) {
       // Keep terminus' per-check body on 503 so operators see which dependency is down.
       if (!(error instanceof ServiceUnavailableException)) throw error;
       void reply.status(503);
-      return error.getResponse() as HealthCheckResult;
+      result = error.getResponse() as HealthCheckResult;
     }
+    const broker = this.broker;
+    if (broker) {
+      result.details.broker = broker.isConnected() ? { status: 'up' } : { status: 'down', message: 'not connected; events wait in the event table' };
+    }
+    return result;
   }
 
   private lookup<T>(token: unknown): T | undefined {

@@ -13,6 +13,8 @@ import { createValidationPipe } from './validation.pipe';
 export interface HttpAppOptions {
   title: string;
   description?: string;
+  /** Nest's own signal handling; off where closeGracefullyOnSignals takes over (services). */
+  shutdownHooks?: boolean;
 }
 
 /** Largest accepted request body. */
@@ -51,7 +53,7 @@ export function configureHttpApp(app: NestFastifyApplication, options: HttpAppOp
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(createValidationPipe());
   setupOpenApi(app, options.title, options.description);
-  app.enableShutdownHooks();
+  if (options.shutdownHooks ?? true) app.enableShutdownHooks();
   return app;
 }
 

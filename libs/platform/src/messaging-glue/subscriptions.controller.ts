@@ -25,6 +25,21 @@ export class SubscriptionsController {
     return subscriptions.map((s) => ({ ...s, ...parseQueueName(s.name) }));
   }
 
+  @Get('frontier')
+  @ApiOperation({ summary: 'Whether an open transaction holds back the commit frontier: for how long, by which backend and query' })
+  frontier() {
+    return this.relay.frontierView();
+  }
+
+  @Post('rebase')
+  @HttpCode(200)
+  @UseGuards(OpsTokenGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'After a restore or migration: renumber stored transaction ids and cursors so the relay runs again' })
+  rebase() {
+    return this.relay.admin.rebase();
+  }
+
   @Post(':name/pause')
   @HttpCode(200)
   @UseGuards(OpsTokenGuard)

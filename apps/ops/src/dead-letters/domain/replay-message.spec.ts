@@ -23,7 +23,11 @@ describe('toReplayMessage', () => {
   it('drops the failure headers so the consumer counts its retries afresh, keeping the event headers', () => {
     expect(toReplayMessage(deadLetter).options.headers).toEqual({
       'x-producer': 'account', 'x-stream-id': 'account-1', 'x-stream-version': 2, 'x-previous-stream-version': 1,
-      'x-first-failed-at': '2025-03-01T09:00:00.000Z',
+      'x-first-failed-at': '2025-03-01T09:00:00.000Z', 'x-replay-number': 1,
     });
+  });
+
+  it('numbers each replay, so a failure of it is recognised as new whatever its timestamp', () => {
+    expect(toReplayMessage(deadLetter, 3).options.headers).toMatchObject({ 'x-replay-number': 3 });
   });
 });

@@ -21,6 +21,12 @@ const FAILURE_HEADERS = new Set<string>([
   'x-delivery-count',
 ]);
 
+/**
+ * Which replay of its dead letter a message is. The consumer keeps it when the message fails
+ * again, so the drain knows the failure is new even when its consumer's clock says it is older.
+ */
+export const REPLAY_NUMBER_HEADER = 'x-replay-number';
+
 export interface ReplayableDeadLetter {
   messageId: string;
   headers: Record<string, Json>;
@@ -44,12 +50,16 @@ export interface ReplayMessage {
 
 const text = (value: Json | undefined): string | undefined => (typeof value === 'string' ? value : undefined);
 
-/** The message a replay publishes: the same bytes and message id, without the failure headers. */
-export function toReplayMessage(deadLetter: ReplayableDeadLetter): ReplayMessage {
+/**
+ * The message the `replayNumber`-th replay publishes: the same bytes and message id, without the
+ * failure headers, marked with its replay number.
+ */
+export function toReplayMessage(deadLetter: ReplayableDeadLetter, replayNumber = 1): ReplayMessage {
   const headers: Record<string, Json> = {};
   for (const [name, value] of Object.entries(deadLetter.headers)) {
     if (!FAILURE_HEADERS.has(name)) headers[name] = value;
   }
+  headers[REPLAY_NUMBER_HEADER] = replayNumber;
   const { properties } = deadLetter;
   const options: ReplayMessage['options'] = { messageId: deadLetter.messageId, headers };
   const optional = {

@@ -16,6 +16,15 @@ export class OpsSubscriptionsController {
     return this.subscriptions.list();
   }
 
+  @Post('producers/:producer/rebase')
+  @HttpCode(200)
+  @UseGuards(OpsTokenGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: "After a restore or migration of a producer's database: re-base its cursors so its relay runs again" })
+  rebase(@Param('producer') producer: string, @Operator() actor: string) {
+    return this.subscriptions.rebase(producer, actor);
+  }
+
   @Post(':name/pause')
   @HttpCode(200)
   @UseGuards(OpsTokenGuard)

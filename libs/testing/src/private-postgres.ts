@@ -1,0 +1,64 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './platform-processes';
+
+const binaries = (): string => {
+  const root = '/usr/lib/postgresql';
+  const version = readdirSync(root).sort((a, b) => Number(b) - Number(a))[0];
+  if (!version) throw new Error(`no PostgreSQL binaries under ${root}`);
+  return join(root, version, 'bin');
+};
+
+/**
+ * A PostgreSQL server of a spec's own (initdb into a temporary folder, its own port), for specs
+ * that stop and start the database: the shared server on 5432 must never be stopped. Runs as the
+ * `postgres` user when the spec runs as root, as initdb refuses root.
+ */
+export class PrivatePostgres {
+  private constructor(readonly dataDir: string, readonly port: number, private readonly bin: string) {}
+
+  static async start(): Promise<PrivatePostgres> {
+    const bin = binaries();
+    const base = mkdtempSync(join(tmpdir(), 'private-pg-'));
+    chmodSync(base, 0o777);
+    const server = new PrivatePostgres(join(base, 'data'), await freePort(), bin);
+    server.run('initdb', '-D', server.dataDir, '--auth=trust', '--username=postgres', '--no-sync', '-E', 'UTF8');
+    server.start();
+    return server;
+  }
+
+  /** `postgres://postgres@127.0.0.1:<port>/<database>` */
+  url(database = 'postgres'): string {
+    return `postgres://postgres@127.0.0.1:${this.port}/${database}`;
+  }
+
+  start(): void {
+    const options = `-p ${this.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${this.dataDir} -c fsync=off -c max_connections=300`;
+    this.run('pg_ctl', '-D', this.dataDir, '-o', options, '-l', join(this.dataDir, 'server.log'), '-w', '-t', '60', 'start');
+  }
+
+  /** A fast shutdown: sessions are ended with an admin-shutdown error, as in a real restart. */
+  stop(): void {
+    this.run('pg_ctl', '-D', this.dataDir, '-m', 'fast', '-w', '-t', '60', 'stop');
+  }
+
+  /** Stops the server if it runs and deletes its files. */
+  destroy(): void {
+    if (existsSync(join(this.dataDir, 'postmaster.pid'))) {
+      try {
+        this.stop();
+      } catch {
+        // Already stopping; the files go anyway.
+      }
+    }
+    rmSync(join(this.dataDir, '..'), { recursive: true, force: true });
+  }
+
+  private run(tool: string, ...args: string[]): void {
+    const command = join(this.bin, tool);
+    const asRoot = process.getuid?.() === 0;
+    execFileSync(asRoot ? 'runuser' : command, asRoot ? ['-u', 'postgres', '--', command, ...args] : args, { stdio: 'pipe', timeout: 120_000 });
+  }
+}

@@ -1,0 +1,137 @@
+import { PrivatePostgres, TEST_OPS_TOKEN, TestPlatform, eventually } from '@app/testing';
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+
+const authorized = (init: RequestInit = {}): RequestInit => ({
+  ...init,
+  headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_OPS_TOKEN}`, ...(init.headers ?? {}) },
+});
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const CONSUMERS = ['account', 'fraud', 'ops'] as const;
+
+/**
+ * PostgreSQL restarted (a fast shutdown, 10 s down) under Account, Fraud and Ops while purchases
+ * flow. It runs on a server of this spec's own: the shared one on 5432 is never stopped.
+ */
+describe('A PostgreSQL restart under load', () => {
+  let server: PrivatePostgres;
+  let platform: TestPlatform;
+  const previousDatabaseUrl = process.env.TEST_DATABASE_URL;
+
+  beforeAll(async () => {
+    server = await PrivatePostgres.start();
+    process.env.TEST_DATABASE_URL = server.url('platform_test');
+    platform = await TestPlatform.start([...CONSUMERS]);
+  });
+
+  afterAll(async () => {
+    await platform?.stop().catch(() => undefined);
+    server?.destroy();
+    if (previousDatabaseUrl === undefined) delete process.env.TEST_DATABASE_URL;
+    else process.env.TEST_DATABASE_URL = previousDatabaseUrl;
+  });
+
+  const call = async (path: string, init?: RequestInit) => {
+    const response = await fetch(`${platform.url('account')}${path}`, authorized({ ...init, signal: AbortSignal.timeout(10_000) }));
+    return { status: response.status, body: (await response.json().catch(() => undefined)) as Record<string, unknown> };
+  };
+  const ready = async (service: (typeof CONSUMERS)[number]) => {
+    try {
+      return (await fetch(`${platform.url(service)}/health/ready`, { signal: AbortSignal.timeout(3_000) })).status === 200;
+    } catch {
+      return false;
+    }
+  };
+  const query = async <T>(sql: string, params: unknown[] = []): Promise<T[]> => {
+    const client = new Client({ connectionString: platform.databaseUrl });
+    await client.connect();
+    try {
+      return (await client.query(sql, params)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  };
+
+  it('dead-letters nothing: every read model matches its stream, and every service is ready again by itself', async () => {
+    const accounts: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const opened = await call('/accounts', {
+        method: 'POST',
+        body: JSON.stringify({ name: 'Ada', lastName: 'Lovelace', country: i % 2 ? 'GB' : 'FR', address: { street: '1 Main', city: 'London', zip: 'N1' }, limit: 1_000_000, currency: 'EUR' }),
+      });
+      expect(opened.status).toBe(201);
+      accounts.push(opened.body.id as string);
+    }
+
+    // Purchases flow all along; during the outage they fail, and that is fine.
+    let flowing = true;
+    let succeeded = 0;
+    const buyers = accounts.slice(0, 8).map(async (account) => {
+      while (flowing) {
+        const answer = await call(`/accounts/${account}/transactions`, {
+          method: 'POST', body: JSON.stringify({ transactionId: randomUUID(), amount: 1, currency: 'EUR' }),
+        }).catch(() => ({ status: 0 }));
+        if (answer.status === 201) succeeded++;
+        else await sleep(200);
+      }
+    });
+    await sleep(3_000);
+    const beforeOutage = succeeded;
+    server.stop();
+    await sleep(10_000);
+    server.start();
+    const atRestart = succeeded;
+    // The HTTP side takes purchases again with no restart of its own.
+    await eventually(() => succeeded > atRestart, 30_000, 100);
+    await sleep(3_000);
+    flowing = false;
+    await Promise.all(buyers);
+    expect(beforeOutage).toBeGreaterThan(0);
+
+    // Every service recovers by itself, with no restart.
+    await eventually(async () => (await Promise.all(CONSUMERS.map(ready))).every(Boolean), 60_000, 500);
+
+    // Every consumer's read models caught up with the account streams.
+    const subscriptions = await query<{ name: string; event_types: string[] | null }>('SELECT name, event_types FROM account.subscriptions');
+    expect(subscriptions.map((s) => s.name).sort()).toEqual(['account.account-events', 'fraud.account-events', 'ops.account-events']);
+    const behind = async () => {
+      let mismatched = 0;
+      lastReport = '';
+      for (const subscription of subscriptions) {
+        const consumer = subscription.name.split('.')[0];
+        const [row] = await query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM (
+             SELECT stream_id, max(stream_version) AS version FROM account.events
+              WHERE $2::text[] IS NULL OR type = ANY($2) GROUP BY stream_id) e
+           LEFT JOIN "${consumer}".stream_checkpoints c ON c.queue = $1 AND c.stream_id = e.stream_id
+           WHERE c.version IS DISTINCT FROM e.version`,
+          [subscription.name, subscription.event_types],
+        );
+        mismatched += row.n;
+        lastReport += `${subscription.name}: ${row.n} streams behind; `;
+      }
+      return mismatched;
+    };
+    let lastReport = '';
+    await eventually(async () => (await behind()) === 0, 90_000, 1_000).catch(async (error: Error) => {
+      const [dead] = await query<{ n: number }>('SELECT count(*)::int AS n FROM ops.dead_letters');
+      const logs = CONSUMERS.map((service) => `--- ${service}\n${platform.output(service).slice(-3_000)}`).join('\n');
+      throw new Error(`${error.message}: ${lastReport} dead letters: ${dead.n}\n${logs}`);
+    });
+    const [audit] = await query<{ audited: number; events: number }>(
+      "SELECT (SELECT count(*)::int FROM ops.audit_events WHERE producer = 'account') AS audited, (SELECT count(*)::int FROM account.events) AS events",
+    );
+    expect(audit.audited).toBe(audit.events);
+    const stats = (await call('/stats/countries')).body as unknown as { country: string; totalAccounts: number }[];
+    expect(stats.reduce((sum, row) => sum + row.totalAccounts, 0)).toBe(accounts.length);
+
+    // No dead letter: none stored by Ops, none waiting in a dead-letter queue.
+    const [dead] = await query<{ n: number }>('SELECT count(*)::int AS n FROM ops.dead_letters');
+    expect(dead.n).toBe(0);
+    const queues = execFileSync('rabbitmqctl', ['list_queues', '-p', platform.vhost, '--quiet', '--no-table-headers', 'name', 'messages'], { encoding: 'utf8' });
+    const deadLetterQueues = queues.split('\n').filter((line) => /\.dlq\s/.test(line));
+    expect(deadLetterQueues.length).toBeGreaterThan(0);
+    for (const line of deadLetterQueues) expect(line).toMatch(/\s0$/);
+  });
+});

@@ -1,0 +1,62 @@
+import { TEST_OPS_TOKEN, TestPlatform, eventually } from '@app/testing';
+import { execFileSync } from 'node:child_process';
+
+const authorized = (init: RequestInit = {}): RequestInit => ({
+  ...init,
+  headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_OPS_TOKEN}`, ...(init.headers ?? {}) },
+});
+const readiness = async (base: string) => {
+  const response = await fetch(`${base}/health/ready`);
+  return { status: response.status, body: (await response.json()) as { status: string; details: Record<string, { status: string }> } };
+};
+const rabbitmqctl = (...args: string[]) => execFileSync('rabbitmqctl', args, { stdio: 'pipe', timeout: 60_000 });
+
+/** What a load balancer polling /health/ready learns from a real Account process. */
+describe('Readiness tells a load balancer the truth', () => {
+  let platform: TestPlatform;
+
+  beforeAll(async () => {
+    platform = await TestPlatform.start(['account'], { SHUTDOWN_GRACE_MS: '3000' });
+  });
+
+  afterAll(async () => {
+    rabbitmqctl('set_permissions', '-p', platform.vhost, 'guest', '.*', '.*', '.*');
+    await platform?.stop();
+  });
+
+  it('stays ready through a broker outage, shows it in the body, and still takes writes', async () => {
+    const base = platform.url('account');
+    // The broker refuses this service alone: the shared broker keeps running for everyone else.
+    rabbitmqctl('clear_permissions', '-p', platform.vhost, 'guest');
+    rabbitmqctl('close_all_connections', '-p', platform.vhost, 'readiness spec: broker outage');
+    await eventually(async () => (await readiness(base)).body.details.broker?.status === 'down', 20_000, 200);
+    const during = await readiness(base);
+    expect(during.status).toBe(200);
+    expect(during.body.status).toBe('ok');
+    const opened = await fetch(`${base}/accounts`, authorized({
+      method: 'POST',
+      body: JSON.stringify({ name: 'Ada', lastName: 'Lovelace', country: 'GB', address: { street: '1 St James', city: 'London', zip: 'SW1' }, limit: 100, currency: 'EUR' }),
+    }));
+    expect(opened.status).toBe(201);
+
+    rabbitmqctl('set_permissions', '-p', platform.vhost, 'guest', '.*', '.*', '.*');
+    await eventually(async () => (await readiness(base)).body.details.broker?.status === 'up', 60_000, 200);
+  });
+
+  it('turns not ready at SIGTERM, while it still serves, before it drains and exits', async () => {
+    const instance = await platform.startInstance('account');
+    expect((await readiness(instance.url)).status).toBe(200);
+    const stopped = instance.stop('SIGTERM');
+    const signalledAt = Date.now();
+    const notReady = await eventually(async () => {
+      const answer = await readiness(instance.url);
+      return answer.status === 503 ? answer : undefined;
+    }, 2_000, 20);
+    expect(Date.now() - signalledAt).toBeLessThan(2_000);
+    expect(notReady.body).toMatchObject({ status: 'error', error: { shutdown: { status: 'down' } } });
+    // Still serving its API while the load balancer takes it out.
+    expect((await fetch(`${instance.url}/health/live`)).status).toBe(200);
+    await stopped;
+    await expect(fetch(`${instance.url}/health/live`)).rejects.toThrow();
+  });
+});
