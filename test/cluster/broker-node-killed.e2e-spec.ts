@@ -3,7 +3,7 @@ import { ClusterPlatform } from './support/cluster-platform';
 import { callUntilAnswered, call } from './support/http-client';
 import { checkInvariants } from './support/invariants';
 import { ClusterNode, NODES, clusterMemoryMb, ensureCluster, killNode, queueLeaders, restartNode, runningNodes } from './support/rabbitmq-cluster';
-import { percentile, prepareFlow, runFlow } from './support/steady-flow';
+import { FLOW_ENV, percentile, prepareFlow, runFlow } from './support/steady-flow';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -14,7 +14,7 @@ describe('A RabbitMQ node killed mid-flow', () => {
   beforeAll(async () => {
     const startupMs = ensureCluster();
     if (startupMs > 0) console.log(`3-node RabbitMQ cluster formed in ${(startupMs / 1000).toFixed(1)} s, ${clusterMemoryMb()} MB resident`);
-    cluster = await ClusterPlatform.start(2);
+    cluster = await ClusterPlatform.start(2, FLOW_ENV);
   }, 600_000);
 
   afterAll(async () => {
@@ -62,7 +62,7 @@ describe('A RabbitMQ node killed mid-flow', () => {
       `${((killedAt - flowStarted) / 1000).toFixed(0)} s into a ${((Date.now() - flowStarted) / 1000).toFixed(0)} s flow, back 20 s later\n` +
       `first event delivered after the kill: ${firstDeliveryMs} ms; first acknowledged operation: ${firstAnswerMs} ms\n` +
       `checkout latency over the minute: p50 ${percentile(checkoutMs, 50)} ms, p99 ${percentile(checkoutMs, 99)} ms, max ${Math.max(...checkoutMs)} ms\n` +
-      `invariants: ${JSON.stringify({ ...counts, unanswered: record.unanswered })}`,
+      `invariants: ${JSON.stringify({ ...counts, unanswered: record.unanswered, rejections: record.rejections })}`,
     );
     expect(counts.charges).toBe(counts.salesLedgerCount);
     expect(counts.completedCheckouts).toBeGreaterThan(0);

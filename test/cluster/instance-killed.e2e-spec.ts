@@ -4,7 +4,7 @@ import { ClusterPlatform, SCALED } from './support/cluster-platform';
 import { checkInvariants } from './support/invariants';
 import { clusterMemoryMb, ensureCluster } from './support/rabbitmq-cluster';
 import { deliveriesPastTheInbox, relayLeader } from './support/relay-leadership';
-import { percentile, prepareFlow, runFlow } from './support/steady-flow';
+import { FLOW_ENV, percentile, prepareFlow, runFlow } from './support/steady-flow';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -16,7 +16,7 @@ describe('Service instances killed mid-flow', () => {
   beforeAll(async () => {
     const startupMs = ensureCluster();
     if (startupMs > 0) console.log(`3-node RabbitMQ cluster formed in ${(startupMs / 1000).toFixed(1)} s, ${clusterMemoryMb()} MB resident`);
-    cluster = await ClusterPlatform.start(2);
+    cluster = await ClusterPlatform.start(2, FLOW_ENV);
   }, 600_000);
 
   afterAll(async () => {
@@ -67,7 +67,7 @@ describe('Service instances killed mid-flow', () => {
     const checkoutMs = record.answered.filter((a) => a.kind === 'checkout').map((a) => a.ms);
     console.log(
       `killed one instance each of ${killed.join(', ')} during a 40 s flow; checkout p99 ${percentile(checkoutMs, 99)} ms; ` +
-      `invariants: ${JSON.stringify({ ...counts, unanswered: record.unanswered })}`,
+      `invariants: ${JSON.stringify({ ...counts, unanswered: record.unanswered, rejections: record.rejections })}`,
     );
     expect(killed).toEqual(SCALED);
     expect(counts.completedCheckouts).toBeGreaterThan(0);

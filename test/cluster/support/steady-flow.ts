@@ -4,6 +4,12 @@ import { call, callUntilAnswered } from './http-client';
 
 type Urls = (service: 'account' | 'merchant' | 'fraud' | 'checkout' | 'payment-provider') => string;
 
+/**
+ * The flow is many small checkouts from few accounts, each soon after an address change: Fraud's
+ * velocity and address-change rules would reject nearly all of them, and leave little to charge.
+ */
+export const FLOW_ENV: NodeJS.ProcessEnv = { FRAUD_VELOCITY_MAX_PER_MINUTE: '1000000', FRAUD_ADDRESS_CHANGE_WINDOW_HOURS: '0.0001' };
+
 /** What callers were told: only these answers count as acknowledged. */
 export interface FlowRecord {
   merchantId: string;
@@ -16,6 +22,8 @@ export interface FlowRecord {
   answered: { at: number; kind: 'checkout' | 'address'; ms: number }[];
   /** Operations that never got a final answer within the deadline. */
   unanswered: number;
+  /** Why checkouts were rejected, with counts. */
+  rejections: Record<string, number>;
 }
 
 /** Opens one account per worker, so each account's operations are sequential and "last" is defined. */
@@ -23,7 +31,7 @@ export async function prepareFlow(urls: Urls, workers: number): Promise<FlowReco
   const merchantId = await onboardMerchant(urls);
   const accounts: string[] = [];
   for (let i = 0; i < workers; i++) accounts.push(await openAccount(urls, 100_000_000));
-  return { merchantId, accounts, checkouts: new Map(), addresses: new Map(accounts.map((id) => [id, []])), answered: [], unanswered: 0 };
+  return { merchantId, accounts, checkouts: new Map(), addresses: new Map(accounts.map((id) => [id, []])), answered: [], unanswered: 0, rejections: {} };
 }
 
 /** Runs `workers` callers for `durationMs`: mostly checkouts, every fourth operation an address change. */
@@ -49,6 +57,10 @@ async function checkout(urls: Urls, record: FlowRecord, accountId: string): Prom
     return;
   }
   record.checkouts.set(checkoutId, status);
+  if (status === 'rejected') {
+    const reason = String(answer?.body.reason ?? 'after 202');
+    record.rejections[reason] = (record.rejections[reason] ?? 0) + 1;
+  }
   record.answered.push({ at: Date.now(), kind: 'checkout', ms: Date.now() - started });
 }
 
