@@ -1,8 +1,11 @@
 import { closeConnections } from '../../bench/support/checkout-fixtures';
+import { describeCpu, serviceCpuMs } from '../../bench/support/checkout-cpu';
 import { ClusterPlatform } from './support/cluster-platform';
 import { callUntilAnswered, call } from './support/http-client';
 import { checkInvariants } from './support/invariants';
-import { ClusterNode, NODES, clusterMemoryMb, ensureCluster, killNode, queueLeaders, restartNode, runningNodes } from './support/rabbitmq-cluster';
+import {
+  ClusterNode, NODES, clusterCpuMs, clusterMemoryMb, ensureCluster, killNode, queueLeaders, queueReplicas, restartNode, runningNodes,
+} from './support/rabbitmq-cluster';
 import { FLOW_ENV, percentile, prepareFlow, runFlow } from './support/steady-flow';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -23,14 +26,27 @@ describe('A RabbitMQ node killed mid-flow', () => {
     closeConnections();
   }, 300_000);
 
+  it('keeps every queue, retry and dead-letter queues included, as a quorum queue on all 3 nodes', () => {
+    const queues = queueReplicas(cluster.vhost);
+    expect(queues.filter((q) => q.name.endsWith('.retry')).length).toBeGreaterThan(0);
+    expect(queues.filter((q) => q.name.endsWith('.dlq')).length).toBeGreaterThan(0);
+    for (const queue of queues) expect({ name: queue.name, type: queue.type, nodes: queue.members.length }).toEqual({ name: queue.name, type: 'quorum', nodes: 3 });
+  });
+
   it('loses nothing acknowledged, doubles no effect, dead-letters nothing, and recovers within seconds', async () => {
     const urls = (service: Parameters<ClusterPlatform['url']>[0]) => cluster.url(service);
     const record = await prepareFlow(urls, 4);
     const probe = await prepareFlow(urls, 1);
     const flowStarted = Date.now();
+    const [servicesBefore, brokerBefore] = [serviceCpuMs(), clusterCpuMs()];
     const flow = runFlow(urls, record, 60_000);
 
     await sleep(15_000);
+    // Per-operation costs in the steady state, before anything fails (docs/scaling.md uses them).
+    const [servicesAt, brokerAt] = [serviceCpuMs(), clusterCpuMs()];
+    const steadySeconds = (Date.now() - flowStarted) / 1000;
+    const steadyOps = record.answered.length;
+    const steadyCheckouts = record.answered.filter((a) => a.kind === 'checkout').length;
     const leaders = queueLeaders(cluster.vhost);
     const victim = [...leaders].sort((a, b) => b[1] - a[1])[0][0] as ClusterNode;
     expect(leaders.get(victim)).toBeGreaterThan(0);
@@ -58,6 +74,9 @@ describe('A RabbitMQ node killed mid-flow', () => {
     const checkoutMs = record.answered.filter((a) => a.kind === 'checkout').map((a) => a.ms);
     const firstAnswerMs = Math.min(...record.answered.filter((a) => a.at > killedAt).map((a) => a.at)) - killedAt;
     console.log(
+      `steady state (two instances per service, 3 broker nodes): ${(steadyCheckouts / steadySeconds).toFixed(1)} checkouts/s; ` +
+      `${steadyOps} operations (${steadyCheckouts} checkouts) in the first ${steadySeconds.toFixed(0)} s cost, per operation, CPU ms: ` +
+      `${describeCpu(servicesBefore, servicesAt, steadyOps)}, RabbitMQ (3 nodes) ${((brokerAt - brokerBefore) / steadyOps).toFixed(2)}\n` +
       `broker node ${victim} (leading ${leaders.get(victim)} of ${[...leaders.values()].reduce((s, n) => s + n, 0)} quorum queues) SIGKILLed ` +
       `${((killedAt - flowStarted) / 1000).toFixed(0)} s into a ${((Date.now() - flowStarted) / 1000).toFixed(0)} s flow, back 20 s later\n` +
       `first event delivered after the kill: ${firstDeliveryMs} ms; first acknowledged operation: ${firstAnswerMs} ms\n` +

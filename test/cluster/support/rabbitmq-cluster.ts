@@ -1,6 +1,6 @@
 import type { TestBroker } from '@app/testing';
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const script = join(__dirname, '..', '..', '..', 'scripts', 'rabbitmq-cluster.sh');
@@ -42,6 +42,15 @@ export function clusterMemoryMb(): number {
   return Math.round(kb.reduce((sum, value) => sum + value, 0) / 1024);
 }
 
+/** CPU time (user + system, ms) the running nodes have used so far, together; Linux only. */
+export function clusterCpuMs(): number {
+  const ticksPerMs = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) / 1000;
+  return [...run('status').matchAll(/pid (\d+)/g)].reduce((sum, [, pid]) => {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return sum + (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
+  }, 0);
+}
+
 /** How many of `vhost`'s quorum queues each node leads. */
 export function queueLeaders(vhost: string): Map<ClusterNode, number> {
   const queues = JSON.parse(ctl('list_queues', '-p', vhost, 'name', 'type', 'leader', '--formatter', 'json')) as { type: string; leader: string }[];
@@ -51,6 +60,12 @@ export function queueLeaders(vhost: string): Map<ClusterNode, number> {
     if (type === 'quorum' && leaders.has(node)) leaders.set(node, leaders.get(node)! + 1);
   }
   return leaders;
+}
+
+/** Each queue of `vhost` with its type and the nodes holding a replica of it. */
+export function queueReplicas(vhost: string): { name: string; type: string; members: string[] }[] {
+  const queues = JSON.parse(ctl('list_queues', '-p', vhost, 'name', 'type', 'members', '--formatter', 'json')) as { name: string; type: string; members?: string[] | '' }[];
+  return queues.map(({ name, type, members }) => ({ name, type, members: Array.isArray(members) ? members : [] }));
 }
 
 /** Message counts of `vhost`'s queues whose name matches `pattern`. */
