@@ -71,7 +71,12 @@ describe('A RabbitMQ node killed mid-flow', () => {
     await flow;
 
     const counts = await checkInvariants(cluster, record);
-    const checkoutMs = record.answered.filter((a) => a.kind === 'checkout').map((a) => a.ms);
+    const checkouts = record.answered.filter((a) => a.kind === 'checkout');
+    const checkoutMs = checkouts.map((a) => a.ms);
+    // Latency by when the checkout started: before the kill, while the node was down, after it came back.
+    const window = (from: number, to: number) => checkouts.filter((a) => a.at - a.ms >= from && a.at - a.ms < to).map((a) => a.ms);
+    const windows = [['before', flowStarted, killedAt], ['node down', killedAt, killedAt + 20_000], ['after', killedAt + 20_000, Infinity]] as const;
+    const byWindow = windows.map(([name, from, to]) => `${name} p99 ${percentile(window(from, to), 99)} ms`).join(', ');
     const firstAnswerMs = Math.min(...record.answered.filter((a) => a.at > killedAt).map((a) => a.at)) - killedAt;
     console.log(
       `steady state (two instances per service, 3 broker nodes): ${(steadyCheckouts / steadySeconds).toFixed(1)} checkouts/s; ` +
@@ -80,7 +85,7 @@ describe('A RabbitMQ node killed mid-flow', () => {
       `broker node ${victim} (leading ${leaders.get(victim)} of ${[...leaders.values()].reduce((s, n) => s + n, 0)} quorum queues) SIGKILLed ` +
       `${((killedAt - flowStarted) / 1000).toFixed(0)} s into a ${((Date.now() - flowStarted) / 1000).toFixed(0)} s flow, back 20 s later\n` +
       `first event delivered after the kill: ${firstDeliveryMs} ms; first acknowledged operation: ${firstAnswerMs} ms\n` +
-      `checkout latency over the minute: p50 ${percentile(checkoutMs, 50)} ms, p99 ${percentile(checkoutMs, 99)} ms, max ${Math.max(...checkoutMs)} ms\n` +
+      `checkout latency over the minute: p50 ${percentile(checkoutMs, 50)} ms, p99 ${percentile(checkoutMs, 99)} ms, max ${Math.max(...checkoutMs)} ms (${byWindow})\n` +
       `invariants: ${JSON.stringify({ ...counts, unanswered: record.unanswered, rejections: record.rejections })}`,
     );
     expect(counts.charges).toBe(counts.salesLedgerCount);
