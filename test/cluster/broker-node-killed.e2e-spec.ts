@@ -1,10 +1,11 @@
+import { eventually } from '@app/testing';
 import { closeConnections } from '../../bench/support/checkout-fixtures';
 import { describeCpu, serviceCpuMs } from '../../bench/support/checkout-cpu';
 import { ClusterPlatform } from './support/cluster-platform';
 import { callUntilAnswered, call } from './support/http-client';
 import { checkInvariants } from './support/invariants';
 import {
-  ClusterNode, NODES, clusterCpuMs, clusterMemoryMb, ensureCluster, killNode, queueLeaders, queueReplicas, restartNode, runningNodes,
+  ClusterNode, NODES, clusterCpuMs, clusterMemoryMb, ensureCluster, killNode, queueConsumers, queueLeaders, queueReplicas, restartNode, runningNodes,
 } from './support/rabbitmq-cluster';
 import { FLOW_ENV, percentile, prepareFlow, runFlow } from './support/steady-flow';
 
@@ -31,6 +32,21 @@ describe('A RabbitMQ node killed mid-flow', () => {
     expect(queues.filter((q) => q.name.endsWith('.retry')).length).toBeGreaterThan(0);
     expect(queues.filter((q) => q.name.endsWith('.dlq')).length).toBeGreaterThan(0);
     for (const queue of queues) expect({ name: queue.name, type: queue.type, nodes: queue.members.length }).toEqual({ name: queue.name, type: 'quorum', nodes: 3 });
+  });
+
+  it('has both instances of a consumer on each queue, exactly one of them active, so order holds per queue', async () => {
+    const mainQueues = queueReplicas(cluster.vhost).map((q) => q.name).filter((name) => /^[a-z]+\.[a-z]+-events$/.test(name));
+    expect(mainQueues.length).toBeGreaterThan(0);
+    const perQueue = await eventually(() => {
+      const consumers = queueConsumers(cluster.vhost);
+      const counts = mainQueues.map((queue) => ({
+        queue,
+        consumers: consumers.filter((c) => c.queue === queue).length,
+        active: consumers.filter((c) => c.queue === queue && c.active).length,
+      }));
+      return counts.every((c) => c.consumers === 2) ? counts : undefined;
+    }, 30_000, 500);
+    for (const queue of perQueue) expect(queue).toEqual({ queue: queue.queue, consumers: 2, active: 1 });
   });
 
   it('loses nothing acknowledged, doubles no effect, dead-letters nothing, and recovers within seconds', async () => {

@@ -68,6 +68,12 @@ export function queueReplicas(vhost: string): { name: string; type: string; memb
   return queues.map(({ name, type, members }) => ({ name, type, members: Array.isArray(members) ? members : [] }));
 }
 
+/** Every consumer of `vhost`'s queues, and whether it is the one single-active-consumer lets receive. */
+export function queueConsumers(vhost: string): { queue: string; active: boolean }[] {
+  const consumers = JSON.parse(ctl('list_consumers', '-p', vhost, 'queue_name', 'active', '--formatter', 'json')) as { queue_name: unknown; active: unknown }[];
+  return consumers.map((c) => ({ queue: String(c.queue_name), active: c.active === true || c.active === 'true' }));
+}
+
 /** Message counts of `vhost`'s queues whose name matches `pattern`. */
 export function queueDepths(vhost: string, pattern: RegExp): Record<string, number> {
   const queues = JSON.parse(ctl('list_queues', '-p', vhost, 'name', 'messages', '--formatter', 'json')) as { name: string; messages: number }[];
