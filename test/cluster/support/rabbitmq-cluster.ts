@@ -1,5 +1,5 @@
 import type { TestBroker } from '@app/testing';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -12,6 +12,17 @@ export const NODES = [1, 2, 3] as const;
 export type ClusterNode = (typeof NODES)[number];
 
 const run = (...args: string[]): string => execFileSync(script, args, { encoding: 'utf8', stdio: 'pipe', timeout: 240_000 });
+/**
+ * Mid-flow, the spec's own callers must keep running, so a slow command (a node's start) runs
+ * without blocking the event loop. No pipes: a node started with -detached would hold them open.
+ */
+const runInBackground = (...args: string[]): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(script, args, { stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`rabbitmq-cluster.sh ${args.join(' ')} exited with ${code}`))));
+  });
+
 const ctl = (...args: string[]): string => run('ctl', '1', '-q', ...args);
 
 /** Which nodes run now. */
@@ -32,7 +43,7 @@ export function ensureCluster(): number {
 /** SIGKILLs one node: a crash, not a shutdown. */
 export const killNode = (node: ClusterNode): void => void run('kill', String(node));
 /** Starts a killed node again; it rejoins the cluster with its data. */
-export const restartNode = (node: ClusterNode): void => void run('start', String(node));
+export const restartNode = (node: ClusterNode): Promise<void> => runInBackground('start', String(node));
 
 /** Resident memory of every running node, in MB. */
 export function clusterMemoryMb(): number {
