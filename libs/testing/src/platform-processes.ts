@@ -38,14 +38,14 @@ async function stopChild(child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL'): Pr
 const rabbitmqctl = (...args: string[]) => execFileSync('rabbitmqctl', args, { stdio: 'pipe', timeout: 60_000 });
 
 /** Where a platform's virtual host lives: the machine's broker, or a cluster a spec provides. */
-export interface TestBroker {
+export interface PlatformBroker {
   /** The `AMQP_URL` of `vhost` (a comma-separated list for a cluster). */
   url(vhost: string): string;
   addVhost(vhost: string): void;
   deleteVhost(vhost: string): void;
 }
 
-const machineBroker: TestBroker = {
+const machineBroker: PlatformBroker = {
   url: (vhost) => `${testAmqpUrl().replace(/\/$/, '')}/${encodeURIComponent(vhost)}`,
   addVhost: (vhost) => {
     rabbitmqctl('add_vhost', vhost);
@@ -69,7 +69,7 @@ export class TestPlatform {
   private constructor(
     private readonly services: ServiceName[],
     private readonly extraEnv: NodeJS.ProcessEnv,
-    private readonly broker: TestBroker,
+    private readonly broker: PlatformBroker,
   ) {
     const suffix = uniqueSuffix();
     this.database = `platform_e2e_${suffix}`;

@@ -1,4 +1,4 @@
-import type { TestBroker } from '@app/testing';
+import type { PlatformBroker } from '@app/testing';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -92,7 +92,7 @@ export function queueDepths(vhost: string, pattern: RegExp): Record<string, numb
 }
 
 /** The cluster as the test platform's broker: a vhost per platform, and every node in AMQP_URL. */
-export const clusterBroker: TestBroker = {
+export const clusterBroker: PlatformBroker = {
   url: (vhost) => run('url').trim().split(',').map((node) => `${node}/${encodeURIComponent(vhost)}`).join(','),
   addVhost: (vhost) => {
     ctl('add_vhost', vhost);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { checkoutBody, onboardMerchant, openAccount } from '../../../bench/support/checkout-fixtures';
-import { call, callUntilAnswered } from './http-client';
+import { callUntilAnswered } from './http-client';
 
 type Urls = (service: 'account' | 'merchant' | 'fraud' | 'checkout' | 'payment-provider') => string;
 
@@ -93,4 +93,3 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 }
 
-export { call };
