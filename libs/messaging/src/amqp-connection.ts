@@ -3,6 +3,7 @@ import * as amqp from 'amqplib';
 import { EventEmitter } from 'node:events';
 
 export interface AmqpConnectionOptions {
+  /** One node's URL, or a comma-separated list of a cluster's nodes to fail over between. */
   url: string;
   /** A name that shows in the broker's connection list and in our logs. */
   name: string;
@@ -12,10 +13,27 @@ export interface AmqpConnectionOptions {
 
 type SetupStep = (connection: amqp.ChannelModel) => Promise<void>;
 
+/** The node URLs of `AMQP_URL`: one, or a comma-separated list naming a cluster's nodes. */
+export function brokerNodeUrls(url: string): string[] {
+  const nodes = url.split(',').map((node) => node.trim()).filter((node) => node.length > 0);
+  if (nodes.length === 0) throw new Error('AMQP_URL names no broker node');
+  return nodes;
+}
+
+/** A node's address without its credentials, for logs. */
+const nodeLabel = (url: string): string => {
+  const { host, pathname } = new URL(url);
+  return `${host}${pathname.length > 1 ? pathname : ''}`;
+};
+
 /**
  * One AMQP connection that reconnects by itself with capped backoff. Users register setup steps
  * (declare topology, start consumers); they run on every (re)connection, so a broker restart
  * leaves nothing undeclared and no consumer silently gone.
+ *
+ * Given several nodes, it connects to one and, when that one dies, moves to the next live one at
+ * once: the setup steps then re-create channels and consumers there. Backoff applies only once
+ * every node has refused.
  */
 export class AmqpConnection extends EventEmitter {
   private readonly logger: Logger;
@@ -24,10 +42,22 @@ export class AmqpConnection extends EventEmitter {
   private closing = false;
   private connecting?: Promise<void>;
   private cancelRetryWait?: () => void;
+  private readonly nodes: string[];
+  /** The node tried next; after a loss it is the one after the node that died. */
+  private nextNode = 0;
+  private connectedNode?: string;
 
   constructor(private readonly options: AmqpConnectionOptions) {
     super();
     this.logger = new Logger(`Amqp:${options.name}`);
+    this.nodes = brokerNodeUrls(options.url);
+    // Instances given the same list spread over the nodes instead of all landing on the first.
+    this.nextNode = Math.floor(Math.random() * this.nodes.length);
+  }
+
+  /** The node this connection is on (host:port, no credentials), or undefined while disconnected. */
+  get node(): string | undefined {
+    return this.connection ? this.connectedNode : undefined;
   }
 
   get isConnected(): boolean {
@@ -69,27 +99,34 @@ export class AmqpConnection extends EventEmitter {
   private async connectWithRetry(): Promise<void> {
     let delay = 250;
     while (!this.closing) {
-      try {
-        await this.connectOnce();
-        return;
-      } catch (error) {
-        this.logger.warn(`RabbitMQ unreachable (${(error as Error).message}); retrying in ${delay} ms`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, delay);
-          this.cancelRetryWait = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.cancelRetryWait = undefined;
-        delay = Math.min(delay * 2, this.options.maxReconnectDelayMs ?? 5_000);
+      const failures: string[] = [];
+      for (let tried = 0; tried < this.nodes.length && !this.closing; tried++) {
+        const url = this.nodes[this.nextNode];
+        this.nextNode = (this.nextNode + 1) % this.nodes.length;
+        try {
+          await this.connectOnce(url);
+          return;
+        } catch (error) {
+          failures.push(`${nodeLabel(url)}: ${(error as Error).message}`);
+        }
       }
+      if (this.closing) return;
+      this.logger.warn(`RabbitMQ unreachable (${failures.join('; ')}); retrying in ${delay} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.cancelRetryWait = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.cancelRetryWait = undefined;
+      delay = Math.min(delay * 2, this.options.maxReconnectDelayMs ?? 5_000);
     }
   }
 
-  private async connectOnce(): Promise<void> {
+  private async connectOnce(nodeUrl: string): Promise<void> {
     // amqplib reads the heartbeat from the URL only; without it a dead peer goes unnoticed.
-    const url = new URL(this.options.url);
+    const url = new URL(nodeUrl);
     if (!url.searchParams.has('heartbeat')) url.searchParams.set('heartbeat', String(this.options.heartbeatSeconds ?? 10));
     const connection = await amqp.connect(url.toString(), {
       clientProperties: { connection_name: this.options.name },
@@ -105,6 +142,7 @@ export class AmqpConnection extends EventEmitter {
       return;
     }
     this.connection = connection;
+    this.connectedNode = nodeLabel(nodeUrl);
     try {
       for (const step of this.setupSteps) await step(connection);
     } catch (error) {
@@ -112,7 +150,7 @@ export class AmqpConnection extends EventEmitter {
       await connection.close().catch(() => undefined);
       throw error;
     }
-    this.logger.log('connected to RabbitMQ');
+    this.logger.log(`connected to RabbitMQ at ${this.connectedNode}`);
     this.emit('connected', connection);
   }
 

@@ -37,6 +37,23 @@ async function stopChild(child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL'): Pr
 
 const rabbitmqctl = (...args: string[]) => execFileSync('rabbitmqctl', args, { stdio: 'pipe', timeout: 60_000 });
 
+/** Where a platform's virtual host lives: the machine's broker, or a cluster a spec provides. */
+export interface PlatformBroker {
+  /** The `AMQP_URL` of `vhost` (a comma-separated list for a cluster). */
+  url(vhost: string): string;
+  addVhost(vhost: string): void;
+  deleteVhost(vhost: string): void;
+}
+
+const machineBroker: PlatformBroker = {
+  url: (vhost) => `${testAmqpUrl().replace(/\/$/, '')}/${encodeURIComponent(vhost)}`,
+  addVhost: (vhost) => {
+    rabbitmqctl('add_vhost', vhost);
+    rabbitmqctl('set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*');
+  },
+  deleteVhost: (vhost) => rabbitmqctl('delete_vhost', vhost),
+};
+
 /**
  * Real service processes (`node dist/apps/<svc>/main.js`) for end-to-end specs. Each platform gets
  * its own database and RabbitMQ virtual host, so specs never see each other's queues or rows.
@@ -49,17 +66,23 @@ export class TestPlatform {
   private readonly logs = new Map<ServiceName, string[]>();
   private readonly instances = new Set<ChildProcess>();
 
-  private constructor(private readonly services: ServiceName[], private readonly extraEnv: NodeJS.ProcessEnv) {
+  private constructor(
+    private readonly services: ServiceName[],
+    private readonly extraEnv: NodeJS.ProcessEnv,
+    private readonly broker: PlatformBroker,
+  ) {
     const suffix = uniqueSuffix();
     this.database = `platform_e2e_${suffix}`;
     this.vhost = `e2e-${suffix}`;
   }
 
-  /** Creates the database and vhost, picks free ports and starts `services` (in order, each ready). */
-  static async start(services: ServiceName[], extraEnv: NodeJS.ProcessEnv = {}): Promise<TestPlatform> {
-    const platform = new TestPlatform(services, extraEnv);
-    rabbitmqctl('add_vhost', platform.vhost);
-    rabbitmqctl('set_permissions', '-p', platform.vhost, 'guest', '.*', '.*', '.*');
+  /**
+   * Creates the database and vhost, picks free ports and starts `services` (in order, each ready).
+   * `extraEnv` wins over the defaults, `<SERVICE>_URL` included (e.g. a load balancer's address).
+   */
+  static async start(services: ServiceName[], extraEnv: NodeJS.ProcessEnv = {}, broker = machineBroker): Promise<TestPlatform> {
+    const platform = new TestPlatform(services, extraEnv, broker);
+    broker.addVhost(platform.vhost);
     for (const service of services) platform.ports.set(service, await freePort());
     try {
       for (const service of services) await platform.startService(service);
@@ -78,7 +101,7 @@ export class TestPlatform {
   }
 
   get amqpUrl(): string {
-    return `${testAmqpUrl().replace(/\/$/, '')}/${encodeURIComponent(this.vhost)}`;
+    return this.broker.url(this.vhost);
   }
 
   url(service: ServiceName): string {
@@ -129,9 +152,9 @@ export class TestPlatform {
       PORT: String(port),
       OPS_TOKEN: TEST_OPS_TOKEN,
       LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
-      ...this.extraEnv,
     };
     for (const other of this.services) env[serviceUrlVariable(other)] = this.url(other);
+    Object.assign(env, this.extraEnv);
     const child = spawn(process.execPath, [...serviceNodeFlags, join(process.cwd(), 'dist', 'apps', service, 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
@@ -151,7 +174,7 @@ export class TestPlatform {
     this.instances.clear();
     await Promise.all([...this.processes.keys()].map((service) => this.stopService(service)));
     try {
-      rabbitmqctl('delete_vhost', this.vhost);
+      this.broker.deleteVhost(this.vhost);
     } catch {
       // Best effort: a leftover vhost holds no state another spec could see.
     }

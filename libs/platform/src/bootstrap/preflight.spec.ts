@@ -63,4 +63,14 @@ describe('findUnreachableDependencies', () => {
     ]);
     expect(lines.join('\n')).not.toContain('pw');
   });
+
+  it('names every node of a cluster in AMQP_URL when none answers, on one line', async () => {
+    const [line] = await findUnreachableDependencies({
+      databaseUrl: 'postgres://postgres@127.0.0.1:1/platform',
+      amqpUrl: `amqp://guest:pw@127.0.0.1:2,amqp://guest:pw@127.0.0.1:${silentPort}`,
+      timeoutMs: 300,
+    }).then((lines) => lines.filter((l) => l.startsWith('RabbitMQ')));
+    expect(line).toMatch(new RegExp(`^RabbitMQ is not reachable at 127\\.0\\.0\\.1:2 .* RabbitMQ is not reachable at 127\\.0\\.0\\.1:${silentPort} `));
+    expect(line).not.toContain('pw');
+  });
 });

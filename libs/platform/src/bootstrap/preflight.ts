@@ -1,3 +1,4 @@
+import { brokerNodeUrls } from '@app/messaging';
 import { connect } from 'amqplib';
 import { Client } from 'pg';
 import { redactCredentials } from '../config/redact-credentials';
@@ -76,6 +77,20 @@ async function probeRabbit(url: string, timeoutMs: number): Promise<void> {
   await connection.close().catch(() => undefined);
 }
 
+/** A cluster is reachable when any one of its nodes is: the service fails over to the others later. */
+async function probeRabbitNodes(nodes: string[], timeoutMs: number): Promise<string | undefined> {
+  const problems: string[] = [];
+  for (const node of nodes) {
+    try {
+      await probeRabbit(node, timeoutMs);
+      return undefined;
+    } catch (error) {
+      problems.push(describeUnreachable('rabbitmq', node, error));
+    }
+  }
+  return problems.join(' ');
+}
+
 /** Probes the servers in parallel and returns one readable line per unreachable one. */
 export async function findUnreachableDependencies(options: PreflightOptions): Promise<string[]> {
   const timeoutMs = options.timeoutMs ?? 3000;
@@ -85,15 +100,7 @@ export async function findUnreachableDependencies(options: PreflightOptions): Pr
       (error: unknown) => describeUnreachable('postgres', options.databaseUrl, error),
     ),
   ];
-  const amqpUrl = options.amqpUrl;
-  if (amqpUrl !== undefined) {
-    probes.push(
-      probeRabbit(amqpUrl, timeoutMs).then(
-        () => undefined,
-        (error: unknown) => describeUnreachable('rabbitmq', amqpUrl, error),
-      ),
-    );
-  }
+  if (options.amqpUrl !== undefined) probes.push(probeRabbitNodes(brokerNodeUrls(options.amqpUrl), timeoutMs));
   return (await Promise.all(probes)).filter((line): line is string => line !== undefined);
 }
 

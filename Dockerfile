@@ -1,0 +1,47 @@
+# One image build for every app; each app is a target: `docker build --target account .`
+# Each CMD carries serviceNodeFlags (libs/contracts/src/runtime.ts); NODE_OPTIONS cannot hold them all.
+# The compose file's `platform` profile builds and runs them all (see docs/scaling.md).
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-bookworm-slim AS runtime
+WORKDIR /app
+ENV NODE_ENV=production
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+USER node
+
+FROM runtime AS account
+ENV PORT=3001
+EXPOSE 3001
+CMD ["node", "--max-semi-space-size=8", "--heap-growing-percent=100", "dist/apps/account/main.js"]
+
+FROM runtime AS merchant
+ENV PORT=3002
+EXPOSE 3002
+CMD ["node", "--max-semi-space-size=8", "--heap-growing-percent=100", "dist/apps/merchant/main.js"]
+
+FROM runtime AS checkout
+ENV PORT=3003
+EXPOSE 3003
+CMD ["node", "--max-semi-space-size=8", "--heap-growing-percent=100", "dist/apps/checkout/main.js"]
+
+FROM runtime AS fraud
+ENV PORT=3004
+EXPOSE 3004
+CMD ["node", "--max-semi-space-size=8", "--heap-growing-percent=100", "dist/apps/fraud/main.js"]
+
+FROM runtime AS ops
+ENV PORT=3005
+EXPOSE 3005
+CMD ["node", "--max-semi-space-size=8", "--heap-growing-percent=100", "dist/apps/ops/main.js"]
+
+FROM runtime AS payment-provider
+ENV PORT=3006
+EXPOSE 3006
+CMD ["node", "--max-semi-space-size=8", "--heap-growing-percent=100", "dist/apps/payment-provider/main.js"]

@@ -1,0 +1,76 @@
+import { eventually } from '@app/testing';
+import { closeConnections } from '../../bench/support/checkout-fixtures';
+import { ClusterPlatform, SCALED } from './support/cluster-platform';
+import { checkInvariants } from './support/invariants';
+import { clusterMemoryMb, ensureCluster } from './support/rabbitmq-cluster';
+import { deliveriesPastTheInbox, relayLeader } from './support/relay-leadership';
+import { FLOW_ENV, percentile, prepareFlow, runFlow } from './support/steady-flow';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Two instances of every service on the 3-node cluster; instances die, one after the other. */
+describe('Service instances killed mid-flow', () => {
+  let cluster: ClusterPlatform;
+  const urls = (service: Parameters<ClusterPlatform['url']>[0]) => cluster.url(service);
+
+  beforeAll(async () => {
+    const startupMs = ensureCluster();
+    if (startupMs > 0) console.log(`3-node RabbitMQ cluster formed in ${(startupMs / 1000).toFixed(1)} s, ${clusterMemoryMb()} MB resident`);
+    cluster = await ClusterPlatform.start(2, FLOW_ENV);
+  }, 600_000);
+
+  afterAll(async () => {
+    await cluster?.stop();
+    closeConnections();
+  }, 300_000);
+
+  it('hands relay leadership to the standby within 5 s, with no gap and nothing applied twice', async () => {
+    const record = await prepareFlow(urls, 2);
+    const flow = runFlow(urls, record, 20_000);
+    await sleep(5_000);
+    const replicas = cluster.replicas.get('account')!;
+    const leader = await relayLeader(replicas, 'account');
+    expect(leader).toBeDefined();
+    const killedAt = Date.now();
+    await leader!.stop('SIGKILL');
+    const standby = await eventually(() => relayLeader(replicas.filter((r) => r !== leader), 'account'), 15_000, 100);
+    const takeoverMs = Date.now() - killedAt;
+    await cluster.restart(leader!);
+    await flow;
+
+    const queues = await eventually(async () => {
+      const result = await deliveriesPastTheInbox(cluster.platform.databaseUrl, 'account');
+      return result.every((q) => q.missing === 0) ? result : undefined;
+    }, 60_000, 500).catch(async () => {
+      throw new Error(`gap past the inbox: ${JSON.stringify(await deliveriesPastTheInbox(cluster.platform.databaseUrl, 'account'))}`);
+    });
+    console.log(`account relay leader SIGKILLed; standby ${standby.url} led after ${takeoverMs} ms; per consumer: ${JSON.stringify(queues)}`);
+    expect(takeoverMs).toBeLessThan(5_000);
+    expect(queues.length).toBeGreaterThan(0);
+    for (const queue of queues) expect(queue.applied).toBe(queue.expected);
+    await checkInvariants(cluster, record);
+  }, 300_000);
+
+  it('keeps every invariant while one instance of each service in turn is SIGKILLed', async () => {
+    const record = await prepareFlow(urls, 4);
+    const flow = runFlow(urls, record, 40_000);
+    const killed: string[] = [];
+    for (const service of SCALED) {
+      await sleep(5_000);
+      const victim = cluster.replicas.get(service)![0];
+      await victim.stop('SIGKILL');
+      killed.push(service);
+      await cluster.restart(victim);
+    }
+    await flow;
+    const counts = await checkInvariants(cluster, record);
+    const checkoutMs = record.answered.filter((a) => a.kind === 'checkout').map((a) => a.ms);
+    console.log(
+      `killed one instance each of ${killed.join(', ')} during a 40 s flow; checkout p99 ${percentile(checkoutMs, 99)} ms; ` +
+      `invariants: ${JSON.stringify({ ...counts, unanswered: record.unanswered, rejections: record.rejections })}`,
+    );
+    expect(killed).toEqual(SCALED);
+    expect(counts.completedCheckouts).toBeGreaterThan(0);
+    expect(counts.charges).toBe(counts.salesLedgerCount);
+  }, 300_000);
+});
