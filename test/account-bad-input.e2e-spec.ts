@@ -154,7 +154,7 @@ describe('Account service, refusing bad input', () => {
     const stream = await fetch(`${platform.url('account')}/accounts/${id}/events`);
     expect(((await stream.json()) as { type: string }[]).map((event) => event.type)).toEqual(['AccountOpened', 'ItemPurchased']);
     expect((await fetch(`${platform.url('account')}/accounts/${unknown}/events`)).status).toBe(404);
-    const db = new Client({ connectionString: platform.databaseUrl });
+    const db = new Client({ connectionString: platform.databaseUrl('account') });
     await db.connect();
     try {
       const { rows } = await db.query(`SELECT count(DISTINCT stream_id)::int AS streams FROM account.events`);

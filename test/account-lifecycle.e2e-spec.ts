@@ -169,7 +169,7 @@ describe('Account service, as a real process', () => {
     await purchase(id, 'before-rebuild', 1_000);
     await api('POST', `/accounts/${id}/lock`);
     await viewAt(id, 4);
-    const db = new Client({ connectionString: platform.databaseUrl });
+    const db = new Client({ connectionString: platform.databaseUrl('account') });
     await db.connect();
     try {
       const readModels = async () => ({

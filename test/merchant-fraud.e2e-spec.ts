@@ -153,7 +153,7 @@ describe('Merchant and Fraud, as real processes', () => {
     expect(learned).toMatchObject({ status: 'locked', limit: 0 });
     // A row no event supports: a rebuild must drop it, while replayed history restores the real profile.
     const stray = randomUUID();
-    const db = new Client({ connectionString: platform.databaseUrl });
+    const db = new Client({ connectionString: platform.databaseUrl('fraud') });
     await db.connect();
     try {
       await db.query(`INSERT INTO fraud.account_profiles (account_id, status, credit_limit, currency, version) VALUES ($1, 'active', 1, 'EUR', 1)`, [stray]);
@@ -182,7 +182,7 @@ describe('Merchant and Fraud, as real processes', () => {
     const assessment = await assess(accountId, merchantId, 4_200);
     expect(assessment).toMatchObject({ decision: 'approve', reasons: ['NO_HISTORY', 'UNKNOWN_MERCHANT'] });
 
-    const db = new Client({ connectionString: platform.databaseUrl });
+    const db = new Client({ connectionString: platform.databaseUrl('fraud') });
     await db.connect();
     try {
       const { rows } = await db.query('SELECT type, stream_version, data FROM fraud.events WHERE stream_id = $1', [`assessment-${assessment.assessmentId}`]);

@@ -31,7 +31,7 @@ describe('Ops subscriptions and audit log, with real Account and Ops processes',
     platform = await startPlatform(['account', 'ops']);
     ops = new OpsApi(platform.url('ops'));
     writer = await new QueueWriter(platform.amqpUrl).start();
-    database = new Client({ connectionString: platform.databaseUrl });
+    database = new Client({ connectionString: platform.databaseUrl('account') });
     await database.connect();
   });
 

@@ -22,3 +22,7 @@ export * from './messaging-glue/broker-connection.provider';
 export * from './messaging-glue/subscriptions.controller';
 export * from './platform.module';
 export * from './security/ops-token.guard';
+export * from './provisioning/broker-provisioning';
+export * from './provisioning/database-provisioning';
+export * from './provisioning/principals';
+export * from './provisioning/provision';

@@ -1,9 +1,9 @@
 import { DefaultPorts, ServiceName, serviceNodeFlags, serviceUrlVariable } from '@app/contracts';
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { DataService, InstallationNames, ServiceSettings, adminDatabaseUrlOf, deprovision, provision } from '@app/platform';
+import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { testAmqpUrl, testDatabaseUrl, uniqueSuffix } from './fixtures';
 
 export const TEST_OPS_TOKEN = 'test-ops-token';
@@ -35,15 +35,23 @@ async function stopChild(child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL'): Pr
   clearTimeout(force);
 }
 
-const rabbitmqctl = (...args: string[]) => execFileSync('rabbitmqctl', args, { stdio: 'pipe', timeout: 60_000 });
+/** The administrator's URL of the test server's maintenance database. */
+export const testAdminDatabaseUrl = (): string => {
+  const url = new URL(testDatabaseUrl());
+  url.pathname = '/postgres';
+  return url.toString();
+};
 
 /**
- * Real service processes (`node dist/apps/<svc>/main.js`) for end-to-end specs. Each platform gets
- * its own database and RabbitMQ virtual host, so specs never see each other's queues or rows.
+ * Real service processes (`node dist/apps/<svc>/main.js`) for end-to-end specs. Each platform is
+ * an installation of its own, provisioned as `npm run provision` does it (a database and role per
+ * service, a RabbitMQ virtual host and a user per service), so specs never see each other's
+ * queues or rows, and every service runs with exactly the rights it has in production.
  */
 export class TestPlatform {
-  readonly database: string;
+  readonly names: InstallationNames;
   readonly vhost: string;
+  private settings = new Map<DataService, ServiceSettings>();
   private readonly processes = new Map<ServiceName, ChildProcess>();
   private readonly ports = new Map<ServiceName, number>();
   private readonly logs = new Map<ServiceName, string[]>();
@@ -51,17 +59,16 @@ export class TestPlatform {
 
   private constructor(private readonly services: ServiceName[], private readonly extraEnv: NodeJS.ProcessEnv) {
     const suffix = uniqueSuffix();
-    this.database = `platform_e2e_${suffix}`;
     this.vhost = `e2e-${suffix}`;
+    this.names = { prefix: `e2e_${suffix}_`, vhost: this.vhost };
   }
 
-  /** Creates the database and vhost, picks free ports and starts `services` (in order, each ready). */
+  /** Provisions the installation, picks free ports and starts `services` (in order, each ready). */
   static async start(services: ServiceName[], extraEnv: NodeJS.ProcessEnv = {}): Promise<TestPlatform> {
     const platform = new TestPlatform(services, extraEnv);
-    rabbitmqctl('add_vhost', platform.vhost);
-    rabbitmqctl('set_permissions', '-p', platform.vhost, 'guest', '.*', '.*', '.*');
     for (const service of services) platform.ports.set(service, await freePort());
     try {
+      platform.settings = await provision({ adminDatabaseUrl: testAdminDatabaseUrl(), adminAmqpUrl: testAmqpUrl(), names: platform.names });
       for (const service of services) await platform.startService(service);
     } catch (error) {
       // A spec whose beforeAll fails never reaches afterAll: leave nothing running behind.
@@ -71,12 +78,17 @@ export class TestPlatform {
     return platform;
   }
 
-  get databaseUrl(): string {
-    const url = new URL(testDatabaseUrl());
-    url.pathname = `/${this.database}`;
-    return url.toString();
+  /** The administrator's URL of `service`'s database, for specs that look inside it. */
+  databaseUrl(service: DataService): string {
+    return adminDatabaseUrlOf(testAdminDatabaseUrl(), service, this.names);
   }
 
+  /** A service's own settings (DATABASE_URL, AMQP_URL), for specs that act as that service. */
+  settingsOf(service: DataService): ServiceSettings {
+    return this.settings.get(service)!;
+  }
+
+  /** The administrator (guest) on this platform's virtual host. */
   get amqpUrl(): string {
     return `${testAmqpUrl().replace(/\/$/, '')}/${encodeURIComponent(this.vhost)}`;
   }
@@ -124,8 +136,7 @@ export class TestPlatform {
   private spawn(service: ServiceName, port: number, log: string[]): ChildProcess {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      DATABASE_URL: this.databaseUrl,
-      AMQP_URL: this.amqpUrl,
+      ...this.settings.get(service as DataService),
       PORT: String(port),
       OPS_TOKEN: TEST_OPS_TOKEN,
       LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
@@ -145,22 +156,13 @@ export class TestPlatform {
     if (child) await stopChild(child, signal);
   }
 
-  /** Stops every service, then drops the database and the vhost. */
+  /** Stops every service, then drops the installation's databases, roles, vhost and users. */
   async stop(): Promise<void> {
     await Promise.all([...this.instances].map((child) => stopChild(child, 'SIGTERM')));
     this.instances.clear();
     await Promise.all([...this.processes.keys()].map((service) => this.stopService(service)));
-    try {
-      rabbitmqctl('delete_vhost', this.vhost);
-    } catch {
-      // Best effort: a leftover vhost holds no state another spec could see.
-    }
-    const adminUrl = new URL(testDatabaseUrl());
-    adminUrl.pathname = '/postgres';
-    const admin = new Client({ connectionString: adminUrl.toString() });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${this.database}" WITH (FORCE)`).catch(() => undefined);
-    await admin.end();
+    // Best effort: leftovers hold no state another spec could see.
+    await deprovision({ adminDatabaseUrl: testAdminDatabaseUrl(), names: this.names }).catch(() => undefined);
   }
 
   private async waitUntilReady(

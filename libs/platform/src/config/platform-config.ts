@@ -24,6 +24,10 @@ export class PlatformConfig {
   @Max(65535, { message: PORT_RULE })
   port: number;
 
+  /** The interface to listen on: loopback unless told otherwise (a container sets `HOST=0.0.0.0`). */
+  @Matches(/^[\w.:-]+$/, { message: 'must be an interface address or host name, e.g. 127.0.0.1 or 0.0.0.0' })
+  host: string;
+
   @IsOptional()
   @IsString()
   @MinLength(1, { message: 'must not be empty when set' })
@@ -42,6 +46,7 @@ const ENV_NAMES: Record<keyof PlatformConfig, string> = {
   databaseUrl: 'DATABASE_URL',
   amqpUrl: 'AMQP_URL',
   port: 'PORT',
+  host: 'HOST',
   opsToken: 'OPS_TOKEN',
   databasePoolSize: 'DATABASE_POOL_SIZE',
   logLevel: 'LOG_LEVEL',
@@ -67,6 +72,7 @@ export function loadPlatformConfig(defaultPort: number, env: NodeJS.ProcessEnv =
     databaseUrl: read(env, 'DATABASE_URL') ?? DEFAULT_DATABASE_URL,
     amqpUrl: read(env, 'AMQP_URL') ?? DEFAULT_AMQP_URL,
     port: rawPort === undefined ? defaultPort : /^\d+$/.test(rawPort.trim()) ? Number(rawPort) : NaN,
+    host: read(env, 'HOST') ?? '127.0.0.1',
     opsToken: env.OPS_TOKEN,
     // Small by default: five services and their relays share one server's connection limit.
     databasePoolSize: rawPoolSize === undefined ? 10 : /^\d+$/.test(rawPoolSize.trim()) ? Number(rawPoolSize) : NaN,
