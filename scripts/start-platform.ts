@@ -3,8 +3,7 @@
  * and RabbitMQ, one sample checkout to show the flow, and a clean stop on Ctrl-C.
  */
 import { DefaultPorts, ServiceName } from '@app/contracts';
-import { DATA_SERVICES, DEFAULT_ADMIN_AMQP_URL, DEFAULT_ADMIN_DATABASE_URL, findUnreachableDependencies } from '@app/platform';
-import { randomBytes } from 'node:crypto';
+import { DEFAULT_ADMIN_AMQP_URL, DEFAULT_ADMIN_DATABASE_URL, findUnreachableDependencies } from '@app/platform';
 import { join } from 'node:path';
 import { PLATFORM_DIR, provisionAll } from './provision/provision-platform';
 import { runSampleCheckout } from './start/sample-checkout';
@@ -23,9 +22,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   say('provisioning databases, roles, broker users and permissions (npm run provision)…');
-  await provisionAll();
-  const generatedToken = !process.env.OPS_TOKEN;
-  const opsToken = process.env.OPS_TOKEN || randomBytes(16).toString('hex');
+  const { opsToken } = await provisionAll();
   const services = ORDER.map(
     (name) =>
       new ServiceProcess(name, {
@@ -33,9 +30,8 @@ async function main(): Promise<void> {
         // Loopback only: the platform is for this machine's eyes.
         HOST: '127.0.0.1',
         PORT: String(DefaultPorts[name]),
-        OPS_TOKEN: opsToken,
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-      }, (DATA_SERVICES as readonly string[]).includes(name) ? join(PLATFORM_DIR, `${name}.env`) : undefined),
+      }, join(PLATFORM_DIR, `${name}.env`)),
   );
 
   let stopping = false;
@@ -67,13 +63,12 @@ async function main(): Promise<void> {
 
   const url = (name: ServiceName) => services.find((s) => s.name === name)!.url;
   say(`ops console        ${url('ops')}/console`);
-  say(generatedToken
-    ? `operator token for this run: ${opsToken} (set OPS_TOKEN to choose your own)`
-    : 'operator token: the value of OPS_TOKEN');
+  say(`operator token: ${opsToken}   (kept in ${PLATFORM_DIR}/; OPS_TOKEN chooses your own)`);
   say('driving one sample checkout:');
   try {
     await runSampleCheckout(
       { account: url('account'), merchant: url('merchant'), checkout: url('checkout'), fraud: url('fraud'), ops: url('ops') },
+      opsToken,
       (line) => say(`  ${line}`),
     );
   } catch (error) {

@@ -1,5 +1,5 @@
 import { ServiceName } from '@app/contracts';
-import { TEST_OPS_TOKEN, TestPlatform, eventually } from '@app/testing';
+import { TEST_OPS_TOKEN, TestPlatform, eventually, operatorHeaders } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
@@ -27,7 +27,7 @@ describe('Merchant and Fraud, as real processes', () => {
   const send = (service: ServiceName, method: string, path: string, body?: unknown) =>
     fetch(`${platform.url(service)}${path}`, {
       method,
-      headers: { 'content-type': 'application/json' },
+      headers: { ...operatorHeaders(), 'content-type': 'application/json' },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
 
@@ -161,7 +161,7 @@ describe('Merchant and Fraud, as real processes', () => {
 
       const rewound = await fetch(`${platform.url('account')}/subscriptions/fraud.account-events/rewind`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_OPS_TOKEN}` },
+        headers: { ...operatorHeaders(), 'content-type': 'application/json', authorization: `Bearer ${TEST_OPS_TOKEN}` },
         body: JSON.stringify({ toPosition: 0 }),
       });
       expect(rewound.status).toBe(200);

@@ -1,4 +1,4 @@
-import { eventually, TEST_OPS_TOKEN, TestPlatform } from '@app/testing';
+import { eventually, TEST_OPS_TOKEN, TestPlatform, asOperator } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { Browser, chromium, Page } from 'playwright-core';
 import { deadLetterOf, eventMessage, OpsApi, QueueWriter, startPlatform } from '../apps/ops/test/ops-e2e-support';
@@ -71,7 +71,7 @@ describe('Ops web console', () => {
 
     expect(await ops.findByMessageId(QUEUE, poison.options.messageId)).toMatchObject({ status: 'replayed', lastReplayedBy: 'console-operator' });
     await eventually(async () => {
-      const account = (await (await fetch(`${platform.url('account')}/accounts/${id}`)).json()) as { limit?: number };
+      const account = (await (await fetch(`${platform.url('account')}/accounts/${id}`, asOperator())).json()) as { limit?: number };
       return account.limit === 700;
     }, 15_000, 100);
     expect(pageErrors).toEqual([]);

@@ -13,6 +13,7 @@ import { relayProviders } from './messaging-glue/relay.lifecycle';
 import { SubscriptionsController } from './messaging-glue/subscriptions.controller';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpsTokenGuard } from './security/ops-token.guard';
+import { SecurityModule } from './security/security.module';
 
 export interface ServiceDefinition {
   name: ServiceName;
@@ -54,6 +55,7 @@ export class PlatformModule {
       imports: [
         platformConfigModule(DefaultPorts[service.name]),
         loggerModule(service.name, config.logLevel),
+        SecurityModule,
         HealthModule,
         MetricsModule,
         ...(hasDatabase ? [databaseModule({ schema: service.name, migrations: service.migrations! })] : []),

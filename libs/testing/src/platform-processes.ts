@@ -1,5 +1,5 @@
 import { DefaultPorts, ServiceName, serviceNodeFlags, serviceUrlVariable } from '@app/contracts';
-import { DataService, InstallationNames, ServiceSettings, adminDatabaseUrlOf, deprovision, provision } from '@app/platform';
+import { DataService, InstallationNames, ServiceSettings, adminDatabaseUrlOf, authSettings, deprovision, ensureAuthKeys, provision } from '@app/platform';
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
@@ -7,6 +7,14 @@ import { join } from 'node:path';
 import { testAmqpUrl, testDatabaseUrl, uniqueSuffix } from './fixtures';
 
 export const TEST_OPS_TOKEN = 'test-ops-token';
+
+/** `init` with the operator's bearer token added: how specs call routes as an operator. */
+export function asOperator(init: RequestInit = {}, token = TEST_OPS_TOKEN): RequestInit {
+  return { ...init, headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${token}` } };
+}
+
+/** The operator's authorization header, for specs with a header object of their own. */
+export const operatorHeaders = (token = TEST_OPS_TOKEN): Record<string, string> => ({ authorization: `Bearer ${token}` });
 
 /** A free TCP port on loopback. */
 export async function freePort(): Promise<number> {
@@ -52,6 +60,7 @@ export class TestPlatform {
   readonly names: InstallationNames;
   readonly vhost: string;
   private settings = new Map<DataService, ServiceSettings>();
+  private auth = new Map<ServiceName, Record<string, string>>();
   private readonly processes = new Map<ServiceName, ChildProcess>();
   private readonly ports = new Map<ServiceName, number>();
   private readonly logs = new Map<ServiceName, string[]>();
@@ -69,6 +78,7 @@ export class TestPlatform {
     for (const service of services) platform.ports.set(service, await freePort());
     try {
       platform.settings = await provision({ adminDatabaseUrl: testAdminDatabaseUrl(), adminAmqpUrl: testAmqpUrl(), names: platform.names });
+      platform.auth = await authSettings(await ensureAuthKeys(undefined, TEST_OPS_TOKEN), Object.keys(DefaultPorts) as ServiceName[]);
       for (const service of services) await platform.startService(service);
     } catch (error) {
       // A spec whose beforeAll fails never reaches afterAll: leave nothing running behind.
@@ -86,6 +96,11 @@ export class TestPlatform {
   /** A service's own settings (DATABASE_URL, AMQP_URL), for specs that act as that service. */
   settingsOf(service: DataService): ServiceSettings {
     return this.settings.get(service)!;
+  }
+
+  /** `service`'s own credential, for specs that call as that service. */
+  serviceToken(service: ServiceName): string {
+    return this.auth.get(service)!.SERVICE_TOKEN;
   }
 
   /** The administrator (guest) on this platform's virtual host. */
@@ -137,6 +152,7 @@ export class TestPlatform {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       ...this.settings.get(service as DataService),
+      ...this.auth.get(service),
       PORT: String(port),
       OPS_TOKEN: TEST_OPS_TOKEN,
       LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',

@@ -1,3 +1,4 @@
+import { Public } from '../security/principal';
 import { Controller, Get, OnApplicationBootstrap, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
@@ -8,6 +9,7 @@ import { BROKER_STATUS, BrokerStatus } from './broker-status';
 
 @ApiExcludeController()
 @Controller('health')
+@Public()
 export class HealthController implements OnApplicationBootstrap {
   private dataSource?: DataSource;
   private broker?: BrokerStatus;

@@ -79,6 +79,10 @@ export async function deprovision(options: Pick<ProvisionOptions, 'adminDatabase
 
 const envFile = (dir: string, service: string): string => join(dir, `${service}.env`);
 
+// Node's --env-file reads a single-quoted value as it is (JSON included); plain values need no quotes.
+const quoted = (value: string): string => (/^[\w:/@.,%+=~-]*$/.test(value) ? value : `'${value}'`);
+const unquoted = (value: string): string => (/^'.*'$/.test(value) ? value.slice(1, -1) : value);
+
 /** Reads `<dir>/<service>.env` files of an earlier run (missing ones are skipped). */
 export async function readEnvFiles(dir: string, services: readonly string[]): Promise<Map<string, Record<string, string>>> {
   const found = new Map<string, Record<string, string>>();
@@ -87,7 +91,7 @@ export async function readEnvFiles(dir: string, services: readonly string[]): Pr
     if (text === undefined) continue;
     const entries = text.split('\n').flatMap((line) => {
       const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
-      return match ? [[match[1], match[2]] as const] : [];
+      return match ? [[match[1], unquoted(match[2])] as const] : [];
     });
     found.set(service, Object.fromEntries(entries));
   }
@@ -99,7 +103,7 @@ export async function writeEnvFiles(dir: string, settings: ReadonlyMap<string, R
   await mkdir(dir, { recursive: true, mode: 0o700 });
   for (const [service, values] of settings) {
     const file = envFile(dir, service);
-    const body = Object.entries(values).map(([key, value]) => `${key}=${value}`).join('\n');
+    const body = Object.entries(values).map(([key, value]) => `${key}=${quoted(value)}`).join('\n');
     await writeFile(file, `# Written by npm run provision; keep it secret.\n${body}\n`, { mode: 0o600 });
     // writeFile's mode applies only to a new file.
     await chmod(file, 0o600);

@@ -1,5 +1,5 @@
 import { DomainError, fold } from '@app/domain';
-import { ProblemException } from '@app/platform';
+import { assertMerchantScope, Callers, CurrentPrincipal, Principal, ProblemException } from '@app/platform';
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { CheckoutCommands, checkoutStreamId } from '../checkout-commands';
@@ -18,6 +18,7 @@ export class CheckoutsController {
   constructor(private readonly process: CheckoutProcess, private readonly commands: CheckoutCommands) {}
 
   @Post()
+  @Callers('merchant')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Check out: screen, authorise, charge, capture',
@@ -30,7 +31,12 @@ export class CheckoutsController {
   @ApiOkResponse({ description: '{checkoutId, status: completed|rejected, reason?, compensation?, total, currency}' })
   @ApiConflictResponse({ description: 'IDEMPOTENCY_KEY_REUSED' })
   @ApiServiceUnavailableResponse({ description: 'ACCOUNT_UNAVAILABLE, MERCHANT_UNAVAILABLE, FRAUD_UNAVAILABLE or PAYMENT_PROVIDER_UNAVAILABLE; retry with the same key' })
-  async checkout(@Body() body: StartCheckoutDto, @Headers('idempotency-key') idempotencyKey: string | undefined): Promise<CheckoutOutcome> {
+  async checkout(
+    @Body() body: StartCheckoutDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @CurrentPrincipal() caller: Principal,
+  ): Promise<CheckoutOutcome> {
+    assertMerchantScope(caller, body.merchantId);
     if (idempotencyKey === undefined) throw new ProblemException(400, 'IDEMPOTENCY_KEY_REQUIRED', 'POST /checkouts needs an Idempotency-Key header.');
     if (!IDEMPOTENCY_KEY.test(idempotencyKey) || idempotencyKey.trim() === '') {
       throw new ProblemException(400, 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1 to 255 printable characters.');
@@ -41,10 +47,13 @@ export class CheckoutsController {
   }
 
   @Get(':id')
+  @Callers('merchant')
   @ApiOperation({ summary: 'The checkout and every step it has recorded' })
-  async get(@Param('id', new ParseUUIDPipe()) id: string) {
+  async get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal) {
     const events = await this.commands.readStream(checkoutStreamId(id));
     if (events.length === 0) throw new DomainError('not-found', 'CHECKOUT_NOT_FOUND', `Checkout ${id} does not exist`);
-    return viewOf(fold(checkoutDecider, events as unknown as CheckoutEvent[]), events);
+    const view = viewOf(fold(checkoutDecider, events as unknown as CheckoutEvent[]), events);
+    assertMerchantScope(caller, view.merchantId);
+    return view;
   }
 }
