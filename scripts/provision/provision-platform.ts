@@ -4,7 +4,6 @@ import {
   ensureAuthKeys,
   retireOldKeys,
   rotateAuthKeys,
-  DATA_SERVICES,
   DEFAULT_ADMIN_AMQP_URL,
   DEFAULT_ADMIN_DATABASE_URL,
   DEFAULT_INSTALLATION,
@@ -13,10 +12,10 @@ import {
   provision,
   provisioningSql,
   readEnvFiles,
+  platformQueues,
   writeEnvFiles,
 } from '@app/platform';
 import { topologyOf } from '@app/messaging';
-import { platformQueues } from '@app/platform';
 import { DefaultPorts, ServiceName } from '@app/contracts';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

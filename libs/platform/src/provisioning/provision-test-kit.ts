@@ -1,8 +1,7 @@
 import { testAmqpUrl, testDatabaseUrl, uniqueSuffix } from '@app/testing';
 import { connect } from 'amqplib';
 import { Client } from 'pg';
-import { InstallationNames } from './principals';
-import { DataService, principalOf } from './principals';
+import { DataService, InstallationNames, principalOf } from './principals';
 import { deprovision, provision, ServiceSettings } from './provision';
 
 export const adminDatabaseUrl = (database = 'postgres'): string => {

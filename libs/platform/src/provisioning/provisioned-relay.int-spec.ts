@@ -1,13 +1,12 @@
 import { eventStoreDdl } from '@app/eventstore';
 import { AmqpConnection } from '@app/messaging';
 import { OutboxRelay } from '@app/relay';
-import { eventually } from '@app/testing';
+import { eventually, testAmqpUrl } from '@app/testing';
 import { connect } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { provisionedScene } from './provision-test-kit';
 import { vhostUrl } from './broker-provisioning';
-import { testAmqpUrl } from '@app/testing';
 
 const QUEUE = 'fraud.account-events';
 

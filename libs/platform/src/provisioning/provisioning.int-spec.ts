@@ -1,10 +1,10 @@
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DATA_SERVICES, principalOf } from './principals';
-import { adminDatabaseUrl, brokerVerdict, provisionedScene, queryAs } from './provision-test-kit';
-import { provision, readEnvFiles, writeEnvFiles } from './provision';
 import { testAmqpUrl } from '@app/testing';
+import { DATA_SERVICES, principalOf } from './principals';
+import { provision, readEnvFiles, writeEnvFiles } from './provision';
+import { adminDatabaseUrl, brokerVerdict, provisionedScene, queryAs } from './provision-test-kit';
 
 describe('provisioning: a database, a role and a broker user per service', () => {
   let scene: Awaited<ReturnType<typeof provisionedScene>>;
