@@ -47,12 +47,12 @@ async function main(): Promise<void> {
   // The same 16 connections the raw ceiling gets (the default pool is sized for five services on one server).
   const platform = await TestPlatform.start(['account'], { DATABASE_POOL_SIZE: '16' });
   const client = new KeepAliveClient(platform.url('account'), Math.max(CONCURRENCY, 16));
-  const db = new Client({ connectionString: platform.databaseUrl });
+  const db = new Client({ connectionString: platform.databaseUrl('account') });
   await db.connect();
   const figures: Record<string, string> = {};
   try {
-    const ceiling = await measureInsertCeiling(platform.databaseUrl, 16, 5_000);
-    const notifying = await measureInsertCeiling(platform.databaseUrl, 16, 5_000, true);
+    const ceiling = await measureInsertCeiling(platform.databaseUrl('account'), 16, 5_000);
+    const notifying = await measureInsertCeiling(platform.databaseUrl('account'), 16, 5_000, true);
     log(`(a) raw ceiling: ${ceiling.perSecond.toFixed(0)} single-event insert transactions/s (16 connections, 5 s); ` +
       `${notifying.perSecond.toFixed(0)}/s with the event table's NOTIFY trigger`);
 
@@ -148,8 +148,8 @@ async function streamLength(client: KeepAliveClient, platform: TestPlatform) {
     const paused = await client.send('POST', `/subscriptions/${name}/pause`, undefined, auth);
     if (paused.status !== 200) throw new Error(`could not pause ${name}: ${paused.status}`);
   }
-  const short = await seedAccount(platform.databaseUrl, 10);
-  const long = await seedAccount(platform.databaseUrl, LONG_STREAM);
+  const short = await seedAccount(platform.databaseUrl('account'), 10);
+  const long = await seedAccount(platform.databaseUrl('account'), LONG_STREAM);
   const buy = async (id: string) => {
     const started = process.hrtime.bigint();
     const answer = await client.send('POST', `/accounts/${id}/transactions`, { transactionId: randomUUID(), amount: 1, currency: EUR });

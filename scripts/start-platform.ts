@@ -3,8 +3,9 @@
  * and RabbitMQ, one sample checkout to show the flow, and a clean stop on Ctrl-C.
  */
 import { DefaultPorts, ServiceName } from '@app/contracts';
-import { findUnreachableDependencies, loadPlatformConfig } from '@app/platform';
-import { randomBytes } from 'node:crypto';
+import { DEFAULT_ADMIN_AMQP_URL, DEFAULT_ADMIN_DATABASE_URL, findUnreachableDependencies } from '@app/platform';
+import { join } from 'node:path';
+import { PLATFORM_DIR, provisionAll } from './provision/provision-platform';
 import { runSampleCheckout } from './start/sample-checkout';
 import { ServiceProcess } from './start/service-process';
 
@@ -13,22 +14,24 @@ const ORDER: ServiceName[] = ['payment-provider', 'account', 'merchant', 'fraud'
 const say = (line: string) => process.stdout.write(`${'[platform]'.padEnd(19)} ${line}\n`);
 
 async function main(): Promise<void> {
-  const config = loadPlatformConfig(0);
-  const problems = await findUnreachableDependencies({ databaseUrl: config.databaseUrl, amqpUrl: config.amqpUrl });
+  const adminDatabaseUrl = process.env.ADMIN_DATABASE_URL || DEFAULT_ADMIN_DATABASE_URL;
+  const adminAmqpUrl = process.env.ADMIN_AMQP_URL || DEFAULT_ADMIN_AMQP_URL;
+  const problems = await findUnreachableDependencies({ databaseUrl: adminDatabaseUrl, amqpUrl: adminAmqpUrl });
   if (problems.length > 0) {
     problems.forEach((problem) => process.stderr.write(`${problem}\n`));
     process.exit(1);
   }
-  const generatedToken = !process.env.OPS_TOKEN;
-  const opsToken = process.env.OPS_TOKEN || randomBytes(16).toString('hex');
+  say('provisioning databases, roles, broker users and permissions (npm run provision)…');
+  const { opsToken } = await provisionAll();
   const services = ORDER.map(
     (name) =>
       new ServiceProcess(name, {
-        ...process.env,
+        ...withoutAdministration(process.env),
+        // Loopback only: the platform is for this machine's eyes.
+        HOST: '127.0.0.1',
         PORT: String(DefaultPorts[name]),
-        OPS_TOKEN: opsToken,
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-      }),
+      }, join(PLATFORM_DIR, `${name}.env`)),
   );
 
   let stopping = false;
@@ -60,19 +63,24 @@ async function main(): Promise<void> {
 
   const url = (name: ServiceName) => services.find((s) => s.name === name)!.url;
   say(`ops console        ${url('ops')}/console`);
-  say(generatedToken
-    ? `operator token for this run: ${opsToken} (set OPS_TOKEN to choose your own)`
-    : 'operator token: the value of OPS_TOKEN');
+  say(`operator token: ${opsToken}   (kept in ${PLATFORM_DIR}/; OPS_TOKEN chooses your own)`);
   say('driving one sample checkout:');
   try {
     await runSampleCheckout(
       { account: url('account'), merchant: url('merchant'), checkout: url('checkout'), fraud: url('fraud'), ops: url('ops') },
+      opsToken,
       (line) => say(`  ${line}`),
     );
   } catch (error) {
     say(`  the sample checkout failed: ${(error as Error).message}`);
   }
   say('the platform is running; press Ctrl-C to stop it.');
+}
+
+/** A service never holds the administrator's credentials. */
+function withoutAdministration(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { ADMIN_DATABASE_URL: _database, ADMIN_AMQP_URL: _amqp, ...rest } = env;
+  return rest;
 }
 
 main().catch((error: Error) => {

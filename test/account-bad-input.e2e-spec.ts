@@ -1,4 +1,4 @@
-import { TestPlatform } from '@app/testing';
+import { TestPlatform, operatorHeaders, asOperator } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
@@ -10,6 +10,8 @@ interface Probe {
   contentType?: string;
   status: number;
   code?: string;
+  /** Sent without the operator's credential. */
+  anonymous?: boolean;
 }
 
 const json = (value: unknown) => JSON.stringify(value);
@@ -24,7 +26,7 @@ describe('Account service, refusing bad input', () => {
 
   beforeAll(async () => {
     platform = await TestPlatform.start(['account']);
-    const opened = await fetch(`${platform.url('account')}/accounts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json(account) });
+    const opened = await fetch(`${platform.url('account')}/accounts`, { method: 'POST', headers: { ...operatorHeaders(), 'content-type': 'application/json' }, body: json(account) });
     id = ((await opened.json()) as { id: string }).id;
     const bought = await send({ method: 'POST', path: `/accounts/${id}/transactions`, body: json({ transactionId: 'kept', amount: 100, currency: 'EUR' }), status: 201 });
     expect(bought.status).toBe(201);
@@ -37,7 +39,7 @@ describe('Account service, refusing bad input', () => {
   async function send(probe: Probe) {
     const response = await fetch(`${platform.url('account')}${probe.path}`, {
       method: probe.method,
-      headers: { 'content-type': probe.contentType ?? 'application/json' },
+      headers: { ...(probe.anonymous ? {} : operatorHeaders()), 'content-type': probe.contentType ?? 'application/json' },
       body: probe.body,
     });
     const text = await response.text();
@@ -133,7 +135,7 @@ describe('Account service, refusing bad input', () => {
       { method: 'POST', path: `/accounts/${unknown}/transactions/kept/refund`, status: 404, code: 'ACCOUNT_NOT_FOUND' },
       { method: 'POST', path: '/accounts/nope/transactions/kept/refund', status: 400, code: 'INVALID_ACCOUNT_ID' },
       // Operator routes without the token.
-      { method: 'POST', path: '/subscriptions/account.account-events/rewind', body: json({ toPosition: 0 }), status: 401 },
+      { method: 'POST', path: '/subscriptions/account.account-events/rewind', body: json({ toPosition: 0 }), status: 401, anonymous: true },
     ];
   };
 
@@ -151,10 +153,10 @@ describe('Account service, refusing bad input', () => {
   });
 
   it('changed nothing: the stream, the open accounts and the unknown account are as before', async () => {
-    const stream = await fetch(`${platform.url('account')}/accounts/${id}/events`);
+    const stream = await fetch(`${platform.url('account')}/accounts/${id}/events`, asOperator());
     expect(((await stream.json()) as { type: string }[]).map((event) => event.type)).toEqual(['AccountOpened', 'ItemPurchased']);
-    expect((await fetch(`${platform.url('account')}/accounts/${unknown}/events`)).status).toBe(404);
-    const db = new Client({ connectionString: platform.databaseUrl });
+    expect((await fetch(`${platform.url('account')}/accounts/${unknown}/events`, asOperator())).status).toBe(404);
+    const db = new Client({ connectionString: platform.databaseUrl('account') });
     await db.connect();
     try {
       const { rows } = await db.query(`SELECT count(DISTINCT stream_id)::int AS streams FROM account.events`);

@@ -1,4 +1,4 @@
-import { ServiceInstance, TestPlatform, eventually } from '@app/testing';
+import { ServiceInstance, TestPlatform, eventually, operatorHeaders, asOperator } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 
 interface Answer {
@@ -28,7 +28,7 @@ describe('Account purchases across two instances', () => {
   const post = async (base: string, path: string, body?: unknown): Promise<Answer> => {
     const response = await fetch(`${base}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...operatorHeaders(), 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json()) as Answer['body'] };
@@ -46,13 +46,13 @@ describe('Account purchases across two instances', () => {
     post(base, `/accounts/${id}/transactions`, { transactionId, amount, currency: 'EUR' });
 
   const stream = async (id: string) => {
-    const response = await fetch(`${urls[1]}/accounts/${id}/events`);
+    const response = await fetch(`${urls[1]}/accounts/${id}/events`, asOperator());
     return (await response.json()) as { version: number; type: string; data: { balanceAfter?: number } }[];
   };
 
   const settledView = (id: string, version: number) =>
     eventually(async () => {
-      const response = await fetch(`${urls[0]}/accounts/${id}`);
+      const response = await fetch(`${urls[0]}/accounts/${id}`, asOperator());
       const view = response.ok ? ((await response.json()) as { version: number; balance: number }) : undefined;
       return view?.version === version ? view : undefined;
     }, 30_000);

@@ -1,4 +1,4 @@
-import { TEST_OPS_TOKEN, TestPlatform, eventually } from '@app/testing';
+import { TEST_OPS_TOKEN, TestPlatform, eventually, operatorHeaders, asOperator } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
@@ -24,7 +24,7 @@ describe('Account service, as a real process', () => {
   const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> => {
     const response = await fetch(`${platform.url('account')}${path}`, {
       method,
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { ...operatorHeaders(), 'content-type': 'application/json', ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -154,7 +154,7 @@ describe('Account service, as a real process', () => {
   });
 
   it('documents every Account route in OpenAPI at /docs', async () => {
-    expect((await fetch(`${platform.url('account')}/docs`)).status).toBe(200);
+    expect((await fetch(`${platform.url('account')}/docs`, asOperator())).status).toBe(200);
     const document = (await api('GET', '/docs-json')).body as { paths: Record<string, Record<string, unknown>> };
     const routes = Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
     expect(routes).toEqual(expect.arrayContaining([
@@ -169,7 +169,7 @@ describe('Account service, as a real process', () => {
     await purchase(id, 'before-rebuild', 1_000);
     await api('POST', `/accounts/${id}/lock`);
     await viewAt(id, 4);
-    const db = new Client({ connectionString: platform.databaseUrl });
+    const db = new Client({ connectionString: platform.databaseUrl('account') });
     await db.connect();
     try {
       const readModels = async () => ({

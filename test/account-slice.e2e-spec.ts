@@ -1,4 +1,4 @@
-import { TestPlatform, eventually } from '@app/testing';
+import { TestPlatform, eventually, operatorHeaders } from '@app/testing';
 
 /** The first vertical slice: commands over HTTP, events through the relay, the read model from the queue. */
 describe('Account slice, as a real process', () => {
@@ -15,7 +15,7 @@ describe('Account slice, as a real process', () => {
   const send = (method: string, path: string, body?: unknown) =>
     fetch(`${platform.url('account')}${path}`, {
       method,
-      headers: { 'content-type': 'application/json' },
+      headers: { ...operatorHeaders(), 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
 

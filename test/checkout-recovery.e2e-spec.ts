@@ -167,7 +167,7 @@ describe('Checkout recovery, end to end', () => {
     const again = await probe.call('ops', 'POST', `/checkouts/${checkoutId}/compensate`, undefined, { 'x-operator': 'ada' });
     expect(again).toMatchObject({ status: 409, body: { code: 'CHECKOUT_ALREADY_FINAL' } });
 
-    const ops = new Client({ connectionString: platform.databaseUrl });
+    const ops = new Client({ connectionString: platform.databaseUrl('ops') });
     await ops.connect();
     try {
       const { rows } = await ops.query(`SELECT actor, action FROM ops.operator_actions WHERE target = $1`, [checkoutId]);

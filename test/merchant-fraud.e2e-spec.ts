@@ -1,5 +1,5 @@
 import { ServiceName } from '@app/contracts';
-import { TEST_OPS_TOKEN, TestPlatform, eventually } from '@app/testing';
+import { TEST_OPS_TOKEN, TestPlatform, eventually, operatorHeaders } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
@@ -27,7 +27,7 @@ describe('Merchant and Fraud, as real processes', () => {
   const send = (service: ServiceName, method: string, path: string, body?: unknown) =>
     fetch(`${platform.url(service)}${path}`, {
       method,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_OPS_TOKEN}` },
+      headers: { ...operatorHeaders(), 'content-type': 'application/json' },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
 
@@ -173,7 +173,7 @@ describe('Merchant and Fraud, as real processes', () => {
     expect(learned).toMatchObject({ status: 'locked', limit: 0 });
     // A row no event supports: a rebuild must drop it, while replayed history restores the real profile.
     const stray = randomUUID();
-    const db = new Client({ connectionString: platform.databaseUrl });
+    const db = new Client({ connectionString: platform.databaseUrl('fraud') });
     await db.connect();
     try {
       await db.query(`INSERT INTO fraud.account_profiles (account_id, status, credit_limit, currency, version) VALUES ($1, 'active', 1, 'EUR', 1)`, [stray]);
@@ -181,7 +181,7 @@ describe('Merchant and Fraud, as real processes', () => {
 
       const rewound = await fetch(`${platform.url('account')}/subscriptions/fraud.account-events/rewind`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_OPS_TOKEN}` },
+        headers: { ...operatorHeaders(), 'content-type': 'application/json' },
         body: JSON.stringify({ toPosition: 0 }),
       });
       expect(rewound.status).toBe(200);
@@ -202,7 +202,7 @@ describe('Merchant and Fraud, as real processes', () => {
     const assessment = await assess(accountId, merchantId, 4_200);
     expect(assessment).toMatchObject({ decision: 'approve', reasons: ['NO_HISTORY', 'UNKNOWN_MERCHANT'] });
 
-    const db = new Client({ connectionString: platform.databaseUrl });
+    const db = new Client({ connectionString: platform.databaseUrl('fraud') });
     await db.connect();
     try {
       const { rows } = await db.query('SELECT type, stream_version, data FROM fraud.events WHERE stream_id = $1', [`assessment-${assessment.assessmentId}`]);

@@ -1,5 +1,5 @@
 import { AmqpConnection, ConfirmPublisher, OutgoingMessage } from '@app/messaging';
-import { TestPlatform, eventually } from '@app/testing';
+import { TestPlatform, eventually, operatorHeaders } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 
 const SALES_QUEUE = 'merchant.checkout-events';
@@ -27,7 +27,7 @@ describe('Merchant, as a real process', () => {
   const send = (method: string, path: string, body?: unknown) =>
     fetch(`${platform.url('merchant')}${path}`, {
       method,
-      headers: { 'content-type': 'application/json' },
+      headers: { ...operatorHeaders(), 'content-type': 'application/json' },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
 

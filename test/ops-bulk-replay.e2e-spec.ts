@@ -36,7 +36,7 @@ describe('Ops CLI and bulk replay', () => {
     writer = await new QueueWriter(platform.amqpUrl).start();
     // This consumer's durability is not under test: skipping the WAL flush per commit keeps the spec short.
     dataSource = new DataSource({
-      type: 'postgres', url: platform.databaseUrl, schema: SCHEMA, extra: { max: 8, options: '-c synchronous_commit=off' },
+      type: 'postgres', url: platform.databaseUrl('ops'), schema: SCHEMA, extra: { max: 8, options: '-c synchronous_commit=off' },
     });
     await dataSource.initialize();
     for (const statement of eventStoreDdl(SCHEMA)) await dataSource.query(statement);

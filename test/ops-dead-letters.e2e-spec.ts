@@ -1,4 +1,4 @@
-import { eventually, TEST_OPS_TOKEN, TestPlatform } from '@app/testing';
+import { eventually, TEST_OPS_TOKEN, TestPlatform, asOperator } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { deadLetterOf, eventMessage, OpsApi, QueueWriter, startPlatform } from '../apps/ops/test/ops-e2e-support';
 
@@ -25,11 +25,11 @@ describe('Ops dead letters, with real Account and Ops processes', () => {
   });
 
   const account = async (id: string) => {
-    const response = await fetch(`${platform.url('account')}/accounts/${id}`);
+    const response = await fetch(`${platform.url('account')}/accounts/${id}`, asOperator());
     return response.ok ? ((await response.json()) as { limit: number; version: number }) : undefined;
   };
   const countryStats = async (country: string) => {
-    const stats = (await (await fetch(`${platform.url('account')}/stats/countries`)).json()) as { country: string; combinedLimit: number; totalAccounts: number }[];
+    const stats = (await (await fetch(`${platform.url('account')}/stats/countries`, asOperator())).json()) as { country: string; combinedLimit: number; totalAccounts: number }[];
     return stats.find((s) => s.country === country);
   };
   const opened = (id: string, country: string, limit: number) => eventMessage({
@@ -126,7 +126,9 @@ describe('Ops dead letters, with real Account and Ops processes', () => {
       const anonymous = await ops.post(path, body, null);
       expect({ path, status: anonymous.status, code: anonymous.body.code }).toEqual({ path, status: 401, code: 'UNAUTHORIZED' });
       const wrong = await ops.post(path, body, `${TEST_OPS_TOKEN}-not`);
-      expect({ path, status: wrong.status, code: wrong.body.code }).toEqual({ path, status: 403, code: 'FORBIDDEN' });
+      expect({ path, status: wrong.status, code: wrong.body.code }).toEqual({ path, status: 401, code: 'UNAUTHORIZED' });
+      const notAnOperator = await ops.post(path, body, platform.serviceToken('checkout'));
+      expect({ path, status: notAnOperator.status, code: notAnOperator.body.code }).toEqual({ path, status: 403, code: 'FORBIDDEN' });
     }
 
     expect(await ops.get(`/dead-letters/${dead.id}`)).toMatchObject({ status: 'dead', replayCount: 0, history: [] });

@@ -22,7 +22,7 @@ describe('Ops subscriptions view under faults, with real Account and Ops process
   beforeAll(async () => {
     platform = await startPlatform(['account', 'ops']);
     ops = new OpsApi(platform.url('ops'));
-    db = new Client({ connectionString: platform.databaseUrl });
+    db = new Client({ connectionString: platform.databaseUrl('account') });
     await db.connect();
   });
 

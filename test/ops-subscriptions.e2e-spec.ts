@@ -1,4 +1,4 @@
-import { eventually, TestPlatform } from '@app/testing';
+import { eventually, TestPlatform, operatorHeaders, asOperator } from '@app/testing';
 import { Client } from 'pg';
 import { OpsApi, QueueWriter, startPlatform } from '../apps/ops/test/ops-e2e-support';
 
@@ -31,7 +31,7 @@ describe('Ops subscriptions and audit log, with real Account and Ops processes',
     platform = await startPlatform(['account', 'ops']);
     ops = new OpsApi(platform.url('ops'));
     writer = await new QueueWriter(platform.amqpUrl).start();
-    database = new Client({ connectionString: platform.databaseUrl });
+    database = new Client({ connectionString: platform.databaseUrl('account') });
     await database.connect();
   });
 
@@ -43,7 +43,7 @@ describe('Ops subscriptions and audit log, with real Account and Ops processes',
 
   const send = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${platform.url('account')}${path}`, {
-      method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+      method, headers: { ...operatorHeaders(), 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json().catch(() => undefined)) as Record<string, unknown> };
   };
@@ -130,7 +130,7 @@ describe('Ops subscriptions and audit log, with real Account and Ops processes',
       cursor = page.nextCursor;
     } while (cursor);
     expect(pages).toEqual([third.eventId, second.eventId, first.eventId]);
-    expect((await fetch(`${platform.url('ops')}/audit?cursor=garbage`)).status).toBe(400);
+    expect((await fetch(`${platform.url('ops')}/audit?cursor=garbage`, asOperator())).status).toBe(400);
   });
 
   it('rewinds one subscription: that consumer rebuilds its read model identically, no other consumer receives anything', async () => {

@@ -1,11 +1,12 @@
-import { PrivatePostgres, TEST_OPS_TOKEN, TestPlatform, eventually } from '@app/testing';
+import type { DataService } from '@app/platform';
+import { PrivatePostgres, TestPlatform, operatorHeaders, consumerProgress, eventually } from '@app/testing';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
 const authorized = (init: RequestInit = {}): RequestInit => ({
   ...init,
-  headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_OPS_TOKEN}`, ...(init.headers ?? {}) },
+  headers: { 'content-type': 'application/json', ...operatorHeaders(), ...(init.headers ?? {}) },
 });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const CONSUMERS = ['account', 'fraud', 'ops'] as const;
@@ -43,8 +44,8 @@ describe('A PostgreSQL restart under load', () => {
       return false;
     }
   };
-  const query = async <T>(sql: string, params: unknown[] = []): Promise<T[]> => {
-    const client = new Client({ connectionString: platform.databaseUrl });
+  const query = async <T>(service: DataService, sql: string, params: unknown[] = []): Promise<T[]> => {
+    const client = new Client({ connectionString: platform.databaseUrl(service) });
     await client.connect();
     try {
       return (await client.query(sql, params)).rows as T[];
@@ -93,41 +94,27 @@ describe('A PostgreSQL restart under load', () => {
     await eventually(async () => (await Promise.all(CONSUMERS.map(ready))).every(Boolean), 60_000, 500);
 
     // Every consumer's read models caught up with the account streams.
-    const subscriptions = await query<{ name: string; event_types: string[] | null }>('SELECT name, event_types FROM account.subscriptions');
-    expect(subscriptions.map((s) => s.name).sort()).toEqual(['account.account-events', 'fraud.account-events', 'ops.account-events']);
-    const behind = async () => {
-      let mismatched = 0;
-      lastReport = '';
-      for (const subscription of subscriptions) {
-        const consumer = subscription.name.split('.')[0];
-        const [row] = await query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM (
-             SELECT stream_id, max(stream_version) AS version FROM account.events
-              WHERE $2::text[] IS NULL OR type = ANY($2) GROUP BY stream_id) e
-           LEFT JOIN "${consumer}".stream_checkpoints c ON c.queue = $1 AND c.stream_id = e.stream_id
-           WHERE c.version IS DISTINCT FROM e.version`,
-          [subscription.name, subscription.event_types],
-        );
-        mismatched += row.n;
-        lastReport += `${subscription.name}: ${row.n} streams behind; `;
-      }
-      return mismatched;
-    };
+    const progress = () => consumerProgress(platform, 'account');
+    expect((await progress()).map((p) => p.queue).sort()).toEqual(['account.account-events', 'fraud.account-events', 'ops.account-events']);
     let lastReport = '';
+    const behind = async () => {
+      const report = await progress();
+      lastReport = report.map((p) => `${p.queue}: ${p.streamsBehind} streams behind`).join('; ');
+      return report.reduce((sum, p) => sum + p.streamsBehind, 0);
+    };
     await eventually(async () => (await behind()) === 0, 90_000, 1_000).catch(async (error: Error) => {
-      const [dead] = await query<{ n: number }>('SELECT count(*)::int AS n FROM ops.dead_letters');
+      const [dead] = await query<{ n: number }>('ops', 'SELECT count(*)::int AS n FROM ops.dead_letters');
       const logs = CONSUMERS.map((service) => `--- ${service}\n${platform.output(service).slice(-3_000)}`).join('\n');
       throw new Error(`${error.message}: ${lastReport} dead letters: ${dead.n}\n${logs}`);
     });
-    const [audit] = await query<{ audited: number; events: number }>(
-      "SELECT (SELECT count(*)::int FROM ops.audit_events WHERE producer = 'account') AS audited, (SELECT count(*)::int FROM account.events) AS events",
-    );
-    expect(audit.audited).toBe(audit.events);
+    const [audit] = await query<{ n: number }>('ops', "SELECT count(*)::int AS n FROM ops.audit_events WHERE producer = 'account'");
+    const [events] = await query<{ n: number }>('account', 'SELECT count(*)::int AS n FROM account.events');
+    expect(audit.n).toBe(events.n);
     const stats = (await call('/stats/countries')).body as unknown as { country: string; totalAccounts: number }[];
     expect(stats.reduce((sum, row) => sum + row.totalAccounts, 0)).toBe(accounts.length);
 
     // No dead letter: none stored by Ops, none waiting in a dead-letter queue.
-    const [dead] = await query<{ n: number }>('SELECT count(*)::int AS n FROM ops.dead_letters');
+    const [dead] = await query<{ n: number }>('ops', 'SELECT count(*)::int AS n FROM ops.dead_letters');
     expect(dead.n).toBe(0);
     const queues = execFileSync('rabbitmqctl', ['list_queues', '-p', platform.vhost, '--quiet', '--no-table-headers', 'name', 'messages'], { encoding: 'utf8' });
     const deadLetterQueues = queues.split('\n').filter((line) => /\.dlq\s/.test(line));

@@ -1,3 +1,4 @@
+import { TEST_OPS_TOKEN } from '@app/testing';
 import { Agent, request } from 'node:http';
 
 export interface HttpAnswer {
@@ -27,7 +28,8 @@ export class KeepAliveClient {
       const req = request(
         {
           host: this.host, port: this.port, method, path, agent: this.agent,
-          headers: { ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) },
+          // As the operator unless told otherwise: every route needs a credential.
+          headers: { authorization: `Bearer ${TEST_OPS_TOKEN}`, ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) },
         },
         (res) => {
           const chunks: Buffer[] = [];

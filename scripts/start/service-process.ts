@@ -11,7 +11,8 @@ export class ServiceProcess {
   private child?: ChildProcess;
   private readonly stderr: string[] = [];
 
-  constructor(readonly name: ServiceName, private readonly env: NodeJS.ProcessEnv) {}
+  /** `envFile`: the service's own settings, written by `npm run provision`. */
+  constructor(readonly name: ServiceName, private readonly env: NodeJS.ProcessEnv, private readonly envFile?: string) {}
 
   get port(): number {
     return Number(this.env.PORT ?? DefaultPorts[this.name]);
@@ -22,7 +23,8 @@ export class ServiceProcess {
   }
 
   start(onExit: (service: ServiceProcess, code: number | null) => void): void {
-    const child = spawn(process.execPath, [...serviceNodeFlags, join('dist', 'apps', this.name, 'main.js')], {
+    const envFile = this.envFile ? [`--env-file=${this.envFile}`] : [];
+    const child = spawn(process.execPath, [...serviceNodeFlags, ...envFile, join('dist', 'apps', this.name, 'main.js')], {
       env: this.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,9 +1,9 @@
-import { eventually } from '@app/testing';
+import { consumerProgress, eventually } from '@app/testing';
 import { closeConnections } from '../../bench/support/checkout-fixtures';
 import { ClusterPlatform, SCALED } from './support/cluster-platform';
 import { checkInvariants } from './support/invariants';
 import { clusterMemoryMb, ensureCluster } from './support/rabbitmq-cluster';
-import { deliveriesPastTheInbox, relayLeader } from './support/relay-leadership';
+import { relayLeader } from './support/relay-leadership';
 import { FLOW_ENV, percentile, prepareFlow, runFlow } from './support/steady-flow';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -39,10 +39,10 @@ describe('Service instances killed mid-flow', () => {
     await flow;
 
     const queues = await eventually(async () => {
-      const result = await deliveriesPastTheInbox(cluster.platform.databaseUrl, 'account');
+      const result = await consumerProgress(cluster.platform, 'account');
       return result.every((q) => q.missing === 0) ? result : undefined;
     }, 60_000, 500).catch(async () => {
-      throw new Error(`gap past the inbox: ${JSON.stringify(await deliveriesPastTheInbox(cluster.platform.databaseUrl, 'account'))}`);
+      throw new Error(`gap past the inbox: ${JSON.stringify(await consumerProgress(cluster.platform, 'account'))}`);
     });
     console.log(`account relay leader SIGKILLed; standby ${standby.url} led after ${takeoverMs} ms; per consumer: ${JSON.stringify(queues)}`);
     expect(takeoverMs).toBeLessThan(5_000);

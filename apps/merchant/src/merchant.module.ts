@@ -3,10 +3,11 @@ import { PlatformModule } from '@app/platform';
 import { Module } from '@nestjs/common';
 import { MerchantsModule } from './merchants/merchants.module';
 import { MerchantSalesLedger1764000000200 } from './migrations/1764000000200-merchant-sales-ledger';
+import { MerchantApiKeys1764000000600 } from './migrations/1764000000600-merchant-api-keys';
 
 @Module({
   imports: [
-    PlatformModule.forService({ name: 'merchant', migrations: [...eventStoreMigrations('merchant'), MerchantSalesLedger1764000000200] }),
+    PlatformModule.forService({ name: 'merchant', migrations: [...eventStoreMigrations('merchant'), MerchantSalesLedger1764000000200, MerchantApiKeys1764000000600] }),
     MerchantsModule,
   ],
 })

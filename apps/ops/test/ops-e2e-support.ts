@@ -1,6 +1,6 @@
 import { Headers, Producer, ServiceName, serviceUrlVariable } from '@app/contracts';
 import { AmqpConnection, ConfirmPublisher, OutgoingMessage } from '@app/messaging';
-import { eventually, freePort, TEST_OPS_TOKEN, TestPlatform } from '@app/testing';
+import { asOperator, eventually, freePort, TEST_OPS_TOKEN, TestPlatform } from '@app/testing';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -27,7 +27,7 @@ export class OpsApi {
   constructor(readonly baseUrl: string) {}
 
   async get<T = Record<string, unknown>>(path: string): Promise<T> {
-    const response = await fetch(`${this.baseUrl}${path}`);
+    const response = await fetch(`${this.baseUrl}${path}`, asOperator());
     if (!response.ok) throw new Error(`GET ${path} answered ${response.status}: ${await response.text()}`);
     return (await response.json()) as T;
   }

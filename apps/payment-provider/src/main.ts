@@ -15,8 +15,8 @@ async function bootstrap(): Promise<void> {
     title: 'Payment provider simulator',
     description: 'Authorise, capture and void payments; behaviour knobs under /test/behaviour.',
   });
-  await app.listen(config.port, '0.0.0.0');
-  app.get(Logger).log(`Payment provider simulator listening on http://127.0.0.1:${config.port}`, 'Bootstrap');
+  await app.listen(config.port, config.host);
+  app.get(Logger).log(`Payment provider simulator listening on http://${config.host}:${config.port}`, 'Bootstrap');
 }
 
 bootstrap().catch((error: unknown) => {

@@ -2,11 +2,15 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { configureHttpApp, createHttpAdapter } from '@app/platform';
+import { operatorHeaders, TEST_OPS_TOKEN } from '@app/testing';
 import { PaymentProviderModule } from './payment-provider.module';
 import { NORMAL } from './payments/behaviour/provider-behaviour';
 import { PaymentProviderOptions } from './payments/provider-options';
 
 const HOLD_MS = 1000;
+
+// The simulator accepts the operator everywhere, as every service does.
+process.env.OPS_TOKEN = TEST_OPS_TOKEN;
 
 async function boot(overrides: Partial<PaymentProviderOptions> = {}): Promise<{ app: INestApplication; base: string }> {
   const options: PaymentProviderOptions = {
@@ -39,7 +43,7 @@ describe('payment provider simulator over HTTP', () => {
   async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Answer> {
     const res = await fetch(`${base}${path}`, {
       method,
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { ...operatorHeaders(), 'content-type': 'application/json', ...headers },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       signal,
     });
@@ -223,7 +227,7 @@ describe('payment provider simulator shutdown', () => {
     const { app, base } = await boot({ behaviour: { authorise: { ...NORMAL, mode: 'timeout' }, capture: NORMAL, void: NORMAL, lookup: NORMAL }, timeoutHoldMs: 60_000 });
     const held = fetch(`${base}/authorisations`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...operatorHeaders(), 'content-type': 'application/json' },
       body: JSON.stringify({ amount: 1, currency: 'EUR', reference: 'r' }),
     });
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DefaultPorts } from '@app/contracts';
-import { HealthModule, loggerModule, MetricsModule, platformConfigModule } from '@app/platform';
+import { HealthModule, loggerModule, MetricsModule, platformConfigModule, SecurityModule } from '@app/platform';
 import { PaymentsModule } from './payments/payments.module';
 import { PaymentProviderOptions } from './payments/provider-options';
 
@@ -13,6 +13,7 @@ export class PaymentProviderModule {
       imports: [
         platformConfigModule(DefaultPorts['payment-provider']),
         loggerModule('payment-provider', options.logLevel),
+        SecurityModule,
         HealthModule,
         MetricsModule,
         PaymentsModule.forRoot(options),

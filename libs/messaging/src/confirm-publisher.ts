@@ -17,7 +17,8 @@ export class UnroutableError extends Error {
 }
 
 /**
- * Publishes to a queue by name through the default exchange: persistent, `mandatory`, and
+ * Publishes to a queue by name through `exchange` (bound to it with the queue's name as the
+ * routing key; the default exchange only for tests' administrators): persistent, `mandatory`, and
  * resolved only once the broker has confirmed every message. One instance owns one channel, so
  * a failing destination never closes another destination's channel.
  *
@@ -32,6 +33,7 @@ export class ConfirmPublisher {
   constructor(
     private readonly connection: AmqpConnection,
     private readonly confirmTimeoutMs = 10_000,
+    private readonly exchange = '',
   ) {}
 
   /** Publishes `messages` to `queue` and waits for the broker's confirms. */
@@ -83,7 +85,7 @@ export class ConfirmPublisher {
         const given = message.options;
         const options = given.mandatory === true && given.persistent !== undefined ? given : { persistent: true, ...given, mandatory: true };
         try {
-          if (!channel.publish('', queue, message.content, options, onConfirm)) {
+          if (!channel.publish(this.exchange, queue, message.content, options, onConfirm)) {
             socket.flush();
             await this.drained(channel, queue);
             socket.cork();

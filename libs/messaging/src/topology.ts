@@ -1,4 +1,4 @@
-import { deadLetterQueueOf, retryQueueOf } from '@app/contracts';
+import { deadLetterQueueOf, parseQueueName, retryQueueOf } from '@app/contracts';
 import type { Channel } from 'amqplib';
 
 /**
@@ -10,46 +10,135 @@ export const QUORUM_GROUP_SIZE = 3;
 const replicated = { 'x-queue-type': 'quorum', 'x-quorum-initial-group-size': QUORUM_GROUP_SIZE };
 
 /**
- * Declares a consumer queue with its retry and dead-letter queues (DESIGN.md, "Queues").
- * Producers and consumers both declare it, with identical arguments, so neither depends on the
- * other having started first.
+ * Every message enters a queue through an exchange that only its rightful sender may write to,
+ * never through the default exchange (which reaches every queue): a producer's relay writes to
+ * `<producer>.events`, a consumer's retries and dead letters go through `<consumer>.failures`, and
+ * Ops' replays through `ops.replay`. A broker user's write permission then covers exactly what it feeds.
  */
-export async function declareConsumerQueue(channel: Channel, queue: string): Promise<void> {
-  const dlq = deadLetterQueueOf(queue);
-  await channel.assertQueue(dlq, { durable: true, arguments: replicated });
-  await channel.assertQueue(queue, {
-    durable: true,
-    arguments: {
-      ...replicated,
-      // One consumer at a time keeps a queue's order; others wait as hot standbys.
-      'x-single-active-consumer': true,
-      // A message that keeps killing its consumer is parked in the DLQ instead of looping.
-      'x-dead-letter-exchange': '',
-      'x-dead-letter-routing-key': dlq,
-      'x-delivery-limit': 50,
-    },
-  });
-  // Messages wait here for their per-message expiration (the backoff), then return to `queue`.
-  // At-least-once: an expired message leaves only once `queue` has it, even while a node is down
-  // (the inbox absorbs the rare second copy); the strategy requires reject-publish overflow.
-  await channel.assertQueue(retryQueueOf(queue), {
-    durable: true,
-    arguments: {
-      ...replicated,
-      'x-dead-letter-exchange': '',
-      'x-dead-letter-routing-key': queue,
-      'x-dead-letter-strategy': 'at-least-once',
-      'x-overflow': 'reject-publish',
-    },
-  });
+export const producerExchange = (producer: string): string => `${producer}.events`;
+export const failureExchange = (consumer: string): string => `${consumer}.failures`;
+export const REPLAY_EXCHANGE = 'ops.replay';
+
+export interface QueueDeclaration {
+  name: string;
+  arguments: Record<string, unknown>;
 }
 
-/** Declares every queue in `queues` on a short-lived channel. */
-export async function declareQueues(connection: { createChannel(): Promise<Channel> }, queues: readonly string[]) {
+export interface Binding {
+  exchange: string;
+  queue: string;
+  routingKey: string;
+}
+
+/** The exchanges, queues and bindings of some consumer queues; all exchanges are direct and durable. */
+export interface Topology {
+  exchanges: string[];
+  queues: QueueDeclaration[];
+  bindings: Binding[];
+}
+
+function partsOf(queue: string): { consumer: string; producer: string } {
+  const parts = parseQueueName(queue);
+  if (!parts) throw new Error(`"${queue}" is not a consumer queue name (<consumer>.<producer>-events)`);
+  return parts;
+}
+
+/** The topology of one consumer queue with its retry and dead-letter queues (DESIGN.md, "Queues"). */
+export function consumerQueueTopology(queue: string): Topology {
+  const { consumer, producer } = partsOf(queue);
+  const dlq = deadLetterQueueOf(queue);
+  const retry = retryQueueOf(queue);
+  return {
+    exchanges: [producerExchange(producer), failureExchange(consumer), REPLAY_EXCHANGE],
+    queues: [
+      { name: dlq, arguments: replicated },
+      {
+        name: queue,
+        arguments: {
+          ...replicated,
+          // One consumer at a time keeps a queue's order; others wait as hot standbys.
+          'x-single-active-consumer': true,
+          // A message that keeps killing its consumer is parked in the DLQ instead of looping.
+          'x-dead-letter-exchange': failureExchange(consumer),
+          'x-dead-letter-routing-key': dlq,
+          'x-delivery-limit': 50,
+        },
+      },
+      // Messages wait here for their per-message expiration (the backoff), then return to `queue`
+      // the way they first came (the broker dead-letters them itself, whatever the users may do).
+      // At-least-once: an expired message leaves only once `queue` has it, even while a node is down
+      // (the inbox absorbs the rare second copy); the strategy requires reject-publish overflow.
+      {
+        name: retry,
+        arguments: {
+          ...replicated,
+          'x-dead-letter-exchange': producerExchange(producer),
+          'x-dead-letter-routing-key': queue,
+          'x-dead-letter-strategy': 'at-least-once',
+          'x-overflow': 'reject-publish',
+        },
+      },
+    ],
+    bindings: [
+      { exchange: producerExchange(producer), queue, routingKey: queue },
+      { exchange: REPLAY_EXCHANGE, queue, routingKey: queue },
+      { exchange: failureExchange(consumer), queue: retry, routingKey: retry },
+      { exchange: failureExchange(consumer), queue: dlq, routingKey: dlq },
+    ],
+  };
+}
+
+/** The union of the topologies of `queues`, each exchange once. */
+export function topologyOf(queues: readonly string[]): Topology {
+  const parts = queues.map(consumerQueueTopology);
+  return {
+    exchanges: [...new Set(parts.flatMap((part) => part.exchanges))],
+    queues: parts.flatMap((part) => part.queues),
+    bindings: parts.flatMap((part) => part.bindings),
+  };
+}
+
+/** Declares `topology` on `channel`; needs configure permission on all of it (an administrator, or a test's guest). */
+export async function declareTopology(channel: Channel, topology: Topology): Promise<void> {
+  for (const exchange of topology.exchanges) await channel.assertExchange(exchange, 'direct', { durable: true });
+  for (const queue of topology.queues) await channel.assertQueue(queue.name, { durable: true, arguments: queue.arguments });
+  for (const binding of topology.bindings) await channel.bindQueue(binding.queue, binding.exchange, binding.routingKey);
+}
+
+/** Declares a consumer queue with its retry and dead-letter queues, exchanges and bindings. */
+export async function declareConsumerQueue(channel: Channel, queue: string): Promise<void> {
+  await declareTopology(channel, consumerQueueTopology(queue));
+}
+
+type ChannelSource = { createChannel(): Promise<Channel> };
+
+const ACCESS_REFUSED = 403;
+
+/**
+ * Makes sure every queue in `queues` is ready for use. A service whose broker user may not
+ * configure anything (a provisioned one: `npm run provision` declared the topology) only checks
+ * that it is there, which needs no permission; with a user that may (local defaults, tests) it declares it.
+ */
+export async function declareQueues(connection: ChannelSource, queues: readonly string[]): Promise<void> {
+  const topology = topologyOf(queues);
   const channel = await connection.createChannel();
+  channel.on('error', () => undefined);
   try {
-    for (const queue of queues) await declareConsumerQueue(channel, queue);
+    await declareTopology(channel, topology);
+    return;
+  } catch (error) {
+    if ((error as { code?: number }).code !== ACCESS_REFUSED) throw error;
   } finally {
     await channel.close().catch(() => undefined);
+  }
+  const probe = await connection.createChannel();
+  probe.on('error', () => undefined);
+  try {
+    for (const exchange of topology.exchanges) await probe.checkExchange(exchange);
+    for (const queue of topology.queues) await probe.checkQueue(queue.name);
+  } catch (error) {
+    throw new Error(`the broker topology is missing (${(error as Error).message.split('\n')[0]}); run \`npm run provision\``);
+  } finally {
+    await probe.close().catch(() => undefined);
   }
 }

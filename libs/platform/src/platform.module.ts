@@ -14,6 +14,7 @@ import { ConsumerLatencyController } from './messaging-glue/consumer-latency.con
 import { SubscriptionsController } from './messaging-glue/subscriptions.controller';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpsTokenGuard } from './security/ops-token.guard';
+import { SecurityModule } from './security/security.module';
 
 export interface ServiceDefinition {
   name: ServiceName;
@@ -55,6 +56,7 @@ export class PlatformModule {
       imports: [
         platformConfigModule(DefaultPorts[service.name]),
         loggerModule(service.name, config.logLevel),
+        SecurityModule,
         HealthModule,
         MetricsModule,
         ...(hasDatabase ? [databaseModule({ schema: service.name, migrations: service.migrations! })] : []),

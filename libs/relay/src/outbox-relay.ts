@@ -1,5 +1,5 @@
 import { pgClientSafety, pgServerSafetyOptions, wakeOnLocalCommits } from '@app/eventstore';
-import { AmqpConnection, ConfirmPublisher, declareQueues } from '@app/messaging';
+import { AmqpConnection, ConfirmPublisher, declareQueues, producerExchange } from '@app/messaging';
 import { Logger } from '@nestjs/common';
 import { Pool } from 'pg';
 import { FrontierMonitor } from './frontier-monitor';
@@ -96,7 +96,7 @@ export class OutboxRelay {
     };
     this.workers = options.routes.map(
       (route) =>
-        new SubscriptionWorker(route.queue, this.store, new ConfirmPublisher(options.connection), this.wake,
+        new SubscriptionWorker(route.queue, this.store, new ConfirmPublisher(options.connection, undefined, producerExchange(options.producer)), this.wake,
           () => this.election.isLeader, settings),
     );
   }

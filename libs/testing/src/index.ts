@@ -3,3 +3,4 @@ export * from './fixtures';
 export * from './platform-processes';
 export * from './silent-proxy';
 export * from './private-postgres';
+export * from './consumer-progress';

@@ -1,12 +1,20 @@
 import { DefaultPorts, ServiceName, serviceNodeFlags, serviceUrlVariable } from '@app/contracts';
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { DataService, InstallationNames, ServiceSettings, adminDatabaseUrlOf, authSettings, deprovision, ensureAuthKeys, provision, vhostUrl } from '@app/platform';
+import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { testAmqpUrl, testDatabaseUrl, uniqueSuffix } from './fixtures';
 
 export const TEST_OPS_TOKEN = 'test-ops-token';
+
+/** `init` with the operator's bearer token added: how specs call routes as an operator. */
+export function asOperator(init: RequestInit = {}, token = TEST_OPS_TOKEN): RequestInit {
+  return { ...init, headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${token}` } };
+}
+
+/** The operator's authorization header, for specs with a header object of their own. */
+export const operatorHeaders = (token = TEST_OPS_TOKEN): Record<string, string> => ({ authorization: `Bearer ${token}` });
 
 /** A free TCP port on loopback. */
 export async function freePort(): Promise<number> {
@@ -35,32 +43,34 @@ async function stopChild(child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL'): Pr
   clearTimeout(force);
 }
 
-const rabbitmqctl = (...args: string[]) => execFileSync('rabbitmqctl', args, { stdio: 'pipe', timeout: 60_000 });
-
-/** Where a platform's virtual host lives: the machine's broker, or a cluster a spec provides. */
-export interface PlatformBroker {
-  /** The `AMQP_URL` of `vhost` (a comma-separated list for a cluster). */
-  url(vhost: string): string;
-  addVhost(vhost: string): void;
-  deleteVhost(vhost: string): void;
-}
-
-const machineBroker: PlatformBroker = {
-  url: (vhost) => `${testAmqpUrl().replace(/\/$/, '')}/${encodeURIComponent(vhost)}`,
-  addVhost: (vhost) => {
-    rabbitmqctl('add_vhost', vhost);
-    rabbitmqctl('set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*');
-  },
-  deleteVhost: (vhost) => rabbitmqctl('delete_vhost', vhost),
+/** The administrator's URL of the test server's maintenance database. */
+export const testAdminDatabaseUrl = (): string => {
+  const url = new URL(testDatabaseUrl());
+  url.pathname = '/postgres';
+  return url.toString();
 };
 
+/** Where a platform's installation lives on the broker side: the machine's broker, or a cluster a spec provides. */
+export interface PlatformBroker {
+  /** The administrator's AMQP URL (a comma-separated list for a cluster). */
+  adminAmqpUrl: string;
+  /** How to run rabbitmqctl against it, when not plain `rabbitmqctl` (see RABBITMQCTL). */
+  rabbitmqctl?: string;
+}
+
+const machineBroker = (): PlatformBroker => ({ adminAmqpUrl: testAmqpUrl() });
+
 /**
- * Real service processes (`node dist/apps/<svc>/main.js`) for end-to-end specs. Each platform gets
- * its own database and RabbitMQ virtual host, so specs never see each other's queues or rows.
+ * Real service processes (`node dist/apps/<svc>/main.js`) for end-to-end specs. Each platform is
+ * an installation of its own, provisioned as `npm run provision` does it (a database and role per
+ * service, a RabbitMQ virtual host and a user per service), so specs never see each other's
+ * queues or rows, and every service runs with exactly the rights it has in production.
  */
 export class TestPlatform {
-  readonly database: string;
+  readonly names: InstallationNames;
   readonly vhost: string;
+  private settings = new Map<DataService, ServiceSettings>();
+  private auth = new Map<ServiceName, Record<string, string>>();
   private readonly processes = new Map<ServiceName, ChildProcess>();
   private readonly ports = new Map<ServiceName, number>();
   private readonly logs = new Map<ServiceName, string[]>();
@@ -72,19 +82,22 @@ export class TestPlatform {
     private readonly broker: PlatformBroker,
   ) {
     const suffix = uniqueSuffix();
-    this.database = `platform_e2e_${suffix}`;
     this.vhost = `e2e-${suffix}`;
+    this.names = { prefix: `e2e_${suffix}_`, vhost: this.vhost };
   }
 
-  /**
-   * Creates the database and vhost, picks free ports and starts `services` (in order, each ready).
-   * `extraEnv` wins over the defaults, `<SERVICE>_URL` included (e.g. a load balancer's address).
-   */
-  static async start(services: ServiceName[], extraEnv: NodeJS.ProcessEnv = {}, broker = machineBroker): Promise<TestPlatform> {
+  /** Provisions the installation, picks free ports and starts `services` (in order, each ready). */
+  static async start(services: ServiceName[], extraEnv: NodeJS.ProcessEnv = {}, broker = machineBroker()): Promise<TestPlatform> {
     const platform = new TestPlatform(services, extraEnv, broker);
-    broker.addVhost(platform.vhost);
     for (const service of services) platform.ports.set(service, await freePort());
     try {
+      platform.settings = await provision({
+        adminDatabaseUrl: testAdminDatabaseUrl(),
+        adminAmqpUrl: broker.adminAmqpUrl,
+        rabbitmqctl: broker.rabbitmqctl,
+        names: platform.names,
+      });
+      platform.auth = await authSettings(await ensureAuthKeys(undefined, TEST_OPS_TOKEN), Object.keys(DefaultPorts) as ServiceName[]);
       for (const service of services) await platform.startService(service);
     } catch (error) {
       // A spec whose beforeAll fails never reaches afterAll: leave nothing running behind.
@@ -94,14 +107,24 @@ export class TestPlatform {
     return platform;
   }
 
-  get databaseUrl(): string {
-    const url = new URL(testDatabaseUrl());
-    url.pathname = `/${this.database}`;
-    return url.toString();
+  /** The administrator's URL of `service`'s database, for specs that look inside it. */
+  databaseUrl(service: DataService): string {
+    return adminDatabaseUrlOf(testAdminDatabaseUrl(), service, this.names);
   }
 
+  /** A service's own settings (DATABASE_URL, AMQP_URL), for specs that act as that service. */
+  settingsOf(service: DataService): ServiceSettings {
+    return this.settings.get(service)!;
+  }
+
+  /** `service`'s own credential, for specs that call as that service. */
+  serviceToken(service: ServiceName): string {
+    return this.auth.get(service)!.SERVICE_TOKEN;
+  }
+
+  /** The administrator (guest) on this platform's virtual host. */
   get amqpUrl(): string {
-    return this.broker.url(this.vhost);
+    return vhostUrl(this.broker.adminAmqpUrl, this.vhost);
   }
 
   url(service: ServiceName): string {
@@ -147,13 +170,14 @@ export class TestPlatform {
   private spawn(service: ServiceName, port: number, log: string[]): ChildProcess {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      DATABASE_URL: this.databaseUrl,
-      AMQP_URL: this.amqpUrl,
+      ...this.settings.get(service as DataService),
+      ...this.auth.get(service),
       PORT: String(port),
       OPS_TOKEN: TEST_OPS_TOKEN,
       LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
     };
     for (const other of this.services) env[serviceUrlVariable(other)] = this.url(other);
+    // Last, so a spec's own settings win, `<SERVICE>_URL` included (e.g. a load balancer's address).
     Object.assign(env, this.extraEnv);
     const child = spawn(process.execPath, [...serviceNodeFlags, join(process.cwd(), 'dist', 'apps', service, 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
@@ -168,22 +192,13 @@ export class TestPlatform {
     if (child) await stopChild(child, signal);
   }
 
-  /** Stops every service, then drops the database and the vhost. */
+  /** Stops every service, then drops the installation's databases, roles, vhost and users. */
   async stop(): Promise<void> {
     await Promise.all([...this.instances].map((child) => stopChild(child, 'SIGTERM')));
     this.instances.clear();
     await Promise.all([...this.processes.keys()].map((service) => this.stopService(service)));
-    try {
-      this.broker.deleteVhost(this.vhost);
-    } catch {
-      // Best effort: a leftover vhost holds no state another spec could see.
-    }
-    const adminUrl = new URL(testDatabaseUrl());
-    adminUrl.pathname = '/postgres';
-    const admin = new Client({ connectionString: adminUrl.toString() });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${this.database}" WITH (FORCE)`).catch(() => undefined);
-    await admin.end();
+    // Best effort: leftovers hold no state another spec could see.
+    await deprovision({ adminDatabaseUrl: testAdminDatabaseUrl(), rabbitmqctl: this.broker.rabbitmqctl, names: this.names }).catch(() => undefined);
   }
 
   private async waitUntilReady(

@@ -35,7 +35,7 @@ export class ClusterPlatform {
     let platform: TestPlatform | undefined;
     const replicas = new Map<ServiceName, Replica[]>();
     try {
-      platform = await TestPlatform.start(ORDER, { ...viaBalancers, ...extraEnv }, clusterBroker);
+      platform = await TestPlatform.start(ORDER, { ...viaBalancers, ...extraEnv }, clusterBroker());
       for (const service of ORDER) {
         const first = platform;
         replicas.set(service, [{

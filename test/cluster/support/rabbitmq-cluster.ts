@@ -91,12 +91,5 @@ export function queueDepths(vhost: string, pattern: RegExp): Record<string, numb
   return Object.fromEntries(queues.filter((q) => pattern.test(q.name)).map((q) => [q.name, q.messages]));
 }
 
-/** The cluster as the test platform's broker: a vhost per platform, and every node in AMQP_URL. */
-export const clusterBroker: PlatformBroker = {
-  url: (vhost) => run('url').trim().split(',').map((node) => `${node}/${encodeURIComponent(vhost)}`).join(','),
-  addVhost: (vhost) => {
-    ctl('add_vhost', vhost);
-    ctl('set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*');
-  },
-  deleteVhost: (vhost) => void ctl('delete_vhost', vhost),
-};
+/** The cluster as the test platform's broker: every node in AMQP_URL, rabbitmqctl through node 1. */
+export const clusterBroker = (): PlatformBroker => ({ adminAmqpUrl: run('url').trim(), rabbitmqctl: `${script} ctl 1` });

@@ -47,8 +47,9 @@ export class OpsClient {
     const text = await response.text();
     const answer = parse(text);
     if (response.ok) return answer as T;
-    if (response.status === 401) throw new CliError('Ops refused the request: operator actions need a token. Set OPS_TOKEN.');
-    if (response.status === 403) throw new CliError('Ops refused the operator token in OPS_TOKEN.');
+    // 401: no valid credential at all; 403: a valid one that is not the operator's.
+    if (response.status === 401 && !this.token) throw new CliError('Ops refused the request: operator actions need a token. Set OPS_TOKEN.');
+    if (response.status === 401 || response.status === 403) throw new CliError('Ops refused the operator token in OPS_TOKEN.');
     const problem = (answer ?? {}) as { detail?: unknown; code?: unknown };
     const detail = typeof problem.detail === 'string' ? problem.detail : text.slice(0, 200) || response.statusText;
     const code = typeof problem.code === 'string' ? ` ${problem.code}` : '';

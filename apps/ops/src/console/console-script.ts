@@ -248,7 +248,7 @@ export const CONSOLE_SCRIPT = String.raw`(function () {
   }
 
   function showAuth() {
-    document.getElementById('auth-state').textContent = sessionStorage.getItem(TOKEN) ? 'token set' : 'no token: read only';
+    document.getElementById('auth-state').textContent = sessionStorage.getItem(TOKEN) ? 'token set' : 'no token: enter the operator token';
     document.getElementById('operator').value = sessionStorage.getItem(OPERATOR) || '';
   }
   document.getElementById('auth').addEventListener('submit', function (event) {

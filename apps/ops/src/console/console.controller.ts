@@ -1,3 +1,4 @@
+import { Public } from '@app/platform';
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { CONSOLE_CSS, CONSOLE_HTML } from './console-page';
@@ -10,7 +11,9 @@ const POLICY =
 
 /** The web console: one page and its script and styles, inlined into the build (no CDN, no assets to copy). */
 @ApiExcludeController()
+// The page and its assets hold no data; every call they make carries the operator's token.
 @Controller('console')
+@Public()
 export class ConsoleController {
   @Get()
   @Header('content-type', 'text/html; charset=utf-8')

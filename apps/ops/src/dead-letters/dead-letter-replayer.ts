@@ -1,4 +1,4 @@
-import { AmqpConnection, ConfirmPublisher } from '@app/messaging';
+import { AmqpConnection, ConfirmPublisher, REPLAY_EXCHANGE } from '@app/messaging';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DeadLetterFilter, DeadLetterRepository, LockedDeadLetter } from './dead-letter.repository';
@@ -113,7 +113,7 @@ export class DeadLetterReplayer {
   private publisherFor(queue: string): ConfirmPublisher {
     let publisher = this.publishers.get(queue);
     if (!publisher) {
-      publisher = new ConfirmPublisher(this.connection);
+      publisher = new ConfirmPublisher(this.connection, undefined, REPLAY_EXCHANGE);
       this.publishers.set(queue, publisher);
     }
     return publisher;

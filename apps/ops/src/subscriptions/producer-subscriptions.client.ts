@@ -39,7 +39,11 @@ export class ProducerSubscriptionsClient {
 
   async list(producer: Producer): Promise<ProducerListing> {
     try {
-      const response = await fetch(`${serviceUrl(producer, this.env)}/subscriptions`, { signal: AbortSignal.timeout(LIST_TIMEOUT_MS) });
+      const response = await fetch(`${serviceUrl(producer, this.env)}/subscriptions`, {
+        // Listing is Ops' own business: its own credential. Actions below are an operator's, with the operator token.
+        headers: { authorization: `Bearer ${this.env.SERVICE_TOKEN ?? this.opsToken ?? ''}` },
+        signal: AbortSignal.timeout(LIST_TIMEOUT_MS),
+      });
       if (!response.ok) return { producer, available: false, error: `answered ${response.status}` };
       return { producer, available: true, subscriptions: (await response.json()) as ProducerSubscription[] };
     } catch (error) {

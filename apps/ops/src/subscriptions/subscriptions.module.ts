@@ -1,4 +1,4 @@
-import { PlatformConfig } from '@app/platform';
+import { PlatformConfig, operatorTokensOf } from '@app/platform';
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { OperatorActionsRepository } from '../operators/operator-actions.repository';
@@ -14,7 +14,7 @@ import { SubscriptionsService } from './subscriptions.service';
       provide: SubscriptionsService,
       inject: [PlatformConfig, DataSource],
       useFactory: (config: PlatformConfig, dataSource: DataSource) =>
-        new SubscriptionsService(new ProducerSubscriptionsClient(config.opsToken), dataSource, new OperatorActionsRepository(OPS_SCHEMA)),
+        new SubscriptionsService(new ProducerSubscriptionsClient(operatorTokensOf(config.opsToken)[0]), dataSource, new OperatorActionsRepository(OPS_SCHEMA)),
     },
   ],
 })

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AmqpConnection } from '../amqp-connection';
 import { ConfirmPublisher } from '../confirm-publisher';
-import { declareConsumerQueue } from '../topology';
+import { declareQueues, failureExchange } from '../topology';
 import { observeApplied } from './applied-latency';
 import { parseEnvelope } from './envelope-parser';
 import { Admission, Inbox } from './inbox';
@@ -77,7 +77,7 @@ export class QueueConsumer {
     this.outage = new InfrastructureOutage(this.logger);
     this.producer = parseQueueName(options.queue)?.producer ?? 'unknown';
     this.inbox = new Inbox(options.schema);
-    this.failures = new ConfirmPublisher(options.connection);
+    this.failures = new ConfirmPublisher(options.connection, undefined, failureExchange(parseQueueName(options.queue)?.consumer ?? ''));
   }
 
   async start(): Promise<void> {
@@ -100,10 +100,10 @@ export class QueueConsumer {
   }
 
   private async subscribe(connection: ChannelModel): Promise<void> {
+    await declareQueues(connection, [this.options.queue]);
     const channel = await connection.createChannel();
     channel.on('error', (error: Error) => this.logger.warn(`channel error: ${error.message}`));
     channel.on('close', () => this.onChannelLost(channel, connection));
-    await declareConsumerQueue(channel, this.options.queue);
     await channel.prefetch(this.options.prefetch ?? 32);
     this.channel = channel;
     const { consumerTag } = await channel.consume(this.options.queue, (message) => {

@@ -49,8 +49,8 @@ export async function bootstrapService(rootModule: unknown, options: BootstrapOp
     }
     await app.init();
     await app.startAllMicroservices();
-    await app.listen(config.port, '0.0.0.0');
-    logger.log(`${options.name} listening on http://127.0.0.1:${config.port} (OpenAPI at /docs)`);
+    await app.listen(config.port, config.host);
+    logger.log(`${options.name} listening on http://${config.host}:${config.port} (OpenAPI at /docs)`);
     return app;
   } catch (error) {
     const reason = error instanceof ConfigValidationError ? error.message : (error as Error)?.message ?? String(error);

@@ -29,6 +29,12 @@ describe('loadPlatformConfig', () => {
     });
   });
 
+  it('listens on loopback unless HOST says otherwise (a container sets 0.0.0.0), and refuses nonsense', () => {
+    expect(loadPlatformConfig(3001, {}).host).toBe('127.0.0.1');
+    expect(loadPlatformConfig(3001, { HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(() => loadPlatformConfig(3001, { HOST: 'a b' })).toThrow(/HOST must be an interface address/);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadPlatformConfig(3002, { PORT: '', LOG_LEVEL: '' })).toMatchObject({ port: 3002, logLevel: 'info' });
   });

@@ -24,10 +24,24 @@ export class PlatformConfig {
   @Max(65535, { message: PORT_RULE })
   port: number;
 
+  /** The interface to listen on: loopback unless told otherwise (a container sets `HOST=0.0.0.0`). */
+  @Matches(/^[\w.:-]+$/, { message: 'must be an interface address or host name, e.g. 127.0.0.1 or 0.0.0.0' })
+  host: string;
+
   @IsOptional()
   @IsString()
   @MinLength(1, { message: 'must not be empty when set' })
   opsToken?: string;
+
+  /** The public keys that sign service credentials and merchant API keys: a JWK set, as JSON. */
+  @IsOptional()
+  @IsString()
+  authPublicKeys?: string;
+
+  /** This service's own credential for calling the others. */
+  @IsOptional()
+  @IsString()
+  serviceToken?: string;
 
   @IsInt({ message: 'must be an integer between 1 and 100' })
   @Min(1, { message: 'must be an integer between 1 and 100' })
@@ -48,7 +62,10 @@ const ENV_NAMES: Record<keyof PlatformConfig, string> = {
   databaseUrl: 'DATABASE_URL',
   amqpUrl: 'AMQP_URL',
   port: 'PORT',
+  host: 'HOST',
   opsToken: 'OPS_TOKEN',
+  authPublicKeys: 'AUTH_PUBLIC_KEYS',
+  serviceToken: 'SERVICE_TOKEN',
   databasePoolSize: 'DATABASE_POOL_SIZE',
   logLevel: 'LOG_LEVEL',
   shutdownGraceMs: 'SHUTDOWN_GRACE_MS',
@@ -75,7 +92,10 @@ export function loadPlatformConfig(defaultPort: number, env: NodeJS.ProcessEnv =
     databaseUrl: read(env, 'DATABASE_URL') ?? DEFAULT_DATABASE_URL,
     amqpUrl: read(env, 'AMQP_URL') ?? DEFAULT_AMQP_URL,
     port: rawPort === undefined ? defaultPort : /^\d+$/.test(rawPort.trim()) ? Number(rawPort) : NaN,
+    host: read(env, 'HOST') ?? '127.0.0.1',
     opsToken: env.OPS_TOKEN,
+    authPublicKeys: read(env, 'AUTH_PUBLIC_KEYS'),
+    serviceToken: read(env, 'SERVICE_TOKEN'),
     // Small by default: five services and their relays share one server's connection limit.
     databasePoolSize: rawPoolSize === undefined ? 10 : /^\d+$/.test(rawPoolSize.trim()) ? Number(rawPoolSize) : NaN,
     logLevel: (read(env, 'LOG_LEVEL') ?? 'info').toLowerCase(),
@@ -86,7 +106,7 @@ export function loadPlatformConfig(defaultPort: number, env: NodeJS.ProcessEnv =
     throw new ConfigValidationError(
       errors.map((error) => {
         const name = ENV_NAMES[error.property as keyof PlatformConfig] ?? error.property;
-        const shown = name === 'PORT' ? rawPort : name === 'OPS_TOKEN' ? undefined : env[name];
+        const shown = name === 'PORT' ? rawPort : ['OPS_TOKEN', 'SERVICE_TOKEN', 'AUTH_PUBLIC_KEYS'].includes(name) ? undefined : env[name];
         const got = shown === undefined ? '' : ` (got "${redactCredentials(shown)}")`;
         return `${name} ${Object.values(error.constraints ?? {})[0] ?? 'is invalid'}${got}`;
       }),

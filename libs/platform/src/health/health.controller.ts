@@ -1,3 +1,4 @@
+import { Public } from '../security/principal';
 import { Controller, Get, OnApplicationBootstrap, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
@@ -9,6 +10,7 @@ import { ShutdownState } from './shutdown-state';
 
 @ApiExcludeController()
 @Controller('health')
+@Public()
 export class HealthController implements OnApplicationBootstrap {
   private dataSource?: DataSource;
   private broker?: BrokerStatus;

@@ -1,3 +1,4 @@
+import { Callers } from '../security/principal';
 import { parseQueueName } from '@app/contracts';
 import { OutboxRelay } from '@app/relay';
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
@@ -19,6 +20,7 @@ export class SubscriptionsController {
   constructor(private readonly relay: OutboxRelay) {}
 
   @Get()
+  @Callers('service:ops')
   @ApiOperation({ summary: 'Every subscription of this producer with its lag' })
   async list() {
     const subscriptions = await this.relay.admin.list();

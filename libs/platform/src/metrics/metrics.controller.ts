@@ -1,9 +1,11 @@
+import { Public } from '../security/principal';
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { register } from 'prom-client';
 
 @ApiExcludeController()
 @Controller('metrics')
+@Public()
 export class MetricsController {
   @Get()
   @Header('content-type', register.contentType)

@@ -1,3 +1,4 @@
+import { Callers } from '@app/platform';
 import { CommandMetadata } from '@app/domain';
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -11,6 +12,8 @@ import { PurchaseItemDto } from './purchase-item.dto';
 /** Purchases and refunds: validated against the account's stream, one at a time per account. */
 @ApiTags('transactions')
 @Controller('accounts/:id/transactions')
+// Checkout charges and refunds; nobody else but an operator.
+@Callers('service:checkout')
 export class AccountTransactionsController {
   constructor(private readonly commands: AccountCommands) {}
 

@@ -1,3 +1,4 @@
+import { Callers } from '@app/platform';
 import { CommandMetadata } from '@app/domain';
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -30,6 +31,7 @@ export class AccountsController {
   }
 
   @Get(':id')
+  @Callers('service:checkout')
   @ApiOperation({ summary: 'The account read model (eventually consistent), with the stream version it reflects' })
   async get(@Param('id', accountIdPipe) id: string) {
     const view = await this.views.find(id);

@@ -24,7 +24,7 @@ export class HttpCheckoutDownstream implements CheckoutDownstream {
 
   constructor(private readonly options: DownstreamOptions, env: NodeJS.ProcessEnv = process.env) {
     const client = (service: 'account' | 'merchant' | 'fraud' | 'payment-provider') =>
-      new JsonHttpClient(service, serviceUrl(service, env), this.agent, options);
+      new JsonHttpClient(service, serviceUrl(service, env), this.agent, { ...options, credential: env.SERVICE_TOKEN });
     this.account = client('account');
     this.merchant = client('merchant');
     this.fraud = client('fraud');

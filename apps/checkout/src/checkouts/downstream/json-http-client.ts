@@ -14,6 +14,8 @@ export interface HttpClientOptions {
   retries: number;
   /** First backoff; doubled on every further attempt. */
   backoffMs: number;
+  /** This service's own credential, sent as a bearer token with every call. */
+  credential?: string;
 }
 
 export interface CallOptions {
@@ -91,6 +93,7 @@ export class JsonHttpClient {
           path,
           headers: {
             accept: 'application/json',
+            ...(this.options.credential ? { authorization: `Bearer ${this.options.credential}` } : {}),
             ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
             ...call.headers,
           },

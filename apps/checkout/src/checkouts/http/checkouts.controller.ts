@@ -1,5 +1,5 @@
 import { DomainError, fold } from '@app/domain';
-import { DownstreamUnavailableError, OpsTokenGuard, ProblemException } from '@app/platform';
+import { assertMerchantScope, Callers, CurrentPrincipal, DownstreamUnavailableError, OpsTokenGuard, Principal, ProblemException } from '@app/platform';
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -29,6 +29,7 @@ export class CheckoutsController {
   ) {}
 
   @Post()
+  @Callers('merchant')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Check out: screen, authorise, charge, capture',
@@ -46,8 +47,10 @@ export class CheckoutsController {
   async checkout(
     @Body() body: StartCheckoutDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @CurrentPrincipal() caller: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CheckoutOutcome | PendingOutcome> {
+    assertMerchantScope(caller, body.merchantId);
     if (idempotencyKey === undefined) throw new ProblemException(400, 'IDEMPOTENCY_KEY_REQUIRED', 'POST /checkouts needs an Idempotency-Key header.');
     if (!IDEMPOTENCY_KEY.test(idempotencyKey) || idempotencyKey.trim() === '') {
       throw new ProblemException(400, 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1 to 255 printable characters.');
@@ -67,12 +70,15 @@ export class CheckoutsController {
   }
 
   @Get(':id')
+  @Callers('merchant')
   @ApiOperation({ summary: 'The checkout, every step it has recorded, and while pending its next step and last error' })
-  async get(@Param('id', new ParseUUIDPipe()) id: string) {
+  async get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal) {
     const events = await this.commands.readStream(checkoutStreamId(id));
     if (events.length === 0) throw new DomainError('not-found', 'CHECKOUT_NOT_FOUND', `Checkout ${id} does not exist`);
     const state = fold(checkoutDecider, events as unknown as CheckoutEvent[]);
-    return viewOf(state, events, isFinal(state) ? undefined : await this.unfinished.find(id));
+    const view = viewOf(state, events, isFinal(state) ? undefined : await this.unfinished.find(id));
+    assertMerchantScope(caller, view.merchantId);
+    return view;
   }
 
   @Post(':id/compensate')

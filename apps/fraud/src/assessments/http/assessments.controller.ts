@@ -1,3 +1,4 @@
+import { Callers } from '@app/platform';
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
@@ -10,6 +11,7 @@ export class AssessmentsController {
   constructor(private readonly assessments: AssessmentService) {}
 
   @Post()
+  @Callers('service:checkout')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Assess a checkout: approve, review or reject, with a score and stable reason codes',

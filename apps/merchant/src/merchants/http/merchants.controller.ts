@@ -1,8 +1,10 @@
+import { Callers } from '@app/platform';
 import { CommandMetadata, DomainError } from '@app/domain';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { MerchantState } from '../domain/merchant.decider';
+import { MerchantApiKeys } from '../merchant-api-keys';
 import { MerchantCommands, merchantStreamId } from '../merchant-commands';
 import { SalesLedgerRepository } from '../projections/sales-ledger.repository';
 import { BankAccountDto, OnboardMerchantDto, SalesQueryDto, SuspendMerchantDto } from './merchant.dto';
@@ -22,14 +24,15 @@ const view = (state: MerchantState, version: number) => ({
 @ApiTags('merchants')
 @Controller('merchants')
 export class MerchantsController {
-  constructor(private readonly commands: MerchantCommands, private readonly sales: SalesLedgerRepository) {}
+  constructor(private readonly commands: MerchantCommands, private readonly sales: SalesLedgerRepository, private readonly apiKeys: MerchantApiKeys) {}
 
   @Post()
-  @ApiOperation({ summary: 'Onboard a merchant (the IBAN is checked by its ISO 13616 checksum)' })
-  async onboard(@Body() body: OnboardMerchantDto): Promise<{ id: string }> {
+  @ApiOperation({ summary: 'Onboard a merchant (the IBAN is checked by its ISO 13616 checksum); answers its API key, shown this once' })
+  async onboard(@Body() body: OnboardMerchantDto): Promise<{ id: string; apiKey?: string }> {
     const id = randomUUID();
     await this.commands.execute(merchantStreamId(id), { type: 'OnboardMerchant', data: { id, ...body }, metadata: metadata() });
-    return { id };
+    const apiKey = await this.apiKeys.issue(id);
+    return apiKey ? { id, apiKey } : { id };
   }
 
   /**
@@ -38,6 +41,7 @@ export class MerchantsController {
    * `load` is the cached state plus one indexed read of newer events, so it stays fast.
    */
   @Get(':id')
+  @Callers('service:checkout')
   @ApiOperation({ summary: 'The merchant, as of its latest event' })
   async get(@Param('id', new ParseUUIDPipe()) id: string) {
     const { state, version } = await this.commands.load(merchantStreamId(id));

@@ -1,5 +1,5 @@
 import { deadLetterQueueOf } from '@app/contracts';
-import { AmqpConnection, declareConsumerQueue } from '@app/messaging';
+import { AmqpConnection, declareQueues } from '@app/messaging';
 import { Logger } from '@nestjs/common';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { DataSource } from 'typeorm';
@@ -70,11 +70,11 @@ export class DeadLetterDrain {
   }
 
   private async subscribe(connection: ChannelModel): Promise<void> {
+    // Declaring the whole topology means every DLQ exists, and so does every queue a replay targets.
+    await declareQueues(connection, this.options.queues);
     const channel = await connection.createChannel();
     channel.on('error', (error: Error) => this.logger.warn(`channel error: ${error.message}`));
     channel.on('close', () => this.onChannelClosed(channel, connection));
-    // Declaring the whole topology means every DLQ exists, and so does every queue a replay targets.
-    for (const queue of this.options.queues) await declareConsumerQueue(channel, queue);
     await channel.prefetch(this.batchSize);
     this.channel = channel;
     this.consumers.length = 0;

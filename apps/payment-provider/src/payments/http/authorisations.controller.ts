@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ProblemException } from '@app/platform';
+import { Callers, ProblemException } from '@app/platform';
 import type { FastifyReply } from 'fastify';
 import { AuthorisationsService } from '../authorisations.service';
 import { Authorisation } from '../domain/authorisation';
@@ -11,6 +11,7 @@ const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
 @ApiTags('authorisations')
 @Controller('authorisations')
+@Callers('service:checkout')
 export class AuthorisationsController {
   constructor(private readonly authorisations: AuthorisationsService) {}
 
