@@ -17,7 +17,7 @@ import {
 } from '@app/platform';
 import { topologyOf } from '@app/messaging';
 import { DefaultPorts, ServiceName } from '@app/contracts';
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const PLATFORM_DIR = '.platform';
@@ -59,6 +59,7 @@ async function readKeys(dir: string): Promise<AuthKeys | undefined> {
 }
 
 async function writeKeys(dir: string, keys: AuthKeys): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   await writeFile(keysFile(dir), `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
   await chmod(keysFile(dir), 0o600);
 }

@@ -87,6 +87,8 @@ export function rabbitmqctl(args: readonly string[], input?: string, env: NodeJS
  * permissions with `rabbitmqctl import_definitions` (the broker's own, idempotent upsert), then
  * declares the topology over AMQP as the administrator of `adminAmqpUrl`.
  */
+const PRECONDITION_FAILED = 406;
+
 export async function provisionBroker(
   adminAmqpUrl: string,
   names: InstallationNames,
@@ -108,7 +110,11 @@ export async function provisionBroker(
   const connection = await connect(vhostUrl(firstNode, names.vhost));
   try {
     const channel = await connection.createChannel();
-    await declareTopology(channel, topologyOf(platformQueues()));
+    await declareTopology(channel, topologyOf(platformQueues())).catch((error: Error & { code?: number }) => {
+      if (error.code !== PRECONDITION_FAILED) throw error;
+      // The broker never changes a queue's arguments in place: say which one, and how to move on.
+      throw new Error(`${error.message.split('\n')[0]}. Drain that queue, delete it (rabbitmqctl delete_queue -p ${names.vhost} <queue>) and provision again.`);
+    });
   } finally {
     await connection.close().catch(() => undefined);
   }
