@@ -82,13 +82,13 @@ export function rabbitmqctl(args: readonly string[], input?: string, env: NodeJS
   });
 }
 
+const PRECONDITION_FAILED = 406;
+
 /**
  * Creates or updates the virtual host, the services' users (with `passwords`) and their
  * permissions with `rabbitmqctl import_definitions` (the broker's own, idempotent upsert), then
  * declares the topology over AMQP as the administrator of `adminAmqpUrl`.
  */
-const PRECONDITION_FAILED = 406;
-
 export async function provisionBroker(
   adminAmqpUrl: string,
   names: InstallationNames,
