@@ -1,3 +1,4 @@
 export * from './decider-spec';
 export * from './fixtures';
 export * from './platform-processes';
+export * from './service-http';
