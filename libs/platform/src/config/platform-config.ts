@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MinLength, Min, validateSync } from 'class-validator';
+import { HttpLimits, readHttpLimits } from './http-limits';
 import { redactCredentials } from './redact-credentials';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -36,9 +37,12 @@ export class PlatformConfig {
 
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   logLevel: LogLevel;
+
+  /** Timeouts and the connection cap of the HTTP server (see http-limits.ts). */
+  http: HttpLimits;
 }
 
-const ENV_NAMES: Record<keyof PlatformConfig, string> = {
+const ENV_NAMES: Record<Exclude<keyof PlatformConfig, 'http'>, string> = {
   databaseUrl: 'DATABASE_URL',
   amqpUrl: 'AMQP_URL',
   port: 'PORT',
@@ -72,16 +76,19 @@ export function loadPlatformConfig(defaultPort: number, env: NodeJS.ProcessEnv =
     databasePoolSize: rawPoolSize === undefined ? 10 : /^\d+$/.test(rawPoolSize.trim()) ? Number(rawPoolSize) : NaN,
     logLevel: (read(env, 'LOG_LEVEL') ?? 'info').toLowerCase(),
   });
+  const http = readHttpLimits(env);
+  config.http = http.limits;
   const errors = validateSync(config);
-  if (errors.length > 0) {
-    throw new ConfigValidationError(
-      errors.map((error) => {
-        const name = ENV_NAMES[error.property as keyof PlatformConfig] ?? error.property;
+  if (errors.length > 0 || http.problems.length > 0) {
+    throw new ConfigValidationError([
+      ...errors.map((error) => {
+        const name = ENV_NAMES[error.property as keyof typeof ENV_NAMES] ?? error.property;
         const shown = name === 'PORT' ? rawPort : name === 'OPS_TOKEN' ? undefined : env[name];
         const got = shown === undefined ? '' : ` (got "${redactCredentials(shown)}")`;
         return `${name} ${Object.values(error.constraints ?? {})[0] ?? 'is invalid'}${got}`;
       }),
-    );
+      ...http.problems,
+    ]);
   }
   return config;
 }
