@@ -1,6 +1,6 @@
 import { TEST_OPS_TOKEN } from './platform-processes';
 
-/** An answer as a spec sees it: the status and the parsed JSON body (undefined when not JSON). */
+/** An answer as a spec sees it: the status, the media type (without parameters) and the parsed JSON body (undefined when not JSON). */
 export interface ServiceAnswer<Body = Record<string, unknown>> {
   status: number;
   contentType: string;
@@ -34,5 +34,5 @@ export async function callService<Body = Record<string, unknown>>(
   } catch {
     parsed = undefined;
   }
-  return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: parsed as Body };
+  return { status: response.status, contentType: (response.headers.get('content-type') ?? '').split(';')[0].trim(), body: parsed as Body };
 }
