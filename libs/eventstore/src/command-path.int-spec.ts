@@ -160,6 +160,21 @@ describe('CommandPath against PostgreSQL', () => {
     expect({ good, bad }).toEqual({ good: 20, bad: 0 });
   });
 
+  it('fails only the command the database refuses when it shares its stream\'s batch with others', async () => {
+    const path = await instance();
+    const streamId = `wallet-${uniqueSuffix()}`;
+    await path.execute(streamId, command('Deposit', 1, 'first'));
+    const unstorable = { ...command('Deposit', 1, 'bad'), data: { amount: 1, note: 'nul \u0000 here' } } as WalletCommand;
+    // Queued while nothing else runs, the three are decided together and written in one INSERT.
+    const outcomes = await Promise.allSettled([
+      path.execute(streamId, command('Deposit', 1, 'good')),
+      path.execute(streamId, unstorable),
+      path.execute(streamId, command('Deposit', 1, 'good')),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((await path.readStream(streamId)).map((event) => event.metadata.actor)).toEqual(['first', 'good', 'good']);
+  });
+
   it('loads a stream from its latest snapshot plus the events after it', async () => {
     const snapshots = { every: 10, serialize: (s: Wallet) => s, deserialize: (json: unknown) => json as Wallet };
     const writer = await instance({ snapshots });

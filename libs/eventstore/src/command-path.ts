@@ -137,6 +137,11 @@ export class CommandPath<State, C extends Command, E extends Message> {
         }
         if (failure instanceof WrongExpectedVersionError) {
           failure = new DomainError('conflict', 'CONCURRENCY_CONFLICT', `Stream ${streamId} is too busy; retry the command`);
+        } else if (batch.length > 1) {
+          // The database refused the batch's one INSERT: decide and append each command on its own,
+          // so that only the command that caused it fails.
+          for (const pending of batch) await this.runBatch(streamId, [pending]);
+          return;
         }
         batch.forEach((pending) => pending.reject(failure));
         return;
