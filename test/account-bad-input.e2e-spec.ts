@@ -106,7 +106,7 @@ describe('Account service, refusing bad input', () => {
       { method: 'POST', path: `/accounts/${unknown}/lock`, status: 404, code: 'ACCOUNT_NOT_FOUND' },
       { method: 'POST', path: `/accounts/${unknown}/unlock`, status: 404, code: 'ACCOUNT_NOT_FOUND' },
       { method: 'POST', path: `/accounts/${unknown}/vip`, status: 404, code: 'ACCOUNT_NOT_FOUND' },
-      { method: 'POST', path: '/accounts/%00/lock', status: 400, code: 'INVALID_ACCOUNT_ID' },
+      { method: 'POST', path: '/accounts/%00/lock', status: 400, code: 'UNSTORABLE_TEXT' },
       // Purchases.
       tx({}),
       tx({ ...purchase, transactionId: undefined }),

@@ -4,10 +4,11 @@ import { Module } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module';
 import { AccountReadModels1764000000100 } from './migrations/1764000000100-account-read-models';
 import { CountryStatsShards1764000000200 } from './migrations/1764000000200-country-stats-shards';
+import { PurchaseOnce1764000000400 } from './migrations/1764000000400-purchase-once';
 
 @Module({
   imports: [
-    PlatformModule.forService({ name: 'account', migrations: [...eventStoreMigrations('account'), AccountReadModels1764000000100, CountryStatsShards1764000000200] }),
+    PlatformModule.forService({ name: 'account', migrations: [...eventStoreMigrations('account'), AccountReadModels1764000000100, CountryStatsShards1764000000200, PurchaseOnce1764000000400] }),
     AccountsModule,
   ],
 })

@@ -10,7 +10,7 @@ import { providerOptionsFromEnv } from './payments/provider-options';
 async function bootstrap(): Promise<void> {
   const config = loadPlatformConfig(DefaultPorts['payment-provider']);
   const options = providerOptionsFromEnv(process.env, config.logLevel);
-  const app = await NestFactory.create<NestFastifyApplication>(PaymentProviderModule.forRoot(options), createHttpAdapter(), { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(PaymentProviderModule.forRoot(options), createHttpAdapter(config.http), { bufferLogs: true });
   configureHttpApp(app, {
     title: 'Payment provider simulator',
     description: 'Authorise, capture and void payments; behaviour knobs under /test/behaviour.',

@@ -37,14 +37,21 @@ export class AppendGroup {
     while (this.waiting.length > 0) {
       const group = this.waiting.splice(0);
       try {
-        const outcomes = await this.store.appendEach(this.dataSource.manager, group.map((waiting) => waiting.append));
-        if (outcomes.some((outcome) => !(outcome instanceof WrongExpectedVersionError))) this.signal.committed();
-        outcomes.forEach((outcome, i) =>
-          outcome instanceof WrongExpectedVersionError ? group[i].reject(outcome) : group[i].resolve(outcome));
+        await this.write(group);
       } catch (error) {
-        group.forEach((waiting) => waiting.reject(error));
+        if (group.length === 1) group[0].reject(error);
+        // One append the database refuses (a value jsonb cannot hold) fails the whole statement:
+        // write each on its own, so only the append that caused it fails.
+        else for (const waiting of group) await this.write([waiting]).catch((own: unknown) => waiting.reject(own));
       }
     }
     this.writing = false;
+  }
+
+  private async write(group: Waiting[]): Promise<void> {
+    const outcomes = await this.store.appendEach(this.dataSource.manager, group.map((waiting) => waiting.append));
+    if (outcomes.some((outcome) => !(outcome instanceof WrongExpectedVersionError))) this.signal.committed();
+    outcomes.forEach((outcome, i) =>
+      outcome instanceof WrongExpectedVersionError ? group[i].reject(outcome) : group[i].resolve(outcome));
   }
 }

@@ -138,6 +138,43 @@ describe('CommandPath against PostgreSQL', () => {
     expect(statements).toBeLessThan(100);
   });
 
+  it('fails only the append the database refuses when it shares a statement with 20 others', async () => {
+    const path = await instance();
+    const run = uniqueSuffix();
+    // The first append goes out alone; the 21 that arrive while it is written share the next statement.
+    const first = path.execute(`wallet-b${run}-first`, command('Deposit', 1, 'first'));
+    const unstorable = { ...command('Deposit', 1, 'bad'), data: { amount: 1, note: 'nul \u0000 here' } } as WalletCommand;
+    const outcomes = await Promise.allSettled([
+      ...Array.from({ length: 10 }, (_, i) => path.execute(`wallet-b${run}-${i}`, command('Deposit', 1, 'good'))),
+      path.execute(`wallet-b${run}-bad`, unstorable),
+      ...Array.from({ length: 10 }, (_, i) => path.execute(`wallet-b${run}-${10 + i}`, command('Deposit', 1, 'good'))),
+    ]);
+    await first;
+
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([...Array(10).fill('fulfilled'), 'rejected', ...Array(10).fill('fulfilled')]);
+    const [{ good, bad }] = await seed.query(
+      `SELECT count(*) FILTER (WHERE metadata->>'actor' = 'good')::int AS good, count(*) FILTER (WHERE metadata->>'actor' = 'bad')::int AS bad
+         FROM "${schema}".events WHERE stream_id LIKE $1`,
+      [`wallet-b${run}-%`],
+    );
+    expect({ good, bad }).toEqual({ good: 20, bad: 0 });
+  });
+
+  it('fails only the command the database refuses when it shares its stream\'s batch with others', async () => {
+    const path = await instance();
+    const streamId = `wallet-${uniqueSuffix()}`;
+    await path.execute(streamId, command('Deposit', 1, 'first'));
+    const unstorable = { ...command('Deposit', 1, 'bad'), data: { amount: 1, note: 'nul \u0000 here' } } as WalletCommand;
+    // Queued while nothing else runs, the three are decided together and written in one INSERT.
+    const outcomes = await Promise.allSettled([
+      path.execute(streamId, command('Deposit', 1, 'good')),
+      path.execute(streamId, unstorable),
+      path.execute(streamId, command('Deposit', 1, 'good')),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((await path.readStream(streamId)).map((event) => event.metadata.actor)).toEqual(['first', 'good', 'good']);
+  });
+
   it('loads a stream from its latest snapshot plus the events after it', async () => {
     const snapshots = { every: 10, serialize: (s: Wallet) => s, deserialize: (json: unknown) => json as Wallet };
     const writer = await instance({ snapshots });

@@ -78,7 +78,8 @@ export class CommandPath<State, C extends Command, E extends Message> {
 
   /** The stream's state as of its latest committed event. */
   async load(streamId: string): Promise<CachedState<State>> {
-    return this.currentState(streamId, true);
+    const { state, version } = await this.currentState(streamId, true);
+    return { state, version };
   }
 
   /** The stream's recorded events, in version order. */
@@ -95,10 +96,21 @@ export class CommandPath<State, C extends Command, E extends Message> {
   }
 
   private async runBatch(streamId: string, batch: Pending<State, C>[]): Promise<void> {
+    let current = await this.currentState(streamId, false).catch((error: unknown) => {
+      batch.forEach((pending) => pending.reject(error));
+    });
+    if (!current) return;
     for (let attempt = 1; ; attempt++) {
       try {
-        const current = await this.currentState(streamId, attempt > 1);
-        const decided = this.decideAll(batch, current.state);
+        let decided = this.decideAll(batch, current.state);
+        if (decided.events.length === 0 && !current.fresh) {
+          // Appending nothing checks no version: a no-op or a rejection decided on a cached state
+          // another process has since moved on from would be stale. One indexed read of the events
+          // after the cached version confirms the head, or brings the state up to it.
+          const latest = await this.catchUp(streamId, current);
+          if (latest.version !== current.version) decided = this.decideAll(batch, latest.state);
+          current = latest;
+        }
         const appended = decided.events.length
           ? await this.append(streamId, current, decided.events, decided.state)
           : [];
@@ -113,11 +125,24 @@ export class CommandPath<State, C extends Command, E extends Message> {
         }
         return;
       } catch (error) {
-        if (error instanceof WrongExpectedVersionError && attempt < this.maxAttempts) continue;
-        const failure =
-          error instanceof WrongExpectedVersionError
-            ? new DomainError('conflict', 'CONCURRENCY_CONFLICT', `Stream ${streamId} is too busy; retry the command`)
-            : error;
+        let failure = error;
+        if (error instanceof WrongExpectedVersionError && attempt < this.maxAttempts) {
+          const reloaded = await this.currentState(streamId, true).catch((reloadError: unknown) => {
+            failure = reloadError;
+          });
+          if (reloaded) {
+            current = reloaded;
+            continue;
+          }
+        }
+        if (failure instanceof WrongExpectedVersionError) {
+          failure = new DomainError('conflict', 'CONCURRENCY_CONFLICT', `Stream ${streamId} is too busy; retry the command`);
+        } else if (batch.length > 1) {
+          // The database refused the batch's one INSERT: decide and append each command on its own,
+          // so that only the command that caused it fails.
+          for (const pending of batch) await this.runBatch(streamId, [pending]);
+          return;
+        }
         batch.forEach((pending) => pending.reject(failure));
         return;
       }
@@ -171,19 +196,25 @@ export class CommandPath<State, C extends Command, E extends Message> {
     return recorded;
   }
 
-  /** Cached state, optionally brought up to date with the events committed since it was cached. */
-  private async currentState(streamId: string, refresh: boolean): Promise<CachedState<State>> {
+  /**
+   * Cached state (`fresh: false`), or, when missing or `refresh` is asked for, the state brought
+   * up to the stream's head by reading the events committed since (`fresh: true`).
+   */
+  private async currentState(streamId: string, refresh: boolean): Promise<CachedState<State> & { fresh: boolean }> {
     const cached = this.cache.get(streamId);
-    if (cached && !refresh) return cached;
-    const manager = this.dataSource.manager;
+    if (cached && !refresh) return { ...cached, fresh: false };
     const base = cached ??
-      (await this.snapshots?.load(manager, streamId)) ?? { state: this.decider.initialState(), version: 0 };
-    const newer = await this.store.readStream(manager, streamId, base.version);
+      (await this.snapshots?.load(this.dataSource.manager, streamId)) ?? { state: this.decider.initialState(), version: 0 };
+    return this.catchUp(streamId, base);
+  }
+
+  private async catchUp(streamId: string, base: CachedState<State>): Promise<CachedState<State> & { fresh: true }> {
+    const newer = await this.store.readStream(this.dataSource.manager, streamId, base.version);
     const current = {
       state: fold(this.decider, newer as unknown as E[], base.state),
       version: newer.at(-1)?.streamVersion ?? base.version,
     };
     this.cache.set(streamId, current);
-    return current;
+    return { ...current, fresh: true };
   }
 }

@@ -131,6 +131,11 @@ export class TestPlatform {
     return `http://127.0.0.1:${this.ports.get(service) ?? DefaultPorts[service]}`;
   }
 
+  /** The operating-system process id of a running service, to watch its memory. */
+  pid(service: ServiceName): number | undefined {
+    return this.processes.get(service)?.pid;
+  }
+
   /** Everything the service printed so far, for a failing spec's message. */
   output(service: ServiceName): string {
     return (this.logs.get(service) ?? []).join('');

@@ -6,6 +6,7 @@ import { AccountCommand } from './domain/account.commands';
 import { AccountPolicy, AccountState, DEFAULT_MAX_LIMIT, createAccountDecider } from './domain/account.decider';
 import { AccountEvent } from './domain/account.events';
 import { initialAccountState } from './domain/account.state';
+import { ledgerFromSnapshot } from './domain/purchase-ledger';
 
 /** The account aggregate's command path: stream `account-<id>` in the `account` schema. */
 export class AccountCommands extends CommandPath<AccountState, AccountCommand, AccountEvent> {}
@@ -23,7 +24,10 @@ export const SNAPSHOT_EVERY = 500;
 export const accountSnapshots: SnapshotPolicy<AccountState> = {
   every: SNAPSHOT_EVERY,
   serialize: (state) => state,
-  deserialize: (json) => ({ ...initialAccountState(), ...(json as Partial<AccountState>) }),
+  deserialize: (json) => {
+    const state = { ...initialAccountState(), ...(json as Partial<AccountState>) };
+    return { ...state, purchases: ledgerFromSnapshot(state.purchases) };
+  },
 };
 
 /** The account policy from the environment: ACCOUNT_MAX_LIMIT (minor units, default 100,000,000). */

@@ -8,9 +8,10 @@ import { StatsController } from './http/stats.controller';
 import { AccountViewProjection } from './projections/account-view.projection';
 import { AccountViewRepository } from './projections/account-view.repository';
 import { CountryStatsRepository } from './projections/country-stats.repository';
+import { PurchaseRecords } from './purchase-records';
 
 @Module({
   controllers: [AccountsController, AccountChangesController, AccountTransactionsController, StatsController, AccountViewProjection],
-  providers: [accountCommandsProvider, AccountHistory, AccountViewRepository, CountryStatsRepository],
+  providers: [accountCommandsProvider, AccountHistory, AccountViewRepository, CountryStatsRepository, PurchaseRecords],
 })
 export class AccountsModule {}

@@ -1,5 +1,6 @@
 import { EventEnvelope } from '@app/contracts';
 import { DomainError } from '@app/domain';
+import { isTimestamp } from '@app/platform';
 import { EntityManager } from 'typeorm';
 
 export interface AuditFilter {
@@ -33,14 +34,19 @@ export const encodeCursor = (entry: AuditEntry): string =>
 function decodeCursor(cursor: string): Position {
   try {
     const position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(position) && position.length === 3 && position.every((part) => typeof part === 'string')) {
-      return position as Position;
-    }
+    if (Array.isArray(position) && position.length === 3 && isPosition(position)) return position as Position;
   } catch {
     // Reported below.
   }
   throw new DomainError('validation', 'INVALID_CURSOR', 'cursor must be the nextCursor of a previous page');
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// A forged cursor must fail here, as a 400, not in PostgreSQL's casts, as a 500.
+const isPosition = ([occurredAt, globalPosition, eventId]: unknown[]): boolean =>
+  isTimestamp(occurredAt) &&
+  typeof globalPosition === 'string' && /^\d{1,18}$/.test(globalPosition) &&
+  typeof eventId === 'string' && UUID.test(eventId);
 
 /** Every event of every producer, as Ops received it. */
 export class AuditLogRepository {

@@ -32,7 +32,7 @@ export async function bootstrapService(rootModule: unknown, options: BootstrapOp
       await assertDependenciesReachable({ databaseUrl: config.databaseUrl, amqpUrl: config.amqpUrl });
       await ensureDatabase(config.databaseUrl);
     }
-    const app = await NestFactory.create<NestFastifyApplication>(rootModule as never, createHttpAdapter(), { bufferLogs: true });
+    const app = await NestFactory.create<NestFastifyApplication>(rootModule as never, createHttpAdapter(config.http), { bufferLogs: true });
     configureHttpApp(app, { title: options.title, description: options.description, shutdownHooks: false });
     closeGracefullyOnSignals(app, config.shutdownGraceMs);
     const queues = routesTo(options.name).map((route) => queueName(route.consumer, route.producer));

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MinLength, Min, validateSync } from 'class-validator';
+import { HttpLimits, readHttpLimits } from './http-limits';
 import { redactCredentials } from './redact-credentials';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -56,9 +57,12 @@ export class PlatformConfig {
   @Min(0, { message: 'must be an integer between 0 and 120000' })
   @Max(120_000, { message: 'must be an integer between 0 and 120000' })
   shutdownGraceMs: number;
+
+  /** Timeouts and the connection cap of the HTTP server (see http-limits.ts). */
+  http: HttpLimits;
 }
 
-const ENV_NAMES: Record<keyof PlatformConfig, string> = {
+const ENV_NAMES: Record<Exclude<keyof PlatformConfig, 'http'>, string> = {
   databaseUrl: 'DATABASE_URL',
   amqpUrl: 'AMQP_URL',
   port: 'PORT',
@@ -101,16 +105,19 @@ export function loadPlatformConfig(defaultPort: number, env: NodeJS.ProcessEnv =
     logLevel: (read(env, 'LOG_LEVEL') ?? 'info').toLowerCase(),
     shutdownGraceMs: rawGrace === undefined ? 0 : /^\d+$/.test(rawGrace.trim()) ? Number(rawGrace) : NaN,
   });
+  const http = readHttpLimits(env);
+  config.http = http.limits;
   const errors = validateSync(config);
-  if (errors.length > 0) {
-    throw new ConfigValidationError(
-      errors.map((error) => {
-        const name = ENV_NAMES[error.property as keyof PlatformConfig] ?? error.property;
+  if (errors.length > 0 || http.problems.length > 0) {
+    throw new ConfigValidationError([
+      ...errors.map((error) => {
+        const name = ENV_NAMES[error.property as keyof typeof ENV_NAMES] ?? error.property;
         const shown = name === 'PORT' ? rawPort : ['OPS_TOKEN', 'SERVICE_TOKEN', 'AUTH_PUBLIC_KEYS'].includes(name) ? undefined : env[name];
         const got = shown === undefined ? '' : ` (got "${redactCredentials(shown)}")`;
         return `${name} ${Object.values(error.constraints ?? {})[0] ?? 'is invalid'}${got}`;
       }),
-    );
+      ...http.problems,
+    ]);
   }
   return config;
 }

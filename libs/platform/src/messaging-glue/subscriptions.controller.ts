@@ -3,13 +3,14 @@ import { parseQueueName } from '@app/contracts';
 import { OutboxRelay } from '@app/relay';
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsInt, Min } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
 import { OpsTokenGuard } from '../security/ops-token.guard';
 
 export class RewindSubscriptionDto {
   @ApiProperty({ description: 'Re-deliver every event after this global position; 0 rebuilds the consumer' })
   @IsInt()
   @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
   toPosition: number;
 }
 

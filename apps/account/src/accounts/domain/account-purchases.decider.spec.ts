@@ -1,7 +1,7 @@
 import { deciderSpec } from '@app/testing';
 import { command, limitUpdated, locked, opened, purchase, purchased, refunded, unlocked } from './account.fixtures';
 import { accountDecider } from './account.decider';
-import { findPurchase } from './purchase-ledger';
+import { RECENT_PURCHASES, findPurchase } from './purchase-ledger';
 
 const spec = deciderSpec(accountDecider);
 const refund = (transactionId: string) => command('RefundPurchase', { transactionId });
@@ -60,4 +60,23 @@ describe('account decider: refunds', () => {
     spec.given([opened(700), purchased('t1', 500, 200), refunded('t1', 500, 700)]).when(purchase('t1', 500)).then([]));
   it('lets the refunded funds be spent again', () =>
     spec.given([opened(700), purchased('t1', 500, 200), refunded('t1', 500, 700)]).when(purchase('t2', 700)).then([purchased('t2', 700, 0)]));
+});
+
+describe('account decider: purchases older than the state remembers', () => {
+  // RECENT_PURCHASES + 1 purchases of 1 push t0 out of the state's window.
+  const history = [opened(10_000), ...Array.from({ length: RECENT_PURCHASES + 1 }, (_, i) => purchased(`t${i}`, 1, 9_999 - i))];
+  const recordedT0 = { transactionId: 't0', amount: 1, balanceAfter: 9_999 };
+  const withRecord = (base: ReturnType<typeof purchase>, recorded: typeof recordedT0) => ({ ...base, data: { ...base.data, recorded } }) as typeof base;
+
+  it('forgets the oldest purchase once the window is full', () =>
+    spec.given(history).when(purchase('t0', 1)).then([purchased('t0', 1, 10_000 - RECENT_PURCHASES - 2)]));
+  it('decides nothing for a retry that brings its stored record', () =>
+    spec.given(history).when(withRecord(purchase('t0', 1), recordedT0)).then([]));
+  it('refuses a stored transactionId reused for another amount', () =>
+    spec.given(history).when(withRecord(purchase('t0', 2), recordedT0)).thenThrows('TRANSACTION_ID_REUSED'));
+  it('refunds a stored purchase, and then refuses to refund it again', () => {
+    const refundT0 = withRecord(refund('t0'), recordedT0);
+    spec.given(history).when(refundT0).then([refunded('t0', 1, 10_000 - RECENT_PURCHASES)]);
+    spec.given([...history, refunded('t0', 1, 10_000 - RECENT_PURCHASES)]).when(refundT0).thenThrows('PURCHASE_ALREADY_REFUNDED');
+  });
 });

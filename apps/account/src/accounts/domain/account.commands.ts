@@ -1,5 +1,6 @@
 import { Command } from '@app/domain';
 import { AccountOpened, Address, ItemPurchased } from './account.events';
+import { PurchaseRecord } from './purchase-ledger';
 
 export type OpenAccount = Command<'OpenAccount', AccountOpened['data']>;
 export type UpdateLimit = Command<'UpdateLimit', { id: string; newLimit: number }>;
@@ -8,8 +9,12 @@ export type AddPhoneNumber = Command<'AddPhoneNumber', { id: string; phoneNumber
 export type LockAccount = Command<'LockAccount', { id: string }>;
 export type UnlockAccount = Command<'UnlockAccount', { id: string }>;
 export type GrantVipStatus = Command<'GrantVipStatus', { id: string }>;
-export type PurchaseItem = Command<'PurchaseItem', Omit<ItemPurchased['data'], 'balanceAfter'>>;
-export type RefundPurchase = Command<'RefundPurchase', { id: string; transactionId: string }>;
+/**
+ * `recorded` is the stored record of this transactionId when the caller looked it up: the state
+ * only holds recent purchases, so a retry or refund of an older one needs it.
+ */
+export type PurchaseItem = Command<'PurchaseItem', Omit<ItemPurchased['data'], 'balanceAfter'> & { recorded?: PurchaseRecord }>;
+export type RefundPurchase = Command<'RefundPurchase', { id: string; transactionId: string; recorded?: PurchaseRecord }>;
 
 export type AccountCommand =
   | OpenAccount

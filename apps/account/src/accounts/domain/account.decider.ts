@@ -82,7 +82,7 @@ export function createAccountDecider(policy: AccountPolicy): Decider<AccountStat
 
 function purchase(command: PurchaseItem, state: AccountState): AccountEvent[] {
   const { transactionId, amount, currency, merchantId, reference } = command.data;
-  const earlier = findPurchase(state.purchases, transactionId);
+  const earlier = findPurchase(state.purchases, transactionId) ?? command.data.recorded;
   if (earlier) {
     if (earlier.amount !== amount) throw AccountErrors.transactionIdReused(transactionId);
     return [];
@@ -100,7 +100,7 @@ function purchase(command: PurchaseItem, state: AccountState): AccountEvent[] {
 
 function refund(command: RefundPurchase, state: AccountState): AccountEvent[] {
   const { transactionId } = command.data;
-  const purchased = findPurchase(state.purchases, transactionId);
+  const purchased = findPurchase(state.purchases, transactionId) ?? command.data.recorded;
   if (!purchased) throw AccountErrors.transactionNotFound(transactionId);
   if (purchased.refundedBalanceAfter !== undefined) throw AccountErrors.alreadyRefunded(transactionId);
   const balanceAfter = state.balance + purchased.amount;

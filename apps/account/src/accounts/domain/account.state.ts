@@ -63,8 +63,8 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
     }
     case 'PurchaseRefunded': {
       const { transactionId, balanceAfter } = event.data;
-      const purchase = findPurchase(state.purchases, transactionId);
-      if (!purchase) return { ...state, balance: balanceAfter };
+      // A refund of a purchase older than the ledger's window enters it as refunded, so a second refund is refused at once.
+      const purchase = findPurchase(state.purchases, transactionId) ?? { transactionId, amount: event.data.amount };
       return {
         ...state,
         balance: balanceAfter,

@@ -2,48 +2,43 @@
 export interface PurchaseRecord {
   transactionId: string;
   amount: number;
-  /** The balance the purchase left: the answer a retry of the same transactionId gets again. */
-  balanceAfter: number;
+  /**
+   * The balance the purchase left: the answer a retry of the same transactionId gets again.
+   * Unknown for a purchase older than the ledger that entered it through its refund.
+   */
+  balanceAfter?: number;
   /** The balance the refund left, once refunded. */
   refundedBalanceAfter?: number;
 }
 
 /**
- * Purchases by transactionId, in 256 buckets chosen by a hash of the id. Recording a purchase
- * copies the bucket index and one small bucket instead of the whole history, so `evolve` stays
- * pure and a command on a 50,000-event stream costs about what it costs on a new one. Buckets are
- * arrays, not objects keyed by id: copying an array is cheap, copying a large object is not, and
- * no id (`__proto__`, `constructor`) can collide with a property of Object.prototype. Plain JSON,
- * so a snapshot stores it as it is (an empty bucket may come back as null).
+ * The account's most recent purchases, newest last, at most RECENT_PURCHASES of them: the state
+ * (and so every cached state and snapshot) stays the same size however long the stream gets.
+ * Older purchases are not forgotten: they stay in the event table, where a unique index keeps a
+ * transactionId from being charged twice, and the command brings the stored record along
+ * (`PurchaseItem.data.recorded`, `RefundPurchase.data.recorded`) when it is needed.
  */
-export type PurchaseLedger = ReadonlyArray<ReadonlyArray<PurchaseRecord> | null | undefined>;
+export type PurchaseLedger = ReadonlyArray<PurchaseRecord>;
 
-const BUCKETS = 256;
+/** Enough to cover every purchase a batch of concurrent commands can race over. */
+export const RECENT_PURCHASES = 50;
 
 export const emptyLedger = (): PurchaseLedger => [];
 
-/** FNV-1a: cheap, stable across processes and versions, and spreads transaction ids evenly. */
-function bucketOf(transactionId: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < transactionId.length; i++) {
-    hash ^= transactionId.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0) % BUCKETS;
-}
-
 export function findPurchase(ledger: PurchaseLedger, transactionId: string): PurchaseRecord | undefined {
-  return ledger[bucketOf(transactionId)]?.find((record) => record.transactionId === transactionId);
+  for (let i = ledger.length - 1; i >= 0; i--) if (ledger[i].transactionId === transactionId) return ledger[i];
+  return undefined;
 }
 
-/** The ledger with `record` added, or replacing the record of the same transactionId. */
+/** The ledger with `record` as its newest entry (replacing one of the same transactionId), trimmed to RECENT_PURCHASES. */
 export function recordPurchase(ledger: PurchaseLedger, record: PurchaseRecord): PurchaseLedger {
-  const index = bucketOf(record.transactionId);
-  const bucket = ledger[index]?.slice() ?? [];
-  const existing = bucket.findIndex((entry) => entry.transactionId === record.transactionId);
-  if (existing >= 0) bucket[existing] = record;
-  else bucket.push(record);
-  const next = ledger.slice();
-  next[index] = bucket;
-  return next;
+  const others = ledger.filter((entry) => entry.transactionId !== record.transactionId);
+  return [...others.slice(Math.max(0, others.length - RECENT_PURCHASES + 1)), record];
+}
+
+/** A ledger read from a snapshot, including the older shape (256 hash buckets of records, some null). */
+export function ledgerFromSnapshot(json: unknown): PurchaseLedger {
+  if (!Array.isArray(json)) return emptyLedger();
+  const records = json.flatMap((entry: unknown) => (Array.isArray(entry) ? entry : entry ? [entry] : [])) as PurchaseRecord[];
+  return records.slice(-RECENT_PURCHASES);
 }

@@ -1,7 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsTimestamp } from '@app/platform';
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { AuditLogRepository } from '../audit-log.repository';
 
@@ -10,9 +11,9 @@ export class AuditQuery {
   @ApiPropertyOptional({ example: 'LimitUpdated' }) @IsOptional() @IsString() type?: string;
   @ApiPropertyOptional({ example: 'account' }) @IsOptional() @IsString() producer?: string;
   @ApiPropertyOptional({ description: 'Only events that occurred after this instant (ISO 8601)' })
-  @IsOptional() @IsISO8601() after?: string;
+  @IsOptional() @IsTimestamp() after?: string;
   @ApiPropertyOptional({ description: 'Only events that occurred before this instant (ISO 8601)' })
-  @IsOptional() @IsISO8601() before?: string;
+  @IsOptional() @IsTimestamp() before?: string;
   @ApiPropertyOptional({ default: 50, maximum: 500 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
   @ApiPropertyOptional({ description: 'The nextCursor of the previous page' }) @IsOptional() @IsString() cursor?: string;

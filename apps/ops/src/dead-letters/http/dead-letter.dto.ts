@@ -29,7 +29,7 @@ export class ListDeadLettersQuery {
   limit?: number;
 
   @ApiPropertyOptional({ description: 'Page after this id (the previous page\'s nextAfter)' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER)
   after?: number;
 }
 
@@ -56,7 +56,7 @@ export class DeadLetterGroupDto {
 /** Exactly one of `ids`, `queue`, `group` or `all`. */
 export class DeadLetterSelectionDto {
   @ApiPropertyOptional({ type: [Number], maxItems: 1000 })
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) @IsInt({ each: true }) @Min(1, { each: true })
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) @IsInt({ each: true }) @Min(1, { each: true }) @Max(Number.MAX_SAFE_INTEGER, { each: true })
   ids?: number[];
 
   @ApiPropertyOptional({ description: 'Every dead letter of this queue' })

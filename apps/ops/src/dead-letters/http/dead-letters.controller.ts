@@ -6,10 +6,10 @@ import { Operator, OPERATOR_HEADER } from '../../operators/operator.decorator';
 import { DeadLetterSelection, DeadLettersService } from '../dead-letters.service';
 import { DeadLetterSelectionDto, GroupsQuery, ListDeadLettersQuery } from './dead-letter.dto';
 
-/** An id that cannot exist is an unknown id: 404, like any other. */
+/** A dead letter id is a positive whole number; anything else is the caller's mistake (400), not an unknown id. */
 class DeadLetterIdPipe implements PipeTransform<string, number> {
   transform(value: string): number {
-    if (!/^\d{1,15}$/.test(value)) throw new DomainError('not-found', 'DEAD_LETTER_NOT_FOUND', `Dead letter ${value} does not exist`);
+    if (!/^\d{1,15}$/.test(value)) throw new DomainError('validation', 'INVALID_DEAD_LETTER_ID', 'A dead letter id is a whole number of at most 15 digits');
     return Number(value);
   }
 }
