@@ -5,7 +5,7 @@ import { DynamicModule, Inject, Injectable, Module, OnModuleInit, Provider } fro
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, MixedList } from 'typeorm';
 import { loadPlatformConfig, platformConfigModule } from './config/platform-config';
-import { databaseModule, runMigrationsExclusively } from './database/database.module';
+import { ClassType, databaseModule, runMigrationsExclusively } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { loggerModule } from './logging/logger.module';
 import { brokerProviders, SERVICE_NAME } from './messaging-glue/broker-connection.provider';
@@ -17,7 +17,7 @@ import { OpsTokenGuard } from './security/ops-token.guard';
 export interface ServiceDefinition {
   name: ServiceName;
   /** The service's migrations, after the event store's; omit for a service without a database. */
-  migrations?: MixedList<Function>;
+  migrations?: MixedList<ClassType>;
   /** Whether the service talks to RabbitMQ (every service with a database does). */
   broker?: boolean;
 }
