@@ -5,6 +5,7 @@ export * from './database/database.module';
 export * from './database/ensure-database';
 export * from './health/broker-status';
 export * from './health/health.module';
+export * from './http/command-meta.decorator';
 export * from './http/correlation-id';
 export * from './http/create-http-app';
 export * from './http/downstream-unavailable.error';

@@ -1,3 +1,4 @@
+import { backoffMs } from '@app/async';
 import { ConfirmPublisher } from '@app/messaging';
 import { Logger } from '@nestjs/common';
 import { DeliveryRun } from './delivery-run';
@@ -17,10 +18,6 @@ export interface WorkerSettings {
    */
   pipelineDepth?: number;
 }
-
-/** Capped exponential backoff of a failing destination, for its n-th consecutive failure. */
-export const destinationBackoffMs = (failures: number, maxBackoffMs: number): number =>
-  Math.min(maxBackoffMs, 100 * 2 ** Math.max(0, failures - 1));
 
 /**
  * Delivers one subscription: read a batch after the cursor, publish it with confirms, then move
@@ -86,7 +83,7 @@ export class SubscriptionWorker {
         idleWait = woken ? quickLookMs : Math.min(idleWait * 2, this.settings.pollIntervalMs);
       } catch (error) {
         this.failures++;
-        const delay = destinationBackoffMs(this.failures, this.settings.maxBackoffMs);
+        const delay = backoffMs(this.failures, { baseMs: 100, capMs: this.settings.maxBackoffMs });
         relayMetrics.failures.inc({ producer: this.settings.producer, queue: this.queue });
         this.logger.warn(`delivery failed (${(error as Error).message}); retrying in ${delay} ms`);
         // Not `this.wake`: new events must not cut a failing destination's backoff short.

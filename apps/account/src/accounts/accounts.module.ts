@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { accountCommandsProvider } from './account-commands';
-import { AccountHistory } from './account-history';
 import { AccountChangesController } from './http/account-changes.controller';
 import { AccountTransactionsController } from './http/account-transactions.controller';
 import { AccountsController } from './http/accounts.controller';
@@ -11,6 +10,6 @@ import { CountryStatsRepository } from './projections/country-stats.repository';
 
 @Module({
   controllers: [AccountsController, AccountChangesController, AccountTransactionsController, StatsController, AccountViewProjection],
-  providers: [accountCommandsProvider, AccountHistory, AccountViewRepository, CountryStatsRepository],
+  providers: [accountCommandsProvider, AccountViewRepository, CountryStatsRepository],
 })
 export class AccountsModule {}

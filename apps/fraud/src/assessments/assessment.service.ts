@@ -1,3 +1,4 @@
+import { KeyedSerialQueue } from '@app/async';
 import { CommitSignal, EventStore } from '@app/eventstore';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -29,7 +30,7 @@ export interface AssessmentRequest {
 @Injectable()
 export class AssessmentService {
   private readonly events = new EventStore('fraud');
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly accounts = new KeyedSerialQueue();
   private readonly signal: CommitSignal;
 
   constructor(
@@ -44,7 +45,7 @@ export class AssessmentService {
     // Ids are compared as text in the velocity count and the lock: one spelling per uuid, or a
     // burst in mixed case would count as several accounts.
     const normalised = { ...request, accountId: request.accountId.toLowerCase(), merchantId: request.merchantId.toLowerCase() };
-    return this.inTurn(normalised.accountId, () => this.decideAndRecord(normalised, correlationId));
+    return this.accounts.run(normalised.accountId, () => this.decideAndRecord(normalised, correlationId));
   }
 
   private async decideAndRecord(request: AssessmentRequest, correlationId?: string) {
@@ -63,14 +64,5 @@ export class AssessmentService {
     });
     this.signal.committed();
     return assessed;
-  }
-
-  /** Runs `work` after every earlier call for the same key has settled. */
-  private inTurn<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const result = (this.queues.get(key) ?? Promise.resolve()).then(work, work);
-    const settled = result.catch(() => undefined);
-    this.queues.set(key, settled);
-    void settled.then(() => this.queues.get(key) === settled && this.queues.delete(key));
-    return result;
   }
 }

@@ -1,3 +1,4 @@
+import { backoffMs } from '@app/async';
 import { EventEnvelope, Headers, deadLetterQueueOf, retryQueueOf } from '@app/contracts';
 import { Logger } from '@nestjs/common';
 import type { Channel, ConsumeMessage } from 'amqplib';
@@ -5,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { AmqpConnection } from '../amqp-connection';
 import { ConfirmPublisher } from '../confirm-publisher';
 import { ackAfterCommit, requeue } from './channel-subscription';
-import { classifyFailure, retryDelayMs } from './message-failure';
+import { classifyFailure } from './message-failure';
 
 export interface FailureRouterOptions {
   queue: string;
@@ -13,6 +14,7 @@ export interface FailureRouterOptions {
   logger: Logger;
   /** Attempts before a transiently failing message is dead-lettered. */
   maxAttempts?: number;
+  /** The first retry's delay ceiling; later ones double it, up to 30 s. */
   retryBaseMs?: number;
 }
 
@@ -50,7 +52,7 @@ export class FailureRouter {
           options: {
             ...message.properties,
             messageId,
-            expiration: deadLetter ? undefined : String(retryDelayMs(attempts, this.options.retryBaseMs)),
+            expiration: deadLetter ? undefined : String(backoffMs(attempts, { baseMs: this.options.retryBaseMs ?? 200, capMs: 30_000 })),
             headers: {
               ...headers,
               [Headers.originalQueue]: this.options.queue,

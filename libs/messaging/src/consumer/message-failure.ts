@@ -36,7 +36,3 @@ export function classifyFailure(error: unknown): ClassifiedFailure {
   }
   return { permanent: false, code: 'HANDLER_ERROR', message: String(error) };
 }
-
-/** Capped exponential backoff for the n-th attempt (1-based). */
-export const retryDelayMs = (attempt: number, baseMs = 200, capMs = 30_000): number =>
-  Math.min(capMs, baseMs * 2 ** (attempt - 1));

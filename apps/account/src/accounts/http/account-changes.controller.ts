@@ -5,7 +5,7 @@ import { AccountCommands, accountStreamId } from '../account-commands';
 import { AccountCommand } from '../domain/account.commands';
 import { AccountCommandAnswer, answerOf } from './account-answer';
 import { accountIdPipe } from './account-params';
-import { CommandMeta } from './command-metadata';
+import { CommandMeta } from '@app/platform';
 import { AddPhoneNumberDto, AddressDto, UpdateLimitDto } from './open-account.dto';
 
 /** Changes to an existing account; each answers the state it left, read from the stream. */

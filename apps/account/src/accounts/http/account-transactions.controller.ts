@@ -5,7 +5,7 @@ import { AccountCommands, accountStreamId } from '../account-commands';
 import { findPurchase } from '../domain/purchase-ledger';
 import { TransactionAnswer } from './account-answer';
 import { accountIdPipe, assertTransactionId } from './account-params';
-import { CommandMeta } from './command-metadata';
+import { CommandMeta } from '@app/platform';
 import { PurchaseItemDto } from './purchase-item.dto';
 
 /** Purchases and refunds: validated against the account's stream, one at a time per account. */

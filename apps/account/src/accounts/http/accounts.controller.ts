@@ -4,11 +4,10 @@ import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { AccountCommands, accountStreamId } from '../account-commands';
-import { AccountHistory } from '../account-history';
 import { AccountErrors } from '../domain/account.errors';
 import { AccountViewRepository } from '../projections/account-view.repository';
 import { EventsPageQuery, MAX_EVENTS_PAGE, accountIdPipe } from './account-params';
-import { CommandMeta } from './command-metadata';
+import { CommandMeta } from '@app/platform';
 import { OpenAccountDto } from './open-account.dto';
 
 @ApiTags('accounts')
@@ -17,7 +16,6 @@ export class AccountsController {
   constructor(
     private readonly commands: AccountCommands,
     private readonly views: AccountViewRepository,
-    private readonly history: AccountHistory,
   ) {}
 
   @Post()
@@ -42,8 +40,8 @@ export class AccountsController {
   async events(@Param('id', accountIdPipe) id: string, @Query() query: EventsPageQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     const afterVersion = query.afterVersion ?? 0;
     const limit = query.limit ?? MAX_EVENTS_PAGE;
-    const events = await this.history.page(accountStreamId(id), afterVersion, limit);
-    if (events.length === 0 && !(await this.history.exists(accountStreamId(id)))) throw AccountErrors.notFound(id);
+    const events = await this.commands.readStream(accountStreamId(id), afterVersion, limit);
+    if (events.length === 0 && (await this.commands.readStream(accountStreamId(id), 0, 1)).length === 0) throw AccountErrors.notFound(id);
     if (events.length === limit) {
       void reply.header('Link', `</accounts/${id}/events?afterVersion=${events[events.length - 1].streamVersion}&limit=${limit}>; rel="next"`);
     }

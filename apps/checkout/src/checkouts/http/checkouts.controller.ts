@@ -4,7 +4,6 @@ import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post } 
 import { ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { CheckoutCommands, checkoutStreamId } from '../checkout-commands';
 import { checkoutDecider } from '../domain/checkout.decider';
-import { CheckoutEvent } from '../domain/checkout.events';
 import { CheckoutProcess } from '../process/checkout-process';
 import { checkoutIdFor } from './checkout-id';
 import { CheckoutOutcome, outcomeOf, viewOf } from './checkout.view';
@@ -45,6 +44,6 @@ export class CheckoutsController {
   async get(@Param('id', new ParseUUIDPipe()) id: string) {
     const events = await this.commands.readStream(checkoutStreamId(id));
     if (events.length === 0) throw new DomainError('not-found', 'CHECKOUT_NOT_FOUND', `Checkout ${id} does not exist`);
-    return viewOf(fold(checkoutDecider, events as unknown as CheckoutEvent[]), events);
+    return viewOf(fold(checkoutDecider, events), events);
   }
 }

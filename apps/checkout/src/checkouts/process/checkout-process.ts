@@ -1,11 +1,12 @@
-import { CommandMetadata, assertNever } from '@app/domain';
+import { KeyedSerialQueue } from '@app/async';
+import { assertNever } from '@app/domain';
+import { commandMetadata } from '@app/eventstore';
 import { Inject, Injectable } from '@nestjs/common';
 import { CheckoutCommands, checkoutStreamId } from '../checkout-commands';
 import { CheckoutCommand } from '../domain/checkout.commands';
 import { CheckoutState, isFinal, nextStep } from '../domain/checkout.decider';
 import { CheckoutRequest } from '../domain/checkout.events';
 import { CHECKOUT_DOWNSTREAM, CheckoutDownstream } from '../downstream/checkout-downstream';
-import { InFlight } from './in-flight';
 
 /** A command without its metadata, which `report` adds. */
 type Report = CheckoutCommand extends infer C ? (C extends CheckoutCommand ? Omit<C, 'metadata'> : never) : never;
@@ -15,14 +16,15 @@ type Report = CheckoutCommand extends infer C ? (C extends CheckoutCommand ? Omi
  * followed by a command reporting its answer, so each answer becomes an event before the next call
  * is made, and a later request (after a crash or a 503) resumes from the last recorded step.
  *
- * One driver per checkout: in this process, concurrent requests for a checkout share one run; across
+ * One driver per checkout: in this process, concurrent requests for a checkout drive it in turn (the
+ * later one finds it finished, or resumes it if the first failed); across
  * processes, the stream version lets only one report of each step through, and the callees'
  * idempotency (the checkout id as provider key and as account transaction id) makes a duplicate
  * driver's calls repeat the first driver's effects instead of adding to them.
  */
 @Injectable()
 export class CheckoutProcess {
-  private readonly runs = new InFlight<CheckoutState>();
+  private readonly runs = new KeyedSerialQueue();
 
   constructor(
     private readonly commands: CheckoutCommands,
@@ -115,4 +117,4 @@ export class CheckoutProcess {
   }
 }
 
-const metadata = (checkoutId: string): CommandMetadata => ({ now: new Date().toISOString(), actor: 'checkout', correlationId: checkoutId });
+const metadata = (checkoutId: string) => commandMetadata('checkout', { correlationId: checkoutId });

@@ -1,3 +1,4 @@
+import { backoffMs } from '@app/async';
 import { deadLetterQueueOf } from '@app/contracts';
 import { AmqpConnection, ChannelSubscription, ackAfterCommit, declareConsumerQueue } from '@app/messaging';
 import { Logger } from '@nestjs/common';
@@ -105,7 +106,7 @@ export class DeadLetterDrain {
         // Unacknowledged, the messages stay ours; try the same batch again after a pause.
         this.pending.unshift(...batch);
         this.failures++;
-        const delay = Math.min(10_000, 250 * 2 ** (this.failures - 1));
+        const delay = backoffMs(this.failures, { baseMs: 250, capMs: 10_000 });
         this.logger.warn(`could not store ${batch.length} dead letter(s) (${(error as Error).message}); retrying in ${delay} ms`);
         if (this.stopped) return;
         this.retryAt = Date.now() + delay;
