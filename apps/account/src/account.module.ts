@@ -1,5 +1,4 @@
-import { eventStoreMigrations } from '@app/eventstore';
-import { PlatformModule } from '@app/platform';
+import { PlatformModule, storeMigrations } from '@app/platform';
 import { Module } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module';
 import { AccountReadModels1764000000100 } from './migrations/1764000000100-account-read-models';
@@ -7,7 +6,7 @@ import { CountryStatsShards1764000000200 } from './migrations/1764000000200-coun
 
 @Module({
   imports: [
-    PlatformModule.forService({ name: 'account', migrations: [...eventStoreMigrations('account'), AccountReadModels1764000000100, CountryStatsShards1764000000200] }),
+    PlatformModule.forService({ name: 'account', migrations: [...storeMigrations('account'), AccountReadModels1764000000100, CountryStatsShards1764000000200] }),
     AccountsModule,
   ],
 })

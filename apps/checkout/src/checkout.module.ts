@@ -1,9 +1,8 @@
-import { eventStoreMigrations } from '@app/eventstore';
-import { PlatformModule } from '@app/platform';
+import { PlatformModule, storeMigrations } from '@app/platform';
 import { Module } from '@nestjs/common';
 import { CheckoutsModule } from './checkouts/checkouts.module';
 
 @Module({
-  imports: [PlatformModule.forService({ name: 'checkout', migrations: eventStoreMigrations('checkout') }), CheckoutsModule],
+  imports: [PlatformModule.forService({ name: 'checkout', migrations: storeMigrations('checkout') }), CheckoutsModule],
 })
 export class CheckoutModule {}

@@ -1,5 +1,4 @@
-import { eventStoreMigrations } from '@app/eventstore';
-import { PlatformModule } from '@app/platform';
+import { PlatformModule, storeMigrations } from '@app/platform';
 import { Module } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
 import { ConsoleController } from './console/console.controller';
@@ -10,7 +9,7 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 
 @Module({
   imports: [
-    PlatformModule.forService({ name: OPS_SCHEMA, migrations: [...eventStoreMigrations(OPS_SCHEMA), OpsTables1764000000500] }),
+    PlatformModule.forService({ name: OPS_SCHEMA, migrations: [...storeMigrations(OPS_SCHEMA), OpsTables1764000000500] }),
     DeadLettersModule,
     SubscriptionsModule,
     AuditModule,

@@ -5,6 +5,7 @@ export * from './consumer/checked-event';
 export * from './consumer/envelope-parser';
 export * from './consumer/failure-router';
 export * from './consumer/inbox';
+export * from './consumer/inbox.migration';
 export * from './consumer/message-failure';
 export * from './consumer/queue-consumer';
 export * from './topology';

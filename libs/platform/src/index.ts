@@ -3,6 +3,7 @@ export * from './config/platform-config';
 export * from './config/redact-credentials';
 export * from './database/database.module';
 export * from './database/ensure-database';
+export * from './database/store-migrations';
 export * from './health/broker-status';
 export * from './health/health.module';
 export * from './http/command-meta.decorator';

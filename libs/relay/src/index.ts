@@ -6,4 +6,5 @@ export * from './relay-metrics';
 export * from './subscription-admin';
 export * from './subscription-store';
 export * from './subscription-worker';
+export * from './subscriptions.migration';
 export * from './wake-signal';
