@@ -17,6 +17,8 @@ export interface CommandPathOptions<State, C extends Command, E extends Message>
   maxAttempts?: number;
   cacheSize?: number;
   snapshots?: SnapshotPolicy<State>;
+  /** The service's commit signal, shared with its relay; without one, appends wake the relay by NOTIFY only. */
+  signal?: CommitSignal;
 }
 
 /** What one command did: its own events and the state right after them. */
@@ -55,7 +57,7 @@ export class CommandPath<State, C extends Command, E extends Message> {
 
   constructor(private readonly dataSource: DataSource, options: CommandPathOptions<State, C, E>) {
     this.store = new EventStore(options.schema);
-    this.signal = new CommitSignal(dataSource, options.schema);
+    this.signal = options.signal ?? new CommitSignal(dataSource, options.schema);
     this.group = new AppendGroup(dataSource, this.store, this.signal);
     this.decider = options.decider;
     this.cache = new StateCache(options.cacheSize ?? 10_000);

@@ -5,26 +5,9 @@ export interface Queryable {
   query(text: string, values?: unknown[]): Promise<unknown>;
 }
 
-/** The wake-ups of relays in this process that currently lead delivery, by their schema's channel. */
-const leadingRelays = new Map<string, Set<() => void>>();
-
 /**
- * A relay calls this while it leads delivery for `schema`: appends committed in this process then
- * wake it directly instead of through a NOTIFY round trip. Returns the call that ends it.
- * (A process serves one database, so the schema names the event table.)
- */
-export function wakeOnLocalCommits(schema: string, wake: () => void): () => void {
-  const channel = eventsChannel(schema);
-  const wakes = leadingRelays.get(channel) ?? new Set();
-  leadingRelays.set(channel, wakes.add(wake));
-  return () => {
-    wakes.delete(wake);
-    if (wakes.size === 0 && leadingRelays.get(channel) === wakes) leadingRelays.delete(channel);
-  };
-}
-
-/**
- * Wakes the schema's relay after an append has committed: directly when it leads in this process,
+ * Wakes the schema's relay after an append has committed: directly when it leads in this process
+ * and was handed this same signal (one per service, shared by its command paths and its relay),
  * else through PostgreSQL.
  *
  * A NOTIFY inside the appending transaction would take PostgreSQL's cluster-wide notify lock at
@@ -36,6 +19,7 @@ export function wakeOnLocalCommits(schema: string, wake: () => void): () => void
  */
 export class CommitSignal {
   private readonly channel: string;
+  private readonly localWakes = new Set<() => void>();
   private sending = false;
   private again = false;
 
@@ -43,11 +27,19 @@ export class CommitSignal {
     this.channel = eventsChannel(schema);
   }
 
+  /**
+   * A relay calls this while it leads delivery in this process: appends signalled here then wake it
+   * directly instead of through a NOTIFY round trip. Returns the call that ends it.
+   */
+  wakeOnLocalCommits(wake: () => void): () => void {
+    this.localWakes.add(wake);
+    return () => this.localWakes.delete(wake);
+  }
+
   /** Call once the appending transaction has committed. Never throws and never waits. */
   committed(): void {
-    const local = leadingRelays.get(this.channel);
-    if (local) {
-      local.forEach((wake) => wake());
+    if (this.localWakes.size > 0) {
+      this.localWakes.forEach((wake) => wake());
       return;
     }
     if (this.sending) {

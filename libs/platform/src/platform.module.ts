@@ -1,8 +1,9 @@
 import { DefaultPorts, ServiceName, routesFrom } from '@app/contracts';
+import { CommitSignal } from '@app/eventstore';
 import { AmqpConnection } from '@app/messaging';
 import { OutboxRelay } from '@app/relay';
 import { DynamicModule, Inject, Injectable, Module, OnModuleInit, Provider } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectDataSource, getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource, MixedList } from 'typeorm';
 import { loadPlatformConfig, platformConfigModule } from './config/platform-config';
 import { ClassType, databaseModule, runMigrationsExclusively } from './database/database.module';
@@ -45,7 +46,9 @@ export class PlatformModule {
     const hasBroker = service.broker ?? hasDatabase;
     const producer = hasDatabase && routesFrom(service.name).length > 0;
     const providers: Provider[] = [{ provide: SERVICE_NAME, useValue: service.name }, OpsTokenGuard];
-    if (hasDatabase) providers.push(MigrationRunner);
+    // One commit signal per service: its command paths signal it, and its relay, while leading, listens to it.
+    const commitSignal = { provide: CommitSignal, inject: [getDataSourceToken()], useFactory: (dataSource: DataSource) => new CommitSignal(dataSource, service.name) };
+    if (hasDatabase) providers.push(MigrationRunner, commitSignal);
     if (hasBroker) providers.push(...brokerProviders);
     if (producer) providers.push(...relayProviders);
     return {
@@ -63,6 +66,7 @@ export class PlatformModule {
       exports: [
         SERVICE_NAME,
         OpsTokenGuard,
+        ...(hasDatabase ? [CommitSignal] : []),
         ...(hasBroker ? [AmqpConnection] : []),
         ...(producer ? [OutboxRelay] : []),
       ],

@@ -1,4 +1,4 @@
-import { wakeOnLocalCommits } from '@app/eventstore';
+import { CommitSignal } from '@app/eventstore';
 import { AmqpConnection, ConfirmPublisher, declareQueues } from '@app/messaging';
 import { Logger } from '@nestjs/common';
 import { Pool } from 'pg';
@@ -34,6 +34,8 @@ export interface OutboxRelayOptions {
   leaderRetryIntervalMs?: number;
   /** Batches published ahead while earlier ones await confirms. */
   pipelineDepth?: number;
+  /** The signal this process's appends go through: while leading, the relay is woken by it directly. */
+  commitSignal?: CommitSignal;
 }
 
 /**
@@ -131,7 +133,7 @@ export class OutboxRelay {
   private onLeadership(leader: boolean): void {
     relayMetrics.leader.set({ producer: this.options.producer }, leader ? 1 : 0);
     this.endLocalWakes?.();
-    this.endLocalWakes = leader ? wakeOnLocalCommits(this.options.schema, () => this.wake.wake()) : undefined;
+    this.endLocalWakes = leader ? this.options.commitSignal?.wakeOnLocalCommits(() => this.wake.wake()) : undefined;
     this.wake.wake();
   }
 

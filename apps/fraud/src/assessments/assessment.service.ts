@@ -31,15 +31,13 @@ export interface AssessmentRequest {
 export class AssessmentService {
   private readonly events = new EventStore('fraud');
   private readonly accounts = new KeyedSerialQueue();
-  private readonly signal: CommitSignal;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly signals: RiskSignalsRepository,
     @Inject(RISK_POLICY) private readonly policy: RiskPolicy,
-  ) {
-    this.signal = new CommitSignal(dataSource, 'fraud');
-  }
+    private readonly signal: CommitSignal,
+  ) {}
 
   assess(request: AssessmentRequest, correlationId?: string): Promise<RiskAssessment & { assessmentId: string }> {
     // Ids are compared as text in the velocity count and the lock: one spelling per uuid, or a
