@@ -11,8 +11,8 @@ export interface Queryable {
  * else through PostgreSQL.
  *
  * A NOTIFY inside the appending transaction would take PostgreSQL's cluster-wide notify lock at
- * commit and hold it through the WAL flush, serialising every append (bench:account: 4,900
- * instead of 14,500 single-event transactions/s from 16 writers). So the signal is sent after
+ * commit and hold it through the WAL flush, serialising every append (README, "Measured choices",
+ * and bench:account). So the signal is sent after
  * commit, in a transaction of its own that need not wait for the disk (a lost NOTIFY only means
  * the relay's fallback poll finds the events), and at most one is in flight per process: appends
  * that commit meanwhile are covered by one more signal once it returns.
