@@ -12,6 +12,7 @@ export * from './http/create-http-app';
 export * from './http/downstream-unavailable.error';
 export * from './http/json-body-parser';
 export * from './http/openapi';
+export * from './http/openapi-problems';
 export * from './http/problem';
 export * from './http/problem-details.filter';
 export * from './http/problem-mapping';

@@ -5,7 +5,7 @@ import { AccountCommands, accountStreamId } from '../account-commands';
 import { findPurchase } from '../domain/purchase-ledger';
 import { TransactionAnswer } from './account-answer';
 import { accountIdPipe, assertTransactionId } from './account-params';
-import { CommandMeta } from '@app/platform';
+import { ApiProblems, CommandMeta } from '@app/platform';
 import { PurchaseItemDto } from './purchase-item.dto';
 
 /** Purchases and refunds: validated against the account's stream, one at a time per account. */
@@ -15,6 +15,11 @@ export class AccountTransactionsController {
   constructor(private readonly commands: AccountCommands) {}
 
   @Post()
+  @ApiProblems({
+    400: ['INVALID_ACCOUNT_ID', 'INVALID_TRANSACTION_ID', 'AMOUNT_NOT_INTEGER', 'AMOUNT_NOT_POSITIVE', 'CURRENCY_MISMATCH', 'INSUFFICIENT_FUNDS'],
+    404: ['ACCOUNT_NOT_FOUND'],
+    409: ['ACCOUNT_LOCKED', 'TRANSACTION_ID_REUSED', 'CONCURRENCY_CONFLICT'],
+  })
   @ApiOperation({
     summary: 'Charge a purchase (400 INSUFFICIENT_FUNDS, 409 ACCOUNT_LOCKED); retrying a transactionId answers the first result and charges once',
   })
@@ -30,6 +35,7 @@ export class AccountTransactionsController {
   }
 
   @Post(':transactionId/refund')
+  @ApiProblems({ 400: ['INVALID_ACCOUNT_ID', 'INVALID_TRANSACTION_ID'], 404: ['ACCOUNT_NOT_FOUND', 'TRANSACTION_NOT_FOUND'], 409: ['PURCHASE_ALREADY_REFUNDED', 'CONCURRENCY_CONFLICT'] })
   @HttpCode(200)
   @ApiOperation({ summary: 'Refund a purchase whole (404 TRANSACTION_NOT_FOUND, 409 PURCHASE_ALREADY_REFUNDED)' })
   @ApiOkResponse({ type: TransactionAnswer })

@@ -7,7 +7,7 @@ import { AccountCommands, accountStreamId } from '../account-commands';
 import { AccountErrors } from '../domain/account.errors';
 import { AccountViewRepository } from '../projections/account-view.repository';
 import { EventsPageQuery, MAX_EVENTS_PAGE, accountIdPipe } from './account-params';
-import { CommandMeta } from '@app/platform';
+import { ApiProblems, CommandMeta } from '@app/platform';
 import { OpenAccountDto } from './open-account.dto';
 
 @ApiTags('accounts')
@@ -21,6 +21,7 @@ export class AccountsController {
   @Post()
   @ApiOperation({ summary: 'Open an account' })
   @ApiCreatedResponse({ description: '{id}' })
+  @ApiProblems({ 400: ['INVALID_LIMIT'], 422: ['LIMIT_EXCEEDED'] })
   async open(@Body() body: OpenAccountDto, @CommandMeta() metadata: CommandMetadata): Promise<{ id: string }> {
     const id = randomUUID();
     await this.commands.execute(accountStreamId(id), { type: 'OpenAccount', data: { id, ...body }, metadata });
@@ -28,6 +29,7 @@ export class AccountsController {
   }
 
   @Get(':id')
+  @ApiProblems({ 400: ['INVALID_ACCOUNT_ID'], 404: ['ACCOUNT_NOT_FOUND'] })
   @ApiOperation({ summary: 'The account read model (eventually consistent), with the stream version it reflects' })
   async get(@Param('id', accountIdPipe) id: string) {
     const view = await this.views.find(id);
@@ -36,6 +38,7 @@ export class AccountsController {
   }
 
   @Get(':id/events')
+  @ApiProblems({ 400: ['INVALID_ACCOUNT_ID'], 404: ['ACCOUNT_NOT_FOUND'] })
   @ApiOperation({ summary: "The account's event stream in version order, a page at a time (Link: rel=next while more follow)" })
   async events(@Param('id', accountIdPipe) id: string, @Query() query: EventsPageQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     const afterVersion = query.afterVersion ?? 0;
