@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { eventually, freePort, storeDdl, TEST_OPS_TOKEN, TestPlatform } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { asDeadLetter, eventMessage, OpsApi, QueueWriter, runOpsCli, startPlatform } from '../apps/ops/test/ops-e2e-support';
+import { asDeadLetter, eventMessage, OpsApi, QueueWriter, runOpsCli, startPlatform } from './support/ops-e2e-support';
 
 const QUEUE = 'fraud.account-events';
 const SCHEMA = 'bulk_consumer';

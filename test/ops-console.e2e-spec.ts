@@ -2,7 +2,7 @@ import { Routes } from '@app/contracts';
 import { eventually, TEST_OPS_TOKEN, TestPlatform } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { Browser, chromium, Page } from 'playwright-core';
-import { deadLetterOf, eventMessage, OpsApi, QueueWriter, startPlatform } from '../apps/ops/test/ops-e2e-support';
+import { deadLetterOf, eventMessage, OpsApi, QueueWriter, startPlatform } from './support/ops-e2e-support';
 
 const QUEUE = 'account.account-events';
 

@@ -1,6 +1,6 @@
 import { eventually, TestPlatform } from '@app/testing';
 import { Client } from 'pg';
-import { OpsApi, QueueWriter, startPlatform } from '../apps/ops/test/ops-e2e-support';
+import { OpsApi, QueueWriter, startPlatform } from './support/ops-e2e-support';
 
 interface SubscriptionView {
   name: string;

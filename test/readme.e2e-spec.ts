@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { QueueWriter, asDeadLetter, eventMessage, startPlatform } from '../apps/ops/test/ops-e2e-support';
+import { QueueWriter, asDeadLetter, eventMessage, startPlatform } from './support/ops-e2e-support';
 import { call } from './support/http';
 
 const root = join(__dirname, '..');
