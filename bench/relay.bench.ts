@@ -1,7 +1,6 @@
 import { deadLetterQueueOf, retryQueueOf } from '@app/contracts';
-import { eventStoreDdl } from '@app/eventstore';
 import { declareConsumerQueue } from '@app/messaging';
-import { ensureTestDatabase, testAmqpUrl, uniqueSuffix } from '@app/testing';
+import { ensureTestDatabase, storeDdl, testAmqpUrl, uniqueSuffix } from '@app/testing';
 import * as amqp from 'amqplib';
 import { rmSync } from 'node:fs';
 import { Pool } from 'pg';
@@ -52,7 +51,7 @@ async function main(): Promise<void> {
   await ensureTestDatabase(DATABASE_URL);
   const schema = `bench_${uniqueSuffix()}`;
   const pool = new Pool({ connectionString: DATABASE_URL, max: 16 });
-  for (const statement of eventStoreDdl(schema)) await pool.query(statement);
+  for (const statement of storeDdl(schema)) await pool.query(statement);
   const amqpConnection = await amqp.connect(testAmqpUrl(), { noDelay: true });
   const admin = await amqpConnection.createChannel();
   const queues: string[] = [];

@@ -2,7 +2,7 @@ import { TestPlatform } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import {
   UrlOf, checkoutBody, closeConnections, onboardMerchant, openAccount, postCheckout, purchasesOf, send, waitFor,
-} from '../bench/support/checkout-fixtures';
+} from './support/checkout-fixtures';
 
 /** The checkout flow through real Account, Merchant, Fraud, payment-provider and Checkout processes. */
 describe('Checkout flow, end to end', () => {

@@ -2,7 +2,7 @@ import { TestPlatform } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import {
   UrlOf, checkoutBody, closeConnections, onboardMerchant, openAccount, postCheckout, purchasesOf, send, waitFor,
-} from '../bench/support/checkout-fixtures';
+} from './support/checkout-fixtures';
 
 /** Checkout when things go wrong: a failing capture, duplicate requests, a service that is down. */
 describe('Checkout resilience, end to end', () => {

@@ -1,5 +1,5 @@
 import { ServiceName } from '@app/contracts';
-import { TEST_OPS_TOKEN, TestPlatform, eventually, operatorHeaders } from '@app/testing';
+import { TestPlatform, eventually, operatorHeaders } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 

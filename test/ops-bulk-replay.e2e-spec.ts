@@ -1,10 +1,9 @@
-import { eventStoreDdl } from '@app/eventstore';
 import { AmqpConnection, PermanentMessageError, QueueConsumer } from '@app/messaging';
 import { Logger } from '@nestjs/common';
-import { eventually, freePort, TEST_OPS_TOKEN, TestPlatform } from '@app/testing';
+import { eventually, freePort, storeDdl, TEST_OPS_TOKEN, TestPlatform } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { asDeadLetter, eventMessage, OpsApi, QueueWriter, runOpsCli, startPlatform } from '../apps/ops/test/ops-e2e-support';
+import { asDeadLetter, eventMessage, OpsApi, QueueWriter, runOpsCli, startPlatform } from './support/ops-e2e-support';
 
 const QUEUE = 'fraud.account-events';
 const SCHEMA = 'bulk_consumer';
@@ -39,7 +38,7 @@ describe('Ops CLI and bulk replay', () => {
       type: 'postgres', url: platform.databaseUrl('ops'), schema: SCHEMA, extra: { max: 8, options: '-c synchronous_commit=off' },
     });
     await dataSource.initialize();
-    for (const statement of eventStoreDdl(SCHEMA)) await dataSource.query(statement);
+    for (const statement of storeDdl(SCHEMA)) await dataSource.query(statement);
     // No key on purpose: a message applied twice would show as two rows.
     await dataSource.query(`CREATE TABLE ${SCHEMA}.effects (message_id text NOT NULL, stream_id text NOT NULL)`);
     connection = new AmqpConnection({ url: platform.amqpUrl, name: 'bulk-consumer' });

@@ -1,6 +1,6 @@
 import { eventually, TEST_OPS_TOKEN, TestPlatform, asOperator } from '@app/testing';
 import { randomUUID } from 'node:crypto';
-import { deadLetterOf, eventMessage, OpsApi, QueueWriter, startPlatform } from '../apps/ops/test/ops-e2e-support';
+import { deadLetterOf, eventMessage, OpsApi, QueueWriter, startPlatform } from './support/ops-e2e-support';
 
 const QUEUE = 'account.account-events';
 

@@ -1,6 +1,6 @@
 import { TEST_OPS_TOKEN, TestPlatform, eventually } from '@app/testing';
 import { Client } from 'pg';
-import { OpsApi, runOpsCli, startPlatform } from '../apps/ops/test/ops-e2e-support';
+import { OpsApi, runOpsCli, startPlatform } from './support/ops-e2e-support';
 
 interface Frontier { held: boolean | null; pid?: number | null; query?: string | null; heldSeconds?: number | null; relayRefusal?: string | null }
 interface SubscriptionList {

@@ -1,6 +1,6 @@
 import { eventually, TestPlatform, operatorHeaders, asOperator } from '@app/testing';
 import { Client } from 'pg';
-import { OpsApi, QueueWriter, startPlatform } from '../apps/ops/test/ops-e2e-support';
+import { OpsApi, QueueWriter, startPlatform } from './support/ops-e2e-support';
 
 interface SubscriptionView {
   name: string;
@@ -74,7 +74,8 @@ describe('Ops subscriptions and audit log, with real Account and Ops processes',
     for (const name of ['fraud.account-events', 'account.account-events', 'ops.account-events']) {
       expect(byName.get(name)).toMatchObject({ producer: 'account', status: 'active', lagEvents: expect.any(Number), lagSeconds: expect.any(Number) });
     }
-    expect(byName.get('checkout.merchant-events')).toMatchObject({ producer: 'merchant', consumer: 'checkout', status: 'unavailable', lagEvents: null });
+    expect(byName.get('ops.merchant-events')).toMatchObject({ producer: 'merchant', consumer: 'ops', status: 'unavailable', lagEvents: null });
+    expect(byName.has('checkout.merchant-events')).toBe(false);
     expect((await ops.post('/subscriptions/fraud.merchant-events/pause')).body).toMatchObject({ status: 503, code: 'MERCHANT_UNAVAILABLE' });
     expect((await ops.post('/subscriptions/nobody.nothing/pause')).body).toMatchObject({ status: 404, code: 'SUBSCRIPTION_NOT_FOUND' });
     expect((await ops.post('/subscriptions/ops.account-events/rewind', { toPosition: -1 })).body).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });

@@ -1,4 +1,4 @@
-import { eventStoreDdl } from '@app/eventstore';
+import { storeDdl } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
@@ -20,7 +20,7 @@ export async function measureInsertCeiling(
   await admin.connect();
   const clients: Client[] = [];
   try {
-    for (const statement of eventStoreDdl(schema)) await admin.query(statement);
+    for (const statement of storeDdl(schema)) await admin.query(statement);
     if (notify) await addNotifyTrigger(admin, schema);
     for (let i = 0; i < connections; i++) {
       const client = new Client({ connectionString: databaseUrl });

@@ -1,4 +1,4 @@
-import { Answer } from './checkout-fixtures';
+import { Answer } from '../../test/support/checkout-fixtures';
 
 export interface LoadResult {
   requests: number;

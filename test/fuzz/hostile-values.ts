@@ -42,7 +42,7 @@ export const hostileStrings = (random: Random): string[] => [
 ];
 
 /** Numbers beyond every column and type a service might use. */
-export const hostileNumbers: number[] = [0, -1, -0, 1.5, 1e20, -1e20, 9_007_199_254_740_993, 1e308, 2_147_483_648, -2_147_483_649, Number.MAX_SAFE_INTEGER, 3];
+export const hostileNumbers: number[] = [0, -1, -0, 1.5, 1e20, -1e20, 9_007_199_254_740_992, 1e308, 2_147_483_648, -2_147_483_649, Number.MAX_SAFE_INTEGER, 3];
 
 /** Any hostile JSON value: strings, numbers, wrong types, deep nesting, prototype keys. */
 export function hostileValue(random: Random): unknown {

@@ -1,5 +1,4 @@
-import { eventStoreMigrations } from '@app/eventstore';
-import { PlatformModule } from '@app/platform';
+import { PlatformModule, storeMigrations } from '@app/platform';
 import { Module } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module';
 import { AccountReadModels1764000000100 } from './migrations/1764000000100-account-read-models';
@@ -8,7 +7,7 @@ import { PurchaseOnce1764000000400 } from './migrations/1764000000400-purchase-o
 
 @Module({
   imports: [
-    PlatformModule.forService({ name: 'account', migrations: [...eventStoreMigrations('account'), AccountReadModels1764000000100, CountryStatsShards1764000000200, PurchaseOnce1764000000400] }),
+    PlatformModule.forService({ name: 'account', migrations: [...storeMigrations('account'), AccountReadModels1764000000100, CountryStatsShards1764000000200, PurchaseOnce1764000000400] }),
     AccountsModule,
   ],
 })

@@ -1,5 +1,4 @@
-import { eventStoreMigrations } from '@app/eventstore';
-import { PlatformModule } from '@app/platform';
+import { PlatformModule, storeMigrations } from '@app/platform';
 import { Module } from '@nestjs/common';
 import { AssessmentsModule } from './assessments/assessments.module';
 import { FraudRiskProfiles1764000000300 } from './migrations/1764000000300-fraud-risk-profiles';
@@ -7,7 +6,7 @@ import { RiskProfilesModule } from './risk-profiles/risk-profiles.module';
 
 @Module({
   imports: [
-    PlatformModule.forService({ name: 'fraud', migrations: [...eventStoreMigrations('fraud'), FraudRiskProfiles1764000000300] }),
+    PlatformModule.forService({ name: 'fraud', migrations: [...storeMigrations('fraud'), FraudRiskProfiles1764000000300] }),
     RiskProfilesModule,
     AssessmentsModule,
   ],

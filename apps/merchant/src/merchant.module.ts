@@ -1,5 +1,4 @@
-import { eventStoreMigrations } from '@app/eventstore';
-import { PlatformModule } from '@app/platform';
+import { PlatformModule, storeMigrations } from '@app/platform';
 import { Module } from '@nestjs/common';
 import { MerchantsModule } from './merchants/merchants.module';
 import { MerchantSalesLedger1764000000200 } from './migrations/1764000000200-merchant-sales-ledger';
@@ -7,7 +6,7 @@ import { MerchantApiKeys1764000000600 } from './migrations/1764000000600-merchan
 
 @Module({
   imports: [
-    PlatformModule.forService({ name: 'merchant', migrations: [...eventStoreMigrations('merchant'), MerchantSalesLedger1764000000200, MerchantApiKeys1764000000600] }),
+    PlatformModule.forService({ name: 'merchant', migrations: [...storeMigrations('merchant'), MerchantSalesLedger1764000000200, MerchantApiKeys1764000000600] }),
     MerchantsModule,
   ],
 })

@@ -1,5 +1,4 @@
-import { eventStoreMigrations } from '@app/eventstore';
-import { PlatformModule } from '@app/platform';
+import { PlatformModule, storeMigrations } from '@app/platform';
 import { Module } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
 import { CheckoutsModule } from './checkouts/checkouts.module';
@@ -12,7 +11,7 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 
 @Module({
   imports: [
-    PlatformModule.forService({ name: OPS_SCHEMA, migrations: [...eventStoreMigrations(OPS_SCHEMA), OpsTables1764000000500, ReplayClaims1764000000600] }),
+    PlatformModule.forService({ name: OPS_SCHEMA, migrations: [...storeMigrations(OPS_SCHEMA), OpsTables1764000000500, ReplayClaims1764000000600] }),
     DeadLettersModule,
     SubscriptionsModule,
     AuditModule,

@@ -23,6 +23,7 @@ export const EventCatalog = {
     'AccountCharged',
     'PaymentCaptured',
     'PaymentCaptureFailed',
+    'CheckoutAbandoned',
     'CheckoutCompleted',
     'CheckoutCompensated',
     'CheckoutRejected',
@@ -31,6 +32,17 @@ export const EventCatalog = {
 } as const;
 
 export type Producer = keyof typeof EventCatalog;
+
+/**
+ * `true` when the producer's catalogued wire names are exactly the `type`s of its event union, else
+ * `never`. Each producer's events file states `const wireNames: CatalogMatches<'account', AccountEvent> = true`,
+ * so a name added to, dropped from or misspelt in either list fails to compile.
+ */
+export type CatalogMatches<P extends Producer, E extends { type: string }> = [(typeof EventCatalog)[P][number]] extends [E['type']]
+  ? [E['type']] extends [(typeof EventCatalog)[P][number]]
+    ? true
+    : never
+  : never;
 export const Producers = Object.keys(EventCatalog) as Producer[];
 
 export const isCatalogued = (producer: string, type: string): boolean =>

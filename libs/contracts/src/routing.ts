@@ -13,14 +13,14 @@ export interface Route {
  * The agreed initial routing of DESIGN.md; a change here is a contract change. Where a consumer
  * uses only some of a producer's types, its subscription carries just those: the sales ledger
  * counts completed checkouts, the velocity rule started ones. The other four checkout events
- * would each cost those consumers a transaction for nothing.
+ * would each cost those consumers a transaction for nothing. Checkout reads merchants
+ * synchronously (a suspension must stop the very next checkout), so it has no merchant queue.
  */
 export const Routes: readonly Route[] = [
   { producer: 'account', consumer: 'fraud', eventTypes: null },
   { producer: 'account', consumer: 'account', eventTypes: null },
   { producer: 'account', consumer: 'ops', eventTypes: null },
   { producer: 'merchant', consumer: 'fraud', eventTypes: null },
-  { producer: 'merchant', consumer: 'checkout', eventTypes: null },
   { producer: 'merchant', consumer: 'ops', eventTypes: null },
   { producer: 'checkout', consumer: 'merchant', eventTypes: ['CheckoutCompleted'] },
   { producer: 'checkout', consumer: 'fraud', eventTypes: ['CheckoutStarted'] },

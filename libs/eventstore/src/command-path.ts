@@ -1,9 +1,10 @@
+import { KeyedSerialQueue } from '@app/async';
 import { Command, Decider, DomainError, Message, fold } from '@app/domain';
 import { DataSource } from 'typeorm';
 import { AppendGroup } from './append-group';
 import { CommitSignal } from './commit-signal';
 import { EventStore, WrongExpectedVersionError } from './event-store';
-import { NewEvent, RecordedEvent } from './recorded-event';
+import { NewEvent, RecordedEvent, RecordedOf } from './recorded-event';
 import { SnapshotPolicy, SnapshotStore } from './snapshot-store';
 import { CachedState, StateCache } from './state-cache';
 
@@ -16,6 +17,8 @@ export interface CommandPathOptions<State, C extends Command, E extends Message>
   maxAttempts?: number;
   cacheSize?: number;
   snapshots?: SnapshotPolicy<State>;
+  /** The service's commit signal, shared with its relay; without one, appends wake the relay by NOTIFY only. */
+  signal?: CommitSignal;
 }
 
 /** What one command did: its own events and the state right after them. */
@@ -46,14 +49,15 @@ export class CommandPath<State, C extends Command, E extends Message> {
   private readonly group: AppendGroup;
   private readonly cache: StateCache<State>;
   private readonly snapshots?: SnapshotStore<State>;
-  private readonly queues = new Map<string, Pending<State, C>[]>();
+  private readonly waiting = new Map<string, Pending<State, C>[]>();
+  private readonly streams = new KeyedSerialQueue();
   private readonly decider: Decider<State, C, E>;
   private readonly maxBatch: number;
   private readonly maxAttempts: number;
 
   constructor(private readonly dataSource: DataSource, options: CommandPathOptions<State, C, E>) {
     this.store = new EventStore(options.schema);
-    this.signal = new CommitSignal(dataSource, options.schema);
+    this.signal = options.signal ?? new CommitSignal(dataSource, options.schema);
     this.group = new AppendGroup(dataSource, this.store, this.signal);
     this.decider = options.decider;
     this.cache = new StateCache(options.cacheSize ?? 10_000);
@@ -66,13 +70,13 @@ export class CommandPath<State, C extends Command, E extends Message> {
   execute(streamId: string, command: C): Promise<CommandResult<State>> {
     return new Promise((resolve, reject) => {
       const pending = { command, resolve, reject };
-      const queue = this.queues.get(streamId);
-      if (queue) {
-        queue.push(pending);
+      const waiting = this.waiting.get(streamId);
+      if (waiting) {
+        waiting.push(pending);
         return;
       }
-      this.queues.set(streamId, [pending]);
-      void this.drain(streamId);
+      this.waiting.set(streamId, [pending]);
+      void this.streams.run(streamId, () => this.runWaiting(streamId));
     });
   }
 
@@ -82,17 +86,18 @@ export class CommandPath<State, C extends Command, E extends Message> {
     return { state, version };
   }
 
-  /** The stream's recorded events, in version order. */
-  readStream(streamId: string, afterVersion = 0): Promise<RecordedEvent[]> {
-    return this.store.readStream(this.dataSource.manager, streamId, afterVersion);
+  /** The stream's recorded events after `afterVersion`, in version order, at most `limit` of them. */
+  readStream(streamId: string, afterVersion = 0, limit?: number): Promise<RecordedOf<E>[]> {
+    return this.store.readStream<E>(this.dataSource.manager, streamId, afterVersion, limit);
   }
 
-  private async drain(streamId: string): Promise<void> {
-    const queue = this.queues.get(streamId)!;
-    while (queue.length > 0) {
-      await this.runBatch(streamId, queue.splice(0, this.maxBatch));
-    }
-    this.queues.delete(streamId);
+  /** Decides and commits up to `maxBatch` of the commands waiting for the stream; the rest take the next turn. */
+  private async runWaiting(streamId: string): Promise<void> {
+    const waiting = this.waiting.get(streamId)!;
+    const batch = waiting.splice(0, this.maxBatch);
+    if (waiting.length === 0) this.waiting.delete(streamId);
+    else void this.streams.run(streamId, () => this.runWaiting(streamId));
+    await this.runBatch(streamId, batch);
   }
 
   private async runBatch(streamId: string, batch: Pending<State, C>[]): Promise<void> {
@@ -209,9 +214,9 @@ export class CommandPath<State, C extends Command, E extends Message> {
   }
 
   private async catchUp(streamId: string, base: CachedState<State>): Promise<CachedState<State> & { fresh: true }> {
-    const newer = await this.store.readStream(this.dataSource.manager, streamId, base.version);
+    const newer = await this.store.readStream<E>(this.dataSource.manager, streamId, base.version);
     const current = {
-      state: fold(this.decider, newer as unknown as E[], base.state),
+      state: fold(this.decider, newer, base.state),
       version: newer.at(-1)?.streamVersion ?? base.version,
     };
     this.cache.set(streamId, current);

@@ -1,6 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** The SQL that lays one service's event store, outbox subscriptions, inbox and snapshots. */
+/** The SQL that lays one service's event table and its snapshots. */
 export function eventStoreDdl(schema: string): string[] {
   const s = `"${schema}"`;
   return [
@@ -21,27 +21,6 @@ export function eventStoreDdl(schema: string): string[] {
     // The relay reads in commit order: (transaction_id, global_position).
     `CREATE INDEX events_commit_order ON ${s}.events (transaction_id, global_position)`,
     `CREATE INDEX events_type_position ON ${s}.events (type, global_position)`,
-    `CREATE TABLE ${s}.subscriptions (
-       name text PRIMARY KEY,
-       event_types text[],
-       status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'paused')),
-       cursor_transaction_id xid8 NOT NULL DEFAULT '0',
-       cursor_position bigint NOT NULL DEFAULT 0,
-       pending_control text,
-       updated_at timestamptz NOT NULL DEFAULT now()
-     )`,
-    `CREATE TABLE ${s}.inbox (
-       queue text NOT NULL,
-       message_id text NOT NULL,
-       processed_at timestamptz NOT NULL DEFAULT now(),
-       PRIMARY KEY (queue, message_id)
-     )`,
-    `CREATE TABLE ${s}.stream_checkpoints (
-       queue text NOT NULL,
-       stream_id text NOT NULL,
-       version int NOT NULL,
-       PRIMARY KEY (queue, stream_id)
-     )`,
     `CREATE TABLE ${s}.snapshots (
        stream_id text PRIMARY KEY,
        version int NOT NULL,
@@ -56,7 +35,9 @@ export const eventsChannel = (schema: string): string => `${schema}_events`;
 
 /**
  * The TypeORM migrations installing the event store in `schema`; list them first in a service's
- * migrations. The second removes the per-statement NOTIFY trigger of earlier installs, whose
+ * migrations (`storeMigrations` in libs/platform lists them with the relay's and the inbox's).
+ * The first also laid the subscription and inbox tables on installs made before those moved to
+ * their libs, whose own migrations create them only where missing. The second removes the per-statement NOTIFY trigger of earlier installs, whose
  * notify lock serialised all commits; appenders now signal after commit (`CommitSignal`).
  */
 export function eventStoreMigrations(schema: string): (new () => MigrationInterface)[] {

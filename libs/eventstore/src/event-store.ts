@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { EventRow, NewEvent, RecordedEvent, toRecordedEvent } from './recorded-event';
+import { Message } from '@app/domain';
+import { EventRow, NewEvent, RecordedEvent, RecordedOf, toRecordedEvent } from './recorded-event';
 
 /** Another writer appended to the stream first; reload and decide again. */
 export class WrongExpectedVersionError extends Error {
@@ -91,13 +92,22 @@ export class EventStore {
     );
   }
 
-  /** Reads a stream's events after `afterVersion`, in version order. */
-  async readStream(manager: EntityManager, streamId: string, afterVersion = 0): Promise<RecordedEvent[]> {
+  /**
+   * Reads a stream's events after `afterVersion`, in version order, at most `limit` of them. `E` is
+   * the stream's event union: a stream holds only what its decider emitted, so this is the one place
+   * a row is taken for one of those events.
+   */
+  async readStream<E extends Message = Message>(
+    manager: EntityManager,
+    streamId: string,
+    afterVersion = 0,
+    limit?: number,
+  ): Promise<RecordedOf<E>[]> {
     const rows: EventRow[] = await manager.query(
       `SELECT global_position, event_id, stream_id, stream_version, type, schema_version, data, metadata, recorded_at
-         FROM ${this.table} WHERE stream_id = $1 AND stream_version > $2 ORDER BY stream_version`,
-      [streamId, afterVersion],
+         FROM ${this.table} WHERE stream_id = $1 AND stream_version > $2 ORDER BY stream_version LIMIT $3`,
+      [streamId, afterVersion, limit ?? null],
     );
-    return rows.map(toRecordedEvent);
+    return rows.map(toRecordedEvent) as RecordedOf<E>[];
   }
 }

@@ -1,3 +1,4 @@
+export * from './command-metadata';
 export * from './command-path';
 export * from './commit-signal';
 export * from './event-store';

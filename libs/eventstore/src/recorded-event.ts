@@ -1,4 +1,5 @@
 import { EventMetadata } from '@app/contracts';
+import { Message } from '@app/domain';
 
 /** An event about to be appended. */
 export interface NewEvent<Type extends string = string, Data = unknown> {
@@ -22,6 +23,9 @@ export interface RecordedEvent<Type extends string = string, Data = unknown> {
   metadata: EventMetadata;
   recordedAt: Date;
 }
+
+/** The recorded form of each member of an event union: `RecordedOf<AccountEvent>` narrows on `type`. */
+export type RecordedOf<E extends Message> = RecordedEvent & E;
 
 export interface EventRow {
   global_position: string;

@@ -1,11 +1,12 @@
 import { DefaultPorts, ServiceName, routesFrom } from '@app/contracts';
+import { CommitSignal } from '@app/eventstore';
 import { AmqpConnection } from '@app/messaging';
 import { OutboxRelay } from '@app/relay';
 import { DynamicModule, Inject, Injectable, Module, OnModuleInit, Provider } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectDataSource, getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource, MixedList } from 'typeorm';
 import { loadPlatformConfig, platformConfigModule } from './config/platform-config';
-import { databaseModule, runMigrationsExclusively } from './database/database.module';
+import { ClassType, databaseModule, runMigrationsExclusively } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { loggerModule } from './logging/logger.module';
 import { brokerProviders, SERVICE_NAME } from './messaging-glue/broker-connection.provider';
@@ -19,7 +20,7 @@ import { SecurityModule } from './security/security.module';
 export interface ServiceDefinition {
   name: ServiceName;
   /** The service's migrations, after the event store's; omit for a service without a database. */
-  migrations?: MixedList<Function>;
+  migrations?: MixedList<ClassType>;
   /** Whether the service talks to RabbitMQ (every service with a database does). */
   broker?: boolean;
 }
@@ -47,7 +48,9 @@ export class PlatformModule {
     const hasBroker = service.broker ?? hasDatabase;
     const producer = hasDatabase && routesFrom(service.name).length > 0;
     const providers: Provider[] = [{ provide: SERVICE_NAME, useValue: service.name }, OpsTokenGuard];
-    if (hasDatabase) providers.push(MigrationRunner);
+    // One commit signal per service: its command paths signal it, and its relay, while leading, listens to it.
+    const commitSignal = { provide: CommitSignal, inject: [getDataSourceToken()], useFactory: (dataSource: DataSource) => new CommitSignal(dataSource, service.name) };
+    if (hasDatabase) providers.push(MigrationRunner, commitSignal);
     if (hasBroker) providers.push(...brokerProviders);
     if (producer) providers.push(...relayProviders);
     return {
@@ -66,6 +69,7 @@ export class PlatformModule {
       exports: [
         SERVICE_NAME,
         OpsTokenGuard,
+        ...(hasDatabase ? [CommitSignal] : []),
         ...(hasBroker ? [AmqpConnection] : []),
         ...(producer ? [OutboxRelay] : []),
       ],

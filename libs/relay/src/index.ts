@@ -6,5 +6,6 @@ export * from './relay-metrics';
 export * from './subscription-admin';
 export * from './subscription-store';
 export * from './subscription-worker';
+export * from './subscriptions.migration';
 export * from './wake-signal';
 export * from './transaction-id-rebase';

@@ -19,7 +19,7 @@ describe('OutboxRelay delivering into consumer queues', () => {
   const relays: OutboxRelay[] = [];
   const recorders: { stop(): Promise<void> }[] = [];
 
-  const startRelay = async (routes: RelayRoute[], extra: { maxBackoffMs?: number; pollIntervalMs?: number } = {}) => {
+  const startRelay = async (routes: RelayRoute[], extra: { maxBackoffMs?: number; pollIntervalMs?: number; commitSignal?: CommitSignal } = {}) => {
     const relay = new OutboxRelay({
       databaseUrl: testDatabaseUrl(), schema: scene.schema, producer: 'account', connection, routes, ...extra,
     });
@@ -78,10 +78,11 @@ describe('OutboxRelay delivering into consumer queues', () => {
     await consumer.stop();
   });
 
-  it('is woken by an append of its own process directly: no NOTIFY, no waiting for the poll', async () => {
+  it('is woken directly by the commit signal it was handed: no NOTIFY, no waiting for the poll', async () => {
     const queue = newQueue();
     const arrivals = await record(queue);
-    const relay = await startRelay([{ queue, eventTypes: null }], { pollIntervalMs: 60_000 });
+    const signal = new CommitSignal(scene.dataSource, scene.schema);
+    const relay = await startRelay([{ queue, eventTypes: null }], { pollIntervalMs: 60_000, commitSignal: signal });
     await eventually(async () => relay.isLeader && (await relay.admin.list())[0].lagEvents === 0);
     const listener = new Client({ connectionString: testDatabaseUrl() });
     await listener.connect();
@@ -92,9 +93,16 @@ describe('OutboxRelay delivering into consumer queues', () => {
       await sleep(200); // the relay's first read after its election is over: only a wake can start the next
       const streamId = `account-local-${uniqueSuffix()}`;
       await scene.dataSource.transaction((m) => new EventStore(scene.schema).append(m, streamId, 0, [{ type: 'LimitUpdated', data: {} }]));
-      new CommitSignal(scene.dataSource, scene.schema).committed();
+      signal.committed();
       await eventually(() => arrivals.some((arrival) => arrival.streamId === streamId), 5_000);
       expect(notifications).toEqual([]);
+
+      // Another signal of the same schema is not wired to this relay (no process-wide registry): it notifies.
+      const other = `account-other-${uniqueSuffix()}`;
+      await scene.dataSource.transaction((m) => new EventStore(scene.schema).append(m, other, 0, [{ type: 'LimitUpdated', data: {} }]));
+      new CommitSignal(scene.dataSource, scene.schema).committed();
+      await eventually(() => notifications.length > 0, 5_000);
+      await eventually(() => arrivals.some((arrival) => arrival.streamId === other), 5_000);
     } finally {
       await listener.end();
     }

@@ -1,4 +1,4 @@
-import { pgClientSafety, pgServerSafetyOptions, wakeOnLocalCommits } from '@app/eventstore';
+import { CommitSignal, pgClientSafety, pgServerSafetyOptions } from '@app/eventstore';
 import { AmqpConnection, ConfirmPublisher, declareQueues, producerExchange } from '@app/messaging';
 import { Logger } from '@nestjs/common';
 import { Pool } from 'pg';
@@ -35,6 +35,8 @@ export interface OutboxRelayOptions {
   leaderRetryIntervalMs?: number;
   /** Batches published ahead while earlier ones await confirms. */
   pipelineDepth?: number;
+  /** The signal this process's appends go through: while leading, the relay is woken by it directly. */
+  commitSignal?: CommitSignal;
 }
 
 /**
@@ -189,7 +191,7 @@ export class OutboxRelay {
       }
     }
     this.endLocalWakes?.();
-    this.endLocalWakes = leader ? wakeOnLocalCommits(this.options.schema, () => this.wake.wake()) : undefined;
+    this.endLocalWakes = leader ? this.options.commitSignal?.wakeOnLocalCommits(() => this.wake.wake()) : undefined;
     this.wake.wake();
     // Leadership regained after a database outage: destinations backing off because of it start now.
     if (leader) this.workers.forEach((worker) => worker.retryNow());

@@ -126,11 +126,6 @@ export class SubscriptionStore {
     return rows;
   }
 
-  /** Moves the cursor only if nobody (a rewind, another relay) moved it since it was read. */
-  async advance(subscription: Subscription, to: CursorPosition): Promise<boolean> {
-    return (await this.moveCursor(subscription, to)) !== 'moved-elsewhere';
-  }
-
   /**
    * Compare-and-set of the cursor from the subscription's cursor to `to`. Answers `paused` when it
    * moved but an operator has paused the subscription since, so the caller stops there.

@@ -1,4 +1,3 @@
-import { destinationBackoffMs } from './subscription-worker';
 import { WakeSignal } from './wake-signal';
 
 describe('WakeSignal', () => {
@@ -42,13 +41,5 @@ describe('WakeSignal.whenWoken', () => {
     signal.wake();
     await Promise.resolve();
     expect(droppedSettled).toBe(false);
-  });
-});
-
-describe('destinationBackoffMs', () => {
-  it('doubles from 100 ms per consecutive failure up to the cap', () => {
-    expect([1, 2, 3, 4, 5].map((n) => destinationBackoffMs(n, 30_000))).toEqual([100, 200, 400, 800, 1_600]);
-    expect(destinationBackoffMs(30, 30_000)).toBe(30_000);
-    expect(destinationBackoffMs(5, 1_000)).toBe(1_000);
   });
 });

@@ -1,4 +1,6 @@
 import { eventStoreDdl } from '@app/eventstore';
+import { inboxDdl } from '@app/messaging';
+import { subscriptionsDdl } from '@app/relay';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -29,13 +31,16 @@ export async function ensureTestDatabase(url = testDatabaseUrl()): Promise<void>
   }
 }
 
+/** The tables `storeMigrations` (libs/platform) lays, as plain SQL, for specs and benchmarks that set up a schema themselves. */
+export const storeDdl = (schema: string): string[] => [...eventStoreDdl(schema), ...subscriptionsDdl(schema), ...inboxDdl(schema)];
+
 /** A fresh schema with its own event store, and a TypeORM DataSource bound to it. */
 export async function freshEventStore(prefix = 't'): Promise<{ schema: string; dataSource: DataSource }> {
   await ensureTestDatabase();
   const schema = `${prefix}_${uniqueSuffix()}`;
   const dataSource = new DataSource({ type: 'postgres', url: testDatabaseUrl(), schema, extra: { max: 20 } });
   await dataSource.initialize();
-  for (const statement of eventStoreDdl(schema)) await dataSource.query(statement);
+  for (const statement of storeDdl(schema)) await dataSource.query(statement);
   return { schema, dataSource };
 }
 

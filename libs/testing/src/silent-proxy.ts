@@ -18,9 +18,9 @@ export class SilentProxy {
 
   /** Listens on a free local port and forwards to `target`. */
   static async start(target: { host: string; port: number }): Promise<SilentProxy> {
-    let proxy: SilentProxy | undefined;
-    const server = createServer((client) => proxy!.accept(client));
-    proxy = new SilentProxy(server, target);
+    // The callback runs only once a client connects, after `proxy` exists.
+    const server = createServer((client) => proxy.accept(client));
+    const proxy = new SilentProxy(server, target);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return proxy;
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { checkoutBody, onboardMerchant, openAccount } from '../../../bench/support/checkout-fixtures';
+import { checkoutBody, onboardMerchant, openAccount } from '../../support/checkout-fixtures';
 import { callUntilAnswered } from './http-client';
 
 type Urls = (service: 'account' | 'merchant' | 'fraud' | 'checkout' | 'payment-provider') => string;

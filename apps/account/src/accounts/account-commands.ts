@@ -1,4 +1,4 @@
-import { CommandPath, SnapshotPolicy } from '@app/eventstore';
+import { CommandPath, CommitSignal, SnapshotPolicy } from '@app/eventstore';
 import { Provider } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -43,7 +43,7 @@ export function accountPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): Acco
 
 export const accountCommandsProvider: Provider = {
   provide: AccountCommands,
-  inject: [getDataSourceToken()],
-  useFactory: (dataSource: DataSource) =>
-    new AccountCommands(dataSource, { schema: 'account', decider: createAccountDecider(accountPolicyFromEnv()), snapshots: accountSnapshots }),
+  inject: [getDataSourceToken(), CommitSignal],
+  useFactory: (dataSource: DataSource, signal: CommitSignal) =>
+    new AccountCommands(dataSource, { schema: 'account', decider: createAccountDecider(accountPolicyFromEnv()), snapshots: accountSnapshots, signal }),
 };

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { accountCommandsProvider } from './account-commands';
-import { AccountHistory } from './account-history';
 import { AccountChangesController } from './http/account-changes.controller';
 import { AccountTransactionsController } from './http/account-transactions.controller';
 import { AccountsController } from './http/accounts.controller';
@@ -12,6 +11,6 @@ import { PurchaseRecords } from './purchase-records';
 
 @Module({
   controllers: [AccountsController, AccountChangesController, AccountTransactionsController, StatsController, AccountViewProjection],
-  providers: [accountCommandsProvider, AccountHistory, AccountViewRepository, CountryStatsRepository, PurchaseRecords],
+  providers: [accountCommandsProvider, AccountViewRepository, CountryStatsRepository, PurchaseRecords],
 })
 export class AccountsModule {}

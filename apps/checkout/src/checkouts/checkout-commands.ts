@@ -1,4 +1,4 @@
-import { CommandPath } from '@app/eventstore';
+import { CommandPath, CommitSignal } from '@app/eventstore';
 import { Provider } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -13,6 +13,6 @@ export const checkoutStreamId = (id: string): string => `checkout-${id}`;
 
 export const checkoutCommandsProvider: Provider = {
   provide: CheckoutCommands,
-  inject: [getDataSourceToken()],
-  useFactory: (dataSource: DataSource) => new CheckoutCommands(dataSource, { schema: 'checkout', decider: checkoutDecider }),
+  inject: [getDataSourceToken(), CommitSignal],
+  useFactory: (dataSource: DataSource, signal: CommitSignal) => new CheckoutCommands(dataSource, { schema: 'checkout', decider: checkoutDecider, signal }),
 };

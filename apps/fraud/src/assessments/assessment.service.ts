@@ -1,3 +1,4 @@
+import { KeyedSerialQueue } from '@app/async';
 import { DomainError } from '@app/domain';
 import { CommitSignal, EventStore } from '@app/eventstore';
 import { Inject, Injectable } from '@nestjs/common';
@@ -36,16 +37,14 @@ export interface AssessmentRequest {
 @Injectable()
 export class AssessmentService {
   private readonly events = new EventStore('fraud');
-  private readonly queues = new Map<string, Promise<unknown>>();
-  private readonly signal: CommitSignal;
+  private readonly accounts = new KeyedSerialQueue();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly signals: RiskSignalsRepository,
     @Inject(RISK_POLICY) private readonly policy: RiskPolicy,
-  ) {
-    this.signal = new CommitSignal(dataSource, 'fraud');
-  }
+    private readonly signal: CommitSignal,
+  ) {}
 
   assess(request: AssessmentRequest, correlationId?: string): Promise<RiskAssessment & { assessmentId: string }> {
     // Ids are compared as text in the velocity count and the lock: one spelling per uuid, or a
@@ -56,7 +55,7 @@ export class AssessmentService {
       merchantId: request.merchantId.toLowerCase(),
       checkoutId: request.checkoutId?.toLowerCase(),
     };
-    return this.inTurn(normalised.accountId, () => this.decideAndRecord(normalised, correlationId));
+    return this.accounts.run(normalised.accountId, () => this.decideAndRecord(normalised, correlationId));
   }
 
   private async decideAndRecord({ checkoutId, ...request }: AssessmentRequest, correlationId?: string) {
@@ -87,14 +86,5 @@ export class AssessmentService {
       throw new DomainError('conflict', 'ASSESSMENT_CONFLICT', `Checkout ${assessmentId} was already assessed for a different payment`);
     }
     return { assessmentId, decision, score, reasons };
-  }
-
-  /** Runs `work` after every earlier call for the same key has settled. */
-  private inTurn<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const result = (this.queues.get(key) ?? Promise.resolve()).then(work, work);
-    const settled = result.catch(() => undefined);
-    this.queues.set(key, settled);
-    void settled.then(() => this.queues.get(key) === settled && this.queues.delete(key));
-    return result;
   }
 }

@@ -1,4 +1,4 @@
-import { CommandPath } from '@app/eventstore';
+import { CommandPath, CommitSignal } from '@app/eventstore';
 import { Provider } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -14,6 +14,6 @@ export const merchantStreamId = (id: string): string => `merchant-${id.toLowerCa
 
 export const merchantCommandsProvider: Provider = {
   provide: MerchantCommands,
-  inject: [getDataSourceToken()],
-  useFactory: (dataSource: DataSource) => new MerchantCommands(dataSource, { schema: 'merchant', decider: merchantDecider }),
+  inject: [getDataSourceToken(), CommitSignal],
+  useFactory: (dataSource: DataSource, signal: CommitSignal) => new MerchantCommands(dataSource, { schema: 'merchant', decider: merchantDecider, signal }),
 };

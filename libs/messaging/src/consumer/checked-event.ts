@@ -7,6 +7,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const Field = {
   uuid: { test: (v: unknown) => typeof v === 'string' && UUID.test(v), expects: 'a uuid' },
   amount: { test: (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0, expects: 'a non-negative integer' },
+  integer: { test: (v: unknown) => Number.isSafeInteger(v), expects: 'an integer' },
   currency: { test: (v: unknown) => typeof v === 'string' && /^[A-Z]{3}$/.test(v), expects: 'an ISO 4217 code' },
   text: { test: (v: unknown) => typeof v === 'string' && v.length > 0, expects: 'a non-empty string' },
 } as const;

@@ -1,5 +1,5 @@
+import { backoffMs } from '@app/async';
 import { Logger } from '@nestjs/common';
-import { retryDelayMs } from './message-failure';
 
 /**
  * A consumer's view of an outage of a server it needs (its database, mostly). While it lasts the
@@ -25,9 +25,8 @@ export class InfrastructureOutage {
       this.logger.warn(`a server is unavailable (${(error as Error)?.message ?? String(error)}); holding messages and retrying with backoff`);
     }
     this.failures++;
-    // The backoff of message retries, with full jitter so that consumers do not return in step.
-    // TODO(#12): use the shared backoff-with-jitter once it lands.
-    const delay = Math.round(retryDelayMs(this.failures, 250, this.capMs) * (0.5 + Math.random() / 2));
+    // Jittered, so that the consumers of a restarted server do not return in step.
+    const delay = backoffMs(this.failures, { baseMs: 250, capMs: this.capMs });
     await new Promise<void>((resolve) => {
       this.wakeUp = resolve;
       this.timer = setTimeout(resolve, delay);

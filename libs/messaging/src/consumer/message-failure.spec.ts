@@ -1,5 +1,5 @@
 import { DomainError } from '@app/domain';
-import { OutOfOrderError, PermanentMessageError, classifyFailure, isInfrastructureFailure, retryDelayMs } from './message-failure';
+import { OutOfOrderError, PermanentMessageError, classifyFailure, isInfrastructureFailure } from './message-failure';
 
 describe('classifyFailure', () => {
   it('treats a broken domain rule as permanent, keeping its code', () => {
@@ -26,18 +26,6 @@ describe('classifyFailure', () => {
 
   it('retries whatever else was thrown', () => {
     expect(classifyFailure('boom')).toEqual({ permanent: false, code: 'HANDLER_ERROR', message: 'boom' });
-  });
-});
-
-describe('retryDelayMs', () => {
-  it('doubles from the base with each attempt', () => {
-    expect([1, 2, 3, 4, 5].map((attempt) => retryDelayMs(attempt))).toEqual([200, 400, 800, 1_600, 3_200]);
-    expect([1, 2, 3].map((attempt) => retryDelayMs(attempt, 50))).toEqual([50, 100, 200]);
-  });
-
-  it('never waits longer than the cap', () => {
-    expect(retryDelayMs(20)).toBe(30_000);
-    expect(retryDelayMs(4, 1_000, 5_000)).toBe(5_000);
   });
 });
 

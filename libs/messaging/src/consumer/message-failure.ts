@@ -61,7 +61,3 @@ export function isInfrastructureFailure(error: unknown): boolean {
   }
   return false;
 }
-
-/** Capped exponential backoff for the n-th attempt (1-based). */
-export const retryDelayMs = (attempt: number, baseMs = 200, capMs = 30_000): number =>
-  Math.min(capMs, baseMs * 2 ** (attempt - 1));

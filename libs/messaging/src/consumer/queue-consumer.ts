@@ -1,16 +1,17 @@
-import { ControlTypes, EventEnvelope, Headers, deadLetterQueueOf, parseQueueName, retryQueueOf } from '@app/contracts';
+import { ControlTypes, EventEnvelope, Headers, parseQueueName } from '@app/contracts';
 import { Logger } from '@nestjs/common';
-import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import { randomUUID } from 'node:crypto';
+import type { Channel, ConsumeMessage } from 'amqplib';
 import { DataSource, EntityManager } from 'typeorm';
 import { AmqpConnection } from '../amqp-connection';
-import { ConfirmPublisher } from '../confirm-publisher';
-import { declareQueues, failureExchange } from '../topology';
+import { declareQueues } from '../topology';
 import { observeApplied } from './applied-latency';
+import { ChannelSubscription, ackAfterCommit } from './channel-subscription';
 import { parseEnvelope } from './envelope-parser';
+import { FailureRouter } from './failure-router';
 import { Admission, Inbox } from './inbox';
 import { InfrastructureOutage } from './infrastructure-outage';
-import { OutOfOrderError, classifyFailure, isInfrastructureFailure, retryDelayMs } from './message-failure';
+import { OutOfOrderError, isInfrastructureFailure } from './message-failure';
+import { StreamOrdering } from './stream-ordering';
 
 /** What a handler sees besides the event: its queue and the transaction its effects belong to. */
 export interface Delivery {
@@ -46,97 +47,59 @@ interface Arrival {
 }
 
 /**
- * Consumes one queue: each event's effects and its inbox row commit in one transaction, the ack
- * follows the commit, events of one stream are applied one at a time and in version order, and
- * failures go to `<queue>.retry` (transient) or `<queue>.dlq` (permanent or out of attempts).
+ * Consumes one queue: each event's effects and its inbox row commit in one transaction, and the ack
+ * follows the commit. The channel (ChannelSubscription), the per-stream order (StreamOrdering) and
+ * the routing of failures to `<queue>.retry` or `<queue>.dlq` (FailureRouter) live beside it.
  *
  * Events that arrive while a transaction is running are applied together in the next one (group
  * commit): one inbox statement and one checkpoint statement for the lot instead of a transaction
  * of six round trips each. A batch that fails is rolled back and its events are applied again one
- * by one, so a failure is classified for, and only costs, the event that caused it.
+ * by one, so a failure is classified for, and only costs, the event that caused it. A failure of a
+ * server the consumer needs (InfrastructureOutage) costs no event anything: the batch is held, in
+ * order, and tried again after a backoff.
  */
 export class QueueConsumer {
   private readonly logger: Logger;
   private readonly producer: string;
   private readonly inbox: Inbox;
-  private readonly failures: ConfirmPublisher;
-  private readonly streamChains = new Map<string, Promise<void>>();
+  private readonly subscription: ChannelSubscription;
+  private readonly ordering = new StreamOrdering();
+  private readonly failures: FailureRouter;
+  private readonly outage: InfrastructureOutage;
   private readonly inFlight = new Set<Promise<void>>();
-  private barrier: Promise<unknown> = Promise.resolve();
   private readonly waiting: Arrival[] = [];
   private applying = false;
-  private channel?: Channel;
-  private consumerTag?: string;
   private stopping = false;
-  private resubscribeTimer?: NodeJS.Timeout;
-  private readonly setup = (connection: ChannelModel) => this.subscribe(connection);
-  private readonly outage: InfrastructureOutage;
 
   constructor(private readonly options: QueueConsumerOptions) {
     this.logger = new Logger(`Consumer:${options.queue}`);
-    this.outage = new InfrastructureOutage(this.logger);
     this.producer = parseQueueName(options.queue)?.producer ?? 'unknown';
     this.inbox = new Inbox(options.schema);
-    this.failures = new ConfirmPublisher(options.connection, undefined, failureExchange(parseQueueName(options.queue)?.consumer ?? ''));
+    this.outage = new InfrastructureOutage(this.logger);
+    this.failures = new FailureRouter({ ...options, logger: this.logger });
+    this.subscription = new ChannelSubscription({
+      connection: options.connection,
+      logger: this.logger,
+      queues: [options.queue],
+      prefetch: options.prefetch ?? 32,
+      declare: (connection) => declareQueues(connection, [options.queue]),
+      receive: (channel, _queue, message) => this.receive(channel, message),
+    });
   }
 
-  async start(): Promise<void> {
+  start(): Promise<void> {
     this.stopping = false;
-    await this.options.connection.onConnected(this.setup);
+    return this.subscription.start();
   }
 
   /** Stops taking messages, lets the ones in hand finish, then closes the channel. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.outage.interrupt();
-    clearTimeout(this.resubscribeTimer);
-    this.options.connection.removeSetup(this.setup);
-    const channel = this.channel;
-    if (channel && this.consumerTag) await channel.cancel(this.consumerTag).catch(() => undefined);
+    await this.subscription.cancel();
     await Promise.allSettled([...this.inFlight]);
-    this.channel = undefined;
-    await channel?.close().catch(() => undefined);
+    await this.subscription.close();
     await this.failures.close();
-  }
-
-  private async subscribe(connection: ChannelModel): Promise<void> {
-    await declareQueues(connection, [this.options.queue]);
-    const channel = await connection.createChannel();
-    channel.on('error', (error: Error) => this.logger.warn(`channel error: ${error.message}`));
-    channel.on('close', () => this.onChannelLost(channel, connection));
-    await channel.prefetch(this.options.prefetch ?? 32);
-    this.channel = channel;
-    const { consumerTag } = await channel.consume(this.options.queue, (message) => {
-      if (message) this.receive(channel, message);
-      // The broker cancelled us (e.g. the queue was deleted): start over on a fresh channel.
-      else void channel.close().catch(() => undefined);
-    });
-    this.consumerTag = consumerTag;
-  }
-
-  /**
-   * A channel can close while its connection stays up (a channel error, a broker-side cancel). The
-   * connection only re-runs setup after a reconnection, so without this the queue would silently
-   * lose its consumer.
-   */
-  private onChannelLost(channel: Channel, connection: ChannelModel): void {
-    if (this.channel !== channel || this.stopping) return;
-    this.channel = undefined;
-    this.consumerTag = undefined;
-    this.resubscribeTimer = setTimeout(() => void this.resubscribe(connection), 1_000);
-  }
-
-  private async resubscribe(connection: ChannelModel): Promise<void> {
-    if (this.stopping || this.channel) return;
-    // After a lost connection the reconnection runs `setup` itself, on the new connection.
-    if (!this.options.connection.isConnected || this.options.connection.current() !== connection) return;
-    try {
-      await this.subscribe(connection);
-      this.logger.log('consuming again after the channel closed');
-    } catch (error) {
-      this.logger.warn(`could not consume again (${(error as Error).message}); retrying`);
-      this.resubscribeTimer = setTimeout(() => void this.resubscribe(connection), 5_000);
-    }
   }
 
   /** Synchronous on purpose: ordering chains are joined in delivery order, before any await. */
@@ -145,27 +108,13 @@ export class QueueConsumer {
     try {
       const envelope = parseEnvelope(message.content, this.producer);
       task = envelope.type === ControlTypes.rebuild
-        ? this.afterEverything(() => this.rebuild(channel, message, envelope))
-        : this.afterStream(envelope.streamId, () => this.apply(channel, message, envelope));
+        ? this.ordering.afterEverything(() => this.rebuild(channel, message, envelope))
+        : this.ordering.afterStream(envelope.streamId, () => this.apply(channel, message, envelope));
     } catch (error) {
-      task = this.fail(channel, message, error, undefined);
+      task = this.failures.fail(channel, message, error, undefined);
     }
     this.inFlight.add(task);
     void task.finally(() => this.inFlight.delete(task));
-  }
-
-  private afterStream(streamId: string, work: () => Promise<void>): Promise<void> {
-    const previous = this.streamChains.get(streamId) ?? Promise.resolve();
-    const next = Promise.all([previous, this.barrier]).then(work, work);
-    this.streamChains.set(streamId, next);
-    void next.finally(() => this.streamChains.get(streamId) === next && this.streamChains.delete(streamId));
-    return next;
-  }
-
-  private afterEverything(work: () => Promise<void>): Promise<void> {
-    const next = Promise.allSettled([...this.streamChains.values(), this.barrier]).then(work);
-    this.barrier = next;
-    return next;
   }
 
   private apply(channel: Channel, message: ConsumeMessage, envelope: EventEnvelope): Promise<void> {
@@ -223,10 +172,10 @@ export class QueueConsumer {
         applied = batch.filter((_, i) => decisions[i].verdict === 'apply').map((a) => a.envelope.occurredAt);
       });
       observeApplied(queue, applied);
-      for (const { channel, message } of batch) this.ack(channel, message);
+      for (const { channel, message } of batch) ackAfterCommit(channel, message);
     } catch (error) {
       if (isInfrastructureFailure(error)) return { infrastructure: error };
-      if (batch.length === 1) await this.fail(batch[0].channel, batch[0].message, error, batch[0].envelope);
+      if (batch.length === 1) await this.failures.fail(batch[0].channel, batch[0].message, error, batch[0].envelope);
       // Which event failed, and how, is found out by applying each again on its own; the inbox
       // absorbs those already applied when an outage sends the whole batch round again.
       else {
@@ -248,65 +197,14 @@ export class QueueConsumer {
         if (outcome === 'handled') await this.inbox.reset(manager, this.options.queue);
       });
       this.logger.log('read models reset; rebuilding from the replayed history');
-      this.ack(channel, message);
+      ackAfterCommit(channel, message);
     } catch (error) {
-      await this.fail(channel, message, error, envelope);
+      await this.failures.fail(channel, message, error, envelope);
     }
   }
 
   private delivery(manager: EntityManager, message: ConsumeMessage): Delivery {
     const attempt = Number(message.properties.headers?.[Headers.attempts] ?? 0) + 1;
     return { queue: this.options.queue, manager, message, attempt };
-  }
-
-  private async fail(channel: Channel, message: ConsumeMessage, error: unknown, envelope?: EventEnvelope) {
-    const failure = classifyFailure(error);
-    const headers = message.properties.headers ?? {};
-    const attempts = Number(headers[Headers.attempts] ?? 0) + 1;
-    const deadLetter = failure.permanent || attempts >= (this.options.maxAttempts ?? 5);
-    const target = deadLetter ? deadLetterQueueOf(this.options.queue) : retryQueueOf(this.options.queue);
-    const now = new Date().toISOString();
-    const messageId = String(message.properties.messageId ?? envelope?.eventId ?? randomUUID());
-    const log = `${envelope?.type ?? 'message'} ${messageId} failed (${failure.code}: ${failure.message}); attempt ${attempts} → ${target}`;
-    if (deadLetter) this.logger.error(log);
-    else this.logger.warn(log);
-    try {
-      await this.failures.publish(target, [
-        {
-          content: message.content,
-          options: {
-            ...message.properties,
-            messageId,
-            expiration: deadLetter ? undefined : String(retryDelayMs(attempts, this.options.retryBaseMs)),
-            headers: {
-              ...headers,
-              [Headers.originalQueue]: this.options.queue,
-              [Headers.attempts]: attempts,
-              [Headers.firstFailedAt]: headers[Headers.firstFailedAt] ?? now,
-              [Headers.lastFailedAt]: now,
-              [Headers.errorCode]: failure.code,
-              [Headers.errorMessage]: failure.message.slice(0, 1_000),
-            },
-          },
-        },
-      ]);
-      this.ack(channel, message);
-    } catch (publishError) {
-      // The message stays unacknowledged and comes back; nothing is lost.
-      this.logger.warn(`could not move ${messageId} to ${target}: ${(publishError as Error).message}`);
-      try {
-        channel.nack(message, false, true);
-      } catch {
-        // The channel is already gone; the broker requeues the message itself.
-      }
-    }
-  }
-
-  private ack(channel: Channel, message: ConsumeMessage): void {
-    try {
-      channel.ack(message);
-    } catch {
-      // The channel closed after the commit: the broker redelivers and the inbox absorbs it.
-    }
   }
 }

@@ -2,14 +2,17 @@ import { pgClientSafety, pgServerSafetyOptions } from '@app/eventstore';
 import { DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, MixedList } from 'typeorm';
+
+/** A migration or entity class, as TypeORM takes them. */
+export type ClassType = abstract new (...args: never[]) => unknown;
 import { PlatformConfig } from '../config/platform-config';
 
 export interface DatabaseModuleOptions {
   /** The service's own PostgreSQL schema, e.g. `account`. */
   schema: string;
   /** Migration classes, run by runMigrationsExclusively (never automatically). */
-  migrations: MixedList<Function>;
-  entities?: MixedList<Function>;
+  migrations: MixedList<ClassType>;
+  entities?: MixedList<ClassType>;
 }
 
 const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;

@@ -25,7 +25,7 @@ export const MAX_BODY_BYTES = 100 * 1024;
 
 /**
  * The platform's HTTP server: Fastify, because under Nest it costs less than half of Express' CPU
- * per request (a validated POST: 0.09 against 0.21 ms on the 2-core CI machine). Each request's id
+ * per request (README, "Measured choices"). Each request's id
  * is its correlation id, so controllers, log lines and the `x-correlation-id` header agree.
  */
 export function createHttpAdapter(limits: HttpLimits = DEFAULT_HTTP_LIMITS): FastifyAdapter {

@@ -7,6 +7,7 @@ export const MAX_INPUT_DEPTH = 32;
 
 // PostgreSQL's text and jsonb refuse NUL, and jsonb refuses an unpaired UTF-16 surrogate: such a
 // string would pass every DTO and then fail in the database, as a 500 and inside a shared write.
+// eslint-disable-next-line no-control-regex -- NUL is exactly what must be found
 const UNSTORABLE = /\u0000|\p{Cs}/u;
 
 /** Where in `value` a string (or key) cannot be stored, or a nesting is too deep; undefined when all is well. */

@@ -1,4 +1,5 @@
 import { queueName, routesFrom } from '@app/contracts';
+import { CommitSignal } from '@app/eventstore';
 import { AmqpConnection } from '@app/messaging';
 import { OutboxRelay } from '@app/relay';
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap, Provider } from '@nestjs/common';
@@ -22,9 +23,10 @@ export class RelayLifecycle implements OnApplicationBootstrap, BeforeApplication
 export const relayProviders: Provider[] = [
   {
     provide: OutboxRelay,
-    inject: [PlatformConfig, AmqpConnection, SERVICE_NAME],
-    useFactory: (config: PlatformConfig, connection: AmqpConnection, service: string) =>
+    inject: [PlatformConfig, AmqpConnection, SERVICE_NAME, CommitSignal],
+    useFactory: (config: PlatformConfig, connection: AmqpConnection, service: string, commitSignal: CommitSignal) =>
       new OutboxRelay({
+        commitSignal,
         databaseUrl: config.databaseUrl,
         schema: service,
         producer: service,

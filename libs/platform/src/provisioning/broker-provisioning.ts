@@ -127,7 +127,7 @@ async function untilConnects(url: string, timeoutMs = 30_000): Promise<void> {
       await (await connect(url)).close();
       return;
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`a provisioned broker user cannot log in: ${(error as Error).message.split('\n')[0]}`);
+      if (Date.now() > deadline) throw new Error(`a provisioned broker user cannot log in: ${(error as Error).message.split('\n')[0]}`, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }

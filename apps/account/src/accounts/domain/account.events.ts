@@ -1,3 +1,4 @@
+import { CatalogMatches } from '@app/contracts';
 import { Message } from '@app/domain';
 
 export interface Address {
@@ -55,3 +56,6 @@ export type AccountEvent =
   | VipStatusRevoked
   | ItemPurchased
   | PurchaseRefunded;
+
+/** Compiles only while EventCatalog.account lists exactly these wire names. */
+export const accountWireNames: CatalogMatches<'account', AccountEvent> = true;

@@ -5,7 +5,7 @@ import { AccountCommands, accountStreamId } from '../account-commands';
 import { AccountCommand } from '../domain/account.commands';
 import { AccountCommandAnswer, answerOf } from './account-answer';
 import { accountIdPipe } from './account-params';
-import { CommandMeta } from './command-metadata';
+import { ApiProblems, CommandMeta } from '@app/platform';
 import { AddPhoneNumberDto, AddressDto, UpdateLimitDto } from './open-account.dto';
 
 /** Changes to an existing account; each answers the state it left, read from the stream. */
@@ -15,6 +15,7 @@ export class AccountChangesController {
   constructor(private readonly commands: AccountCommands) {}
 
   @Put('limit')
+  @ApiProblems({ 400: ['INVALID_ACCOUNT_ID', 'INVALID_LIMIT'], 404: ['ACCOUNT_NOT_FOUND'], 409: ['ACCOUNT_LOCKED', 'CONCURRENCY_CONFLICT'], 422: ['LIMIT_EXCEEDED'] })
   @ApiOperation({ summary: 'Change the credit limit (422 LIMIT_EXCEEDED above the maximum, 409 ACCOUNT_LOCKED)' })
   @ApiOkResponse({ type: AccountCommandAnswer })
   updateLimit(@Param('id', accountIdPipe) id: string, @Body() body: UpdateLimitDto, @CommandMeta() metadata: CommandMetadata) {
@@ -22,6 +23,7 @@ export class AccountChangesController {
   }
 
   @Put('address')
+  @ApiProblems({ 400: ['INVALID_ACCOUNT_ID'], 404: ['ACCOUNT_NOT_FOUND'], 409: ['ACCOUNT_LOCKED', 'CONCURRENCY_CONFLICT'] })
   @ApiOperation({ summary: 'Replace the address' })
   @ApiOkResponse({ type: AccountCommandAnswer })
   updateAddress(@Param('id', accountIdPipe) id: string, @Body() body: AddressDto, @CommandMeta() metadata: CommandMetadata) {
@@ -30,6 +32,7 @@ export class AccountChangesController {
   }
 
   @Post('phone-numbers')
+  @ApiProblems({ 400: ['INVALID_ACCOUNT_ID', 'TOO_MANY_PHONE_NUMBERS'], 404: ['ACCOUNT_NOT_FOUND'], 409: ['ACCOUNT_LOCKED', 'CONCURRENCY_CONFLICT'] })
   @HttpCode(200)
   @ApiOperation({ summary: 'Add a phone number (a known one changes nothing)' })
   @ApiOkResponse({ type: AccountCommandAnswer })
@@ -38,6 +41,7 @@ export class AccountChangesController {
   }
 
   @Post('lock')
+  @ApiProblems({ 400: ['INVALID_ACCOUNT_ID'], 404: ['ACCOUNT_NOT_FOUND'], 409: ['CONCURRENCY_CONFLICT'] })
   @HttpCode(200)
   @ApiOperation({ summary: 'Lock: the limit drops to 0, the status becomes locked, VIP status is revoked' })
   @ApiOkResponse({ type: AccountCommandAnswer })
@@ -46,6 +50,7 @@ export class AccountChangesController {
   }
 
   @Post('unlock')
+  @ApiProblems({ 400: ['INVALID_ACCOUNT_ID'], 404: ['ACCOUNT_NOT_FOUND'], 409: ['CONCURRENCY_CONFLICT'] })
   @HttpCode(200)
   @ApiOperation({ summary: 'Unlock: the status becomes active again; the limit stays as it is (0 after a lock)' })
   @ApiOkResponse({ type: AccountCommandAnswer })
@@ -54,6 +59,7 @@ export class AccountChangesController {
   }
 
   @Post('vip')
+  @ApiProblems({ 400: ['INVALID_ACCOUNT_ID'], 404: ['ACCOUNT_NOT_FOUND'], 409: ['ACCOUNT_LOCKED', 'CONCURRENCY_CONFLICT'] })
   @HttpCode(200)
   @ApiOperation({ summary: 'Grant VIP status to an active account (409 ACCOUNT_LOCKED); a lock revokes it' })
   @ApiOkResponse({ type: AccountCommandAnswer })

@@ -8,7 +8,7 @@ import { findPurchase } from '../domain/purchase-ledger';
 import { PurchaseRecords, isRepeatedTransaction } from '../purchase-records';
 import { TransactionAnswer } from './account-answer';
 import { accountIdPipe, assertTransactionId } from './account-params';
-import { CommandMeta } from './command-metadata';
+import { ApiProblems, CommandMeta } from '@app/platform';
 import { PurchaseItemDto } from './purchase-item.dto';
 
 const busy = (id: string) => new DomainError('conflict', 'CONCURRENCY_CONFLICT', `Account ${id} is too busy; retry the command`);
@@ -27,6 +27,11 @@ export class AccountTransactionsController {
   constructor(private readonly commands: AccountCommands, private readonly records: PurchaseRecords) {}
 
   @Post()
+  @ApiProblems({
+    400: ['INVALID_ACCOUNT_ID', 'INVALID_TRANSACTION_ID', 'AMOUNT_NOT_INTEGER', 'AMOUNT_NOT_POSITIVE', 'CURRENCY_MISMATCH', 'INSUFFICIENT_FUNDS'],
+    404: ['ACCOUNT_NOT_FOUND'],
+    409: ['ACCOUNT_LOCKED', 'TRANSACTION_ID_REUSED', 'CONCURRENCY_CONFLICT'],
+  })
   @ApiOperation({
     summary: 'Charge a purchase (400 INSUFFICIENT_FUNDS, 409 ACCOUNT_LOCKED); retrying a transactionId answers the first result and charges once',
   })
@@ -53,6 +58,7 @@ export class AccountTransactionsController {
   }
 
   @Post(':transactionId/refund')
+  @ApiProblems({ 400: ['INVALID_ACCOUNT_ID', 'INVALID_TRANSACTION_ID'], 404: ['ACCOUNT_NOT_FOUND', 'TRANSACTION_NOT_FOUND'], 409: ['PURCHASE_ALREADY_REFUNDED', 'CONCURRENCY_CONFLICT'] })
   @HttpCode(200)
   @ApiOperation({ summary: 'Refund a purchase whole (404 TRANSACTION_NOT_FOUND, 409 PURCHASE_ALREADY_REFUNDED)' })
   @ApiOkResponse({ type: TransactionAnswer })

@@ -1,15 +1,13 @@
-import { Callers } from '@app/platform';
 import { CommandMetadata } from '@app/domain';
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { AccountCommands, accountStreamId } from '../account-commands';
-import { AccountHistory } from '../account-history';
 import { AccountErrors } from '../domain/account.errors';
 import { AccountViewRepository } from '../projections/account-view.repository';
 import { EventsPageQuery, MAX_EVENTS_PAGE, accountIdPipe } from './account-params';
-import { CommandMeta } from './command-metadata';
+import { ApiProblems, Callers, CommandMeta } from '@app/platform';
 import { OpenAccountDto } from './open-account.dto';
 
 @ApiTags('accounts')
@@ -18,12 +16,12 @@ export class AccountsController {
   constructor(
     private readonly commands: AccountCommands,
     private readonly views: AccountViewRepository,
-    private readonly history: AccountHistory,
   ) {}
 
   @Post()
   @ApiOperation({ summary: 'Open an account' })
   @ApiCreatedResponse({ description: '{id}' })
+  @ApiProblems({ 400: ['INVALID_LIMIT'], 422: ['LIMIT_EXCEEDED'] })
   async open(@Body() body: OpenAccountDto, @CommandMeta() metadata: CommandMetadata): Promise<{ id: string }> {
     const id = randomUUID();
     await this.commands.execute(accountStreamId(id), { type: 'OpenAccount', data: { id, ...body }, metadata });
@@ -32,6 +30,7 @@ export class AccountsController {
 
   @Get(':id')
   @Callers('service:checkout')
+  @ApiProblems({ 400: ['INVALID_ACCOUNT_ID'], 404: ['ACCOUNT_NOT_FOUND'] })
   @ApiOperation({ summary: 'The account read model (eventually consistent), with the stream version it reflects' })
   async get(@Param('id', accountIdPipe) id: string) {
     const view = await this.views.find(id);
@@ -40,12 +39,13 @@ export class AccountsController {
   }
 
   @Get(':id/events')
+  @ApiProblems({ 400: ['INVALID_ACCOUNT_ID'], 404: ['ACCOUNT_NOT_FOUND'] })
   @ApiOperation({ summary: "The account's event stream in version order, a page at a time (Link: rel=next while more follow)" })
   async events(@Param('id', accountIdPipe) id: string, @Query() query: EventsPageQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     const afterVersion = query.afterVersion ?? 0;
     const limit = query.limit ?? MAX_EVENTS_PAGE;
-    const events = await this.history.page(accountStreamId(id), afterVersion, limit);
-    if (events.length === 0 && !(await this.history.exists(accountStreamId(id)))) throw AccountErrors.notFound(id);
+    const events = await this.commands.readStream(accountStreamId(id), afterVersion, limit);
+    if (events.length === 0 && (await this.commands.readStream(accountStreamId(id), 0, 1)).length === 0) throw AccountErrors.notFound(id);
     if (events.length === limit) {
       void reply.header('Link', `</accounts/${id}/events?afterVersion=${events[events.length - 1].streamVersion}&limit=${limit}>; rel="next"`);
     }

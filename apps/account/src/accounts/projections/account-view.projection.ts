@@ -1,9 +1,10 @@
 import { EventEnvelope } from '@app/contracts';
-import { EventContext, rebuildPattern } from '@app/messaging';
+import { EventContext, Field, checkedEvent, rebuildPattern } from '@app/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
   AccountOpened, AddressUpdated, ItemPurchased, LimitChanged, LimitUpdated, PhoneNumberAdded, PurchaseRefunded, StatusChanged, VipStatusGranted,
+  VipStatusRevoked,
 } from '../domain/account.events';
 import { AccountViewRepository } from './account-view.repository';
 import { CountryStatsRepository } from './country-stats.repository';
@@ -13,7 +14,8 @@ type Envelope<E extends { data: unknown }> = EventEnvelope<E['data']>;
 /**
  * Builds the account view and the country statistics from `account.account-events`, and nothing
  * else writes them. The transport applies each stream's events once and in version order, inside
- * `ctx.manager`'s transaction, so each handler is a plain update to the version it carries.
+ * `ctx.manager`'s transaction, so each handler is a plain update to the version it carries. Each
+ * checks the fields it relies on first (checkedEvent): a malformed event is dead-lettered, not applied.
  */
 @Controller()
 export class AccountViewProjection {
@@ -21,10 +23,13 @@ export class AccountViewProjection {
 
   @EventPattern('AccountOpened')
   async onOpened(@Payload() event: Envelope<AccountOpened>, @Ctx() ctx: EventContext) {
-    const { id, name, lastName, country, address, phoneNumber, limit, currency } = event.data;
+    const { data, version } = checkedEvent(event, {
+      id: Field.uuid, name: Field.text, lastName: Field.text, country: Field.text, limit: Field.amount, currency: Field.currency,
+    });
+    const { id, name, lastName, country, address, phoneNumber, limit, currency } = data;
     await this.views.insert(ctx.manager, {
       id, name, lastName, country, address, phoneNumbers: phoneNumber ? [phoneNumber] : [],
-      limit, balance: limit, currency, status: 'active', vip: false, version: event.streamVersion,
+      limit, balance: limit, currency, status: 'active', vip: false, version,
     });
     await this.stats.addAccount(ctx.manager, id, country, limit);
   }
@@ -41,37 +46,44 @@ export class AccountViewProjection {
 
   @EventPattern('AddressUpdated')
   async onAddressUpdated(@Payload() event: Envelope<AddressUpdated>, @Ctx() ctx: EventContext) {
-    await this.views.setAddress(ctx.manager, event.data.id, event.data.address, event.streamVersion);
+    const { data, version } = checkedEvent(event, { id: Field.uuid });
+    await this.views.setAddress(ctx.manager, data.id, data.address, version);
   }
 
   @EventPattern('PhoneNumberAdded')
   async onPhoneNumberAdded(@Payload() event: Envelope<PhoneNumberAdded>, @Ctx() ctx: EventContext) {
-    await this.views.addPhoneNumber(ctx.manager, event.data.id, event.data.phoneNumber, event.streamVersion);
+    const { data, version } = checkedEvent(event, { id: Field.uuid, phoneNumber: Field.text });
+    await this.views.addPhoneNumber(ctx.manager, data.id, data.phoneNumber, version);
   }
 
   @EventPattern('StatusChanged')
   async onStatusChanged(@Payload() event: Envelope<StatusChanged>, @Ctx() ctx: EventContext) {
-    await this.views.setStatus(ctx.manager, event.data.id, event.data.newStatus, event.streamVersion);
+    const { data, version } = checkedEvent(event, { id: Field.uuid, newStatus: Field.text });
+    await this.views.setStatus(ctx.manager, data.id, data.newStatus, version);
   }
 
   @EventPattern('VipStatusGranted')
   async onVipGranted(@Payload() event: Envelope<VipStatusGranted>, @Ctx() ctx: EventContext) {
-    await this.views.setVip(ctx.manager, event.data.id, true, event.streamVersion);
+    const { data, version } = checkedEvent(event, { id: Field.uuid });
+    await this.views.setVip(ctx.manager, data.id, true, version);
   }
 
   @EventPattern('VipStatusRevoked')
-  async onVipRevoked(@Payload() event: Envelope<VipStatusGranted>, @Ctx() ctx: EventContext) {
-    await this.views.setVip(ctx.manager, event.data.id, false, event.streamVersion);
+  async onVipRevoked(@Payload() event: Envelope<VipStatusRevoked>, @Ctx() ctx: EventContext) {
+    const { data, version } = checkedEvent(event, { id: Field.uuid });
+    await this.views.setVip(ctx.manager, data.id, false, version);
   }
 
   @EventPattern('ItemPurchased')
   async onPurchased(@Payload() event: Envelope<ItemPurchased>, @Ctx() ctx: EventContext) {
-    await this.views.setBalance(ctx.manager, event.data.id, event.data.balanceAfter, event.streamVersion);
+    const { data, version } = checkedEvent(event, { id: Field.uuid, balanceAfter: Field.integer });
+    await this.views.setBalance(ctx.manager, data.id, data.balanceAfter, version);
   }
 
   @EventPattern('PurchaseRefunded')
   async onRefunded(@Payload() event: Envelope<PurchaseRefunded>, @Ctx() ctx: EventContext) {
-    await this.views.setBalance(ctx.manager, event.data.id, event.data.balanceAfter, event.streamVersion);
+    const { data, version } = checkedEvent(event, { id: Field.uuid, balanceAfter: Field.integer });
+    await this.views.setBalance(ctx.manager, data.id, data.balanceAfter, version);
   }
 
   @EventPattern(rebuildPattern('account.account-events'))
@@ -80,8 +92,9 @@ export class AccountViewProjection {
   }
 
   private async changeLimit(event: Envelope<LimitUpdated | LimitChanged>, ctx: EventContext) {
-    const { id, newLimit, oldLimit } = event.data;
-    const country = await this.views.changeLimit(ctx.manager, id, newLimit, oldLimit, event.streamVersion);
+    const { data, version } = checkedEvent(event, { id: Field.uuid, newLimit: Field.amount, oldLimit: Field.amount });
+    const { id, newLimit, oldLimit } = data;
+    const country = await this.views.changeLimit(ctx.manager, id, newLimit, oldLimit, version);
     await this.stats.changeLimit(ctx.manager, id, country, newLimit - oldLimit);
   }
 }

@@ -1,3 +1,4 @@
+import { CatalogMatches } from '@app/contracts';
 import { Message } from '@app/domain';
 
 export interface LineItem {
@@ -58,3 +59,6 @@ export type CheckoutEvent =
   | CheckoutCompleted
   | CheckoutCompensated
   | CheckoutRejected;
+
+/** Compiles only while EventCatalog.checkout lists exactly these wire names. */
+export const checkoutWireNames: CatalogMatches<'checkout', CheckoutEvent> = true;

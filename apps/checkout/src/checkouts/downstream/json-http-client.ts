@@ -1,3 +1,4 @@
+import { backoffMs } from '@app/async';
 import { DownstreamUnavailableError } from '@app/platform';
 import { Agent, request as httpRequest } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,7 +13,7 @@ export interface HttpClientOptions {
   timeoutMs: number;
   /** Further attempts after the first, for calls that may be repeated. */
   retries: number;
-  /** First backoff; doubled on every further attempt. */
+  /** The first retry's backoff ceiling; doubled on every further attempt, with jitter (backoffMs). */
   backoffMs: number;
   /** This service's own credential, sent as a bearer token with every call. */
   credential?: string;
@@ -60,7 +61,7 @@ export class JsonHttpClient {
     const retryable = call.retryable ?? defaultRetryable;
     let lastFailure: unknown;
     for (let attempt = 0; attempt <= this.options.retries; attempt++) {
-      if (attempt > 0) await sleep(this.options.backoffMs * 2 ** (attempt - 1));
+      if (attempt > 0) await sleep(backoffMs(attempt, { baseMs: this.options.backoffMs, capMs: 5_000 }));
       try {
         const response = await this.once(method, path, call);
         if (!(call.idempotent && retryable(response)) || attempt === this.options.retries) return response;

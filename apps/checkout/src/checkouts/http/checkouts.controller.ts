@@ -5,7 +5,6 @@ import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiHeader, Api
 import type { FastifyReply } from 'fastify';
 import { CheckoutCommands, checkoutStreamId } from '../checkout-commands';
 import { CheckoutState, checkoutDecider, isFinal } from '../domain/checkout.decider';
-import { CheckoutEvent } from '../domain/checkout.events';
 import { CheckoutProcess } from '../process/checkout-process';
 import { RecoveryOptions } from '../recovery/recovery.options';
 import { RECOVERY_OPTIONS } from '../recovery/recovery.tokens';
@@ -75,7 +74,7 @@ export class CheckoutsController {
   async get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal) {
     const events = await this.commands.readStream(checkoutStreamId(id));
     if (events.length === 0) throw new DomainError('not-found', 'CHECKOUT_NOT_FOUND', `Checkout ${id} does not exist`);
-    const state = fold(checkoutDecider, events as unknown as CheckoutEvent[]);
+    const state = fold(checkoutDecider, events);
     const view = viewOf(state, events, isFinal(state) ? undefined : await this.unfinished.find(id));
     assertMerchantScope(caller, view.merchantId);
     return view;

@@ -1,4 +1,6 @@
-import { CommandMetadata, DomainError, assertNever } from '@app/domain';
+import { KeyedSerialQueue, backoffMs } from '@app/async';
+import { DomainError, assertNever } from '@app/domain';
+import { commandMetadata } from '@app/eventstore';
 import { Inject, Injectable } from '@nestjs/common';
 import { CheckoutCommands, checkoutStreamId } from '../checkout-commands';
 import { AbandonCheckout, CheckoutCommand } from '../domain/checkout.commands';
@@ -6,9 +8,8 @@ import { CheckoutState, isFinal, nextStep } from '../domain/checkout.decider';
 import { CheckoutRequest } from '../domain/checkout.events';
 import { CHECKOUT_DOWNSTREAM, CheckoutDownstream, VoidOutcome } from '../downstream/checkout-downstream';
 import { RECOVERY_OPTIONS } from '../recovery/recovery.tokens';
-import { RecoveryOptions, retryDelayMs } from '../recovery/recovery.options';
+import { RecoveryOptions, retryBackoff } from '../recovery/recovery.options';
 import { UnfinishedCheckoutsRepository } from '../recovery/unfinished-checkouts.repository';
-import { InFlight } from './in-flight';
 
 /** A command without its metadata, which `report` adds. */
 type Report = CheckoutCommand extends infer C ? (C extends CheckoutCommand ? Omit<C, 'metadata'> : never) : never;
@@ -22,14 +23,15 @@ type Report = CheckoutCommand extends infer C ? (C extends CheckoutCommand ? Omi
  * authorisation by its key, a capture by the authorisation's status), so a lost answer is neither
  * repeated blindly nor undone blindly.
  *
- * One driver per checkout: in this process, concurrent runs of a checkout share one; across
+ * One driver per checkout: in this process, concurrent runs of a checkout drive it in turn (the
+ * later one finds it finished, or resumes it if the first failed); across
  * processes, the stream version lets only one report of each step through, and the callees'
  * idempotency (the checkout id as provider key, account transaction id and fraud assessment id)
  * makes a duplicate driver's calls repeat the first driver's effects instead of adding to them.
  */
 @Injectable()
 export class CheckoutProcess {
-  private readonly runs = new InFlight<CheckoutState>();
+  private readonly runs = new KeyedSerialQueue();
 
   constructor(
     private readonly commands: CheckoutCommands,
@@ -96,7 +98,7 @@ export class CheckoutProcess {
         await this.unfinished.finished(checkoutId);
         return state;
       } catch (error) {
-        const delay = (attempts: number) => retryDelayMs(attempts, this.options);
+        const delay = (attempts: number) => backoffMs(attempts, retryBackoff(this.options));
         await this.unfinished.failed(checkoutId, nextStep(state), describe(error), delay).catch(() => undefined);
         throw error;
       }
@@ -198,7 +200,7 @@ export class CheckoutProcess {
   }
 }
 
-const metadata = (checkoutId: string): CommandMetadata => ({ now: new Date().toISOString(), actor: 'checkout', correlationId: checkoutId });
+const metadata = (checkoutId: string) => commandMetadata('checkout', { correlationId: checkoutId });
 
 /** The error as an operator reads it: a code and what the callee said, never a stack or personal data. */
 function describe(error: unknown): string {

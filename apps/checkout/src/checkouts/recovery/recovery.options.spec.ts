@@ -1,4 +1,5 @@
-import { recoveryOptionsFromEnv, retryDelayMs } from './recovery.options';
+import { backoffMs } from '@app/async';
+import { recoveryOptionsFromEnv, retryBackoff } from './recovery.options';
 
 describe('recovery options', () => {
   it('has defaults that keep the request, the worker and the deadline apart', () => {
@@ -20,12 +21,13 @@ describe('recovery options', () => {
 });
 
 describe('retry delay', () => {
-  const options = { retryBaseMs: 100, retryCapMs: 1_000 };
-  it('doubles per attempt up to the cap, jittered over the upper half', () => {
-    expect(retryDelayMs(1, options, () => 0)).toBe(50);
-    expect(retryDelayMs(1, options, () => 0.999)).toBe(100);
-    expect(retryDelayMs(3, options, () => 0.999)).toBe(400);
-    expect(retryDelayMs(50, options, () => 0)).toBe(500);
-    expect(retryDelayMs(50, options, () => 0.999)).toBe(1_000);
+  const policy = retryBackoff({ retryBaseMs: 100, retryCapMs: 1_000 });
+  it('is the shared backoff: doubled per attempt up to the cap, jittered over the upper half', () => {
+    expect(policy).toEqual({ baseMs: 100, capMs: 1_000 });
+    expect(backoffMs(1, policy, () => 0.999)).toBe(50);
+    expect(backoffMs(1, policy, () => 0)).toBe(100);
+    expect(backoffMs(3, policy, () => 0)).toBe(400);
+    expect(backoffMs(50, policy, () => 0.999)).toBe(500);
+    expect(backoffMs(50, policy, () => 0)).toBe(1_000);
   });
 });

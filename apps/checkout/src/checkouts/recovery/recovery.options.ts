@@ -1,3 +1,5 @@
+import { BackoffPolicy } from '@app/async';
+
 /** How long a checkout may take, and how the recovery worker retries it; read from the environment at start. */
 export interface RecoveryOptions {
   /** How long POST /checkouts drives a checkout before it answers 202 pending. */
@@ -45,12 +47,8 @@ export function recoveryOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Re
   return options;
 }
 
-/**
- * The delay before retry number `attempt` (1 for the first): capped exponential with full jitter
- * over its upper half, so checkouts that failed together do not retry together. (Issue 12 makes one
- * backoff for the whole repository; this one then becomes a call to it.)
- */
-export function retryDelayMs(attempt: number, options: Pick<RecoveryOptions, 'retryBaseMs' | 'retryCapMs'>, random = Math.random): number {
-  const ceiling = Math.min(options.retryCapMs, options.retryBaseMs * 2 ** Math.min(30, Math.max(0, attempt - 1)));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
+/** The worker's retry delays, as the one backoff of the repository (`backoffMs` of `@app/async`) takes them. */
+export const retryBackoff = (options: Pick<RecoveryOptions, 'retryBaseMs' | 'retryCapMs'>): BackoffPolicy => ({
+  baseMs: options.retryBaseMs,
+  capMs: options.retryCapMs,
+});

@@ -1,3 +1,4 @@
+import { CatalogMatches } from '@app/contracts';
 import { Message } from '@app/domain';
 import { Decision, ReasonCode } from './risk-rules';
 
@@ -14,3 +15,6 @@ export type FraudAssessed = Message<'FraudAssessed', {
 }>;
 
 export const assessmentStreamId = (assessmentId: string): string => `assessment-${assessmentId}`;
+
+/** Compiles only while EventCatalog.fraud lists exactly these wire names. */
+export const fraudWireNames: CatalogMatches<'fraud', FraudAssessed> = true;

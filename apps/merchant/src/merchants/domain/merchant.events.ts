@@ -1,3 +1,4 @@
+import { CatalogMatches } from '@app/contracts';
 import { Message } from '@app/domain';
 import { BankAccount } from './bank-account';
 
@@ -8,3 +9,6 @@ export type MerchantReinstated = Message<'MerchantReinstated', { id: string }>;
 
 /** Every event of the merchant stream; wire names are these `type` strings. */
 export type MerchantEvent = MerchantOnboarded | BankAccountChanged | MerchantSuspended | MerchantReinstated;
+
+/** Compiles only while EventCatalog.merchant lists exactly these wire names. */
+export const merchantWireNames: CatalogMatches<'merchant', MerchantEvent> = true;

@@ -1,5 +1,5 @@
-import { Callers } from '@app/platform';
 import { CommandMetadata, DomainError } from '@app/domain';
+import { Callers, CommandMeta } from '@app/platform';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
@@ -8,8 +8,6 @@ import { MerchantApiKeys } from '../merchant-api-keys';
 import { MerchantCommands, merchantStreamId } from '../merchant-commands';
 import { SalesLedgerRepository } from '../projections/sales-ledger.repository';
 import { BankAccountDto, OnboardMerchantDto, SalesQueryDto, SuspendMerchantDto } from './merchant.dto';
-
-const metadata = (): CommandMetadata => ({ now: new Date().toISOString(), actor: 'http' });
 
 const view = (state: MerchantState, version: number) => ({
   id: state.id,
@@ -28,9 +26,9 @@ export class MerchantsController {
 
   @Post()
   @ApiOperation({ summary: 'Onboard a merchant (the IBAN is checked by its ISO 13616 checksum); answers its API key, shown this once' })
-  async onboard(@Body() body: OnboardMerchantDto): Promise<{ id: string; apiKey?: string }> {
+  async onboard(@Body() body: OnboardMerchantDto, @CommandMeta() metadata: CommandMetadata): Promise<{ id: string; apiKey?: string }> {
     const id = randomUUID();
-    await this.commands.execute(merchantStreamId(id), { type: 'OnboardMerchant', data: { id, ...body }, metadata: metadata() });
+    await this.commands.execute(merchantStreamId(id), { type: 'OnboardMerchant', data: { id, ...body }, metadata });
     const apiKey = await this.apiKeys.issue(id);
     return apiKey ? { id, apiKey } : { id };
   }
@@ -52,11 +50,11 @@ export class MerchantsController {
   @Put(':id/bank-account')
   @HttpCode(200)
   @ApiOperation({ summary: 'Change the payout bank account' })
-  async changeBankAccount(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: BankAccountDto) {
+  async changeBankAccount(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: BankAccountDto, @CommandMeta() metadata: CommandMetadata) {
     const result = await this.commands.execute(merchantStreamId(id), {
       type: 'ChangeBankAccount',
       data: { id, bankAccount: { iban: body.iban, bic: body.bic } },
-      metadata: metadata(),
+      metadata,
     });
     return view(result.state, result.version);
   }
@@ -64,11 +62,11 @@ export class MerchantsController {
   @Post(':id/suspend')
   @HttpCode(200)
   @ApiOperation({ summary: 'Suspend the merchant: checkouts to it are refused' })
-  async suspend(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: SuspendMerchantDto) {
+  async suspend(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: SuspendMerchantDto, @CommandMeta() metadata: CommandMetadata) {
     const result = await this.commands.execute(merchantStreamId(id), {
       type: 'SuspendMerchant',
       data: { id, reason: body.reason },
-      metadata: metadata(),
+      metadata,
     });
     return view(result.state, result.version);
   }
@@ -76,8 +74,8 @@ export class MerchantsController {
   @Post(':id/reinstate')
   @HttpCode(200)
   @ApiOperation({ summary: 'Reinstate a suspended merchant' })
-  async reinstate(@Param('id', new ParseUUIDPipe()) id: string) {
-    const result = await this.commands.execute(merchantStreamId(id), { type: 'ReinstateMerchant', data: { id }, metadata: metadata() });
+  async reinstate(@Param('id', new ParseUUIDPipe()) id: string, @CommandMeta() metadata: CommandMetadata) {
+    const result = await this.commands.execute(merchantStreamId(id), { type: 'ReinstateMerchant', data: { id }, metadata });
     return view(result.state, result.version);
   }
 

@@ -1,7 +1,8 @@
+import { backoffMs } from '@app/async';
 import { deadLetterQueueOf } from '@app/contracts';
-import { AmqpConnection, declareQueues } from '@app/messaging';
+import { AmqpConnection, ChannelSubscription, ackAfterCommit, declareQueues } from '@app/messaging';
 import { Logger } from '@nestjs/common';
-import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import type { Channel, ConsumeMessage } from 'amqplib';
 import { DataSource } from 'typeorm';
 import { DeadLetterRepository } from '../dead-letter.repository';
 import { DeadLetterRecord, toDeadLetterRecord } from '../domain/dead-letter-record';
@@ -35,80 +36,40 @@ export class DeadLetterDrain {
   private readonly batchSize: number;
   private readonly lingerMs: number;
   private readonly pending: Pending[] = [];
-  private readonly consumers: { channel: Channel; tag: string }[] = [];
-  private channel?: Channel;
+  private readonly subscription: ChannelSubscription;
   private timer?: NodeJS.Timeout;
-  private resubscribeTimer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
   private failures = 0;
   private retryAt = 0;
   private stopped = false;
-  private readonly setup = (connection: ChannelModel) => this.subscribe(connection);
 
   constructor(private readonly options: DeadLetterDrainOptions) {
     this.batchSize = options.batchSize ?? 200;
     this.lingerMs = options.lingerMs ?? 20;
+    this.subscription = new ChannelSubscription({
+      connection: options.connection,
+      logger: this.logger,
+      queues: options.queues.map(deadLetterQueueOf),
+      prefetch: this.batchSize,
+      // Declaring the whole topology means every DLQ exists, and so does every queue a replay targets.
+      declare: (connection) => declareQueues(connection, options.queues),
+      receive: (channel, dlq, message) => this.receive(channel, dlq, message),
+    });
   }
 
   async start(): Promise<void> {
     this.stopped = false;
-    await this.options.connection.onConnected(this.setup);
+    await this.subscription.start();
   }
 
   /** Stops consuming, stores what is in hand, then closes the channel. */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.resubscribeTimer);
-    this.options.connection.removeSetup(this.setup);
-    for (const { channel, tag } of this.consumers.splice(0)) await channel.cancel(tag).catch(() => undefined);
+    await this.subscription.cancel();
     clearTimeout(this.timer);
     this.retryAt = 0;
     await this.flush();
-    const channel = this.channel;
-    this.channel = undefined;
-    await channel?.close().catch(() => undefined);
-  }
-
-  private async subscribe(connection: ChannelModel): Promise<void> {
-    // Declaring the whole topology means every DLQ exists, and so does every queue a replay targets.
-    await declareQueues(connection, this.options.queues);
-    const channel = await connection.createChannel();
-    channel.on('error', (error: Error) => this.logger.warn(`channel error: ${error.message}`));
-    channel.on('close', () => this.onChannelClosed(channel, connection));
-    await channel.prefetch(this.batchSize);
-    this.channel = channel;
-    this.consumers.length = 0;
-    for (const queue of this.options.queues) {
-      const dlq = deadLetterQueueOf(queue);
-      const { consumerTag } = await channel.consume(dlq, (message) => {
-        if (message) this.receive(channel, dlq, message);
-        // The broker cancelled us (the DLQ was deleted): start over, which declares it again.
-        else void channel.close().catch(() => undefined);
-      });
-      this.consumers.push({ channel, tag: consumerTag });
-    }
-  }
-
-  /**
-   * The connection re-runs `setup` only after a reconnection; a channel lost on a live connection
-   * (a channel error, a cancelled consumer) is resubscribed here, or the DLQs would go undrained.
-   */
-  private onChannelClosed(channel: Channel, connection: ChannelModel): void {
-    if (this.channel !== channel || this.stopped) return;
-    this.channel = undefined;
-    this.resubscribeTimer = setTimeout(() => void this.resubscribe(connection), 1_000);
-  }
-
-  private async resubscribe(connection: ChannelModel): Promise<void> {
-    if (this.stopped || this.channel) return;
-    if (!this.options.connection.isConnected || this.options.connection.current() !== connection) return;
-    try {
-      await this.subscribe(connection);
-      this.logger.log('draining the dead-letter queues again after the channel closed');
-    } catch (error) {
-      this.logger.warn(`could not drain again (${(error as Error).message}); retrying`);
-      this.resubscribeTimer = setTimeout(() => void this.resubscribe(connection), 5_000);
-    }
+    await this.subscription.close();
   }
 
   private receive(channel: Channel, dlq: string, message: ConsumeMessage): void {
@@ -143,19 +104,13 @@ export class DeadLetterDrain {
         // Unacknowledged, the messages stay ours; try the same batch again after a pause.
         this.pending.unshift(...batch);
         this.failures++;
-        const delay = Math.min(10_000, 250 * 2 ** (this.failures - 1));
+        const delay = backoffMs(this.failures, { baseMs: 250, capMs: 10_000 });
         this.logger.warn(`could not store ${batch.length} dead letter(s) (${(error as Error).message}); retrying in ${delay} ms`);
         if (this.stopped) return;
         this.retryAt = Date.now() + delay;
         return this.schedule(delay);
       }
-      for (const { channel, message } of batch) {
-        try {
-          channel.ack(message);
-        } catch {
-          // The channel closed after the commit: the broker redelivers and the upsert ignores it.
-        }
-      }
+      for (const { channel, message } of batch) ackAfterCommit(channel, message);
       this.logger.debug?.(`stored ${batch.length} dead letter(s)`);
     }
   }

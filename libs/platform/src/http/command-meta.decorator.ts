@@ -1,7 +1,8 @@
 import { CommandMetadata } from '@app/domain';
-import { safeIdOf } from '@app/platform';
+import { commandMetadata } from '@app/eventstore';
 import { ExecutionContext, createParamDecorator } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { safeIdOf } from './correlation-id';
 
 /**
  * The command's metadata: the time it is decided at, and the correlation id that the request's log
@@ -10,8 +11,5 @@ import type { FastifyRequest } from 'fastify';
  */
 export const CommandMeta = createParamDecorator((_: unknown, context: ExecutionContext): CommandMetadata => {
   const request = context.switchToHttp().getRequest<FastifyRequest>();
-  const metadata: CommandMetadata = { now: new Date().toISOString(), actor: 'http', correlationId: request.id };
-  const causationId = safeIdOf(request.headers['x-causation-id']);
-  if (causationId) metadata.causationId = causationId;
-  return metadata;
+  return commandMetadata('http', { correlationId: request.id, causationId: safeIdOf(request.headers['x-causation-id']) });
 });

@@ -1,0 +1,79 @@
+import { ApiExtension } from '@nestjs/swagger';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { PROBLEM_CONTENT_TYPE } from './problem';
+
+type ProblemStatus = 400 | 404 | 409 | 422 | 503;
+
+/** The problem codes a route may answer besides the ones every route of its kind gets, by status. */
+export type ProblemCodes = Partial<Record<ProblemStatus, readonly string[]>>;
+
+const PROBLEMS_EXTENSION = 'x-problems';
+
+/** Lists a route's problem codes; `completeOpenApiDocument` turns them into documented responses. */
+export const ApiProblems = (codes: ProblemCodes): MethodDecorator & ClassDecorator => ApiExtension(PROBLEMS_EXTENSION, codes);
+
+/** Routes anyone may call: probes, metrics and the documents themselves. */
+export const isPublicPath = (path: string): boolean => /^\/(health|metrics|docs)(\/|$|-)/.test(path);
+
+const PROBLEM_SCHEMA = {
+  type: 'object',
+  required: ['type', 'title', 'status', 'detail', 'code'],
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    code: { type: 'string' },
+  },
+};
+
+const problemResponse = (status: number, codes: readonly string[] | undefined) => ({
+  description: codes?.length ? `Problem: ${codes.join(', ')}` : 'Problem',
+  content: {
+    [PROBLEM_CONTENT_TYPE]: {
+      schema: codes?.length
+        ? { allOf: [{ $ref: '#/components/schemas/Problem' }, { properties: { status: { enum: [status] }, code: { enum: [...codes] } } }] }
+        : { allOf: [{ $ref: '#/components/schemas/Problem' }, { properties: { status: { enum: [status] } } }] },
+    },
+  },
+});
+
+type Operation = {
+  parameters?: { in: string }[];
+  requestBody?: unknown;
+  responses: Record<string, unknown>;
+  security?: Record<string, string[]>[];
+  [PROBLEMS_EXTENSION]?: ProblemCodes;
+};
+
+/**
+ * Makes the document tell what every service answers, in one place rather than on every route: the
+ * problem+json schema, the bearer scheme, 401 and 403 on every non-public route, 400 on every route
+ * that takes input (validation, malformed JSON), and the codes each route lists with `@ApiProblems`.
+ */
+export function completeOpenApiDocument(document: OpenAPIObject): OpenAPIObject {
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, Problem: PROBLEM_SCHEMA },
+    securitySchemes: { ...document.components?.securitySchemes, bearer: { type: 'http', scheme: 'bearer' } },
+  };
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const operation of Object.values(item) as Operation[]) {
+      if (!operation?.responses) continue;
+      const listed = operation[PROBLEMS_EXTENSION] ?? {};
+      delete operation[PROBLEMS_EXTENSION];
+      const takesInput = (operation.parameters?.length ?? 0) > 0 || operation.requestBody !== undefined;
+      const codes: Record<number, string[]> = {};
+      const add = (status: number, more: readonly string[]) => (codes[status] = [...new Set([...(codes[status] ?? []), ...more])]);
+      if (takesInput) add(400, operation.requestBody ? ['VALIDATION_FAILED', 'MALFORMED_JSON'] : ['VALIDATION_FAILED']);
+      for (const [status, more] of Object.entries(listed)) add(Number(status), more ?? []);
+      for (const [status, list] of Object.entries(codes)) operation.responses[status] = problemResponse(Number(status), list);
+      if (!isPublicPath(path)) {
+        operation.security = [{ bearer: [] }];
+        operation.responses['401'] = problemResponse(401, undefined);
+        operation.responses['403'] = problemResponse(403, undefined);
+      }
+    }
+  }
+  return document;
+}

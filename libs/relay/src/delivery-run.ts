@@ -1,0 +1,157 @@
+import { ConfirmPublisher } from '@app/messaging';
+import { toOutgoingMessage } from './outbox-message';
+import { relayMetrics } from './relay-metrics';
+import { CursorPosition, Subscription, SubscriptionStore } from './subscription-store';
+import { WakeSignal } from './wake-signal';
+
+export interface DeliveryRunContext {
+  queue: string;
+  producer: string;
+  batchSize: number;
+  /** How many batches' worth of messages may await their confirms at once (1 = no pipelining). */
+  pipelineDepth?: number;
+  store: SubscriptionStore;
+  publisher: ConfirmPublisher;
+  wake: WakeSignal;
+  /** False once the worker stops or loses the leadership: nothing more is read. */
+  mayRead(): boolean;
+}
+
+interface InFlightBatch {
+  count: number;
+  to: CursorPosition;
+  confirmed: Promise<void>;
+}
+
+/**
+ * One run of a subscription's delivery, until nothing is readable: reads and publishes ahead while
+ * fewer than `pipelineDepth × batchSize` messages await their confirms; as batches are confirmed,
+ * in order, the cursor follows them in the background, so the next read and publish never wait for
+ * a cursor update. A NOTIFY that comes while batches await their confirms is read and published at
+ * once rather than after them.
+ */
+export class DeliveryRun {
+  private readonly inFlightLimit: number;
+  private readonly labels: { producer: string; queue: string };
+  private readonly inFlight: InFlightBatch[] = [];
+  private inFlightMessages = 0;
+  private readFrom: Subscription;
+  private committed: Subscription;
+  private exhausted = false;
+  private readAtGeneration: number;
+  private delivered = 0;
+  private halt?: 'paused' | 'moved-elsewhere';
+  private cursorFailure: unknown;
+  private moving?: Promise<void>;
+  private confirmedTo?: CursorPosition;
+  private confirmedCount = 0;
+
+  constructor(private readonly context: DeliveryRunContext, subscription: Subscription) {
+    this.inFlightLimit = Math.max(1, context.pipelineDepth ?? 2) * context.batchSize;
+    this.labels = { producer: context.producer, queue: context.queue };
+    this.readFrom = subscription;
+    this.committed = subscription;
+    this.readAtGeneration = context.wake.generation;
+  }
+
+  /** Runs until nothing is readable; answers how many events were confirmed (at least 1 after a foreign cursor move). */
+  async run(): Promise<number> {
+    try {
+      for (;;) {
+        await this.readAhead();
+        const head = this.inFlight[0];
+        if (!head || this.halt || this.cursorFailure) break;
+        if (await this.wokenBeforeConfirm(head)) continue;
+        this.inFlight.shift();
+        this.inFlightMessages -= head.count;
+        await head.confirmed;
+        // Only after the confirm: a crash before the move re-publishes the batch (at least once).
+        this.moveCursorTo(head);
+      }
+    } finally {
+      while (this.moving) await this.moving;
+    }
+    if (this.cursorFailure) throw this.cursorFailure;
+    // After a foreign move, look again at once (hence "something happened").
+    return this.halt === 'moved-elsewhere' ? Math.max(this.delivered, 1) : this.delivered;
+  }
+
+  private canRead(): boolean {
+    return !this.halt && !this.cursorFailure && this.context.mayRead();
+  }
+
+  private hasRoom(): boolean {
+    return this.inFlightMessages < this.inFlightLimit;
+  }
+
+  /** Reads and publishes batches while the pipeline has room and the table has rows. */
+  private async readAhead(): Promise<void> {
+    const { batchSize, producer, queue, store, publisher, wake } = this.context;
+    while (!this.exhausted && this.hasRoom() && this.canRead()) {
+      this.readAtGeneration = wake.generation;
+      const limit = Math.min(batchSize, this.inFlightLimit - this.inFlightMessages);
+      const rows = await store.readBatch(this.readFrom, limit);
+      this.exhausted = rows.length < limit;
+      if (rows.length === 0) break;
+      const last = rows[rows.length - 1];
+      const to = { transactionId: last.transaction_id, position: last.global_position };
+      this.readFrom = { ...this.readFrom, cursorTransactionId: to.transactionId, cursorPosition: to.position };
+      const started = process.hrtime.bigint();
+      const confirmed = publisher
+        .publish(queue, rows.map((row) => toOutgoingMessage(producer, row)))
+        .then(() => relayMetrics.publishSeconds.observe(this.labels, Number(process.hrtime.bigint() - started) / 1e9));
+      // Awaited in order by `run`; a failure of a later batch must not surface as unhandled meanwhile.
+      confirmed.catch(() => undefined);
+      this.inFlight.push({ count: rows.length, to, confirmed });
+      this.inFlightMessages += rows.length;
+    }
+  }
+
+  /** With room in the pipeline and the table read out, a wake-up before the head's confirm means: read again now. */
+  private async wokenBeforeConfirm(head: InFlightBatch): Promise<boolean> {
+    if (!this.exhausted || !this.hasRoom() || !this.canRead()) return false;
+    const wake = this.context.wake.whenWoken(this.readAtGeneration);
+    const outcome = await Promise.race([
+      head.confirmed.then(() => 'confirmed', () => 'confirmed'),
+      wake.woken.then(() => 'woken'),
+    ]);
+    wake.cancel();
+    if (outcome !== 'woken') return false;
+    this.exhausted = false;
+    return true;
+  }
+
+  private moveCursorTo(batch: InFlightBatch): void {
+    this.confirmedTo = batch.to;
+    this.confirmedCount += batch.count;
+    this.moving ??= this.moveCursors().finally(() => (this.moving = undefined));
+  }
+
+  /**
+   * One cursor update at a time, always to the latest confirmed batch: a trickle of small batches
+   * costs one update per round trip, not one per batch.
+   */
+  private async moveCursors(): Promise<void> {
+    while (this.confirmedTo && !this.halt && !this.cursorFailure) {
+      const to = this.confirmedTo;
+      const count = this.confirmedCount;
+      this.confirmedTo = undefined;
+      this.confirmedCount = 0;
+      try {
+        const move = await this.context.store.moveCursor(this.committed, to);
+        // A rewind or another relay moved the cursor: what is still in flight is dropped, and
+        // the next round starts again from the stored cursor.
+        if (move === 'moved-elsewhere') {
+          this.halt = move;
+          break;
+        }
+        this.committed = { ...this.committed, cursorTransactionId: to.transactionId, cursorPosition: to.position };
+        this.delivered += count;
+        relayMetrics.published.inc(this.labels, count);
+        if (move === 'paused') this.halt = move;
+      } catch (error) {
+        this.cursorFailure = error;
+      }
+    }
+  }
+}

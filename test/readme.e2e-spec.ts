@@ -1,0 +1,90 @@
+import { TestPlatform, TEST_OPS_TOKEN, eventually } from '@app/testing';
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { QueueWriter, asDeadLetter, eventMessage, startPlatform } from './support/ops-e2e-support';
+import { call } from './support/http';
+
+const root = join(__dirname, '..');
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+
+/** Every command line of the README's ```bash blocks, without its trailing comment. */
+const readmeCommands = (): string[] =>
+  [...readme.matchAll(/```bash\n([\s\S]*?)```/g)]
+    .flatMap((block) => block[1].split('\n'))
+    .map((line) => line.replace(/\s+#.*$/, '').trim())
+    .filter((line) => line !== '');
+
+/** What CI itself runs (.ci/run): starting or testing the whole platform cannot run inside a spec. */
+const RUN_BY_CI = new Set(['npm start', 'npm test']);
+
+const shell = (command: string, env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> =>
+  new Promise((resolve) =>
+    execFile('bash', ['-c', command], { cwd: root, env: { ...process.env, ...env }, timeout: 120_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, output: `${stdout}${stderr}` }),
+    ),
+  );
+
+/** The README's commands, run as a reader would run them, against a running platform. */
+describe('README', () => {
+  let platform: TestPlatform;
+  let writer: QueueWriter;
+  const queue = 'account.account-events';
+
+  beforeAll(async () => {
+    platform = await startPlatform(['account', 'ops']);
+    writer = await new QueueWriter(platform.amqpUrl).start();
+  });
+
+  afterAll(async () => {
+    await writer?.stop();
+    await platform?.stop();
+  });
+
+  it('shows only commands that this spec or CI runs', () => {
+    const commands = readmeCommands();
+    expect(commands.filter((command) => command.startsWith('npm run ops -- ')).length).toBeGreaterThanOrEqual(4);
+    expect(commands.filter((command) => !RUN_BY_CI.has(command) && !command.startsWith('npm run ops -- '))).toEqual([]);
+  });
+
+  it('runs every ops command it shows, successfully', async () => {
+    // A dead letter, so that `groups` and `replay` have a group to show and to replay.
+    const message = eventMessage({ type: 'LimitUpdated', streamId: `account-${randomUUID()}`, streamVersion: 1, data: {} });
+    await writer.publish(`${queue}.dlq`, [asDeadLetter(message, queue, 'SCHEMA_VIOLATION', 'data.id must be a uuid')]);
+    await eventually(async () => (await call(platform.url('ops'), 'GET', '/dead-letters/groups')).body.some?.((g: { queue: string }) => g.queue === queue));
+    const placeholders: Record<string, string> = { '<queue>': queue, '<type>': 'LimitUpdated', '<code>': 'SCHEMA_VIOLATION' };
+    const env = { OPS_URL: platform.url('ops'), OPS_TOKEN: TEST_OPS_TOKEN, OPS_OPERATOR: 'readme-spec' };
+
+    for (const shown of readmeCommands().filter((command) => !RUN_BY_CI.has(command))) {
+      const command = shown.replace(/<[a-z-]+>/g, (placeholder) => placeholders[placeholder] ?? placeholder);
+      expect(command).not.toMatch(/<[a-z-]+>/);
+      const { code, output } = await shell(command, env);
+      expect({ command, code, output }).toMatchObject({ command, code: 0 });
+    }
+  });
+
+  it('lists every environment variable the code reads, as does .env.example', () => {
+    const example = readFileSync(join(root, '.env.example'), 'utf8');
+    const read = [
+      'DATABASE_URL', 'DATABASE_POOL_SIZE', 'AMQP_URL', 'PORT', 'OPS_TOKEN', 'LOG_LEVEL', 'OPS_URL', 'OPS_OPERATOR',
+      'ACCOUNT_URL', 'MERCHANT_URL', 'CHECKOUT_URL', 'FRAUD_URL', 'PAYMENT_PROVIDER_URL', 'ACCOUNT_MAX_LIMIT', 'PROVIDER_TEST_ROUTES',
+      ...sourceVariables(),
+    ];
+    for (const variable of new Set(read)) {
+      expect({ variable, inReadme: readme.includes(`\`${variable}\``) || readme.includes(`${variable}\``) }).toEqual({ variable, inReadme: true });
+      expect({ variable, inExample: new RegExp(`^#? ?${variable}=`, 'm').test(example) }).toEqual({ variable, inExample: true });
+    }
+  });
+});
+
+/** Variables named in the services' option tables: CHECKOUT_*, FRAUD_*, PROVIDER_*. */
+function sourceVariables(): string[] {
+  const files = [
+    'apps/checkout/src/checkouts/downstream/downstream.options.ts',
+    'apps/fraud/src/assessments/risk-policy.config.ts',
+  ];
+  const named = files.flatMap((file) => [...readFileSync(join(root, file), 'utf8').matchAll(/'((?:CHECKOUT|FRAUD)_[A-Z_]+)'/g)].map((m) => m[1]));
+  const provider = ['PROVIDER_LATENCY_MS', 'PROVIDER_FAILURE_RATE', 'PROVIDER_MODE'];
+  return [...named.filter((name) => !name.endsWith('_UNAVAILABLE')), ...provider];
+}
