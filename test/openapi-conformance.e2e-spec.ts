@@ -7,13 +7,15 @@ import { OpenApiConformance } from './support/openapi-conformance';
 describe('OpenAPI conformance, as a real process', () => {
   let platform: TestPlatform;
   let conformance: OpenApiConformance;
+  let merchantConformance: OpenApiConformance;
   let document: any;
   const problems: string[] = [];
 
   beforeAll(async () => {
-    platform = await TestPlatform.start(['account']);
+    platform = await TestPlatform.start(['account', 'merchant']);
     document = (await call(platform.url('account'), 'GET', '/docs-json')).body;
     conformance = new OpenApiConformance(document);
+    merchantConformance = new OpenApiConformance((await call(platform.url('merchant'), 'GET', '/docs-json')).body);
   });
 
   afterAll(async () => {
@@ -62,5 +64,29 @@ describe('OpenAPI conformance, as a real process', () => {
     await send('POST', `/accounts/${randomUUID()}/unlock`);
     await send('GET', '/stats/countries');
     expect(problems).toEqual([]);
+  });
+
+  it("answers only what the merchant service's document says", async () => {
+    const found: string[] = [];
+    const send = async (method: string, path: string, body?: unknown) => {
+      const answer = await call(platform.url('merchant'), method, path, { body });
+      found.push(...merchantConformance.check(method, path, answer));
+      return answer;
+    };
+    const bankAccount = { iban: 'GB82WEST12345698765432', bic: 'NWBKGB2L' };
+    const onboarded = await send('POST', '/merchants', { name: 'Lovelace Books', country: 'GB', bankAccount });
+    expect(onboarded.status).toBe(201);
+    const id = onboarded.body.id;
+    await send('POST', '/merchants', { name: 'Lovelace Books', country: 'GB', bankAccount: { iban: 'GB00WEST12345698765432', bic: 'NWBKGB2L' } });
+    await send('POST', '/merchants', { name: '' });
+    await send('GET', `/merchants/${id}`);
+    await send('GET', `/merchants/${randomUUID()}`);
+    await send('GET', '/merchants/not-a-uuid');
+    await send('PUT', `/merchants/${id}/bank-account`, { iban: 'DE89370400440532013000', bic: 'COBADEFFXXX' });
+    await send('POST', `/merchants/${id}/suspend`, { reason: 'chargebacks' });
+    await send('POST', `/merchants/${id}/reinstate`);
+    await send('GET', `/merchants/${id}/sales`);
+    await send('GET', `/merchants/${randomUUID()}/sales`);
+    expect(found).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { CommandMetadata, DomainError } from '@app/domain';
-import { Callers, CommandMeta } from '@app/platform';
+import { ApiProblems, Callers, CommandMeta } from '@app/platform';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
@@ -25,6 +25,7 @@ export class MerchantsController {
   constructor(private readonly commands: MerchantCommands, private readonly sales: SalesLedgerRepository, private readonly apiKeys: MerchantApiKeys) {}
 
   @Post()
+  @ApiProblems({ 400: ['INVALID_NAME', 'INVALID_COUNTRY', 'INVALID_IBAN', 'INVALID_BIC'] })
   @ApiOperation({ summary: 'Onboard a merchant (the IBAN is checked by its ISO 13616 checksum); answers its API key, shown this once' })
   async onboard(@Body() body: OnboardMerchantDto, @CommandMeta() metadata: CommandMetadata): Promise<{ id: string; apiKey?: string }> {
     const id = randomUUID();
@@ -40,6 +41,7 @@ export class MerchantsController {
    */
   @Get(':id')
   @Callers('service:checkout')
+  @ApiProblems({ 400: ['BAD_REQUEST'], 404: ['MERCHANT_NOT_FOUND'] })
   @ApiOperation({ summary: 'The merchant, as of its latest event' })
   async get(@Param('id', new ParseUUIDPipe()) id: string) {
     const { state, version } = await this.commands.load(merchantStreamId(id));
@@ -48,6 +50,7 @@ export class MerchantsController {
   }
 
   @Put(':id/bank-account')
+  @ApiProblems({ 400: ['BAD_REQUEST', 'INVALID_IBAN', 'INVALID_BIC'], 404: ['MERCHANT_NOT_FOUND'], 409: ['CONCURRENCY_CONFLICT'] })
   @HttpCode(200)
   @ApiOperation({ summary: 'Change the payout bank account' })
   async changeBankAccount(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: BankAccountDto, @CommandMeta() metadata: CommandMetadata) {
@@ -60,6 +63,7 @@ export class MerchantsController {
   }
 
   @Post(':id/suspend')
+  @ApiProblems({ 400: ['BAD_REQUEST'], 404: ['MERCHANT_NOT_FOUND'], 409: ['CONCURRENCY_CONFLICT'] })
   @HttpCode(200)
   @ApiOperation({ summary: 'Suspend the merchant: checkouts to it are refused' })
   async suspend(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: SuspendMerchantDto, @CommandMeta() metadata: CommandMetadata) {
@@ -72,6 +76,7 @@ export class MerchantsController {
   }
 
   @Post(':id/reinstate')
+  @ApiProblems({ 400: ['BAD_REQUEST'], 404: ['MERCHANT_NOT_FOUND'], 409: ['CONCURRENCY_CONFLICT'] })
   @HttpCode(200)
   @ApiOperation({ summary: 'Reinstate a suspended merchant' })
   async reinstate(@Param('id', new ParseUUIDPipe()) id: string, @CommandMeta() metadata: CommandMetadata) {
@@ -80,6 +85,7 @@ export class MerchantsController {
   }
 
   @Get(':id/sales')
+  @ApiProblems({ 400: ['BAD_REQUEST'], 404: ['MERCHANT_NOT_FOUND'] })
   @ApiOperation({ summary: 'The sales ledger: totals per currency and the latest sales (read model from checkout events)' })
   async salesLedger(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: SalesQueryDto) {
     const { state } = await this.commands.load(merchantStreamId(id));
