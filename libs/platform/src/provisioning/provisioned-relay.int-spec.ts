@@ -1,6 +1,6 @@
 import { eventStoreDdl } from '@app/eventstore';
 import { AmqpConnection } from '@app/messaging';
-import { OutboxRelay } from '@app/relay';
+import { OutboxRelay, subscriptionsDdl } from '@app/relay';
 import { eventually, testAmqpUrl } from '@app/testing';
 import { connect } from 'amqplib';
 import { randomUUID } from 'node:crypto';
@@ -33,7 +33,7 @@ describe('the relay under a provisioned, restricted role', () => {
     scene = await provisionedScene();
     const account = scene.settings.get('account')!;
     const owner = await session(account.DATABASE_URL);
-    for (const statement of eventStoreDdl('account')) await owner.query(statement);
+    for (const statement of [...eventStoreDdl('account'), ...subscriptionsDdl('account')]) await owner.query(statement);
     connection = new AmqpConnection({ url: account.AMQP_URL, name: 'restricted-relay-spec' });
     await connection.start();
     relay = new OutboxRelay({
