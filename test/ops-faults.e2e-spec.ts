@@ -18,16 +18,21 @@ describe('Ops subscriptions view under faults, with real Account and Ops process
   let platform: TestPlatform;
   let ops: OpsApi;
   let db: Client;
+  /** A job of the service's own, under its own role: the relay (same role) may read its query. */
+  let job: Client;
 
   beforeAll(async () => {
     platform = await startPlatform(['account', 'ops']);
     ops = new OpsApi(platform.url('ops'));
     db = new Client({ connectionString: platform.databaseUrl('account') });
     await db.connect();
+    job = new Client({ connectionString: platform.settingsOf('account').DATABASE_URL });
+    await job.connect();
   });
 
   afterAll(async () => {
-    await db?.query('ROLLBACK').catch(() => undefined);
+    await job?.query('ROLLBACK').catch(() => undefined);
+    await job?.end();
     await db?.end();
     await platform?.stop();
   });
@@ -53,9 +58,9 @@ describe('Ops subscriptions view under faults, with real Account and Ops process
     const own = subscriptions.find((s) => s.name === 'account.account-events')!;
     expect(own.appliedP99Seconds).toBeGreaterThanOrEqual(own.appliedP50Seconds!);
 
-    const { rows } = await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-    await db.query('BEGIN');
-    await db.query(`/* nightly export */ INSERT INTO account.events (event_id, stream_id, stream_version, type, data)
+    const { rows } = await job.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    await job.query('BEGIN');
+    await job.query(`/* nightly export */ INSERT INTO account.events (event_id, stream_id, stream_version, type, data)
       VALUES (gen_random_uuid(), 'account-export-job', 1, 'ExportStarted', '{}')`);
     await openAccount();
     const held = await eventually(async () => {
@@ -69,7 +74,7 @@ describe('Ops subscriptions view under faults, with real Account and Ops process
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain('APPLIED P99');
     expect(shown.stdout).toMatch(/account: commit frontier HELD for [\d.]+ s by transaction \d+ \(pid \d+/);
-    await db.query('ROLLBACK');
+    await job.query('ROLLBACK');
     await eventually(async () => (await accountFrontier()).held === false, 20_000, 250);
   });
 
