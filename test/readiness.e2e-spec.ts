@@ -9,25 +9,32 @@ const readiness = async (base: string) => {
   const response = await fetch(`${base}/health/ready`);
   return { status: response.status, body: (await response.json()) as { status: string; details: Record<string, { status: string }> } };
 };
-const rabbitmqctl = (...args: string[]) => execFileSync('rabbitmqctl', args, { stdio: 'pipe', timeout: 60_000 });
+const rabbitmqctl = (...args: string[]) => execFileSync('rabbitmqctl', args, { stdio: 'pipe', timeout: 60_000 }).toString();
 
 /** What a load balancer polling /health/ready learns from a real Account process. */
 describe('Readiness tells a load balancer the truth', () => {
   let platform: TestPlatform;
+  /** The account service's own broker user, and the permissions provisioning gave it (configure, write, read). */
+  let user: string;
+  let permissions: string[];
+  const restorePermissions = () => rabbitmqctl('set_permissions', '-p', platform.vhost, user, ...permissions);
 
   beforeAll(async () => {
     platform = await TestPlatform.start(['account'], { SHUTDOWN_GRACE_MS: '3000' });
+    user = decodeURIComponent(new URL(platform.settingsOf('account').AMQP_URL.split(',')[0]).username);
+    const line = rabbitmqctl('list_user_permissions', '-q', user).split('\n').find((row) => row.split('\t')[0] === platform.vhost)!;
+    permissions = line.split('\t').slice(1, 4);
   });
 
   afterAll(async () => {
-    rabbitmqctl('set_permissions', '-p', platform.vhost, 'guest', '.*', '.*', '.*');
+    if (permissions) restorePermissions();
     await platform?.stop();
   });
 
   it('stays ready through a broker outage, shows it in the body, and still takes writes', async () => {
     const base = platform.url('account');
     // The broker refuses this service alone: the shared broker keeps running for everyone else.
-    rabbitmqctl('clear_permissions', '-p', platform.vhost, 'guest');
+    rabbitmqctl('clear_permissions', '-p', platform.vhost, user);
     rabbitmqctl('close_all_connections', '-p', platform.vhost, 'readiness spec: broker outage');
     await eventually(async () => (await readiness(base)).body.details.broker?.status === 'down', 20_000, 200);
     const during = await readiness(base);
@@ -39,7 +46,7 @@ describe('Readiness tells a load balancer the truth', () => {
     }));
     expect(opened.status).toBe(201);
 
-    rabbitmqctl('set_permissions', '-p', platform.vhost, 'guest', '.*', '.*', '.*');
+    restorePermissions();
     await eventually(async () => (await readiness(base)).body.details.broker?.status === 'up', 60_000, 200);
   });
 
