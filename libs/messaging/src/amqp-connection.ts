@@ -1,3 +1,4 @@
+import { backoffMs } from '@app/async';
 import { Logger } from '@nestjs/common';
 import * as amqp from 'amqplib';
 import { EventEmitter } from 'node:events';
@@ -97,8 +98,9 @@ export class AmqpConnection extends EventEmitter {
   }
 
   private async connectWithRetry(): Promise<void> {
-    let delay = 250;
-    while (!this.closing) {
+    // The one backoff of the repository: jittered, so services that lost the broker together do not return together.
+    const policy = { baseMs: 250, capMs: this.options.maxReconnectDelayMs ?? 5_000 };
+    for (let rounds = 1; !this.closing; rounds++) {
       const failures: string[] = [];
       for (let tried = 0; tried < this.nodes.length && !this.closing; tried++) {
         const url = this.nodes[this.nextNode];
@@ -111,6 +113,7 @@ export class AmqpConnection extends EventEmitter {
         }
       }
       if (this.closing) return;
+      const delay = backoffMs(rounds, policy);
       this.logger.warn(`RabbitMQ unreachable (${failures.join('; ')}); retrying in ${delay} ms`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
@@ -120,7 +123,6 @@ export class AmqpConnection extends EventEmitter {
         };
       });
       this.cancelRetryWait = undefined;
-      delay = Math.min(delay * 2, this.options.maxReconnectDelayMs ?? 5_000);
     }
   }
 
