@@ -30,7 +30,10 @@ const ms = (value: number) => `${value.toFixed(2)} ms`;
 const rate = (result: LoadResult) => result.latencies.length / (result.elapsedMs / 1_000);
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const statusLine = (result: LoadResult) =>
-  [...result.statuses].sort(([a], [b]) => a - b).map(([status, n]) => `${status}×${n}`).join(' ') +
+  [...result.statuses]
+    .sort(([a], [b]) => a - b)
+    .map(([status, n]) => `${status}×${n}`)
+    .join(' ') +
   (result.codes.size ? ` (${[...result.codes].map(([code, n]) => `${code}×${n}`).join(', ')})` : '') +
   (result.failures ? `, ${result.failures} transport failures` : '');
 
@@ -42,8 +45,13 @@ async function main(): Promise<void> {
   }, 15 * 60_000).unref();
 
   // The machine is shared: the load average says how much of it the figures had.
-  const load = () => loadavg().map((value) => value.toFixed(1)).join(' ');
-  log(`bench:account on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; load concurrency ${CONCURRENCY}; load average ${load()}`);
+  const load = () =>
+    loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' ');
+  log(
+    `bench:account on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; load concurrency ${CONCURRENCY}; load average ${load()}`,
+  );
   // The same 16 connections the raw ceiling gets (the default pool is sized for five services on one server).
   const platform = await TestPlatform.start(['account'], { DATABASE_POOL_SIZE: '16' });
   const client = new KeepAliveClient(platform.url('account'), Math.max(CONCURRENCY, 16));
@@ -53,31 +61,42 @@ async function main(): Promise<void> {
   try {
     const ceiling = await measureInsertCeiling(platform.databaseUrl('account'), 16, 5_000);
     const notifying = await measureInsertCeiling(platform.databaseUrl('account'), 16, 5_000, true);
-    log(`(a) raw ceiling: ${ceiling.perSecond.toFixed(0)} single-event insert transactions/s (16 connections, 5 s); ` +
-      `${notifying.perSecond.toFixed(0)}/s with the event table's NOTIFY trigger`);
+    log(
+      `(a) raw ceiling: ${ceiling.perSecond.toFixed(0)} single-event insert transactions/s (16 connections, 5 s); ` +
+        `${notifying.perSecond.toFixed(0)}/s with the event table's NOTIFY trigger`,
+    );
 
     const distinct = await distinctAccounts(client, db);
     const distinctRate = rate(distinct);
     const p99 = percentile(distinct.latencies, 99);
-    log(`(b) 1,000 accounts: ${distinctRate.toFixed(0)} commands/s, p50 ${ms(percentile(distinct.latencies, 50))}, p99 ${ms(p99)}; ${statusLine(distinct)}`);
+    log(
+      `(b) 1,000 accounts: ${distinctRate.toFixed(0)} commands/s, p50 ${ms(percentile(distinct.latencies, 50))}, p99 ${ms(p99)}; ${statusLine(distinct)}`,
+    );
 
     const hot = await hotAccount(client, db);
-    log(`(c) one hot account: ${rate(hot.result).toFixed(0)} commands/s, p50 ${ms(percentile(hot.result.latencies, 50))}, p99 ${ms(percentile(hot.result.latencies, 99))}; ` +
-      `${statusLine(hot.result)}; ${hot.overdraws} overdraws, ${hot.purchases} purchases recorded (${HOT_LIMIT / HOT_AMOUNT} fit), lowest balance ${hot.lowestBalance}`);
+    log(
+      `(c) one hot account: ${rate(hot.result).toFixed(0)} commands/s, p50 ${ms(percentile(hot.result.latencies, 50))}, p99 ${ms(percentile(hot.result.latencies, 99))}; ` +
+        `${statusLine(hot.result)}; ${hot.overdraws} overdraws, ${hot.purchases} purchases recorded (${HOT_LIMIT / HOT_AMOUNT} fit), lowest balance ${hot.lowestBalance}`,
+    );
 
     const streams = await streamLength(client, platform);
-    log(`(d) stream of 10 events: p50 ${ms(streams.short.p50)}, p99 ${ms(streams.short.p99)}, mean ${ms(streams.short.mean)}; ` +
-      `stream of ${LONG_STREAM} events: p50 ${ms(streams.long.p50)}, p99 ${ms(streams.long.p99)}, mean ${ms(streams.long.mean)}; ` +
-      `ratio p50 ${(streams.long.p50 / streams.short.p50).toFixed(2)}, mean ${(streams.long.mean / streams.short.mean).toFixed(2)}; ` +
-      `first command (cold, no snapshot): ${ms(streams.short.cold)} vs ${ms(streams.long.cold)}`);
+    log(
+      `(d) stream of 10 events: p50 ${ms(streams.short.p50)}, p99 ${ms(streams.short.p99)}, mean ${ms(streams.short.mean)}; ` +
+        `stream of ${LONG_STREAM} events: p50 ${ms(streams.long.p50)}, p99 ${ms(streams.long.p99)}, mean ${ms(streams.long.mean)}; ` +
+        `ratio p50 ${(streams.long.p50 / streams.short.p50).toFixed(2)}, mean ${(streams.long.mean / streams.short.mean).toFixed(2)}; ` +
+        `first command (cold, no snapshot): ${ms(streams.short.cold)} vs ${ms(streams.long.cold)}`,
+    );
 
     const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
     figures['(a) raw ceiling'] = `${ceiling.perSecond.toFixed(0)} tx/s (${notifying.perSecond.toFixed(0)} tx/s with NOTIFY)`;
-    figures['(b) 1,000 accounts'] = `${distinctRate.toFixed(0)} cmd/s = ${(distinctRate / ceiling.perSecond).toFixed(2)}× ceiling, p99 ${ms(p99)} ` +
+    figures['(b) 1,000 accounts'] =
+      `${distinctRate.toFixed(0)} cmd/s = ${(distinctRate / ceiling.perSecond).toFixed(2)}× ceiling, p99 ${ms(p99)} ` +
       `[target ≥ 0.35×, p99 ≤ 50 ms: ${verdict(distinctRate >= 0.35 * ceiling.perSecond && p99 <= 50 && serverErrors(distinct) === 0)}]`;
-    figures['(c) hot account'] = `${rate(hot.result).toFixed(0)} cmd/s, ${hot.overdraws} overdraws, ${serverErrors(hot.result)} 5xx ` +
+    figures['(c) hot account'] =
+      `${rate(hot.result).toFixed(0)} cmd/s, ${hot.overdraws} overdraws, ${serverErrors(hot.result)} 5xx ` +
       `[target ≥ 1,000 cmd/s, 0 overdraws, 0 5xx: ${verdict(rate(hot.result) >= 1_000 && hot.overdraws === 0 && serverErrors(hot.result) === 0)}]`;
-    figures['(d) 50,000 vs 10 events'] = `p50 ratio ${(streams.long.p50 / streams.short.p50).toFixed(2)} [target ≤ 1.5: ${verdict(streams.long.p50 / streams.short.p50 <= 1.5)}]`;
+    figures['(d) 50,000 vs 10 events'] =
+      `p50 ratio ${(streams.long.p50 / streams.short.p50).toFixed(2)} [target ≤ 1.5: ${verdict(streams.long.p50 / streams.short.p50 <= 1.5)}]`;
     log(`\nsummary (load average now ${load()})`);
     for (const [name, figure] of Object.entries(figures)) log(`  ${name.padEnd(26)} ${figure}`);
   } finally {
@@ -91,18 +110,28 @@ async function main(): Promise<void> {
 async function distinctAccounts(client: KeepAliveClient, db: Client): Promise<LoadResult> {
   const ids: string[] = [];
   const opened = await runLoad({
-    concurrency: 16, total: DISTINCT_ACCOUNTS, maxDurationMs: 120_000,
-    send: () => client.send('POST', '/accounts', {
-      name: 'Bench', lastName: 'Account', country: ['DE', 'FR', 'NL', 'IT'][randomInt(4)], address: { street: 's', city: 'c', zip: 'z' },
-      limit: 10_000_000, currency: EUR,
-    }),
+    concurrency: 16,
+    total: DISTINCT_ACCOUNTS,
+    maxDurationMs: 120_000,
+    send: () =>
+      client.send('POST', '/accounts', {
+        name: 'Bench',
+        lastName: 'Account',
+        country: ['DE', 'FR', 'NL', 'IT'][randomInt(4)],
+        address: { street: 's', city: 'c', zip: 'z' },
+        limit: 10_000_000,
+        currency: EUR,
+      }),
     observe: (_, answer) => answer.status === 201 && ids.push(answer.body.id),
   });
   if (ids.length !== DISTINCT_ACCOUNTS) throw new Error(`could not open the accounts: ${statusLine(opened)}`);
   await caughtUp(db, 'the opened accounts');
   const result = await runLoad({
-    concurrency: CONCURRENCY, total: DISTINCT_PURCHASES, maxDurationMs: DISTINCT_SECONDS * 1_000,
-    send: (i) => client.send('POST', `/accounts/${ids[randomInt(ids.length)]}/transactions`, { transactionId: `b-${i}`, amount: 1, currency: EUR }),
+    concurrency: CONCURRENCY,
+    total: DISTINCT_PURCHASES,
+    maxDurationMs: DISTINCT_SECONDS * 1_000,
+    send: (i) =>
+      client.send('POST', `/accounts/${ids[randomInt(ids.length)]}/transactions`, { transactionId: `b-${i}`, amount: 1, currency: EUR }),
   });
   await caughtUp(db, '(b)');
   return result;
@@ -111,12 +140,19 @@ async function distinctAccounts(client: KeepAliveClient, db: Client): Promise<Lo
 /** (c): one account, more purchases than its funds allow, all at once; then the stream is checked for overdraws. */
 async function hotAccount(client: KeepAliveClient, db: Client) {
   const opened = await client.send('POST', '/accounts', {
-    name: 'Hot', lastName: 'Account', country: 'DE', address: { street: 's', city: 'c', zip: 'z' }, limit: HOT_LIMIT, currency: EUR,
+    name: 'Hot',
+    lastName: 'Account',
+    country: 'DE',
+    address: { street: 's', city: 'c', zip: 'z' },
+    limit: HOT_LIMIT,
+    currency: EUR,
   });
   const id: string = opened.body.id;
   let lowestAnswered = Number.POSITIVE_INFINITY;
   const result = await runLoad({
-    concurrency: CONCURRENCY, total: HOT_REQUESTS, maxDurationMs: 120_000,
+    concurrency: CONCURRENCY,
+    total: HOT_REQUESTS,
+    maxDurationMs: 120_000,
     send: (i) => client.send('POST', `/accounts/${id}/transactions`, { transactionId: `hot-${i}`, amount: HOT_AMOUNT, currency: EUR }),
     observe: (_, answer: HttpAnswer) => {
       if (answer.status === 201) lowestAnswered = Math.min(lowestAnswered, answer.body.balance);

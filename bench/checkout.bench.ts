@@ -38,7 +38,8 @@ async function benchCheckout(): Promise<LoadResult> {
     const run = `${Date.now()}`;
     const checkout = (phase: string) => (index: number) =>
       postCheckout(urlOf, `${run}-${phase}-${index}`, checkoutBody(accounts[index % ACCOUNTS], merchantId, UNIT_PRICE));
-    const completed = (answer: { status: number; body: Record<string, unknown> }) => answer.status === 200 && answer.body.status === 'completed';
+    const completed = (answer: { status: number; body: Record<string, unknown> }) =>
+      answer.status === 200 && answer.body.status === 'completed';
     const warmup = await runLoad(WARMUP, CONCURRENCY, checkout('warmup'), completed);
     const cpuBefore = serviceCpuMs();
     const result = await runLoad(CHECKOUTS, CONCURRENCY, checkout('measured'), completed);
@@ -64,9 +65,13 @@ async function salesLedgerCatchUp(urlOf: UrlOf, merchantId: string, expected: nu
 }
 
 async function startServer(args: string[]): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'support', 'checkout-ceiling-server.ts'), ...args], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', join(__dirname, 'support', 'checkout-ceiling-server.ts'), ...args],
+    {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
   await once(child, 'message');
   return child;
 }
@@ -89,7 +94,9 @@ async function benchCeiling(): Promise<LoadResult> {
 }
 
 async function main(): Promise<void> {
-  console.log(`checkout benchmark: ${CHECKOUTS} checkouts (after ${WARMUP} warm-up) at concurrency ${CONCURRENCY} over ${ACCOUNTS} accounts`);
+  console.log(
+    `checkout benchmark: ${CHECKOUTS} checkouts (after ${WARMUP} warm-up) at concurrency ${CONCURRENCY} over ${ACCOUNTS} accounts`,
+  );
   const ceiling = await benchCeiling();
   console.log(`  ceiling  (bare http, ${DOWNSTREAM_CALLS_PER_CHECKOUT} sequential keep-alive calls)  ${describeLoad(ceiling)}`);
   const checkout = await benchCheckout();

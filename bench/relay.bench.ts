@@ -76,10 +76,18 @@ async function main(): Promise<void> {
     return result;
   };
   const startRelay = async (routes: string[]) => {
-    const relay = RelayProcess.start({
-      name: `bench-relay-${relays.length}`, databaseUrl: DATABASE_URL, amqpUrl: testAmqpUrl(), schema,
-      producer: 'account', routes: routes.map((queue) => ({ queue, eventTypes: null })), batchSize: BATCH,
-    }, compiled);
+    const relay = RelayProcess.start(
+      {
+        name: `bench-relay-${relays.length}`,
+        databaseUrl: DATABASE_URL,
+        amqpUrl: testAmqpUrl(),
+        schema,
+        producer: 'account',
+        routes: routes.map((queue) => ({ queue, eventTypes: null })),
+        batchSize: BATCH,
+      },
+      compiled,
+    );
     relays.push(relay);
     await relay.waitFor('leader', 60_000);
     return relay;
@@ -134,7 +142,9 @@ async function main(): Promise<void> {
     const ratio3 = perSecond(best(relay3)) / perSecond(best(raw3));
     log(`  best of ${ROUNDS}: 1 queue relay/raw ${ratio1.toFixed(2)}, 3 queues relay/raw ${ratio3.toFixed(2)}`);
 
-    log(`\n(c) commit-to-consumer latency at ${LATENCY_RATE.toLocaleString('en')} events/s (${LATENCY_RATE / PER_TRANSACTION} transactions/s of ${PER_TRANSACTION}) for ${LATENCY_MS / 1000} s`);
+    log(
+      `\n(c) commit-to-consumer latency at ${LATENCY_RATE.toLocaleString('en')} events/s (${LATENCY_RATE / PER_TRANSACTION} transactions/s of ${PER_TRANSACTION}) for ${LATENCY_MS / 1000} s`,
+    );
     // The last single-queue subscription is caught up: this relay starts with nothing to replay.
     const steady = await startRelay([caughtUpQueue]);
     const latency = await measureSteadyLatency(pool, schema, amqpConnection, caughtUpQueue);
@@ -142,8 +152,12 @@ async function main(): Promise<void> {
     await steady.kill('SIGTERM');
     log(`  achieved ${Math.round(latency.achievedRate)} events/s, received ${latency.received}/${latency.sent}`);
     log(`  relay: p50 ${ms(latency.p50Ms)}, p99 ${ms(latency.p99Ms)}, max ${ms(latency.maxMs)}`);
-    log(`  from when the writers' older transactions had all ended (the frontier had passed): p50 ${ms(latency.afterReadableP50Ms!)}, p99 ${ms(latency.afterReadableP99Ms!)}`);
-    log(`  context: writers' COMMIT p99 ${ms(latency.commitP99Ms!)} (a slow commit holds the frontier for later ones), this process's event-loop delay p99 ${ms(latency.eventLoopDelayP99Ms!)}`);
+    log(
+      `  from when the writers' older transactions had all ended (the frontier had passed): p50 ${ms(latency.afterReadableP50Ms!)}, p99 ${ms(latency.afterReadableP99Ms!)}`,
+    );
+    log(
+      `  context: writers' COMMIT p99 ${ms(latency.commitP99Ms!)} (a slow commit holds the frontier for later ones), this process's event-loop delay p99 ${ms(latency.eventLoopDelayP99Ms!)}`,
+    );
     const [floorQueue] = await newQueues(1);
     const floor = await measureFloor(amqpConnection, floorQueue);
     log(`  broker floor (bare publish → bare consumer, same rate, no database): p50 ${ms(floor.p50Ms)}, p99 ${ms(floor.p99Ms)}`);
@@ -191,8 +205,14 @@ async function measureSteadyLatency(pool: Pool, schema: string, connection: amqp
   const channel = await connection.createChannel();
   try {
     return await measureLatency({
-      pool, schema, channel, queue, ratePerSecond: LATENCY_RATE, eventsPerTransaction: PER_TRANSACTION,
-      durationMs: LATENCY_MS, warmUpMs: 1_000,
+      pool,
+      schema,
+      channel,
+      queue,
+      ratePerSecond: LATENCY_RATE,
+      eventsPerTransaction: PER_TRANSACTION,
+      durationMs: LATENCY_MS,
+      warmUpMs: 1_000,
     });
   } finally {
     await channel.close();
@@ -204,7 +224,12 @@ async function measureFloor(connection: amqp.ChannelModel, queue: string): Promi
   const consumer = await connection.createChannel();
   try {
     return await measureBrokerFloor({
-      publisher, consumer, queue, ratePerSecond: LATENCY_RATE, perPublish: PER_TRANSACTION, durationMs: 5_000,
+      publisher,
+      consumer,
+      queue,
+      ratePerSecond: LATENCY_RATE,
+      perPublish: PER_TRANSACTION,
+      durationMs: 5_000,
     });
   } finally {
     await publisher.close();

@@ -17,7 +17,10 @@ async function main(): Promise<void> {
   const step = process.argv.includes('--rotate-keys') ? 'rotate' : process.argv.includes('--retire-keys') ? 'retire' : 'keep';
   const { dir } = await provisionAll(process.env, undefined, step);
   process.stdout.write(`provisioned; each service's settings are in ${dir}/<service>.env\n`);
-  if (step === 'rotate') process.stdout.write('new keys and operator token are current, the previous ones still valid: restart every service, then run with --retire-keys\n');
+  if (step === 'rotate')
+    process.stdout.write(
+      'new keys and operator token are current, the previous ones still valid: restart every service, then run with --retire-keys\n',
+    );
   if (step === 'retire') process.stdout.write('only the newest keys and operator token remain valid: restart every service\n');
 }
 

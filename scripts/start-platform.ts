@@ -25,13 +25,17 @@ async function main(): Promise<void> {
   const { opsToken } = await provisionAll();
   const services = ORDER.map(
     (name) =>
-      new ServiceProcess(name, {
-        ...withoutAdministration(process.env),
-        // Loopback only: the platform is for this machine's eyes.
-        HOST: '127.0.0.1',
-        PORT: String(DefaultPorts[name]),
-        LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-      }, join(PLATFORM_DIR, `${name}.env`)),
+      new ServiceProcess(
+        name,
+        {
+          ...withoutAdministration(process.env),
+          // Loopback only: the platform is for this machine's eyes.
+          HOST: '127.0.0.1',
+          PORT: String(DefaultPorts[name]),
+          LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+        },
+        join(PLATFORM_DIR, `${name}.env`),
+      ),
   );
 
   let stopping = false;

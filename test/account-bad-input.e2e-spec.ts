@@ -26,9 +26,18 @@ describe('Account service, refusing bad input', () => {
 
   beforeAll(async () => {
     platform = await TestPlatform.start(['account']);
-    const opened = await fetch(`${platform.url('account')}/accounts`, { method: 'POST', headers: { ...operatorHeaders(), 'content-type': 'application/json' }, body: json(account) });
+    const opened = await fetch(`${platform.url('account')}/accounts`, {
+      method: 'POST',
+      headers: { ...operatorHeaders(), 'content-type': 'application/json' },
+      body: json(account),
+    });
     id = ((await opened.json()) as { id: string }).id;
-    const bought = await send({ method: 'POST', path: `/accounts/${id}/transactions`, body: json({ transactionId: 'kept', amount: 100, currency: 'EUR' }), status: 201 });
+    const bought = await send({
+      method: 'POST',
+      path: `/accounts/${id}/transactions`,
+      body: json({ transactionId: 'kept', amount: 100, currency: 'EUR' }),
+      status: 201,
+    });
     expect(bought.status).toBe(201);
   });
 
@@ -53,7 +62,13 @@ describe('Account service, refusing bad input', () => {
   }
 
   const probes = (): Probe[] => {
-    const tx = (body: unknown, status = 400, code = 'VALIDATION_FAILED'): Probe => ({ method: 'POST', path: `/accounts/${id}/transactions`, body: json(body), status, code });
+    const tx = (body: unknown, status = 400, code = 'VALIDATION_FAILED'): Probe => ({
+      method: 'POST',
+      path: `/accounts/${id}/transactions`,
+      body: json(body),
+      status,
+      code,
+    });
     const purchase = { transactionId: `t-${randomUUID()}`, amount: 10, currency: 'EUR' };
     return [
       // Opening: missing, wrong types, huge numbers, unknown fields, malformed or non-object JSON.
@@ -100,8 +115,20 @@ describe('Account service, refusing bad input', () => {
       { method: 'PUT', path: `/accounts/${unknown}/address`, body: json(address), status: 404, code: 'ACCOUNT_NOT_FOUND' },
       { method: 'POST', path: `/accounts/${id}/phone-numbers`, body: json({}), status: 400, code: 'VALIDATION_FAILED' },
       { method: 'POST', path: `/accounts/${id}/phone-numbers`, body: json({ phoneNumber: 358 }), status: 400, code: 'VALIDATION_FAILED' },
-      { method: 'POST', path: `/accounts/${id}/phone-numbers`, body: json({ phoneNumber: '1'.repeat(40) }), status: 400, code: 'VALIDATION_FAILED' },
-      { method: 'POST', path: `/accounts/${unknown}/phone-numbers`, body: json({ phoneNumber: '+358 1' }), status: 404, code: 'ACCOUNT_NOT_FOUND' },
+      {
+        method: 'POST',
+        path: `/accounts/${id}/phone-numbers`,
+        body: json({ phoneNumber: '1'.repeat(40) }),
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      },
+      {
+        method: 'POST',
+        path: `/accounts/${unknown}/phone-numbers`,
+        body: json({ phoneNumber: '+358 1' }),
+        status: 404,
+        code: 'ACCOUNT_NOT_FOUND',
+      },
       // Lock, unlock, VIP.
       { method: 'POST', path: `/accounts/${unknown}/lock`, status: 404, code: 'ACCOUNT_NOT_FOUND' },
       { method: 'POST', path: `/accounts/${unknown}/unlock`, status: 404, code: 'ACCOUNT_NOT_FOUND' },
@@ -126,7 +153,13 @@ describe('Account service, refusing bad input', () => {
       tx({ ...purchase, reference: { nested: true } }),
       tx({ ...purchase, balance: 1_000_000 }),
       tx({ transactionId: 'kept', amount: 999, currency: 'EUR' }, 409, 'TRANSACTION_ID_REUSED'),
-      { method: 'POST', path: `/accounts/${id}/transactions`, body: '{"transactionId": "t", "amount": 1e}', status: 400, code: 'MALFORMED_JSON' },
+      {
+        method: 'POST',
+        path: `/accounts/${id}/transactions`,
+        body: '{"transactionId": "t", "amount": 1e}',
+        status: 400,
+        code: 'MALFORMED_JSON',
+      },
       { method: 'POST', path: `/accounts/${unknown}/transactions`, body: json(purchase), status: 404, code: 'ACCOUNT_NOT_FOUND' },
       // Refunds.
       { method: 'POST', path: `/accounts/${id}/transactions/never-bought/refund`, status: 404, code: 'TRANSACTION_NOT_FOUND' },
@@ -145,7 +178,11 @@ describe('Account service, refusing bad input', () => {
       const answer = await send(probe);
       const label = `${probe.method} ${probe.path.slice(0, 80)} ${probe.body?.slice(0, 80) ?? ''}`;
       answers.push({ label, ...answer });
-      expect({ label, status: answer.status, code: probe.code === undefined ? undefined : answer.code }).toEqual({ label, status: probe.status, code: probe.code });
+      expect({ label, status: answer.status, code: probe.code === undefined ? undefined : answer.code }).toEqual({
+        label,
+        status: probe.status,
+        code: probe.code,
+      });
       expect(answer.type).toContain('application/problem+json');
       expect(answer.bodyStatus).toBe(probe.status);
     }

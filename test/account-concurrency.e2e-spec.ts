@@ -36,7 +36,12 @@ describe('Account purchases across two instances', () => {
 
   const open = async (limit: number): Promise<string> => {
     const answer = await post(urls[0], '/accounts', {
-      name: 'Edsger', lastName: 'Dijkstra', country: 'NL', address: { street: 'Plantage 1', city: 'Amsterdam', zip: '1018' }, limit, currency: 'EUR',
+      name: 'Edsger',
+      lastName: 'Dijkstra',
+      country: 'NL',
+      address: { street: 'Plantage 1', city: 'Amsterdam', zip: '1018' },
+      limit,
+      currency: 'EUR',
     });
     expect(answer.status).toBe(201);
     return answer.body.id!;
@@ -59,9 +64,7 @@ describe('Account purchases across two instances', () => {
 
   it('accepts exactly 20 of 200 simultaneous purchases of 5,000 on a limit of 100,000, the rest 400 INSUFFICIENT_FUNDS', async () => {
     const id = await open(100_000);
-    const answers = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => purchaseVia(urls[i % 2], id, `race-${i}`, 5_000)),
-    );
+    const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => purchaseVia(urls[i % 2], id, `race-${i}`, 5_000)));
 
     const byStatus = (status: number) => answers.filter((answer) => answer.status === status);
     expect(answers.filter((answer) => answer.status >= 500)).toEqual([]);
@@ -69,7 +72,9 @@ describe('Account purchases across two instances', () => {
     expect(byStatus(400)).toHaveLength(180);
     expect(new Set(byStatus(400).map((answer) => answer.body.code))).toEqual(new Set(['INSUFFICIENT_FUNDS']));
     // Decided one after the other: the accepted purchases left every balance from 95,000 down to 0 once.
-    const balances = byStatus(201).map((answer) => answer.body.balance!).sort((a, b) => b - a);
+    const balances = byStatus(201)
+      .map((answer) => answer.body.balance!)
+      .sort((a, b) => b - a);
     expect(balances).toEqual(Array.from({ length: 20 }, (_, i) => 95_000 - i * 5_000));
 
     const events = await stream(id);

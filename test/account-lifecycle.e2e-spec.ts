@@ -28,13 +28,23 @@ describe('Account service, as a real process', () => {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    return { status: response.status, type: response.headers.get('content-type') ?? '', headers: response.headers, body: text ? JSON.parse(text) : undefined };
+    return {
+      status: response.status,
+      type: response.headers.get('content-type') ?? '',
+      headers: response.headers,
+      body: text ? JSON.parse(text) : undefined,
+    };
   };
 
   const open = async (overrides: Record<string, unknown> = {}): Promise<string> => {
     const answer = await api('POST', '/accounts', {
-      name: 'Ada', lastName: 'Lovelace', country: 'GB', address: { street: '1 Analytical St', city: 'London', zip: 'N1' },
-      limit: 1_000, currency: 'EUR', ...overrides,
+      name: 'Ada',
+      lastName: 'Lovelace',
+      country: 'GB',
+      address: { street: '1 Analytical St', city: 'London', zip: 'N1' },
+      limit: 1_000,
+      currency: 'EUR',
+      ...overrides,
     });
     expect(answer.status).toBe(201);
     return answer.body.id;
@@ -43,7 +53,8 @@ describe('Account service, as a real process', () => {
   const purchase = (id: string, transactionId: string, amount: number, extra: Record<string, unknown> = {}) =>
     api('POST', `/accounts/${id}/transactions`, { transactionId, amount, currency: 'EUR', ...extra });
 
-  const events = async (id: string) => (await api('GET', `/accounts/${id}/events`)).body as { version: number; type: string; data: any; metadata: any }[];
+  const events = async (id: string) =>
+    (await api('GET', `/accounts/${id}/events`)).body as { version: number; type: string; data: any; metadata: any }[];
 
   const viewAt = (id: string, version: number) =>
     eventually(async () => {
@@ -55,28 +66,63 @@ describe('Account service, as a real process', () => {
     const id = await open({ limit: 1_000, phoneNumber: '+44 20 7946 0000' });
     const moved = { street: '2 Difference Rd', city: 'Cambridge', zip: 'CB1' };
 
-    expect(await api('PUT', `/accounts/${id}/limit`, { limit: 5_000 })).toMatchObject({ status: 200, body: { limit: 5_000, balance: 5_000, version: 2 } });
+    expect(await api('PUT', `/accounts/${id}/limit`, { limit: 5_000 })).toMatchObject({
+      status: 200,
+      body: { limit: 5_000, balance: 5_000, version: 2 },
+    });
     expect(await api('PUT', `/accounts/${id}/address`, moved)).toMatchObject({ status: 200, body: { version: 3 } });
-    expect(await api('POST', `/accounts/${id}/phone-numbers`, { phoneNumber: '+44 7700 900000' })).toMatchObject({ status: 200, body: { version: 4 } });
+    expect(await api('POST', `/accounts/${id}/phone-numbers`, { phoneNumber: '+44 7700 900000' })).toMatchObject({
+      status: 200,
+      body: { version: 4 },
+    });
     expect(await api('POST', `/accounts/${id}/vip`)).toMatchObject({ status: 200, body: { vip: true, version: 5 } });
     const correlation = { 'x-correlation-id': `corr-${randomUUID()}` };
-    expect(await api('POST', `/accounts/${id}/transactions`, { transactionId: 'order-1', amount: 1_200, currency: 'EUR', merchantId: 'm-1', reference: 'cart 7' }, correlation))
-      .toMatchObject({ status: 201, body: { transactionId: 'order-1', balance: 3_800 } });
+    expect(
+      await api(
+        'POST',
+        `/accounts/${id}/transactions`,
+        { transactionId: 'order-1', amount: 1_200, currency: 'EUR', merchantId: 'm-1', reference: 'cart 7' },
+        correlation,
+      ),
+    ).toMatchObject({ status: 201, body: { transactionId: 'order-1', balance: 3_800 } });
     expect(await purchase(id, 'order-2', 300)).toMatchObject({ status: 201, body: { transactionId: 'order-2', balance: 3_500 } });
-    expect(await api('POST', `/accounts/${id}/transactions/order-1/refund`)).toMatchObject({ status: 200, body: { transactionId: 'order-1', balance: 4_700 } });
-    expect(await api('POST', `/accounts/${id}/lock`)).toMatchObject({ status: 200, body: { status: 'locked', limit: 0, balance: -300, vip: false, version: 11 } });
+    expect(await api('POST', `/accounts/${id}/transactions/order-1/refund`)).toMatchObject({
+      status: 200,
+      body: { transactionId: 'order-1', balance: 4_700 },
+    });
+    expect(await api('POST', `/accounts/${id}/lock`)).toMatchObject({
+      status: 200,
+      body: { status: 'locked', limit: 0, balance: -300, vip: false, version: 11 },
+    });
     expect(await purchase(id, 'order-3', 1)).toMatchObject({ status: 409, body: { code: 'ACCOUNT_LOCKED' } });
     expect(await api('POST', `/accounts/${id}/unlock`)).toMatchObject({ status: 200, body: { status: 'active', limit: 0, version: 12 } });
 
     const stream = await events(id);
     expect(stream.map((e) => [e.version, e.type])).toEqual([
-      [1, 'AccountOpened'], [2, 'LimitUpdated'], [3, 'AddressUpdated'], [4, 'PhoneNumberAdded'], [5, 'VipStatusGranted'],
-      [6, 'ItemPurchased'], [7, 'ItemPurchased'], [8, 'PurchaseRefunded'],
-      [9, 'LimitChanged'], [10, 'StatusChanged'], [11, 'VipStatusRevoked'], [12, 'StatusChanged'],
+      [1, 'AccountOpened'],
+      [2, 'LimitUpdated'],
+      [3, 'AddressUpdated'],
+      [4, 'PhoneNumberAdded'],
+      [5, 'VipStatusGranted'],
+      [6, 'ItemPurchased'],
+      [7, 'ItemPurchased'],
+      [8, 'PurchaseRefunded'],
+      [9, 'LimitChanged'],
+      [10, 'StatusChanged'],
+      [11, 'VipStatusRevoked'],
+      [12, 'StatusChanged'],
     ]);
     expect(stream[1].data).toEqual({ id, newLimit: 5_000, oldLimit: 1_000 });
     expect(stream[2].data).toEqual({ id, address: moved, previousAddress: { street: '1 Analytical St', city: 'London', zip: 'N1' } });
-    expect(stream[5].data).toEqual({ id, transactionId: 'order-1', amount: 1_200, currency: 'EUR', merchantId: 'm-1', reference: 'cart 7', balanceAfter: 3_800 });
+    expect(stream[5].data).toEqual({
+      id,
+      transactionId: 'order-1',
+      amount: 1_200,
+      currency: 'EUR',
+      merchantId: 'm-1',
+      reference: 'cart 7',
+      balanceAfter: 3_800,
+    });
     expect(stream[5].metadata).toMatchObject({ actor: 'http', ...{ correlationId: correlation['x-correlation-id'] } });
     expect(stream[7].data).toEqual({ id, transactionId: 'order-1', amount: 1_200, currency: 'EUR', balanceAfter: 4_700 });
     expect(stream[8].data).toEqual({ id, newLimit: 0, oldLimit: 5_000 });
@@ -84,8 +130,18 @@ describe('Account service, as a real process', () => {
     expect(stream[11].data).toEqual({ id, oldStatus: 'locked', newStatus: 'active' });
 
     expect(await viewAt(id, 12)).toEqual({
-      id, name: 'Ada', lastName: 'Lovelace', country: 'GB', address: moved, phoneNumbers: ['+44 20 7946 0000', '+44 7700 900000'],
-      limit: 0, balance: -300, currency: 'EUR', status: 'active', vip: false, version: 12,
+      id,
+      name: 'Ada',
+      lastName: 'Lovelace',
+      country: 'GB',
+      address: moved,
+      phoneNumbers: ['+44 20 7946 0000', '+44 7700 900000'],
+      limit: 0,
+      balance: -300,
+      currency: 'EUR',
+      status: 'active',
+      vip: false,
+      version: 12,
     });
   });
 
@@ -110,7 +166,11 @@ describe('Account service, as a real process', () => {
     ];
     for (const [body, status, code] of refusals) {
       const answer = await purchase(id, `tx-${randomUUID()}`, 1, body);
-      expect({ status: answer.status, code: answer.body.code, type: answer.type }).toEqual({ status, code, type: expect.stringContaining('application/problem+json') });
+      expect({ status: answer.status, code: answer.body.code, type: answer.type }).toEqual({
+        status,
+        code,
+        type: expect.stringContaining('application/problem+json'),
+      });
     }
     expect(await events(id)).toHaveLength(1);
   });
@@ -119,8 +179,14 @@ describe('Account service, as a real process', () => {
     const id = await open({ limit: 1_000 });
     await purchase(id, 'p1', 250);
     expect(await api('POST', `/accounts/${id}/transactions/p1/refund`)).toMatchObject({ status: 200, body: { balance: 1_000 } });
-    expect(await api('POST', `/accounts/${id}/transactions/p1/refund`)).toMatchObject({ status: 409, body: { code: 'PURCHASE_ALREADY_REFUNDED' } });
-    expect(await api('POST', `/accounts/${id}/transactions/nope/refund`)).toMatchObject({ status: 404, body: { code: 'TRANSACTION_NOT_FOUND' } });
+    expect(await api('POST', `/accounts/${id}/transactions/p1/refund`)).toMatchObject({
+      status: 409,
+      body: { code: 'PURCHASE_ALREADY_REFUNDED' },
+    });
+    expect(await api('POST', `/accounts/${id}/transactions/nope/refund`)).toMatchObject({
+      status: 404,
+      body: { code: 'TRANSACTION_NOT_FOUND' },
+    });
     expect((await events(id)).map((e) => e.type)).toEqual(['AccountOpened', 'ItemPurchased', 'PurchaseRefunded']);
   });
 
@@ -156,12 +222,25 @@ describe('Account service, as a real process', () => {
   it('documents every Account route in OpenAPI at /docs', async () => {
     expect((await fetch(`${platform.url('account')}/docs`, asOperator())).status).toBe(200);
     const document = (await api('GET', '/docs-json')).body as { paths: Record<string, Record<string, unknown>> };
-    const routes = Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
-    expect(routes).toEqual(expect.arrayContaining([
-      'POST /accounts', 'GET /accounts/{id}', 'PUT /accounts/{id}/limit', 'PUT /accounts/{id}/address', 'POST /accounts/{id}/phone-numbers',
-      'POST /accounts/{id}/lock', 'POST /accounts/{id}/unlock', 'POST /accounts/{id}/vip', 'POST /accounts/{id}/transactions',
-      'POST /accounts/{id}/transactions/{transactionId}/refund', 'GET /accounts/{id}/events', 'GET /stats/countries',
-    ]));
+    const routes = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        'POST /accounts',
+        'GET /accounts/{id}',
+        'PUT /accounts/{id}/limit',
+        'PUT /accounts/{id}/address',
+        'POST /accounts/{id}/phone-numbers',
+        'POST /accounts/{id}/lock',
+        'POST /accounts/{id}/unlock',
+        'POST /accounts/{id}/vip',
+        'POST /accounts/{id}/transactions',
+        'POST /accounts/{id}/transactions/{transactionId}/refund',
+        'GET /accounts/{id}/events',
+        'GET /stats/countries',
+      ]),
+    );
   });
 
   it('rebuilds the account view and the country stats from history when account.account-events is rewound to 0', async () => {
@@ -188,7 +267,12 @@ describe('Account service, as a real process', () => {
       // Damage both read models so that only a replay of the whole history can put them right.
       await db.query(`UPDATE account.account_view SET balance = 0, version = 0, status = 'active'`);
       await db.query(`UPDATE account.country_stats SET total_accounts = 0, combined_limit = 0`);
-      const rewind = await api('POST', '/subscriptions/account.account-events/rewind', { toPosition: 0 }, { authorization: `Bearer ${TEST_OPS_TOKEN}` });
+      const rewind = await api(
+        'POST',
+        '/subscriptions/account.account-events/rewind',
+        { toPosition: 0 },
+        { authorization: `Bearer ${TEST_OPS_TOKEN}` },
+      );
       expect(rewind.status).toBe(200);
 
       const after = await eventually(async () => {
@@ -196,7 +280,12 @@ describe('Account service, as a real process', () => {
         return JSON.stringify(current) === JSON.stringify(before) ? current : undefined;
       }, 30_000);
       expect(after).toEqual(before);
-      expect(after!.views.find((view) => view.id === id)).toMatchObject({ status: 'locked', credit_limit: '0', balance: '-1000', version: 4 });
+      expect(after!.views.find((view) => view.id === id)).toMatchObject({
+        status: 'locked',
+        credit_limit: '0',
+        balance: '-1000',
+        version: 4,
+      });
     } finally {
       await db.end();
     }

@@ -20,11 +20,20 @@ describe('Purchases older than the state remembers', () => {
 
   it('answers a retry with the first answer, refuses another amount, and refunds once', async () => {
     const opened = await callService<{ id: string }>(account, 'POST', '/accounts', {
-      name: 'Ada', lastName: 'Lovelace', country: 'GB', address: { street: '1 St James Sq', city: 'London', zip: 'SW1' }, limit: 1_000_000, currency: 'GBP',
+      name: 'Ada',
+      lastName: 'Lovelace',
+      country: 'GB',
+      address: { street: '1 St James Sq', city: 'London', zip: 'SW1' },
+      limit: 1_000_000,
+      currency: 'GBP',
     });
     const id = opened.body.id;
     const purchase = (base: string, transactionId: string, amount: number) =>
-      callService<{ balance: number; code?: string }>(base, 'POST', `/accounts/${id}/transactions`, { transactionId, amount, currency: 'GBP' });
+      callService<{ balance: number; code?: string }>(base, 'POST', `/accounts/${id}/transactions`, {
+        transactionId,
+        amount,
+        currency: 'GBP',
+      });
     const count = RECENT_PURCHASES + 10;
     for (let i = 0; i < count; i++) expect((await purchase(account, `old-${i}`, 100 + i)).status).toBe(201);
 

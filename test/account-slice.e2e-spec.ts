@@ -21,8 +21,12 @@ describe('Account slice, as a real process', () => {
 
   it('opens an account, updates its limit, and the read model follows through account.account-events', async () => {
     const opened = await send('POST', '/accounts', {
-      name: 'Grace', lastName: 'Hopper', country: 'US', address: { street: '1 Navy Way', city: 'Arlington', zip: '22202' },
-      limit: 50_000, currency: 'USD',
+      name: 'Grace',
+      lastName: 'Hopper',
+      country: 'US',
+      address: { street: '1 Navy Way', city: 'Arlington', zip: '22202' },
+      limit: 50_000,
+      currency: 'USD',
     });
     expect(opened.status).toBe(201);
     const { id } = (await opened.json()) as { id: string };
@@ -40,7 +44,12 @@ describe('Account slice, as a real process', () => {
 
   it('answers a limit above the maximum with 422 problem+json and records nothing', async () => {
     const opened = await send('POST', '/accounts', {
-      name: 'Alan', lastName: 'Turing', country: 'GB', address: { street: 'x', city: 'y', zip: 'z' }, limit: 1, currency: 'GBP',
+      name: 'Alan',
+      lastName: 'Turing',
+      country: 'GB',
+      address: { street: 'x', city: 'y', zip: 'z' },
+      limit: 1,
+      currency: 'GBP',
     });
     const { id } = (await opened.json()) as { id: string };
     const refused = await send('PUT', `/accounts/${id}/limit`, { limit: 100_000_001 });

@@ -7,7 +7,9 @@ const CONCURRENCY = 64;
 const RSS_LIMIT_MB = 250;
 
 const rssMb = (pid: number): number => {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((entry) => entry.startsWith('VmRSS:'))!;
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((entry) => entry.startsWith('VmRSS:'))!;
   return Math.round(Number(line.replace(/\D+/g, '')) / 1024);
 };
 
@@ -49,25 +51,38 @@ describe('Account memory under a soak', () => {
     const ids: string[] = new Array(ACCOUNTS);
     const openFailures = await run(ACCOUNTS, async (i) => {
       const answer = await callService<{ id: string }>(url, 'POST', '/accounts', {
-        name: `Soak ${i}`, lastName: 'Tester', country: 'DE', address: { street: 'Weg 1', city: 'Berlin', zip: '10115' }, limit: 1_000_000, currency: 'EUR',
+        name: `Soak ${i}`,
+        lastName: 'Tester',
+        country: 'DE',
+        address: { street: 'Weg 1', city: 'Berlin', zip: '10115' },
+        limit: 1_000_000,
+        currency: 'EUR',
       });
       ids[i] = answer.body?.id;
       return answer.status === 201;
     });
     expect(openFailures).toBe(0);
     samples.push({ purchases: 0, rss: rssMb(pid) });
-    process.stderr.write(`soak: ${ACCOUNTS} accounts opened after ${Math.round((Date.now() - started) / 1000)} s, account RSS ${samples[0].rss} → ${samples[1].rss} MB\n`);
+    process.stderr.write(
+      `soak: ${ACCOUNTS} accounts opened after ${Math.round((Date.now() - started) / 1000)} s, account RSS ${samples[0].rss} → ${samples[1].rss} MB\n`,
+    );
 
     const purchaseFailures = await run(
       PURCHASES,
       async (i) => {
-        const answer = await callService(url, 'POST', `/accounts/${ids[i % ACCOUNTS]}/transactions`, { transactionId: `soak-${i}`, amount: 1, currency: 'EUR' });
+        const answer = await callService(url, 'POST', `/accounts/${ids[i % ACCOUNTS]}/transactions`, {
+          transactionId: `soak-${i}`,
+          amount: 1,
+          currency: 'EUR',
+        });
         return answer.status === 201;
       },
       (done) => {
         samples.push({ purchases: done, rss: rssMb(pid) });
         // Progress as it happens: on a busy machine the soak takes long, and its figures matter even if it is stopped.
-        process.stderr.write(`soak: ${done} purchases after ${Math.round((Date.now() - started) / 1000)} s, account RSS ${samples.at(-1)!.rss} MB\n`);
+        process.stderr.write(
+          `soak: ${done} purchases after ${Math.round((Date.now() - started) / 1000)} s, account RSS ${samples.at(-1)!.rss} MB\n`,
+        );
       },
     );
     expect(purchaseFailures).toBe(0);

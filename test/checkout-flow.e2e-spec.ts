@@ -1,7 +1,15 @@
 import { TestPlatform } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import {
-  UrlOf, checkoutBody, closeConnections, onboardMerchant, openAccount, postCheckout, purchasesOf, send, waitFor,
+  UrlOf,
+  checkoutBody,
+  closeConnections,
+  onboardMerchant,
+  openAccount,
+  postCheckout,
+  purchasesOf,
+  send,
+  waitFor,
 } from './support/checkout-fixtures';
 
 /** The checkout flow through real Account, Merchant, Fraud, payment-provider and Checkout processes. */
@@ -13,7 +21,9 @@ describe('Checkout flow, end to end', () => {
   beforeAll(async () => {
     // A small velocity limit so that the velocity test needs only a few checkouts; no other test
     // sends more than two checkouts for one account.
-    platform = await TestPlatform.start(['account', 'merchant', 'fraud', 'payment-provider', 'checkout'], { FRAUD_VELOCITY_MAX_PER_MINUTE: '3' });
+    platform = await TestPlatform.start(['account', 'merchant', 'fraud', 'payment-provider', 'checkout'], {
+      FRAUD_VELOCITY_MAX_PER_MINUTE: '3',
+    });
     urlOf = (service) => platform.url(service);
     merchantId = await onboardMerchant(urlOf);
   });
@@ -26,7 +36,13 @@ describe('Checkout flow, end to end', () => {
   it('completes a checkout: one charge, the merchant’s sales and Fraud’s velocity follow through their queues', async () => {
     const accountId = await openAccount(urlOf, 100_000);
     const key = randomUUID();
-    const body = { ...checkoutBody(accountId, merchantId), items: [{ sku: 'a', quantity: 2, unitPrice: 1_500 }, { sku: 'b', quantity: 1, unitPrice: 500 }] };
+    const body = {
+      ...checkoutBody(accountId, merchantId),
+      items: [
+        { sku: 'a', quantity: 2, unitPrice: 1_500 },
+        { sku: 'b', quantity: 1, unitPrice: 500 },
+      ],
+    };
     const answer = await postCheckout(urlOf, key, body);
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ checkoutId: expect.any(String), status: 'completed', total: 3_500, currency: 'EUR' });
@@ -39,25 +55,45 @@ describe('Checkout flow, end to end', () => {
     const view = await send(urlOf('checkout'), 'GET', `/checkouts/${checkoutId}`);
     expect(view.body).toMatchObject({ checkoutId, status: 'completed', accountId, merchantId, total: 3_500, transactionId: checkoutId });
     expect(view.body.steps.map((s: { step: string }) => s.step)).toEqual([
-      'CheckoutStarted', 'PaymentAuthorised', 'AccountCharged', 'PaymentCaptured', 'CheckoutCompleted',
+      'CheckoutStarted',
+      'PaymentAuthorised',
+      'AccountCharged',
+      'PaymentCaptured',
+      'CheckoutCompleted',
     ]);
     const authorisation = await send(urlOf('payment-provider'), 'GET', `/authorisations/${view.body.authorisationId}`);
     expect(authorisation.body).toMatchObject({ status: 'captured', amount: 3_500, reference: checkoutId });
 
-    const sales = await waitFor(async () => {
-      const ledger = await send(urlOf('merchant'), 'GET', `/merchants/${merchantId}/sales`);
-      return ledger.body.lastSales?.some((sale: { checkoutId: string }) => sale.checkoutId === checkoutId) && ledger.body;
-    }, 'the sale to reach the merchant’s ledger', 5_000);
-    expect(sales.lastSales.find((sale: { checkoutId: string }) => sale.checkoutId === checkoutId)).toMatchObject({ accountId, total: 3_500, currency: 'EUR' });
-    const profile = await waitFor(async () => {
-      const risk = await send(urlOf('fraud'), 'GET', `/risk-profiles/${accountId}`);
-      return risk.status === 200 && risk.body.velocity.recentCheckouts === 1 && risk.body;
-    }, 'the checkout to reach Fraud’s velocity', 5_000);
+    const sales = await waitFor(
+      async () => {
+        const ledger = await send(urlOf('merchant'), 'GET', `/merchants/${merchantId}/sales`);
+        return ledger.body.lastSales?.some((sale: { checkoutId: string }) => sale.checkoutId === checkoutId) && ledger.body;
+      },
+      'the sale to reach the merchant’s ledger',
+      5_000,
+    );
+    expect(sales.lastSales.find((sale: { checkoutId: string }) => sale.checkoutId === checkoutId)).toMatchObject({
+      accountId,
+      total: 3_500,
+      currency: 'EUR',
+    });
+    const profile = await waitFor(
+      async () => {
+        const risk = await send(urlOf('fraud'), 'GET', `/risk-profiles/${accountId}`);
+        return risk.status === 200 && risk.body.velocity.recentCheckouts === 1 && risk.body;
+      },
+      'the checkout to reach Fraud’s velocity',
+      5_000,
+    );
     expect(profile.velocity).toMatchObject({ recentCheckouts: 1 });
-    const account = await waitFor(async () => {
-      const read = await send(urlOf('account'), 'GET', `/accounts/${accountId}`);
-      return read.body.balance === 96_500 && read.body;
-    }, 'the balance to drop', 5_000);
+    const account = await waitFor(
+      async () => {
+        const read = await send(urlOf('account'), 'GET', `/accounts/${accountId}`);
+        return read.body.balance === 96_500 && read.body;
+      },
+      'the balance to drop',
+      5_000,
+    );
     expect(account).toMatchObject({ balance: 96_500, limit: 100_000 });
   });
 

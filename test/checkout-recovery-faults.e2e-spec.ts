@@ -64,7 +64,9 @@ describe('Checkout recovery under provider faults, end to end', () => {
     await sleep(30_000);
     await probe.provider('normal');
     const back = Date.now();
-    const finals = await Promise.all(settled.map(async (a, i) => ({ ...(await probe.final(a.body.checkoutId, 90_000)), accountId: accounts[i % accounts.length] })));
+    const finals = await Promise.all(
+      settled.map(async (a, i) => ({ ...(await probe.final(a.body.checkoutId, 90_000)), accountId: accounts[i % accounts.length] })),
+    );
     expect(Date.now() - back).toBeLessThan(90_000);
     await expectMoneyAddsUp(finals);
   }, 200_000);

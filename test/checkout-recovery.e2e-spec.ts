@@ -41,13 +41,24 @@ describe('Checkout recovery, end to end', () => {
     });
     const { checkoutId, ...rest } = (await response.json()) as { checkoutId: string };
     expect({ status: response.status, rest, location: response.headers.get('location') }).toEqual({
-      status: 202, rest: { status: 'pending' }, location: `/checkouts/${checkoutId}`,
+      status: 202,
+      rest: { status: 'pending' },
+      location: `/checkouts/${checkoutId}`,
     });
-    const pending = await waitFor(async () => {
-      const view = await probe.call('checkout', 'GET', `/checkouts/${checkoutId}`);
-      return view.body.lastError ? view.body : undefined;
-    }, 'the last error to show', 20_000);
-    expect(pending).toMatchObject({ status: 'pending', stage: 'charged', step: 'capture', lastError: expect.stringContaining('PAYMENT_PROVIDER_UNAVAILABLE') });
+    const pending = await waitFor(
+      async () => {
+        const view = await probe.call('checkout', 'GET', `/checkouts/${checkoutId}`);
+        return view.body.lastError ? view.body : undefined;
+      },
+      'the last error to show',
+      20_000,
+    );
+    expect(pending).toMatchObject({
+      status: 'pending',
+      stage: 'charged',
+      step: 'capture',
+      lastError: expect.stringContaining('PAYMENT_PROVIDER_UNAVAILABLE'),
+    });
     await probe.provider('normal');
     const final = await probe.final(checkoutId, 60_000);
     expect(final).toMatchObject({ status: 'completed', total: 2_500 });
@@ -75,7 +86,11 @@ describe('Checkout recovery, end to end', () => {
     const answer = await post(accountId, 1_200);
     expect(answer.status).toBe(202);
     const { checkoutId } = answer.body;
-    await waitFor(async () => (await probe.call('checkout', 'GET', `/checkouts/${checkoutId}`)).body.stage === 'charged', 'the charge', 20_000);
+    await waitFor(
+      async () => (await probe.call('checkout', 'GET', `/checkouts/${checkoutId}`)).body.stage === 'charged',
+      'the charge',
+      20_000,
+    );
     await platform.stopService('checkout', 'SIGKILL');
     await probe.provider('normal');
     await platform.startService('checkout');
@@ -86,7 +101,8 @@ describe('Checkout recovery, end to end', () => {
   }, 120_000);
 
   it('runs one recovery worker among two Checkout processes, and the other takes over when the active one dies', async () => {
-    const leaderOf = async (url: string) => Number(/^checkout_recovery_leader (\d)/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1]);
+    const leaderOf = async (url: string) =>
+      Number(/^checkout_recovery_leader (\d)/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1]);
     const second = await platform.startInstance('checkout');
     let firstKilled = false;
     try {
@@ -128,7 +144,11 @@ describe('Checkout recovery, end to end', () => {
     await probe.expectAgreement({ ...final, accountId }, money);
     const view = await probe.call('checkout', 'GET', `/checkouts/${checkoutId}`);
     expect(view.body.steps.map((s: { step: string }) => s.step)).toEqual([
-      'CheckoutStarted', 'PaymentAuthorised', 'AccountCharged', 'PaymentCaptured', 'CheckoutCompleted',
+      'CheckoutStarted',
+      'PaymentAuthorised',
+      'AccountCharged',
+      'PaymentCaptured',
+      'CheckoutCompleted',
     ]);
     const metrics = await (await fetch(`${platform.url('payment-provider')}/metrics`)).text();
     expect(metrics).toMatch(/payment_provider_operations_total\{operation="capture",outcome="lost"\} [1-9]/);
@@ -140,20 +160,28 @@ describe('Checkout recovery, end to end', () => {
     const answer = await post(accountId, 1_500);
     expect(answer.status).toBe(202);
     const { checkoutId } = answer.body;
-    const listed = await waitFor(async () => {
-      const unfinished = await probe.call('ops', 'GET', '/checkouts/unfinished');
-      const mine = unfinished.body.checkouts?.find((c: { checkoutId: string }) => c.checkoutId === checkoutId);
-      return mine?.lastError ? { unfinished: unfinished.body, mine } : undefined;
-    }, 'Ops to list the checkout with its last error', 20_000);
+    const listed = await waitFor(
+      async () => {
+        const unfinished = await probe.call('ops', 'GET', '/checkouts/unfinished');
+        const mine = unfinished.body.checkouts?.find((c: { checkoutId: string }) => c.checkoutId === checkoutId);
+        return mine?.lastError ? { unfinished: unfinished.body, mine } : undefined;
+      },
+      'Ops to list the checkout with its last error',
+      20_000,
+    );
     expect(listed.unfinished.count).toBeGreaterThanOrEqual(1);
     expect(listed.unfinished.oldestAgeSeconds).toBeGreaterThan(0);
     expect(listed.mine).toMatchObject({ step: 'capture', attempts: expect.any(Number) });
     const metrics = await (await fetch(`${platform.url('ops')}/metrics`)).text();
     expect(Number(/^ops_unfinished_checkouts (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
     expect(Number(/^ops_unfinished_checkout_oldest_seconds ([\d.]+)/m.exec(metrics)?.[1])).toBeGreaterThan(0);
-    const cli = await promisify(execFile)(process.execPath, [join(process.cwd(), 'dist/apps/ops/cli.js'), 'unfinished', '--url', platform.url('ops')], {
-      env: { ...process.env, OPS_TOKEN: 'test-ops-token' },
-    });
+    const cli = await promisify(execFile)(
+      process.execPath,
+      [join(process.cwd(), 'dist/apps/ops/cli.js'), 'unfinished', '--url', platform.url('ops')],
+      {
+        env: { ...process.env, OPS_TOKEN: 'test-ops-token' },
+      },
+    );
     expect(cli.stdout).toContain(checkoutId);
     expect(cli.stdout).toMatch(/unfinished checkout\(s\); the oldest started/);
 

@@ -1,7 +1,15 @@
 import { TestPlatform } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import {
-  UrlOf, checkoutBody, closeConnections, onboardMerchant, openAccount, postCheckout, purchasesOf, send, waitFor,
+  UrlOf,
+  checkoutBody,
+  closeConnections,
+  onboardMerchant,
+  openAccount,
+  postCheckout,
+  purchasesOf,
+  send,
+  waitFor,
 } from './support/checkout-fixtures';
 
 /** Checkout when things go wrong: a failing capture, duplicate requests, a service that is down. */
@@ -33,7 +41,9 @@ describe('Checkout resilience, end to end', () => {
 
   it('compensates a failed capture: refunds the purchase, voids the authorisation and says so', async () => {
     const accountId = await openAccount(urlOf, 10_000);
-    const answer = await withProvider({ capture: { mode: 'fail' } }, () => postCheckout(urlOf, randomUUID(), checkoutBody(accountId, merchantId, 2_500)));
+    const answer = await withProvider({ capture: { mode: 'fail' } }, () =>
+      postCheckout(urlOf, randomUUID(), checkoutBody(accountId, merchantId, 2_500)),
+    );
     expect(answer).toMatchObject({
       status: 200,
       body: { status: 'rejected', reason: 'CAPTURE_FAILED', compensation: { refunded: true, voided: true }, total: 2_500 },
@@ -42,16 +52,26 @@ describe('Checkout resilience, end to end', () => {
     expect(await purchasesOf(urlOf, accountId)).toEqual({ charged: [checkoutId], refunded: [checkoutId] });
     const view = await send(urlOf('checkout'), 'GET', `/checkouts/${checkoutId}`);
     expect(view.body.steps.map((s: { step: string }) => s.step)).toEqual([
-      'CheckoutStarted', 'PaymentAuthorised', 'AccountCharged', 'PaymentCaptureFailed', 'CheckoutCompensated', 'CheckoutRejected',
+      'CheckoutStarted',
+      'PaymentAuthorised',
+      'AccountCharged',
+      'PaymentCaptureFailed',
+      'CheckoutCompensated',
+      'CheckoutRejected',
     ]);
     const authorisation = await send(urlOf('payment-provider'), 'GET', `/authorisations/${view.body.authorisationId}`);
     expect(authorisation.body.status).toBe('voided');
-    await waitFor(async () => (await send(urlOf('account'), 'GET', `/accounts/${accountId}`)).body.balance === 10_000, 'the balance to be restored');
+    await waitFor(
+      async () => (await send(urlOf('account'), 'GET', `/accounts/${accountId}`)).body.balance === 10_000,
+      'the balance to be restored',
+    );
   });
 
   it('rejects a declined authorisation with AUTHORISATION_DECLINED and charges nothing', async () => {
     const accountId = await openAccount(urlOf, 10_000);
-    const answer = await withProvider({ authorise: { mode: 'fail' } }, () => postCheckout(urlOf, randomUUID(), checkoutBody(accountId, merchantId, 900)));
+    const answer = await withProvider({ authorise: { mode: 'fail' } }, () =>
+      postCheckout(urlOf, randomUUID(), checkoutBody(accountId, merchantId, 900)),
+    );
     expect(answer).toMatchObject({ status: 200, body: { status: 'rejected', reason: 'AUTHORISATION_DECLINED' } });
     expect(await purchasesOf(urlOf, accountId)).toEqual({ charged: [], refunded: [] });
   });
@@ -64,7 +84,11 @@ describe('Checkout resilience, end to end', () => {
     expect(stuck).toMatchObject({ status: 202, body: { status: 'pending' } });
     const checkoutId = (await purchasesOf(urlOf, accountId)).charged[0];
     expect(stuck.body.checkoutId).toBe(checkoutId);
-    expect((await send(urlOf('checkout'), 'GET', `/checkouts/${checkoutId}`)).body).toMatchObject({ status: 'pending', stage: 'charged', step: 'capture' });
+    expect((await send(urlOf('checkout'), 'GET', `/checkouts/${checkoutId}`)).body).toMatchObject({
+      status: 'pending',
+      stage: 'charged',
+      step: 'capture',
+    });
 
     const retried = await postCheckout(urlOf, key, body);
     expect(retried).toMatchObject({ status: 200, body: { checkoutId, status: 'completed' } });
@@ -79,7 +103,8 @@ describe('Checkout resilience, end to end', () => {
       const body = checkoutBody(accountId, merchantId, 700);
       const answers = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
-          i % 2 === 0 ? postCheckout(urlOf, key, body) : send(second.url, 'POST', '/checkouts', body, { 'idempotency-key': key })),
+          i % 2 === 0 ? postCheckout(urlOf, key, body) : send(second.url, 'POST', '/checkouts', body, { 'idempotency-key': key }),
+        ),
       );
       expect(new Set(answers.map((a) => a.status))).toEqual(new Set([200]));
       expect(new Set(answers.map((a) => JSON.stringify(a.body)))).toEqual(new Set([JSON.stringify(answers[0].body)]));
@@ -87,7 +112,11 @@ describe('Checkout resilience, end to end', () => {
       expect(await purchasesOf(urlOf, accountId)).toEqual({ charged: [answers[0].body.checkoutId], refunded: [] });
       const view = await send(urlOf('checkout'), 'GET', `/checkouts/${answers[0].body.checkoutId}`);
       expect(view.body.steps.map((s: { step: string }) => s.step)).toEqual([
-        'CheckoutStarted', 'PaymentAuthorised', 'AccountCharged', 'PaymentCaptured', 'CheckoutCompleted',
+        'CheckoutStarted',
+        'PaymentAuthorised',
+        'AccountCharged',
+        'PaymentCaptured',
+        'CheckoutCompleted',
       ]);
     } finally {
       await second.stop();

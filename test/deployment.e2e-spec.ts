@@ -17,7 +17,8 @@ const has = (command: string) => {
 /** Images cannot be pulled here; Debian's docker-compose checks the file without them. */
 function ensureDockerCompose(): void {
   if (has('docker-compose')) return;
-  if (process.getuid?.() !== 0) throw new Error('docker-compose is missing: install Debian\'s docker-compose package (apt-get install docker-compose)');
+  if (process.getuid?.() !== 0)
+    throw new Error("docker-compose is missing: install Debian's docker-compose package (apt-get install docker-compose)");
   if (!/Candidate: (?!\(none\))/.test(run('apt-cache', ['policy', 'docker-compose']))) run('apt-get', ['update']);
   run('apt-get', ['install', '-y', '--no-install-recommends', 'docker-compose'], { DEBIAN_FRONTEND: 'noninteractive' });
 }
@@ -37,7 +38,12 @@ describe('Deployment manifests', () => {
     ensureDockerCompose();
     const yaml = run('docker-compose', ['config'], { OPS_TOKEN: 'compose-check' });
     // docker-compose is Python with PyYAML; its resolved file as JSON is one call away.
-    services = JSON.parse(execFileSync('python3', ['-c', 'import sys, yaml, json; print(json.dumps(yaml.safe_load(sys.stdin)))'], { input: yaml, encoding: 'utf8' })).services;
+    services = JSON.parse(
+      execFileSync('python3', ['-c', 'import sys, yaml, json; print(json.dumps(yaml.safe_load(sys.stdin)))'], {
+        input: yaml,
+        encoding: 'utf8',
+      }),
+    ).services;
   }, 600_000);
 
   it('is a valid compose file (docker-compose config -q)', () => {
@@ -45,7 +51,9 @@ describe('Deployment manifests', () => {
   });
 
   it('still gives a newcomer just PostgreSQL and RabbitMQ with `docker compose up -d`', () => {
-    const always = Object.entries(services).filter(([, service]) => !service.profiles?.length).map(([name]) => name);
+    const always = Object.entries(services)
+      .filter(([, service]) => !service.profiles?.length)
+      .map(([name]) => name);
     expect(always.sort()).toEqual(['postgres', 'rabbitmq']);
   });
 

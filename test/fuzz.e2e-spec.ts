@@ -9,8 +9,16 @@ const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 2_400);
 const CONCURRENCY = 8;
 const SERVICES: ServiceName[] = ['payment-provider', 'account', 'merchant', 'fraud', 'checkout', 'ops'];
 
-interface Target { service: ServiceName; route: Route; doc: OpenApiDocument }
-interface Outcome { service: ServiceName; request: FuzzRequest; status: number | string }
+interface Target {
+  service: ServiceName;
+  route: Route;
+  doc: OpenApiDocument;
+}
+interface Outcome {
+  service: ServiceName;
+  request: FuzzRequest;
+  status: number | string;
+}
 
 async function send(base: string, request: FuzzRequest): Promise<number | string> {
   try {
@@ -45,17 +53,37 @@ describe(`Fuzzing every route (seed ${SEED})`, () => {
   });
 
   const openAccount = async () =>
-    (await callService<{ id: string }>(url('account'), 'POST', '/accounts', {
-      name: 'Fuzz', lastName: 'Buyer', country: 'DE', address: { street: 'Weg 1', city: 'Berlin', zip: '10115' }, limit: 100_000, currency: 'EUR',
-    })).body.id;
+    (
+      await callService<{ id: string }>(url('account'), 'POST', '/accounts', {
+        name: 'Fuzz',
+        lastName: 'Buyer',
+        country: 'DE',
+        address: { street: 'Weg 1', city: 'Berlin', zip: '10115' },
+        limit: 100_000,
+        currency: 'EUR',
+      })
+    ).body.id;
   const onboardMerchant = async () =>
-    (await callService<{ id: string }>(url('merchant'), 'POST', '/merchants', {
-      name: 'Fuzz shop', country: 'GB', bankAccount: { iban: 'GB82 WEST 1234 5698 7654 32', bic: 'NWBKGB2L' },
-    })).body.id;
+    (
+      await callService<{ id: string }>(url('merchant'), 'POST', '/merchants', {
+        name: 'Fuzz shop',
+        country: 'GB',
+        bankAccount: { iban: 'GB82 WEST 1234 5698 7654 32', bic: 'NWBKGB2L' },
+      })
+    ).body.id;
   const checkout = (accountId: string, merchantId: string) =>
-    callService<{ status: string; checkoutId: string }>(url('checkout'), 'POST', '/checkouts', {
-      accountId, merchantId, items: [{ sku: 'fuzz', quantity: 1, unitPrice: 1_000 }], currency: 'EUR',
-    }, { 'idempotency-key': randomUUID() });
+    callService<{ status: string; checkoutId: string }>(
+      url('checkout'),
+      'POST',
+      '/checkouts',
+      {
+        accountId,
+        merchantId,
+        items: [{ sku: 'fuzz', quantity: 1, unitPrice: 1_000 }],
+        currency: 'EUR',
+      },
+      { 'idempotency-key': randomUUID() },
+    );
 
   it(`answers ${REQUESTS}+ hostile requests without a single 5xx, then still serves valid ones`, async () => {
     const [accountId, merchantId] = [await openAccount(), await onboardMerchant()];
@@ -77,20 +105,31 @@ describe(`Fuzzing every route (seed ${SEED})`, () => {
     const outcomes: Outcome[] = [];
     for (let start = 0; start < ordered.length; start += CONCURRENCY) {
       const batch = ordered.slice(start, start + CONCURRENCY);
-      await Promise.all(batch.map(async ({ service, route, doc }) => {
-        for (let i = 0; i < perRoute; i++) {
-          const request = fuzzRequest(route, doc, random, realIds, TEST_OPS_TOKEN);
-          outcomes.push({ service, request, status: await send(url(service), request) });
-        }
-      }));
+      await Promise.all(
+        batch.map(async ({ service, route, doc }) => {
+          for (let i = 0; i < perRoute; i++) {
+            const request = fuzzRequest(route, doc, random, realIds, TEST_OPS_TOKEN);
+            outcomes.push({ service, request, status: await send(url(service), request) });
+          }
+        }),
+      );
     }
 
     const failures = outcomes.filter((outcome) => typeof outcome.status !== 'number' || outcome.status >= 500);
-    const statuses = outcomes.reduce<Record<string, number>>((counts, { status }) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }), {});
+    const statuses = outcomes.reduce<Record<string, number>>(
+      (counts, { status }) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }),
+      {},
+    );
     console.log(`fuzz seed ${SEED}: ${outcomes.length} requests over ${ordered.length} routes; statuses ${JSON.stringify(statuses)}`);
     expect(outcomes.length).toBeGreaterThanOrEqual(2_000);
-    expect(failures.slice(0, 25).map(({ service, request, status }) =>
-      `${service} ${request.method} ${request.path.slice(0, 200)} ${request.body?.slice(0, 200) ?? ''} → ${status}`)).toEqual([]);
+    expect(
+      failures
+        .slice(0, 25)
+        .map(
+          ({ service, request, status }) =>
+            `${service} ${request.method} ${request.path.slice(0, 200)} ${request.body?.slice(0, 200) ?? ''} → ${status}`,
+        ),
+    ).toEqual([]);
 
     await callService(url('payment-provider'), 'DELETE', '/test/behaviour');
     for (const service of SERVICES) expect((await callService(url(service), 'GET', '/health/ready')).status).toBe(200);

@@ -3,7 +3,12 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 
 const opening = (name: string) => ({
-  name, lastName: 'Hopper', country: 'US', address: { street: '1 Navy Way', city: 'Arlington', zip: '22202' }, limit: 1_000, currency: 'USD',
+  name,
+  lastName: 'Hopper',
+  country: 'US',
+  address: { street: '1 Navy Way', city: 'Arlington', zip: '22202' },
+  limit: 1_000,
+  currency: 'USD',
 });
 
 /** Sends a 2 MB body in 64 KB writes, as a browser or proxy streaming an upload would. */
@@ -50,7 +55,11 @@ describe('Hostile input is answered with a 4xx, never a 5xx, and hurts no one el
   let ops: string;
 
   beforeAll(async () => {
-    platform = await TestPlatform.start(['account', 'ops'], { HTTP_BODY_TIMEOUT_MS: '2000', HTTP_HEADERS_TIMEOUT_MS: '2000', HTTP_REQUEST_TIMEOUT_MS: '6000' });
+    platform = await TestPlatform.start(['account', 'ops'], {
+      HTTP_BODY_TIMEOUT_MS: '2000',
+      HTTP_HEADERS_TIMEOUT_MS: '2000',
+      HTTP_REQUEST_TIMEOUT_MS: '6000',
+    });
     account = platform.url('account');
     ops = platform.url('ops');
   });
@@ -63,7 +72,12 @@ describe('Hostile input is answered with a 4xx, never a 5xx, and hurts no one el
     const answers = await Promise.all([
       ...Array.from({ length: 10 }, (_, i) => callService(account, 'POST', '/accounts', opening(`Grace ${i}`))),
       callService(account, 'POST', '/accounts', opening('Grace \u0000 NUL')),
-      callService(account, 'POST', '/accounts', `{"name":"Grace \\ud800","lastName":"Hopper","country":"US","address":{"street":"1","city":"A","zip":"1"},"limit":1,"currency":"USD"}`),
+      callService(
+        account,
+        'POST',
+        '/accounts',
+        `{"name":"Grace \\ud800","lastName":"Hopper","country":"US","address":{"street":"1","city":"A","zip":"1"},"limit":1,"currency":"USD"}`,
+      ),
       callService(account, 'POST', '/accounts', { ...opening('Grace'), address: { street: 'x', city: 'y', zip: '\udc00' } }),
       ...Array.from({ length: 10 }, (_, i) => callService(account, 'POST', '/accounts', opening(`Grace ${10 + i}`))),
     ]);
@@ -107,7 +121,10 @@ describe('Hostile input is answered with a 4xx, never a 5xx, and hurts no one el
   });
 
   it('cuts off a client trickling its body after the body timeout with a 408', async () => {
-    const { answer, closedAfterMs } = await trickle(account, 'POST /accounts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{');
+    const { answer, closedAfterMs } = await trickle(
+      account,
+      'POST /accounts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{',
+    );
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
     expect(closedAfterMs).toBeGreaterThanOrEqual(1_500);
     expect(closedAfterMs).toBeLessThan(10_000);

@@ -38,14 +38,31 @@ describe('Merchant and Fraud, as real processes', () => {
   };
 
   const onboard = async (name = 'Lovelace Books') =>
-    (await json<{ id: string }>(await send('merchant', 'POST', '/merchants', {
-      name, country: 'GB', bankAccount: { iban: 'GB82 WEST 1234 5698 7654 32', bic: 'NWBKGB2L' },
-    }), 201)).id;
+    (
+      await json<{ id: string }>(
+        await send('merchant', 'POST', '/merchants', {
+          name,
+          country: 'GB',
+          bankAccount: { iban: 'GB82 WEST 1234 5698 7654 32', bic: 'NWBKGB2L' },
+        }),
+        201,
+      )
+    ).id;
 
   const openAccount = async (limit = 100_000) =>
-    (await json<{ id: string }>(await send('account', 'POST', '/accounts', {
-      name: 'Ada', lastName: 'Lovelace', country: 'GB', address: { street: '1 Analytical St', city: 'London', zip: 'N1' }, limit, currency: 'EUR',
-    }), 201)).id;
+    (
+      await json<{ id: string }>(
+        await send('account', 'POST', '/accounts', {
+          name: 'Ada',
+          lastName: 'Lovelace',
+          country: 'GB',
+          address: { street: '1 Analytical St', city: 'London', zip: 'N1' },
+          limit,
+          currency: 'EUR',
+        }),
+        201,
+      )
+    ).id;
 
   const assess = async (accountId: string, merchantId: string, amount = 1_000) =>
     json<Assessment>(await send('fraud', 'POST', '/assessments', { accountId, merchantId, amount, currency: 'EUR' }), 200);
@@ -61,7 +78,9 @@ describe('Merchant and Fraud, as real processes', () => {
 
   it('onboards a merchant, and refuses an IBAN whose checksum fails with 400 problem+json, recording nothing', async () => {
     const refused = await send('merchant', 'POST', '/merchants', {
-      name: 'Typo Ltd', country: 'GB', bankAccount: { iban: 'GB82WEST12345698765431', bic: 'NWBKGB2L' },
+      name: 'Typo Ltd',
+      country: 'GB',
+      bankAccount: { iban: 'GB82WEST12345698765431', bic: 'NWBKGB2L' },
     });
     expect(refused.status).toBe(400);
     expect(refused.headers.get('content-type')).toContain('application/problem+json');
@@ -108,7 +127,8 @@ describe('Merchant and Fraud, as real processes', () => {
     const merchantId = await onboard();
     await fraudKnowsMerchant(merchantId);
     // However the caller spells the uuid, it is one account.
-    for (let i = 0; i < VELOCITY_MAX; i++) expect((await assess(i % 2 ? accountId.toUpperCase() : accountId, merchantId)).decision).toBe('approve');
+    for (let i = 0; i < VELOCITY_MAX; i++)
+      expect((await assess(i % 2 ? accountId.toUpperCase() : accountId, merchantId)).decision).toBe('approve');
     expect(await assess(accountId.toUpperCase(), merchantId)).toMatchObject({ decision: 'review', reasons: ['VELOCITY', 'NO_HISTORY'] });
   });
 
@@ -146,9 +166,15 @@ describe('Merchant and Fraud, as real processes', () => {
     const merchantId = await onboard();
     const accountId = await openAccount(100_000);
     for (const amount of [1_000, 1_200, 900]) {
-      await json(await send('account', 'POST', `/accounts/${accountId}/transactions`, { transactionId: randomUUID(), amount, currency: 'EUR' }), 201);
+      await json(
+        await send('account', 'POST', `/accounts/${accountId}/transactions`, { transactionId: randomUUID(), amount, currency: 'EUR' }),
+        201,
+      );
     }
-    await json(await send('account', 'PUT', `/accounts/${accountId}/address`, { street: '2 Difference Rd', city: 'Leeds', zip: 'LS1' }), 200);
+    await json(
+      await send('account', 'PUT', `/accounts/${accountId}/address`, { street: '2 Difference Rd', city: 'Leeds', zip: 'LS1' }),
+      200,
+    );
     const profile = await eventually(async () => {
       const learned = await riskProfile(accountId);
       return learned?.addressChangedAt && learned.purchases.count === 3 ? learned : undefined;
@@ -159,7 +185,8 @@ describe('Merchant and Fraud, as real processes', () => {
     expect(await assess(accountId, merchantId, 5_000)).toMatchObject({ decision: 'approve', reasons: [] });
     expect(await assess(accountId, merchantId, 20_000)).toMatchObject({ decision: 'review', reasons: ['UNUSUAL_AMOUNT'] });
     expect(await assess(accountId, merchantId, 60_000)).toMatchObject({
-      decision: 'review', reasons: ['UNUSUAL_AMOUNT', 'ADDRESS_CHANGE_LARGE_AMOUNT'],
+      decision: 'review',
+      reasons: ['UNUSUAL_AMOUNT', 'ADDRESS_CHANGE_LARGE_AMOUNT'],
     });
   });
 
@@ -176,7 +203,10 @@ describe('Merchant and Fraud, as real processes', () => {
     const db = new Client({ connectionString: platform.databaseUrl('fraud') });
     await db.connect();
     try {
-      await db.query(`INSERT INTO fraud.account_profiles (account_id, status, credit_limit, currency, version) VALUES ($1, 'active', 1, 'EUR', 1)`, [stray]);
+      await db.query(
+        `INSERT INTO fraud.account_profiles (account_id, status, credit_limit, currency, version) VALUES ($1, 'active', 1, 'EUR', 1)`,
+        [stray],
+      );
       expect(await riskProfile(stray)).toBeDefined();
 
       const rewound = await fetch(`${platform.url('account')}/subscriptions/fraud.account-events/rewind`, {
@@ -205,16 +235,30 @@ describe('Merchant and Fraud, as real processes', () => {
     const db = new Client({ connectionString: platform.databaseUrl('fraud') });
     await db.connect();
     try {
-      const { rows } = await db.query('SELECT type, stream_version, data FROM fraud.events WHERE stream_id = $1', [`assessment-${assessment.assessmentId}`]);
-      expect(rows).toEqual([{
-        type: 'FraudAssessed', stream_version: 1,
-        data: { assessmentId: assessment.assessmentId, accountId, merchantId, amount: 4_200, currency: 'EUR', decision: 'approve', score: 20, reasons: ['NO_HISTORY', 'UNKNOWN_MERCHANT'] },
-      }]);
+      const { rows } = await db.query('SELECT type, stream_version, data FROM fraud.events WHERE stream_id = $1', [
+        `assessment-${assessment.assessmentId}`,
+      ]);
+      expect(rows).toEqual([
+        {
+          type: 'FraudAssessed',
+          stream_version: 1,
+          data: {
+            assessmentId: assessment.assessmentId,
+            accountId,
+            merchantId,
+            amount: 4_200,
+            currency: 'EUR',
+            decision: 'approve',
+            score: 20,
+            reasons: ['NO_HISTORY', 'UNKNOWN_MERCHANT'],
+          },
+        },
+      ]);
     } finally {
       await db.end();
     }
     const relayed = await eventually(async () => {
-      const subscriptions = (await json<{ name: string; lagEvents: number }[]>(await send('fraud', 'GET', '/subscriptions'), 200));
+      const subscriptions = await json<{ name: string; lagEvents: number }[]>(await send('fraud', 'GET', '/subscriptions'), 200);
       const ops = subscriptions.find((s) => s.name === 'ops.fraud-events');
       return ops?.lagEvents === 0 ? ops : undefined;
     });

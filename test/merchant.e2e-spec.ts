@@ -5,7 +5,13 @@ import { randomUUID } from 'node:crypto';
 const SALES_QUEUE = 'merchant.checkout-events';
 
 /** An envelope as Checkout's relay would put it on the queue (DESIGN.md, "Queues and messages"). */
-const envelope = (type: string, streamId: string, streamVersion: number, data: unknown, occurredAt = new Date().toISOString()): OutgoingMessage => {
+const envelope = (
+  type: string,
+  streamId: string,
+  streamVersion: number,
+  data: unknown,
+  occurredAt = new Date().toISOString(),
+): OutgoingMessage => {
   const eventId = randomUUID();
   const body = { eventId, type, schemaVersion: 1, streamId, streamVersion, globalPosition: '1', occurredAt, data, metadata: {} };
   const headers = type === '$rebuild' ? { 'x-control': '$rebuild' } : {};
@@ -38,14 +44,26 @@ describe('Merchant, as a real process', () => {
   };
 
   const onboard = async () =>
-    (await json<{ id: string }>(await send('POST', '/merchants', {
-      name: 'Lovelace Books', country: 'GB', bankAccount: { iban: 'GB82 WEST 1234 5698 7654 32', bic: 'nwbkgb2l' },
-    }), 201)).id;
+    (
+      await json<{ id: string }>(
+        await send('POST', '/merchants', {
+          name: 'Lovelace Books',
+          country: 'GB',
+          bankAccount: { iban: 'GB82 WEST 1234 5698 7654 32', bic: 'nwbkgb2l' },
+        }),
+        201,
+      )
+    ).id;
 
   it('onboards a merchant, changes its bank account, suspends and reinstates it, each visible at once', async () => {
     const id = await onboard();
     expect(await json(await send('GET', `/merchants/${id}`), 200)).toEqual({
-      id, name: 'Lovelace Books', country: 'GB', bankAccount: { iban: 'GB82WEST12345698765432', bic: 'NWBKGB2L' }, status: 'active', version: 1,
+      id,
+      name: 'Lovelace Books',
+      country: 'GB',
+      bankAccount: { iban: 'GB82WEST12345698765432', bic: 'NWBKGB2L' },
+      status: 'active',
+      version: 1,
     });
 
     expect(await json(await send('GET', `/merchants/${id.toUpperCase()}`), 200)).toMatchObject({ id, version: 1 });
@@ -55,7 +73,11 @@ describe('Merchant, as a real process', () => {
 
     // Served from the stream: Checkout's synchronous check sees a suspension without waiting for any projection.
     await json(await send('POST', `/merchants/${id}/suspend`, { reason: 'chargebacks' }), 200);
-    expect(await json(await send('GET', `/merchants/${id}`), 200)).toMatchObject({ status: 'suspended', suspensionReason: 'chargebacks', version: 3 });
+    expect(await json(await send('GET', `/merchants/${id}`), 200)).toMatchObject({
+      status: 'suspended',
+      suspensionReason: 'chargebacks',
+      version: 3,
+    });
     expect(await json(await send('POST', `/merchants/${id}/suspend`), 200)).toMatchObject({ status: 'suspended', version: 3 });
     expect(await json(await send('POST', `/merchants/${id}/reinstate`), 200)).toMatchObject({ status: 'active', version: 4 });
   });
@@ -76,7 +98,10 @@ describe('Merchant, as a real process', () => {
     try {
       // The first sale is delivered twice, as a redelivery would: it must count once.
       await publisher.publish(SALES_QUEUE, [
-        firstSale, firstSale, completed(second, 900, 'GBP', '2026-01-01T11:00:00.000Z'), completed(broken, 12.5, 'EUR', '2026-01-01T12:00:00.000Z'),
+        firstSale,
+        firstSale,
+        completed(second, 900, 'GBP', '2026-01-01T11:00:00.000Z'),
+        completed(broken, 12.5, 'EUR', '2026-01-01T12:00:00.000Z'),
       ]);
       await eventually(async () => (await channel.checkQueue(`${SALES_QUEUE}.dlq`)).messageCount === 1);
       const ledger = await eventually(async () => {
@@ -84,14 +109,21 @@ describe('Merchant, as a real process', () => {
         return body.count === 2 ? body : undefined;
       });
       expect(ledger).toEqual({
-        merchantId, count: 2,
-        totals: [{ currency: 'EUR', total: 2_500, count: 1 }, { currency: 'GBP', total: 900, count: 1 }],
+        merchantId,
+        count: 2,
+        totals: [
+          { currency: 'EUR', total: 2_500, count: 1 },
+          { currency: 'GBP', total: 900, count: 1 },
+        ],
         lastSales: [
           { checkoutId: second, accountId, total: 900, currency: 'GBP', completedAt: '2026-01-01T11:00:00.000Z' },
           { checkoutId: first, accountId, total: 2_500, currency: 'EUR', completedAt: '2026-01-01T10:00:00.000Z' },
         ],
       });
-      expect(await json(await send('GET', `/merchants/${merchantId}/sales?last=1`), 200)).toMatchObject({ count: 2, lastSales: [{ checkoutId: second }] });
+      expect(await json(await send('GET', `/merchants/${merchantId}/sales?last=1`), 200)).toMatchObject({
+        count: 2,
+        lastSales: [{ checkoutId: second }],
+      });
 
       // A rewind to 0 puts the rebuild marker first: the ledger empties, and the history replayed after it counts again.
       await publisher.publish(SALES_QUEUE, [envelope('$rebuild', `$subscription-${SALES_QUEUE}`, 0, { queue: SALES_QUEUE })]);

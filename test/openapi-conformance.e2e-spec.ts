@@ -34,19 +34,35 @@ describe('OpenAPI conformance, as a real process', () => {
     for (const [path, item] of Object.entries<Record<string, any>>(document.paths)) {
       for (const operation of Object.values(item)) {
         if (/^\/(health|metrics|docs)/.test(path)) continue;
-        expect({ path, security: operation.security, has401: '401' in operation.responses }).toEqual({ path, security: [{ bearer: [] }], has401: true });
+        expect({ path, security: operation.security, has401: '401' in operation.responses }).toEqual({
+          path,
+          security: [{ bearer: [] }],
+          has401: true,
+        });
       }
     }
   });
 
   it("answers only what the account service's document says, for good and bad requests alike", async () => {
     const opened = await send('POST', '/accounts', {
-      name: 'Ada', lastName: 'Lovelace', country: 'GB', address: { street: '1 St James', city: 'London', zip: 'SW1' }, limit: 700, currency: 'EUR',
+      name: 'Ada',
+      lastName: 'Lovelace',
+      country: 'GB',
+      address: { street: '1 St James', city: 'London', zip: 'SW1' },
+      limit: 700,
+      currency: 'EUR',
     });
     expect(opened.status).toBe(201);
     const id = opened.body.id;
     await send('POST', '/accounts', { name: 'Ada' });
-    await send('POST', '/accounts', { name: 'Ada', lastName: 'L', country: 'GB', address: { street: 's', city: 'c', zip: 'z' }, limit: 10 ** 12, currency: 'EUR' });
+    await send('POST', '/accounts', {
+      name: 'Ada',
+      lastName: 'L',
+      country: 'GB',
+      address: { street: 's', city: 'c', zip: 'z' },
+      limit: 10 ** 12,
+      currency: 'EUR',
+    });
     await send('GET', `/accounts/${randomUUID()}`);
     await send('GET', '/accounts/not-a-uuid');
     await send('GET', `/accounts/${id}/events`);
@@ -77,7 +93,11 @@ describe('OpenAPI conformance, as a real process', () => {
     const onboarded = await send('POST', '/merchants', { name: 'Lovelace Books', country: 'GB', bankAccount });
     expect(onboarded.status).toBe(201);
     const id = onboarded.body.id;
-    await send('POST', '/merchants', { name: 'Lovelace Books', country: 'GB', bankAccount: { iban: 'GB00WEST12345698765432', bic: 'NWBKGB2L' } });
+    await send('POST', '/merchants', {
+      name: 'Lovelace Books',
+      country: 'GB',
+      bankAccount: { iban: 'GB00WEST12345698765432', bic: 'NWBKGB2L' },
+    });
     await send('POST', '/merchants', { name: '' });
     await send('GET', `/merchants/${id}`);
     await send('GET', `/merchants/${randomUUID()}`);

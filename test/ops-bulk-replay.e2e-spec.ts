@@ -35,7 +35,10 @@ describe('Ops CLI and bulk replay', () => {
     writer = await new QueueWriter(platform.amqpUrl).start();
     // This consumer's durability is not under test: skipping the WAL flush per commit keeps the spec short.
     dataSource = new DataSource({
-      type: 'postgres', url: platform.databaseUrl('ops'), schema: SCHEMA, extra: { max: 8, options: '-c synchronous_commit=off' },
+      type: 'postgres',
+      url: platform.databaseUrl('ops'),
+      schema: SCHEMA,
+      extra: { max: 8, options: '-c synchronous_commit=off' },
     });
     await dataSource.initialize();
     for (const statement of storeDdl(SCHEMA)) await dataSource.query(statement);
@@ -44,7 +47,11 @@ describe('Ops CLI and bulk replay', () => {
     connection = new AmqpConnection({ url: platform.amqpUrl, name: 'bulk-consumer' });
     await connection.start();
     consumer = new QueueConsumer({
-      queue: QUEUE, connection, dataSource, schema: SCHEMA, prefetch: 400,
+      queue: QUEUE,
+      connection,
+      dataSource,
+      schema: SCHEMA,
+      prefetch: 400,
       dispatch: async (event, delivery) => {
         if (ledgerClosed) throw new PermanentMessageError(FAULT.code, FAULT.reason);
         await delivery.manager.query(`INSERT INTO ${SCHEMA}.effects VALUES ($1, $2)`, [event.eventId, event.streamId]);
@@ -86,19 +93,28 @@ describe('Ops CLI and bulk replay', () => {
   });
 
   it('replays 10,000 dead letters with a progress bar; none is lost and none is applied twice', async () => {
-    const messages = Array.from({ length: MESSAGES }, (_, n) => eventMessage({
-      type: 'AccountOpened', streamId: `account-${randomUUID()}`, streamVersion: 1, data: { id: `bulk-${n}` },
-    }));
+    const messages = Array.from({ length: MESSAGES }, (_, n) =>
+      eventMessage({
+        type: 'AccountOpened',
+        streamId: `account-${randomUUID()}`,
+        streamVersion: 1,
+        data: { id: `bulk-${n}` },
+      }),
+    );
     await writer.publish(QUEUE, messages.slice(0, FAILED_FOR_REAL));
     for (let start = FAILED_FOR_REAL; start < MESSAGES; start += 1_000) {
       const deadLetters = messages.slice(start, start + 1_000).map((m) => asDeadLetter(m, QUEUE, FAULT.code, FAULT.reason));
       await writer.publish(`${QUEUE}.dlq`, deadLetters);
     }
 
-    const group = await eventually(async () => {
-      const found = (await ops.groups()).find((g) => g.queue === QUEUE && g.code === 'LEDGER_CLOSED');
-      return found?.count === MESSAGES ? found : undefined;
-    }, 60_000, 250);
+    const group = await eventually(
+      async () => {
+        const found = (await ops.groups()).find((g) => g.queue === QUEUE && g.code === 'LEDGER_CLOSED');
+        return found?.count === MESSAGES ? found : undefined;
+      },
+      60_000,
+      250,
+    );
     expect(group).toMatchObject({ type: 'AccountOpened' });
     const groups = await cli(['groups']);
     expect(groups.code).toBe(0);
@@ -117,16 +133,26 @@ describe('Ops CLI and bulk replay', () => {
     expect(replay.stderr).toContain(`| ${MESSAGES}/${MESSAGES} dead letters | 100%`);
     expect(replay.stderr).toMatch(/\| [1-9]\d{2,3}\/10000 dead letters/);
 
-    const applied = await eventually(async () => {
-      const [row] = await dataSource.query(`SELECT count(*)::int AS effects, count(DISTINCT message_id)::int AS messages FROM ${SCHEMA}.effects`);
-      return row.effects >= MESSAGES ? row : undefined;
-    }, 90_000, 250);
+    const applied = await eventually(
+      async () => {
+        const [row] = await dataSource.query(
+          `SELECT count(*)::int AS effects, count(DISTINCT message_id)::int AS messages FROM ${SCHEMA}.effects`,
+        );
+        return row.effects >= MESSAGES ? row : undefined;
+      },
+      90_000,
+      250,
+    );
     // Give a stray duplicate the time to show up before counting for good.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const [final] = await dataSource.query(`SELECT count(*)::int AS effects, count(DISTINCT message_id)::int AS messages FROM ${SCHEMA}.effects`);
+    const [final] = await dataSource.query(
+      `SELECT count(*)::int AS effects, count(DISTINCT message_id)::int AS messages FROM ${SCHEMA}.effects`,
+    );
     expect(final).toEqual({ effects: MESSAGES, messages: MESSAGES });
     expect(applied.messages).toBe(MESSAGES);
-    const effectIds = new Set((await dataSource.query(`SELECT message_id FROM ${SCHEMA}.effects`)).map((r: { message_id: string }) => r.message_id));
+    const effectIds = new Set(
+      (await dataSource.query(`SELECT message_id FROM ${SCHEMA}.effects`)).map((r: { message_id: string }) => r.message_id),
+    );
     expect(messages.every((m) => effectIds.has(m.options.messageId))).toBe(true);
 
     expect((await ops.groups()).filter((g) => g.queue === QUEUE)).toEqual([]);

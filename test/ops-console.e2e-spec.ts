@@ -21,8 +21,16 @@ describe('Ops web console', () => {
     writer = await new QueueWriter(platform.amqpUrl).start();
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -37,14 +45,31 @@ describe('Ops web console', () => {
 
   it('shows a dead-letter group, opens a message, replays it, and the message leaves the list', async () => {
     const id = randomUUID();
-    const poison = eventMessage({ type: 'LimitUpdated', streamId: `account-${id}`, streamVersion: 2, data: { id, newLimit: 700, oldLimit: 500 } });
+    const poison = eventMessage({
+      type: 'LimitUpdated',
+      streamId: `account-${id}`,
+      streamVersion: 2,
+      data: { id, newLimit: 700, oldLimit: 500 },
+    });
     await writer.publish(QUEUE, [poison]);
     await deadLetterOf(ops, QUEUE, poison.options.messageId);
     // Remove the cause: the account's first event arrives, so the replayed one can apply.
-    await writer.publish(QUEUE, [eventMessage({
-      type: 'AccountOpened', streamId: `account-${id}`, streamVersion: 1,
-      data: { id, name: 'Barbara', lastName: 'Liskov', country: 'US', address: { street: '1 Main', city: 'Boston', zip: '02110' }, limit: 500, currency: 'USD' },
-    })]);
+    await writer.publish(QUEUE, [
+      eventMessage({
+        type: 'AccountOpened',
+        streamId: `account-${id}`,
+        streamVersion: 1,
+        data: {
+          id,
+          name: 'Barbara',
+          lastName: 'Liskov',
+          country: 'US',
+          address: { street: '1 Main', city: 'Boston', zip: '02110' },
+          limit: 500,
+          currency: 'USD',
+        },
+      }),
+    ]);
 
     await page.goto(`${platform.url('ops')}/console`);
     await page.fill('#operator', 'console-operator');
@@ -72,11 +97,18 @@ describe('Ops web console', () => {
     await page.waitForSelector('p.empty:text("None left in this group.")');
     expect(await page.locator('tr.dead-letter').count()).toBe(0);
 
-    expect(await ops.findByMessageId(QUEUE, poison.options.messageId)).toMatchObject({ status: 'replayed', lastReplayedBy: 'console-operator' });
-    await eventually(async () => {
-      const account = (await (await fetch(`${platform.url('account')}/accounts/${id}`, asOperator())).json()) as { limit?: number };
-      return account.limit === 700;
-    }, 15_000, 100);
+    expect(await ops.findByMessageId(QUEUE, poison.options.messageId)).toMatchObject({
+      status: 'replayed',
+      lastReplayedBy: 'console-operator',
+    });
+    await eventually(
+      async () => {
+        const account = (await (await fetch(`${platform.url('account')}/accounts/${id}`, asOperator())).json()) as { limit?: number };
+        return account.limit === 700;
+      },
+      15_000,
+      100,
+    );
     expect(pageErrors).toEqual([]);
   });
 
@@ -97,7 +129,9 @@ describe('Ops web console', () => {
     await page.reload();
     await page.waitForSelector('#notice.error:text("Enter the operator token first")');
     expect(await page.locator('tr.subscription').count()).toBe(0);
-    expect((await ops.get<{ subscriptions: { name: string; status: string }[] }>('/subscriptions')).subscriptions
-      .find((s) => s.name === QUEUE)?.status).toBe('active');
+    expect(
+      (await ops.get<{ subscriptions: { name: string; status: string }[] }>('/subscriptions')).subscriptions.find((s) => s.name === QUEUE)
+        ?.status,
+    ).toBe('active');
   });
 });

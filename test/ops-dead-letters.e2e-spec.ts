@@ -29,17 +29,36 @@ describe('Ops dead letters, with real Account and Ops processes', () => {
     return response.ok ? ((await response.json()) as { limit: number; version: number }) : undefined;
   };
   const countryStats = async (country: string) => {
-    const stats = (await (await fetch(`${platform.url('account')}/stats/countries`, asOperator())).json()) as { country: string; combinedLimit: number; totalAccounts: number }[];
+    const stats = (await (await fetch(`${platform.url('account')}/stats/countries`, asOperator())).json()) as {
+      country: string;
+      combinedLimit: number;
+      totalAccounts: number;
+    }[];
     return stats.find((s) => s.country === country);
   };
-  const opened = (id: string, country: string, limit: number) => eventMessage({
-    type: 'AccountOpened', streamId: `account-${id}`, streamVersion: 1,
-    data: { id, name: 'Ada', lastName: 'Lovelace', country, address: { street: '1 St', city: 'London', zip: 'N1' }, limit, currency: 'EUR' },
-  });
+  const opened = (id: string, country: string, limit: number) =>
+    eventMessage({
+      type: 'AccountOpened',
+      streamId: `account-${id}`,
+      streamVersion: 1,
+      data: {
+        id,
+        name: 'Ada',
+        lastName: 'Lovelace',
+        country,
+        address: { street: '1 St', city: 'London', zip: 'N1' },
+        limit,
+        currency: 'EUR',
+      },
+    });
   // Version 2 before version 1 exists: the consumer cannot apply it until version 1 has been.
-  const limitUpdated = (id: string, version: number, oldLimit: number, newLimit: number) => eventMessage({
-    type: 'LimitUpdated', streamId: `account-${id}`, streamVersion: version, data: { id, newLimit, oldLimit },
-  });
+  const limitUpdated = (id: string, version: number, oldLimit: number, newLimit: number) =>
+    eventMessage({
+      type: 'LimitUpdated',
+      streamId: `account-${id}`,
+      streamVersion: version,
+      data: { id, newLimit, oldLimit },
+    });
 
   it('drains a poison message into a group by error code; replayed after the cause is gone, it takes effect exactly once', async () => {
     const id = randomUUID();
@@ -48,7 +67,9 @@ describe('Ops dead letters, with real Account and Ops processes', () => {
 
     const dead = await deadLetterOf(ops, QUEUE, poison.options.messageId);
     expect(dead).toMatchObject({ type: 'LimitUpdated', errorCode: 'OUT_OF_ORDER', attempts: 5, replayCount: 0 });
-    expect(await ops.groups()).toContainEqual(expect.objectContaining({ queue: QUEUE, type: 'LimitUpdated', code: 'OUT_OF_ORDER', count: 1 }));
+    expect(await ops.groups()).toContainEqual(
+      expect.objectContaining({ queue: QUEUE, type: 'LimitUpdated', code: 'OUT_OF_ORDER', count: 1 }),
+    );
     const shown = await ops.get<{ body: string; bodyEncoding: string; headers: Record<string, unknown> }>(`/dead-letters/${dead.id}`);
     expect(shown.bodyEncoding).toBe('utf8');
     expect(shown.body).toBe(poison.content.toString('utf8'));
@@ -79,10 +100,14 @@ describe('Ops dead letters, with real Account and Ops processes', () => {
     const dead = await deadLetterOf(ops, QUEUE, poison.options.messageId);
 
     expect((await ops.post(`/dead-letters/${dead.id}/replay`)).status).toBe(200);
-    const again = await eventually(async () => {
-      const found = await ops.findByMessageId(QUEUE, poison.options.messageId);
-      return found?.status === 'dead' && found.timesDeadLettered === 2 ? found : undefined;
-    }, 30_000, 200);
+    const again = await eventually(
+      async () => {
+        const found = await ops.findByMessageId(QUEUE, poison.options.messageId);
+        return found?.status === 'dead' && found.timesDeadLettered === 2 ? found : undefined;
+      },
+      30_000,
+      200,
+    );
 
     expect(again).toMatchObject({ id: dead.id, attempts: 10, replayCount: 1, errorCode: 'OUT_OF_ORDER' });
     const page = await ops.get<{ items: { messageId: string }[] }>(`/dead-letters?status=all&limit=1000&queue=${QUEUE}`);

@@ -2,10 +2,22 @@ import { TEST_OPS_TOKEN, TestPlatform, eventually } from '@app/testing';
 import { Client } from 'pg';
 import { OpsApi, runOpsCli, startPlatform } from './support/ops-e2e-support';
 
-interface Frontier { held: boolean | null; pid?: number | null; query?: string | null; heldSeconds?: number | null; relayRefusal?: string | null }
+interface Frontier {
+  held: boolean | null;
+  pid?: number | null;
+  query?: string | null;
+  heldSeconds?: number | null;
+  relayRefusal?: string | null;
+}
 interface SubscriptionList {
   producers: { producer: string; available: boolean; frontier: Frontier }[];
-  subscriptions: { name: string; producer: string; lagEvents: number | null; appliedP50Seconds: number | null; appliedP99Seconds: number | null }[];
+  subscriptions: {
+    name: string;
+    producer: string;
+    lagEvents: number | null;
+    appliedP50Seconds: number | null;
+    appliedP99Seconds: number | null;
+  }[];
 }
 
 const authorized = (init: RequestInit = {}): RequestInit => ({
@@ -38,10 +50,20 @@ describe('Ops subscriptions view under faults, with real Account and Ops process
   });
 
   const openAccount = async () => {
-    const response = await fetch(`${platform.url('account')}/accounts`, authorized({
-      method: 'POST',
-      body: JSON.stringify({ name: 'Grace', lastName: 'Hopper', country: 'US', address: { street: '1 Navy Way', city: 'Arlington', zip: '22201' }, limit: 500, currency: 'USD' }),
-    }));
+    const response = await fetch(
+      `${platform.url('account')}/accounts`,
+      authorized({
+        method: 'POST',
+        body: JSON.stringify({
+          name: 'Grace',
+          lastName: 'Hopper',
+          country: 'US',
+          address: { street: '1 Navy Way', city: 'Arlington', zip: '22201' },
+          limit: 500,
+          currency: 'USD',
+        }),
+      }),
+    );
     expect(response.status).toBe(201);
   };
   const list = () => ops.get<SubscriptionList>('/subscriptions');
@@ -50,10 +72,16 @@ describe('Ops subscriptions view under faults, with real Account and Ops process
 
   it('shows applied latency per queue, and a held frontier with its backend, query and age, in the API and the CLI', async () => {
     await openAccount();
-    await eventually(async () => {
-      const { subscriptions } = await list();
-      return ['ops.account-events', 'account.account-events'].every((name) => subscriptions.find((s) => s.name === name)?.appliedP50Seconds != null);
-    }, 30_000, 250);
+    await eventually(
+      async () => {
+        const { subscriptions } = await list();
+        return ['ops.account-events', 'account.account-events'].every(
+          (name) => subscriptions.find((s) => s.name === name)?.appliedP50Seconds != null,
+        );
+      },
+      30_000,
+      250,
+    );
     const { subscriptions } = await list();
     const own = subscriptions.find((s) => s.name === 'account.account-events')!;
     expect(own.appliedP99Seconds).toBeGreaterThanOrEqual(own.appliedP50Seconds!);
@@ -63,10 +91,14 @@ describe('Ops subscriptions view under faults, with real Account and Ops process
     await job.query(`/* nightly export */ INSERT INTO account.events (event_id, stream_id, stream_version, type, data)
       VALUES (gen_random_uuid(), 'account-export-job', 1, 'ExportStarted', '{}')`);
     await openAccount();
-    const held = await eventually(async () => {
-      const frontier = await accountFrontier();
-      return frontier.held ? frontier : undefined;
-    }, 20_000, 250);
+    const held = await eventually(
+      async () => {
+        const frontier = await accountFrontier();
+        return frontier.held ? frontier : undefined;
+      },
+      20_000,
+      250,
+    );
     expect(held).toMatchObject({ held: true, pid: rows[0].pid });
     expect(held.query).toContain('nightly export');
     expect(held.heldSeconds).toBeGreaterThanOrEqual(0);
@@ -96,11 +128,17 @@ describe('Ops subscriptions view under faults, with real Account and Ops process
     const rebased = await cli('rebase', 'account');
     expect(rebased.stderr).toBe('');
     expect(rebased.stdout).toMatch(/account: re-based \d+ transactions and \d+ cursors/);
-    await eventually(async () => {
-      const { producers, subscriptions } = await list();
-      return !producers.find((p) => p.producer === 'account')!.frontier.relayRefusal &&
-        subscriptions.filter((s) => s.producer === 'account').every((s) => s.lagEvents === 0);
-    }, 30_000, 250);
+    await eventually(
+      async () => {
+        const { producers, subscriptions } = await list();
+        return (
+          !producers.find((p) => p.producer === 'account')!.frontier.relayRefusal &&
+          subscriptions.filter((s) => s.producer === 'account').every((s) => s.lagEvents === 0)
+        );
+      },
+      30_000,
+      250,
+    );
     expect((await cli('rebase', 'account')).stdout).toContain('nothing to re-base');
   });
 });

@@ -43,25 +43,37 @@ describe('Ops subscriptions and audit log, with real Account and Ops processes',
 
   const send = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${platform.url('account')}${path}`, {
-      method, headers: { ...operatorHeaders(), 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+      method,
+      headers: { ...operatorHeaders(), 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json().catch(() => undefined)) as Record<string, unknown> };
   };
   const openAccount = async (country: string, limit: number): Promise<string> => {
     const opened = await send('POST', '/accounts', {
-      name: 'Edsger', lastName: 'Dijkstra', country, address: { street: 'Plantage 1', city: 'Nuenen', zip: '5671' }, limit, currency: 'EUR',
+      name: 'Edsger',
+      lastName: 'Dijkstra',
+      country,
+      address: { street: 'Plantage 1', city: 'Nuenen', zip: '5671' },
+      limit,
+      currency: 'EUR',
     });
     expect(opened.status).toBe(201);
     return opened.body.id as string;
   };
   const subscriptions = () => ops.get<SubscriptionList>('/subscriptions');
   const subscription = async (name: string) => (await subscriptions()).subscriptions.find((s) => s.name === name)!;
-  const accountDrained = () => eventually(async () => {
-    const list = await subscriptions();
-    return list.subscriptions.filter((s) => s.producer === 'account').every((s) => s.lagEvents === 0);
-  }, 20_000, 100);
+  const accountDrained = () =>
+    eventually(
+      async () => {
+        const list = await subscriptions();
+        return list.subscriptions.filter((s) => s.producer === 'account').every((s) => s.lagEvents === 0);
+      },
+      20_000,
+      100,
+    );
 
-  it('lists every producer\'s subscriptions with their lag, and a producer that is down as unavailable', async () => {
+  it("lists every producer's subscriptions with their lag, and a producer that is down as unavailable", async () => {
     const list = await subscriptions();
 
     expect(list.producers).toEqual([
@@ -72,23 +84,46 @@ describe('Ops subscriptions and audit log, with real Account and Ops processes',
     ]);
     const byName = new Map(list.subscriptions.map((s) => [s.name, s]));
     for (const name of ['fraud.account-events', 'account.account-events', 'ops.account-events']) {
-      expect(byName.get(name)).toMatchObject({ producer: 'account', status: 'active', lagEvents: expect.any(Number), lagSeconds: expect.any(Number) });
+      expect(byName.get(name)).toMatchObject({
+        producer: 'account',
+        status: 'active',
+        lagEvents: expect.any(Number),
+        lagSeconds: expect.any(Number),
+      });
     }
-    expect(byName.get('ops.merchant-events')).toMatchObject({ producer: 'merchant', consumer: 'ops', status: 'unavailable', lagEvents: null });
+    expect(byName.get('ops.merchant-events')).toMatchObject({
+      producer: 'merchant',
+      consumer: 'ops',
+      status: 'unavailable',
+      lagEvents: null,
+    });
     expect(byName.has('checkout.merchant-events')).toBe(false);
-    expect((await ops.post('/subscriptions/fraud.merchant-events/pause')).body).toMatchObject({ status: 503, code: 'MERCHANT_UNAVAILABLE' });
+    expect((await ops.post('/subscriptions/fraud.merchant-events/pause')).body).toMatchObject({
+      status: 503,
+      code: 'MERCHANT_UNAVAILABLE',
+    });
     expect((await ops.post('/subscriptions/nobody.nothing/pause')).body).toMatchObject({ status: 404, code: 'SUBSCRIPTION_NOT_FOUND' });
-    expect((await ops.post('/subscriptions/ops.account-events/rewind', { toPosition: -1 })).body).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+    expect((await ops.post('/subscriptions/ops.account-events/rewind', { toPosition: -1 })).body).toMatchObject({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+    });
   });
 
   it('pauses one subscription (its lag grows, its consumer sees nothing) and resumes it', async () => {
-    expect((await ops.post('/subscriptions/account.account-events/pause')).body).toMatchObject({ name: 'account.account-events', status: 'paused' });
+    expect((await ops.post('/subscriptions/account.account-events/pause')).body).toMatchObject({
+      name: 'account.account-events',
+      status: 'paused',
+    });
     const id = await openAccount('NL', 1_000);
 
-    const paused = await eventually(async () => {
-      const s = await subscription('account.account-events');
-      return s.lagEvents! >= 1 ? s : undefined;
-    }, 10_000, 100);
+    const paused = await eventually(
+      async () => {
+        const s = await subscription('account.account-events');
+        return s.lagEvents! >= 1 ? s : undefined;
+      },
+      10_000,
+      100,
+    );
     expect(paused?.status).toBe('paused');
     await eventually(async () => (await subscription('ops.account-events')).lagEvents === 0, 10_000, 100);
     expect((await send('GET', `/accounts/${id}`)).status).toBe(404);
@@ -104,12 +139,18 @@ describe('Ops subscriptions and audit log, with real Account and Ops processes',
     expect((await send('PUT', `/accounts/${id}/limit`, { limit: 3_000 })).status).toBe(200);
     const streamId = `account-${id}`;
 
-    const all = (await eventually(async () => {
-      const page = await ops.get<AuditPage>(`/audit?streamId=${streamId}`);
-      return page.items.length === 3 ? page : undefined;
-    }, 15_000, 100)) as AuditPage;
+    const all = (await eventually(
+      async () => {
+        const page = await ops.get<AuditPage>(`/audit?streamId=${streamId}`);
+        return page.items.length === 3 ? page : undefined;
+      },
+      15_000,
+      100,
+    )) as AuditPage;
     expect(all.items.map((e) => [e.streamVersion, e.type, e.producer])).toEqual([
-      [3, 'LimitUpdated', 'account'], [2, 'LimitUpdated', 'account'], [1, 'AccountOpened', 'account'],
+      [3, 'LimitUpdated', 'account'],
+      [2, 'LimitUpdated', 'account'],
+      [1, 'AccountOpened', 'account'],
     ]);
     expect(all.nextCursor).toBeNull();
 
@@ -139,7 +180,10 @@ describe('Ops subscriptions and audit log, with real Account and Ops processes',
     expect((await send('PUT', `/accounts/${ids[0]}/limit`, { limit: 150 })).status).toBe(200);
     expect((await send('POST', `/accounts/${ids[1]}/lock`)).status).toBe(200);
     await accountDrained();
-    await eventually(async () => (await Promise.all(ids.map((id) => send('GET', `/accounts/${id}`)))).every((r) => r.status === 200), 10_000);
+    await eventually(
+      async () => (await Promise.all(ids.map((id) => send('GET', `/accounts/${id}`)))).every((r) => r.status === 200),
+      10_000,
+    );
 
     const readModel = async () => ({
       accounts: await Promise.all(ids.map(async (id) => (await send('GET', `/accounts/${id}`)).body)),
@@ -149,7 +193,9 @@ describe('Ops subscriptions and audit log, with real Account and Ops processes',
     const [{ events }] = (await database.query(`SELECT count(*)::int AS events FROM account.events`)).rows;
     const fraudQueueBefore = await writer.depth('fraud.account-events');
     expect(fraudQueueBefore).toBe(events);
-    const othersBefore = (await subscriptions()).subscriptions.filter((s) => s.producer === 'account' && s.name !== 'account.account-events');
+    const othersBefore = (await subscriptions()).subscriptions.filter(
+      (s) => s.producer === 'account' && s.name !== 'account.account-events',
+    );
     const auditBefore = (await ops.get<AuditPage>('/audit?producer=account&limit=500')).items.length;
     const [{ rewoundAt }] = (await database.query(`SELECT now() AS "rewoundAt"`)).rows;
 
@@ -157,15 +203,23 @@ describe('Ops subscriptions and audit log, with real Account and Ops processes',
     expect(rewind).toMatchObject({ status: 200, body: { name: 'account.account-events', toPosition: 0 } });
 
     // Every event is applied again after the rewind: the inbox was reset and refilled.
-    await eventually(async () => {
-      const { rows } = await database.query(
-        `SELECT count(*)::int AS n FROM account.inbox WHERE queue = 'account.account-events' AND processed_at > $1`, [rewoundAt]);
-      return rows[0].n === events;
-    }, 20_000, 100);
+    await eventually(
+      async () => {
+        const { rows } = await database.query(
+          `SELECT count(*)::int AS n FROM account.inbox WHERE queue = 'account.account-events' AND processed_at > $1`,
+          [rewoundAt],
+        );
+        return rows[0].n === events;
+      },
+      20_000,
+      100,
+    );
     await accountDrained();
     expect(await readModel()).toEqual(before);
     expect(await writer.depth('fraud.account-events')).toBe(fraudQueueBefore);
-    expect((await subscriptions()).subscriptions.filter((s) => s.producer === 'account' && s.name !== 'account.account-events')).toEqual(othersBefore);
+    expect((await subscriptions()).subscriptions.filter((s) => s.producer === 'account' && s.name !== 'account.account-events')).toEqual(
+      othersBefore,
+    );
     expect((await ops.get<AuditPage>('/audit?producer=account&limit=500')).items).toHaveLength(auditBefore);
   });
 });

@@ -59,7 +59,14 @@ describe('A PostgreSQL restart under load', () => {
     for (let i = 0; i < 20; i++) {
       const opened = await call('/accounts', {
         method: 'POST',
-        body: JSON.stringify({ name: 'Ada', lastName: 'Lovelace', country: i % 2 ? 'GB' : 'FR', address: { street: '1 Main', city: 'London', zip: 'N1' }, limit: 1_000_000, currency: 'EUR' }),
+        body: JSON.stringify({
+          name: 'Ada',
+          lastName: 'Lovelace',
+          country: i % 2 ? 'GB' : 'FR',
+          address: { street: '1 Main', city: 'London', zip: 'N1' },
+          limit: 1_000_000,
+          currency: 'EUR',
+        }),
       });
       expect(opened.status).toBe(201);
       accounts.push(opened.body.id as string);
@@ -71,7 +78,8 @@ describe('A PostgreSQL restart under load', () => {
     const buyers = accounts.slice(0, 8).map(async (account) => {
       while (flowing) {
         const answer = await call(`/accounts/${account}/transactions`, {
-          method: 'POST', body: JSON.stringify({ transactionId: randomUUID(), amount: 1, currency: 'EUR' }),
+          method: 'POST',
+          body: JSON.stringify({ transactionId: randomUUID(), amount: 1, currency: 'EUR' }),
         }).catch(() => ({ status: 0 }));
         if (answer.status === 201) succeeded++;
         else await sleep(200);
@@ -116,7 +124,9 @@ describe('A PostgreSQL restart under load', () => {
     // No dead letter: none stored by Ops, none waiting in a dead-letter queue.
     const [dead] = await query<{ n: number }>('ops', 'SELECT count(*)::int AS n FROM ops.dead_letters');
     expect(dead.n).toBe(0);
-    const queues = execFileSync('rabbitmqctl', ['list_queues', '-p', platform.vhost, '--quiet', '--no-table-headers', 'name', 'messages'], { encoding: 'utf8' });
+    const queues = execFileSync('rabbitmqctl', ['list_queues', '-p', platform.vhost, '--quiet', '--no-table-headers', 'name', 'messages'], {
+      encoding: 'utf8',
+    });
     const deadLetterQueues = queues.split('\n').filter((line) => /\.dlq\s/.test(line));
     expect(deadLetterQueues.length).toBeGreaterThan(0);
     for (const line of deadLetterQueues) expect(line).toMatch(/\s0$/);

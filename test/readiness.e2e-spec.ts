@@ -22,7 +22,9 @@ describe('Readiness tells a load balancer the truth', () => {
   beforeAll(async () => {
     platform = await TestPlatform.start(['account'], { SHUTDOWN_GRACE_MS: '3000' });
     user = decodeURIComponent(new URL(platform.settingsOf('account').AMQP_URL.split(',')[0]).username);
-    const line = rabbitmqctl('list_user_permissions', '-q', user).split('\n').find((row) => row.split('\t')[0] === platform.vhost)!;
+    const line = rabbitmqctl('list_user_permissions', '-q', user)
+      .split('\n')
+      .find((row) => row.split('\t')[0] === platform.vhost)!;
     permissions = line.split('\t').slice(1, 4);
   });
 
@@ -40,10 +42,20 @@ describe('Readiness tells a load balancer the truth', () => {
     const during = await readiness(base);
     expect(during.status).toBe(200);
     expect(during.body.status).toBe('ok');
-    const opened = await fetch(`${base}/accounts`, authorized({
-      method: 'POST',
-      body: JSON.stringify({ name: 'Ada', lastName: 'Lovelace', country: 'GB', address: { street: '1 St James', city: 'London', zip: 'SW1' }, limit: 100, currency: 'EUR' }),
-    }));
+    const opened = await fetch(
+      `${base}/accounts`,
+      authorized({
+        method: 'POST',
+        body: JSON.stringify({
+          name: 'Ada',
+          lastName: 'Lovelace',
+          country: 'GB',
+          address: { street: '1 St James', city: 'London', zip: 'SW1' },
+          limit: 100,
+          currency: 'EUR',
+        }),
+      }),
+    );
     expect(opened.status).toBe(201);
 
     restorePermissions();
@@ -55,10 +67,14 @@ describe('Readiness tells a load balancer the truth', () => {
     expect((await readiness(instance.url)).status).toBe(200);
     const stopped = instance.stop('SIGTERM');
     const signalledAt = Date.now();
-    const notReady = await eventually(async () => {
-      const answer = await readiness(instance.url);
-      return answer.status === 503 ? answer : undefined;
-    }, 2_000, 20);
+    const notReady = await eventually(
+      async () => {
+        const answer = await readiness(instance.url);
+        return answer.status === 503 ? answer : undefined;
+      },
+      2_000,
+      20,
+    );
     expect(Date.now() - signalledAt).toBeLessThan(2_000);
     expect(notReady.body).toMatchObject({ status: 'error', error: { shutdown: { status: 'down' } } });
     // Still serving its API while the load balancer takes it out.

@@ -59,8 +59,15 @@ describe('README', () => {
     // A dead letter, so that `groups` and `replay` have a group to show and to replay.
     const message = eventMessage({ type: 'LimitUpdated', streamId: `account-${randomUUID()}`, streamVersion: 1, data: {} });
     await writer.publish(`${queue}.dlq`, [asDeadLetter(message, queue, 'SCHEMA_VIOLATION', 'data.id must be a uuid')]);
-    await eventually(async () => (await call(platform.url('ops'), 'GET', '/dead-letters/groups')).body.some?.((g: { queue: string }) => g.queue === queue));
-    const placeholders: Record<string, string> = { '<queue>': queue, '<type>': 'LimitUpdated', '<code>': 'SCHEMA_VIOLATION', '<checkout-id>': randomUUID() };
+    await eventually(async () =>
+      (await call(platform.url('ops'), 'GET', '/dead-letters/groups')).body.some?.((g: { queue: string }) => g.queue === queue),
+    );
+    const placeholders: Record<string, string> = {
+      '<queue>': queue,
+      '<type>': 'LimitUpdated',
+      '<code>': 'SCHEMA_VIOLATION',
+      '<checkout-id>': randomUUID(),
+    };
     const env = { OPS_URL: platform.url('ops'), OPS_TOKEN: TEST_OPS_TOKEN, OPS_OPERATOR: 'readme-spec' };
 
     for (const shown of readmeCommands().filter((command) => !RUN_BY_CI.has(command))) {
@@ -76,14 +83,41 @@ describe('README', () => {
   it('lists every environment variable the code reads, as does .env.example', () => {
     const example = readFileSync(join(root, '.env.example'), 'utf8');
     const read = [
-      'DATABASE_URL', 'DATABASE_POOL_SIZE', 'AMQP_URL', 'PORT', 'OPS_TOKEN', 'LOG_LEVEL', 'OPS_URL', 'OPS_OPERATOR',
-      'ACCOUNT_URL', 'MERCHANT_URL', 'CHECKOUT_URL', 'FRAUD_URL', 'PAYMENT_PROVIDER_URL', 'ACCOUNT_MAX_LIMIT', 'PROVIDER_TEST_ROUTES',
-      'HOST', 'SHUTDOWN_GRACE_MS', 'AUTH_PUBLIC_KEYS', 'SERVICE_TOKEN', 'MERCHANT_KEY_SIGNING_KEY', 'ADMIN_DATABASE_URL', 'ADMIN_AMQP_URL',
-      'RABBITMQCTL', 'HTTP_HEADERS_TIMEOUT_MS', 'HTTP_BODY_TIMEOUT_MS', 'HTTP_REQUEST_TIMEOUT_MS', 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 'HTTP_MAX_CONNECTIONS',
+      'DATABASE_URL',
+      'DATABASE_POOL_SIZE',
+      'AMQP_URL',
+      'PORT',
+      'OPS_TOKEN',
+      'LOG_LEVEL',
+      'OPS_URL',
+      'OPS_OPERATOR',
+      'ACCOUNT_URL',
+      'MERCHANT_URL',
+      'CHECKOUT_URL',
+      'FRAUD_URL',
+      'PAYMENT_PROVIDER_URL',
+      'ACCOUNT_MAX_LIMIT',
+      'PROVIDER_TEST_ROUTES',
+      'HOST',
+      'SHUTDOWN_GRACE_MS',
+      'AUTH_PUBLIC_KEYS',
+      'SERVICE_TOKEN',
+      'MERCHANT_KEY_SIGNING_KEY',
+      'ADMIN_DATABASE_URL',
+      'ADMIN_AMQP_URL',
+      'RABBITMQCTL',
+      'HTTP_HEADERS_TIMEOUT_MS',
+      'HTTP_BODY_TIMEOUT_MS',
+      'HTTP_REQUEST_TIMEOUT_MS',
+      'HTTP_KEEP_ALIVE_TIMEOUT_MS',
+      'HTTP_MAX_CONNECTIONS',
       ...sourceVariables(),
     ];
     for (const variable of new Set(read)) {
-      expect({ variable, inReadme: readme.includes(`\`${variable}\``) || readme.includes(`${variable}\``) }).toEqual({ variable, inReadme: true });
+      expect({ variable, inReadme: readme.includes(`\`${variable}\``) || readme.includes(`${variable}\``) }).toEqual({
+        variable,
+        inReadme: true,
+      });
       expect({ variable, inExample: new RegExp(`^#? ?${variable}=`, 'm').test(example) }).toEqual({ variable, inExample: true });
     }
   });
@@ -96,7 +130,9 @@ function sourceVariables(): string[] {
     'apps/checkout/src/checkouts/recovery/recovery.options.ts',
     'apps/fraud/src/assessments/risk-policy.config.ts',
   ];
-  const named = files.flatMap((file) => [...readFileSync(join(root, file), 'utf8').matchAll(/'((?:CHECKOUT|FRAUD)_[A-Z_]+)'/g)].map((m) => m[1]));
+  const named = files.flatMap((file) =>
+    [...readFileSync(join(root, file), 'utf8').matchAll(/'((?:CHECKOUT|FRAUD)_[A-Z_]+)'/g)].map((m) => m[1]),
+  );
   const provider = ['PROVIDER_LATENCY_MS', 'PROVIDER_FAILURE_RATE', 'PROVIDER_MODE'];
   return [...named.filter((name) => !name.endsWith('_UNAVAILABLE')), ...provider];
 }

@@ -5,7 +5,14 @@ import { randomUUID } from 'node:crypto';
 const SERVICES: ServiceName[] = ['payment-provider', 'account', 'merchant', 'fraud', 'checkout', 'ops'];
 
 /** Personal data and bank details the flow below uses; none may show up in any log line. */
-const PERSON = { name: 'Grace', lastName: 'Hopperington', street: '7 Cobol Crescent', city: 'Arlingtonshire', zip: 'ZX9 8QW', phone: '+44 7700 900461' };
+const PERSON = {
+  name: 'Grace',
+  lastName: 'Hopperington',
+  street: '7 Cobol Crescent',
+  city: 'Arlingtonshire',
+  zip: 'ZX9 8QW',
+  phone: '+44 7700 900461',
+};
 const IBAN = 'GB33BUKB20201555555555';
 
 interface Route {
@@ -22,7 +29,14 @@ describe('authenticated callers, and no secrets or personal data in logs', () =>
   let merchant: { id: string; apiKey: string };
   let other: { id: string; apiKey: string };
 
-  const call = async (service: ServiceName, method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}) => {
+  const call = async (
+    service: ServiceName,
+    method: string,
+    path: string,
+    token?: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
     const response = await fetch(`${platform.url(service)}${path}`, {
       method,
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
@@ -34,10 +48,17 @@ describe('authenticated callers, and no secrets or personal data in logs', () =>
   /** `path` with real ids where it names the account or merchant of this spec (`real`), else unknown ones. */
   const concrete = (path: string, real = true) =>
     path
-      .replace('{id}', real && path.startsWith('/accounts') ? accountId : real && path.startsWith('/merchants') ? merchant.id : randomUUID())
+      .replace(
+        '{id}',
+        real && path.startsWith('/accounts') ? accountId : real && path.startsWith('/merchants') ? merchant.id : randomUUID(),
+      )
       .replace(/\{[^}]+\}/g, () => randomUUID());
   const onboard = async () => {
-    const answer = await call('merchant', 'POST', '/merchants', TEST_OPS_TOKEN, { name: 'Hopper Compilers Ltd', country: 'GB', bankAccount: { iban: IBAN, bic: 'BUKBGB22' } });
+    const answer = await call('merchant', 'POST', '/merchants', TEST_OPS_TOKEN, {
+      name: 'Hopper Compilers Ltd',
+      country: 'GB',
+      bankAccount: { iban: IBAN, bic: 'BUKBGB22' },
+    });
     expect(answer.status).toBe(201);
     expect(answer.body).toEqual({ id: expect.any(String), apiKey: expect.any(String) });
     return answer.body as { id: string; apiKey: string };
@@ -52,8 +73,13 @@ describe('authenticated callers, and no secrets or personal data in logs', () =>
       }
     }
     const opened = await call('account', 'POST', '/accounts', TEST_OPS_TOKEN, {
-      name: PERSON.name, lastName: PERSON.lastName, country: 'GB', address: { street: PERSON.street, city: PERSON.city, zip: PERSON.zip },
-      phoneNumber: PERSON.phone, limit: 50_000, currency: 'EUR',
+      name: PERSON.name,
+      lastName: PERSON.lastName,
+      country: 'GB',
+      address: { street: PERSON.street, city: PERSON.city, zip: PERSON.zip },
+      phoneNumber: PERSON.phone,
+      limit: 50_000,
+      currency: 'EUR',
     });
     expect(opened.status).toBe(201);
     accountId = opened.body.id;
@@ -65,20 +91,34 @@ describe('authenticated callers, and no secrets or personal data in logs', () =>
 
   it('finds the routes to check in every service’s OpenAPI document', () => {
     expect(routes.length).toBeGreaterThan(30);
-    expect(routes).toEqual(expect.arrayContaining([
-      { service: 'ops', method: 'GET', path: '/audit' },
-      { service: 'merchant', method: 'PUT', path: '/merchants/{id}/bank-account' },
-      { service: 'payment-provider', method: 'POST', path: '/authorisations' },
-    ]));
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        { service: 'ops', method: 'GET', path: '/audit' },
+        { service: 'merchant', method: 'PUT', path: '/merchants/{id}/bank-account' },
+        { service: 'payment-provider', method: 'POST', path: '/authorisations' },
+      ]),
+    );
   });
 
   it('answers 401 problem+json on every business and ops route without a valid credential, and changes nothing', async () => {
-    const before = { account: await call('account', 'GET', `/accounts/${accountId}/events`, TEST_OPS_TOKEN), merchant: await call('merchant', 'GET', `/merchants/${merchant.id}`, TEST_OPS_TOKEN) };
+    const before = {
+      account: await call('account', 'GET', `/accounts/${accountId}/events`, TEST_OPS_TOKEN),
+      merchant: await call('merchant', 'GET', `/merchants/${merchant.id}`, TEST_OPS_TOKEN),
+    };
     const refusals = [];
     for (const route of routes) {
       for (const token of [undefined, 'not-a-credential', `${TEST_OPS_TOKEN}x`, `${merchant.apiKey.slice(0, -2)}xx`]) {
-        const answer = await call(route.service, route.method, concrete(route.path), token, { iban: 'GB94BARC10201530093459', bic: 'BARCGB22', limit: 1 });
-        refusals.push({ ...route, token: token ?? 'none', status: answer.status, problem: answer.type.startsWith('application/problem+json') });
+        const answer = await call(route.service, route.method, concrete(route.path), token, {
+          iban: 'GB94BARC10201530093459',
+          bic: 'BARCGB22',
+          limit: 1,
+        });
+        refusals.push({
+          ...route,
+          token: token ?? 'none',
+          status: answer.status,
+          problem: answer.type.startsWith('application/problem+json'),
+        });
       }
     }
     expect(refusals.filter((r) => r.status !== 401 || !r.problem)).toEqual([]);
@@ -97,7 +137,8 @@ describe('authenticated callers, and no secrets or personal data in logs', () =>
   it('accepts the operator token on every route', async () => {
     const answers = [];
     // Unknown ids: the operator may do anything, and this spec's account and merchant must stay as they are.
-    for (const route of routes) answers.push({ ...route, status: (await call(route.service, route.method, concrete(route.path, false), TEST_OPS_TOKEN)).status });
+    for (const route of routes)
+      answers.push({ ...route, status: (await call(route.service, route.method, concrete(route.path, false), TEST_OPS_TOKEN)).status });
     expect(answers.filter((a) => a.status === 401 || a.status === 403 || a.status >= 500)).toEqual([]);
   });
 
@@ -122,10 +163,16 @@ describe('authenticated callers, and no secrets or personal data in logs', () =>
 
   it("lets each service's own credential call only the routes it needs", async () => {
     const checkout = platform.serviceToken('checkout');
-    const charge = await call('account', 'POST', `/accounts/${accountId}/transactions`, checkout, { transactionId: randomUUID(), amount: 100, currency: 'EUR' });
+    const charge = await call('account', 'POST', `/accounts/${accountId}/transactions`, checkout, {
+      transactionId: randomUUID(),
+      amount: 100,
+      currency: 'EUR',
+    });
     expect(charge.status).toBe(201);
     expect((await call('account', 'POST', `/accounts/${accountId}/lock`, checkout)).status).toBe(403);
-    expect((await call('merchant', 'PUT', `/merchants/${merchant.id}/bank-account`, checkout, { iban: IBAN, bic: 'BUKBGB22' })).status).toBe(403);
+    expect(
+      (await call('merchant', 'PUT', `/merchants/${merchant.id}/bank-account`, checkout, { iban: IBAN, bic: 'BUKBGB22' })).status,
+    ).toBe(403);
     expect((await call('account', 'GET', `/accounts/${accountId}`, platform.serviceToken('fraud'))).status).toBe(403);
     expect((await call('account', 'GET', '/subscriptions', platform.serviceToken('ops'))).status).toBe(200);
     expect((await call('account', 'GET', '/subscriptions', checkout)).status).toBe(403);
@@ -134,13 +181,26 @@ describe('authenticated callers, and no secrets or personal data in logs', () =>
 
   it('never writes personal data, bank details, keys or tokens to a log line', async () => {
     // The flow's events reach every consumer, Ops' audit log included, before the logs are read.
-    await eventually(async () => (await call('ops', 'GET', `/audit?streamId=merchant-${other.id}`, TEST_OPS_TOKEN)).body?.items?.length > 0, 30_000);
+    await eventually(
+      async () => (await call('ops', 'GET', `/audit?streamId=merchant-${other.id}`, TEST_OPS_TOKEN)).body?.items?.length > 0,
+      30_000,
+    );
     const secrets = [
-      ...Object.values(PERSON), IBAN, IBAN.slice(4), merchant.apiKey, other.apiKey, TEST_OPS_TOKEN,
+      ...Object.values(PERSON),
+      IBAN,
+      IBAN.slice(4),
+      merchant.apiKey,
+      other.apiKey,
+      TEST_OPS_TOKEN,
       ...SERVICES.map((service) => platform.serviceToken(service)),
     ];
     const leaks = SERVICES.flatMap((service) =>
-      platform.output(service).split('\n').flatMap((line) => secrets.filter((secret) => line.includes(secret)).map((secret) => ({ service, secret, line: line.slice(0, 300) }))),
+      platform
+        .output(service)
+        .split('\n')
+        .flatMap((line) =>
+          secrets.filter((secret) => line.includes(secret)).map((secret) => ({ service, secret, line: line.slice(0, 300) })),
+        ),
     );
     expect(SERVICES.map((service) => platform.output(service).split('\n').length).reduce((a, b) => a + b)).toBeGreaterThan(100);
     expect(leaks).toEqual([]);

@@ -26,7 +26,12 @@ describe('Decisions across two processes see the latest version of the stream', 
   describe('account', () => {
     const openOn = async (base: string) => {
       const answer = await callService<{ id: string }>(base, 'POST', '/accounts', {
-        name: 'Barbara', lastName: 'Liskov', country: 'US', address: { street: '1 Main St', city: 'Boston', zip: '02139' }, limit: 10_000, currency: 'USD',
+        name: 'Barbara',
+        lastName: 'Liskov',
+        country: 'US',
+        address: { street: '1 Main St', city: 'Boston', zip: '02139' },
+        limit: 10_000,
+        currency: 'USD',
       });
       expect(answer.status).toBe(201);
       return answer.body.id;
@@ -52,12 +57,20 @@ describe('Decisions across two processes see the latest version of the stream', 
       const id = await openOn(a);
       expect((await callService(a, 'POST', `/accounts/${id}/lock`)).status).toBe(200);
       // A caches "locked" by refusing a purchase.
-      const refused = await callService<{ code: string }>(a, 'POST', `/accounts/${id}/transactions`, { transactionId: 't-0', amount: 100, currency: 'USD' });
+      const refused = await callService<{ code: string }>(a, 'POST', `/accounts/${id}/transactions`, {
+        transactionId: 't-0',
+        amount: 100,
+        currency: 'USD',
+      });
       expect([refused.status, refused.body.code]).toEqual([409, 'ACCOUNT_LOCKED']);
       expect((await callService(b, 'POST', `/accounts/${id}/unlock`)).status).toBe(200);
       expect((await callService(b, 'PUT', `/accounts/${id}/limit`, { limit: 5_000 })).status).toBe(200);
 
-      const bought = await callService<{ balance: number }>(a, 'POST', `/accounts/${id}/transactions`, { transactionId: 't-1', amount: 100, currency: 'USD' });
+      const bought = await callService<{ balance: number }>(a, 'POST', `/accounts/${id}/transactions`, {
+        transactionId: 't-1',
+        amount: 100,
+        currency: 'USD',
+      });
       expect([bought.status, bought.body.balance]).toEqual([201, 4_900]);
     });
   });
@@ -68,7 +81,11 @@ describe('Decisions across two processes see the latest version of the stream', 
       { iban: 'DE89 3704 0044 0532 0130 00', bic: 'COBADEFFXXX' },
     ];
     const onboardOn = async (base: string) => {
-      const answer = await callService<{ id: string }>(base, 'POST', '/merchants', { name: 'Shop', country: 'GB', bankAccount: bankAccounts[0] });
+      const answer = await callService<{ id: string }>(base, 'POST', '/merchants', {
+        name: 'Shop',
+        country: 'GB',
+        bankAccount: bankAccounts[0],
+      });
       expect(answer.status).toBe(201);
       return answer.body.id;
     };
@@ -91,7 +108,12 @@ describe('Decisions across two processes see the latest version of the stream', 
       const id = await onboardOn(a);
       expect((await callService(a, 'PUT', `/merchants/${id}/bank-account`, bankAccounts[1])).status).toBe(200);
       expect((await callService(b, 'PUT', `/merchants/${id}/bank-account`, bankAccounts[0])).status).toBe(200);
-      const changed = await callService<{ version: number; bankAccount: { bic: string } }>(a, 'PUT', `/merchants/${id}/bank-account`, bankAccounts[1]);
+      const changed = await callService<{ version: number; bankAccount: { bic: string } }>(
+        a,
+        'PUT',
+        `/merchants/${id}/bank-account`,
+        bankAccounts[1],
+      );
 
       expect([changed.status, changed.body.version, changed.body.bankAccount.bic]).toEqual([200, 4, 'COBADEFFXXX']);
       expect(await view(b, id)).toMatchObject({ version: 4, bankAccount: { bic: 'COBADEFFXXX' } });

@@ -27,9 +27,17 @@ export class KeepAliveClient {
     return new Promise((resolve, reject) => {
       const req = request(
         {
-          host: this.host, port: this.port, method, path, agent: this.agent,
+          host: this.host,
+          port: this.port,
+          method,
+          path,
+          agent: this.agent,
           // As the operator unless told otherwise: every route needs a credential.
-          headers: { authorization: `Bearer ${TEST_OPS_TOKEN}`, ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) },
+          headers: {
+            authorization: `Bearer ${TEST_OPS_TOKEN}`,
+            ...headers,
+            ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -118,7 +126,6 @@ export function percentile(sorted: Float64Array, p: number): number {
 }
 
 export const mean = (values: Float64Array): number => values.reduce((sum, value) => sum + value, 0) / (values.length || 1);
-
 
 export const serverErrors = (result: LoadResult): number =>
   [...result.statuses].filter(([status]) => status >= 500).reduce((sum, [, n]) => sum + n, 0);

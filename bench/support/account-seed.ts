@@ -30,9 +30,22 @@ export async function seedAccount(databaseUrl: string, totalEvents: number, limi
       batch = [];
     };
     for (let i = 0; i < totalEvents; i++) {
-      const command: AccountCommand = i === 0
-        ? { type: 'OpenAccount', data: { id, name: 'Long', lastName: 'Stream', country: 'DE', address: { street: 's', city: 'c', zip: 'z' }, limit, currency: 'EUR' }, metadata }
-        : { type: 'PurchaseItem', data: { id, transactionId: `seed-${i}`, amount: 1, currency: 'EUR' }, metadata };
+      const command: AccountCommand =
+        i === 0
+          ? {
+              type: 'OpenAccount',
+              data: {
+                id,
+                name: 'Long',
+                lastName: 'Stream',
+                country: 'DE',
+                address: { street: 's', city: 'c', zip: 'z' },
+                limit,
+                currency: 'EUR',
+              },
+              metadata,
+            }
+          : { type: 'PurchaseItem', data: { id, transactionId: `seed-${i}`, amount: 1, currency: 'EUR' }, metadata };
       for (const event of accountDecider.decide(command, state)) {
         state = accountDecider.evolve(state, event);
         batch.push(event);

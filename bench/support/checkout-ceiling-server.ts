@@ -34,7 +34,14 @@ function front(): void {
   const call = (payload: string): Promise<unknown> =>
     new Promise((resolve, reject) => {
       const req = request(
-        { agent, hostname: '127.0.0.1', port: Number(stubPort), method: 'POST', path: '/step', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+        {
+          agent,
+          hostname: '127.0.0.1',
+          port: Number(stubPort),
+          method: 'POST',
+          path: '/step',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -10,7 +10,8 @@ export interface LoadResult {
   max: number;
 }
 
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 
 /**
  * Sends `requests` requests from `concurrency` closed-loop workers and measures the rate of the
@@ -43,7 +44,15 @@ export async function runLoad(
   const elapsedMs = Date.now() - started;
   if (failures.size > 0) console.warn(`  not ok: ${JSON.stringify(Object.fromEntries(failures))}`);
   latencies.sort((a, b) => a - b);
-  return { requests, ok, elapsedMs, perSecond: (ok * 1000) / elapsedMs, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? 0 };
+  return {
+    requests,
+    ok,
+    elapsedMs,
+    perSecond: (ok * 1000) / elapsedMs,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies.at(-1) ?? 0,
+  };
 }
 
 export const describeLoad = (r: LoadResult): string =>

@@ -73,9 +73,11 @@ async function deliverTo(pool: Pool, schema: string, target: { channel: ConfirmC
     for (const row of rows) {
       const { content, options } = encode('account', row);
       let accepted = true;
-      confirms.push(new Promise((resolve, reject) => {
-        accepted = channel.publish('', queue, content, options, (error) => (error ? reject(error) : resolve()));
-      }));
+      confirms.push(
+        new Promise((resolve, reject) => {
+          accepted = channel.publish('', queue, content, options, (error) => (error ? reject(error) : resolve()));
+        }),
+      );
       if (!accepted) await new Promise((r) => channel.once('drain', r));
     }
     inFlight.push(Promise.all(confirms));

@@ -69,6 +69,9 @@ export async function writeProvisioningArtefacts(dir: string): Promise<string[]>
   const sql = join(dir, 'provision.sql');
   const definitions = join(dir, 'rabbitmq-definitions.json');
   await writeFile(sql, provisioningSql(DEFAULT_INSTALLATION));
-  await writeFile(definitions, `${JSON.stringify(brokerDefinitions(DEFAULT_INSTALLATION, { topology: topologyOf(platformQueues()) }), null, 2)}\n`);
+  await writeFile(
+    definitions,
+    `${JSON.stringify(brokerDefinitions(DEFAULT_INSTALLATION, { topology: topologyOf(platformQueues()) }), null, 2)}\n`,
+  );
   return [sql, definitions];
 }

@@ -21,23 +21,42 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export async function runSampleCheckout(urls: Urls, opsToken: string, print: (line: string) => void): Promise<void> {
   const operator = { authorization: `Bearer ${opsToken}` };
-  const { id: accountId } = await call<{ id: string }>('POST', `${urls.account}/accounts`, {
-    name: 'Ada', lastName: 'Lovelace', country: 'GB',
-    address: { street: '12 St James Square', city: 'London', zip: 'SW1Y 4JH' }, limit: 100_000, currency: 'EUR',
-  }, operator);
+  const { id: accountId } = await call<{ id: string }>(
+    'POST',
+    `${urls.account}/accounts`,
+    {
+      name: 'Ada',
+      lastName: 'Lovelace',
+      country: 'GB',
+      address: { street: '12 St James Square', city: 'London', zip: 'SW1Y 4JH' },
+      limit: 100_000,
+      currency: 'EUR',
+    },
+    operator,
+  );
   print(`opened account ${accountId} with a limit of 1000.00 EUR`);
-  const { id: merchantId, apiKey } = await call<{ id: string; apiKey: string }>('POST', `${urls.merchant}/merchants`, {
-    name: 'Analytical Engines Ltd', country: 'DE', bankAccount: { iban: 'DE89370400440532013000', bic: 'COBADEFFXXX' },
-  }, operator);
+  const { id: merchantId, apiKey } = await call<{ id: string; apiKey: string }>(
+    'POST',
+    `${urls.merchant}/merchants`,
+    {
+      name: 'Analytical Engines Ltd',
+      country: 'DE',
+      bankAccount: { iban: 'DE89370400440532013000', bic: 'COBADEFFXXX' },
+    },
+    operator,
+  );
   print(`onboarded merchant ${merchantId}; its API key (shown once): ${apiKey}`);
 
   const checkout = await call<{ checkoutId: string; status: string; reason?: string; total: number; currency: string }>(
-    'POST', `${urls.checkout}/checkouts`,
+    'POST',
+    `${urls.checkout}/checkouts`,
     { accountId, merchantId, currency: 'EUR', items: [{ sku: 'punch-card-pack', quantity: 3, unitPrice: 1_250 }] },
     { 'idempotency-key': randomUUID(), authorization: `Bearer ${apiKey}` },
   );
-  print(`checkout ${checkout.checkoutId}: ${checkout.status}${checkout.reason ? ` (${checkout.reason})` : ''}, ` +
-    `total ${(checkout.total / 100).toFixed(2)} ${checkout.currency}`);
+  print(
+    `checkout ${checkout.checkoutId}: ${checkout.status}${checkout.reason ? ` (${checkout.reason})` : ''}, ` +
+      `total ${(checkout.total / 100).toFixed(2)} ${checkout.currency}`,
+  );
 
   // The read models follow through each consumer's own queue; give them a moment.
   await pause(1_000);

@@ -12,7 +12,11 @@ export class ServiceProcess {
   private readonly stderr: string[] = [];
 
   /** `envFile`: the service's own settings, written by `npm run provision`. */
-  constructor(readonly name: ServiceName, private readonly env: NodeJS.ProcessEnv, private readonly envFile?: string) {}
+  constructor(
+    readonly name: ServiceName,
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly envFile?: string,
+  ) {}
 
   get port(): number {
     return Number(this.env.PORT ?? DefaultPorts[this.name]);
@@ -46,7 +50,10 @@ export class ServiceProcess {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.child?.exitCode !== null) throw new Error(`${this.name} exited: ${this.lastWords}`);
-      const ready = await fetch(`${this.url}/health/ready`).then((r) => r.ok, () => false);
+      const ready = await fetch(`${this.url}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ready) return;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }

@@ -5,7 +5,17 @@ import { ClusterPlatform } from './support/cluster-platform';
 import { callUntilAnswered, call } from './support/http-client';
 import { checkInvariants } from './support/invariants';
 import {
-  ClusterNode, NODES, clusterCpuMs, clusterMemoryMb, ensureCluster, killNode, queueConsumers, queueLeaders, queueReplicas, restartNode, runningNodes,
+  ClusterNode,
+  NODES,
+  clusterCpuMs,
+  clusterMemoryMb,
+  ensureCluster,
+  killNode,
+  queueConsumers,
+  queueLeaders,
+  queueReplicas,
+  restartNode,
+  runningNodes,
 } from './support/rabbitmq-cluster';
 import { FLOW_ENV, percentile, prepareFlow, runFlow } from './support/steady-flow';
 
@@ -17,7 +27,8 @@ describe('A RabbitMQ node killed mid-flow', () => {
 
   beforeAll(async () => {
     const startupMs = ensureCluster();
-    if (startupMs > 0) console.log(`3-node RabbitMQ cluster formed in ${(startupMs / 1000).toFixed(1)} s, ${clusterMemoryMb()} MB resident`);
+    if (startupMs > 0)
+      console.log(`3-node RabbitMQ cluster formed in ${(startupMs / 1000).toFixed(1)} s, ${clusterMemoryMb()} MB resident`);
     cluster = await ClusterPlatform.start(2, FLOW_ENV);
   }, 600_000);
 
@@ -31,21 +42,28 @@ describe('A RabbitMQ node killed mid-flow', () => {
     const queues = queueReplicas(cluster.vhost);
     expect(queues.filter((q) => q.name.endsWith('.retry')).length).toBeGreaterThan(0);
     expect(queues.filter((q) => q.name.endsWith('.dlq')).length).toBeGreaterThan(0);
-    for (const queue of queues) expect({ name: queue.name, type: queue.type, nodes: queue.members.length }).toEqual({ name: queue.name, type: 'quorum', nodes: 3 });
+    for (const queue of queues)
+      expect({ name: queue.name, type: queue.type, nodes: queue.members.length }).toEqual({ name: queue.name, type: 'quorum', nodes: 3 });
   });
 
   it('has both instances of a consumer on each queue, exactly one of them active, so order holds per queue', async () => {
-    const mainQueues = queueReplicas(cluster.vhost).map((q) => q.name).filter((name) => /^[a-z]+\.[a-z]+-events$/.test(name));
+    const mainQueues = queueReplicas(cluster.vhost)
+      .map((q) => q.name)
+      .filter((name) => /^[a-z]+\.[a-z]+-events$/.test(name));
     expect(mainQueues.length).toBeGreaterThan(0);
-    const perQueue = await eventually(() => {
-      const consumers = queueConsumers(cluster.vhost);
-      const counts = mainQueues.map((queue) => ({
-        queue,
-        consumers: consumers.filter((c) => c.queue === queue).length,
-        active: consumers.filter((c) => c.queue === queue && c.active).length,
-      }));
-      return counts.every((c) => c.consumers === 2) ? counts : undefined;
-    }, 30_000, 500);
+    const perQueue = await eventually(
+      () => {
+        const consumers = queueConsumers(cluster.vhost);
+        const counts = mainQueues.map((queue) => ({
+          queue,
+          consumers: consumers.filter((c) => c.queue === queue).length,
+          active: consumers.filter((c) => c.queue === queue && c.active).length,
+        }));
+        return counts.every((c) => c.consumers === 2) ? counts : undefined;
+      },
+      30_000,
+      500,
+    );
     for (const queue of perQueue) expect(queue).toEqual({ queue: queue.queue, consumers: 2, active: 1 });
   });
 
@@ -95,18 +113,22 @@ describe('A RabbitMQ node killed mid-flow', () => {
     const checkoutMs = checkouts.map((a) => a.ms);
     // Latency by when the checkout started: before the kill, while the node was down, after it came back.
     const window = (from: number, to: number) => checkouts.filter((a) => a.at - a.ms >= from && a.at - a.ms < to).map((a) => a.ms);
-    const windows = [['before', flowStarted, killedAt], ['node down', killedAt, killedAt + 20_000], ['after', killedAt + 20_000, Infinity]] as const;
+    const windows = [
+      ['before', flowStarted, killedAt],
+      ['node down', killedAt, killedAt + 20_000],
+      ['after', killedAt + 20_000, Infinity],
+    ] as const;
     const byWindow = windows.map(([name, from, to]) => `${name} p99 ${percentile(window(from, to), 99)} ms`).join(', ');
     const firstAnswerMs = Math.min(...record.answered.filter((a) => a.at > killedAt).map((a) => a.at)) - killedAt;
     console.log(
       `steady state (two instances per service, 3 broker nodes): ${(steadyCheckouts / steadySeconds).toFixed(1)} checkouts/s; ` +
-      `${steadyOps} operations (${steadyCheckouts} checkouts) in the first ${steadySeconds.toFixed(0)} s cost, per operation, CPU ms: ` +
-      `${describeCpu(servicesBefore, servicesAt, steadyOps)}, RabbitMQ (3 nodes) ${((brokerAt - brokerBefore) / steadyOps).toFixed(2)}\n` +
-      `broker node ${victim} (leading ${leaders.get(victim)} of ${[...leaders.values()].reduce((s, n) => s + n, 0)} quorum queues) SIGKILLed ` +
-      `${((killedAt - flowStarted) / 1000).toFixed(0)} s into a ${((Date.now() - flowStarted) / 1000).toFixed(0)} s flow, back 20 s later (restarted and rejoined in ${(restartMs / 1000).toFixed(1)} s)\n` +
-      `first event delivered after the kill: ${firstDeliveryMs} ms; first acknowledged operation: ${firstAnswerMs} ms\n` +
-      `checkout latency over the minute: p50 ${percentile(checkoutMs, 50)} ms, p99 ${percentile(checkoutMs, 99)} ms, max ${Math.max(...checkoutMs)} ms (${byWindow})\n` +
-      `invariants: ${JSON.stringify({ ...counts, unanswered: record.unanswered, rejections: record.rejections })}`,
+        `${steadyOps} operations (${steadyCheckouts} checkouts) in the first ${steadySeconds.toFixed(0)} s cost, per operation, CPU ms: ` +
+        `${describeCpu(servicesBefore, servicesAt, steadyOps)}, RabbitMQ (3 nodes) ${((brokerAt - brokerBefore) / steadyOps).toFixed(2)}\n` +
+        `broker node ${victim} (leading ${leaders.get(victim)} of ${[...leaders.values()].reduce((s, n) => s + n, 0)} quorum queues) SIGKILLed ` +
+        `${((killedAt - flowStarted) / 1000).toFixed(0)} s into a ${((Date.now() - flowStarted) / 1000).toFixed(0)} s flow, back 20 s later (restarted and rejoined in ${(restartMs / 1000).toFixed(1)} s)\n` +
+        `first event delivered after the kill: ${firstDeliveryMs} ms; first acknowledged operation: ${firstAnswerMs} ms\n` +
+        `checkout latency over the minute: p50 ${percentile(checkoutMs, 50)} ms, p99 ${percentile(checkoutMs, 99)} ms, max ${Math.max(...checkoutMs)} ms (${byWindow})\n` +
+        `invariants: ${JSON.stringify({ ...counts, unanswered: record.unanswered, rejections: record.rejections })}`,
     );
     expect(counts.charges).toBe(counts.salesLedgerCount);
     expect(counts.completedCheckouts).toBeGreaterThan(0);

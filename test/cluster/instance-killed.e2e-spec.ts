@@ -15,7 +15,8 @@ describe('Service instances killed mid-flow', () => {
 
   beforeAll(async () => {
     const startupMs = ensureCluster();
-    if (startupMs > 0) console.log(`3-node RabbitMQ cluster formed in ${(startupMs / 1000).toFixed(1)} s, ${clusterMemoryMb()} MB resident`);
+    if (startupMs > 0)
+      console.log(`3-node RabbitMQ cluster formed in ${(startupMs / 1000).toFixed(1)} s, ${clusterMemoryMb()} MB resident`);
     cluster = await ClusterPlatform.start(2, FLOW_ENV);
   }, 600_000);
 
@@ -33,18 +34,32 @@ describe('Service instances killed mid-flow', () => {
     expect(leader).toBeDefined();
     const killedAt = Date.now();
     await leader!.stop('SIGKILL');
-    const standby = await eventually(() => relayLeader(replicas.filter((r) => r !== leader), 'account'), 15_000, 100);
+    const standby = await eventually(
+      () =>
+        relayLeader(
+          replicas.filter((r) => r !== leader),
+          'account',
+        ),
+      15_000,
+      100,
+    );
     const takeoverMs = Date.now() - killedAt;
     await cluster.restart(leader!);
     await flow;
 
-    const queues = await eventually(async () => {
-      const result = await consumerProgress(cluster.platform, 'account');
-      return result.every((q) => q.missing === 0) ? result : undefined;
-    }, 60_000, 500).catch(async () => {
+    const queues = await eventually(
+      async () => {
+        const result = await consumerProgress(cluster.platform, 'account');
+        return result.every((q) => q.missing === 0) ? result : undefined;
+      },
+      60_000,
+      500,
+    ).catch(async () => {
       throw new Error(`gap past the inbox: ${JSON.stringify(await consumerProgress(cluster.platform, 'account'))}`);
     });
-    console.log(`account relay leader SIGKILLed; standby ${standby.url} led after ${takeoverMs} ms; per consumer: ${JSON.stringify(queues)}`);
+    console.log(
+      `account relay leader SIGKILLed; standby ${standby.url} led after ${takeoverMs} ms; per consumer: ${JSON.stringify(queues)}`,
+    );
     expect(takeoverMs).toBeLessThan(5_000);
     expect(queues.length).toBeGreaterThan(0);
     for (const queue of queues) expect(queue.applied).toBe(queue.expected);
@@ -67,7 +82,7 @@ describe('Service instances killed mid-flow', () => {
     const checkoutMs = record.answered.filter((a) => a.kind === 'checkout').map((a) => a.ms);
     console.log(
       `killed one instance each of ${killed.join(', ')} during a 40 s flow; checkout p99 ${percentile(checkoutMs, 99)} ms; ` +
-      `invariants: ${JSON.stringify({ ...counts, unanswered: record.unanswered, rejections: record.rejections })}`,
+        `invariants: ${JSON.stringify({ ...counts, unanswered: record.unanswered, rejections: record.rejections })}`,
     );
     expect(killed).toEqual(SCALED);
     expect(counts.completedCheckouts).toBeGreaterThan(0);

@@ -36,13 +36,50 @@ const deep = (depth: number): unknown => (depth === 0 ? 'bottom' : { nested: dee
 
 /** Strings a careless service would store, compare, cast or print wrongly. */
 export const hostileStrings = (random: Random): string[] => [
-  '', ' ', '\u0000', 'a\u0000b', '\ud800', 'x\udc00', '\u202e\u0007\u001b[31m', '😀', 'x'.repeat(5_000), '<script>alert(1)</script>',
-  "' OR 1=1 --", '../../etc/passwd', '__proto__', 'constructor', '%00', 'NaN', '1e20', '-1', '2020-02-30', '2009-W01-1',
-  random.uuid(), random.uuid().toUpperCase(), 'GB82 WEST 1234 5698 7654 32', 'NWBKGB2L', 'EUR', 'DE', 'ok',
+  '',
+  ' ',
+  '\u0000',
+  'a\u0000b',
+  '\ud800',
+  'x\udc00',
+  '\u202e\u0007\u001b[31m',
+  '😀',
+  'x'.repeat(5_000),
+  '<script>alert(1)</script>',
+  "' OR 1=1 --",
+  '../../etc/passwd',
+  '__proto__',
+  'constructor',
+  '%00',
+  'NaN',
+  '1e20',
+  '-1',
+  '2020-02-30',
+  '2009-W01-1',
+  random.uuid(),
+  random.uuid().toUpperCase(),
+  'GB82 WEST 1234 5698 7654 32',
+  'NWBKGB2L',
+  'EUR',
+  'DE',
+  'ok',
 ];
 
 /** Numbers beyond every column and type a service might use. */
-export const hostileNumbers: number[] = [0, -1, -0, 1.5, 1e20, -1e20, 9_007_199_254_740_992, 1e308, 2_147_483_648, -2_147_483_649, Number.MAX_SAFE_INTEGER, 3];
+export const hostileNumbers: number[] = [
+  0,
+  -1,
+  -0,
+  1.5,
+  1e20,
+  -1e20,
+  9_007_199_254_740_992,
+  1e308,
+  2_147_483_648,
+  -2_147_483_649,
+  Number.MAX_SAFE_INTEGER,
+  3,
+];
 
 /** Any hostile JSON value: strings, numbers, wrong types, deep nesting, prototype keys. */
 export function hostileValue(random: Random): unknown {
@@ -53,7 +90,18 @@ export function hostileValue(random: Random): unknown {
     case 2:
       return random.pick(hostileNumbers);
     case 3:
-      return random.pick<unknown>([null, true, false, [], {}, [1, 'a'], { a: 1 }, deep(40), deep(5), JSON.parse('{"__proto__":{"polluted":1}}')]);
+      return random.pick<unknown>([
+        null,
+        true,
+        false,
+        [],
+        {},
+        [1, 'a'],
+        { a: 1 },
+        deep(40),
+        deep(5),
+        JSON.parse('{"__proto__":{"polluted":1}}'),
+      ]);
     default:
       return random.pick<unknown>([random.uuid(), 'x'.repeat(random.int(300)), random.int(1_000_000), `${random.int(100)}`]);
   }
@@ -61,14 +109,46 @@ export function hostileValue(random: Random): unknown {
 
 /** Values for a path segment: ids of every shape, encoded hostile bytes, and sometimes a real id. */
 export function hostilePathValue(random: Random, realIds: string[]): string {
-  const raw = ['abc', '%00', '%ED%A0%80', '%F0%9F%98%80', 'x'.repeat(2_000), '-1', '1e20', '99999999999999999999', '0', '1', '..%2F..',
-    '__proto__', 'constructor', "'%20OR%201=1", '%E2%80%AE', 'NaN', 'fraud.account-events', 'ops.account-events', random.uuid(), random.uuid().toUpperCase()];
+  const raw = [
+    'abc',
+    '%00',
+    '%ED%A0%80',
+    '%F0%9F%98%80',
+    'x'.repeat(2_000),
+    '-1',
+    '1e20',
+    '99999999999999999999',
+    '0',
+    '1',
+    '..%2F..',
+    '__proto__',
+    'constructor',
+    "'%20OR%201=1",
+    '%E2%80%AE',
+    'NaN',
+    'fraud.account-events',
+    'ops.account-events',
+    random.uuid(),
+    random.uuid().toUpperCase(),
+  ];
   if (realIds.length > 0 && random.chance(0.3)) return random.pick(realIds);
   return random.pick(raw);
 }
 
 /** Whole bodies no schema describes. */
 export const hostileRawBodies: string[] = [
-  'not json', '{', '[]', 'null', '"text"', '123', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{"x":1}}}',
-  `${'['.repeat(3_000)}${']'.repeat(3_000)}`, '{"a":"\\u0000"}', '{"a":"\\ud800"}', '{"a":1e999}', '\u0000', '{"a":1,"a":2}',
+  'not json',
+  '{',
+  '[]',
+  'null',
+  '"text"',
+  '123',
+  '{"__proto__":{"x":1}}',
+  '{"constructor":{"prototype":{"x":1}}}',
+  `${'['.repeat(3_000)}${']'.repeat(3_000)}`,
+  '{"a":"\\u0000"}',
+  '{"a":"\\ud800"}',
+  '{"a":1e999}',
+  '\u0000',
+  '{"a":1,"a":2}',
 ];

@@ -1,11 +1,26 @@
 import { Random, hostilePathValue, hostileRawBodies, hostileStrings, hostileValue } from './hostile-values';
 
 type Schema = {
-  $ref?: string; type?: string; properties?: Record<string, Schema>; items?: Schema; enum?: unknown[]; format?: string;
-  allOf?: Schema[]; oneOf?: Schema[]; anyOf?: Schema[]; example?: unknown;
+  $ref?: string;
+  type?: string;
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  enum?: unknown[];
+  format?: string;
+  allOf?: Schema[];
+  oneOf?: Schema[];
+  anyOf?: Schema[];
+  example?: unknown;
 };
-interface Parameter { name: string; in: string; schema?: Schema }
-interface Operation { parameters?: Parameter[]; requestBody?: { content?: Record<string, { schema?: Schema }> } }
+interface Parameter {
+  name: string;
+  in: string;
+  schema?: Schema;
+}
+interface Operation {
+  parameters?: Parameter[];
+  requestBody?: { content?: Record<string, { schema?: Schema }> };
+}
 export interface OpenApiDocument {
   paths: Record<string, Record<string, Operation>>;
   components?: { schemas?: Record<string, Schema> };
@@ -31,7 +46,10 @@ const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 /** Every route in the document: a route added to a service is fuzzed without touching this spec. */
 export const routesOf = (doc: OpenApiDocument): Route[] =>
   Object.entries(doc.paths).flatMap(([path, operations]) =>
-    Object.entries(operations).filter(([method]) => METHODS.includes(method)).map(([method, operation]) => ({ method: method.toUpperCase(), path, operation })));
+    Object.entries(operations)
+      .filter(([method]) => METHODS.includes(method))
+      .map(([method, operation]) => ({ method: method.toUpperCase(), path, operation })),
+  );
 
 /** A plausible value for `schema`, so that a hostile value elsewhere in the body gets past the shallow checks. */
 function plausible(schema: Schema | undefined, doc: OpenApiDocument, random: Random, depth = 0): unknown {
@@ -43,7 +61,9 @@ function plausible(schema: Schema | undefined, doc: OpenApiDocument, random: Ran
   if (schema.example !== undefined && random.chance(0.5)) return schema.example;
   switch (schema.type) {
     case 'object':
-      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([key, child]) => [key, plausible(child, doc, random, depth + 1)]));
+      return Object.fromEntries(
+        Object.entries(schema.properties ?? {}).map(([key, child]) => [key, plausible(child, doc, random, depth + 1)]),
+      );
     case 'array':
       return Array.from({ length: random.int(3) + 1 }, () => plausible(schema.items, doc, random, depth + 1));
     case 'integer':
@@ -79,11 +99,13 @@ const encodeAnything = (value: string): string =>
 function queryString(route: Route, random: Random): string {
   const declared = (route.operation.parameters ?? []).filter((parameter) => parameter.in === 'query').map((parameter) => parameter.name);
   const names = [...declared, ...(random.chance(0.2) ? ['unknown', '__proto__[x]', 'limit[]'] : [])];
-  const parts = names.filter(() => random.chance(0.6)).flatMap((name) => {
-    const value = String(random.chance(0.7) ? hostileValue(random) : plausible(undefined, { paths: {} }, random));
-    const encoded = `${encodeURIComponent(name)}=${random.chance(0.1) && !/\p{Cs}/u.test(value) ? value : encodeAnything(value)}`;
-    return random.chance(0.1) ? [encoded, encoded] : [encoded];
-  });
+  const parts = names
+    .filter(() => random.chance(0.6))
+    .flatMap((name) => {
+      const value = String(random.chance(0.7) ? hostileValue(random) : plausible(undefined, { paths: {} }, random));
+      const encoded = `${encodeURIComponent(name)}=${random.chance(0.1) && !/\p{Cs}/u.test(value) ? value : encodeAnything(value)}`;
+      return random.chance(0.1) ? [encoded, encoded] : [encoded];
+    });
   if (random.chance(0.05)) parts.push('%00=%00', 'a=%ED%A0%80', 'b=%');
   return parts.length ? `?${parts.join('&')}` : '';
 }
@@ -98,7 +120,14 @@ export function fuzzRequest(route: Route, doc: OpenApiDocument, random: Random, 
   if (route.method === 'GET') return { method: route.method, path, headers };
   const shape = random.int(10);
   if (shape === 0) return { method: route.method, path, headers, body: random.pick(hostileRawBodies), contentType: 'application/json' };
-  if (shape === 1) return { method: route.method, path, headers, body: 'a=1&b=2', contentType: random.pick(['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) };
+  if (shape === 1)
+    return {
+      method: route.method,
+      path,
+      headers,
+      body: 'a=1&b=2',
+      contentType: random.pick(['text/plain', 'application/x-www-form-urlencoded', 'application/xml']),
+    };
   const body = shape === 2 ? plausible(schema, doc, random) : corrupt(plausible(schema, doc, random), random);
   return { method: route.method, path, headers, body: JSON.stringify(body) ?? 'null', contentType: 'application/json' };
 }

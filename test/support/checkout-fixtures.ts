@@ -11,7 +11,13 @@ export interface Answer<T = Record<string, any>> {
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
 /** Sends JSON to a service of the platform as the operator (unless `headers` name another credential) and reads its JSON answer (any status). */
-export async function send<T = Record<string, any>>(baseUrl: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
+export async function send<T = Record<string, any>>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer<T>> {
   try {
     return await sendOnce<T>(baseUrl, method, path, body, headers);
   } catch (error) {
@@ -44,12 +50,17 @@ function sendOnce<T>(baseUrl: string, method: string, path: string, body: unknow
         res.on('error', reject);
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: (text ? JSON.parse(text) : {}) as T });
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: String(res.headers['content-type'] ?? ''),
+            body: (text ? JSON.parse(text) : {}) as T,
+          });
         });
       },
     );
     req.on('error', (error: NodeJS.ErrnoException) =>
-      reject(Object.assign(error, { reusedSocket: req.reusedSocket && error.code === 'ECONNRESET' })));
+      reject(Object.assign(error, { reusedSocket: req.reusedSocket && error.code === 'ECONNRESET' })),
+    );
     req.end(payload);
   });
 }
@@ -74,7 +85,12 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | false>, wh
 /** Opens an account and waits until Account's read model shows it, as Checkout will read it. */
 export async function openAccount(urlOf: UrlOf, limit: number, currency = 'EUR'): Promise<string> {
   const opened = await send(urlOf('account'), 'POST', '/accounts', {
-    name: 'Ada', lastName: 'Lovelace', country: 'GB', address: { street: '12 St James’s Square', city: 'London', zip: 'SW1Y 4JH' }, limit, currency,
+    name: 'Ada',
+    lastName: 'Lovelace',
+    country: 'GB',
+    address: { street: '12 St James’s Square', city: 'London', zip: 'SW1Y 4JH' },
+    limit,
+    currency,
   });
   if (opened.status !== 201) throw new Error(`opening an account answered ${opened.status}: ${JSON.stringify(opened.body)}`);
   const id = String(opened.body.id);
@@ -84,7 +100,9 @@ export async function openAccount(urlOf: UrlOf, limit: number, currency = 'EUR')
 
 export async function onboardMerchant(urlOf: UrlOf): Promise<string> {
   const onboarded = await send(urlOf('merchant'), 'POST', '/merchants', {
-    name: 'Analytical Engines Ltd', country: 'GB', bankAccount: { iban: 'GB82 WEST 1234 5698 7654 32', bic: 'NWBKGB2L' },
+    name: 'Analytical Engines Ltd',
+    country: 'GB',
+    bankAccount: { iban: 'GB82 WEST 1234 5698 7654 32', bic: 'NWBKGB2L' },
   });
   if (onboarded.status !== 201) throw new Error(`onboarding a merchant answered ${onboarded.status}: ${JSON.stringify(onboarded.body)}`);
   return String(onboarded.body.id);

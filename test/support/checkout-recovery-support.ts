@@ -35,18 +35,28 @@ export class RecoveryProbe {
   }
 
   async provider(modes: Modes | 'normal'): Promise<void> {
-    const answer = modes === 'normal'
-      ? await this.call('payment-provider', 'DELETE', '/test/behaviour')
-      : await this.call('payment-provider', 'PUT', '/test/behaviour', Object.fromEntries(Object.entries(modes).map(([op, mode]) => [op, { mode }])));
+    const answer =
+      modes === 'normal'
+        ? await this.call('payment-provider', 'DELETE', '/test/behaviour')
+        : await this.call(
+            'payment-provider',
+            'PUT',
+            '/test/behaviour',
+            Object.fromEntries(Object.entries(modes).map(([op, mode]) => [op, { mode }])),
+          );
     if (answer.status !== 200) throw new Error(`the provider's behaviour answered ${answer.status}`);
   }
 
   /** The checkout once it is final; fails if it is not within `timeoutMs`. */
   async final(checkoutId: string, timeoutMs: number, checkoutUrl = this.platform.url('checkout')): Promise<FinalCheckout> {
-    return waitFor(async () => {
-      const view = await send(checkoutUrl, 'GET', `/checkouts/${checkoutId}`, undefined, { authorization: `Bearer ${TEST_OPS_TOKEN}` });
-      return view.body.status === 'completed' || view.body.status === 'rejected' ? (view.body as FinalCheckout) : undefined;
-    }, `checkout ${checkoutId} to be final`, timeoutMs);
+    return waitFor(
+      async () => {
+        const view = await send(checkoutUrl, 'GET', `/checkouts/${checkoutId}`, undefined, { authorization: `Bearer ${TEST_OPS_TOKEN}` });
+        return view.body.status === 'completed' || view.body.status === 'rejected' ? (view.body as FinalCheckout) : undefined;
+      },
+      `checkout ${checkoutId} to be final`,
+      timeoutMs,
+    );
   }
 
   /** What the provider holds under the checkout's key, whatever became of the answers. */
@@ -81,6 +91,10 @@ export class RecoveryProbe {
 
   /** Waits until Account's read model shows `balance` (it trails the stream a little). */
   async balanceBecomes(accountId: string, balance: number): Promise<void> {
-    await waitFor(async () => (await this.call('account', 'GET', `/accounts/${accountId}`)).body.balance === balance, `balance ${balance}`, 30_000);
+    await waitFor(
+      async () => (await this.call('account', 'GET', `/accounts/${accountId}`)).body.balance === balance,
+      `balance ${balance}`,
+      30_000,
+    );
   }
 }

@@ -33,7 +33,12 @@ export class OpsApi {
   }
 
   /** `token: null` sends no Authorization header at all. */
-  async post<T = Record<string, unknown>>(path: string, body?: unknown, token: string | null = TEST_OPS_TOKEN, operator = 'e2e-operator'): Promise<Answer<T>> {
+  async post<T = Record<string, unknown>>(
+    path: string,
+    body?: unknown,
+    token: string | null = TEST_OPS_TOKEN,
+    operator = 'e2e-operator',
+  ): Promise<Answer<T>> {
     const headers: Record<string, string> = { 'content-type': 'application/json', 'x-operator': operator };
     if (token !== null) headers.authorization = `Bearer ${token}`;
     const response = await fetch(`${this.baseUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body ?? {}) });
@@ -83,8 +88,15 @@ export function eventMessage(event: {
 }): OutgoingMessage {
   const eventId = event.eventId ?? randomUUID();
   const body = {
-    eventId, type: event.type, schemaVersion: 1, streamId: event.streamId, streamVersion: event.streamVersion,
-    globalPosition: '0', occurredAt: new Date().toISOString(), data: event.data, metadata: { actor: 'e2e' },
+    eventId,
+    type: event.type,
+    schemaVersion: 1,
+    streamId: event.streamId,
+    streamVersion: event.streamVersion,
+    globalPosition: '0',
+    occurredAt: new Date().toISOString(),
+    data: event.data,
+    metadata: { actor: 'e2e' },
   };
   return {
     content: Buffer.from(JSON.stringify(body)),
@@ -114,8 +126,12 @@ export function asDeadLetter(message: OutgoingMessage, queue: string, code: stri
       ...message.options,
       headers: {
         ...message.options.headers,
-        [Headers.originalQueue]: queue, [Headers.attempts]: 1, [Headers.firstFailedAt]: now, [Headers.lastFailedAt]: now,
-        [Headers.errorCode]: code, [Headers.errorMessage]: reason,
+        [Headers.originalQueue]: queue,
+        [Headers.attempts]: 1,
+        [Headers.firstFailedAt]: now,
+        [Headers.lastFailedAt]: now,
+        [Headers.errorCode]: code,
+        [Headers.errorMessage]: reason,
       },
     },
   };
@@ -158,12 +174,20 @@ export class QueueWriter {
 
 /** Waits until Ops holds a dead letter for `messageId` in `queue` with the given status. */
 export async function deadLetterOf(
-  ops: OpsApi, queue: string, messageId: string, status: DeadLetter['status'] = 'dead', timeoutMs = 30_000,
+  ops: OpsApi,
+  queue: string,
+  messageId: string,
+  status: DeadLetter['status'] = 'dead',
+  timeoutMs = 30_000,
 ): Promise<DeadLetter> {
-  const found = await eventually(async () => {
-    const candidate = await ops.findByMessageId(queue, messageId);
-    return candidate?.status === status ? candidate : undefined;
-  }, timeoutMs, 200);
+  const found = await eventually(
+    async () => {
+      const candidate = await ops.findByMessageId(queue, messageId);
+      return candidate?.status === status ? candidate : undefined;
+    },
+    timeoutMs,
+    200,
+  );
   return found as DeadLetter;
 }
 
@@ -176,8 +200,11 @@ export interface CliRun {
 /** Runs the built CLI (`npm run ops -- …`) as an operator would. */
 export function runOpsCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(process.cwd(), 'dist', 'apps', 'ops', 'cli.js'), ...args],
+    execFile(
+      process.execPath,
+      [join(process.cwd(), 'dist', 'apps', 'ops', 'cli.js'), ...args],
       { env: { PATH: process.env.PATH, ...env }, timeout: 120_000, maxBuffer: 20 * 1024 * 1024 },
-      (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr }));
+      (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr }),
+    );
   });
 }

@@ -7,7 +7,15 @@ import { PurchaseOnce1764000000400 } from './migrations/1764000000400-purchase-o
 
 @Module({
   imports: [
-    PlatformModule.forService({ name: 'account', migrations: [...storeMigrations('account'), AccountReadModels1764000000100, CountryStatsShards1764000000200, PurchaseOnce1764000000400] }),
+    PlatformModule.forService({
+      name: 'account',
+      migrations: [
+        ...storeMigrations('account'),
+        AccountReadModels1764000000100,
+        CountryStatsShards1764000000200,
+        PurchaseOnce1764000000400,
+      ],
+    }),
     AccountsModule,
   ],
 })

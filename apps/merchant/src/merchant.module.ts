@@ -6,7 +6,10 @@ import { MerchantApiKeys1764000000600 } from './migrations/1764000000600-merchan
 
 @Module({
   imports: [
-    PlatformModule.forService({ name: 'merchant', migrations: [...storeMigrations('merchant'), MerchantSalesLedger1764000000200, MerchantApiKeys1764000000600] }),
+    PlatformModule.forService({
+      name: 'merchant',
+      migrations: [...storeMigrations('merchant'), MerchantSalesLedger1764000000200, MerchantApiKeys1764000000600],
+    }),
     MerchantsModule,
   ],
 })

@@ -11,7 +11,10 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 
 @Module({
   imports: [
-    PlatformModule.forService({ name: OPS_SCHEMA, migrations: [...storeMigrations(OPS_SCHEMA), OpsTables1764000000500, ReplayClaims1764000000600] }),
+    PlatformModule.forService({
+      name: OPS_SCHEMA,
+      migrations: [...storeMigrations(OPS_SCHEMA), OpsTables1764000000500, ReplayClaims1764000000600],
+    }),
     DeadLettersModule,
     SubscriptionsModule,
     AuditModule,

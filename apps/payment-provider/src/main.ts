@@ -10,7 +10,9 @@ import { providerOptionsFromEnv } from './payments/provider-options';
 async function bootstrap(): Promise<void> {
   const config = loadPlatformConfig(DefaultPorts['payment-provider']);
   const options = providerOptionsFromEnv(process.env, config.logLevel);
-  const app = await NestFactory.create<NestFastifyApplication>(PaymentProviderModule.forRoot(options), createHttpAdapter(config.http), { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(PaymentProviderModule.forRoot(options), createHttpAdapter(config.http), {
+    bufferLogs: true,
+  });
   configureHttpApp(app, {
     title: 'Payment provider simulator',
     description: 'Authorise, capture and void payments; behaviour knobs under /test/behaviour.',
@@ -22,7 +24,8 @@ async function bootstrap(): Promise<void> {
 bootstrap().catch((error: unknown) => {
   // One readable line, never a stack trace: the usual causes are bad configuration or a busy port.
   const { code, message } = error as { code?: string; message?: string };
-  const reason = code === 'EADDRINUSE' ? `port ${process.env.PORT ?? DefaultPorts['payment-provider']} is already in use; set PORT` : message;
+  const reason =
+    code === 'EADDRINUSE' ? `port ${process.env.PORT ?? DefaultPorts['payment-provider']} is already in use; set PORT` : message;
   process.stderr.write(`payment-provider could not start: ${reason ?? String(error)}\n`);
   process.exit(1);
 });

@@ -21,7 +21,9 @@ async function boot(overrides: Partial<PaymentProviderOptions> = {}): Promise<{ 
     ...overrides,
   };
   const moduleRef = await Test.createTestingModule({ imports: [PaymentProviderModule.forRoot(options)] }).compile();
-  const app = configureHttpApp(moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), { bufferLogs: true }), { title: 'payment provider' });
+  const app = configureHttpApp(moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), { bufferLogs: true }), {
+    title: 'payment provider',
+  });
   await app.listen(0, '127.0.0.1');
   return { app, base: `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}` };
 }
@@ -40,7 +42,13 @@ describe('payment provider simulator over HTTP', () => {
   afterAll(() => app.close());
   afterEach(() => call('DELETE', '/test/behaviour'));
 
-  async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Answer> {
+  async function call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    signal?: AbortSignal,
+  ): Promise<Answer> {
     const res = await fetch(`${base}${path}`, {
       method,
       headers: { ...operatorHeaders(), 'content-type': 'application/json', ...headers },
@@ -71,7 +79,10 @@ describe('payment provider simulator over HTTP', () => {
 
   it('captures idempotently and refuses to void a captured authorisation', async () => {
     const id = await authoriseOne();
-    expect(await call('POST', `/authorisations/${id}/capture`)).toMatchObject({ status: 200, body: { authorisationId: id, status: 'captured' } });
+    expect(await call('POST', `/authorisations/${id}/capture`)).toMatchObject({
+      status: 200,
+      body: { authorisationId: id, status: 'captured' },
+    });
     expect(await call('POST', `/authorisations/${id}/capture`)).toMatchObject({ status: 200, body: { status: 'captured' } });
     expectProblem(await call('POST', `/authorisations/${id}/void`), 409, 'AUTHORISATION_CAPTURED');
     expect((await call('GET', `/authorisations/${id}`)).body.status).toBe('captured');
@@ -97,7 +108,10 @@ describe('payment provider simulator over HTTP', () => {
     expectProblem(await call('POST', `/authorisations/${id}/capture`), 504, 'PROVIDER_TIMEOUT');
     expect((await call('GET', `/authorisations/${id}`)).body.status).toBe('captured');
     await call('DELETE', '/test/behaviour');
-    expect(await call('POST', '/authorisations', request, { 'idempotency-key': key })).toMatchObject({ status: 201, body: { authorisationId: id } });
+    expect(await call('POST', '/authorisations', request, { 'idempotency-key': key })).toMatchObject({
+      status: 201,
+      body: { authorisationId: id },
+    });
   });
 
   it('in down mode refuses every call with 503 and changes nothing', async () => {
@@ -155,7 +169,10 @@ describe('payment provider simulator over HTTP', () => {
   it('declines authorisations in fail mode without recording them, and recovers after reset', async () => {
     const key = { 'idempotency-key': `key-${Math.random()}` };
     const body = payment();
-    expect(await call('PUT', '/test/behaviour', { authorise: { mode: 'fail' } })).toMatchObject({ status: 200, body: { authorise: { mode: 'fail' } } });
+    expect(await call('PUT', '/test/behaviour', { authorise: { mode: 'fail' } })).toMatchObject({
+      status: 200,
+      body: { authorise: { mode: 'fail' } },
+    });
     expectProblem(await call('POST', '/authorisations', body, key), 502, 'PROVIDER_DECLINED');
     await call('DELETE', '/test/behaviour');
     expect(await call('POST', '/authorisations', body, key)).toMatchObject({ status: 201, body: { status: 'authorised' } });
@@ -224,7 +241,10 @@ describe('payment provider simulator with PROVIDER_TEST_ROUTES=false', () => {
 
 describe('payment provider simulator shutdown', () => {
   it('ends held calls promptly when the app shuts down', async () => {
-    const { app, base } = await boot({ behaviour: { authorise: { ...NORMAL, mode: 'timeout' }, capture: NORMAL, void: NORMAL, lookup: NORMAL }, timeoutHoldMs: 60_000 });
+    const { app, base } = await boot({
+      behaviour: { authorise: { ...NORMAL, mode: 'timeout' }, capture: NORMAL, void: NORMAL, lookup: NORMAL },
+      timeoutHoldMs: 60_000,
+    });
     const held = fetch(`${base}/authorisations`, {
       method: 'POST',
       headers: { ...operatorHeaders(), 'content-type': 'application/json' },

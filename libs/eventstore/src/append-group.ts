@@ -49,9 +49,11 @@ export class AppendGroup {
   }
 
   private async write(group: Waiting[]): Promise<void> {
-    const outcomes = await this.store.appendEach(this.dataSource.manager, group.map((waiting) => waiting.append));
+    const outcomes = await this.store.appendEach(
+      this.dataSource.manager,
+      group.map((waiting) => waiting.append),
+    );
     if (outcomes.some((outcome) => !(outcome instanceof WrongExpectedVersionError))) this.signal.committed();
-    outcomes.forEach((outcome, i) =>
-      outcome instanceof WrongExpectedVersionError ? group[i].reject(outcome) : group[i].resolve(outcome));
+    outcomes.forEach((outcome, i) => (outcome instanceof WrongExpectedVersionError ? group[i].reject(outcome) : group[i].resolve(outcome)));
   }
 }

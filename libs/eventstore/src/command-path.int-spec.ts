@@ -27,7 +27,9 @@ const wallet: Decider<Wallet, WalletCommand, WalletEvent> = {
 };
 
 const command = (type: WalletCommand['type'], amount: number, actor: string): WalletCommand => ({
-  type, data: { amount }, metadata: { now: new Date(0).toISOString(), actor },
+  type,
+  data: { amount },
+  metadata: { now: new Date(0).toISOString(), actor },
 });
 
 describe('CommandPath against PostgreSQL', () => {
@@ -61,10 +63,12 @@ describe('CommandPath against PostgreSQL', () => {
       const pending: Promise<PromiseSettledResult<CommandResult<Wallet>>>[] = [];
       for (let i = 0; i < 80; i++) {
         const next = i % 3 === 2 ? command('Withdraw', 25, actor) : command('Deposit', 10, actor);
-        pending.push(path.execute(streamId, next).then(
-          (value) => ({ status: 'fulfilled' as const, value }),
-          (reason: unknown) => ({ status: 'rejected' as const, reason }),
-        ));
+        pending.push(
+          path.execute(streamId, next).then(
+            (value) => ({ status: 'fulfilled' as const, value }),
+            (reason: unknown) => ({ status: 'rejected' as const, reason }),
+          ),
+        );
         if (i % 2 === 1) await new Promise((r) => setTimeout(r, Math.random() * 4));
       }
       return Promise.all(pending);
@@ -113,7 +117,9 @@ describe('CommandPath against PostgreSQL', () => {
       path.execute(streamId, command('Deposit', 7, 'c')),
     ]);
     expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value.version : (o.reason as DomainError).code))).toEqual([
-      1, 'INSUFFICIENT_FUNDS', 2,
+      1,
+      'INSUFFICIENT_FUNDS',
+      2,
     ]);
     expect((await path.readStream(streamId)).map((e) => e.metadata.actor)).toEqual(['a', 'c']);
   });
@@ -160,7 +166,7 @@ describe('CommandPath against PostgreSQL', () => {
     expect({ good, bad }).toEqual({ good: 20, bad: 0 });
   });
 
-  it('fails only the command the database refuses when it shares its stream\'s batch with others', async () => {
+  it("fails only the command the database refuses when it shares its stream's batch with others", async () => {
     const path = await instance();
     const streamId = `wallet-${uniqueSuffix()}`;
     await path.execute(streamId, command('Deposit', 1, 'first'));
@@ -187,7 +193,8 @@ describe('CommandPath against PostgreSQL', () => {
 
     // Mark the snapshot: a cold instance that really starts from it carries the mark.
     await seed.query(`UPDATE "${schema}".snapshots SET state = $2 WHERE stream_id = $1`, [
-      streamId, JSON.stringify({ balance: 20, restoredFrom: 'snapshot-20' }),
+      streamId,
+      JSON.stringify({ balance: 20, restoredFrom: 'snapshot-20' }),
     ]);
     const cold = await instance({ snapshots });
     expect(await cold.load(streamId)).toEqual({ version: 25, state: { balance: 25, restoredFrom: 'snapshot-20' } });
@@ -196,7 +203,7 @@ describe('CommandPath against PostgreSQL', () => {
     expect(fold(wallet, (await cold.readStream(streamId)) as unknown as WalletEvent[]).balance).toBe(20);
   });
 
-  it('wakes the relay on the schema\'s channel once the append is committed, and only then', async () => {
+  it("wakes the relay on the schema's channel once the append is committed, and only then", async () => {
     const path = await instance();
     const streamId = `wallet-${uniqueSuffix()}`;
     const listener = new Client({ connectionString: testDatabaseUrl() });

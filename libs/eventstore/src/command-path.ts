@@ -55,7 +55,10 @@ export class CommandPath<State, C extends Command, E extends Message> {
   private readonly maxBatch: number;
   private readonly maxAttempts: number;
 
-  constructor(private readonly dataSource: DataSource, options: CommandPathOptions<State, C, E>) {
+  constructor(
+    private readonly dataSource: DataSource,
+    options: CommandPathOptions<State, C, E>,
+  ) {
     this.store = new EventStore(options.schema);
     this.signal = options.signal ?? new CommitSignal(dataSource, options.schema);
     this.group = new AppendGroup(dataSource, this.store, this.signal);
@@ -116,9 +119,7 @@ export class CommandPath<State, C extends Command, E extends Message> {
           if (latest.version !== current.version) decided = this.decideAll(batch, latest.state);
           current = latest;
         }
-        const appended = decided.events.length
-          ? await this.append(streamId, current, decided.events, decided.state)
-          : [];
+        const appended = decided.events.length ? await this.append(streamId, current, decided.events, decided.state) : [];
         for (const outcome of decided.outcomes) {
           if ('error' in outcome) outcome.pending.reject(outcome.error);
           else
@@ -157,7 +158,9 @@ export class CommandPath<State, C extends Command, E extends Message> {
   /** Decides each command in turn; a rejected command leaves the state as it was for the next. */
   private decideAll(batch: Pending<State, C>[], initial: State) {
     const events: NewEvent[] = [];
-    const outcomes: ({ pending: Pending<State, C>; error: unknown } | { pending: Pending<State, C>; from: number; to: number; state: State })[] = [];
+    const outcomes: (
+      { pending: Pending<State, C>; error: unknown } | { pending: Pending<State, C>; from: number; to: number; state: State }
+    )[] = [];
     let state = initial;
     for (const pending of batch) {
       try {

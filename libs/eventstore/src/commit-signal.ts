@@ -23,7 +23,10 @@ export class CommitSignal {
   private sending = false;
   private again = false;
 
-  constructor(private readonly db: Queryable, schema: string) {
+  constructor(
+    private readonly db: Queryable,
+    schema: string,
+  ) {
     this.channel = eventsChannel(schema);
   }
 
@@ -53,9 +56,7 @@ export class CommitSignal {
   private async send(): Promise<void> {
     do {
       this.again = false;
-      await this.db
-        .query(`SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, '')`, [this.channel])
-        .catch(() => undefined); // the relay's poll is the fallback
+      await this.db.query(`SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, '')`, [this.channel]).catch(() => undefined); // the relay's poll is the fallback
     } while (this.again);
     this.sending = false;
   }

@@ -5,7 +5,10 @@ import { EventRow, NewEvent, RecordedEvent, RecordedOf, toRecordedEvent } from '
 
 /** Another writer appended to the stream first; reload and decide again. */
 export class WrongExpectedVersionError extends Error {
-  constructor(readonly streamId: string, readonly expectedVersion: number) {
+  constructor(
+    readonly streamId: string,
+    readonly expectedVersion: number,
+  ) {
     super(`Stream ${streamId} is no longer at version ${expectedVersion}`);
     this.name = 'WrongExpectedVersionError';
   }
@@ -33,15 +36,14 @@ export class EventStore {
    * Appends events after `expectedVersion` (0 for a new stream) inside the caller's transaction.
    * The unique (stream_id, stream_version) makes a concurrent append fail instead of interleave.
    */
-  async append(
-    manager: EntityManager,
-    streamId: string,
-    expectedVersion: number,
-    events: readonly NewEvent[],
-  ): Promise<RecordedEvent[]> {
+  async append(manager: EntityManager, streamId: string, expectedVersion: number, events: readonly NewEvent[]): Promise<RecordedEvent[]> {
     if (events.length === 0) return [];
     try {
-      const rows = await this.insert(manager, events.map((event, i) => ({ streamId, version: expectedVersion + i + 1, event })), false);
+      const rows = await this.insert(
+        manager,
+        events.map((event, i) => ({ streamId, version: expectedVersion + i + 1, event })),
+        false,
+      );
       return rows.map(toRecordedEvent).sort((a, b) => a.streamVersion - b.streamVersion);
     } catch (error) {
       const pgError = error as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
@@ -62,12 +64,15 @@ export class EventStore {
    */
   async appendEach(manager: EntityManager, appends: readonly SingleAppend[]): Promise<(RecordedEvent | WrongExpectedVersionError)[]> {
     const planned = appends.map(({ streamId, expectedVersion, event }) => ({
-      streamId, version: expectedVersion + 1, event: { ...event, eventId: event.eventId ?? randomUUID() },
+      streamId,
+      version: expectedVersion + 1,
+      event: { ...event, eventId: event.eventId ?? randomUUID() },
     }));
     const recorded = new Map((await this.insert(manager, planned, true)).map((row) => [row.event_id, toRecordedEvent(row)]));
     // PostgreSQL spells a uuid in lower case.
-    return planned.map(({ streamId, version, event }) =>
-      recorded.get(event.eventId.toLowerCase()) ?? new WrongExpectedVersionError(streamId, version - 1));
+    return planned.map(
+      ({ streamId, version, event }) => recorded.get(event.eventId.toLowerCase()) ?? new WrongExpectedVersionError(streamId, version - 1),
+    );
   }
 
   private insert(

@@ -13,7 +13,10 @@ export interface SnapshotPolicy<State> {
 export class SnapshotStore<State> {
   private readonly table: string;
 
-  constructor(schema: string, private readonly policy: SnapshotPolicy<State>) {
+  constructor(
+    schema: string,
+    private readonly policy: SnapshotPolicy<State>,
+  ) {
     this.table = `"${schema}".snapshots`;
   }
 

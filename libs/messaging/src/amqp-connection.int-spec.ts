@@ -7,7 +7,10 @@ import { ConfirmPublisher } from './confirm-publisher';
 /** A TCP hop in front of the broker that can die like a node does: every connection cut at once. */
 class DyingNode {
   private readonly sockets = new Set<Socket>();
-  private constructor(private readonly server: Server, readonly port: number) {}
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
 
   static async start(target: URL): Promise<DyingNode> {
     const server = createServer();
@@ -39,7 +42,7 @@ const nodeUrl = (port: number) => {
 };
 
 describe('AmqpConnection over several nodes', () => {
-  it('reads a comma-separated AMQP_URL as the list of a cluster\'s nodes', () => {
+  it("reads a comma-separated AMQP_URL as the list of a cluster's nodes", () => {
     expect(brokerNodeUrls('amqp://a:5672, amqp://b:5672,,amqp://c:5672')).toEqual(['amqp://a:5672', 'amqp://b:5672', 'amqp://c:5672']);
     expect(() => brokerNodeUrls(' , ')).toThrow('AMQP_URL names no broker node');
   });
@@ -56,7 +59,10 @@ describe('AmqpConnection over several nodes', () => {
       await connection.start();
       expect(connection.node).not.toBe(`127.0.0.1:${refused}`);
       const queue = `failover-${Date.now()}`;
-      await connection.current().createChannel().then((channel) => channel.assertQueue(queue, { autoDelete: false }).finally(() => channel.close()));
+      await connection
+        .current()
+        .createChannel()
+        .then((channel) => channel.assertQueue(queue, { autoDelete: false }).finally(() => channel.close()));
       await publisher.publish(queue, [{ content: Buffer.from('before'), options: { messageId: 'before' } }]);
 
       const dying = connection.node === `127.0.0.1:${first.port}` ? first : second;

@@ -16,7 +16,10 @@ type SetupStep = (connection: amqp.ChannelModel) => Promise<void>;
 
 /** The node URLs of `AMQP_URL`: one, or a comma-separated list naming a cluster's nodes. */
 export function brokerNodeUrls(url: string): string[] {
-  const nodes = url.split(',').map((node) => node.trim()).filter((node) => node.length > 0);
+  const nodes = url
+    .split(',')
+    .map((node) => node.trim())
+    .filter((node) => node.length > 0);
   if (nodes.length === 0) throw new Error('AMQP_URL names no broker node');
   return nodes;
 }

@@ -10,7 +10,10 @@ export interface OutgoingMessage {
 
 /** The broker could not route a message to its queue (it does not exist): nothing was delivered. */
 export class UnroutableError extends Error {
-  constructor(readonly queue: string, readonly count: number) {
+  constructor(
+    readonly queue: string,
+    readonly count: number,
+  ) {
     super(`${count} message(s) could not be routed to queue "${queue}"`);
     this.name = 'UnroutableError';
   }
@@ -43,7 +46,10 @@ export class ConfirmPublisher {
     const ids = messages.map((m) => m.options.messageId);
     const written = this.writing.then(() => this.write(queue, messages));
     this.writing = written.catch(() => undefined);
-    await this.withTimeout(written.then((write) => write.confirmed), queue);
+    await this.withTimeout(
+      written.then((write) => write.confirmed),
+      queue,
+    );
     const unroutable = ids.filter((id) => this.returned.delete(id)).length;
     if (unroutable > 0) throw new UnroutableError(queue, unroutable);
   }
@@ -83,7 +89,8 @@ export class ConfirmPublisher {
       for (const message of messages) {
         // Mandatory always, persistent unless said otherwise; a message that already says so is sent as is.
         const given = message.options;
-        const options = given.mandatory === true && given.persistent !== undefined ? given : { persistent: true, ...given, mandatory: true };
+        const options =
+          given.mandatory === true && given.persistent !== undefined ? given : { persistent: true, ...given, mandatory: true };
         try {
           if (!channel.publish(this.exchange, queue, message.content, options, onConfirm)) {
             socket.flush();

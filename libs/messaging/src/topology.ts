@@ -137,7 +137,9 @@ export async function declareQueues(connection: ChannelSource, queues: readonly 
     for (const exchange of topology.exchanges) await probe.checkExchange(exchange);
     for (const queue of topology.queues) await probe.checkQueue(queue.name);
   } catch (error) {
-    throw new Error(`the broker topology is missing (${(error as Error).message.split('\n')[0]}); run \`npm run provision\``, { cause: error });
+    throw new Error(`the broker topology is missing (${(error as Error).message.split('\n')[0]}); run \`npm run provision\``, {
+      cause: error,
+    });
   } finally {
     await probe.close().catch(() => undefined);
   }

@@ -28,7 +28,10 @@ export interface ServiceDefinition {
 /** Runs the service's migrations before anything (relay, consumers, HTTP) touches its tables. */
 @Injectable()
 class MigrationRunner implements OnModuleInit {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource, @Inject(SERVICE_NAME) private readonly schema: string) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(SERVICE_NAME) private readonly schema: string,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     await runMigrationsExclusively(this.dataSource, this.schema);
@@ -49,7 +52,11 @@ export class PlatformModule {
     const producer = hasDatabase && routesFrom(service.name).length > 0;
     const providers: Provider[] = [{ provide: SERVICE_NAME, useValue: service.name }, OpsTokenGuard];
     // One commit signal per service: its command paths signal it, and its relay, while leading, listens to it.
-    const commitSignal = { provide: CommitSignal, inject: [getDataSourceToken()], useFactory: (dataSource: DataSource) => new CommitSignal(dataSource, service.name) };
+    const commitSignal = {
+      provide: CommitSignal,
+      inject: [getDataSourceToken()],
+      useFactory: (dataSource: DataSource) => new CommitSignal(dataSource, service.name),
+    };
     if (hasDatabase) providers.push(MigrationRunner, commitSignal);
     if (hasBroker) providers.push(...brokerProviders);
     if (producer) providers.push(...relayProviders);

@@ -2,7 +2,14 @@ import { AmqpConnection, QueueConsumer } from '@app/messaging';
 import { eventually, testAmqpUrl, testDatabaseUrl } from '@app/testing';
 import { OutboxRelay } from './outbox-relay';
 import {
-  RelayScene, appendEvents, effectsReport, ensureBrokerRunning, rabbitmqctl, relayScene, sleep, startEffectsConsumer,
+  RelayScene,
+  appendEvents,
+  effectsReport,
+  ensureBrokerRunning,
+  rabbitmqctl,
+  relayScene,
+  sleep,
+  startEffectsConsumer,
 } from './test/relay-test-kit';
 
 const EVENTS = 3_000;
@@ -20,8 +27,12 @@ describe('OutboxRelay and consumer through a broker outage', () => {
     connection = new AmqpConnection({ url: testAmqpUrl(), name: 'outage-spec', maxReconnectDelayMs: 1_000 });
     await connection.start();
     relay = new OutboxRelay({
-      databaseUrl: testDatabaseUrl(), schema: scene.schema, producer: 'account', connection,
-      routes: [{ queue: scene.queue, eventTypes: null }], batchSize: 100,
+      databaseUrl: testDatabaseUrl(),
+      schema: scene.schema,
+      producer: 'account',
+      connection,
+      routes: [{ queue: scene.queue, eventTypes: null }],
+      batchSize: 100,
     });
     await relay.start();
     consumer = await startEffectsConsumer(scene, connection);
@@ -38,7 +49,7 @@ describe('OutboxRelay and consumer through a broker outage', () => {
   it('recovers on its own and loses nothing', async () => {
     let remaining = EVENTS;
     const writer = async (w: number) => {
-      for (let version = 0; remaining > 0; ) {
+      for (let version = 0; remaining > 0;) {
         const count = Math.min(remaining, 1 + Math.floor(Math.random() * 3));
         remaining -= count;
         await appendEvents(scene.pool, scene.schema, `account-${w}-${scene.schema}`, version, count);
@@ -66,7 +77,10 @@ describe('OutboxRelay and consumer through a broker outage', () => {
     await eventually(async () => (await effectsReport(scene.dataSource, scene.schema)).distinct_effects >= EVENTS, 60_000, 250);
     expect(connection.isConnected).toBe(true);
     expect(await effectsReport(scene.dataSource, scene.schema)).toEqual({
-      events: EVENTS, effects: EVENTS, distinct_effects: EVENTS, missing: 0,
+      events: EVENTS,
+      effects: EVENTS,
+      distinct_effects: EVENTS,
+      missing: 0,
     });
     await eventually(async () => (await relay.admin.list())[0].lagEvents === 0, 10_000);
   });

@@ -18,8 +18,12 @@ describe('OutboxRelay and late commits', () => {
     connection = new AmqpConnection({ url: testAmqpUrl(), name: 'commit-order-spec' });
     await connection.start();
     relay = new OutboxRelay({
-      databaseUrl: testDatabaseUrl(), schema: scene.schema, producer: 'account', connection,
-      routes: [{ queue: scene.queue, eventTypes: null }], batchSize: 200,
+      databaseUrl: testDatabaseUrl(),
+      schema: scene.schema,
+      producer: 'account',
+      connection,
+      routes: [{ queue: scene.queue, eventTypes: null }],
+      batchSize: 200,
     });
     await relay.start();
     recorder = await recordArrivals(scene.queue);

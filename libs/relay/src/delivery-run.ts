@@ -46,7 +46,10 @@ export class DeliveryRun {
   private confirmedTo?: CursorPosition;
   private confirmedCount = 0;
 
-  constructor(private readonly context: DeliveryRunContext, subscription: Subscription) {
+  constructor(
+    private readonly context: DeliveryRunContext,
+    subscription: Subscription,
+  ) {
     this.inFlightLimit = Math.max(1, context.pipelineDepth ?? 2) * context.batchSize;
     this.labels = { producer: context.producer, queue: context.queue };
     this.readFrom = subscription;
@@ -98,7 +101,10 @@ export class DeliveryRun {
       this.readFrom = { ...this.readFrom, cursorTransactionId: to.transactionId, cursorPosition: to.position };
       const started = process.hrtime.bigint();
       const confirmed = publisher
-        .publish(queue, rows.map((row) => toOutgoingMessage(producer, row)))
+        .publish(
+          queue,
+          rows.map((row) => toOutgoingMessage(producer, row)),
+        )
         .then(() => relayMetrics.publishSeconds.observe(this.labels, Number(process.hrtime.bigint() - started) / 1e9));
       // Awaited in order by `run`; a failure of a later batch must not surface as unhandled meanwhile.
       confirmed.catch(() => undefined);
@@ -112,7 +118,10 @@ export class DeliveryRun {
     if (!this.exhausted || !this.hasRoom() || !this.canRead()) return false;
     const wake = this.context.wake.whenWoken(this.readAtGeneration);
     const outcome = await Promise.race([
-      head.confirmed.then(() => 'confirmed', () => 'confirmed'),
+      head.confirmed.then(
+        () => 'confirmed',
+        () => 'confirmed',
+      ),
       wake.woken.then(() => 'woken'),
     ]);
     wake.cancel();

@@ -127,9 +127,7 @@ export class FrontierMonitor {
 }
 
 function describe(hold: FrontierHold): string {
-  const openFor = hold.transactionStartedAt
-    ? `, open for ${Math.round((Date.now() - hold.transactionStartedAt.getTime()) / 1000)} s`
-    : '';
+  const openFor = hold.transactionStartedAt ? `, open for ${Math.round((Date.now() - hold.transactionStartedAt.getTime()) / 1000)} s` : '';
   const backend = hold.pid ? ` (pid ${hold.pid} in database ${hold.database}${openFor}: ${hold.query})` : '';
   return `commit frontier held for ${hold.heldSeconds.toFixed(1)} s by transaction ${hold.transactionId}${backend}; later events wait`;
 }

@@ -21,9 +21,14 @@ describe('A held commit frontier, as operators see it', () => {
     connection = new AmqpConnection({ url: testAmqpUrl(), name: 'frontier-view-spec' });
     await connection.start();
     relay = new OutboxRelay({
-      databaseUrl: testDatabaseUrl(), schema: scene.schema, producer: 'account', connection,
+      databaseUrl: testDatabaseUrl(),
+      schema: scene.schema,
+      producer: 'account',
+      connection,
       routes: [{ queue: scene.queue, eventTypes: null }],
-      frontierCheckIntervalMs: 100, frontierWarnAfterMs: 500, leaderRetryIntervalMs: 5_000,
+      frontierCheckIntervalMs: 100,
+      frontierWarnAfterMs: 500,
+      leaderRetryIntervalMs: 5_000,
     });
     await relay.start();
     await eventually(() => relay.isLeader, 10_000);
@@ -46,17 +51,23 @@ describe('A held commit frontier, as operators see it', () => {
       VALUES (gen_random_uuid(), 'account-held-${scene.schema}', 1, 'LimitUpdated', '{}')`);
     await appendEvents(scene.pool, scene.schema, `account-later-${scene.schema}`, 0, 3);
 
-    const view = await eventually(async () => {
-      const seen = await relay.frontierView();
-      return seen.held && (seen.heldSeconds ?? 0) >= 0.5 ? seen : undefined;
-    }, 10_000, 100);
+    const view = await eventually(
+      async () => {
+        const seen = await relay.frontierView();
+        return seen.held && (seen.heldSeconds ?? 0) >= 0.5 ? seen : undefined;
+      },
+      10_000,
+      100,
+    );
     expect(view).toMatchObject({ held: true, pid: rows[0].pid, warnAfterSeconds: 0.5 });
     expect(view.held && view.query).toContain('forgotten batch job');
     await eventually(async () => (await metricValue('relay_frontier_hold_warnings_total', 'account')) >= 1, 10_000);
     expect(await metricValue('relay_frontier_held_seconds', 'account')).toBeGreaterThan(0);
 
     // Leadership moves away from this process: its gauge must not keep reporting a hold.
-    await scene.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, [`leader:relay:${scene.schema}`]);
+    await scene.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, [
+      `leader:relay:${scene.schema}`,
+    ]);
     await eventually(() => !relay.isLeader, 5_000, 20);
     expect(await metricValue('relay_frontier_held_seconds', 'account')).toBe(0);
     expect(relay.frontierHold).toBeUndefined();

@@ -35,8 +35,13 @@ describe('OutboxRelay commit frontier', () => {
     connection = new AmqpConnection({ url: testAmqpUrl(), name: 'frontier-spec' });
     await connection.start();
     relay = new OutboxRelay({
-      databaseUrl: testDatabaseUrl(), schema: scene.schema, producer: 'account', connection,
-      routes: [{ queue: scene.queue, eventTypes: null }], frontierCheckIntervalMs: 100, frontierWarnAfterMs: 500,
+      databaseUrl: testDatabaseUrl(),
+      schema: scene.schema,
+      producer: 'account',
+      connection,
+      routes: [{ queue: scene.queue, eventTypes: null }],
+      frontierCheckIntervalMs: 100,
+      frontierWarnAfterMs: 500,
     });
     await relay.start();
     recorder = await recordArrivals(scene.queue);

@@ -79,10 +79,9 @@ export class LeaderElection extends EventEmitter {
     try {
       const client = this.client ?? (await this.connect());
       const askedAt = Date.now();
-      const { rows } = await client.query<{ locked: boolean }>(
-        'SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked',
-        [this.options.lockKey],
-      );
+      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [
+        this.options.lockKey,
+      ]);
       if (rows[0].locked && !this.stopped) {
         if (this.options.listenChannel) await client.query(`LISTEN "${this.options.listenChannel}"`);
         this.renewLease(askedAt);

@@ -67,7 +67,11 @@ describe('rebuildMessage', () => {
   it('is a control envelope naming the queue, marked in its headers', () => {
     const message = rebuildMessage('account', 'fraud.account-events');
     expect(JSON.parse(message.content.toString())).toMatchObject({
-      eventId: message.options.messageId, type: '$rebuild', streamVersion: 0, globalPosition: '0', data: { queue: 'fraud.account-events' },
+      eventId: message.options.messageId,
+      type: '$rebuild',
+      streamVersion: 0,
+      globalPosition: '0',
+      data: { queue: 'fraud.account-events' },
     });
     expect(message.options.headers).toEqual({ 'x-producer': 'account', 'x-control': '$rebuild' });
   });

@@ -5,7 +5,14 @@ import { Client } from 'pg';
 import { register } from 'prom-client';
 import { OutboxRelay, RelayRoute } from './outbox-relay';
 import {
-  Arrival, RelayScene, appendEvents, deleteQueues, recordArrivals, relayScene, sleep, startEffectsConsumer,
+  Arrival,
+  RelayScene,
+  appendEvents,
+  deleteQueues,
+  recordArrivals,
+  relayScene,
+  sleep,
+  startEffectsConsumer,
 } from './test/relay-test-kit';
 
 const metricValue = async (name: string, queue: string): Promise<number> => {
@@ -19,9 +26,17 @@ describe('OutboxRelay delivering into consumer queues', () => {
   const relays: OutboxRelay[] = [];
   const recorders: { stop(): Promise<void> }[] = [];
 
-  const startRelay = async (routes: RelayRoute[], extra: { maxBackoffMs?: number; pollIntervalMs?: number; commitSignal?: CommitSignal } = {}) => {
+  const startRelay = async (
+    routes: RelayRoute[],
+    extra: { maxBackoffMs?: number; pollIntervalMs?: number; commitSignal?: CommitSignal } = {},
+  ) => {
     const relay = new OutboxRelay({
-      databaseUrl: testDatabaseUrl(), schema: scene.schema, producer: 'account', connection, routes, ...extra,
+      databaseUrl: testDatabaseUrl(),
+      schema: scene.schema,
+      producer: 'account',
+      connection,
+      routes,
+      ...extra,
     });
     relays.push(relay);
     await relay.start();
@@ -64,8 +79,11 @@ describe('OutboxRelay delivering into consumer queues', () => {
     const store = new EventStore(scene.schema);
     const streams = Array.from({ length: 10 }, (_, i) => `account-${i}-${uniqueSuffix()}`);
     for (let version = 0; version < 10; version++) {
-      await Promise.all(streams.map((streamId) =>
-        scene.dataSource.transaction((m) => store.append(m, streamId, version, [{ type: 'LimitUpdated', data: { n: version } }]))));
+      await Promise.all(
+        streams.map((streamId) =>
+          scene.dataSource.transaction((m) => store.append(m, streamId, version, [{ type: 'LimitUpdated', data: { n: version } }])),
+        ),
+      );
     }
     await eventually(async () => (await scene.dataSource.query(`SELECT count(*)::int AS n FROM "${scene.schema}".effects`))[0].n === 100);
     const applied: { stream_id: string; versions: number[] }[] = await scene.dataSource.query(
@@ -114,11 +132,13 @@ describe('OutboxRelay delivering into consumer queues', () => {
     await startRelay([{ queue, eventTypes: ['AccountOpened', 'StatusChanged'] }]);
     const streamId = `account-filter-${uniqueSuffix()}`;
     const store = new EventStore(scene.schema);
-    await scene.dataSource.transaction((m) => store.append(m, streamId, 0, [
-      { type: 'AccountOpened', data: { id: 'a' }, metadata: { correlationId: 'c-1', causationId: 'k-1' } },
-      { type: 'LimitUpdated', data: { id: 'a' } },
-      { type: 'StatusChanged', data: { id: 'a' } },
-    ]));
+    await scene.dataSource.transaction((m) =>
+      store.append(m, streamId, 0, [
+        { type: 'AccountOpened', data: { id: 'a' }, metadata: { correlationId: 'c-1', causationId: 'k-1' } },
+        { type: 'LimitUpdated', data: { id: 'a' } },
+        { type: 'StatusChanged', data: { id: 'a' } },
+      ]),
+    );
     await eventually(() => arrivals.length >= 2);
     await sleep(300);
     expect(arrivals.map(({ type, version, previousVersion }) => ({ type, version, previousVersion }))).toEqual([
@@ -130,9 +150,15 @@ describe('OutboxRelay delivering into consumer queues', () => {
       [streamId],
     );
     expect(arrivals[0].body).toEqual({
-      eventId: stored.event_id, type: 'AccountOpened', streamId, streamVersion: 1, schemaVersion: 1,
-      globalPosition: stored.position, occurredAt: (stored.recorded_at as Date).toISOString(),
-      data: { id: 'a' }, metadata: { correlationId: 'c-1', causationId: 'k-1' },
+      eventId: stored.event_id,
+      type: 'AccountOpened',
+      streamId,
+      streamVersion: 1,
+      schemaVersion: 1,
+      globalPosition: stored.position,
+      occurredAt: (stored.recorded_at as Date).toISOString(),
+      data: { id: 'a' },
+      metadata: { correlationId: 'c-1', causationId: 'k-1' },
     });
   });
 
@@ -144,7 +170,10 @@ describe('OutboxRelay delivering into consumer queues', () => {
     // channel's connection in RabbitMQ 3.10, which is not what this test is about.
     await scene.dataSource.query(`INSERT INTO "${scene.schema}".subscriptions (name, status) VALUES ($1, 'paused')`, [broken]);
     const relay = await startRelay(
-      [{ queue: healthy, eventTypes: null }, { queue: broken, eventTypes: null }],
+      [
+        { queue: healthy, eventTypes: null },
+        { queue: broken, eventTypes: null },
+      ],
       { maxBackoffMs: 800 },
     );
     // From now on the broker returns every message for `broken` as unroutable (mandatory).

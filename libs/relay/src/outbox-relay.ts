@@ -53,7 +53,10 @@ export class OutboxRelay {
   private readonly wake = new WakeSignal();
   private readonly workers: SubscriptionWorker[];
   private readonly declareTopology = (connection: Parameters<typeof declareQueues>[0]) =>
-    declareQueues(connection, this.options.routes.map((route) => route.queue));
+    declareQueues(
+      connection,
+      this.options.routes.map((route) => route.queue),
+    );
   private endLocalWakes?: () => void;
   private monitorTimer?: NodeJS.Timeout;
   private frontierTimer?: NodeJS.Timeout;
@@ -98,8 +101,14 @@ export class OutboxRelay {
     };
     this.workers = options.routes.map(
       (route) =>
-        new SubscriptionWorker(route.queue, this.store, new ConfirmPublisher(options.connection, undefined, producerExchange(options.producer)), this.wake,
-          () => this.election.isLeader, settings),
+        new SubscriptionWorker(
+          route.queue,
+          this.store,
+          new ConfirmPublisher(options.connection, undefined, producerExchange(options.producer)),
+          this.wake,
+          () => this.election.isLeader,
+          settings,
+        ),
     );
   }
 
@@ -114,7 +123,11 @@ export class OutboxRelay {
 
   /** The commit frontier as this process sees it now, and whether the relay refuses to run. */
   async frontierView() {
-    return { ...(await this.frontier.inspect()), warnAfterSeconds: (this.options.frontierWarnAfterMs ?? 5_000) / 1000, relayRefusal: this.refused ?? null };
+    return {
+      ...(await this.frontier.inspect()),
+      warnAfterSeconds: (this.options.frontierWarnAfterMs ?? 5_000) / 1000,
+      relayRefusal: this.refused ?? null,
+    };
   }
 
   /** The transaction holding back the commit frontier, if any (see FrontierMonitor). */

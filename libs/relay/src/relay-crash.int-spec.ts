@@ -48,7 +48,7 @@ describe('OutboxRelay process killed with SIGKILL while events flow', () => {
   it('loses nothing, and the consumer applies each event exactly once', async () => {
     let remaining = EVENTS;
     const writer = async (w: number) => {
-      for (let version = 0; remaining > 0; ) {
+      for (let version = 0; remaining > 0;) {
         const count = Math.min(remaining, 1 + Math.floor(Math.random() * 5));
         remaining -= count;
         await appendEvents(scene.pool, scene.schema, `account-${w}-${scene.schema}`, version, count);

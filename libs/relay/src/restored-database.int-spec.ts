@@ -56,7 +56,10 @@ describe('A relay over a restored database whose stored transaction ids are ahea
     await appendEvents(scene.pool, scene.schema, since, 0, 5);
 
     relay = new OutboxRelay({
-      databaseUrl: testDatabaseUrl(), schema: scene.schema, producer: 'account', connection,
+      databaseUrl: testDatabaseUrl(),
+      schema: scene.schema,
+      producer: 'account',
+      connection,
       routes: [{ queue: scene.queue, eventTypes: null }],
     });
     await relay.start();

@@ -8,7 +8,11 @@ export class SubscriptionAdmin {
   private readonly subscriptions: string;
   private readonly events: string;
 
-  constructor(private readonly pool: Pool, private readonly schema: string, private readonly onChange: () => void = () => undefined) {
+  constructor(
+    private readonly pool: Pool,
+    private readonly schema: string,
+    private readonly onChange: () => void = () => undefined,
+  ) {
     this.subscriptions = `"${schema}".subscriptions`;
     this.events = `"${schema}".events`;
   }
@@ -74,10 +78,7 @@ export class SubscriptionAdmin {
   }
 
   private async setStatus(name: string, status: 'active' | 'paused'): Promise<void> {
-    const rowCount = await this.durably(
-      `UPDATE ${this.subscriptions} SET status = $2, updated_at = now() WHERE name = $1`,
-      [name, status],
-    );
+    const rowCount = await this.durably(`UPDATE ${this.subscriptions} SET status = $2, updated_at = now() WHERE name = $1`, [name, status]);
     this.assertFound(name, rowCount);
     this.onChange();
   }

@@ -65,7 +65,10 @@ export class SubscriptionStore {
   private readonly subscriptions: string;
   private readonly events: string;
 
-  constructor(private readonly pool: Pool, readonly schema: string) {
+  constructor(
+    private readonly pool: Pool,
+    readonly schema: string,
+  ) {
     this.subscriptions = `"${schema}".subscriptions`;
     this.events = `"${schema}".events`;
   }
@@ -82,10 +85,9 @@ export class SubscriptionStore {
   }
 
   async get(name: string): Promise<Subscription | undefined> {
-    const { rows } = await this.pool.query<Subscription>(
-      `SELECT ${SUBSCRIPTION_COLUMNS} FROM ${this.subscriptions} WHERE name = $1`,
-      [name],
-    );
+    const { rows } = await this.pool.query<Subscription>(`SELECT ${SUBSCRIPTION_COLUMNS} FROM ${this.subscriptions} WHERE name = $1`, [
+      name,
+    ]);
     return rows[0];
   }
 

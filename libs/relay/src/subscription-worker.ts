@@ -101,14 +101,17 @@ export class SubscriptionWorker {
       await this.store.clearControl(subscription);
       return 1;
     }
-    const run = new DeliveryRun({
-      ...this.settings,
-      queue: this.queue,
-      store: this.store,
-      publisher: this.publisher,
-      wake: this.wake,
-      mayRead: () => this.running && this.isLeader(),
-    }, subscription);
+    const run = new DeliveryRun(
+      {
+        ...this.settings,
+        queue: this.queue,
+        store: this.store,
+        publisher: this.publisher,
+        wake: this.wake,
+        mayRead: () => this.running && this.isLeader(),
+      },
+      subscription,
+    );
     return run.run();
   }
 }

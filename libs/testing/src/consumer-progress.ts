@@ -28,10 +28,16 @@ async function rows<T>(url: string, sql: string, params: unknown[] = []): Promis
  * Per consumer queue of `producer`: its selected events against the consumer's inbox and stream
  * checkpoints. Each service has a database of its own, so the comparison happens here, not in SQL.
  */
-export async function consumerProgress(platform: { databaseUrl(service: DataService): string }, producer: DataService): Promise<ConsumerProgress[]> {
+export async function consumerProgress(
+  platform: { databaseUrl(service: DataService): string },
+  producer: DataService,
+): Promise<ConsumerProgress[]> {
   const databaseUrl = (service: string) => platform.databaseUrl(service as DataService);
   const producerUrl = databaseUrl(producer);
-  const subscriptions = await rows<{ name: string; event_types: string[] | null }>(producerUrl, `SELECT name, event_types FROM "${producer}".subscriptions`);
+  const subscriptions = await rows<{ name: string; event_types: string[] | null }>(
+    producerUrl,
+    `SELECT name, event_types FROM "${producer}".subscriptions`,
+  );
   const events = await rows<{ event_id: string; stream_id: string; stream_version: number; type: string }>(
     producerUrl,
     `SELECT event_id::text, stream_id, stream_version, type FROM "${producer}".events`,
@@ -41,15 +47,22 @@ export async function consumerProgress(platform: { databaseUrl(service: DataServ
     const consumer = name.split('.')[0];
     const selected = events.filter((event) => event_types === null || event_types.includes(event.type));
     const inbox = new Set(
-      (await rows<{ message_id: string }>(databaseUrl(consumer), `SELECT message_id FROM "${consumer}".inbox WHERE queue = $1`, [name])).map((row) => row.message_id),
+      (
+        await rows<{ message_id: string }>(databaseUrl(consumer), `SELECT message_id FROM "${consumer}".inbox WHERE queue = $1`, [name])
+      ).map((row) => row.message_id),
     );
     const checkpoints = new Map(
-      (await rows<{ stream_id: string; version: number }>(databaseUrl(consumer), `SELECT stream_id, version FROM "${consumer}".stream_checkpoints WHERE queue = $1`, [name])).map(
-        (row) => [row.stream_id, Number(row.version)],
-      ),
+      (
+        await rows<{ stream_id: string; version: number }>(
+          databaseUrl(consumer),
+          `SELECT stream_id, version FROM "${consumer}".stream_checkpoints WHERE queue = $1`,
+          [name],
+        )
+      ).map((row) => [row.stream_id, Number(row.version)]),
     );
     const lastVersions = new Map<string, number>();
-    for (const event of selected) lastVersions.set(event.stream_id, Math.max(lastVersions.get(event.stream_id) ?? 0, Number(event.stream_version)));
+    for (const event of selected)
+      lastVersions.set(event.stream_id, Math.max(lastVersions.get(event.stream_id) ?? 0, Number(event.stream_version)));
     const applied = selected.filter((event) => inbox.has(event.event_id)).length;
     const streamsBehind = [...lastVersions].filter(([stream, version]) => checkpoints.get(stream) !== version).length;
     progress.push({ queue: name, expected: selected.length, applied, missing: selected.length - applied, streamsBehind });

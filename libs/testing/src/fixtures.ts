@@ -6,8 +6,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 
 /** The database tests use; created on first use. Never a developer's `platform` database. */
-export const testDatabaseUrl = (): string =>
-  process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/platform_test';
+export const testDatabaseUrl = (): string => process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/platform_test';
 
 export const testAmqpUrl = (): string => process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
@@ -23,9 +22,10 @@ export async function ensureTestDatabase(url = testDatabaseUrl()): Promise<void>
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (!rowCount) await client.query(`CREATE DATABASE "${name}"`).catch((error: { code?: string }) => {
-      if (error.code !== '42P04' && error.code !== '23505') throw error;
-    });
+    if (!rowCount)
+      await client.query(`CREATE DATABASE "${name}"`).catch((error: { code?: string }) => {
+        if (error.code !== '42P04' && error.code !== '23505') throw error;
+      });
   } finally {
     await client.end();
   }
@@ -47,11 +47,7 @@ export async function freshEventStore(prefix = 't'): Promise<{ schema: string; d
 type Falsy = false | 0 | '' | null | undefined;
 
 /** Polls `probe` until it returns a truthy value (which it resolves to) or `timeoutMs` passes. */
-export async function eventually<T>(
-  probe: () => Promise<T> | T,
-  timeoutMs = 10_000,
-  everyMs = 50,
-): Promise<Exclude<T, Falsy>> {
+export async function eventually<T>(probe: () => Promise<T> | T, timeoutMs = 10_000, everyMs = 50): Promise<Exclude<T, Falsy>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

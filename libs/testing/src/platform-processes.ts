@@ -1,5 +1,15 @@
 import { DefaultPorts, ServiceName, serviceNodeFlags, serviceUrlVariable } from '@app/contracts';
-import { DataService, InstallationNames, ServiceSettings, adminDatabaseUrlOf, authSettings, deprovision, ensureAuthKeys, provision, vhostUrl } from '@app/platform';
+import {
+  DataService,
+  InstallationNames,
+  ServiceSettings,
+  adminDatabaseUrlOf,
+  authSettings,
+  deprovision,
+  ensureAuthKeys,
+  provision,
+  vhostUrl,
+} from '@app/platform';
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
@@ -184,7 +194,10 @@ export class TestPlatform {
     for (const other of this.services) env[serviceUrlVariable(other)] = this.url(other);
     // Last, so a spec's own settings win, `<SERVICE>_URL` included (e.g. a load balancer's address).
     Object.assign(env, this.extraEnv);
-    const child = spawn(process.execPath, [...serviceNodeFlags, join(process.cwd(), 'dist', 'apps', service, 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...serviceNodeFlags, join(process.cwd(), 'dist', 'apps', service, 'main.js')], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
     return child;
@@ -203,7 +216,9 @@ export class TestPlatform {
     this.instances.clear();
     await Promise.all([...this.processes.keys()].map((service) => this.stopService(service)));
     // Best effort: leftovers hold no state another spec could see.
-    await deprovision({ adminDatabaseUrl: testAdminDatabaseUrl(), rabbitmqctl: this.broker.rabbitmqctl, names: this.names }).catch(() => undefined);
+    await deprovision({ adminDatabaseUrl: testAdminDatabaseUrl(), rabbitmqctl: this.broker.rabbitmqctl, names: this.names }).catch(
+      () => undefined,
+    );
   }
 
   private async waitUntilReady(

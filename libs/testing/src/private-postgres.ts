@@ -17,7 +17,11 @@ const binaries = (): string => {
  * `postgres` user when the spec runs as root, as initdb refuses root.
  */
 export class PrivatePostgres {
-  private constructor(readonly dataDir: string, readonly port: number, private readonly bin: string) {}
+  private constructor(
+    readonly dataDir: string,
+    readonly port: number,
+    private readonly bin: string,
+  ) {}
 
   static async start(): Promise<PrivatePostgres> {
     const bin = binaries();
@@ -59,6 +63,9 @@ export class PrivatePostgres {
   private run(tool: string, ...args: string[]): void {
     const command = join(this.bin, tool);
     const asRoot = process.getuid?.() === 0;
-    execFileSync(asRoot ? 'runuser' : command, asRoot ? ['-u', 'postgres', '--', command, ...args] : args, { stdio: 'pipe', timeout: 120_000 });
+    execFileSync(asRoot ? 'runuser' : command, asRoot ? ['-u', 'postgres', '--', command, ...args] : args, {
+      stdio: 'pipe',
+      timeout: 120_000,
+    });
   }
 }

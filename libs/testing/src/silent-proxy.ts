@@ -14,7 +14,10 @@ export class SilentProxy {
   private readonly links = new Set<Link>();
   private silent = false;
 
-  private constructor(private readonly server: Server, private readonly target: { host: string; port: number }) {}
+  private constructor(
+    private readonly server: Server,
+    private readonly target: { host: string; port: number },
+  ) {}
 
   /** Listens on a free local port and forwards to `target`. */
   static async start(target: { host: string; port: number }): Promise<SilentProxy> {

@@ -38,12 +38,14 @@ export class ClusterPlatform {
       platform = await TestPlatform.start(ORDER, { ...viaBalancers, ...extraEnv }, clusterBroker());
       for (const service of ORDER) {
         const first = platform;
-        replicas.set(service, [{
-          service,
-          url: first.url(service),
-          stop: (signal) => first.stopService(service, signal),
-          restart: () => first.startService(service),
-        }]);
+        replicas.set(service, [
+          {
+            service,
+            url: first.url(service),
+            stop: (signal) => first.stopService(service, signal),
+            restart: () => first.startService(service),
+          },
+        ]);
         balancers.get(service)!.setBackends([first.url(service)]);
       }
       for (const service of SCALED) {
@@ -74,7 +76,14 @@ export class ClusterPlatform {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(SCALED.flatMap((service) => this.replicas.get(service)!.slice(1).map((replica) => replica.stop())));
+    await Promise.all(
+      SCALED.flatMap((service) =>
+        this.replicas
+          .get(service)!
+          .slice(1)
+          .map((replica) => replica.stop()),
+      ),
+    );
     await this.platform.stop();
     await Promise.all([...this.balancers.values()].map((balancer) => balancer.close()));
   }

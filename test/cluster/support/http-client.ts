@@ -2,8 +2,13 @@ import { TEST_OPS_TOKEN } from '@app/testing';
 import { Answer, send } from '../../support/checkout-fixtures';
 
 /** Every call a cluster spec makes carries the operator's credential (accepted by every route). */
-export const call = <T = Record<string, any>>(baseUrl: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> =>
-  send<T>(baseUrl, method, path, body, { authorization: `Bearer ${TEST_OPS_TOKEN}`, ...headers });
+export const call = <T = Record<string, any>>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer<T>> => send<T>(baseUrl, method, path, body, { authorization: `Bearer ${TEST_OPS_TOKEN}`, ...headers });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -13,7 +18,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Only that final answer counts as acknowledged.
  */
 export async function callUntilAnswered<T = Record<string, any>>(
-  baseUrl: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}, deadlineMs = 60_000,
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  deadlineMs = 60_000,
 ): Promise<Answer<T> | undefined> {
   const deadline = Date.now() + deadlineMs;
   while (Date.now() < deadline) {

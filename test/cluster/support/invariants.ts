@@ -27,7 +27,10 @@ function expectedView(events: StreamEvent[]) {
   let open = 0;
   let street = '';
   for (const { type, data } of events) {
-    if (type === 'AccountOpened') { limit = data.limit ?? 0; street = data.address?.street ?? ''; }
+    if (type === 'AccountOpened') {
+      limit = data.limit ?? 0;
+      street = data.address?.street ?? '';
+    }
     if (type === 'LimitUpdated') limit = data.newLimit ?? limit;
     if (type === 'AddressUpdated') street = data.address?.street ?? street;
     if (type === 'ItemPurchased') open += data.amount ?? 0;
@@ -56,11 +59,18 @@ export async function checkInvariants(cluster: ClusterPlatform, record: FlowReco
     const lost = acknowledged.filter((street) => !streets.has(street));
     if (lost.length > 0) throw new Error(`acknowledged address changes of ${accountId} are missing from its stream: ${lost.join(', ')}`);
     const expected = expectedView(events);
-    if (acknowledged.length > 0 && expected.street !== acknowledged[acknowledged.length - 1]) throw new Error(`account ${accountId} ends on an address nobody set last`);
-    await eventually(async () => {
-      const view = (await call(account, 'GET', `/accounts/${accountId}`)).body;
-      return view.version === expected.version && view.balance === expected.balance && view.address?.street === expected.street;
-    }, 60_000, 250).catch(() => { throw new Error(`account ${accountId}'s read model does not match its stream: ${JSON.stringify(expected)}`); });
+    if (acknowledged.length > 0 && expected.street !== acknowledged[acknowledged.length - 1])
+      throw new Error(`account ${accountId} ends on an address nobody set last`);
+    await eventually(
+      async () => {
+        const view = (await call(account, 'GET', `/accounts/${accountId}`)).body;
+        return view.version === expected.version && view.balance === expected.balance && view.address?.street === expected.street;
+      },
+      60_000,
+      250,
+    ).catch(() => {
+      throw new Error(`account ${accountId}'s read model does not match its stream: ${JSON.stringify(expected)}`);
+    });
   }
   const completed = [...record.checkouts].filter(([, status]) => status === 'completed').map(([id]) => id);
   const charges = new Set(netCharges);
@@ -72,19 +82,30 @@ export async function checkInvariants(cluster: ClusterPlatform, record: FlowReco
   }
   // A charge the caller never heard about must still belong to a completed checkout.
   for (const id of netCharges.filter((charge) => !record.checkouts.has(charge))) {
-    const view = await eventually(async () => {
-      const { body } = await call(checkout, 'GET', `/checkouts/${id}`);
-      return body.status === 'completed' || body.status === 'rejected' ? body : undefined;
-    }, 90_000, 500);
+    const view = await eventually(
+      async () => {
+        const { body } = await call(checkout, 'GET', `/checkouts/${id}`);
+        return body.status === 'completed' || body.status === 'rejected' ? body : undefined;
+      },
+      90_000,
+      500,
+    );
     if (view.status !== 'completed') throw new Error(`account charged for checkout ${id}, which ended ${view.status}`);
   }
-  const ledger = await eventually(async () => {
-    const { body } = await call(cluster.url('merchant'), 'GET', `/merchants/${record.merchantId}/sales`);
-    return body.count === charges.size ? body : undefined;
-  }, 60_000, 250).catch(() => { throw new Error(`the merchant's sales ledger does not count the ${charges.size} charged checkouts`); });
+  const ledger = await eventually(
+    async () => {
+      const { body } = await call(cluster.url('merchant'), 'GET', `/merchants/${record.merchantId}/sales`);
+      return body.count === charges.size ? body : undefined;
+    },
+    60_000,
+    250,
+  ).catch(() => {
+    throw new Error(`the merchant's sales ledger does not count the ${charges.size} charged checkouts`);
+  });
   const deadLetters = (await call(cluster.url('ops'), 'GET', '/dead-letters')).body.total as number;
   const parked = Object.entries(queueDepths(cluster.vhost, /\.dlq$/)).filter(([, depth]) => depth > 0);
-  if (deadLetters > 0 || parked.length > 0) throw new Error(`messages were dead-lettered: ${deadLetters} in Ops, ${JSON.stringify(parked)}`);
+  if (deadLetters > 0 || parked.length > 0)
+    throw new Error(`messages were dead-lettered: ${deadLetters} in Ops, ${JSON.stringify(parked)}`);
   return {
     acknowledgedCheckouts: record.checkouts.size,
     completedCheckouts: completed.length,

@@ -59,12 +59,22 @@ export class LoadBalancer {
           continue;
         }
         if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/problem+json' });
-        res.end(JSON.stringify({ type: 'about:blank', title: 'Bad Gateway', status: 502, detail: `backend failed: ${code}`, code: 'BAD_GATEWAY' }));
+        res.end(
+          JSON.stringify({
+            type: 'about:blank',
+            title: 'Bad Gateway',
+            status: 502,
+            detail: `backend failed: ${code}`,
+            code: 'BAD_GATEWAY',
+          }),
+        );
         return;
       }
     }
     res.writeHead(503, { 'content-type': 'application/problem+json' });
-    res.end(JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'no backend answered', code: 'NO_BACKEND' }));
+    res.end(
+      JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'no backend answered', code: 'NO_BACKEND' }),
+    );
   }
 
   /** Round robin over the backends not marked down (all of them, when every one is). */
@@ -79,7 +89,14 @@ export class LoadBalancer {
     const target = new URL(req.url ?? '/', backend);
     return new Promise((resolve, reject) => {
       const upstream = request(
-        { agent: this.agent, hostname: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: { ...req.headers, host: target.host } },
+        {
+          agent: this.agent,
+          hostname: target.hostname,
+          port: target.port,
+          path: target.pathname + target.search,
+          method: req.method,
+          headers: { ...req.headers, host: target.host },
+        },
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);

@@ -64,7 +64,10 @@ export function clusterCpuMs(): number {
 
 /** How many of `vhost`'s quorum queues each node leads. */
 export function queueLeaders(vhost: string): Map<ClusterNode, number> {
-  const queues = JSON.parse(ctl('list_queues', '-p', vhost, 'name', 'type', 'leader', '--formatter', 'json')) as { type: string; leader: string }[];
+  const queues = JSON.parse(ctl('list_queues', '-p', vhost, 'name', 'type', 'leader', '--formatter', 'json')) as {
+    type: string;
+    leader: string;
+  }[];
   const leaders = new Map<ClusterNode, number>(NODES.map((node) => [node, 0]));
   for (const { type, leader } of queues) {
     const node = Number(/rabbit-cluster-(\d)@/.exec(leader ?? '')?.[1]) as ClusterNode;
@@ -75,19 +78,29 @@ export function queueLeaders(vhost: string): Map<ClusterNode, number> {
 
 /** Each queue of `vhost` with its type and the nodes holding a replica of it. */
 export function queueReplicas(vhost: string): { name: string; type: string; members: string[] }[] {
-  const queues = JSON.parse(ctl('list_queues', '-p', vhost, 'name', 'type', 'members', '--formatter', 'json')) as { name: string; type: string; members?: string[] | '' }[];
+  const queues = JSON.parse(ctl('list_queues', '-p', vhost, 'name', 'type', 'members', '--formatter', 'json')) as {
+    name: string;
+    type: string;
+    members?: string[] | '';
+  }[];
   return queues.map(({ name, type, members }) => ({ name, type, members: Array.isArray(members) ? members : [] }));
 }
 
 /** Every consumer of `vhost`'s queues, and whether it is the one single-active-consumer lets receive. */
 export function queueConsumers(vhost: string): { queue: string; active: boolean }[] {
-  const consumers = JSON.parse(ctl('list_consumers', '-p', vhost, 'queue_name', 'active', '--formatter', 'json')) as { queue_name: unknown; active: unknown }[];
+  const consumers = JSON.parse(ctl('list_consumers', '-p', vhost, 'queue_name', 'active', '--formatter', 'json')) as {
+    queue_name: unknown;
+    active: unknown;
+  }[];
   return consumers.map((c) => ({ queue: String(c.queue_name), active: c.active === true || c.active === 'true' }));
 }
 
 /** Message counts of `vhost`'s queues whose name matches `pattern`. */
 export function queueDepths(vhost: string, pattern: RegExp): Record<string, number> {
-  const queues = JSON.parse(ctl('list_queues', '-p', vhost, 'name', 'messages', '--formatter', 'json')) as { name: string; messages: number }[];
+  const queues = JSON.parse(ctl('list_queues', '-p', vhost, 'name', 'messages', '--formatter', 'json')) as {
+    name: string;
+    messages: number;
+  }[];
   return Object.fromEntries(queues.filter((q) => pattern.test(q.name)).map((q) => [q.name, q.messages]));
 }
 

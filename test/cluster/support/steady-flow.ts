@@ -31,24 +31,36 @@ export async function prepareFlow(urls: Urls, workers: number): Promise<FlowReco
   const merchantId = await onboardMerchant(urls);
   const accounts: string[] = [];
   for (let i = 0; i < workers; i++) accounts.push(await openAccount(urls, 100_000_000));
-  return { merchantId, accounts, checkouts: new Map(), addresses: new Map(accounts.map((id) => [id, []])), answered: [], unanswered: 0, rejections: {} };
+  return {
+    merchantId,
+    accounts,
+    checkouts: new Map(),
+    addresses: new Map(accounts.map((id) => [id, []])),
+    answered: [],
+    unanswered: 0,
+    rejections: {},
+  };
 }
 
 /** Runs `workers` callers for `durationMs`: mostly checkouts, every fourth operation an address change. */
 export async function runFlow(urls: Urls, record: FlowRecord, durationMs: number): Promise<void> {
   const end = Date.now() + durationMs;
-  await Promise.all(record.accounts.map(async (accountId) => {
-    for (let n = 0; Date.now() < end; n++) {
-      if (n % 4 === 3) await changeAddress(urls, record, accountId);
-      else await checkout(urls, record, accountId);
-    }
-  }));
+  await Promise.all(
+    record.accounts.map(async (accountId) => {
+      for (let n = 0; Date.now() < end; n++) {
+        if (n % 4 === 3) await changeAddress(urls, record, accountId);
+        else await checkout(urls, record, accountId);
+      }
+    }),
+  );
 }
 
 async function checkout(urls: Urls, record: FlowRecord, accountId: string): Promise<void> {
   const started = Date.now();
   const key = randomUUID();
-  const answer = await callUntilAnswered(urls('checkout'), 'POST', '/checkouts', checkoutBody(accountId, record.merchantId, 100), { 'idempotency-key': key });
+  const answer = await callUntilAnswered(urls('checkout'), 'POST', '/checkouts', checkoutBody(accountId, record.merchantId, 100), {
+    'idempotency-key': key,
+  });
   let status: string | undefined = answer?.status === 200 ? answer.body.status : undefined;
   const checkoutId = answer?.body.checkoutId as string | undefined;
   if (answer?.status === 202 && checkoutId) status = await finalStatus(urls, checkoutId);
@@ -78,7 +90,11 @@ async function finalStatus(urls: Urls, checkoutId: string): Promise<string | und
 async function changeAddress(urls: Urls, record: FlowRecord, accountId: string): Promise<void> {
   const started = Date.now();
   const street = `${randomUUID().slice(0, 8)} Analytical Row`;
-  const answer = await callUntilAnswered(urls('account'), 'PUT', `/accounts/${accountId}/address`, { street, city: 'London', zip: 'N1 9GU' });
+  const answer = await callUntilAnswered(urls('account'), 'PUT', `/accounts/${accountId}/address`, {
+    street,
+    city: 'London',
+    zip: 'N1 9GU',
+  });
   if (answer?.status !== 200) {
     record.unanswered++;
     return;
@@ -92,4 +108,3 @@ export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 }
-

@@ -45,5 +45,10 @@ export const accountCommandsProvider: Provider = {
   provide: AccountCommands,
   inject: [getDataSourceToken(), CommitSignal],
   useFactory: (dataSource: DataSource, signal: CommitSignal) =>
-    new AccountCommands(dataSource, { schema: 'account', decider: createAccountDecider(accountPolicyFromEnv()), snapshots: accountSnapshots, signal }),
+    new AccountCommands(dataSource, {
+      schema: 'account',
+      decider: createAccountDecider(accountPolicyFromEnv()),
+      snapshots: accountSnapshots,
+      signal,
+    }),
 };

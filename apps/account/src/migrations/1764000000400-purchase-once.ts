@@ -9,8 +9,12 @@ export class PurchaseOnce1764000000400 implements MigrationInterface {
   name = 'PurchaseOnce1764000000400';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`CREATE UNIQUE INDEX events_purchase_once ON account.events (stream_id, (data->>'transactionId')) WHERE type = 'ItemPurchased'`);
-    await queryRunner.query(`CREATE UNIQUE INDEX events_refund_once ON account.events (stream_id, (data->>'transactionId')) WHERE type = 'PurchaseRefunded'`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX events_purchase_once ON account.events (stream_id, (data->>'transactionId')) WHERE type = 'ItemPurchased'`,
+    );
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX events_refund_once ON account.events (stream_id, (data->>'transactionId')) WHERE type = 'PurchaseRefunded'`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

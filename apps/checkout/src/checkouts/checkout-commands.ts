@@ -14,5 +14,6 @@ export const checkoutStreamId = (id: string): string => `checkout-${id}`;
 export const checkoutCommandsProvider: Provider = {
   provide: CheckoutCommands,
   inject: [getDataSourceToken(), CommitSignal],
-  useFactory: (dataSource: DataSource, signal: CommitSignal) => new CheckoutCommands(dataSource, { schema: 'checkout', decider: checkoutDecider, signal }),
+  useFactory: (dataSource: DataSource, signal: CommitSignal) =>
+    new CheckoutCommands(dataSource, { schema: 'checkout', decider: checkoutDecider, signal }),
 };

@@ -35,7 +35,8 @@ class DownstreamLifecycle implements OnApplicationShutdown {
     {
       provide: UnfinishedCheckoutsRepository,
       inject: [getDataSourceToken(), RECOVERY_OPTIONS],
-      useFactory: (dataSource: DataSource, options: RecoveryOptions) => new UnfinishedCheckoutsRepository(dataSource, 'checkout', options.deadlineMs),
+      useFactory: (dataSource: DataSource, options: RecoveryOptions) =>
+        new UnfinishedCheckoutsRepository(dataSource, 'checkout', options.deadlineMs),
     },
     CheckoutProcess,
     CheckoutRecoveryWorker,

@@ -82,7 +82,12 @@ export class AssessmentService {
 
   private repeated(earlier: FraudAssessed['data'], request: Omit<AssessmentRequest, 'checkoutId'>) {
     const { assessmentId, accountId, merchantId, amount, currency, decision, score, reasons } = earlier;
-    if (accountId !== request.accountId || merchantId !== request.merchantId || amount !== request.amount || currency !== request.currency) {
+    if (
+      accountId !== request.accountId ||
+      merchantId !== request.merchantId ||
+      amount !== request.amount ||
+      currency !== request.currency
+    ) {
       throw new DomainError('conflict', 'ASSESSMENT_CONFLICT', `Checkout ${assessmentId} was already assessed for a different payment`);
     }
     return { assessmentId, decision, score, reasons };

@@ -11,11 +11,26 @@ interface Setting {
 
 // The velocity window stays one minute: the variable's name promises "per minute".
 const SETTINGS: readonly Setting[] = [
-  { variable: 'FRAUD_VELOCITY_MAX_PER_MINUTE', key: 'velocityMaxPerWindow', valid: (v) => Number.isInteger(v) && v >= 1, rule: 'an integer of at least 1' },
+  {
+    variable: 'FRAUD_VELOCITY_MAX_PER_MINUTE',
+    key: 'velocityMaxPerWindow',
+    valid: (v) => Number.isInteger(v) && v >= 1,
+    rule: 'an integer of at least 1',
+  },
   { variable: 'FRAUD_UNUSUAL_AMOUNT_FACTOR', key: 'unusualAmountFactor', valid: (v) => v > 1, rule: 'a number above 1' },
-  { variable: 'FRAUD_UNUSUAL_AMOUNT_MIN_HISTORY', key: 'unusualAmountMinHistory', valid: (v) => Number.isInteger(v) && v >= 1, rule: 'an integer of at least 1' },
+  {
+    variable: 'FRAUD_UNUSUAL_AMOUNT_MIN_HISTORY',
+    key: 'unusualAmountMinHistory',
+    valid: (v) => Number.isInteger(v) && v >= 1,
+    rule: 'an integer of at least 1',
+  },
   { variable: 'FRAUD_ADDRESS_CHANGE_WINDOW_HOURS', key: 'addressChangeWindowHours', valid: (v) => v > 0, rule: 'a number above 0' },
-  { variable: 'FRAUD_ADDRESS_CHANGE_LARGE_SHARE', key: 'addressChangeLargeShare', valid: (v) => v > 0 && v <= 1, rule: 'a number above 0 and at most 1' },
+  {
+    variable: 'FRAUD_ADDRESS_CHANGE_LARGE_SHARE',
+    key: 'addressChangeLargeShare',
+    valid: (v) => v > 0 && v <= 1,
+    rule: 'a number above 0 and at most 1',
+  },
 ];
 
 /** The risk policy from `FRAUD_*` variables over the defaults; throws one readable message listing every bad variable. */

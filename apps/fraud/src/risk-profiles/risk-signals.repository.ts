@@ -43,7 +43,12 @@ export class RiskSignalsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** The account's and merchant's profiles and the account's activity since `since`. */
-  async read(manager: EntityManager, accountId: string, merchantId: string | null, since: string): Promise<{
+  async read(
+    manager: EntityManager,
+    accountId: string,
+    merchantId: string | null,
+    since: string,
+  ): Promise<{
     profile?: AccountProfileRow;
     signals: LearnedSignals;
   }> {

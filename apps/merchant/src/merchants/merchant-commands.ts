@@ -15,5 +15,6 @@ export const merchantStreamId = (id: string): string => `merchant-${id.toLowerCa
 export const merchantCommandsProvider: Provider = {
   provide: MerchantCommands,
   inject: [getDataSourceToken(), CommitSignal],
-  useFactory: (dataSource: DataSource, signal: CommitSignal) => new MerchantCommands(dataSource, { schema: 'merchant', decider: merchantDecider, signal }),
+  useFactory: (dataSource: DataSource, signal: CommitSignal) =>
+    new MerchantCommands(dataSource, { schema: 'merchant', decider: merchantDecider, signal }),
 };

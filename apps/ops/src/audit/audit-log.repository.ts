@@ -45,8 +45,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // A forged cursor must fail here, as a 400, not in PostgreSQL's casts, as a 500.
 const isPosition = ([occurredAt, globalPosition, eventId]: unknown[]): boolean =>
   isTimestamp(occurredAt) &&
-  typeof globalPosition === 'string' && /^\d{1,18}$/.test(globalPosition) &&
-  typeof eventId === 'string' && UUID.test(eventId);
+  typeof globalPosition === 'string' &&
+  /^\d{1,18}$/.test(globalPosition) &&
+  typeof eventId === 'string' &&
+  UUID.test(eventId);
 
 /** Every event of every producer, as Ops received it. */
 export class AuditLogRepository {
@@ -62,8 +64,18 @@ export class AuditLogRepository {
               occurred_at, data, metadata)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb)
        ON CONFLICT (event_id) DO NOTHING`,
-      [event.eventId, producer, event.streamId, event.streamVersion, event.type, event.schemaVersion,
-        event.globalPosition, event.occurredAt, JSON.stringify(event.data), JSON.stringify(event.metadata)],
+      [
+        event.eventId,
+        producer,
+        event.streamId,
+        event.streamVersion,
+        event.type,
+        event.schemaVersion,
+        event.globalPosition,
+        event.occurredAt,
+        JSON.stringify(event.data),
+        JSON.stringify(event.metadata),
+      ],
     );
   }
 

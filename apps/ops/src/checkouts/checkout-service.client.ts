@@ -28,7 +28,10 @@ const ACTION_TIMEOUT_MS = 30_000;
  * Checkout's tables.
  */
 export class CheckoutServiceClient {
-  constructor(private readonly opsToken: string | undefined, private readonly env: NodeJS.ProcessEnv = process.env) {}
+  constructor(
+    private readonly opsToken: string | undefined,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
 
   unfinished(limit: number): Promise<UnfinishedCheckouts> {
     return this.call<UnfinishedCheckouts>('GET', `/checkouts/unfinished?limit=${limit}`, READ_TIMEOUT_MS);
@@ -54,7 +57,11 @@ export class CheckoutServiceClient {
     if (response.ok) return answer as T;
     if (response.status >= 500) throw new DownstreamUnavailableError('checkout', new Error(`answered ${response.status}`));
     if (response.status === 401 || response.status === 403) {
-      throw new ProblemException(502, 'OPS_TOKEN_REJECTED', "The checkout service refused Ops' operator token; OPS_TOKEN must be the same for both");
+      throw new ProblemException(
+        502,
+        'OPS_TOKEN_REJECTED',
+        "The checkout service refused Ops' operator token; OPS_TOKEN must be the same for both",
+      );
     }
     const code = typeof answer.code === 'string' ? answer.code : codeOfStatus(response.status);
     const detail = typeof answer.detail === 'string' ? answer.detail : `The checkout service answered ${response.status}`;

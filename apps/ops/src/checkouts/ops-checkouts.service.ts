@@ -20,7 +20,10 @@ export class OpsCheckoutsService {
   async compensate(checkoutId: string, actor: string): Promise<Record<string, unknown>> {
     const outcome = await this.client.compensate(checkoutId, actor);
     await this.actions.record(this.dataSource.manager, {
-      actor, action: 'compensate-checkout', target: checkoutId, detail: { status: outcome.status, reason: outcome.reason },
+      actor,
+      action: 'compensate-checkout',
+      target: checkoutId,
+      detail: { status: outcome.status, reason: outcome.reason },
     });
     return outcome;
   }

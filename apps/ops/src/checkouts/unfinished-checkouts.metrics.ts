@@ -8,10 +8,18 @@ import { CheckoutServiceClient } from './checkout-service.client';
 export function registerUnfinishedCheckoutMetrics(client: CheckoutServiceClient): void {
   let latest: Promise<{ count: number; oldestAgeSeconds: number } | undefined> | undefined;
   // Both gauges share one call per scrape.
-  const read = () => (latest ??= client.unfinished(0).catch(() => undefined).finally(() => setImmediate(() => (latest = undefined))));
+  const read = () =>
+    (latest ??= client
+      .unfinished(0)
+      .catch(() => undefined)
+      .finally(() => setImmediate(() => (latest = undefined))));
   for (const [name, help, pick] of [
     ['ops_unfinished_checkouts', 'Checkouts not final yet', (s: { count: number }) => s.count],
-    ['ops_unfinished_checkout_oldest_seconds', 'Age of the oldest checkout not final yet', (s: { oldestAgeSeconds: number }) => s.oldestAgeSeconds],
+    [
+      'ops_unfinished_checkout_oldest_seconds',
+      'Age of the oldest checkout not final yet',
+      (s: { oldestAgeSeconds: number }) => s.oldestAgeSeconds,
+    ],
   ] as const) {
     register.removeSingleMetric(name);
     new Gauge({

@@ -30,7 +30,10 @@ export async function collectDeadIds(client: OpsClient, query: DeadLetterQuery):
   let after = 0;
   for (;;) {
     const page = await client.get<{ items: { id: number }[]; nextAfter: number | null }>('/dead-letters', {
-      ...query, status: 'dead', limit: 1000, after,
+      ...query,
+      status: 'dead',
+      limit: 1000,
+      after,
     });
     ids.push(...page.items.map((item) => item.id));
     if (page.nextAfter === null) return ids;
@@ -56,7 +59,13 @@ export function progressBar(action: BulkAction, stream: NodeJS.WriteStream = pro
  * Applies `action` to `ids` one chunk per request, so the bar moves as the server confirms each
  * chunk. A chunk that fails as a whole (Ops unreachable) stops the run: what was done stays done.
  */
-export async function runBulk(client: OpsClient, action: BulkAction, ids: readonly number[], chunk: number, bar?: SingleBar): Promise<BulkTotals> {
+export async function runBulk(
+  client: OpsClient,
+  action: BulkAction,
+  ids: readonly number[],
+  chunk: number,
+  bar?: SingleBar,
+): Promise<BulkTotals> {
   const totals: BulkTotals = { requested: 0, done: 0, skipped: [], failed: [] };
   bar?.start(ids.length, 0);
   try {

@@ -5,7 +5,15 @@ import { CliError } from './ops-client';
 interface Unfinished {
   count: number;
   oldestAgeSeconds: number;
-  checkouts: { checkoutId: string; startedAt: string; ageSeconds: number; attempts: number; step: string | null; lastError: string | null; overdue: boolean }[];
+  checkouts: {
+    checkoutId: string;
+    startedAt: string;
+    ageSeconds: number;
+    attempts: number;
+    step: string | null;
+    lastError: string | null;
+    overdue: boolean;
+  }[];
 }
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
@@ -21,8 +29,19 @@ export async function unfinishedCommand({ client, args, print }: CommandContext)
     return 0;
   }
   print(`${unfinished.count} unfinished checkout(s); the oldest started ${unfinished.oldestAgeSeconds.toFixed(1)} s ago.\n`);
-  print(renderTable(['CHECKOUT', 'STARTED', 'AGE (S)', 'STEP', 'ATTEMPTS', 'LAST ERROR'],
-    unfinished.checkouts.map((c) => [c.checkoutId, formatTime(c.startedAt), c.ageSeconds.toFixed(1), c.overdue ? `${c.step ?? ''} (overdue)` : c.step, c.attempts, c.lastError])));
+  print(
+    renderTable(
+      ['CHECKOUT', 'STARTED', 'AGE (S)', 'STEP', 'ATTEMPTS', 'LAST ERROR'],
+      unfinished.checkouts.map((c) => [
+        c.checkoutId,
+        formatTime(c.startedAt),
+        c.ageSeconds.toFixed(1),
+        c.overdue ? `${c.step ?? ''} (overdue)` : c.step,
+        c.attempts,
+        c.lastError,
+      ]),
+    ),
+  );
   return 0;
 }
 
@@ -34,6 +53,9 @@ export async function compensateCommand({ client, args, print }: CommandContext)
   );
   if (args.json) print(json(outcome));
   else if (outcome.status === 'pending') print(`Checkout ${checkoutId} is compensating; it will finish by itself.`);
-  else print(`Checkout ${checkoutId} is ${outcome.status}${outcome.reason ? ` (${outcome.reason})` : ''}${outcome.compensation ? `: refunded ${outcome.compensation.refunded}, voided ${outcome.compensation.voided}` : ''}.`);
+  else
+    print(
+      `Checkout ${checkoutId} is ${outcome.status}${outcome.reason ? ` (${outcome.reason})` : ''}${outcome.compensation ? `: refunded ${outcome.compensation.refunded}, voided ${outcome.compensation.voided}` : ''}.`,
+    );
   return 0;
 }

@@ -4,7 +4,13 @@ import { CliError } from './ops-client';
 describe('parseCliArguments', () => {
   it('reads a bulk replay by filters', () => {
     expect(parseCliArguments(['replay', '--queue', 'fraud.account-events', '--code', 'X', '--chunk', '100', '--json'])).toMatchObject({
-      command: 'replay', positionals: [], queue: 'fraud.account-events', code: 'X', chunk: 100, json: true, all: false,
+      command: 'replay',
+      positionals: [],
+      queue: 'fraud.account-events',
+      code: 'X',
+      chunk: 100,
+      json: true,
+      all: false,
     });
   });
 
@@ -15,7 +21,10 @@ describe('parseCliArguments', () => {
 
   it('reads positional ids and a rewind position', () => {
     expect(parseCliArguments(['replay', '4', '5'])).toMatchObject({ positionals: ['4', '5'], chunk: 500 });
-    expect(parseCliArguments(['rewind', 'fraud.account-events', '--to', '0'])).toMatchObject({ positionals: ['fraud.account-events'], to: 0 });
+    expect(parseCliArguments(['rewind', 'fraud.account-events', '--to', '0'])).toMatchObject({
+      positionals: ['fraud.account-events'],
+      to: 0,
+    });
   });
 
   it('defaults to help', () => {

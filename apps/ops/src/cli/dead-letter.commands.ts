@@ -10,28 +10,44 @@ export interface CommandContext {
 }
 
 interface DeadLetterSummary {
-  id: number; queue: string; messageId: string; type: string | null; errorCode: string; errorMessage: string;
-  attempts: number; lastFailedAt: string; status: string;
+  id: number;
+  queue: string;
+  messageId: string;
+  type: string | null;
+  errorCode: string;
+  errorMessage: string;
+  attempts: number;
+  lastFailedAt: string;
+  status: string;
 }
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 
 export async function groupsCommand({ client, args, print }: CommandContext): Promise<number> {
-  const groups = await client.get<{ queue: string; type: string | null; code: string; count: number; firstFailedAt: string; lastFailedAt: string }[]>(
-    '/dead-letters/groups', { status: args.status },
-  );
+  const groups = await client.get<
+    { queue: string; type: string | null; code: string; count: number; firstFailedAt: string; lastFailedAt: string }[]
+  >('/dead-letters/groups', { status: args.status });
   if (args.json) print(json(groups));
   else if (groups.length === 0) print('No dead letters.');
   else {
-    print(renderTable(['QUEUE', 'TYPE', 'ERROR', 'COUNT', 'FIRST FAILURE', 'LAST FAILURE'],
-      groups.map((g) => [g.queue, g.type ?? '(none)', g.code, g.count, formatTime(g.firstFailedAt), formatTime(g.lastFailedAt)])));
+    print(
+      renderTable(
+        ['QUEUE', 'TYPE', 'ERROR', 'COUNT', 'FIRST FAILURE', 'LAST FAILURE'],
+        groups.map((g) => [g.queue, g.type ?? '(none)', g.code, g.count, formatTime(g.firstFailedAt), formatTime(g.lastFailedAt)]),
+      ),
+    );
   }
   return 0;
 }
 
 export async function listCommand({ client, args, print }: CommandContext): Promise<number> {
   const page = await client.get<{ items: DeadLetterSummary[]; total: number; nextAfter: number | null }>('/dead-letters', {
-    queue: args.queue, type: args.type, code: args.code, status: args.status, limit: args.limit, after: args.after,
+    queue: args.queue,
+    type: args.type,
+    code: args.code,
+    status: args.status,
+    limit: args.limit,
+    after: args.after,
   });
   if (args.json) {
     print(json(page));
@@ -41,8 +57,21 @@ export async function listCommand({ client, args, print }: CommandContext): Prom
     print('No dead letters match.');
     return 0;
   }
-  print(renderTable(['ID', 'QUEUE', 'TYPE', 'ERROR', 'ATTEMPTS', 'LAST FAILURE', 'STATUS', 'MESSAGE ID'],
-    page.items.map((d) => [d.id, d.queue, d.type ?? '(none)', d.errorCode, d.attempts, formatTime(d.lastFailedAt), d.status, d.messageId])));
+  print(
+    renderTable(
+      ['ID', 'QUEUE', 'TYPE', 'ERROR', 'ATTEMPTS', 'LAST FAILURE', 'STATUS', 'MESSAGE ID'],
+      page.items.map((d) => [
+        d.id,
+        d.queue,
+        d.type ?? '(none)',
+        d.errorCode,
+        d.attempts,
+        formatTime(d.lastFailedAt),
+        d.status,
+        d.messageId,
+      ]),
+    ),
+  );
   const more = page.nextAfter === null ? '' : `; next page: --after ${page.nextAfter}`;
   print(`\n${page.items.length} shown of ${page.total}${more}`);
   return 0;
@@ -56,11 +85,21 @@ export async function showCommand({ client, args, print }: CommandContext): Prom
     return 0;
   }
   const history = (d.history as { at: string; actor: string; action: string }[]) ?? [];
-  print(renderFields([
-    ['Id', d.id], ['Queue', d.queue], ['Message id', d.messageId], ['Type', d.type ?? '(none)'], ['Status', d.status],
-    ['Error', `${d.errorCode}: ${d.errorMessage}`], ['Attempts', d.attempts], ['Dead-lettered', `${String(d.timesDeadLettered)} time(s)`],
-    ['First failure', formatTime(d.firstFailedAt)], ['Last failure', formatTime(d.lastFailedAt)], ['Replays', d.replayCount],
-  ]));
+  print(
+    renderFields([
+      ['Id', d.id],
+      ['Queue', d.queue],
+      ['Message id', d.messageId],
+      ['Type', d.type ?? '(none)'],
+      ['Status', d.status],
+      ['Error', `${d.errorCode}: ${d.errorMessage}`],
+      ['Attempts', d.attempts],
+      ['Dead-lettered', `${String(d.timesDeadLettered)} time(s)`],
+      ['First failure', formatTime(d.firstFailedAt)],
+      ['Last failure', formatTime(d.lastFailedAt)],
+      ['Replays', d.replayCount],
+    ]),
+  );
   print(`\nBody (${String(d.bodyEncoding)}):\n${prettyBody(d.body, d.bodyEncoding)}`);
   print(`\nHeaders:\n${json(d.headers)}`);
   if (history.length > 0) print(`\nHistory:\n${history.map((h) => `  ${formatTime(h.at)}  ${h.action} by ${h.actor}`).join('\n')}`);
@@ -80,12 +119,15 @@ async function bulkCommand({ client, args, print }: CommandContext, action: Bulk
   if (args.positionals.length === 1) {
     const id = positiveId(args.positionals[0]);
     const d = await client.post<DeadLetterSummary>(`/dead-letters/${id}/${action}`);
-    print(args.json ? json(d) : `${action === 'replay' ? 'Replayed' : 'Archived'} dead letter ${d.id} (${d.queue}, message ${d.messageId}).`);
+    print(
+      args.json ? json(d) : `${action === 'replay' ? 'Replayed' : 'Archived'} dead letter ${d.id} (${d.queue}, message ${d.messageId}).`,
+    );
     return 0;
   }
-  const ids = args.positionals.length > 0
-    ? args.positionals.map((id) => Number(positiveId(id)))
-    : await collectDeadIds(client, { queue: args.queue, type: args.type, code: args.code });
+  const ids =
+    args.positionals.length > 0
+      ? args.positionals.map((id) => Number(positiveId(id)))
+      : await collectDeadIds(client, { queue: args.queue, type: args.type, code: args.code });
   if (ids.length === 0) {
     print(args.json ? json({ requested: 0, done: 0, skipped: [], failed: [] }) : `Nothing to ${action}.`);
     return 0;
@@ -107,7 +149,8 @@ function singleId(args: CliArguments, command: string): string {
 }
 
 function positiveId(value: string): string {
-  if (!/^\d{1,15}$/.test(value) || Number(value) < 1) throw new CliError(`"${value}" is not a dead-letter id (ids are positive integers)`, 2);
+  if (!/^\d{1,15}$/.test(value) || Number(value) < 1)
+    throw new CliError(`"${value}" is not a dead-letter id (ids are positive integers)`, 2);
   return value;
 }
 

@@ -2,12 +2,15 @@ import { formatTime, renderFields, renderTable } from './format';
 
 describe('CLI formatting', () => {
   it('aligns a table and marks missing cells', () => {
-    expect(renderTable(['ID', 'QUEUE'], [[1, 'fraud.account-events'], [22, null]]).split('\n')).toEqual([
-      'ID  QUEUE',
-      '--  --------------------',
-      '1   fraud.account-events',
-      '22  -',
-    ]);
+    expect(
+      renderTable(
+        ['ID', 'QUEUE'],
+        [
+          [1, 'fraud.account-events'],
+          [22, null],
+        ],
+      ).split('\n'),
+    ).toEqual(['ID  QUEUE', '--  --------------------', '1   fraud.account-events', '22  -']);
   });
 
   it('cuts long cells so a row stays on one line', () => {
@@ -23,6 +26,11 @@ describe('CLI formatting', () => {
   });
 
   it('aligns key-value fields', () => {
-    expect(renderFields([['Id', 7], ['Message id', 'm']])).toBe('Id:         7\nMessage id: m');
+    expect(
+      renderFields([
+        ['Id', 7],
+        ['Message id', 'm'],
+      ]),
+    ).toBe('Id:         7\nMessage id: m');
   });
 });

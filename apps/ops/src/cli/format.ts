@@ -6,7 +6,11 @@ const clip = (text: string): string => (text.length > MAX_CELL ? `${text.slice(0
 export function renderTable(headings: readonly string[], rows: readonly (readonly unknown[])[]): string {
   const cells = rows.map((row) => row.map((cell) => clip(cell === null || cell === undefined ? '-' : String(cell))));
   const widths = headings.map((heading, column) => Math.max(heading.length, ...cells.map((row) => row[column]?.length ?? 0)));
-  const line = (row: readonly string[]) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
+  const line = (row: readonly string[]) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join('  ')
+      .trimEnd();
   return [line(headings), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join('\n');
 }
 
@@ -20,5 +24,7 @@ export function formatTime(value: unknown): string {
 /** Key-value lines with the keys aligned. */
 export function renderFields(fields: readonly (readonly [string, unknown])[]): string {
   const width = Math.max(...fields.map(([key]) => key.length));
-  return fields.map(([key, value]) => `${`${key}:`.padEnd(width + 1)} ${value === null || value === undefined ? '-' : String(value)}`).join('\n');
+  return fields
+    .map(([key, value]) => `${`${key}:`.padEnd(width + 1)} ${value === null || value === undefined ? '-' : String(value)}`)
+    .join('\n');
 }

@@ -1,6 +1,9 @@
 /** A failure the CLI reports as one line, with its exit code; never a stack trace. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
     this.name = 'CliError';
   }
@@ -48,7 +51,8 @@ export class OpsClient {
     const answer = parse(text);
     if (response.ok) return answer as T;
     // 401: no valid credential at all; 403: a valid one that is not the operator's.
-    if (response.status === 401 && !this.token) throw new CliError('Ops refused the request: operator actions need a token. Set OPS_TOKEN.');
+    if (response.status === 401 && !this.token)
+      throw new CliError('Ops refused the request: operator actions need a token. Set OPS_TOKEN.');
     if (response.status === 401 || response.status === 403) throw new CliError('Ops refused the operator token in OPS_TOKEN.');
     const problem = (answer ?? {}) as { detail?: unknown; code?: unknown };
     const detail = typeof problem.detail === 'string' ? problem.detail : text.slice(0, 200) || response.statusText;

@@ -3,16 +3,28 @@ import { formatTime, renderTable } from './format';
 import { CliError } from './ops-client';
 
 interface Frontier {
-  held: boolean | null; heldSeconds?: number | null; transactionId?: string; pid?: number | null;
-  query?: string | null; database?: string | null; error?: string; relayRefusal?: string | null;
+  held: boolean | null;
+  heldSeconds?: number | null;
+  transactionId?: string;
+  pid?: number | null;
+  query?: string | null;
+  database?: string | null;
+  error?: string;
+  relayRefusal?: string | null;
 }
 
 interface SubscriptionList {
   producers: { producer: string; available: boolean; error?: string; frontier?: Frontier }[];
   subscriptions: {
-    name: string; producer: string; consumer: string; status: string;
-    lagEvents: number | null; lagSeconds: number | null; cursorPosition: string | null;
-    appliedP50Seconds?: number | null; appliedP99Seconds?: number | null;
+    name: string;
+    producer: string;
+    consumer: string;
+    status: string;
+    lagEvents: number | null;
+    lagSeconds: number | null;
+    cursorPosition: string | null;
+    appliedP50Seconds?: number | null;
+    appliedP99Seconds?: number | null;
   }[];
 }
 
@@ -37,9 +49,22 @@ export async function subscriptionsCommand({ client, args, print }: CommandConte
     print(json(list));
     return 0;
   }
-  print(renderTable(['NAME', 'PRODUCER', 'CONSUMER', 'STATUS', 'LAG EVENTS', 'LAG SECONDS', 'CURSOR', 'APPLIED P50', 'APPLIED P99'],
-    list.subscriptions.map((s) => [s.name, s.producer, s.consumer, s.status, s.lagEvents, s.lagSeconds?.toFixed(1), s.cursorPosition,
-      s.appliedP50Seconds?.toFixed(3), s.appliedP99Seconds?.toFixed(3)])));
+  print(
+    renderTable(
+      ['NAME', 'PRODUCER', 'CONSUMER', 'STATUS', 'LAG EVENTS', 'LAG SECONDS', 'CURSOR', 'APPLIED P50', 'APPLIED P99'],
+      list.subscriptions.map((s) => [
+        s.name,
+        s.producer,
+        s.consumer,
+        s.status,
+        s.lagEvents,
+        s.lagSeconds?.toFixed(1),
+        s.cursorPosition,
+        s.appliedP50Seconds?.toFixed(3),
+        s.appliedP99Seconds?.toFixed(3),
+      ]),
+    ),
+  );
   print('');
   for (const producer of list.producers) print(describeFrontier(producer.producer, producer.frontier));
   const down = list.producers.filter((p) => !p.available);
@@ -68,7 +93,9 @@ async function subscriptionAction({ client, args, print }: CommandContext, actio
 export async function rebaseCommand({ client, args, print }: CommandContext): Promise<number> {
   if (args.positionals.length !== 1) throw new CliError('rebase: give exactly one producer, e.g. account', 2);
   const producer = args.positionals[0];
-  const answer = await client.post<{ rebased: boolean; transactions: number; cursors: number }>(`/subscriptions/producers/${encodeURIComponent(producer)}/rebase`);
+  const answer = await client.post<{ rebased: boolean; transactions: number; cursors: number }>(
+    `/subscriptions/producers/${encodeURIComponent(producer)}/rebase`,
+  );
   if (args.json) print(json(answer));
   else if (!answer.rebased) print(`${producer}: no stored transaction id is ahead of the server; nothing to re-base.`);
   else print(`${producer}: re-based ${answer.transactions} transactions and ${answer.cursors} cursors; its relay runs again.`);
@@ -77,7 +104,12 @@ export async function rebaseCommand({ client, args, print }: CommandContext): Pr
 
 export async function auditCommand({ client, args, print }: CommandContext): Promise<number> {
   const page = await client.get<{ items: Record<string, unknown>[]; nextCursor: string | null }>('/audit', {
-    streamId: args.stream, type: args.type, producer: args.producer, after: args.after, before: args.before, limit: args.limit,
+    streamId: args.stream,
+    type: args.type,
+    producer: args.producer,
+    after: args.after,
+    before: args.before,
+    limit: args.limit,
   });
   if (args.json) {
     print(json(page));
@@ -87,8 +119,12 @@ export async function auditCommand({ client, args, print }: CommandContext): Pro
     print('No events match.');
     return 0;
   }
-  print(renderTable(['OCCURRED AT', 'PRODUCER', 'STREAM', 'VERSION', 'TYPE', 'POSITION'],
-    page.items.map((e) => [formatTime(e.occurredAt), e.producer, e.streamId, e.streamVersion, e.type, e.globalPosition])));
+  print(
+    renderTable(
+      ['OCCURRED AT', 'PRODUCER', 'STREAM', 'VERSION', 'TYPE', 'POSITION'],
+      page.items.map((e) => [formatTime(e.occurredAt), e.producer, e.streamId, e.streamVersion, e.type, e.globalPosition]),
+    ),
+  );
   if (page.nextCursor) print('\nMore events are older; narrow the search with --before or --type.');
   return 0;
 }

@@ -70,7 +70,10 @@ export class DeadLetterReplayer {
     const published: number[] = [];
     for (const [queue, rows] of byQueue(claimed)) {
       try {
-        await this.publish(queue, rows.map((row) => toReplayMessage(row, row.replayCount)));
+        await this.publish(
+          queue,
+          rows.map((row) => toReplayMessage(row, row.replayCount)),
+        );
         published.push(...rows.map((row) => row.id));
       } catch (error) {
         const reason = (error as Error).message;

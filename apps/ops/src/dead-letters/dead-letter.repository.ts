@@ -97,8 +97,19 @@ export class DeadLetterRepository {
   private async upsert(manager: EntityManager, records: readonly DeadLetterRecord[]): Promise<void> {
     const params: unknown[] = [];
     const rows = records.map((r, index) => {
-      params.push(r.queue, r.messageId, r.type, JSON.stringify(r.headers), JSON.stringify(r.properties), r.body,
-        r.errorCode, r.errorMessage, r.attempts, r.firstFailedAt, r.lastFailedAt);
+      params.push(
+        r.queue,
+        r.messageId,
+        r.type,
+        JSON.stringify(r.headers),
+        JSON.stringify(r.properties),
+        r.body,
+        r.errorCode,
+        r.errorMessage,
+        r.attempts,
+        r.firstFailedAt,
+        r.lastFailedAt,
+      );
       const p = (n: number) => `$${index * INSERT_COLUMNS + n}`;
       return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}::jsonb, ${p(5)}::jsonb, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}, ${p(10)}::timestamptz, ${p(11)}::timestamptz)`;
     });
@@ -140,29 +151,30 @@ export class DeadLetterRepository {
   }
 
   async groups(manager: EntityManager, status: DeadLetterStatus) {
-    const rows: { queue: string; type: string | null; code: string; count: number; firstFailedAt: Date; lastFailedAt: Date; sampleError: string }[] =
-      await manager.query(
-        `SELECT queue, type, error_code AS code, count(*)::int AS count,
+    const rows: {
+      queue: string;
+      type: string | null;
+      code: string;
+      count: number;
+      firstFailedAt: Date;
+      lastFailedAt: Date;
+      sampleError: string;
+    }[] = await manager.query(
+      `SELECT queue, type, error_code AS code, count(*)::int AS count,
                 min(first_failed_at) AS "firstFailedAt", max(last_failed_at) AS "lastFailedAt",
                 min(error_message) AS "sampleError"
            FROM ${this.table} WHERE status = $1
           GROUP BY queue, type, error_code
           ORDER BY count(*) DESC, queue, type, error_code`,
-        [status],
-      );
+      [status],
+    );
     return rows;
   }
 
   async find(manager: EntityManager, id: number): Promise<DeadLetterDetail | undefined> {
-    const [row] = await manager.query(
-      `SELECT ${SUMMARY_COLUMNS}, headers, properties, body FROM ${this.table} WHERE id = $1`,
-      [id],
-    );
+    const [row] = await manager.query(`SELECT ${SUMMARY_COLUMNS}, headers, properties, body FROM ${this.table} WHERE id = $1`, [id]);
     if (!row) return undefined;
-    const history = await manager.query(
-      `SELECT at, actor, action FROM ${this.actions} WHERE dead_letter_id = $1 ORDER BY id`,
-      [id],
-    );
+    const history = await manager.query(`SELECT at, actor, action FROM ${this.actions} WHERE dead_letter_id = $1 ORDER BY id`, [id]);
     return { ...withNumericId(row as DeadLetterDetail), history };
   }
 
@@ -212,7 +224,7 @@ export class DeadLetterRepository {
    * consumer's inbox when it is replayed again, as it keeps its message id.
    */
   async releaseClaims(manager: EntityManager, scope: { ids: readonly number[] } | { olderThanSeconds: number }): Promise<number> {
-    const condition = 'ids' in scope ? 'id = ANY($1::bigint[])' : "replay_claimed_at < now() - make_interval(secs => $1)";
+    const condition = 'ids' in scope ? 'id = ANY($1::bigint[])' : 'replay_claimed_at < now() - make_interval(secs => $1)';
     const rows: unknown[] = await manager.query(
       `WITH released AS (
          UPDATE ${this.table} SET status = 'dead', replay_count = replay_count - 1, replay_claimed_at = NULL, updated_at = now()

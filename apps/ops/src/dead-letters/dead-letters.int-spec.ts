@@ -62,11 +62,17 @@ describe('Dead-letter drain and replayer against PostgreSQL and RabbitMQ', () =>
 
   const deadLetter = (messageId: string, failure: { attempts: number; at: string; code?: string }) => {
     channel.sendToQueue(dlq, Buffer.from(JSON.stringify({ eventId: messageId })), {
-      messageId, type: 'LimitUpdated', persistent: true,
+      messageId,
+      type: 'LimitUpdated',
+      persistent: true,
       headers: {
-        [Headers.streamId]: 'account-1', [Headers.originalQueue]: queue, [Headers.attempts]: failure.attempts,
-        [Headers.errorCode]: failure.code ?? 'OUT_OF_ORDER', [Headers.errorMessage]: 'early',
-        [Headers.firstFailedAt]: failure.at, [Headers.lastFailedAt]: failure.at,
+        [Headers.streamId]: 'account-1',
+        [Headers.originalQueue]: queue,
+        [Headers.attempts]: failure.attempts,
+        [Headers.errorCode]: failure.code ?? 'OUT_OF_ORDER',
+        [Headers.errorMessage]: 'early',
+        [Headers.firstFailedAt]: failure.at,
+        [Headers.lastFailedAt]: failure.at,
       },
     });
   };
@@ -99,13 +105,21 @@ describe('Dead-letter drain and replayer against PostgreSQL and RabbitMQ', () =>
     const { id } = (await row(messageId))!;
     expect(await dataSource.transaction((manager) => repository.archive(manager, [id], 'ann'))).toEqual([id]);
     deadLetter(messageId, { attempts: 3, at: '2025-01-01T11:00:00.000Z', code: 'TIMEOUT' });
-    const renewed = await eventually(async () => {
-      const found = await row(messageId);
-      return found?.timesDeadLettered === 2 ? found : undefined;
-    }, 10_000, 20);
+    const renewed = await eventually(
+      async () => {
+        const found = await row(messageId);
+        return found?.timesDeadLettered === 2 ? found : undefined;
+      },
+      10_000,
+      20,
+    );
     expect(renewed).toMatchObject({
-      id, attempts: 8, status: 'dead', errorCode: 'TIMEOUT',
-      firstFailedAt: new Date('2025-01-01T10:00:00.000Z'), lastFailedAt: new Date('2025-01-01T11:00:00.000Z'),
+      id,
+      attempts: 8,
+      status: 'dead',
+      errorCode: 'TIMEOUT',
+      firstFailedAt: new Date('2025-01-01T10:00:00.000Z'),
+      lastFailedAt: new Date('2025-01-01T11:00:00.000Z'),
     });
   });
 
@@ -126,17 +140,26 @@ describe('Dead-letter drain and replayer against PostgreSQL and RabbitMQ', () =>
 
     // The replay fails at a consumer whose clock is an hour behind: it keeps the replay's headers.
     channel.sendToQueue(dlq, replayed.content, {
-      messageId, type: 'LimitUpdated', persistent: true,
+      messageId,
+      type: 'LimitUpdated',
+      persistent: true,
       headers: {
-        ...replayed.properties.headers, [Headers.originalQueue]: queue, [Headers.attempts]: 1,
-        [Headers.errorCode]: 'OUT_OF_ORDER', [Headers.errorMessage]: 'still early',
+        ...replayed.properties.headers,
+        [Headers.originalQueue]: queue,
+        [Headers.attempts]: 1,
+        [Headers.errorCode]: 'OUT_OF_ORDER',
+        [Headers.errorMessage]: 'still early',
         [Headers.lastFailedAt]: '2025-01-01T10:00:00.000Z',
       },
     });
-    const again = await eventually(async () => {
-      const found = await row(messageId);
-      return found?.status === 'dead' ? found : undefined;
-    }, 10_000, 20);
+    const again = await eventually(
+      async () => {
+        const found = await row(messageId);
+        return found?.status === 'dead' ? found : undefined;
+      },
+      10_000,
+      20,
+    );
     expect(again).toMatchObject({ id, timesDeadLettered: 2, attempts: 6, errorMessage: 'still early', replayCount: 1 });
   });
 
@@ -206,13 +229,17 @@ describe('Dead-letter drain and replayer against PostgreSQL and RabbitMQ', () =>
     await channel.deleteQueue(dlq);
     const messageId = randomUUID();
     // A failed check closes its channel, so each probe gets one of its own.
-    await eventually(async () => {
-      const probe = await connection.current().createChannel();
-      probe.on('error', () => undefined);
-      await probe.checkQueue(dlq);
-      await probe.close();
-      return true;
-    }, 10_000, 100);
+    await eventually(
+      async () => {
+        const probe = await connection.current().createChannel();
+        probe.on('error', () => undefined);
+        await probe.checkQueue(dlq);
+        await probe.close();
+        return true;
+      },
+      10_000,
+      100,
+    );
     deadLetter(messageId, { attempts: 1, at: new Date().toISOString() });
     expect(await stored(messageId)).toMatchObject({ status: 'dead' });
   });

@@ -12,7 +12,10 @@ import { DeadLetterDrain } from './messaging/dead-letter-drain';
 /** Starts draining the DLQs once migrations have run; stops before the broker connection closes. */
 @Injectable()
 class DeadLetterLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  constructor(private readonly drain: DeadLetterDrain, private readonly replayer: DeadLetterReplayer) {}
+  constructor(
+    private readonly drain: DeadLetterDrain,
+    private readonly replayer: DeadLetterReplayer,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.replayer.releaseStaleClaims();

@@ -43,9 +43,8 @@ export class DeadLettersService {
   }
 
   async replay(selection: DeadLetterSelection, actor: string) {
-    const outcome = 'ids' in selection
-      ? await this.replayer.replay(selection.ids, actor)
-      : await this.replayer.replayMatching(selection.filter, actor);
+    const outcome =
+      'ids' in selection ? await this.replayer.replay(selection.ids, actor) : await this.replayer.replayMatching(selection.filter, actor);
     const { done, ...rest } = outcome;
     return { ...rest, replayed: done };
   }
@@ -60,9 +59,10 @@ export class DeadLettersService {
   }
 
   async archive(selection: DeadLetterSelection, actor: string) {
-    const ids = 'ids' in selection
-      ? [...new Set(selection.ids)]
-      : await this.repository.ids(this.dataSource.manager, { ...selection.filter, status: 'dead' });
+    const ids =
+      'ids' in selection
+        ? [...new Set(selection.ids)]
+        : await this.repository.ids(this.dataSource.manager, { ...selection.filter, status: 'dead' });
     const archived = new Set(await this.dataSource.transaction((manager) => this.repository.archive(manager, ids, actor)));
     const others = ids.filter((id) => !archived.has(id));
     const statuses = others.length > 0 ? await this.repository.statuses(this.dataSource.manager, others) : new Map();
@@ -73,7 +73,11 @@ export class DeadLettersService {
   private assertApplied(id: number, skippedReason: string | undefined): void {
     if (skippedReason === 'not found') throw notFound(id);
     if (skippedReason) {
-      throw new DomainError('conflict', 'DEAD_LETTER_NOT_DEAD', `Dead letter ${id} is ${skippedReason}; only dead ones can be replayed or archived`);
+      throw new DomainError(
+        'conflict',
+        'DEAD_LETTER_NOT_DEAD',
+        `Dead letter ${id} is ${skippedReason}; only dead ones can be replayed or archived`,
+      );
     }
   }
 }

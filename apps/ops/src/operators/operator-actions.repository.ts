@@ -10,7 +10,10 @@ export class OperatorActionsRepository {
 
   async record(manager: EntityManager, action: { actor: string; action: string; target: string; detail?: object }) {
     await manager.query(`INSERT INTO ${this.table} (actor, action, target, detail) VALUES ($1, $2, $3, $4::jsonb)`, [
-      action.actor, action.action, action.target, JSON.stringify(action.detail ?? {}),
+      action.actor,
+      action.action,
+      action.target,
+      JSON.stringify(action.detail ?? {}),
     ]);
   }
 }

@@ -16,15 +16,23 @@ export interface ProducerSubscription {
 }
 
 export type ProducerListing =
-  | { producer: Producer; available: true; subscriptions: ProducerSubscription[] }
-  | { producer: Producer; available: false; error: string };
+  { producer: Producer; available: true; subscriptions: ProducerSubscription[] } | { producer: Producer; available: false; error: string };
 
 export type SubscriptionAction = 'pause' | 'resume' | 'rewind';
 
 /** A producer's commit frontier as it reports it (libs/relay FrontierMonitor.inspect), or why it could not. */
 export type ProducerFrontier =
   | { held: false; relayRefusal?: string | null }
-  | { held: true; transactionId: string; heldSeconds: number | null; pid: number | null; query: string | null; database: string | null; warnAfterSeconds?: number; relayRefusal?: string | null }
+  | {
+      held: true;
+      transactionId: string;
+      heldSeconds: number | null;
+      pid: number | null;
+      query: string | null;
+      database: string | null;
+      warnAfterSeconds?: number;
+      relayRefusal?: string | null;
+    }
   | { held: null; error: string };
 
 const LIST_TIMEOUT_MS = 3_000;
@@ -35,7 +43,10 @@ const ACTION_TIMEOUT_MS = 10_000;
  * cursors live in the producer's schema, which Ops never touches directly.
  */
 export class ProducerSubscriptionsClient {
-  constructor(private readonly opsToken: string | undefined, private readonly env: NodeJS.ProcessEnv = process.env) {}
+  constructor(
+    private readonly opsToken: string | undefined,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
 
   async list(producer: Producer): Promise<ProducerListing> {
     try {
@@ -108,7 +119,11 @@ export class ProducerSubscriptionsClient {
     if (response.ok) return answer;
     if (response.status >= 500) throw new DownstreamUnavailableError(producer, new Error(`answered ${response.status}`));
     if (response.status === 401 || response.status === 403) {
-      throw new ProblemException(502, 'OPS_TOKEN_REJECTED', `The ${producer} service refused Ops' operator token; OPS_TOKEN must be the same for both`);
+      throw new ProblemException(
+        502,
+        'OPS_TOKEN_REJECTED',
+        `The ${producer} service refused Ops' operator token; OPS_TOKEN must be the same for both`,
+      );
     }
     const code = typeof answer.code === 'string' ? answer.code : codeOfStatus(response.status);
     const detail = typeof answer.detail === 'string' ? answer.detail : `The ${producer} service answered ${response.status}`;

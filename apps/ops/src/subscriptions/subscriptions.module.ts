@@ -14,7 +14,11 @@ import { SubscriptionsService } from './subscriptions.service';
       provide: SubscriptionsService,
       inject: [PlatformConfig, DataSource],
       useFactory: (config: PlatformConfig, dataSource: DataSource) =>
-        new SubscriptionsService(new ProducerSubscriptionsClient(operatorTokensOf(config.opsToken)[0]), dataSource, new OperatorActionsRepository(OPS_SCHEMA)),
+        new SubscriptionsService(
+          new ProducerSubscriptionsClient(operatorTokensOf(config.opsToken)[0]),
+          dataSource,
+          new OperatorActionsRepository(OPS_SCHEMA),
+        ),
     },
   ],
 })

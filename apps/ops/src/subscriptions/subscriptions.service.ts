@@ -48,36 +48,54 @@ export class SubscriptionsService {
         for (const s of listing.subscriptions) {
           const parsed = parseQueueName(s.name);
           subscriptions.push({
-            name: s.name, producer: listing.producer, consumer: parsed?.consumer ?? 'unknown', status: s.status,
-            lagEvents: s.lagEvents, lagSeconds: s.lagSeconds, cursorPosition: s.cursorPosition,
-            eventTypes: s.eventTypes, pendingControl: s.pendingControl,
-            appliedP50Seconds: latency.get(s.name)?.p50Seconds ?? null, appliedP99Seconds: latency.get(s.name)?.p99Seconds ?? null,
+            name: s.name,
+            producer: listing.producer,
+            consumer: parsed?.consumer ?? 'unknown',
+            status: s.status,
+            lagEvents: s.lagEvents,
+            lagSeconds: s.lagSeconds,
+            cursorPosition: s.cursorPosition,
+            eventTypes: s.eventTypes,
+            pendingControl: s.pendingControl,
+            appliedP50Seconds: latency.get(s.name)?.p50Seconds ?? null,
+            appliedP99Seconds: latency.get(s.name)?.p99Seconds ?? null,
           });
         }
       } else {
         // What the routing says the producer feeds, so a down producer's consumers stay visible.
         for (const route of routesFrom(listing.producer)) {
           subscriptions.push({
-            name: queueName(route.consumer, route.producer), producer: route.producer, consumer: route.consumer,
-            status: 'unavailable', lagEvents: null, lagSeconds: null, cursorPosition: null,
-            eventTypes: route.eventTypes ? [...route.eventTypes] : null, pendingControl: null,
+            name: queueName(route.consumer, route.producer),
+            producer: route.producer,
+            consumer: route.consumer,
+            status: 'unavailable',
+            lagEvents: null,
+            lagSeconds: null,
+            cursorPosition: null,
+            eventTypes: route.eventTypes ? [...route.eventTypes] : null,
+            pendingControl: null,
             appliedP50Seconds: latency.get(queueName(route.consumer, route.producer))?.p50Seconds ?? null,
             appliedP99Seconds: latency.get(queueName(route.consumer, route.producer))?.p99Seconds ?? null,
           });
         }
       }
     }
-    const producers = listings.map((l, i): ProducerView => (l.available
-      ? { producer: l.producer, available: true, frontier: frontiers[i] }
-      : { producer: l.producer, available: false, error: l.error, frontier: frontiers[i] }));
+    const producers = listings.map((l, i): ProducerView =>
+      l.available
+        ? { producer: l.producer, available: true, frontier: frontiers[i] }
+        : { producer: l.producer, available: false, error: l.error, frontier: frontiers[i] },
+    );
     return { producers, subscriptions };
   }
 
   /** Every consumer service's latency per queue; Ops' own queues are read in-process. */
   private async latencyByQueue(): Promise<Map<string, AppliedLatency>> {
-    const consumers = [...new Set(Producers.flatMap((producer) => routesFrom(producer).map((route): string => route.consumer)))]
-      .filter((consumer): consumer is ServiceName => consumer in DefaultPorts);
-    const answers = await Promise.all(consumers.map((consumer) => (consumer === 'ops' ? appliedLatencyByQueue() : this.client.latency(consumer))));
+    const consumers = [...new Set(Producers.flatMap((producer) => routesFrom(producer).map((route): string => route.consumer)))].filter(
+      (consumer): consumer is ServiceName => consumer in DefaultPorts,
+    );
+    const answers = await Promise.all(
+      consumers.map((consumer) => (consumer === 'ops' ? appliedLatencyByQueue() : this.client.latency(consumer))),
+    );
     return new Map(answers.flat().map((entry) => [entry.queue, entry]));
   }
 

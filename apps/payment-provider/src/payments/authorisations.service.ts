@@ -77,7 +77,11 @@ export class AuthorisationsService {
     return this.find(authorisationId);
   }
 
-  private async authoriseNow(request: AuthorisationRequest, idempotencyKey: string | undefined, signal?: AbortSignal): Promise<Authorisation> {
+  private async authoriseNow(
+    request: AuthorisationRequest,
+    idempotencyKey: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<Authorisation> {
     const known = idempotencyKey === undefined ? undefined : this.authorisationIdByKey.get(idempotencyKey);
     if (known !== undefined) {
       const authorisation = this.find(known);

@@ -38,7 +38,10 @@ describe('Commit-to-applied latency of a consumer', () => {
     for (let version = 1; version <= 20; version++) {
       await broker.publish(queue, { ...accountEvent(`account-${uniqueSuffix()}`, 1), occurredAt: recordedAt });
     }
-    const mine = await eventually(async () => (await appliedLatencyByQueue()).find((entry) => entry.queue === queue && entry.samples >= 20), 15_000);
+    const mine = await eventually(
+      async () => (await appliedLatencyByQueue()).find((entry) => entry.queue === queue && entry.samples >= 20),
+      15_000,
+    );
     expect(mine.p50Seconds).toBeGreaterThanOrEqual(2);
     expect(mine.p50Seconds).toBeLessThan(30);
     expect(mine.p99Seconds).toBeGreaterThanOrEqual(mine.p50Seconds!);

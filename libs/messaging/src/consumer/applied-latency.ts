@@ -4,24 +4,30 @@ function metric<T>(name: string, create: () => T): T {
   return (register.getSingleMetric(name) as T | undefined) ?? create();
 }
 
-const histogram = metric('consumer_commit_to_applied_seconds', () =>
-  new Histogram({
-    name: 'consumer_commit_to_applied_seconds',
-    help: "From an event's recorded_at at its producer to the commit of this consumer's inbox row, per queue",
-    labelNames: ['queue'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
-  }));
+const histogram = metric(
+  'consumer_commit_to_applied_seconds',
+  () =>
+    new Histogram({
+      name: 'consumer_commit_to_applied_seconds',
+      help: "From an event's recorded_at at its producer to the commit of this consumer's inbox row, per queue",
+      labelNames: ['queue'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    }),
+);
 
 // The same figures over the last five minutes, for the p50 and p99 the Ops subscriptions view shows.
-const recent = metric('consumer_commit_to_applied_recent_seconds', () =>
-  new Summary({
-    name: 'consumer_commit_to_applied_recent_seconds',
-    help: 'consumer_commit_to_applied_seconds over the last five minutes, as quantiles',
-    labelNames: ['queue'],
-    percentiles: [0.5, 0.99],
-    maxAgeSeconds: 300,
-    ageBuckets: 5,
-  }));
+const recent = metric(
+  'consumer_commit_to_applied_recent_seconds',
+  () =>
+    new Summary({
+      name: 'consumer_commit_to_applied_recent_seconds',
+      help: 'consumer_commit_to_applied_seconds over the last five minutes, as quantiles',
+      labelNames: ['queue'],
+      percentiles: [0.5, 0.99],
+      maxAgeSeconds: 300,
+      ageBuckets: 5,
+    }),
+);
 
 /** Records, once the inbox rows of `occurredAt`'s events have committed, how long each took end to end. */
 export function observeApplied(queue: string, occurredAt: readonly string[]): void {

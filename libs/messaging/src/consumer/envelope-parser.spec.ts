@@ -30,7 +30,10 @@ describe('parseEnvelope', () => {
   it('names every missing or mistyped field', () => {
     const broken = envelope({ eventId: '', streamVersion: -1, globalPosition: 42, data: 'x' });
     expect(() => parseEnvelope(buffer(broken), 'account')).toThrow(
-      expect.objectContaining({ code: 'SCHEMA_VIOLATION', message: 'invalid or missing envelope fields: eventId, streamVersion, globalPosition, data' }),
+      expect.objectContaining({
+        code: 'SCHEMA_VIOLATION',
+        message: 'invalid or missing envelope fields: eventId, streamVersion, globalPosition, data',
+      }),
     );
   });
 

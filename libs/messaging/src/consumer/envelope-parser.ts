@@ -1,8 +1,7 @@
 import { ControlTypes, EventEnvelope, isCatalogued } from '@app/contracts';
 import { PermanentMessageError } from './message-failure';
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Parses and checks a message body against the envelope of DESIGN.md; throws a permanent error. */
 export function parseEnvelope(content: Buffer, producer: string): EventEnvelope {

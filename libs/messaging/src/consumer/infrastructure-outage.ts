@@ -12,7 +12,10 @@ export class InfrastructureOutage {
   private timer?: NodeJS.Timeout;
   private wakeUp?: () => void;
 
-  constructor(private readonly logger: Logger, private readonly capMs = 10_000) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly capMs = 10_000,
+  ) {}
 
   get active(): boolean {
     return this.failures > 0;
@@ -22,7 +25,9 @@ export class InfrastructureOutage {
   async backOff(error: unknown): Promise<void> {
     if (this.failures === 0) {
       this.since = Date.now();
-      this.logger.warn(`a server is unavailable (${(error as Error)?.message ?? String(error)}); holding messages and retrying with backoff`);
+      this.logger.warn(
+        `a server is unavailable (${(error as Error)?.message ?? String(error)}); holding messages and retrying with backoff`,
+      );
     }
     this.failures++;
     // Jittered, so that the consumers of a restarted server do not return in step.

@@ -4,13 +4,17 @@ import { OutOfOrderError, PermanentMessageError, classifyFailure, isInfrastructu
 describe('classifyFailure', () => {
   it('treats a broken domain rule as permanent, keeping its code', () => {
     expect(classifyFailure(new DomainError('rule', 'ACCOUNT_LOCKED', 'locked'))).toEqual({
-      permanent: true, code: 'ACCOUNT_LOCKED', message: 'locked',
+      permanent: true,
+      code: 'ACCOUNT_LOCKED',
+      message: 'locked',
     });
   });
 
   it('treats malformed and schema-violating messages as permanent', () => {
     expect(classifyFailure(new PermanentMessageError('SCHEMA_VIOLATION', 'no eventId'))).toEqual({
-      permanent: true, code: 'SCHEMA_VIOLATION', message: 'no eventId',
+      permanent: true,
+      code: 'SCHEMA_VIOLATION',
+      message: 'no eventId',
     });
   });
 

@@ -36,14 +36,21 @@ describe('QueueConsumer against RabbitMQ and PostgreSQL', () => {
     await connection.start();
     broker = await TestBroker.open();
     consumer = new QueueConsumer({
-      queue, connection, dataSource, schema, maxAttempts: 4, retryBaseMs: 150,
+      queue,
+      connection,
+      dataSource,
+      schema,
+      maxAttempts: 4,
+      retryBaseMs: 150,
       dispatch: async (envelope, delivery) => {
         const behaviour = envelope.data as Behaviour;
         const seen = attempts.get(envelope.eventId) ?? [];
         seen.push({ attempt: delivery.attempt, at: Date.now() });
         attempts.set(envelope.eventId, seen);
         await delivery.manager.query(`INSERT INTO "${schema}".effects (event_id, stream_id, version) VALUES ($1, $2, $3)`, [
-          envelope.eventId, envelope.streamId, envelope.streamVersion,
+          envelope.eventId,
+          envelope.streamId,
+          envelope.streamVersion,
         ]);
         if (behaviour.slowMs) await new Promise((r) => setTimeout(r, behaviour.slowMs));
         if (behaviour.fail === 'domain') throw new DomainError('rule', 'LIMIT_TOO_LOW', 'the limit is below the balance');

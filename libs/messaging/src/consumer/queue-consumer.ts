@@ -107,9 +107,10 @@ export class QueueConsumer {
     let task: Promise<void>;
     try {
       const envelope = parseEnvelope(message.content, this.producer);
-      task = envelope.type === ControlTypes.rebuild
-        ? this.ordering.afterEverything(() => this.rebuild(channel, message, envelope))
-        : this.ordering.afterStream(envelope.streamId, () => this.apply(channel, message, envelope));
+      task =
+        envelope.type === ControlTypes.rebuild
+          ? this.ordering.afterEverything(() => this.rebuild(channel, message, envelope))
+          : this.ordering.afterStream(envelope.streamId, () => this.apply(channel, message, envelope));
     } catch (error) {
       task = this.failures.fail(channel, message, error, undefined);
     }
@@ -138,7 +139,9 @@ export class QueueConsumer {
         // At most the prefetch: the broker hands out no more unacknowledged messages than that.
         const batch = this.waiting.splice(0);
         // Unacked, a message the consumer could not settle comes back when the channel closes.
-        const outcome = await this.applyBatch(batch).catch((error: Error) => this.logger.error(`could not settle a batch: ${error.message}`));
+        const outcome = await this.applyBatch(batch).catch((error: Error) =>
+          this.logger.error(`could not settle a batch: ${error.message}`),
+        );
         if (outcome && outcome !== 'applied' && !this.stopping) {
           // Kept in hand, in order, before anything that arrived meanwhile.
           this.waiting.unshift(...batch);
@@ -162,13 +165,21 @@ export class QueueConsumer {
     let applied: string[] = [];
     try {
       await this.options.dataSource.transaction(async (manager) => {
-        const decisions = await this.inbox.admit(manager, queue, batch.map((arrival) => arrival.admission));
+        const decisions = await this.inbox.admit(
+          manager,
+          queue,
+          batch.map((arrival) => arrival.admission),
+        );
         for (const [i, { verdict, appliedVersion }] of decisions.entries()) {
           const { envelope, message } = batch[i];
           if (verdict === 'early') throw new OutOfOrderError(envelope.streamId, appliedVersion, envelope.streamVersion);
           if (verdict === 'apply') await this.options.dispatch(envelope, this.delivery(manager, message));
         }
-        await this.inbox.advance(manager, queue, batch.filter((_, i) => decisions[i].verdict === 'apply').map((a) => a.admission));
+        await this.inbox.advance(
+          manager,
+          queue,
+          batch.filter((_, i) => decisions[i].verdict === 'apply').map((a) => a.admission),
+        );
         applied = batch.filter((_, i) => decisions[i].verdict === 'apply').map((a) => a.envelope.occurredAt);
       });
       observeApplied(queue, applied);

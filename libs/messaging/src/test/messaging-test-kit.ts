@@ -6,7 +6,10 @@ import { declareConsumerQueue } from '../topology';
 
 /** A test-side broker client: publishes raw messages and reads dead letters, like a misbehaving producer would. */
 export class TestBroker {
-  private constructor(private readonly connection: amqp.ChannelModel, private readonly channel: amqp.ConfirmChannel) {}
+  private constructor(
+    private readonly connection: amqp.ChannelModel,
+    private readonly channel: amqp.ConfirmChannel,
+  ) {}
 
   static async open(): Promise<TestBroker> {
     const connection = await amqp.connect(testAmqpUrl());

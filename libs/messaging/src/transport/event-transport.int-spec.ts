@@ -75,7 +75,13 @@ describe('EventTransport as a Nest microservice', () => {
     connection = new AmqpConnection({ url: testAmqpUrl(), name: 'event-transport-spec' });
     await connection.start();
     broker = await TestBroker.open();
-    relay = new OutboxRelay({ databaseUrl: testDatabaseUrl(), schema, producer: 'account', connection, routes: [{ queue, eventTypes: null }] });
+    relay = new OutboxRelay({
+      databaseUrl: testDatabaseUrl(),
+      schema,
+      producer: 'account',
+      connection,
+      routes: [{ queue, eventTypes: null }],
+    });
     await relay.start();
 
     app = await NestFactory.create(LedgerModule, new FastifyAdapter(), { logger: ['error', 'warn'] });
@@ -97,16 +103,20 @@ describe('EventTransport as a Nest microservice', () => {
   });
 
   it('routes events to @EventPattern handlers, retries transient errors and dead-letters DomainErrors', async () => {
-    await dataSource.transaction((m) => store().append(m, 'account-a', 0, [
-      { type: 'AccountOpened', data: { id: 'a', limit: 100 } },
-      { type: 'LimitUpdated', data: { id: 'a', newLimit: 200 } },
-      { type: 'AddressUpdated', data: { id: 'a' } },
-      { type: 'VipStatusGranted', data: { id: 'a' } },
-    ]));
-    await dataSource.transaction((m) => store().append(m, 'account-b', 0, [
-      { type: 'AccountOpened', data: { id: 'b', limit: 100 } },
-      { type: 'LimitUpdated', data: { id: 'b', newLimit: -5 } },
-    ]));
+    await dataSource.transaction((m) =>
+      store().append(m, 'account-a', 0, [
+        { type: 'AccountOpened', data: { id: 'a', limit: 100 } },
+        { type: 'LimitUpdated', data: { id: 'a', newLimit: 200 } },
+        { type: 'AddressUpdated', data: { id: 'a' } },
+        { type: 'VipStatusGranted', data: { id: 'a' } },
+      ]),
+    );
+    await dataSource.transaction((m) =>
+      store().append(m, 'account-b', 0, [
+        { type: 'AccountOpened', data: { id: 'b', limit: 100 } },
+        { type: 'LimitUpdated', data: { id: 'b', newLimit: -5 } },
+      ]),
+    );
 
     await eventually(async () => (await others()).length === 1, 10_000);
     expect(await ledger()).toEqual([

@@ -53,7 +53,7 @@ export async function bootstrapService(rootModule: unknown, options: BootstrapOp
     logger.log(`${options.name} listening on http://${config.host}:${config.port} (OpenAPI at /docs)`);
     return app;
   } catch (error) {
-    const reason = error instanceof ConfigValidationError ? error.message : (error as Error)?.message ?? String(error);
+    const reason = error instanceof ConfigValidationError ? error.message : ((error as Error)?.message ?? String(error));
     process.stderr.write(`${options.name} could not start: ${reason}\n`);
     process.exit(1);
   }

@@ -70,7 +70,9 @@ describe('findUnreachableDependencies', () => {
       amqpUrl: `amqp://guest:pw@127.0.0.1:2,amqp://guest:pw@127.0.0.1:${silentPort}`,
       timeoutMs: 300,
     }).then((lines) => lines.filter((l) => l.startsWith('RabbitMQ')));
-    expect(line).toMatch(new RegExp(`^RabbitMQ is not reachable at 127\\.0\\.0\\.1:2 .* RabbitMQ is not reachable at 127\\.0\\.0\\.1:${silentPort} `));
+    expect(line).toMatch(
+      new RegExp(`^RabbitMQ is not reachable at 127\\.0\\.0\\.1:2 .* RabbitMQ is not reachable at 127\\.0\\.0\\.1:${silentPort} `),
+    );
     expect(line).not.toContain('pw');
   });
 });

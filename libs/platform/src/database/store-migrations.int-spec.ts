@@ -41,7 +41,14 @@ describe('storeMigrations', () => {
         'RelaySubscriptions1764000000002',
         'MessagingInbox1764000000003',
       ]);
-      expect(await tables(dataSource, schema)).toEqual(['events', 'inbox', 'migrations', 'snapshots', 'stream_checkpoints', 'subscriptions']);
+      expect(await tables(dataSource, schema)).toEqual([
+        'events',
+        'inbox',
+        'migrations',
+        'snapshots',
+        'stream_checkpoints',
+        'subscriptions',
+      ]);
     } finally {
       await dataSource.destroy();
     }
@@ -54,7 +61,9 @@ describe('storeMigrations', () => {
       await dataSource.query(`CREATE SCHEMA "${schema}"`);
       // As the earlier release left it: every table from EventStore1764000000000, a cursor, an inbox row.
       await dataSource.runMigrations();
-      await dataSource.query(`DELETE FROM "${schema}".migrations WHERE name IN ('RelaySubscriptions1764000000002', 'MessagingInbox1764000000003')`);
+      await dataSource.query(
+        `DELETE FROM "${schema}".migrations WHERE name IN ('RelaySubscriptions1764000000002', 'MessagingInbox1764000000003')`,
+      );
       await dataSource.query(`INSERT INTO "${schema}".subscriptions (name, cursor_position) VALUES ('fraud.account-events', 42)`);
       await dataSource.query(`INSERT INTO "${schema}".inbox (queue, message_id) VALUES ('account.account-events', 'm-1')`);
 

@@ -12,4 +12,3 @@ export const storeMigrations = (schema: string) => [
   ...subscriptionsMigrations(schema),
   ...inboxMigrations(schema),
 ];
-

@@ -21,7 +21,9 @@ async function boot(broker?: BrokerStatus): Promise<{ app: INestApplication; bas
   @Module({ imports: [loggerModule('spec', 'silent'), HealthModule, MetricsModule], controllers: [ItemsController], providers })
   class AppModule {}
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const app = configureHttpApp(moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), { bufferLogs: true }), { title: 'spec' });
+  const app = configureHttpApp(moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), { bufferLogs: true }), {
+    title: 'spec',
+  });
   await app.listen(0, '127.0.0.1');
   return { app, base: `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}` };
 }
@@ -61,7 +63,11 @@ describe('HealthModule', () => {
       app.get(ShutdownState).begin();
       const ready = await fetch(`${base}/health/ready`);
       expect(ready.status).toBe(503);
-      expect(await ready.json()).toMatchObject({ status: 'error', error: { shutdown: { status: 'down' } }, details: { broker: { status: 'down' } } });
+      expect(await ready.json()).toMatchObject({
+        status: 'error',
+        error: { shutdown: { status: 'down' } },
+        details: { broker: { status: 'down' } },
+      });
       expect((await fetch(`${base}/health/live`)).status).toBe(200);
       expect((await fetch(`${base}/items/1`)).status).toBe(200);
     } finally {

@@ -2,7 +2,13 @@ import { Public } from '../security/principal';
 import { Controller, Get, OnApplicationBootstrap, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { HealthCheckResult, HealthCheckService, HealthIndicatorFunction, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import {
+  HealthCheckResult,
+  HealthCheckService,
+  HealthIndicatorFunction,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { BROKER_STATUS, BrokerStatus } from './broker-status';
@@ -60,7 +66,9 @@ export class HealthController implements OnApplicationBootstrap {
     }
     const broker = this.broker;
     if (broker) {
-      result.details.broker = broker.isConnected() ? { status: 'up' } : { status: 'down', message: 'not connected; events wait in the event table' };
+      result.details.broker = broker.isConnected()
+        ? { status: 'up' }
+        : { status: 'down', message: 'not connected; events wait in the event table' };
     }
     return result;
   }

@@ -38,7 +38,8 @@ export function createHttpAdapter(limits: HttpLimits = DEFAULT_HTTP_LIMITS): Fas
     // Long path parameters reach the handlers, whose validation names what is wrong with them.
     routerOptions: { maxParamLength: 1_000 },
     // Requests the router turns away (a malformed URL) answer problem+json too.
-    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, mapToProblem(error).problem),
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) =>
+      sendProblem(reply, mapToProblem(error).problem),
     genReqId: (req: IncomingMessage) => {
       // The request logger (pino-http) takes the id from the raw request.
       req.id = correlationIdOf(req);

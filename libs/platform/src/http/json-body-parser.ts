@@ -12,6 +12,7 @@ export function useJsonBodyParser(app: NestFastifyApplication, bodyLimit: number
   app.useBodyParser('application/json', { bodyLimit }, (req, body, done) => {
     if (body.length === 0) return done(null, undefined);
     parseJson(req as FastifyRequest, body.toString('utf8'), (error, value) =>
-      error ? done(new ProblemException(400, 'MALFORMED_JSON', 'The request body is not valid JSON.'), undefined) : done(null, value));
+      error ? done(new ProblemException(400, 'MALFORMED_JSON', 'The request body is not valid JSON.'), undefined) : done(null, value),
+    );
   });
 }

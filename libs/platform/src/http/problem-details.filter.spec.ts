@@ -53,7 +53,9 @@ describe('ProblemDetailsFilter over HTTP', () => {
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({ imports: [ProbeModule] }).compile();
-    app = configureHttpApp(moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), { bufferLogs: true }), { title: 'probe' });
+    app = configureHttpApp(moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), { bufferLogs: true }), {
+      title: 'probe',
+    });
     await app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
   });
@@ -63,8 +65,7 @@ describe('ProblemDetailsFilter over HTTP', () => {
     const res = await fetch(`${base}${path}`, init);
     return { status: res.status, type: res.headers.get('content-type') ?? '', body: (await res.json()) as Record<string, unknown> };
   };
-  const post = (path: string, body: string) =>
-    send(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const post = (path: string, body: string) => send(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
   it.each<[DomainErrorKind, number]>([
     ['validation', 400],
@@ -111,7 +112,7 @@ describe('ProblemDetailsFilter over HTTP', () => {
     expect(res.body.errors).toEqual(expect.arrayContaining(['name must be a string']));
   });
 
-  it('carries the caller\'s correlation id back, or a new one', async () => {
+  it("carries the caller's correlation id back, or a new one", async () => {
     const echoed = await fetch(`${base}/nowhere`, { headers: { 'x-correlation-id': 'order-7' } });
     expect(echoed.headers.get('x-correlation-id')).toBe('order-7');
     const fresh = await fetch(`${base}/nowhere`);

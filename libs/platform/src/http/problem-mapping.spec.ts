@@ -30,7 +30,9 @@ describe('mapToProblem', () => {
   });
 
   it('keeps the code and extensions of a ProblemException', () => {
-    const { problem } = mapToProblem(new ProblemException(400, 'VALIDATION_FAILED', 'a must be a string', { errors: ['a must be a string'] }));
+    const { problem } = mapToProblem(
+      new ProblemException(400, 'VALIDATION_FAILED', 'a must be a string', { errors: ['a must be a string'] }),
+    );
     expect(problem).toEqual({
       type: 'urn:problem:validation-failed',
       title: 'Bad Request',
@@ -48,13 +50,20 @@ describe('mapToProblem', () => {
 
   it('tells an unknown route apart from a handler’s own 404', () => {
     const notFound = new NotFoundException('Cannot GET /nowhere');
-    expect(mapToProblem(notFound, { routeMatched: false }).problem).toMatchObject({ status: 404, code: 'ROUTE_NOT_FOUND', detail: 'No route for GET /nowhere.' });
+    expect(mapToProblem(notFound, { routeMatched: false }).problem).toMatchObject({
+      status: 404,
+      code: 'ROUTE_NOT_FOUND',
+      detail: 'No route for GET /nowhere.',
+    });
     expect(mapToProblem(notFound, { routeMatched: true }).problem.code).toBe('NOT_FOUND');
   });
 
   it('maps the coded client errors Fastify turns requests away with to their status', () => {
     const tooLarge = Object.assign(new Error('Request body is too large'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
-    expect(mapToProblem(tooLarge)).toEqual({ problem: expect.objectContaining({ status: 413, code: 'PAYLOAD_TOO_LARGE' }), unexpected: false });
+    expect(mapToProblem(tooLarge)).toEqual({
+      problem: expect.objectContaining({ status: 413, code: 'PAYLOAD_TOO_LARGE' }),
+      unexpected: false,
+    });
     const other = Object.assign(new Error('connect ECONNREFUSED'), { statusCode: 400, code: 'ECONNREFUSED' });
     expect(mapToProblem(other).problem.status).toBe(500);
   });

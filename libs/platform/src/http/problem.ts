@@ -33,7 +33,12 @@ export function problem(status: number, code: string, detail: string, extensions
  * rules (malformed JSON, a declined upstream call, a bad header).
  */
 export class ProblemException extends HttpException {
-  constructor(status: number, readonly code: string, detail: string, readonly extensions: Record<string, unknown> = {}) {
+  constructor(
+    status: number,
+    readonly code: string,
+    detail: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
     super({ ...extensions, code, detail, message: detail }, status);
     this.name = 'ProblemException';
   }

@@ -37,7 +37,9 @@ export function findUnstorableInput(value: unknown, root: string): { at: string;
 export function refuseUnstorableInput(server: FastifyInstance): void {
   server.addHook('preValidation', (request, reply, done) => {
     const found =
-      findUnstorableInput(request.params, 'path') ?? findUnstorableInput(request.query, 'query') ?? findUnstorableInput(request.body, 'body');
+      findUnstorableInput(request.params, 'path') ??
+      findUnstorableInput(request.query, 'query') ??
+      findUnstorableInput(request.body, 'body');
     if (!found) return done();
     const answer =
       found.reason === 'text'

@@ -12,7 +12,11 @@ const QUIET_PATHS = /^\/(health|metrics)(\/|\?|$)/;
  * line without headers cannot leak a credential.
  */
 export const requestLogSerializers = {
-  req: (req: IncomingMessage & { id?: unknown; originalUrl?: string }) => ({ id: req.id, method: req.method, url: req.originalUrl ?? req.url }),
+  req: (req: IncomingMessage & { id?: unknown; originalUrl?: string }) => ({
+    id: req.id,
+    method: req.method,
+    url: req.originalUrl ?? req.url,
+  }),
   res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
   err: stdSerializers.err,
 };

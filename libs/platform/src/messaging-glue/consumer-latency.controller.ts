@@ -7,7 +7,9 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 @Controller('consumers')
 export class ConsumerLatencyController {
   @Get('latency')
-  @ApiOperation({ summary: "p50 and p99 over the last five minutes from an event's recorded_at to the commit of this consumer's inbox row" })
+  @ApiOperation({
+    summary: "p50 and p99 over the last five minutes from an event's recorded_at to the commit of this consumer's inbox row",
+  })
   latency() {
     return appliedLatencyByQueue();
   }

@@ -10,7 +10,9 @@ const deploy = (file: string) => readFileSync(join(__dirname, '..', '..', '..', 
 describe('the reviewable production artefacts in deploy/', () => {
   it('are exactly what npm run provision does (regenerate with npm run provision -- --artefacts)', () => {
     expect(deploy('provision.sql')).toBe(provisioningSql(DEFAULT_INSTALLATION));
-    expect(JSON.parse(deploy('rabbitmq-definitions.json'))).toEqual(brokerDefinitions(DEFAULT_INSTALLATION, { topology: topologyOf(platformQueues()) }));
+    expect(JSON.parse(deploy('rabbitmq-definitions.json'))).toEqual(
+      brokerDefinitions(DEFAULT_INSTALLATION, { topology: topologyOf(platformQueues()) }),
+    );
   });
 
   it('give no service role superuser, role or database creation, nor a broker user any configure right or the default exchange', () => {

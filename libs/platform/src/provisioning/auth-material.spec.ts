@@ -9,7 +9,7 @@ describe('auth material: a key rotation without downtime', () => {
     const before = await ensureAuthKeys();
     const old = (await authSettings(before, ['checkout'])).get('checkout')!;
     const rotating = await rotateAuthKeys(before);
-    const during = (await authSettings(rotating, ['checkout', 'merchant']));
+    const during = await authSettings(rotating, ['checkout', 'merchant']);
     const fresh = during.get('checkout')!;
     expect(fresh.SERVICE_TOKEN).not.toBe(old.SERVICE_TOKEN);
     // A service restarted with the new settings still accepts callers that have not restarted yet, and vice versa.
@@ -31,7 +31,9 @@ describe('auth material: a key rotation without downtime', () => {
     const first = await ensureAuthKeys();
     expect(await ensureAuthKeys(first)).toEqual(first);
     expect((await ensureAuthKeys(first, 'chosen')).opsTokens).toEqual(['chosen']);
-    const published = JSON.parse((await authSettings(first, ['account'])).get('account')!.AUTH_PUBLIC_KEYS) as { keys: Record<string, unknown>[] };
+    const published = JSON.parse((await authSettings(first, ['account'])).get('account')!.AUTH_PUBLIC_KEYS) as {
+      keys: Record<string, unknown>[];
+    };
     expect(published.keys).toHaveLength(2);
     // Public halves only: no service can sign anything with what every service is given.
     for (const key of published.keys) expect(key.d).toBeUndefined();

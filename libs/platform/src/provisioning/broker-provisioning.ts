@@ -2,7 +2,16 @@ import { declareTopology, failureExchange, producerExchange, REPLAY_EXCHANGE, to
 import { connect } from 'amqplib';
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { consumedQueues, DATA_SERVICES, DataService, InstallationNames, isProducer, platformQueues, principalOf, ServicePrincipal } from './principals';
+import {
+  consumedQueues,
+  DATA_SERVICES,
+  DataService,
+  InstallationNames,
+  isProducer,
+  platformQueues,
+  principalOf,
+  ServicePrincipal,
+} from './principals';
 
 /** What a service's broker user may do: configure nothing, write only to what it feeds, read only what it consumes. */
 export interface BrokerPermission {
@@ -35,7 +44,12 @@ export function permissionOf(service: DataService, principal: ServicePrincipal, 
 /** RabbitMQ's default password hash (rabbit_password_hashing_sha256): base64(salt ‖ sha256(salt ‖ password)). */
 export function rabbitPasswordHash(password: string): string {
   const salt = randomBytes(4);
-  return Buffer.concat([salt, createHash('sha256').update(Buffer.concat([salt, Buffer.from(password, 'utf8')])).digest()]).toString('base64');
+  return Buffer.concat([
+    salt,
+    createHash('sha256')
+      .update(Buffer.concat([salt, Buffer.from(password, 'utf8')]))
+      .digest(),
+  ]).toString('base64');
 }
 
 /**
@@ -63,9 +77,30 @@ export function brokerDefinitions(
     ],
     ...(topology
       ? {
-          exchanges: topology.exchanges.map((name) => ({ name, vhost: names.vhost, type: 'direct', durable: true, auto_delete: false, internal: false, arguments: {} })),
-          queues: topology.queues.map((q) => ({ name: q.name, vhost: names.vhost, durable: true, auto_delete: false, arguments: q.arguments })),
-          bindings: topology.bindings.map((b) => ({ source: b.exchange, vhost: names.vhost, destination: b.queue, destination_type: 'queue', routing_key: b.routingKey, arguments: {} })),
+          exchanges: topology.exchanges.map((name) => ({
+            name,
+            vhost: names.vhost,
+            type: 'direct',
+            durable: true,
+            auto_delete: false,
+            internal: false,
+            arguments: {},
+          })),
+          queues: topology.queues.map((q) => ({
+            name: q.name,
+            vhost: names.vhost,
+            durable: true,
+            auto_delete: false,
+            arguments: q.arguments,
+          })),
+          bindings: topology.bindings.map((b) => ({
+            source: b.exchange,
+            vhost: names.vhost,
+            destination: b.queue,
+            destination_type: 'queue',
+            routing_key: b.routingKey,
+            arguments: {},
+          })),
         }
       : {}),
   };
@@ -113,7 +148,9 @@ export async function provisionBroker(
     await declareTopology(channel, topologyOf(platformQueues())).catch((error: Error & { code?: number }) => {
       if (error.code !== PRECONDITION_FAILED) throw error;
       // The broker never changes a queue's arguments in place: say which one, and how to move on.
-      throw new Error(`${error.message.split('\n')[0]}. Drain that queue, delete it (rabbitmqctl delete_queue -p ${names.vhost} <queue>) and provision again.`);
+      throw new Error(
+        `${error.message.split('\n')[0]}. Drain that queue, delete it (rabbitmqctl delete_queue -p ${names.vhost} <queue>) and provision again.`,
+      );
     });
   } finally {
     await connection.close().catch(() => undefined);
@@ -127,7 +164,8 @@ async function untilConnects(url: string, timeoutMs = 30_000): Promise<void> {
       await (await connect(url)).close();
       return;
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`a provisioned broker user cannot log in: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+      if (Date.now() > deadline)
+        throw new Error(`a provisioned broker user cannot log in: ${(error as Error).message.split('\n')[0]}`, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
@@ -144,7 +182,11 @@ export async function dropBroker(names: InstallationNames, env: NodeJS.ProcessEn
 
 /** `url` (each node of a comma-separated list) with its path set to `vhost`, and optionally other credentials. */
 export function vhostUrl(url: string, vhost: string, credentials?: { user: string; password: string }): string {
-  if (url.includes(',')) return url.split(',').map((node) => vhostUrl(node.trim(), vhost, credentials)).join(',');
+  if (url.includes(','))
+    return url
+      .split(',')
+      .map((node) => vhostUrl(node.trim(), vhost, credentials))
+      .join(',');
   const parsed = new URL(url);
   parsed.pathname = `/${encodeURIComponent(vhost)}`;
   if (credentials) {

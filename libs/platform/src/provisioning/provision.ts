@@ -53,7 +53,10 @@ export async function provision(options: ProvisionOptions): Promise<Map<DataServ
       principal.service,
       {
         DATABASE_URL: serviceDatabaseUrl(options.adminDatabaseUrl, principal, databasePasswords.get(principal.service)!),
-        AMQP_URL: vhostUrl(options.adminAmqpUrl, options.names.vhost, { user: principal.brokerUser, password: brokerPasswords.get(principal.service)! }),
+        AMQP_URL: vhostUrl(options.adminAmqpUrl, options.names.vhost, {
+          user: principal.brokerUser,
+          password: brokerPasswords.get(principal.service)!,
+        }),
       },
     ]),
   );
@@ -80,7 +83,8 @@ export async function deprovision(options: Pick<ProvisionOptions, 'adminDatabase
   await Promise.all([dropDatabases(options.adminDatabaseUrl, principals), dropBroker(options.names, ctlEnv(options.rabbitmqctl))]);
 }
 
-const ctlEnv = (rabbitmqctl: string | undefined): NodeJS.ProcessEnv => (rabbitmqctl ? { ...process.env, RABBITMQCTL: rabbitmqctl } : process.env);
+const ctlEnv = (rabbitmqctl: string | undefined): NodeJS.ProcessEnv =>
+  rabbitmqctl ? { ...process.env, RABBITMQCTL: rabbitmqctl } : process.env;
 
 const envFile = (dir: string, service: string): string => join(dir, `${service}.env`);
 
@@ -108,7 +112,9 @@ export async function writeEnvFiles(dir: string, settings: ReadonlyMap<string, R
   await mkdir(dir, { recursive: true, mode: 0o700 });
   for (const [service, values] of settings) {
     const file = envFile(dir, service);
-    const body = Object.entries(values).map(([key, value]) => `${key}=${quoted(value)}`).join('\n');
+    const body = Object.entries(values)
+      .map(([key, value]) => `${key}=${quoted(value)}`)
+      .join('\n');
     await writeFile(file, `# Written by npm run provision; keep it secret.\n${body}\n`, { mode: 0o600 });
     // writeFile's mode applies only to a new file.
     await chmod(file, 0o600);

@@ -27,7 +27,10 @@ describe('the relay under a provisioned, restricted role', () => {
     return client;
   };
   const append = (client: Client, streamId: string) =>
-    client.query(`INSERT INTO account.events (event_id, stream_id, stream_version, type, data) VALUES ($1, $2, 1, 'LimitUpdated', '{}')`, [randomUUID(), streamId]);
+    client.query(`INSERT INTO account.events (event_id, stream_id, stream_version, type, data) VALUES ($1, $2, 1, 'LimitUpdated', '{}')`, [
+      randomUUID(),
+      streamId,
+    ]);
 
   beforeAll(async () => {
     scene = await provisionedScene();
@@ -37,13 +40,20 @@ describe('the relay under a provisioned, restricted role', () => {
     connection = new AmqpConnection({ url: account.AMQP_URL, name: 'restricted-relay-spec' });
     await connection.start();
     relay = new OutboxRelay({
-      databaseUrl: account.DATABASE_URL, schema: 'account', producer: 'account', connection,
-      routes: [{ queue: QUEUE, eventTypes: null }], pollIntervalMs: 100, frontierCheckIntervalMs: 100,
+      databaseUrl: account.DATABASE_URL,
+      schema: 'account',
+      producer: 'account',
+      connection,
+      routes: [{ queue: QUEUE, eventTypes: null }],
+      pollIntervalMs: 100,
+      frontierCheckIntervalMs: 100,
     });
     await relay.start();
     const reader = await connect(vhostUrl(testAmqpUrl(), scene.names.vhost));
     const channel = await reader.createChannel();
-    await channel.consume(QUEUE, (message) => message && arrived.push(String(message.properties.headers?.['x-stream-id'])), { noAck: true });
+    await channel.consume(QUEUE, (message) => message && arrived.push(String(message.properties.headers?.['x-stream-id'])), {
+      noAck: true,
+    });
     stopRecording = () => reader.close();
   });
 

@@ -17,16 +17,22 @@ describe('provisioning: a database, a role and a broker user per service', () =>
 
   it('gives each service a role that is no superuser and may create neither roles nor databases, with bounded timeouts', async () => {
     const roles = DATA_SERVICES.map((service) => principalOf(service, scene.names).role);
-    const { rows } = await queryAs(adminDatabaseUrl(), `SELECT r.rolname, r.rolsuper, r.rolcreaterole, r.rolcreatedb, r.rolreplication, s.setconfig
+    const { rows } = await queryAs(
+      adminDatabaseUrl(),
+      `SELECT r.rolname, r.rolsuper, r.rolcreaterole, r.rolcreatedb, r.rolreplication, s.setconfig
       FROM pg_roles r LEFT JOIN pg_db_role_setting s ON s.setrole = r.oid AND s.setdatabase = 0
-     WHERE r.rolname IN (${roles.map((r) => `'${r}'`).join(',')}) ORDER BY r.rolname`);
+     WHERE r.rolname IN (${roles.map((r) => `'${r}'`).join(',')}) ORDER BY r.rolname`,
+    );
     expect(rows).toHaveLength(5);
     for (const row of rows!) {
       expect(row).toMatchObject({ rolsuper: false, rolcreaterole: false, rolcreatedb: false, rolreplication: false });
       expect(row.setconfig).toEqual(expect.arrayContaining(['statement_timeout=60s', 'idle_in_transaction_session_timeout=60s']));
     }
     for (const service of DATA_SERVICES) {
-      const { rows: settings } = await queryAs(url(service), `SELECT current_setting('statement_timeout') AS statement, current_setting('idle_in_transaction_session_timeout') AS idle, current_user AS role`);
+      const { rows: settings } = await queryAs(
+        url(service),
+        `SELECT current_setting('statement_timeout') AS statement, current_setting('idle_in_transaction_session_timeout') AS idle, current_user AS role`,
+      );
       expect(settings).toEqual([{ statement: '1min', idle: '1min', role: principalOf(service, scene.names).role }]);
     }
   });
@@ -56,12 +62,16 @@ describe('provisioning: a database, a role and a broker user per service', () =>
     expect(await brokerVerdict(account, publish('ops.replay', 'fraud.merchant-events'))).toMatch(/ACCESS_REFUSED/);
     expect(await brokerVerdict(account, publish('fraud.failures', 'fraud.merchant-events.dlq'))).toMatch(/ACCESS_REFUSED/);
     expect(await brokerVerdict(account, (channel) => channel.consume('fraud.account-events', () => undefined))).toMatch(/ACCESS_REFUSED/);
-    expect(await brokerVerdict(account, (channel) => channel.consume('account.account-events.dlq', () => undefined))).toMatch(/ACCESS_REFUSED/);
+    expect(await brokerVerdict(account, (channel) => channel.consume('account.account-events.dlq', () => undefined))).toMatch(
+      /ACCESS_REFUSED/,
+    );
     expect(await brokerVerdict(account, (channel) => channel.deleteQueue('fraud.account-events'))).toMatch(/ACCESS_REFUSED/);
     // What it is there for still works: its relay feeds fraud, and it consumes its own queue.
     expect(await brokerVerdict(account, publish('account.events', 'fraud.account-events'))).toBe('accepted');
     expect(await brokerVerdict(account, (channel) => channel.consume('account.account-events', () => undefined))).toBe('accepted');
-    expect(await brokerVerdict(url('fraud', 'AMQP_URL'), (channel) => channel.consume('fraud.account-events', () => undefined))).toBe('accepted');
+    expect(await brokerVerdict(url('fraud', 'AMQP_URL'), (channel) => channel.consume('fraud.account-events', () => undefined))).toBe(
+      'accepted',
+    );
   });
 
   it('lets ops drain every dead-letter queue and replay into main queues only', async () => {
@@ -73,10 +83,12 @@ describe('provisioning: a database, a role and a broker user per service', () =>
       await channel.waitForConfirms();
     };
     expect(await brokerVerdict(ops, replay)).toBe('accepted');
-    expect(await brokerVerdict(ops, async (channel) => {
-      channel.publish('account.events', 'fraud.account-events', Buffer.from('{}'));
-      await channel.waitForConfirms();
-    })).toMatch(/ACCESS_REFUSED/);
+    expect(
+      await brokerVerdict(ops, async (channel) => {
+        channel.publish('account.events', 'fraud.account-events', Buffer.from('{}'));
+        await channel.waitForConfirms();
+      }),
+    ).toMatch(/ACCESS_REFUSED/);
   });
 
   it('is idempotent: run again with the settings it wrote, every service keeps its passwords', async () => {
@@ -84,7 +96,12 @@ describe('provisioning: a database, a role and a broker user per service', () =>
     await writeEnvFiles(dir, scene.settings);
     expect((await stat(join(dir, 'account.env'))).mode & 0o777).toBe(0o600);
     const previous = await readEnvFiles(dir, DATA_SERVICES);
-    const again = await provision({ adminDatabaseUrl: adminDatabaseUrl(), adminAmqpUrl: testAmqpUrl(), names: scene.names, previous: previous as never });
+    const again = await provision({
+      adminDatabaseUrl: adminDatabaseUrl(),
+      adminAmqpUrl: testAmqpUrl(),
+      names: scene.names,
+      previous: previous as never,
+    });
     expect(Object.fromEntries(again)).toEqual(Object.fromEntries(scene.settings));
     expect((await queryAs(url('account'), 'SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
     expect(await readFile(join(dir, 'ops.env'), 'utf8')).toContain(`AMQP_URL=${url('ops', 'AMQP_URL')}`);

@@ -34,14 +34,19 @@ describe('credentials', () => {
     const merchant = await newSigningKey('merchant');
     const stranger = await newSigningKey('service');
     const verifier = new CredentialVerifier([], { keys: [service.publicJwk, publicOf(merchant.privateJwk)] });
-    expect(await verifier.verify(await signCredential(merchant.privateJwk, `merchant:${merchantId}`))).toEqual({ kind: 'merchant', merchantId });
+    expect(await verifier.verify(await signCredential(merchant.privateJwk, `merchant:${merchantId}`))).toEqual({
+      kind: 'merchant',
+      merchantId,
+    });
     // Merchant's key (which the Merchant service holds) cannot mint a service credential, nor the other way round.
     expect(await verifier.verify(await signCredential(merchant.privateJwk, 'service:account'))).toBeUndefined();
     expect(await verifier.verify(await signCredential(service.privateJwk, `merchant:${merchantId}`))).toBeUndefined();
     expect(await verifier.verify(await signCredential(stranger.privateJwk, 'service:account'))).toBeUndefined();
     const token = await signCredential(service.privateJwk, 'service:fraud');
     const [header, payload, signature] = token.split('.');
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), sub: 'service:checkout' })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), sub: 'service:checkout' }),
+    ).toString('base64url');
     expect(await verifier.verify(`${header}.${forged}.${signature}`)).toBeUndefined();
   });
 });

@@ -32,7 +32,10 @@ export function matchesAnySecret(given: string, expected: readonly string[]): bo
 
 /** OPS_TOKEN holds one operator token, or during a rotation several separated by commas. */
 export const operatorTokensOf = (value: string | undefined): string[] =>
-  (value ?? '').split(',').map((token) => token.trim()).filter((token) => token.length > 0);
+  (value ?? '')
+    .split(',')
+    .map((token) => token.trim())
+    .filter((token) => token.length > 0);
 
 /** Verifies a bearer credential: the operator token, or a token signed by a key of AUTH_PUBLIC_KEYS. */
 export class CredentialVerifier {
@@ -42,7 +45,10 @@ export class CredentialVerifier {
   // verification per request. The keys cannot change without a restart, so an entry never goes stale.
   private readonly verified = new Map<string, Principal>();
 
-  constructor(private readonly operatorTokens: readonly string[], publicKeys?: JSONWebKeySet) {
+  constructor(
+    private readonly operatorTokens: readonly string[],
+    publicKeys?: JSONWebKeySet,
+  ) {
     if (publicKeys && publicKeys.keys.length > 0) {
       this.keys = createLocalJWKSet(publicKeys);
       for (const key of publicKeys.keys) if (key.kid) this.kidKinds.set(key.kid, key.kid.split('-')[0]);

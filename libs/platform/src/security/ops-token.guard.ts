@@ -8,7 +8,8 @@ import { principalOfRequest } from './principal';
 @Injectable()
 export class OpsTokenGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
-    if (principalOfRequest(context.switchToHttp().getRequest())?.kind !== 'operator') throw new ForbiddenException('Only an operator may do this');
+    if (principalOfRequest(context.switchToHttp().getRequest())?.kind !== 'operator')
+      throw new ForbiddenException('Only an operator may do this');
     return true;
   }
 }

@@ -2,10 +2,7 @@ import { ServiceName } from '@app/contracts';
 import { createParamDecorator, ExecutionContext, ForbiddenException, SetMetadata } from '@nestjs/common';
 
 /** Who is calling: an operator, one of the platform's services, or a merchant with its API key. */
-export type Principal =
-  | { kind: 'operator' }
-  | { kind: 'service'; service: ServiceName }
-  | { kind: 'merchant'; merchantId: string };
+export type Principal = { kind: 'operator' } | { kind: 'service'; service: ServiceName } | { kind: 'merchant'; merchantId: string };
 
 /** A caller a route admits besides the operator, who may call every route. */
 export type CallerRule = `service:${ServiceName}` | 'merchant';
@@ -25,7 +22,8 @@ export const Public = () => SetMetadata(PUBLIC_KEY, true);
 /** Where the guard leaves the authenticated principal on the request. */
 export const PRINCIPAL_PROPERTY = 'principal';
 
-export const principalOfRequest = (request: unknown): Principal | undefined => (request as Record<string, Principal | undefined>)[PRINCIPAL_PROPERTY];
+export const principalOfRequest = (request: unknown): Principal | undefined =>
+  (request as Record<string, Principal | undefined>)[PRINCIPAL_PROPERTY];
 
 /** The authenticated caller of this request. */
 export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal | undefined =>
@@ -35,6 +33,6 @@ export const CurrentPrincipal = createParamDecorator((_: unknown, context: Execu
 /** A merchant key acts for its own merchant only: 403 for any other merchant's id. */
 export function assertMerchantScope(principal: Principal | undefined, merchantId: string): void {
   if (principal?.kind === 'merchant' && principal.merchantId !== merchantId) {
-    throw new ForbiddenException("This API key may act only for its own merchant");
+    throw new ForbiddenException('This API key may act only for its own merchant');
   }
 }

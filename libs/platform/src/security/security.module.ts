@@ -11,7 +11,8 @@ import { CredentialVerifier, operatorTokensOf, parsePublicKeys } from './credent
     {
       provide: CredentialVerifier,
       inject: [PlatformConfig],
-      useFactory: (config: PlatformConfig) => new CredentialVerifier(operatorTokensOf(config.opsToken), parsePublicKeys(config.authPublicKeys)),
+      useFactory: (config: PlatformConfig) =>
+        new CredentialVerifier(operatorTokensOf(config.opsToken), parsePublicKeys(config.authPublicKeys)),
     },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],

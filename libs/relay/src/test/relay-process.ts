@@ -29,11 +29,15 @@ export class RelayProcess {
   static start(config: RelayRunnerConfig, compiled?: string): RelayProcess {
     const env = { ...process.env, RELAY_RUNNER_CONFIG: JSON.stringify(config) };
     const child = compiled
-      ? spawn(process.execPath, [...serviceNodeFlags, '-r', 'tsconfig-paths/register', join(compiled, 'libs/relay/src/test/relay-runner.js')], {
-          cwd: repoRoot,
-          env: { ...env, TS_NODE_PROJECT: join(compiled, 'tsconfig.json'), NODE_PATH: join(repoRoot, 'node_modules') },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        })
+      ? spawn(
+          process.execPath,
+          [...serviceNodeFlags, '-r', 'tsconfig-paths/register', join(compiled, 'libs/relay/src/test/relay-runner.js')],
+          {
+            cwd: repoRoot,
+            env: { ...env, TS_NODE_PROJECT: join(compiled, 'tsconfig.json'), NODE_PATH: join(repoRoot, 'node_modules') },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        )
       : spawn(process.execPath, [...serviceNodeFlags, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', runner], {
           cwd: repoRoot,
           env: { ...env, TS_NODE_PROJECT: resolve(repoRoot, 'tsconfig.json') },
@@ -88,12 +92,15 @@ export function compileRelayRunner(): string {
     compilerOptions: { paths: Record<string, string[]> };
   };
   const project = join(out, 'tsconfig.build.json');
-  writeFileSync(project, JSON.stringify({
-    extends: resolve(repoRoot, 'tsconfig.json'),
-    compilerOptions: { outDir: out, rootDir: repoRoot, baseUrl: repoRoot, noCheck: true, sourceMap: false },
-    include: [],
-    files: [runner],
-  }));
+  writeFileSync(
+    project,
+    JSON.stringify({
+      extends: resolve(repoRoot, 'tsconfig.json'),
+      compilerOptions: { outDir: out, rootDir: repoRoot, baseUrl: repoRoot, noCheck: true, sourceMap: false },
+      include: [],
+      files: [runner],
+    }),
+  );
   execFileSync(process.execPath, [resolve(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', project], { cwd: repoRoot });
   // tsconfig-paths maps `@app/*` onto the compiled tree with this.
   writeFileSync(join(out, 'tsconfig.json'), JSON.stringify({ compilerOptions: { baseUrl: '.', paths: compilerOptions.paths } }));

@@ -17,12 +17,4 @@ export type PurchaseItem = Command<'PurchaseItem', Omit<ItemPurchased['data'], '
 export type RefundPurchase = Command<'RefundPurchase', { id: string; transactionId: string; recorded?: PurchaseRecord }>;
 
 export type AccountCommand =
-  | OpenAccount
-  | UpdateLimit
-  | UpdateAddress
-  | AddPhoneNumber
-  | LockAccount
-  | UnlockAccount
-  | GrantVipStatus
-  | PurchaseItem
-  | RefundPurchase;
+  OpenAccount | UpdateLimit | UpdateAddress | AddPhoneNumber | LockAccount | UnlockAccount | GrantVipStatus | PurchaseItem | RefundPurchase;

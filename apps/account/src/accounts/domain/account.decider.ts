@@ -104,7 +104,9 @@ function refund(command: RefundPurchase, state: AccountState): AccountEvent[] {
   if (!purchased) throw AccountErrors.transactionNotFound(transactionId);
   if (purchased.refundedBalanceAfter !== undefined) throw AccountErrors.alreadyRefunded(transactionId);
   const balanceAfter = state.balance + purchased.amount;
-  return [{ type: 'PurchaseRefunded', data: { id: state.id, transactionId, amount: purchased.amount, currency: state.currency, balanceAfter } }];
+  return [
+    { type: 'PurchaseRefunded', data: { id: state.id, transactionId, amount: purchased.amount, currency: state.currency, balanceAfter } },
+  ];
 }
 
 function assertActive(state: AccountState): void {

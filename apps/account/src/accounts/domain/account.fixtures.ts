@@ -16,10 +16,18 @@ export const command = <T extends AccountCommand['type']>(
   data: Omit<Extract<AccountCommand, { type: T }>['data'], 'id'> = {} as never,
 ): AccountCommand => ({ type, data: { id, ...data }, metadata }) as AccountCommand;
 
-export const purchase = (transactionId: string, amount: number, extra: { currency?: string; merchantId?: string; reference?: string } = {}) =>
-  command('PurchaseItem', { transactionId, amount, currency: 'EUR', ...extra });
+export const purchase = (
+  transactionId: string,
+  amount: number,
+  extra: { currency?: string; merchantId?: string; reference?: string } = {},
+) => command('PurchaseItem', { transactionId, amount, currency: 'EUR', ...extra });
 
-export const purchased = (transactionId: string, amount: number, balanceAfter: number, extra: { merchantId?: string; reference?: string } = {}): AccountEvent => ({
+export const purchased = (
+  transactionId: string,
+  amount: number,
+  balanceAfter: number,
+  extra: { merchantId?: string; reference?: string } = {},
+): AccountEvent => ({
   type: 'ItemPurchased',
   data: { id, transactionId, amount, currency: 'EUR', balanceAfter, ...extra },
 });
@@ -29,7 +37,10 @@ export const refunded = (transactionId: string, amount: number, balanceAfter: nu
   data: { id, transactionId, amount, currency: 'EUR', balanceAfter },
 });
 
-export const limitUpdated = (newLimit: number, oldLimit: number): AccountEvent => ({ type: 'LimitUpdated', data: { id, newLimit, oldLimit } });
+export const limitUpdated = (newLimit: number, oldLimit: number): AccountEvent => ({
+  type: 'LimitUpdated',
+  data: { id, newLimit, oldLimit },
+});
 export const locked: AccountEvent[] = [
   { type: 'LimitChanged', data: { id, newLimit: 0, oldLimit: 1_000 } },
   { type: 'StatusChanged', data: { id, oldStatus: 'active', newStatus: 'locked' } },

@@ -40,7 +40,13 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
       const { id, country, address, phoneNumber, limit, currency } = event.data;
       return {
         ...initialAccountState(),
-        exists: true, id, country, address, currency, limit, balance: limit,
+        exists: true,
+        id,
+        country,
+        address,
+        currency,
+        limit,
+        balance: limit,
         phoneNumbers: phoneNumber ? [phoneNumber] : [],
       };
     }

@@ -32,7 +32,11 @@ describe('purchase ledger', () => {
 
   it('reads snapshots in the current and in the older bucketed shape', () => {
     expect(ledgerFromSnapshot(JSON.parse(JSON.stringify([record('a'), record('b')])))).toEqual([record('a'), record('b')]);
-    expect(ledgerFromSnapshot([null, [record('a')], undefined, [record('b'), record('c')]])).toEqual([record('a'), record('b'), record('c')]);
+    expect(ledgerFromSnapshot([null, [record('a')], undefined, [record('b'), record('c')]])).toEqual([
+      record('a'),
+      record('b'),
+      record('c'),
+    ]);
     expect(ledgerFromSnapshot(undefined)).toEqual([]);
   });
 });

@@ -15,7 +15,12 @@ export class AccountChangesController {
   constructor(private readonly commands: AccountCommands) {}
 
   @Put('limit')
-  @ApiProblems({ 400: ['INVALID_ACCOUNT_ID', 'INVALID_LIMIT'], 404: ['ACCOUNT_NOT_FOUND'], 409: ['ACCOUNT_LOCKED', 'CONCURRENCY_CONFLICT'], 422: ['LIMIT_EXCEEDED'] })
+  @ApiProblems({
+    400: ['INVALID_ACCOUNT_ID', 'INVALID_LIMIT'],
+    404: ['ACCOUNT_NOT_FOUND'],
+    409: ['ACCOUNT_LOCKED', 'CONCURRENCY_CONFLICT'],
+    422: ['LIMIT_EXCEEDED'],
+  })
   @ApiOperation({ summary: 'Change the credit limit (422 LIMIT_EXCEEDED above the maximum, 409 ACCOUNT_LOCKED)' })
   @ApiOkResponse({ type: AccountCommandAnswer })
   updateLimit(@Param('id', accountIdPipe) id: string, @Body() body: UpdateLimitDto, @CommandMeta() metadata: CommandMetadata) {
@@ -32,7 +37,11 @@ export class AccountChangesController {
   }
 
   @Post('phone-numbers')
-  @ApiProblems({ 400: ['INVALID_ACCOUNT_ID', 'TOO_MANY_PHONE_NUMBERS'], 404: ['ACCOUNT_NOT_FOUND'], 409: ['ACCOUNT_LOCKED', 'CONCURRENCY_CONFLICT'] })
+  @ApiProblems({
+    400: ['INVALID_ACCOUNT_ID', 'TOO_MANY_PHONE_NUMBERS'],
+    404: ['ACCOUNT_NOT_FOUND'],
+    409: ['ACCOUNT_LOCKED', 'CONCURRENCY_CONFLICT'],
+  })
   @HttpCode(200)
   @ApiOperation({ summary: 'Add a phone number (a known one changes nothing)' })
   @ApiOkResponse({ type: AccountCommandAnswer })

@@ -20,8 +20,18 @@ export const MAX_EVENTS_PAGE = 1_000;
 
 export class EventsPageQuery {
   @ApiProperty({ required: false, description: 'Return events after this stream version', default: 0 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(2_147_483_647) afterVersion?: number;
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(2_147_483_647)
+  afterVersion?: number;
 
   @ApiProperty({ required: false, description: `Page size, at most ${MAX_EVENTS_PAGE}`, default: MAX_EVENTS_PAGE })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_EVENTS_PAGE) limit?: number;
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_EVENTS_PAGE)
+  limit?: number;
 }

@@ -24,23 +24,42 @@ const busy = (id: string) => new DomainError('conflict', 'CONCURRENCY_CONFLICT',
 // Checkout charges and refunds; nobody else but an operator.
 @Callers('service:checkout')
 export class AccountTransactionsController {
-  constructor(private readonly commands: AccountCommands, private readonly records: PurchaseRecords) {}
+  constructor(
+    private readonly commands: AccountCommands,
+    private readonly records: PurchaseRecords,
+  ) {}
 
   @Post()
   @ApiProblems({
-    400: ['INVALID_ACCOUNT_ID', 'INVALID_TRANSACTION_ID', 'AMOUNT_NOT_INTEGER', 'AMOUNT_NOT_POSITIVE', 'CURRENCY_MISMATCH', 'INSUFFICIENT_FUNDS'],
+    400: [
+      'INVALID_ACCOUNT_ID',
+      'INVALID_TRANSACTION_ID',
+      'AMOUNT_NOT_INTEGER',
+      'AMOUNT_NOT_POSITIVE',
+      'CURRENCY_MISMATCH',
+      'INSUFFICIENT_FUNDS',
+    ],
     404: ['ACCOUNT_NOT_FOUND'],
     409: ['ACCOUNT_LOCKED', 'TRANSACTION_ID_REUSED', 'CONCURRENCY_CONFLICT'],
   })
   @ApiOperation({
-    summary: 'Charge a purchase (400 INSUFFICIENT_FUNDS, 409 ACCOUNT_LOCKED); retrying a transactionId answers the first result and charges once',
+    summary:
+      'Charge a purchase (400 INSUFFICIENT_FUNDS, 409 ACCOUNT_LOCKED); retrying a transactionId answers the first result and charges once',
   })
   @ApiCreatedResponse({ type: TransactionAnswer })
-  async purchase(@Param('id', accountIdPipe) id: string, @Body() body: PurchaseItemDto, @CommandMeta() metadata: CommandMetadata): Promise<TransactionAnswer> {
+  async purchase(
+    @Param('id', accountIdPipe) id: string,
+    @Body() body: PurchaseItemDto,
+    @CommandMeta() metadata: CommandMetadata,
+  ): Promise<TransactionAnswer> {
     const { transactionId, amount, currency, merchantId, reference } = body;
     const streamId = accountStreamId(id);
     const purchase = (recorded?: Awaited<ReturnType<PurchaseRecords['find']>>) =>
-      this.commands.execute(streamId, { type: 'PurchaseItem', data: { id, transactionId, amount, currency, merchantId, reference, recorded }, metadata });
+      this.commands.execute(streamId, {
+        type: 'PurchaseItem',
+        data: { id, transactionId, amount, currency, merchantId, reference, recorded },
+        metadata,
+      });
     try {
       const result = await purchase();
       const balance = findPurchase(result.state.purchases, transactionId)?.balanceAfter;
@@ -58,11 +77,19 @@ export class AccountTransactionsController {
   }
 
   @Post(':transactionId/refund')
-  @ApiProblems({ 400: ['INVALID_ACCOUNT_ID', 'INVALID_TRANSACTION_ID'], 404: ['ACCOUNT_NOT_FOUND', 'TRANSACTION_NOT_FOUND'], 409: ['PURCHASE_ALREADY_REFUNDED', 'CONCURRENCY_CONFLICT'] })
+  @ApiProblems({
+    400: ['INVALID_ACCOUNT_ID', 'INVALID_TRANSACTION_ID'],
+    404: ['ACCOUNT_NOT_FOUND', 'TRANSACTION_NOT_FOUND'],
+    409: ['PURCHASE_ALREADY_REFUNDED', 'CONCURRENCY_CONFLICT'],
+  })
   @HttpCode(200)
   @ApiOperation({ summary: 'Refund a purchase whole (404 TRANSACTION_NOT_FOUND, 409 PURCHASE_ALREADY_REFUNDED)' })
   @ApiOkResponse({ type: TransactionAnswer })
-  async refund(@Param('id', accountIdPipe) id: string, @Param('transactionId') transactionId: string, @CommandMeta() metadata: CommandMetadata): Promise<TransactionAnswer> {
+  async refund(
+    @Param('id', accountIdPipe) id: string,
+    @Param('transactionId') transactionId: string,
+    @CommandMeta() metadata: CommandMetadata,
+  ): Promise<TransactionAnswer> {
     assertTransactionId(transactionId);
     const streamId = accountStreamId(id);
     const recorded = await this.records.find(streamId, transactionId);

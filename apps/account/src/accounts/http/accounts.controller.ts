@@ -47,7 +47,10 @@ export class AccountsController {
     const events = await this.commands.readStream(accountStreamId(id), afterVersion, limit);
     if (events.length === 0 && (await this.commands.readStream(accountStreamId(id), 0, 1)).length === 0) throw AccountErrors.notFound(id);
     if (events.length === limit) {
-      void reply.header('Link', `</accounts/${id}/events?afterVersion=${events[events.length - 1].streamVersion}&limit=${limit}>; rel="next"`);
+      void reply.header(
+        'Link',
+        `</accounts/${id}/events?afterVersion=${events[events.length - 1].streamVersion}&limit=${limit}>; rel="next"`,
+      );
     }
     return events.map((event) => ({
       version: event.streamVersion,

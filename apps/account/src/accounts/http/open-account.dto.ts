@@ -1,6 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsISO31661Alpha2, IsISO4217CurrencyCode, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  IsDefined,
+  IsISO31661Alpha2,
+  IsISO4217CurrencyCode,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 
 export const PHONE_NUMBER = /^\+?[0-9][0-9 ()-]{2,29}$/;
 const PHONE_RULE = { message: 'phoneNumber must be digits, spaces, ( ) or -, optionally after a leading +, 3 to 30 characters' };
@@ -18,13 +32,22 @@ export class OpenAccountDto {
   @ApiProperty({ type: AddressDto }) @IsDefined() @IsObject() @ValidateNested() @Type(() => AddressDto) address: AddressDto;
   @ApiPropertyOptional({ example: '+49 30 1234567' }) @IsOptional() @IsString() @Matches(PHONE_NUMBER, PHONE_RULE) phoneNumber?: string;
   @ApiProperty({ description: 'Credit limit in minor units; at most ACCOUNT_MAX_LIMIT (422 LIMIT_EXCEEDED)' })
-  @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) limit: number;
-  @ApiProperty({ example: 'EUR' }) @Matches(/^[A-Z]{3}$/, { message: 'currency must be an upper-case ISO 4217 code' }) @IsISO4217CurrencyCode() currency: string;
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  limit: number;
+  @ApiProperty({ example: 'EUR' })
+  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an upper-case ISO 4217 code' })
+  @IsISO4217CurrencyCode()
+  currency: string;
 }
 
 export class UpdateLimitDto {
   @ApiProperty({ description: 'New credit limit in minor units; at most ACCOUNT_MAX_LIMIT (422 LIMIT_EXCEEDED)' })
-  @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) limit: number;
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  limit: number;
 }
 
 export class AddPhoneNumberDto {

@@ -7,14 +7,19 @@ export const TRANSACTION_ID_RULE = 'transactionId must be 1 to 100 letters, digi
 
 export class PurchaseItemDto {
   @ApiProperty({ description: "The caller's id for this purchase; retrying it returns the first answer and charges once" })
-  @IsString() @Matches(TRANSACTION_ID, { message: TRANSACTION_ID_RULE }) transactionId: string;
+  @IsString()
+  @Matches(TRANSACTION_ID, { message: TRANSACTION_ID_RULE })
+  transactionId: string;
 
   // Only the type is checked here: the domain answers zero, negative and fractional amounts with their own codes.
   @ApiProperty({ description: 'Positive integer amount in minor units', example: 500 })
-  @IsNumber({ allowNaN: false, allowInfinity: false }) amount: number;
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  amount: number;
 
   @ApiProperty({ example: 'EUR', description: "Must be the account's currency (400 CURRENCY_MISMATCH)" })
-  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an upper-case ISO 4217 code' }) @IsISO4217CurrencyCode() currency: string;
+  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an upper-case ISO 4217 code' })
+  @IsISO4217CurrencyCode()
+  currency: string;
 
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100) merchantId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) reference?: string;

@@ -14,8 +14,15 @@ describe('AccountViewProjection', () => {
   const id = randomUUID();
 
   const envelope = <Data>(type: string, data: Data): EventEnvelope<Data> => ({
-    eventId: randomUUID(), type, schemaVersion: 1, streamId: `account-${id}`, streamVersion: 2, globalPosition: '7',
-    occurredAt: new Date().toISOString(), data, metadata: {},
+    eventId: randomUUID(),
+    type,
+    schemaVersion: 1,
+    streamId: `account-${id}`,
+    streamVersion: 2,
+    globalPosition: '7',
+    occurredAt: new Date().toISOString(),
+    data,
+    metadata: {},
   });
 
   beforeEach(() => writes.splice(0));
@@ -26,7 +33,10 @@ describe('AccountViewProjection', () => {
   });
 
   it.each([
-    ['AccountOpened', () => projection.onOpened(envelope('AccountOpened', { id, name: 'Ada', lastName: 'L', limit: 100, currency: 'EUR' } as never), ctx)],
+    [
+      'AccountOpened',
+      () => projection.onOpened(envelope('AccountOpened', { id, name: 'Ada', lastName: 'L', limit: 100, currency: 'EUR' } as never), ctx),
+    ],
     ['LimitChanged', () => projection.onLimitChanged(envelope('LimitChanged', { id, newLimit: 0, oldLimit: 'lots' } as never), ctx)],
     ['ItemPurchased', () => projection.onPurchased(envelope('ItemPurchased', { id: 'not-a-uuid', balanceAfter: 5 } as never), ctx)],
     ['VipStatusRevoked', () => projection.onVipRevoked(envelope('VipStatusRevoked', {} as never), ctx)],

@@ -3,7 +3,15 @@ import { EventContext, Field, checkedEvent, rebuildPattern } from '@app/messagin
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
-  AccountOpened, AddressUpdated, ItemPurchased, LimitChanged, LimitUpdated, PhoneNumberAdded, PurchaseRefunded, StatusChanged, VipStatusGranted,
+  AccountOpened,
+  AddressUpdated,
+  ItemPurchased,
+  LimitChanged,
+  LimitUpdated,
+  PhoneNumberAdded,
+  PurchaseRefunded,
+  StatusChanged,
+  VipStatusGranted,
   VipStatusRevoked,
 } from '../domain/account.events';
 import { AccountViewRepository } from './account-view.repository';
@@ -19,17 +27,35 @@ type Envelope<E extends { data: unknown }> = EventEnvelope<E['data']>;
  */
 @Controller()
 export class AccountViewProjection {
-  constructor(private readonly views: AccountViewRepository, private readonly stats: CountryStatsRepository) {}
+  constructor(
+    private readonly views: AccountViewRepository,
+    private readonly stats: CountryStatsRepository,
+  ) {}
 
   @EventPattern('AccountOpened')
   async onOpened(@Payload() event: Envelope<AccountOpened>, @Ctx() ctx: EventContext) {
     const { data, version } = checkedEvent(event, {
-      id: Field.uuid, name: Field.text, lastName: Field.text, country: Field.text, limit: Field.amount, currency: Field.currency,
+      id: Field.uuid,
+      name: Field.text,
+      lastName: Field.text,
+      country: Field.text,
+      limit: Field.amount,
+      currency: Field.currency,
     });
     const { id, name, lastName, country, address, phoneNumber, limit, currency } = data;
     await this.views.insert(ctx.manager, {
-      id, name, lastName, country, address, phoneNumbers: phoneNumber ? [phoneNumber] : [],
-      limit, balance: limit, currency, status: 'active', vip: false, version,
+      id,
+      name,
+      lastName,
+      country,
+      address,
+      phoneNumbers: phoneNumber ? [phoneNumber] : [],
+      limit,
+      balance: limit,
+      currency,
+      status: 'active',
+      vip: false,
+      version,
     });
     await this.stats.addAccount(ctx.manager, id, country, limit);
   }

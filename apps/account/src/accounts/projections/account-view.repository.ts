@@ -39,15 +39,32 @@ export class AccountViewRepository {
     await manager.query(
       `INSERT INTO account.account_view (id, name, last_name, country, address, phone_numbers, credit_limit, balance, currency, status, vip, version)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [view.id, view.name, view.lastName, view.country, JSON.stringify(view.address), JSON.stringify(view.phoneNumbers),
-        view.limit, view.balance, view.currency, view.status, view.vip, view.version],
+      [
+        view.id,
+        view.name,
+        view.lastName,
+        view.country,
+        JSON.stringify(view.address),
+        JSON.stringify(view.phoneNumbers),
+        view.limit,
+        view.balance,
+        view.currency,
+        view.status,
+        view.vip,
+        view.version,
+      ],
     );
   }
 
   /** Available funds move with the limit (balance = limit − open purchases); answers the account's country. */
   async changeLimit(manager: EntityManager, id: string, newLimit: number, oldLimit: number, version: number): Promise<string> {
     const rows = await this.update(
-      manager, id, version, 'credit_limit = $3, balance = balance + ($3::bigint - $4::bigint)', [newLimit, oldLimit], 'country',
+      manager,
+      id,
+      version,
+      'credit_limit = $3, balance = balance + ($3::bigint - $4::bigint)',
+      [newLimit, oldLimit],
+      'country',
     );
     return rows[0].country;
   }

@@ -44,9 +44,10 @@ export class CountryStatsRepository {
 
   async changeLimit(manager: EntityManager, accountId: string, country: string, delta: number): Promise<void> {
     if (delta === 0) return;
-    await manager.query(
-      `UPDATE account.country_stats SET combined_limit = combined_limit + $3 WHERE country = $1 AND shard = $2`,
-      [country, shardOf(accountId), delta],
-    );
+    await manager.query(`UPDATE account.country_stats SET combined_limit = combined_limit + $3 WHERE country = $1 AND shard = $2`, [
+      country,
+      shardOf(accountId),
+      delta,
+    ]);
   }
 }

@@ -27,7 +27,11 @@ export function totalOf(items: readonly LineItem[]): number {
       throw new DomainError('validation', 'INVALID_QUANTITY', `Each quantity must be an integer from 1 to ${CheckoutLimits.maxQuantity}`);
     }
     if (!inRange(item.unitPrice, 0, CheckoutLimits.maxUnitPrice)) {
-      throw new DomainError('validation', 'INVALID_UNIT_PRICE', `Each unitPrice must be an integer amount in minor units from 0 to ${CheckoutLimits.maxUnitPrice}`);
+      throw new DomainError(
+        'validation',
+        'INVALID_UNIT_PRICE',
+        `Each unitPrice must be an integer amount in minor units from 0 to ${CheckoutLimits.maxUnitPrice}`,
+      );
     }
     total += item.quantity * item.unitPrice;
   }

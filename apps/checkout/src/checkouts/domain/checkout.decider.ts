@@ -66,16 +66,30 @@ function decide(command: CheckoutCommand, state: CheckoutState): CheckoutEvent[]
     }
     case 'RecordAuthorisation':
       if (state.stage !== 'started') return [];
-      return [{ type: 'PaymentAuthorised', data: { checkoutId, authorisationId: command.data.authorisationId, assessmentId: command.data.assessmentId } }];
+      return [
+        {
+          type: 'PaymentAuthorised',
+          data: { checkoutId, authorisationId: command.data.authorisationId, assessmentId: command.data.assessmentId },
+        },
+      ];
     case 'RejectAuthorisation':
       return state.stage === 'started' ? [rejected(state, command.data.reason)] : [];
     case 'RecordCharge':
       requireAtLeast(state, 'authorised', command.type);
       if (state.stage !== 'authorised') return [];
-      return [{
-        type: 'AccountCharged',
-        data: { checkoutId, accountId: request.accountId, transactionId: command.data.transactionId, amount: total, currency: request.currency, balanceAfter: command.data.balanceAfter },
-      }];
+      return [
+        {
+          type: 'AccountCharged',
+          data: {
+            checkoutId,
+            accountId: request.accountId,
+            transactionId: command.data.transactionId,
+            amount: total,
+            currency: request.currency,
+            balanceAfter: command.data.balanceAfter,
+          },
+        },
+      ];
     case 'RejectCharge':
       requireAtLeast(state, 'authorised', command.type);
       return state.stage === 'authorised' ? [rejected(state, command.data.reason, { voided: command.data.voided })] : [];
@@ -83,7 +97,10 @@ function decide(command: CheckoutCommand, state: CheckoutState): CheckoutEvent[]
       requireAtLeast(state, 'charged', command.type);
       return [
         { type: 'PaymentCaptured', data: { checkoutId, authorisationId: state.authorisationId! } },
-        { type: 'CheckoutCompleted', data: { checkoutId, accountId: request.accountId, merchantId: request.merchantId, total, currency: request.currency } },
+        {
+          type: 'CheckoutCompleted',
+          data: { checkoutId, accountId: request.accountId, merchantId: request.merchantId, total, currency: request.currency },
+        },
       ];
     case 'RecordCaptureFailure':
       requireAtLeast(state, 'charged', command.type);
@@ -118,10 +135,20 @@ function start(command: StartCheckout, state: CheckoutState): CheckoutEvent[] {
   }
   const total = totalOf(request.items);
   const items = request.items.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice }));
-  return [{
-    type: 'CheckoutStarted',
-    data: { checkoutId, accountId: request.accountId, merchantId: request.merchantId, items, total, currency: request.currency, idempotencyKey },
-  }];
+  return [
+    {
+      type: 'CheckoutStarted',
+      data: {
+        checkoutId,
+        accountId: request.accountId,
+        merchantId: request.merchantId,
+        items,
+        total,
+        currency: request.currency,
+        idempotencyKey,
+      },
+    },
+  ];
 }
 
 function evolve(state: CheckoutState, event: CheckoutEvent): CheckoutState {
@@ -175,6 +202,8 @@ const sameRequest = (a: CheckoutRequest, b: CheckoutRequest): boolean =>
   a.merchantId === b.merchantId &&
   a.currency === b.currency &&
   a.items.length === b.items.length &&
-  a.items.every((item, i) => item.sku === b.items[i].sku && item.quantity === b.items[i].quantity && item.unitPrice === b.items[i].unitPrice);
+  a.items.every(
+    (item, i) => item.sku === b.items[i].sku && item.quantity === b.items[i].quantity && item.unitPrice === b.items[i].unitPrice,
+  );
 
 export const checkoutDecider: Decider<CheckoutState, CheckoutCommand, CheckoutEvent> = { initialState, decide, evolve };

@@ -22,7 +22,10 @@ export class HttpCheckoutDownstream implements CheckoutDownstream {
   private readonly fraud: JsonHttpClient;
   private readonly provider: JsonHttpClient;
 
-  constructor(private readonly options: DownstreamOptions, env: NodeJS.ProcessEnv = process.env) {
+  constructor(
+    private readonly options: DownstreamOptions,
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
     const client = (service: 'account' | 'merchant' | 'fraud' | 'payment-provider') =>
       new JsonHttpClient(service, serviceUrl(service, env), this.agent, { ...options, credential: env.SERVICE_TOKEN });
     this.account = client('account');
@@ -55,7 +58,13 @@ export class HttpCheckoutDownstream implements CheckoutDownstream {
 
   async charge(checkoutId: string, request: CheckoutRequest, amount: number): Promise<StepOutcome<{ balanceAfter?: number }>> {
     const response = await this.account.call('POST', `/accounts/${request.accountId}/transactions`, {
-      body: { transactionId: checkoutId, amount, currency: request.currency, merchantId: request.merchantId, reference: `checkout-${checkoutId}` },
+      body: {
+        transactionId: checkoutId,
+        amount,
+        currency: request.currency,
+        merchantId: request.merchantId,
+        reference: `checkout-${checkoutId}`,
+      },
       headers: correlated(checkoutId),
       idempotent: true,
     });
@@ -68,10 +77,13 @@ export class HttpCheckoutDownstream implements CheckoutDownstream {
   }
 
   async capture(authorisationId: string): Promise<StepOutcome> {
-    const response = await this.provider.call('POST', `/authorisations/${encodeURIComponent(authorisationId)}/capture`, { idempotent: true });
+    const response = await this.provider.call('POST', `/authorisations/${encodeURIComponent(authorisationId)}/capture`, {
+      idempotent: true,
+    });
     if (response.status === 200 || response.status === 201) return { ok: true };
     // The provider itself said no (voided, unknown, or its error after every retry): the capture did not happen.
-    if (isAnswer(response) || codeOf(response) === 'PROVIDER_ERROR') return { ok: false, reason: codeOf(response) ?? `CAPTURE_${response.status}` };
+    if (isAnswer(response) || codeOf(response) === 'PROVIDER_ERROR')
+      return { ok: false, reason: codeOf(response) ?? `CAPTURE_${response.status}` };
     // A timeout may have captured after all: the caller asks the provider before it decides anything.
     throw new DownstreamUnavailableError('payment-provider', new Error(`capture answered ${response.status}`));
   }
@@ -94,8 +106,11 @@ export class HttpCheckoutDownstream implements CheckoutDownstream {
   }
 
   async findAuthorisation(checkoutId: string): Promise<{ authorisationId: string; status: AuthorisationStatus } | undefined> {
-    const response = await this.provider.call('GET', `/authorisations?idempotencyKey=${encodeURIComponent(checkoutId)}`, { idempotent: true });
-    if (response.status === 200) return { authorisationId: String(response.body.authorisationId), status: response.body.status as AuthorisationStatus };
+    const response = await this.provider.call('GET', `/authorisations?idempotencyKey=${encodeURIComponent(checkoutId)}`, {
+      idempotent: true,
+    });
+    if (response.status === 200)
+      return { authorisationId: String(response.body.authorisationId), status: response.body.status as AuthorisationStatus };
     if (response.status === 404) return undefined;
     throw new DownstreamUnavailableError('payment-provider', new Error(`look-up by key answered ${response.status}`));
   }

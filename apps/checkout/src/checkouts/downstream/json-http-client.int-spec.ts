@@ -14,7 +14,15 @@ async function stubServer(handler: Handler) {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}`, attempts: () => attempts, connections: () => sockets.size, close: () => { server.closeAllConnections(); server.close(); } };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    attempts: () => attempts,
+    connections: () => sockets.size,
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
 }
 
 const json = (res: ServerResponse, status: number, body: unknown) => {
@@ -43,7 +51,10 @@ describe('JsonHttpClient', () => {
   it('returns a 4xx answer at once, without retrying', async () => {
     const stub = await stubServer((_req, res) => json(res, 400, { code: 'INSUFFICIENT_FUNDS' }));
     const client = new JsonHttpClient('account', stub.url, agent, options);
-    expect(await client.call('POST', '/t', { body: {}, idempotent: true })).toMatchObject({ status: 400, body: { code: 'INSUFFICIENT_FUNDS' } });
+    expect(await client.call('POST', '/t', { body: {}, idempotent: true })).toMatchObject({
+      status: 400,
+      body: { code: 'INSUFFICIENT_FUNDS' },
+    });
     expect(stub.attempts()).toBe(1);
     stub.close();
   });

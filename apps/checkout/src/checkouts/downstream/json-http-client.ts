@@ -33,7 +33,10 @@ export interface CallOptions {
 }
 
 class TransportError extends Error {
-  constructor(readonly neverSent: boolean, message: string) {
+  constructor(
+    readonly neverSent: boolean,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -111,7 +114,10 @@ export class JsonHttpClient {
           });
         },
       );
-      const timer = setTimeout(() => fail(new TransportError(false, `no answer within ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
+      const timer = setTimeout(
+        () => fail(new TransportError(false, `no answer within ${this.options.timeoutMs} ms`)),
+        this.options.timeoutMs,
+      );
       req.on('error', (error: NodeJS.ErrnoException) => {
         // A refused connection, or a pooled connection the server had just closed as idle, means the
         // request never reached the service; anything else may have.

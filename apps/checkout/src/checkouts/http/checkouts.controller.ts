@@ -1,5 +1,13 @@
 import { DomainError, fold } from '@app/domain';
-import { assertMerchantScope, Callers, CurrentPrincipal, DownstreamUnavailableError, OpsTokenGuard, Principal, ProblemException } from '@app/platform';
+import {
+  assertMerchantScope,
+  Callers,
+  CurrentPrincipal,
+  DownstreamUnavailableError,
+  OpsTokenGuard,
+  Principal,
+  ProblemException,
+} from '@app/platform';
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -50,7 +58,8 @@ export class CheckoutsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CheckoutOutcome | PendingOutcome> {
     assertMerchantScope(caller, body.merchantId);
-    if (idempotencyKey === undefined) throw new ProblemException(400, 'IDEMPOTENCY_KEY_REQUIRED', 'POST /checkouts needs an Idempotency-Key header.');
+    if (idempotencyKey === undefined)
+      throw new ProblemException(400, 'IDEMPOTENCY_KEY_REQUIRED', 'POST /checkouts needs an Idempotency-Key header.');
     if (!IDEMPOTENCY_KEY.test(idempotencyKey) || idempotencyKey.trim() === '') {
       throw new ProblemException(400, 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1 to 255 printable characters.');
     }
@@ -61,10 +70,13 @@ export class CheckoutsController {
   }
 
   @Get('unfinished')
-  @ApiOperation({ summary: 'Checkouts not final yet: how many, how old the oldest is (seconds), and the oldest of them with their step and last error' })
+  @ApiOperation({
+    summary: 'Checkouts not final yet: how many, how old the oldest is (seconds), and the oldest of them with their step and last error',
+  })
   unfinishedCheckouts(@Query('limit') limit?: string) {
     const parsed = limit === undefined ? 100 : /^\d{1,4}$/.test(limit) ? Number(limit) : NaN;
-    if (!(parsed >= 0 && parsed <= MAX_LISTED)) throw new ProblemException(400, 'INVALID_LIMIT', `limit must be a whole number from 0 to ${MAX_LISTED}`);
+    if (!(parsed >= 0 && parsed <= MAX_LISTED))
+      throw new ProblemException(400, 'INVALID_LIMIT', `limit must be a whole number from 0 to ${MAX_LISTED}`);
     return this.unfinished.summary(parsed);
   }
 
@@ -86,7 +98,10 @@ export class CheckoutsController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Operators: stop trying to finish a pending checkout and undo it (void, refund); 409 once it is final' })
   @ApiAcceptedResponse({ description: 'The compensation could not finish yet; the worker goes on with it' })
-  compensate(@Param('id', new ParseUUIDPipe()) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<CheckoutOutcome | PendingOutcome> {
+  compensate(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CheckoutOutcome | PendingOutcome> {
     return this.answer(id, reply, this.process.abandon(id, 'OPERATOR_COMPENSATED'));
   }
 

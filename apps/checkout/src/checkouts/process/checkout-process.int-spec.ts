@@ -35,7 +35,12 @@ describe('CheckoutProcess against a real event store', () => {
     const commands = new CheckoutCommands(dataSource, { schema, decider: checkoutDecider });
     const accountId = randomUUID();
     world.balances.set(accountId, 10_000);
-    const request: CheckoutRequest = { accountId, merchantId: randomUUID(), items: [{ sku: 'book', quantity: 2, unitPrice: 1_500 }], currency: 'EUR' };
+    const request: CheckoutRequest = {
+      accountId,
+      merchantId: randomUUID(),
+      items: [{ sku: 'book', quantity: 2, unitPrice: 1_500 }],
+      currency: 'EUR',
+    };
     const steps = async (checkoutId: string) => (await commands.readStream(checkoutStreamId(checkoutId))).map((e) => e.type);
     return { world, commands, process: processOf(world), request, accountId, steps };
   };
@@ -46,7 +51,13 @@ describe('CheckoutProcess against a real event store', () => {
     const state = await process.checkout(checkoutId, 'k', request);
     expect(state).toMatchObject({ stage: 'completed', total: 3_000 });
     expect(world.balances.get(accountId)).toBe(7_000);
-    expect(await steps(checkoutId)).toEqual(['CheckoutStarted', 'PaymentAuthorised', 'AccountCharged', 'PaymentCaptured', 'CheckoutCompleted']);
+    expect(await steps(checkoutId)).toEqual([
+      'CheckoutStarted',
+      'PaymentAuthorised',
+      'AccountCharged',
+      'PaymentCaptured',
+      'CheckoutCompleted',
+    ]);
   });
 
   it('drives twenty concurrent requests for one checkout as one run with one charge', async () => {
@@ -87,9 +98,17 @@ describe('CheckoutProcess against a real event store', () => {
     const { world, request, accountId, steps } = setUp();
     const checkoutId = randomUUID();
     const processes = [1, 2].map(() => processOf(world));
-    const states = await Promise.all(processes.flatMap((p) => [p.checkout(checkoutId, 'k', request), p.checkout(checkoutId, 'k', request)]));
+    const states = await Promise.all(
+      processes.flatMap((p) => [p.checkout(checkoutId, 'k', request), p.checkout(checkoutId, 'k', request)]),
+    );
     expect(states.map((s) => s.stage)).toEqual(['completed', 'completed', 'completed', 'completed']);
-    expect(await steps(checkoutId)).toEqual(['CheckoutStarted', 'PaymentAuthorised', 'AccountCharged', 'PaymentCaptured', 'CheckoutCompleted']);
+    expect(await steps(checkoutId)).toEqual([
+      'CheckoutStarted',
+      'PaymentAuthorised',
+      'AccountCharged',
+      'PaymentCaptured',
+      'CheckoutCompleted',
+    ]);
     expect(world.balances.get(accountId)).toBe(7_000);
   });
 
@@ -102,7 +121,12 @@ describe('CheckoutProcess against a real event store', () => {
     expect(world.balances.get(accountId)).toBe(10_000);
     expect([...world.authorisations.values()].map((a) => a.status)).toEqual(['voided']);
     expect(await steps(checkoutId)).toEqual([
-      'CheckoutStarted', 'PaymentAuthorised', 'AccountCharged', 'PaymentCaptureFailed', 'CheckoutCompensated', 'CheckoutRejected',
+      'CheckoutStarted',
+      'PaymentAuthorised',
+      'AccountCharged',
+      'PaymentCaptureFailed',
+      'CheckoutCompensated',
+      'CheckoutRejected',
     ]);
   });
 
@@ -134,7 +158,9 @@ describe('CheckoutProcess against a real event store', () => {
     const { process, request } = setUp();
     const checkoutId = randomUUID();
     await process.checkout(checkoutId, 'k', request);
-    await expect(process.checkout(checkoutId, 'k', { ...request, currency: 'USD' })).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    await expect(process.checkout(checkoutId, 'k', { ...request, currency: 'USD' })).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+    });
   });
 
   it('finds an authorisation whose answer was lost by its key instead of authorising again', async () => {
@@ -149,7 +175,13 @@ describe('CheckoutProcess against a real event store', () => {
     world.authorise = authorise;
     expect(await process.resume(checkoutId)).toMatchObject({ stage: 'completed' });
     expect(world.authorisations.size).toBe(1);
-    expect(await steps(checkoutId)).toEqual(['CheckoutStarted', 'PaymentAuthorised', 'AccountCharged', 'PaymentCaptured', 'CheckoutCompleted']);
+    expect(await steps(checkoutId)).toEqual([
+      'CheckoutStarted',
+      'PaymentAuthorised',
+      'AccountCharged',
+      'PaymentCaptured',
+      'CheckoutCompleted',
+    ]);
   });
 
   it('keeps the next attempt and the last error of a checkout that cannot finish, and forgets it once final', async () => {
@@ -158,7 +190,11 @@ describe('CheckoutProcess against a real event store', () => {
     const unfinished = new UnfinishedCheckoutsRepository(dataSource, schema, 60_000);
     world.down.add('capture');
     await expect(process.checkout(checkoutId, 'k', request)).rejects.toMatchObject({ code: 'PAYMENT_PROVIDER_UNAVAILABLE' });
-    expect(await unfinished.find(checkoutId)).toMatchObject({ attempts: 1, step: 'capture', lastError: expect.stringContaining('PAYMENT_PROVIDER_UNAVAILABLE') });
+    expect(await unfinished.find(checkoutId)).toMatchObject({
+      attempts: 1,
+      step: 'capture',
+      lastError: expect.stringContaining('PAYMENT_PROVIDER_UNAVAILABLE'),
+    });
     world.down.delete('capture');
     expect(await process.resume(checkoutId)).toMatchObject({ stage: 'completed' });
     expect(await unfinished.find(checkoutId)).toBeUndefined();
@@ -176,7 +212,12 @@ describe('CheckoutProcess against a real event store', () => {
     expect(await process.resume(checkoutId)).toMatchObject({ stage: 'rejected' });
     expect([...world.authorisations.values()].map((a) => a.status)).toEqual(['voided']);
     expect(await steps(checkoutId)).toEqual([
-      'CheckoutStarted', 'PaymentAuthorised', 'AccountCharged', 'CheckoutAbandoned', 'CheckoutCompensated', 'CheckoutRejected',
+      'CheckoutStarted',
+      'PaymentAuthorised',
+      'AccountCharged',
+      'CheckoutAbandoned',
+      'CheckoutCompensated',
+      'CheckoutRejected',
     ]);
   });
 

@@ -47,7 +47,11 @@ export class CheckoutProcess {
     const tracked = await this.unfinished.track(checkoutId);
     let started;
     try {
-      started = await this.commands.execute(streamId, { type: 'StartCheckout', data: { checkoutId, idempotencyKey, request }, metadata: metadata(checkoutId) });
+      started = await this.commands.execute(streamId, {
+        type: 'StartCheckout',
+        data: { checkoutId, idempotencyKey, request },
+        metadata: metadata(checkoutId),
+      });
     } catch (error) {
       if (tracked) await this.unfinished.finished(checkoutId);
       throw error;
@@ -139,7 +143,8 @@ export class CheckoutProcess {
     const { checkoutId, total } = state;
     const request = state.request!;
     const earlier = askFirst ? await this.downstream.findAuthorisation(checkoutId) : undefined;
-    if (earlier?.status === 'voided') return this.report(checkoutId, { type: 'RejectAuthorisation', data: { reason: 'AUTHORISATION_VOIDED' } });
+    if (earlier?.status === 'voided')
+      return this.report(checkoutId, { type: 'RejectAuthorisation', data: { reason: 'AUTHORISATION_VOIDED' } });
     // Screening passed before that authorisation was asked for: its answer was only lost.
     if (earlier) return this.report(checkoutId, { type: 'RecordAuthorisation', data: { authorisationId: earlier.authorisationId } });
     const facts = await this.downstream.screen(checkoutId, request, total);
@@ -147,13 +152,20 @@ export class CheckoutProcess {
     if (screened.stage !== 'started') return screened;
     const authorisation = await this.downstream.authorise(checkoutId, total, request.currency);
     return authorisation.ok
-      ? this.report(checkoutId, { type: 'RecordAuthorisation', data: { authorisationId: authorisation.authorisationId, assessmentId: facts.assessment.assessmentId } })
+      ? this.report(checkoutId, {
+          type: 'RecordAuthorisation',
+          data: { authorisationId: authorisation.authorisationId, assessmentId: facts.assessment.assessmentId },
+        })
       : this.report(checkoutId, { type: 'RejectAuthorisation', data: { reason: authorisation.reason } });
   }
 
   private async charge(state: CheckoutState): Promise<CheckoutState> {
     const charge = await this.downstream.charge(state.checkoutId, state.request!, state.total);
-    if (charge.ok) return this.report(state.checkoutId, { type: 'RecordCharge', data: { transactionId: state.checkoutId, balanceAfter: charge.balanceAfter } });
+    if (charge.ok)
+      return this.report(state.checkoutId, {
+        type: 'RecordCharge',
+        data: { transactionId: state.checkoutId, balanceAfter: charge.balanceAfter },
+      });
     // Nothing was charged, so the only thing to undo is the hold on the buyer's payment.
     const voided = await this.downstream.void(state.authorisationId!);
     return this.report(state.checkoutId, { type: 'RejectCharge', data: { reason: charge.reason, voided: voided === 'voided' } });
@@ -164,7 +176,11 @@ export class CheckoutProcess {
     if (askFirst) {
       const status = await this.downstream.authorisationStatus(authorisationId!);
       if (status === 'captured') return this.report(checkoutId, { type: 'RecordCapture', data: {} });
-      if (status !== 'authorised') return this.report(checkoutId, { type: 'RecordCaptureFailure', data: { reason: `AUTHORISATION_${status ?? 'not_found'}`.toUpperCase() } });
+      if (status !== 'authorised')
+        return this.report(checkoutId, {
+          type: 'RecordCaptureFailure',
+          data: { reason: `AUTHORISATION_${status ?? 'not_found'}`.toUpperCase() },
+        });
     }
     const capture = await this.downstream.capture(authorisationId!);
     return capture.ok

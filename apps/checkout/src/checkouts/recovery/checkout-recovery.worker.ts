@@ -10,7 +10,8 @@ import { UnfinishedCheckoutsRepository } from './unfinished-checkouts.repository
 
 const LEADER = 'checkout_recovery_leader';
 const leaderGauge: Gauge =
-  (register.getSingleMetric(LEADER) as Gauge | undefined) ?? new Gauge({ name: LEADER, help: '1 while this process runs the checkout recovery worker' });
+  (register.getSingleMetric(LEADER) as Gauge | undefined) ??
+  new Gauge({ name: LEADER, help: '1 while this process runs the checkout recovery worker' });
 
 /**
  * Finishes checkouts nobody is driving any more: those whose request answered 202 or whose process
@@ -32,7 +33,11 @@ export class CheckoutRecoveryWorker implements OnApplicationBootstrap, BeforeApp
     private readonly unfinished: UnfinishedCheckoutsRepository,
     @Inject(RECOVERY_OPTIONS) private readonly options: RecoveryOptions,
   ) {
-    this.leadership = new LeaderElection({ databaseUrl: config.databaseUrl, lockKey: 'checkout-recovery', role: 'checkout recovery worker' });
+    this.leadership = new LeaderElection({
+      databaseUrl: config.databaseUrl,
+      lockKey: 'checkout-recovery',
+      role: 'checkout recovery worker',
+    });
     leaderGauge.set(0);
     this.leadership.on('elected', () => {
       leaderGauge.set(1);
@@ -62,7 +67,8 @@ export class CheckoutRecoveryWorker implements OnApplicationBootstrap, BeforeApp
       } catch (error) {
         this.logger.warn(`looking for unfinished checkouts failed: ${(error as Error).message}`);
       }
-      if (found < this.options.batchSize) await sleep(this.options.intervalMs, undefined, { signal: this.stopping.signal }).catch(() => undefined);
+      if (found < this.options.batchSize)
+        await sleep(this.options.intervalMs, undefined, { signal: this.stopping.signal }).catch(() => undefined);
     }
   }
 }

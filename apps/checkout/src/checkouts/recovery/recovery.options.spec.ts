@@ -15,8 +15,12 @@ describe('recovery options', () => {
   });
 
   it('refuses a worker that could take over a checkout its request still drives, or a deadline before it', () => {
-    expect(() => recoveryOptionsFromEnv({ CHECKOUT_REQUEST_BUDGET_MS: '5000', CHECKOUT_PENDING_AGE_MS: '5000' })).toThrow(/PENDING_AGE_MS must be above/);
-    expect(() => recoveryOptionsFromEnv({ CHECKOUT_PENDING_AGE_MS: '20000', CHECKOUT_DEADLINE_MS: '10000' })).toThrow(/DEADLINE_MS must be above/);
+    expect(() => recoveryOptionsFromEnv({ CHECKOUT_REQUEST_BUDGET_MS: '5000', CHECKOUT_PENDING_AGE_MS: '5000' })).toThrow(
+      /PENDING_AGE_MS must be above/,
+    );
+    expect(() => recoveryOptionsFromEnv({ CHECKOUT_PENDING_AGE_MS: '20000', CHECKOUT_DEADLINE_MS: '10000' })).toThrow(
+      /DEADLINE_MS must be above/,
+    );
   });
 });
 

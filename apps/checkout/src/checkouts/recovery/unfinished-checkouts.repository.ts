@@ -37,13 +37,20 @@ const COLUMNS = `checkout_id AS "checkoutId", started_at AS "startedAt", extract
 export class UnfinishedCheckoutsRepository {
   private readonly table: string;
 
-  constructor(private readonly dataSource: DataSource, schema: string, private readonly deadlineMs: number) {
+  constructor(
+    private readonly dataSource: DataSource,
+    schema: string,
+    private readonly deadlineMs: number,
+  ) {
     this.table = `"${schema}".unfinished_checkouts`;
   }
 
   /** Tracks a checkout about to start; false when it was already tracked. */
   async track(checkoutId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(`INSERT INTO ${this.table} (checkout_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING 1`, [checkoutId]);
+    const rows: unknown[] = await this.dataSource.query(
+      `INSERT INTO ${this.table} (checkout_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING 1`,
+      [checkoutId],
+    );
     return rows.length > 0;
   }
 
@@ -59,7 +66,8 @@ export class UnfinishedCheckoutsRepository {
     );
     if (rows.length === 0) return;
     await this.dataSource.query(`UPDATE ${this.table} SET next_attempt_at = now() + $2 * interval '1 millisecond' WHERE checkout_id = $1`, [
-      checkoutId, delayFor(rows[0].attempts),
+      checkoutId,
+      delayFor(rows[0].attempts),
     ]);
   }
 
@@ -82,7 +90,9 @@ export class UnfinishedCheckoutsRepository {
   /** How many are unfinished, how old the oldest is, and the oldest `limit` of them. */
   async summary(limit: number): Promise<{ count: number; oldestAgeSeconds: number; checkouts: UnfinishedCheckout[] }> {
     const [[{ count, oldest }], rows] = await Promise.all([
-      this.dataSource.query(`SELECT count(*)::int AS count, coalesce(extract(epoch FROM now() - min(started_at)), 0)::float8 AS oldest FROM ${this.table}`),
+      this.dataSource.query(
+        `SELECT count(*)::int AS count, coalesce(extract(epoch FROM now() - min(started_at)), 0)::float8 AS oldest FROM ${this.table}`,
+      ),
       this.dataSource.query(`SELECT ${COLUMNS} FROM ${this.table} ORDER BY started_at LIMIT $2`, [this.deadlineMs, limit]),
     ]);
     const checkouts = (rows as Record<string, unknown>[]).map(normalised);

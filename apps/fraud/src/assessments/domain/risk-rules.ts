@@ -105,7 +105,13 @@ export const unknownMerchant: Rule = ({ merchant }) => (merchant ? undefined : R
 
 /** Every rule, in the order its reason is reported. */
 export const RULES: readonly Rule[] = [
-  accountLocked, merchantSuspended, velocity, unusualAmount, addressChangeLargeAmount, noHistory, unknownMerchant,
+  accountLocked,
+  merchantSuspended,
+  velocity,
+  unusualAmount,
+  addressChangeLargeAmount,
+  noHistory,
+  unknownMerchant,
 ];
 
 const SEVERITY: Record<Decision, number> = { approve: 0, review: 1, reject: 2 };
@@ -117,6 +123,9 @@ export function assessRisk(signals: RiskSignals, policy: RiskPolicy): RiskAssess
     (worst, reason) => (SEVERITY[CONSEQUENCE[reason].decision] > SEVERITY[worst] ? CONSEQUENCE[reason].decision : worst),
     'approve',
   );
-  const score = Math.min(100, reasons.reduce((sum, reason) => sum + CONSEQUENCE[reason].score, 0));
+  const score = Math.min(
+    100,
+    reasons.reduce((sum, reason) => sum + CONSEQUENCE[reason].score, 0),
+  );
   return { decision, score, reasons };
 }

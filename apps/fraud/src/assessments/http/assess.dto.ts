@@ -6,7 +6,10 @@ export class AssessDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() merchantId: string;
   @ApiProperty({ description: 'Amount in minor units' }) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) amount: number;
   @ApiProperty({ example: 'EUR' }) @IsISO4217CurrencyCode() currency: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'The checkout assessed: asking again for it answers the same assessment and counts once' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The checkout assessed: asking again for it answers the same assessment and counts once',
+  })
   @IsOptional()
   @IsUUID()
   checkoutId?: string;

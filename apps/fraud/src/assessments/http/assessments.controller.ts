@@ -15,7 +15,8 @@ export class AssessmentsController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Assess a checkout: approve, review or reject, with a score and stable reason codes',
-    description: 'An account or merchant Fraud has not learned of yet is approved with NO_HISTORY / UNKNOWN_MERCHANT (Checkout checks both at their source).',
+    description:
+      'An account or merchant Fraud has not learned of yet is approved with NO_HISTORY / UNKNOWN_MERCHANT (Checkout checks both at their source).',
   })
   assess(@Body() body: AssessDto, @Req() request: FastifyRequest) {
     // The request id is the caller's x-correlation-id when it sent one (see createHttpAdapter).

@@ -9,7 +9,10 @@ import { RiskSignalsRepository } from '../risk-signals.repository';
 @ApiTags('risk-profiles')
 @Controller('risk-profiles')
 export class RiskProfilesController {
-  constructor(private readonly signals: RiskSignalsRepository, @Inject(RISK_POLICY) private readonly policy: RiskPolicy) {}
+  constructor(
+    private readonly signals: RiskSignalsRepository,
+    @Inject(RISK_POLICY) private readonly policy: RiskPolicy,
+  ) {}
 
   @Get(':accountId')
   @ApiOperation({ summary: 'What Fraud has learned about an account (from its queues and its own assessments)' })

@@ -5,12 +5,30 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { RiskProfileRepository } from './risk-profile.repository';
 
 // The agreed wire shapes of Account's events, as far as Fraud reads them.
-interface AccountOpened { id: string; limit: number; currency: string }
-interface LimitSet { id: string; newLimit: number }
-interface AddressUpdated { id: string }
-interface StatusChanged { id: string; newStatus: string }
-interface VipStatus { id: string }
-interface ItemPurchased { id: string; amount: number; currency: string }
+interface AccountOpened {
+  id: string;
+  limit: number;
+  currency: string;
+}
+interface LimitSet {
+  id: string;
+  newLimit: number;
+}
+interface AddressUpdated {
+  id: string;
+}
+interface StatusChanged {
+  id: string;
+  newStatus: string;
+}
+interface VipStatus {
+  id: string;
+}
+interface ItemPurchased {
+  id: string;
+  amount: number;
+  currency: string;
+}
 
 /** The account side of the risk profile, from `fraud.account-events`. */
 @Controller()

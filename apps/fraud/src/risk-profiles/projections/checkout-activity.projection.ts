@@ -21,7 +21,11 @@ export class CheckoutActivityProjection {
   @EventPattern('CheckoutStarted')
   async onStarted(@Payload() event: EventEnvelope<CheckoutStarted>, @Ctx() ctx: EventContext) {
     const { data, occurredAt } = checkedEvent(event, {
-      checkoutId: Field.uuid, accountId: Field.uuid, merchantId: Field.uuid, total: Field.amount, currency: Field.currency,
+      checkoutId: Field.uuid,
+      accountId: Field.uuid,
+      merchantId: Field.uuid,
+      total: Field.amount,
+      currency: Field.currency,
     });
     await this.profiles.checkoutStarted(ctx.manager, { ...data, startedAt: occurredAt });
   }

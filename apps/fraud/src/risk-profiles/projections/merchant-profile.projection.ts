@@ -5,8 +5,13 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { RiskProfileRepository } from './risk-profile.repository';
 
 // The agreed wire shapes of Merchant's events, as far as Fraud reads them.
-interface MerchantEventData { id: string }
-interface MerchantSuspended { id: string; reason?: string }
+interface MerchantEventData {
+  id: string;
+}
+interface MerchantSuspended {
+  id: string;
+  reason?: string;
+}
 
 /** What Fraud knows of merchants, from `fraud.merchant-events`. */
 @Controller()

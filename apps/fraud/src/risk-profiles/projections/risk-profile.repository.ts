@@ -22,7 +22,11 @@ export class RiskProfileRepository {
   }
 
   async setLimit(manager: EntityManager, accountId: string, limit: number, version: number): Promise<void> {
-    await manager.query(`UPDATE fraud.account_profiles SET credit_limit = $2, version = $3 WHERE account_id = $1`, [accountId, limit, version]);
+    await manager.query(`UPDATE fraud.account_profiles SET credit_limit = $2, version = $3 WHERE account_id = $1`, [
+      accountId,
+      limit,
+      version,
+    ]);
   }
 
   async setStatus(manager: EntityManager, accountId: string, status: string, version: number): Promise<void> {
@@ -34,7 +38,11 @@ export class RiskProfileRepository {
   }
 
   async addressChanged(manager: EntityManager, accountId: string, at: string, version: number): Promise<void> {
-    await manager.query(`UPDATE fraud.account_profiles SET address_changed_at = $2, version = $3 WHERE account_id = $1`, [accountId, at, version]);
+    await manager.query(`UPDATE fraud.account_profiles SET address_changed_at = $2, version = $3 WHERE account_id = $1`, [
+      accountId,
+      at,
+      version,
+    ]);
   }
 
   /** Keeps the latest purchases in the account's own currency; other currencies cannot be compared with them. */
@@ -58,18 +66,27 @@ export class RiskProfileRepository {
     );
   }
 
-  async setMerchantStatus(manager: EntityManager, merchantId: string, status: 'active' | 'suspended', reason: string | null, version: number) {
-    await manager.query(
-      `UPDATE fraud.merchant_profiles SET status = $2, suspension_reason = $3, version = $4 WHERE merchant_id = $1`,
-      [merchantId, status, reason, version],
-    );
+  async setMerchantStatus(
+    manager: EntityManager,
+    merchantId: string,
+    status: 'active' | 'suspended',
+    reason: string | null,
+    version: number,
+  ) {
+    await manager.query(`UPDATE fraud.merchant_profiles SET status = $2, suspension_reason = $3, version = $4 WHERE merchant_id = $1`, [
+      merchantId,
+      status,
+      reason,
+      version,
+    ]);
   }
 
   async merchantBankAccountChanged(manager: EntityManager, merchantId: string, at: string, version: number): Promise<void> {
-    await manager.query(
-      `UPDATE fraud.merchant_profiles SET bank_account_changed_at = $2, version = $3 WHERE merchant_id = $1`,
-      [merchantId, at, version],
-    );
+    await manager.query(`UPDATE fraud.merchant_profiles SET bank_account_changed_at = $2, version = $3 WHERE merchant_id = $1`, [
+      merchantId,
+      at,
+      version,
+    ]);
   }
 
   /** Records a started checkout and forgets the account's ones too old to matter to velocity. */

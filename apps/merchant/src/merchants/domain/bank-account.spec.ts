@@ -13,8 +13,7 @@ describe('IBAN check (ISO 13616)', () => {
     'MT84MALT011000012345MTLCAST001S',
   ])('accepts %s', (iban) => expect(ibanProblem(iban)).toBeUndefined());
 
-  it('refuses a single mistyped digit by its checksum', () =>
-    expect(ibanProblem('GB82WEST12345698765431')).toMatch(/mod-97/));
+  it('refuses a single mistyped digit by its checksum', () => expect(ibanProblem('GB82WEST12345698765431')).toMatch(/mod-97/));
   it('refuses swapped neighbouring digits by its checksum', () =>
     expect(ibanProblem('DE89370400440532013000'.replace('0532', '0523'))).toMatch(/mod-97/));
   it('refuses check digits 99 and 01, which pass mod-97 where 02 and 98 do but are never issued', () => {
@@ -30,7 +29,8 @@ describe('IBAN check (ISO 13616)', () => {
     expect(ibanProblem('GBXXWEST12345698765432')).toBeDefined();
     expect(ibanProblem('GB82-WEST-1234-5698-7654-32')).toBeDefined();
   });
-  it('normalises the printed form to the electronic one', () => expect(normaliseIban(' gb82 west 1234 5698 7654 32 ')).toBe('GB82WEST12345698765432'));
+  it('normalises the printed form to the electronic one', () =>
+    expect(normaliseIban(' gb82 west 1234 5698 7654 32 ')).toBe('GB82WEST12345698765432'));
 });
 
 describe('bank account check', () => {
@@ -44,11 +44,15 @@ describe('bank account check', () => {
   };
 
   it('normalises IBAN and BIC', () =>
-    expect(checkedBankAccount({ iban: 'gb82 west 1234 5698 7654 32', bic: ' nwbkgb2l ' })).toEqual({ iban: 'GB82WEST12345698765432', bic: 'NWBKGB2L' }));
+    expect(checkedBankAccount({ iban: 'gb82 west 1234 5698 7654 32', bic: ' nwbkgb2l ' })).toEqual({
+      iban: 'GB82WEST12345698765432',
+      bic: 'NWBKGB2L',
+    }));
   it('accepts an 11-character BIC with a branch', () =>
     expect(checkedBankAccount({ iban: 'DE89370400440532013000', bic: 'COBADEFFXXX' }).bic).toBe('COBADEFFXXX'));
   it('refuses a bad IBAN with INVALID_IBAN', () =>
     expect(codeOf(() => checkedBankAccount({ iban: 'GB82WEST12345698765431', bic: 'NWBKGB2L' }))).toBe('INVALID_IBAN'));
   it.each(['NWBKGB2', 'NWBKGB2LX', 'NWB1GB2L', 'NWBK122L', ''])('refuses the BIC "%s" with INVALID_BIC', (bic) =>
-    expect(codeOf(() => checkedBankAccount({ iban: 'GB82WEST12345698765432', bic }))).toBe('INVALID_BIC'));
+    expect(codeOf(() => checkedBankAccount({ iban: 'GB82WEST12345698765432', bic }))).toBe('INVALID_BIC'),
+  );
 });

@@ -1,14 +1,32 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsISO31661Alpha2, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  IsDefined,
+  IsISO31661Alpha2,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 
 // Only the shape is checked here; the IBAN checksum and the BIC format are domain rules (INVALID_IBAN, INVALID_BIC).
 export class BankAccountDto {
   @ApiProperty({ example: 'GB82 WEST 1234 5698 7654 32', description: 'IBAN, printed or electronic format' })
-  @IsString() @IsNotEmpty() @MaxLength(50) iban: string;
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(50)
+  iban: string;
 
   @ApiProperty({ example: 'NWBKGB2L', description: 'BIC (ISO 9362), 8 or 11 characters' })
-  @IsString() @IsNotEmpty() @MaxLength(20) bic: string;
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(20)
+  bic: string;
 }
 
 export class OnboardMerchantDto {
@@ -23,5 +41,10 @@ export class SuspendMerchantDto {
 
 export class SalesQueryDto {
   @ApiPropertyOptional({ description: 'How many of the latest sales to list (default 20)', minimum: 0, maximum: 100 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(100) last?: number;
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  last?: number;
 }

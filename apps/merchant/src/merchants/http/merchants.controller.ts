@@ -22,7 +22,11 @@ const view = (state: MerchantState, version: number) => ({
 @ApiTags('merchants')
 @Controller('merchants')
 export class MerchantsController {
-  constructor(private readonly commands: MerchantCommands, private readonly sales: SalesLedgerRepository, private readonly apiKeys: MerchantApiKeys) {}
+  constructor(
+    private readonly commands: MerchantCommands,
+    private readonly sales: SalesLedgerRepository,
+    private readonly apiKeys: MerchantApiKeys,
+  ) {}
 
   @Post()
   @ApiProblems({ 400: ['INVALID_NAME', 'INVALID_COUNTRY', 'INVALID_IBAN', 'INVALID_BIC'] })
@@ -53,7 +57,11 @@ export class MerchantsController {
   @ApiProblems({ 400: ['BAD_REQUEST', 'INVALID_IBAN', 'INVALID_BIC'], 404: ['MERCHANT_NOT_FOUND'], 409: ['CONCURRENCY_CONFLICT'] })
   @HttpCode(200)
   @ApiOperation({ summary: 'Change the payout bank account' })
-  async changeBankAccount(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: BankAccountDto, @CommandMeta() metadata: CommandMetadata) {
+  async changeBankAccount(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: BankAccountDto,
+    @CommandMeta() metadata: CommandMetadata,
+  ) {
     const result = await this.commands.execute(merchantStreamId(id), {
       type: 'ChangeBankAccount',
       data: { id, bankAccount: { iban: body.iban, bic: body.bic } },

@@ -27,10 +27,18 @@ export class SalesLedgerProjection {
   @EventPattern('CheckoutCompleted')
   async onCompleted(@Payload() event: EventEnvelope<CheckoutCompleted>, @Ctx() ctx: EventContext) {
     const { data, occurredAt } = checkedEvent(event, {
-      checkoutId: Field.uuid, accountId: Field.uuid, merchantId: Field.uuid, total: Field.amount, currency: Field.currency,
+      checkoutId: Field.uuid,
+      accountId: Field.uuid,
+      merchantId: Field.uuid,
+      total: Field.amount,
+      currency: Field.currency,
     });
     await this.sales.recordSale(ctx.manager, data.merchantId, {
-      checkoutId: data.checkoutId, accountId: data.accountId, total: data.total, currency: data.currency, completedAt: occurredAt,
+      checkoutId: data.checkoutId,
+      accountId: data.accountId,
+      total: data.total,
+      currency: data.currency,
+      completedAt: occurredAt,
     });
   }
 

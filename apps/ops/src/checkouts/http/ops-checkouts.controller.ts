@@ -11,7 +11,9 @@ export class OpsCheckoutsController {
   constructor(private readonly checkouts: OpsCheckoutsService) {}
 
   @Get('unfinished')
-  @ApiOperation({ summary: 'How many checkouts are not final, how old the oldest is (seconds), and the oldest 100 with their step and last error' })
+  @ApiOperation({
+    summary: 'How many checkouts are not final, how old the oldest is (seconds), and the oldest 100 with their step and last error',
+  })
   unfinished() {
     return this.checkouts.unfinished();
   }

@@ -1,41 +1,52 @@
 import { allQueues } from '@app/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize, ArrayMinSize, Equals, IsArray, IsIn, IsInt, IsOptional, IsString, Max, Min, ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, Equals, IsArray, IsIn, IsInt, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
 
 const STATUSES = ['dead', 'replayed', 'archived'] as const;
 
 export class ListDeadLettersQuery {
   @ApiPropertyOptional({ description: 'Original queue, e.g. fraud.account-events' })
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   queue?: string;
 
   @ApiPropertyOptional({ description: 'Event type; empty for messages without one' })
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   type?: string;
 
   @ApiPropertyOptional({ description: 'Error code, e.g. SCHEMA_VIOLATION' })
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   code?: string;
 
   @ApiPropertyOptional({ enum: [...STATUSES, 'all'], default: 'dead' })
-  @IsOptional() @IsIn([...STATUSES, 'all'])
+  @IsOptional()
+  @IsIn([...STATUSES, 'all'])
   status?: (typeof STATUSES)[number] | 'all';
 
   @ApiPropertyOptional({ default: 50, maximum: 1000 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Page after this id (the previous page\'s nextAfter)' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER)
+  @ApiPropertyOptional({ description: "Page after this id (the previous page's nextAfter)" })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
   after?: number;
 }
 
 export class GroupsQuery {
   @ApiPropertyOptional({ enum: STATUSES, default: 'dead' })
-  @IsOptional() @IsIn(STATUSES)
+  @IsOptional()
+  @IsIn(STATUSES)
   status?: (typeof STATUSES)[number];
 }
 
@@ -45,7 +56,8 @@ export class DeadLetterGroupDto {
   queue: string;
 
   @ApiPropertyOptional({ nullable: true, description: 'null for messages without a type' })
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   type?: string | null;
 
   @ApiProperty()
@@ -56,18 +68,28 @@ export class DeadLetterGroupDto {
 /** Exactly one of `ids`, `queue`, `group` or `all`. */
 export class DeadLetterSelectionDto {
   @ApiPropertyOptional({ type: [Number], maxItems: 1000 })
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) @IsInt({ each: true }) @Min(1, { each: true }) @Max(Number.MAX_SAFE_INTEGER, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(Number.MAX_SAFE_INTEGER, { each: true })
   ids?: number[];
 
   @ApiPropertyOptional({ description: 'Every dead letter of this queue' })
-  @IsOptional() @IsIn(allQueues())
+  @IsOptional()
+  @IsIn(allQueues())
   queue?: string;
 
   @ApiPropertyOptional({ type: DeadLetterGroupDto, description: 'Every dead letter of this group' })
-  @IsOptional() @ValidateNested() @Type(() => DeadLetterGroupDto)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DeadLetterGroupDto)
   group?: DeadLetterGroupDto;
 
   @ApiPropertyOptional({ description: 'Every dead letter' })
-  @IsOptional() @Equals(true)
+  @IsOptional()
+  @Equals(true)
   all?: true;
 }

@@ -9,7 +9,8 @@ import { DeadLetterSelectionDto, GroupsQuery, ListDeadLettersQuery } from './dea
 /** A dead letter id is a positive whole number; anything else is the caller's mistake (400), not an unknown id. */
 class DeadLetterIdPipe implements PipeTransform<string, number> {
   transform(value: string): number {
-    if (!/^\d{1,15}$/.test(value)) throw new DomainError('validation', 'INVALID_DEAD_LETTER_ID', 'A dead letter id is a whole number of at most 15 digits');
+    if (!/^\d{1,15}$/.test(value))
+      throw new DomainError('validation', 'INVALID_DEAD_LETTER_ID', 'A dead letter id is a whole number of at most 15 digits');
     return Number(value);
   }
 }

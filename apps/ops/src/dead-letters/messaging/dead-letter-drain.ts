@@ -98,7 +98,12 @@ export class DeadLetterDrain {
       if (!this.stopped && Date.now() < this.retryAt) return this.schedule(0);
       const batch = this.pending.splice(0, this.batchSize);
       try {
-        await this.options.dataSource.transaction((manager) => this.options.repository.record(manager, batch.map((p) => p.record)));
+        await this.options.dataSource.transaction((manager) =>
+          this.options.repository.record(
+            manager,
+            batch.map((p) => p.record),
+          ),
+        );
         this.failures = 0;
       } catch (error) {
         // Unacknowledged, the messages stay ours; try the same batch again after a pause.

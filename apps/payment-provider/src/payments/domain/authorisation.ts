@@ -36,7 +36,11 @@ export function capture(authorisation: Authorisation, now: string): Authorisatio
     case 'captured':
       return authorisation;
     case 'voided':
-      throw new DomainError('conflict', 'AUTHORISATION_VOIDED', `Authorisation ${authorisation.authorisationId} was voided and cannot be captured.`);
+      throw new DomainError(
+        'conflict',
+        'AUTHORISATION_VOIDED',
+        `Authorisation ${authorisation.authorisationId} was voided and cannot be captured.`,
+      );
     case 'authorised':
       return { ...authorisation, status: 'captured', capturedAt: now };
   }
@@ -48,7 +52,11 @@ export function voidAuthorisation(authorisation: Authorisation, now: string): Au
     case 'voided':
       return authorisation;
     case 'captured':
-      throw new DomainError('conflict', 'AUTHORISATION_CAPTURED', `Authorisation ${authorisation.authorisationId} was captured and cannot be voided.`);
+      throw new DomainError(
+        'conflict',
+        'AUTHORISATION_CAPTURED',
+        `Authorisation ${authorisation.authorisationId} was captured and cannot be voided.`,
+      );
     case 'authorised':
       return { ...authorisation, status: 'voided', voidedAt: now };
   }

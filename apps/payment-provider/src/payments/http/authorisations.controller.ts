@@ -50,7 +50,10 @@ export class AuthorisationsController {
   @ApiOperation({ summary: 'The authorisation made with an Idempotency-Key, also when its answer was lost (404 when none was made)' })
   @ApiQuery({ name: 'idempotencyKey', required: true })
   @ApiOkResponse({ type: AuthorisationView })
-  byIdempotencyKey(@Query('idempotencyKey') idempotencyKey: unknown, @Res({ passthrough: true }) res: FastifyReply): Promise<Authorisation> {
+  byIdempotencyKey(
+    @Query('idempotencyKey') idempotencyKey: unknown,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ): Promise<Authorisation> {
     if (typeof idempotencyKey !== 'string' || idempotencyKey.trim() === '' || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
       throw new ProblemException(400, 'INVALID_IDEMPOTENCY_KEY', `idempotencyKey must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`);
     }
