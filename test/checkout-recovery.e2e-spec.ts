@@ -162,7 +162,7 @@ describe('Checkout recovery, end to end', () => {
     const final = await probe.final(checkoutId, 30_000);
     expect(final).toMatchObject({ status: 'rejected', reason: 'OPERATOR_COMPENSATED', compensation: { refunded: true, voided: true } });
     await probe.expectAgreement({ ...final, accountId }, await probe.moneyOf(accountId));
-    const anonymous = await send(platform.url('checkout'), 'POST', `/checkouts/${checkoutId}/compensate`);
+    const anonymous = await fetch(`${platform.url('checkout')}/checkouts/${checkoutId}/compensate`, { method: 'POST' });
     expect(anonymous.status).toBe(401);
     const again = await probe.call('ops', 'POST', `/checkouts/${checkoutId}/compensate`, undefined, { 'x-operator': 'ada' });
     expect(again).toMatchObject({ status: 409, body: { code: 'CHECKOUT_ALREADY_FINAL' } });
