@@ -1,33 +1,48 @@
-import { TEST_OPS_TOKEN, TestPlatform, eventually } from '@app/testing';
+import { TestPlatform, eventually, operatorHeaders } from '@app/testing';
 import { execFileSync } from 'node:child_process';
 
 const authorized = (init: RequestInit = {}): RequestInit => ({
   ...init,
-  headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_OPS_TOKEN}`, ...(init.headers ?? {}) },
+  headers: { 'content-type': 'application/json', ...operatorHeaders(), ...(init.headers ?? {}) },
 });
 const readiness = async (base: string) => {
   const response = await fetch(`${base}/health/ready`);
   return { status: response.status, body: (await response.json()) as { status: string; details: Record<string, { status: string }> } };
 };
-const rabbitmqctl = (...args: string[]) => execFileSync('rabbitmqctl', args, { stdio: 'pipe', timeout: 60_000 });
+const rabbitmqctl = (...args: string[]) => execFileSync('rabbitmqctl', args, { stdio: 'pipe', timeout: 60_000, encoding: 'utf8' });
+
+/** A broker user's permissions on `vhost` (configure, write, read), to take away and give back. */
+function permissionsOf(vhost: string, user: string): [string, string, string] {
+  const line = rabbitmqctl('list_permissions', '-p', vhost, '--quiet', '--no-table-headers')
+    .split('\n')
+    .map((row) => row.split('\t'))
+    .find(([name]) => name === user);
+  if (!line) throw new Error(`${user} has no permissions on ${vhost}`);
+  return [line[1], line[2], line[3]];
+}
 
 /** What a load balancer polling /health/ready learns from a real Account process. */
 describe('Readiness tells a load balancer the truth', () => {
   let platform: TestPlatform;
+  let accountUser: string;
+  let accountPermissions: [string, string, string];
+  const restoreBroker = () => rabbitmqctl('set_permissions', '-p', platform.vhost, accountUser, ...accountPermissions);
 
   beforeAll(async () => {
     platform = await TestPlatform.start(['account'], { SHUTDOWN_GRACE_MS: '3000' });
+    accountUser = decodeURIComponent(new URL(platform.settingsOf('account').AMQP_URL).username);
+    accountPermissions = permissionsOf(platform.vhost, accountUser);
   });
 
   afterAll(async () => {
-    rabbitmqctl('set_permissions', '-p', platform.vhost, 'guest', '.*', '.*', '.*');
+    if (accountPermissions) restoreBroker();
     await platform?.stop();
   });
 
   it('stays ready through a broker outage, shows it in the body, and still takes writes', async () => {
     const base = platform.url('account');
     // The broker refuses this service alone: the shared broker keeps running for everyone else.
-    rabbitmqctl('clear_permissions', '-p', platform.vhost, 'guest');
+    rabbitmqctl('clear_permissions', '-p', platform.vhost, accountUser);
     rabbitmqctl('close_all_connections', '-p', platform.vhost, 'readiness spec: broker outage');
     await eventually(async () => (await readiness(base)).body.details.broker?.status === 'down', 20_000, 200);
     const during = await readiness(base);
@@ -39,7 +54,7 @@ describe('Readiness tells a load balancer the truth', () => {
     }));
     expect(opened.status).toBe(201);
 
-    rabbitmqctl('set_permissions', '-p', platform.vhost, 'guest', '.*', '.*', '.*');
+    restoreBroker();
     await eventually(async () => (await readiness(base)).body.details.broker?.status === 'up', 60_000, 200);
   });
 
