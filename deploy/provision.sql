@@ -8,7 +8,7 @@ ALTER ROLE "platform_account" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOR
 ALTER ROLE "platform_account" SET statement_timeout = '60s';
 ALTER ROLE "platform_account" SET idle_in_transaction_session_timeout = '60s';
 ALTER ROLE "platform_account" SET application_name = 'account';
-REVOKE pg_read_all_stats FROM "platform_account";
+GRANT pg_read_all_stats TO "platform_account";
 SELECT 'CREATE DATABASE "platform_account"' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'platform_account') \gexec
 ALTER DATABASE "platform_account" OWNER TO "platform_account";
 REVOKE ALL ON DATABASE "platform_account" FROM PUBLIC;
@@ -20,7 +20,7 @@ ALTER ROLE "platform_merchant" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NO
 ALTER ROLE "platform_merchant" SET statement_timeout = '60s';
 ALTER ROLE "platform_merchant" SET idle_in_transaction_session_timeout = '60s';
 ALTER ROLE "platform_merchant" SET application_name = 'merchant';
-REVOKE pg_read_all_stats FROM "platform_merchant";
+GRANT pg_read_all_stats TO "platform_merchant";
 SELECT 'CREATE DATABASE "platform_merchant"' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'platform_merchant') \gexec
 ALTER DATABASE "platform_merchant" OWNER TO "platform_merchant";
 REVOKE ALL ON DATABASE "platform_merchant" FROM PUBLIC;
@@ -32,7 +32,7 @@ ALTER ROLE "platform_checkout" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NO
 ALTER ROLE "platform_checkout" SET statement_timeout = '60s';
 ALTER ROLE "platform_checkout" SET idle_in_transaction_session_timeout = '60s';
 ALTER ROLE "platform_checkout" SET application_name = 'checkout';
-REVOKE pg_read_all_stats FROM "platform_checkout";
+GRANT pg_read_all_stats TO "platform_checkout";
 SELECT 'CREATE DATABASE "platform_checkout"' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'platform_checkout') \gexec
 ALTER DATABASE "platform_checkout" OWNER TO "platform_checkout";
 REVOKE ALL ON DATABASE "platform_checkout" FROM PUBLIC;
@@ -44,7 +44,7 @@ ALTER ROLE "platform_fraud" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREP
 ALTER ROLE "platform_fraud" SET statement_timeout = '60s';
 ALTER ROLE "platform_fraud" SET idle_in_transaction_session_timeout = '60s';
 ALTER ROLE "platform_fraud" SET application_name = 'fraud';
-REVOKE pg_read_all_stats FROM "platform_fraud";
+GRANT pg_read_all_stats TO "platform_fraud";
 SELECT 'CREATE DATABASE "platform_fraud"' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'platform_fraud') \gexec
 ALTER DATABASE "platform_fraud" OWNER TO "platform_fraud";
 REVOKE ALL ON DATABASE "platform_fraud" FROM PUBLIC;
@@ -56,7 +56,7 @@ ALTER ROLE "platform_ops" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLI
 ALTER ROLE "platform_ops" SET statement_timeout = '60s';
 ALTER ROLE "platform_ops" SET idle_in_transaction_session_timeout = '60s';
 ALTER ROLE "platform_ops" SET application_name = 'ops';
-REVOKE pg_read_all_stats FROM "platform_ops";
+GRANT pg_read_all_stats TO "platform_ops";
 SELECT 'CREATE DATABASE "platform_ops"' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'platform_ops') \gexec
 ALTER DATABASE "platform_ops" OWNER TO "platform_ops";
 REVOKE ALL ON DATABASE "platform_ops" FROM PUBLIC;

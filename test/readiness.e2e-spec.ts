@@ -1,9 +1,9 @@
-import { TEST_OPS_TOKEN, TestPlatform, eventually } from '@app/testing';
+import { TestPlatform, eventually, operatorHeaders } from '@app/testing';
 import { execFileSync } from 'node:child_process';
 
 const authorized = (init: RequestInit = {}): RequestInit => ({
   ...init,
-  headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_OPS_TOKEN}`, ...(init.headers ?? {}) },
+  headers: { 'content-type': 'application/json', ...operatorHeaders(), ...(init.headers ?? {}) },
 });
 const readiness = async (base: string) => {
   const response = await fetch(`${base}/health/ready`);

@@ -128,6 +128,7 @@ export class FrontierMonitor {
 
 function describe(hold: FrontierHold): string {
   const openFor = hold.transactionStartedAt ? `, open for ${Math.round((Date.now() - hold.transactionStartedAt.getTime()) / 1000)} s` : '';
-  const backend = hold.pid ? ` (pid ${hold.pid} in database ${hold.database}${openFor}: ${hold.query})` : '';
+  // No query text: an administrator's ad hoc statement may hold personal data; Ops' view shows it to operators.
+  const backend = hold.pid ? ` (pid ${hold.pid} in database ${hold.database}${openFor})` : '';
   return `commit frontier held for ${hold.heldSeconds.toFixed(1)} s by transaction ${hold.transactionId}${backend}; later events wait`;
 }

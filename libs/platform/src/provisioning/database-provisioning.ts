@@ -19,10 +19,10 @@ export function roleStatements(principal: ServicePrincipal, password: string): s
     `ALTER ROLE ${role} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT PASSWORD ${password}`,
     ...Object.entries(SERVICE_ROLE_SETTINGS).map(([name, value]) => `ALTER ROLE ${role} SET ${name} = ${literal(value)}`),
     `ALTER ROLE ${role} SET application_name = ${literal(principal.service)}`,
-    // No pg_read_all_stats: the relay's commit frontier needs each running transaction's xid and
-    // database from pg_stat_activity, which every role sees; the grant would add other sessions'
-    // query texts, which the relay must not see (provisioned-relay.int-spec shows it suffices).
-    `REVOKE pg_read_all_stats FROM ${role}`,
+    // The relay's commit frontier needs each running transaction's xid and database, which every
+    // role sees; pg_read_all_stats adds the holder's query text, so that an operator (Ops'
+    // subscriptions view) sees what holds the frontier. It never reaches a log line.
+    `GRANT pg_read_all_stats TO ${role}`,
   ];
 }
 
