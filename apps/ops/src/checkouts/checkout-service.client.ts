@@ -1,24 +1,6 @@
-import { serviceUrl } from '@app/contracts';
+import { UnfinishedCheckouts, serviceUrl } from '@app/contracts';
 import { codeOfStatus, DownstreamUnavailableError, ProblemException } from '@app/platform';
 import { OPERATOR_HEADER } from '../operators/operator.decorator';
-
-/** One unfinished checkout as Checkout reports it (GET /checkouts/unfinished). */
-export interface UnfinishedCheckout {
-  checkoutId: string;
-  startedAt: string;
-  ageSeconds: number;
-  attempts: number;
-  step: string | null;
-  lastError: string | null;
-  nextAttemptAt: string;
-  overdue: boolean;
-}
-
-export interface UnfinishedCheckouts {
-  count: number;
-  oldestAgeSeconds: number;
-  checkouts: UnfinishedCheckout[];
-}
 
 const READ_TIMEOUT_MS = 3_000;
 const ACTION_TIMEOUT_MS = 30_000;

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { OperatorActionsRepository } from '../operators/operator-actions.repository';
-import { CheckoutServiceClient, UnfinishedCheckouts } from './checkout-service.client';
+import { UnfinishedCheckouts } from '@app/contracts';
+import { CheckoutServiceClient } from './checkout-service.client';
 
 const LISTED = 100;
 

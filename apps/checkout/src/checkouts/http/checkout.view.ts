@@ -1,6 +1,6 @@
 import { RecordedEvent } from '@app/eventstore';
 import { CheckoutState, isFinal, nextStep } from '../domain/checkout.decider';
-import { UnfinishedCheckout } from '../recovery/unfinished-checkouts.repository';
+import { UnfinishedCheckout } from '@app/contracts';
 
 /** The answer to POST /checkouts once the checkout is final. */
 export interface CheckoutOutcome {

@@ -1,3 +1,4 @@
+import { UnfinishedCheckout, UnfinishedCheckouts } from '@app/contracts';
 import { DataSource } from 'typeorm';
 
 /** The table's DDL: every checkout not yet final, with its retry schedule. */
@@ -12,19 +13,6 @@ export const unfinishedCheckoutsDdl = (schema: string): string[] => [
   )`,
   `CREATE INDEX unfinished_checkouts_due ON "${schema}".unfinished_checkouts (next_attempt_at)`,
 ];
-
-/** One checkout that is not final yet, as the worker schedules it. */
-export interface UnfinishedCheckout {
-  checkoutId: string;
-  startedAt: string;
-  ageSeconds: number;
-  attempts: number;
-  step: string | null;
-  lastError: string | null;
-  nextAttemptAt: string;
-  /** Past its deadline: the worker compensates it instead of retrying the step. */
-  overdue: boolean;
-}
 
 const COLUMNS = `checkout_id AS "checkoutId", started_at AS "startedAt", extract(epoch FROM now() - started_at)::float8 AS "ageSeconds",
   attempts, step, last_error AS "lastError", next_attempt_at AS "nextAttemptAt", started_at < now() - $1 * interval '1 millisecond' AS overdue`;
@@ -88,7 +76,7 @@ export class UnfinishedCheckoutsRepository {
   }
 
   /** How many are unfinished, how old the oldest is, and the oldest `limit` of them. */
-  async summary(limit: number): Promise<{ count: number; oldestAgeSeconds: number; checkouts: UnfinishedCheckout[] }> {
+  async summary(limit: number): Promise<UnfinishedCheckouts> {
     const [[{ count, oldest }], rows] = await Promise.all([
       this.dataSource.query(
         `SELECT count(*)::int AS count, coalesce(extract(epoch FROM now() - min(started_at)), 0)::float8 AS oldest FROM ${this.table}`,
