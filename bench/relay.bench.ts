@@ -1,4 +1,4 @@
-import { deadLetterQueueOf, retryQueueOf } from '@app/contracts';
+import { deadLetterQueueOf, retryQueuesOf } from '@app/contracts';
 import { declareConsumerQueue } from '@app/messaging';
 import { ensureTestDatabase, storeDdl, testAmqpUrl, uniqueSuffix } from '@app/testing';
 import * as amqp from 'amqplib';
@@ -188,7 +188,7 @@ async function deleteQueues(queues: readonly string[]): Promise<void> {
       try {
         const channel = await connection.createChannel();
         for (const queue of queues) {
-          for (const name of [queue, retryQueueOf(queue), deadLetterQueueOf(queue)]) await channel.deleteQueue(name);
+          for (const name of [queue, ...retryQueuesOf(queue), deadLetterQueueOf(queue)]) await channel.deleteQueue(name);
         }
         return;
       } finally {

@@ -38,9 +38,9 @@ describe('A RabbitMQ node killed mid-flow', () => {
     closeConnections();
   }, 300_000);
 
-  it('keeps every queue, retry and dead-letter queues included, as a quorum queue on all 3 nodes', () => {
+  it('keeps every queue, retry tiers and dead-letter queues included, as a quorum queue on all 3 nodes', () => {
     const queues = queueReplicas(cluster.vhost);
-    expect(queues.filter((q) => q.name.endsWith('.retry')).length).toBeGreaterThan(0);
+    expect(queues.filter((q) => /\.retry\.\w+$/.test(q.name)).length).toBeGreaterThan(0);
     expect(queues.filter((q) => q.name.endsWith('.dlq')).length).toBeGreaterThan(0);
     for (const queue of queues)
       expect({ name: queue.name, type: queue.type, nodes: queue.members.length }).toEqual({ name: queue.name, type: 'quorum', nodes: 3 });

@@ -1,4 +1,4 @@
-import { deadLetterQueueOf, parseQueueName, retryQueueOf } from '@app/contracts';
+import { RetryTiers, deadLetterQueueOf, legacyRetryQueueOf, parseQueueName, retryQueueOf } from '@app/contracts';
 import type { Channel } from 'amqplib';
 
 /**
@@ -47,7 +47,7 @@ function partsOf(queue: string): { consumer: string; producer: string } {
 export function consumerQueueTopology(queue: string): Topology {
   const { consumer, producer } = partsOf(queue);
   const dlq = deadLetterQueueOf(queue);
-  const retry = retryQueueOf(queue);
+  const retries = RetryTiers.map((tier) => ({ name: retryQueueOf(queue, tier), delayMs: tier.delayMs }));
   return {
     exchanges: [producerExchange(producer), failureExchange(consumer), REPLAY_EXCHANGE],
     queues: [
@@ -64,25 +64,28 @@ export function consumerQueueTopology(queue: string): Topology {
           'x-delivery-limit': 50,
         },
       },
-      // Messages wait here for their per-message expiration (the backoff), then return to `queue`
-      // the way they first came (the broker dead-letters them itself, whatever the users may do).
-      // At-least-once: an expired message leaves only once `queue` has it, even while a node is down
-      // (the inbox absorbs the rare second copy); the strategy requires reject-publish overflow.
-      {
-        name: retry,
+      // One queue per retry delay (RetryTiers): every message in it waits the queue's TTL, then
+      // returns to `queue` the way it first came (the broker dead-letters it itself, whatever the
+      // users may do). Replicated like the rest, so a message waiting out its delay survives the
+      // loss of a node. At-least-once: an expired message leaves only once `queue` has it, even
+      // while a node is down (the inbox absorbs the rare second copy); the strategy requires
+      // reject-publish overflow. Both need RabbitMQ 3.10 or later.
+      ...retries.map(({ name, delayMs }) => ({
+        name,
         arguments: {
           ...replicated,
+          'x-message-ttl': delayMs,
           'x-dead-letter-exchange': producerExchange(producer),
           'x-dead-letter-routing-key': queue,
           'x-dead-letter-strategy': 'at-least-once',
           'x-overflow': 'reject-publish',
         },
-      },
+      })),
     ],
     bindings: [
       { exchange: producerExchange(producer), queue, routingKey: queue },
       { exchange: REPLAY_EXCHANGE, queue, routingKey: queue },
-      { exchange: failureExchange(consumer), queue: retry, routingKey: retry },
+      ...retries.map(({ name }) => ({ exchange: failureExchange(consumer), queue: name, routingKey: name })),
       { exchange: failureExchange(consumer), queue: dlq, routingKey: dlq },
     ],
   };
@@ -143,4 +146,34 @@ export async function declareQueues(connection: ChannelSource, queues: readonly 
   } finally {
     await probe.close().catch(() => undefined);
   }
+}
+
+/**
+ * Earlier versions had one retry queue per consumer queue, `<queue>.retry`, with a per-message
+ * expiry. It is first unbound, so nothing enters it any more (an older consumer's retry is then
+ * refused as unroutable and stays with that consumer, which tries again), then deleted once empty:
+ * what it still holds expires back to its main queue by its own arguments, and a later
+ * provisioning deletes it. Quorum queues do not implement delete-if-empty, hence the count first.
+ * Answers the legacy queues left because they still hold messages.
+ */
+export async function retireLegacyRetryQueues(connection: ChannelSource, queues: readonly string[]): Promise<string[]> {
+  const left: string[] = [];
+  for (const queue of queues) {
+    const legacy = legacyRetryQueueOf(queue);
+    // A passive declare of a missing queue closes its channel: one channel per queue.
+    const channel = await connection.createChannel();
+    channel.on('error', () => undefined);
+    try {
+      const found = await channel.checkQueue(legacy).catch(() => undefined);
+      if (!found) continue;
+      const { consumer } = partsOf(queue);
+      await channel.unbindQueue(legacy, failureExchange(consumer), legacy);
+      const { messageCount } = await channel.checkQueue(legacy);
+      if (messageCount === 0) await channel.deleteQueue(legacy);
+      else left.push(legacy);
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
+  }
+  return left;
 }

@@ -1,4 +1,4 @@
-import { Headers } from '@app/contracts';
+import { Headers, retryQueuesOf } from '@app/contracts';
 import { AmqpConnection } from '@app/messaging';
 import { eventually, freshEventStore, testAmqpUrl, uniqueSuffix } from '@app/testing';
 import type { Channel, ConsumeMessage } from 'amqplib';
@@ -54,7 +54,7 @@ describe('Dead-letter drain and replayer against PostgreSQL and RabbitMQ', () =>
   afterAll(async () => {
     await drain.stop();
     await replayer.close();
-    for (const name of [queue, dlq, `${queue}.retry`]) await channel.deleteQueue(name).catch(() => undefined);
+    for (const name of [queue, dlq, ...retryQueuesOf(queue)]) await channel.deleteQueue(name).catch(() => undefined);
     await channel.close().catch(() => undefined);
     await connection.close();
     await dataSource.destroy();

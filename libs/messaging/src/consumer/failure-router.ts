@@ -1,5 +1,4 @@
-import { backoffMs } from '@app/async';
-import { EventEnvelope, Headers, deadLetterQueueOf, parseQueueName, retryQueueOf } from '@app/contracts';
+import { EventEnvelope, Headers, deadLetterQueueOf, parseQueueName, retryQueueOf, retryTierOf } from '@app/contracts';
 import { Logger } from '@nestjs/common';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { randomUUID } from 'node:crypto';
@@ -8,6 +7,7 @@ import { ConfirmPublisher } from '../confirm-publisher';
 import { failureExchange } from '../topology';
 import { ackAfterCommit, requeue } from './channel-subscription';
 import { classifyFailure } from './message-failure';
+import { HeldRetries, retryJitterMs } from './retry-jitter';
 
 export interface FailureRouterOptions {
   queue: string;
@@ -15,17 +15,17 @@ export interface FailureRouterOptions {
   logger: Logger;
   /** Attempts before a transiently failing message is dead-lettered. */
   maxAttempts?: number;
-  /** The first retry's delay ceiling; later ones double it, up to 30 s. */
-  retryBaseMs?: number;
 }
 
 /**
- * Routes a message that failed: to `<queue>.retry` with a growing delay while it may still pass,
+ * Routes a message that failed: to `<queue>.retry.<tier>` while it may still pass (a longer delay
+ * with each failure, RetryTiers, after a jitter the consumer holds it for; see retry-jitter.ts),
  * to `<queue>.dlq` when it never can or is out of attempts, with the dead-letter headers either way.
  * The original is acknowledged only after the broker confirmed the copy.
  */
 export class FailureRouter {
   private readonly publisher: ConfirmPublisher;
+  private readonly held = new HeldRetries();
 
   constructor(private readonly options: FailureRouterOptions) {
     // Through the consumer's own failure exchange: its broker user may write to nothing else.
@@ -33,6 +33,7 @@ export class FailureRouter {
   }
 
   close(): Promise<void> {
+    this.held.cancel();
     return this.publisher.close();
   }
 
@@ -41,37 +42,42 @@ export class FailureRouter {
     const headers = message.properties.headers ?? {};
     const attempts = Number(headers[Headers.attempts] ?? 0) + 1;
     const deadLetter = failure.permanent || attempts >= (this.options.maxAttempts ?? 5);
-    const target = deadLetter ? deadLetterQueueOf(this.options.queue) : retryQueueOf(this.options.queue);
+    const tier = retryTierOf(attempts);
+    const target = deadLetter ? deadLetterQueueOf(this.options.queue) : retryQueueOf(this.options.queue, tier);
     const now = new Date().toISOString();
     const messageId = String(message.properties.messageId ?? envelope?.eventId ?? randomUUID());
     const log = `${envelope?.type ?? 'message'} ${messageId} failed (${failure.code}: ${failure.message}); attempt ${attempts} → ${target}`;
     if (deadLetter) this.options.logger.error(log);
     else this.options.logger.warn(log);
-    try {
-      await this.publisher.publish(target, [
-        {
-          content: message.content,
-          options: {
-            ...message.properties,
-            messageId,
-            expiration: deadLetter ? undefined : String(backoffMs(attempts, { baseMs: this.options.retryBaseMs ?? 200, capMs: 30_000 })),
-            headers: {
-              ...headers,
-              [Headers.originalQueue]: this.options.queue,
-              [Headers.attempts]: attempts,
-              [Headers.firstFailedAt]: headers[Headers.firstFailedAt] ?? now,
-              [Headers.lastFailedAt]: now,
-              [Headers.errorCode]: failure.code,
-              [Headers.errorMessage]: failure.message.slice(0, 1_000),
+    const move = async () => {
+      try {
+        await this.publisher.publish(target, [
+          {
+            content: message.content,
+            options: {
+              ...message.properties,
+              messageId,
+              headers: {
+                ...headers,
+                [Headers.originalQueue]: this.options.queue,
+                [Headers.attempts]: attempts,
+                [Headers.firstFailedAt]: headers[Headers.firstFailedAt] ?? now,
+                [Headers.lastFailedAt]: now,
+                [Headers.errorCode]: failure.code,
+                [Headers.errorMessage]: failure.message.slice(0, 1_000),
+              },
             },
           },
-        },
-      ]);
-      ackAfterCommit(channel, message);
-    } catch (publishError) {
-      // The message stays unacknowledged and comes back; nothing is lost.
-      this.options.logger.warn(`could not move ${messageId} to ${target}: ${(publishError as Error).message}`);
-      requeue(channel, message);
-    }
+        ]);
+        ackAfterCommit(channel, message);
+      } catch (publishError) {
+        // The message stays unacknowledged and comes back; nothing is lost.
+        this.options.logger.warn(`could not move ${messageId} to ${target}: ${(publishError as Error).message}`);
+        requeue(channel, message);
+      }
+    };
+    // A retry waits out its jitter in the consumer's hand, and the consumer goes on meanwhile.
+    if (deadLetter) await move();
+    else this.held.hold(retryJitterMs(tier), move);
   }
 }

@@ -41,7 +41,6 @@ describe('QueueConsumer against RabbitMQ and PostgreSQL', () => {
       dataSource,
       schema,
       maxAttempts: 4,
-      retryBaseMs: 150,
       dispatch: async (envelope, delivery) => {
         const behaviour = envelope.data as Behaviour;
         const seen = attempts.get(envelope.eventId) ?? [];

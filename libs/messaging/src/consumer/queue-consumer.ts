@@ -34,7 +34,6 @@ export interface QueueConsumerOptions {
   prefetch?: number;
   /** Attempts before a transiently failing message is dead-lettered. */
   maxAttempts?: number;
-  retryBaseMs?: number;
 }
 
 /** A delivered event waiting for its turn in a batch. */
@@ -49,7 +48,7 @@ interface Arrival {
 /**
  * Consumes one queue: each event's effects and its inbox row commit in one transaction, and the ack
  * follows the commit. The channel (ChannelSubscription), the per-stream order (StreamOrdering) and
- * the routing of failures to `<queue>.retry` or `<queue>.dlq` (FailureRouter) live beside it.
+ * the routing of failures to `<queue>.retry.<tier>` or `<queue>.dlq` (FailureRouter) live beside it.
  *
  * Events that arrive while a transaction is running are applied together in the next one (group
  * commit): one inbox statement and one checkpoint statement for the lot instead of a transaction

@@ -1,4 +1,4 @@
-import { deadLetterQueueOf, retryQueueOf } from '@app/contracts';
+import { deadLetterQueueOf, retryQueuesOf } from '@app/contracts';
 import { testAmqpUrl } from '@app/testing';
 import * as amqp from 'amqplib';
 import { randomUUID } from 'node:crypto';
@@ -56,7 +56,7 @@ export class TestBroker {
 
   async deleteQueues(queues: readonly string[]): Promise<void> {
     for (const queue of queues) {
-      for (const name of [queue, retryQueueOf(queue), deadLetterQueueOf(queue)]) await this.channel.deleteQueue(name);
+      for (const name of [queue, ...retryQueuesOf(queue), deadLetterQueueOf(queue)]) await this.channel.deleteQueue(name);
     }
   }
 

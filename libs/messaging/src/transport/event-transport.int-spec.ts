@@ -86,7 +86,7 @@ describe('EventTransport as a Nest microservice', () => {
 
     app = await NestFactory.create(LedgerModule, new FastifyAdapter(), { logger: ['error', 'warn'] });
     app.useGlobalFilters(new ProblemDetailsFilter());
-    const transport = new EventTransport({ connection, dataSource, schema, queues: [queue], maxAttempts: 3, retryBaseMs: 100 });
+    const transport = new EventTransport({ connection, dataSource, schema, queues: [queue], maxAttempts: 3 });
     app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
     await app.init();
     await app.startAllMicroservices();

@@ -15,7 +15,6 @@ export interface EventTransportOptions {
   queues: readonly string[];
   prefetch?: number;
   maxAttempts?: number;
-  retryBaseMs?: number;
 }
 
 /**

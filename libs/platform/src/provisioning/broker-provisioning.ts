@@ -1,4 +1,12 @@
-import { declareTopology, failureExchange, producerExchange, REPLAY_EXCHANGE, topologyOf, Topology } from '@app/messaging';
+import {
+  declareTopology,
+  failureExchange,
+  producerExchange,
+  REPLAY_EXCHANGE,
+  retireLegacyRetryQueues,
+  topologyOf,
+  Topology,
+} from '@app/messaging';
 import { connect } from 'amqplib';
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -152,6 +160,10 @@ export async function provisionBroker(
         `${error.message.split('\n')[0]}. Drain that queue, delete it (rabbitmqctl delete_queue -p ${names.vhost} <queue>) and provision again.`,
       );
     });
+    // An installation from before the retry tiers: its single retry queue goes once it is empty.
+    const left = await retireLegacyRetryQueues(connection, platformQueues());
+    if (left.length > 0)
+      console.warn(`still draining (unbound, deleted by a later provisioning once empty): ${left.join(', ')}`);
   } finally {
     await connection.close().catch(() => undefined);
   }

@@ -1,7 +1,10 @@
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { legacyRetryQueueOf, retryQueuesOf } from '@app/contracts';
 import { testAmqpUrl } from '@app/testing';
+import { connect } from 'amqplib';
+import { vhostUrl } from './broker-provisioning';
 import { DATA_SERVICES, principalOf } from './principals';
 import { provision, readEnvFiles, writeEnvFiles } from './provision';
 import { adminDatabaseUrl, brokerVerdict, provisionedScene, queryAs } from './provision-test-kit';
@@ -89,6 +92,80 @@ describe('provisioning: a database, a role and a broker user per service', () =>
         await channel.waitForConfirms();
       }),
     ).toMatch(/ACCESS_REFUSED/);
+  });
+
+  it("lets a consumer's user move a failed message into each of its retry tiers, through its failures exchange", async () => {
+    for (const tier of retryQueuesOf('fraud.account-events')) {
+      const verdict = await brokerVerdict(url('fraud', 'AMQP_URL'), async (channel) => {
+        channel.publish('fraud.failures', tier, Buffer.from('{}'), { mandatory: true, persistent: true });
+        await channel.waitForConfirms();
+      });
+      expect({ tier, verdict }).toEqual({ tier, verdict: 'accepted' });
+    }
+  });
+
+  it('retires the single retry queue of an earlier installation: unbound at once, deleted once it is empty', async () => {
+    const queue = 'fraud.account-events';
+    const legacy = legacyRetryQueueOf(queue);
+    const admin = await connect(vhostUrl(testAmqpUrl(), scene.names.vhost));
+    admin.on('error', () => undefined);
+    const exists = async () => {
+      const probe = await admin.createChannel();
+      probe.on('error', () => undefined);
+      return probe.checkQueue(legacy).then(
+        async ({ messageCount }) => (await probe.close(), { messageCount }),
+        () => 'gone',
+      );
+    };
+    const provisionAgain = async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'provision-'));
+      await writeEnvFiles(dir, scene.settings);
+      await provision({
+        adminDatabaseUrl: adminDatabaseUrl(),
+        adminAmqpUrl: testAmqpUrl(),
+        names: scene.names,
+        previous: (await readEnvFiles(dir, DATA_SERVICES)) as never,
+      });
+    };
+    try {
+      // As the version before the retry tiers declared it, holding one message with a long expiry.
+      const channel = await admin.createConfirmChannel();
+      await channel.assertQueue(legacy, {
+        durable: true,
+        arguments: {
+          'x-queue-type': 'quorum',
+          'x-dead-letter-exchange': 'account.events',
+          'x-dead-letter-routing-key': queue,
+          'x-dead-letter-strategy': 'at-least-once',
+          'x-overflow': 'reject-publish',
+        },
+      });
+      await channel.bindQueue(legacy, 'fraud.failures', legacy);
+      channel.publish('fraud.failures', legacy, Buffer.from('{}'), { persistent: true, mandatory: true, expiration: '600000' });
+      await channel.waitForConfirms();
+
+      await provisionAgain();
+      // Still there with its message, which will expire back to its main queue; nothing new gets in.
+      expect(await exists()).toEqual({ messageCount: 1 });
+      const fraud = await connect(url('fraud', 'AMQP_URL'));
+      try {
+        const retries = await fraud.createConfirmChannel();
+        let returned = false;
+        retries.on('return', () => (returned = true));
+        retries.publish('fraud.failures', legacy, Buffer.from('{}'), { mandatory: true, persistent: true });
+        // A return comes before its confirm.
+        await retries.waitForConfirms();
+        expect(returned).toBe(true);
+      } finally {
+        await fraud.close();
+      }
+
+      await channel.purgeQueue(legacy);
+      await provisionAgain();
+      expect(await exists()).toBe('gone');
+    } finally {
+      await admin.close().catch(() => undefined);
+    }
   });
 
   it('is idempotent: run again with the settings it wrote, every service keeps its passwords', async () => {

@@ -1,4 +1,4 @@
-import { deadLetterQueueOf, retryQueueOf } from '@app/contracts';
+import { deadLetterQueueOf, retryQueuesOf } from '@app/contracts';
 import { eventsChannel } from '@app/eventstore';
 import { AmqpConnection, QueueConsumer, declareConsumerQueue } from '@app/messaging';
 import { freshEventStore, testAmqpUrl, testDatabaseUrl, uniqueSuffix } from '@app/testing';
@@ -43,7 +43,7 @@ export async function deleteQueues(queues: readonly string[]): Promise<void> {
   try {
     const channel = await connection.createChannel();
     for (const queue of queues) {
-      for (const name of [queue, retryQueueOf(queue), deadLetterQueueOf(queue)]) await channel.deleteQueue(name);
+      for (const name of [queue, ...retryQueuesOf(queue), deadLetterQueueOf(queue)]) await channel.deleteQueue(name);
     }
   } finally {
     await connection.close();
