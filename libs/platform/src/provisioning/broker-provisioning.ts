@@ -162,8 +162,7 @@ export async function provisionBroker(
     });
     // An installation from before the retry tiers: its single retry queue goes once it is empty.
     const left = await retireLegacyRetryQueues(connection, platformQueues());
-    if (left.length > 0)
-      console.warn(`still draining (unbound, deleted by a later provisioning once empty): ${left.join(', ')}`);
+    if (left.length > 0) console.warn(`still draining (unbound, deleted by a later provisioning once empty): ${left.join(', ')}`);
   } finally {
     await connection.close().catch(() => undefined);
   }
