@@ -76,6 +76,12 @@ export function queueLeaders(vhost: string): Map<ClusterNode, number> {
   return leaders;
 }
 
+/** The node leading each of `vhost`'s quorum queues. */
+export function leaderOfEachQueue(vhost: string): Map<string, ClusterNode> {
+  const queues = JSON.parse(ctl('list_queues', '-p', vhost, 'name', 'leader', '--formatter', 'json')) as { name: string; leader: string }[];
+  return new Map(queues.map(({ name, leader }) => [name, Number(/rabbit-cluster-(\d)@/.exec(leader ?? '')?.[1]) as ClusterNode]));
+}
+
 /** Each queue of `vhost` with its type and the nodes holding a replica of it. */
 export function queueReplicas(vhost: string): { name: string; type: string; members: string[] }[] {
   const queues = JSON.parse(ctl('list_queues', '-p', vhost, 'name', 'type', 'members', '--formatter', 'json')) as {
