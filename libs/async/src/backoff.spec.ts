@@ -1,4 +1,4 @@
-import { backoffMs } from './backoff';
+import { backoffMs, jitteredMs } from './backoff';
 
 const policy = { baseMs: 100, capMs: 1_000 };
 const highest = () => 0;
@@ -25,5 +25,10 @@ describe('backoffMs', () => {
 
   it('treats a first or nonsensical failure count as the first', () => {
     expect(backoffMs(0, policy, highest)).toBe(100);
+  });
+
+  it('jitters a fixed wait between half of it and all of it', () => {
+    expect([highest, lowest].map((random) => jitteredMs(1_000, random))).toEqual([1_000, 500]);
+    expect(new Set(Array.from({ length: 50 }, () => jitteredMs(1_000))).size).toBeGreaterThan(10);
   });
 });

@@ -1,3 +1,4 @@
+import { jitteredMs } from '@app/async';
 import { pgClientSafety, pgServerSafetyOptions } from '@app/eventstore';
 import { Logger } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
@@ -21,7 +22,8 @@ export interface LeaderElectionOptions {
 /**
  * Leadership through a session-level PostgreSQL advisory lock on a dedicated connection: when the
  * leader dies its connection closes and the server releases the lock, so a standby retrying every
- * `retryIntervalMs` takes over within about that long. No cluster membership is needed.
+ * `retryIntervalMs` (jittered: between half and all of it) takes over within about that long. No
+ * cluster membership is needed.
  *
  * A leader cut off without a FIN or RST is bounded on both ends, so that the two never overlap:
  * - the leader holds a lease renewed by each answered heartbeat, and steps down once it has had no
@@ -93,7 +95,7 @@ export class LeaderElection extends EventEmitter {
       this.logger.warn(`leadership check failed: ${(error as Error).message}`);
       this.dropClient();
     }
-    this.schedule(() => this.attempt(), this.retryIntervalMs);
+    this.schedule(() => this.attempt(), jitteredMs(this.retryIntervalMs));
   }
 
   /** The lock lives as long as the session, so an answered query proves it is still held. */
@@ -108,7 +110,7 @@ export class LeaderElection extends EventEmitter {
       if (this.client !== client) return;
       this.logger.warn(`leadership heartbeat failed, stepping down: ${(error as Error).message}`);
       this.dropClient();
-      this.schedule(() => this.attempt(), this.retryIntervalMs);
+      this.schedule(() => this.attempt(), jitteredMs(this.retryIntervalMs));
     }
   }
 
@@ -147,7 +149,7 @@ export class LeaderElection extends EventEmitter {
     if (this.client !== client) return;
     this.logger.warn(`leadership connection lost${error ? `: ${error.message}` : ''}`);
     this.dropClient();
-    this.schedule(() => this.attempt(), this.retryIntervalMs);
+    this.schedule(() => this.attempt(), jitteredMs(this.retryIntervalMs));
   }
 
   private dropClient(): void {

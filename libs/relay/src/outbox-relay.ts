@@ -1,3 +1,4 @@
+import { jitteredMs } from '@app/async';
 import { CommitSignal, pgClientSafety, pgServerSafetyOptions } from '@app/eventstore';
 import { AmqpConnection, ConfirmPublisher, declareQueues, producerExchange } from '@app/messaging';
 import { Logger } from '@nestjs/common';
@@ -188,7 +189,7 @@ export class OutboxRelay {
     } catch (error) {
       this.logger.warn(`could not check the stored transaction ids: ${(error as Error).message}`);
     }
-    this.restoredTimer = setTimeout(() => void this.competeUnlessRestored(), retryInMs);
+    this.restoredTimer = setTimeout(() => void this.competeUnlessRestored(), jitteredMs(retryInMs));
     this.restoredTimer.unref();
   }
 

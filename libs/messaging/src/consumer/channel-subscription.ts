@@ -1,3 +1,4 @@
+import { jitteredMs } from '@app/async';
 import { Logger } from '@nestjs/common';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { AmqpConnection } from '../amqp-connection';
@@ -75,7 +76,7 @@ export class ChannelSubscription {
     if (this.channel !== channel || this.stopping) return;
     this.channel = undefined;
     this.consumers = [];
-    this.resubscribeTimer = setTimeout(() => void this.resubscribe(connection), 1_000);
+    this.resubscribeTimer = setTimeout(() => void this.resubscribe(connection), jitteredMs(1_000));
   }
 
   private async resubscribe(connection: ChannelModel): Promise<void> {
@@ -87,7 +88,7 @@ export class ChannelSubscription {
       this.options.logger.log('consuming again after the channel closed');
     } catch (error) {
       this.options.logger.warn(`could not consume again (${(error as Error).message}); retrying`);
-      this.resubscribeTimer = setTimeout(() => void this.resubscribe(connection), 5_000);
+      this.resubscribeTimer = setTimeout(() => void this.resubscribe(connection), jitteredMs(5_000));
     }
   }
 }
