@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import {
   ClusterNode,
-  NODES,
   clusterBroker,
   ensureCluster,
   killNode,

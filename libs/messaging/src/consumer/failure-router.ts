@@ -57,6 +57,8 @@ export class FailureRouter {
             options: {
               ...message.properties,
               messageId,
+              // The tier's TTL alone times a retry: a shorter expiry of its own would make it wait at the head.
+              expiration: undefined,
               headers: {
                 ...headers,
                 [Headers.originalQueue]: this.options.queue,
