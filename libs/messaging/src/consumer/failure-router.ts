@@ -57,7 +57,7 @@ export class FailureRouter {
             options: {
               ...message.properties,
               messageId,
-              // The tier's TTL alone times a retry: a shorter expiry of its own would make it wait at the head.
+              // A retry is timed by its tier's TTL alone, and a dead letter never expires.
               expiration: undefined,
               headers: {
                 ...headers,
