@@ -11,6 +11,7 @@ import {
   killNode,
   leaderOfEachQueue,
   queueDepths,
+  queueReplicas,
   restartNode,
   runningNodes,
 } from './support/rabbitmq-cluster';
@@ -77,6 +78,17 @@ describe('A RabbitMQ node killed while retries wait in their tier', () => {
     await dataSource?.query(`DROP SCHEMA "${schema}" CASCADE`);
     await dataSource?.destroy();
   }, 300_000);
+
+  it('has a quorum queue with a member on each node for every retry tier', () => {
+    const tiers = queueReplicas(vhost)
+      .filter((q) => q.name.startsWith(`${queue}.retry.`))
+      .map((q) => ({ name: q.name, type: q.type, nodes: q.members.length }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    const expected = RetryTiers.map((t) => ({ name: retryQueueOf(queue, t), type: 'quorum', nodes: 3 })).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    );
+    expect(tiers).toEqual(expected);
+  });
 
   it('brings every waiting retry back once its delay is over, and the inbox applies each exactly once', async () => {
     const events = Array.from({ length: EVENTS }, (_, i) => ({
