@@ -13,7 +13,7 @@ export interface RelayScene {
   dataSource: DataSource;
   pool: Pool;
   queue: string;
-  /** Drops the schema and deletes every queue named in `queues` (with .retry and .dlq). */
+  /** Drops the schema and deletes every queue named in `queues` (with its retry tiers and .dlq). */
   cleanUp(): Promise<void>;
 }
 
