@@ -2,7 +2,7 @@ import { ApiExtension } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { PROBLEM_CONTENT_TYPE } from './problem';
 
-type ProblemStatus = 400 | 404 | 409 | 422 | 503;
+type ProblemStatus = 400 | 404 | 409 | 422 | 502 | 503 | 504;
 
 /** The problem codes a route may answer besides the ones every route of its kind gets, by status. */
 export type ProblemCodes = Partial<Record<ProblemStatus, readonly string[]>>;
