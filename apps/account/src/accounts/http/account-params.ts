@@ -19,7 +19,14 @@ export function assertTransactionId(transactionId: string): string {
 export const MAX_EVENTS_PAGE = 1_000;
 
 export class EventsPageQuery {
-  @ApiProperty({ required: false, description: 'Return events after this stream version', default: 0, type: 'integer', minimum: 0, maximum: 2_147_483_647 })
+  @ApiProperty({
+    required: false,
+    description: 'Return events after this stream version',
+    default: 0,
+    type: 'integer',
+    minimum: 0,
+    maximum: 2_147_483_647,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

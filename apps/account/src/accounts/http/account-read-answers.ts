@@ -46,4 +46,3 @@ export class CountryStatsAnswer implements CountryStats {
   @ApiProperty() totalAccounts: number;
   @ApiProperty({ description: 'Sum of the limits, in minor units' }) combinedLimit: number;
 }
-

@@ -35,7 +35,11 @@ export class OpenAccountDto {
   // Any case is accepted, as class-validator's check is.
   @ApiProperty({ example: 'DE', description: 'ISO 3166-1 alpha-2', pattern: '^[A-Za-z]{2}$' }) @IsISO31661Alpha2() country: string;
   @ApiProperty({ type: AddressDto }) @IsDefined() @IsObject() @ValidateNested() @Type(() => AddressDto) address: AddressDto;
-  @ApiPropertyOptional({ example: '+49 30 1234567', pattern: PHONE_NUMBER.source }) @IsOptional() @IsString() @Matches(PHONE_NUMBER, PHONE_RULE) phoneNumber?: string;
+  @ApiPropertyOptional({ example: '+49 30 1234567', pattern: PHONE_NUMBER.source })
+  @IsOptional()
+  @IsString()
+  @Matches(PHONE_NUMBER, PHONE_RULE)
+  phoneNumber?: string;
   @ApiProperty({ description: 'Credit limit in minor units; at most ACCOUNT_MAX_LIMIT (422 LIMIT_EXCEEDED)', ...WHOLE_AMOUNT })
   @IsInt()
   @Min(0)
@@ -56,5 +60,8 @@ export class UpdateLimitDto {
 }
 
 export class AddPhoneNumberDto {
-  @ApiProperty({ example: '+49 30 1234567', pattern: PHONE_NUMBER.source }) @IsString() @Matches(PHONE_NUMBER, PHONE_RULE) phoneNumber: string;
+  @ApiProperty({ example: '+49 30 1234567', pattern: PHONE_NUMBER.source })
+  @IsString()
+  @Matches(PHONE_NUMBER, PHONE_RULE)
+  phoneNumber: string;
 }

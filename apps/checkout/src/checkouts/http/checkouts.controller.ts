@@ -52,7 +52,11 @@ export class CheckoutsController {
   })
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: '1 to 255 printable characters, unique per checkout' })
   @ApiOkResponse({ type: CheckoutOutcomeAnswer, description: 'The checkout is final: completed, or rejected with a reason code' })
-  @ApiAcceptedResponse({ type: PendingCheckoutAnswer, headers: PENDING_HEADERS, description: 'GET the Location for its step and last error' })
+  @ApiAcceptedResponse({
+    type: PendingCheckoutAnswer,
+    headers: PENDING_HEADERS,
+    description: 'GET the Location for its step and last error',
+  })
   @ApiProblems({
     400: [
       'IDEMPOTENCY_KEY_REQUIRED',

@@ -17,5 +17,6 @@ export class AuditEntryAnswer {
 /** A page of the audit log, newest first. */
 export class AuditPageAnswer {
   @ApiProperty({ type: [AuditEntryAnswer] }) items: AuditEntryAnswer[];
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last' }) nextCursor: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last' }) nextCursor:
+    string | null;
 }

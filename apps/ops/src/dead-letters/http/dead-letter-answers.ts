@@ -25,7 +25,8 @@ export class DeadLetterSummaryAnswer {
 export class DeadLetterPageAnswer {
   @ApiProperty({ type: [DeadLetterSummaryAnswer] }) items: DeadLetterSummaryAnswer[];
   @ApiProperty({ type: 'integer', description: 'How many match the filter' }) total: number;
-  @ApiProperty({ type: 'integer', nullable: true, description: 'Pass as after for the next page; null on the last' }) nextAfter: number | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Pass as after for the next page; null on the last' }) nextAfter:
+    number | null;
 }
 
 export class DeadLetterHistoryAnswer {
@@ -62,7 +63,8 @@ export class ReplayOutcomeAnswer {
   @ApiProperty({ type: 'integer' }) requested: number;
   @ApiProperty({ type: 'integer' }) replayed: number;
   @ApiProperty({ type: [SkippedDeadLetterAnswer], description: 'Unknown or no longer dead' }) skipped: SkippedDeadLetterAnswer[];
-  @ApiProperty({ type: [SkippedDeadLetterAnswer], description: 'Not taken by the broker; they stay dead' }) failed: SkippedDeadLetterAnswer[];
+  @ApiProperty({ type: [SkippedDeadLetterAnswer], description: 'Not taken by the broker; they stay dead' })
+  failed: SkippedDeadLetterAnswer[];
 }
 
 export class ArchiveOutcomeAnswer {

@@ -60,7 +60,7 @@ export class DeadLetterGroupDto {
   @IsIn(allQueues())
   queue: string;
 
-  @ApiPropertyOptional({ nullable: true, description: 'null for messages without a type' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'null for messages without a type' })
   @IsOptional()
   @IsString()
   type?: string | null;

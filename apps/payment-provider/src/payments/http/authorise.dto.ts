@@ -2,7 +2,13 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsISO4217CurrencyCode, IsNotEmpty, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 export class AuthoriseDto {
-  @ApiProperty({ description: 'Amount in minor units (cents)', example: 1999, type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER })
+  @ApiProperty({
+    description: 'Amount in minor units (cents)',
+    example: 1999,
+    type: 'integer',
+    minimum: 1,
+    maximum: Number.MAX_SAFE_INTEGER,
+  })
   @IsInt()
   @Min(1)
   @Max(Number.MAX_SAFE_INTEGER)
