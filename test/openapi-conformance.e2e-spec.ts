@@ -40,6 +40,14 @@ describe('OpenAPI conformance, as real processes', () => {
     expect(driver.unrefused()).toEqual([]);
   };
 
+  /** A body the server takes for no route: not JSON (415), or too large (413). */
+  const unreadable = async (driver: ConformanceDriver, path: string) => {
+    const xml = await driver.send('POST', path, { body: '<account/>', headers: { 'content-type': 'application/xml' } });
+    expect(xml.status).toBe(415);
+    const huge = await driver.send('POST', path, { body: { name: 'x'.repeat(200 * 1024) } });
+    expect(huge.status).toBe(413);
+  };
+
   const openAccount = async (limit?: number): Promise<string> => {
     const opened = await drivers.account.send('POST', '/accounts', { body: accountBody(limit) });
     expect(opened.status).toBe(201);
@@ -130,6 +138,7 @@ describe('OpenAPI conformance, as real processes', () => {
     await account.send('POST', `/accounts/${id}/unlock`);
     await account.send('POST', `/accounts/${randomUUID()}/unlock`);
     await account.send('GET', '/stats/countries');
+    await unreadable(account, `/accounts/${id}/lock`);
     await drivePlatformRoutes(account);
     expectConformant(account);
   });
@@ -158,6 +167,7 @@ describe('OpenAPI conformance, as real processes', () => {
     await merchant.send('GET', `/merchants/${id}/sales?last=5`);
     await merchant.refused('GET', `/merchants/${id}/sales?last=101`);
     await merchant.send('GET', `/merchants/${randomUUID()}/sales`);
+    await unreadable(merchant, '/merchants');
     await drivePlatformRoutes(merchant);
     expectConformant(merchant);
   });
@@ -173,6 +183,7 @@ describe('OpenAPI conformance, as real processes', () => {
     await eventually(async () => (await fraud.send('GET', `/risk-profiles/${accountId}`)).status === 200, 15_000, 200);
     await fraud.send('GET', `/risk-profiles/${randomUUID()}`);
     await fraud.send('GET', '/risk-profiles/not-a-uuid');
+    await unreadable(fraud, '/assessments');
     await drivePlatformRoutes(fraud);
     expectConformant(fraud);
   });
@@ -213,6 +224,7 @@ describe('OpenAPI conformance, as real processes', () => {
     await provider.send('PUT', '/test/behaviour', { body: { void: { mode: 'fail' } } });
     await provider.send('POST', `/authorisations/${other}/void`);
     await provider.send('DELETE', '/test/behaviour');
+    await unreadable(provider, '/authorisations');
     expectConformant(provider);
   });
 
@@ -258,6 +270,7 @@ describe('OpenAPI conformance, as real processes', () => {
     await checkout.send('POST', `/checkouts/${pending.body.checkoutId}/compensate`);
     await checkout.send('POST', `/checkouts/${randomUUID()}/compensate`);
     await checkout.send('POST', '/checkouts/not-a-uuid/compensate');
+    await unreadable(checkout, '/checkouts');
     await drivePlatformRoutes(checkout);
     expectConformant(checkout);
   });
@@ -306,6 +319,7 @@ describe('OpenAPI conformance, as real processes', () => {
     await ops.refused('POST', '/dead-letters/replay', { ids: [] });
     await ops.refused('POST', '/dead-letters/archive', { queue: 'nowhere' });
     await ops.refused('POST', '/dead-letters/archive', { all: false });
+    await unreadable(ops, '/dead-letters/replay');
 
     await ops.send('GET', '/audit');
     const audit = await ops.send('GET', '/audit?producer=account&limit=1');
