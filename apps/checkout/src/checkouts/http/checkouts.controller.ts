@@ -50,7 +50,12 @@ export class CheckoutsController {
       'names the checkout: a retry with the same key and body gets the same checkout and never charges twice. The same ' +
       'key with a different body is 409 IDEMPOTENCY_KEY_REUSED.',
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: true, description: '1 to 255 printable characters, unique per checkout' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: true,
+    description: '1 to 255 printable characters, unique per checkout',
+    schema: { type: 'string', pattern: IDEMPOTENCY_KEY.source },
+  })
   @ApiOkResponse({ type: CheckoutOutcomeAnswer, description: 'The checkout is final: completed, or rejected with a reason code' })
   @ApiAcceptedResponse({
     type: PendingCheckoutAnswer,

@@ -19,7 +19,12 @@ export class AuthorisationsController {
   constructor(private readonly authorisations: AuthorisationsService) {}
 
   @Post()
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key gets the first answer' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'A retry with the same key gets the first answer',
+    schema: { type: 'string', minLength: 1, maxLength: MAX_IDEMPOTENCY_KEY_LENGTH },
+  })
   @ApiCreatedResponse({ type: AuthorisedAnswer })
   @ApiProblems({ ...SIMULATED, 400: ['INVALID_IDEMPOTENCY_KEY'], 409: ['IDEMPOTENCY_KEY_REUSED'], 502: ['PROVIDER_DECLINED'] })
   async authorise(
