@@ -1,7 +1,7 @@
 import { ServiceName } from '@app/contracts';
 import { eventually, TestPlatform } from '@app/testing';
 import { randomUUID } from 'node:crypto';
-import { ConformanceDriver } from './support/openapi-conformance';
+import { ConformanceDriver } from './support/openapi-conformance-driver';
 import { asDeadLetter, eventMessage, QueueWriter } from './support/ops-e2e-support';
 
 const SERVICES: ServiceName[] = ['account', 'merchant', 'fraud', 'payment-provider', 'checkout', 'ops'];
