@@ -1,112 +1,348 @@
-import { TestPlatform } from '@app/testing';
+import { ServiceName } from '@app/contracts';
+import { eventually, TestPlatform } from '@app/testing';
 import { randomUUID } from 'node:crypto';
-import { Answer, call } from './support/http';
-import { OpenApiConformance } from './support/openapi-conformance';
+import { ConformanceDriver } from './support/openapi-conformance-driver';
+import { asDeadLetter, eventMessage, QueueWriter } from './support/ops-e2e-support';
 
-/** The OpenAPI document tells the truth: every answer below, good or bad, matches what the document says. */
-describe('OpenAPI conformance, as a real process', () => {
+const SERVICES: ServiceName[] = ['account', 'merchant', 'fraud', 'payment-provider', 'checkout', 'ops'];
+const BANK_ACCOUNT = { iban: 'GB82WEST12345698765432', bic: 'NWBKGB2L' };
+const accountBody = (limit = 100_000) => ({
+  name: 'Ada',
+  lastName: 'Lovelace',
+  country: 'GB',
+  address: { street: '1 St James', city: 'London', zip: 'SW1' },
+  limit,
+  currency: 'EUR',
+});
+
+/**
+ * The OpenAPI documents tell the truth: every answer of all six services below, good or bad, has a
+ * documented status, content type and body; what a service takes, its request schema accepts; and
+ * each request schema refuses at least one input the service refuses too. Every operation is called.
+ */
+describe('OpenAPI conformance, as real processes', () => {
   let platform: TestPlatform;
-  let conformance: OpenApiConformance;
-  let merchantConformance: OpenApiConformance;
-  let document: any;
-  const problems: string[] = [];
+  const drivers = {} as Record<ServiceName, ConformanceDriver>;
 
   beforeAll(async () => {
-    platform = await TestPlatform.start(['account', 'merchant']);
-    document = (await call(platform.url('account'), 'GET', '/docs-json')).body;
-    conformance = new OpenApiConformance(document);
-    merchantConformance = new OpenApiConformance((await call(platform.url('merchant'), 'GET', '/docs-json')).body);
+    platform = await TestPlatform.start(SERVICES);
+    for (const service of SERVICES) drivers[service] = await ConformanceDriver.of(platform.url(service));
   });
 
   afterAll(async () => {
     await platform?.stop();
   });
 
-  const send = async (method: string, path: string, body?: unknown): Promise<Answer> => {
-    const answer = await call(platform.url('account'), method, path, { body });
-    problems.push(...conformance.check(method, path, answer));
-    return answer;
+  /** Answers nothing undocumented, every operation was called, and every one taking input refused a bad one, schema and service alike. */
+  const expectConformant = (driver: ConformanceDriver) => {
+    expect(driver.problems).toEqual([]);
+    expect(driver.uncalled()).toEqual([]);
+    expect(driver.unrefused()).toEqual([]);
   };
 
+  /** A body the server takes for no route: not JSON (415), or too large (413). */
+  const unreadable = async (driver: ConformanceDriver, path: string) => {
+    const xml = await driver.send('POST', path, { body: '<account/>', headers: { 'content-type': 'application/xml' } });
+    expect(xml.status).toBe(415);
+    const huge = await driver.send('POST', path, { body: { name: 'x'.repeat(200 * 1024) } });
+    expect(huge.status).toBe(413);
+  };
+
+  const openAccount = async (limit?: number): Promise<string> => {
+    const opened = await drivers.account.send('POST', '/accounts', { body: accountBody(limit) });
+    expect(opened.status).toBe(201);
+    return opened.body.id;
+  };
+  const onboardMerchant = async (): Promise<string> => {
+    const onboarded = await drivers.merchant.send('POST', '/merchants', {
+      body: { name: 'Lovelace Books', country: 'GB', bankAccount: BANK_ACCOUNT },
+    });
+    expect(onboarded.status).toBe(201);
+    return onboarded.body.id;
+  };
+
+  /** The relay and consumer routes every producer (and every service with a database) serves from libs/platform. */
+  async function drivePlatformRoutes(driver: ConformanceDriver): Promise<void> {
+    const paths = driver.conformance.document.paths;
+    if (paths['/consumers/latency']) expect((await driver.send('GET', '/consumers/latency')).status).toBe(200);
+    if (!paths['/subscriptions/frontier']) return;
+    const subscriptions = await driver.send('GET', '/subscriptions');
+    expect(subscriptions.status).toBe(200);
+    await driver.send('GET', '/subscriptions/frontier');
+    const [first] = subscriptions.body as { name: string; cursorPosition: string }[];
+    expect((await driver.send('POST', `/subscriptions/${first.name}/pause`)).status).toBe(200);
+    expect((await driver.send('POST', `/subscriptions/${first.name}/resume`)).status).toBe(200);
+    await driver.send('POST', `/subscriptions/${first.name}/rewind`, { body: { toPosition: Number(first.cursorPosition) } });
+    await driver.send('POST', '/subscriptions/nobody.account-events/pause');
+    await driver.send('POST', '/subscriptions/nobody.account-events/rewind', { body: { toPosition: 0 } });
+    await driver.refused('POST', `/subscriptions/${first.name}/rewind`, { toPosition: -1 });
+    expect((await driver.send('POST', '/subscriptions/rebase')).status).toBe(200);
+  }
+
   it('defines the bearer scheme and the problem schema, and asks for the credential on every non-public route', () => {
-    expect(document.components.securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer' });
-    expect(document.components.schemas.Problem.required).toEqual(['type', 'title', 'status', 'detail', 'code']);
-    for (const [path, item] of Object.entries<Record<string, any>>(document.paths)) {
-      for (const operation of Object.values(item)) {
-        if (/^\/(health|metrics|docs)/.test(path)) continue;
-        expect({ path, security: operation.security, has401: '401' in operation.responses }).toEqual({
-          path,
-          security: [{ bearer: [] }],
-          has401: true,
-        });
+    for (const service of SERVICES) {
+      const document = drivers[service].conformance.document as any;
+      expect(document.components.securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer' });
+      expect(document.components.schemas.Problem.required).toEqual(['type', 'title', 'status', 'detail', 'code']);
+      for (const [path, item] of Object.entries<Record<string, any>>(document.paths)) {
+        for (const [method, operation] of Object.entries<any>(item)) {
+          const success = Object.keys(operation.responses).filter((status) => status.startsWith('2'));
+          expect({ service, path, security: operation.security, has401: '401' in operation.responses }).toEqual({
+            service,
+            path,
+            security: [{ bearer: [] }],
+            has401: true,
+          });
+          // Every success answer describes its body.
+          for (const status of success) {
+            expect({ service, method, path, status, body: !!operation.responses[status].content }).toMatchObject({ body: true });
+          }
+        }
       }
     }
   });
 
-  it("answers only what the account service's document says, for good and bad requests alike", async () => {
-    const opened = await send('POST', '/accounts', {
-      name: 'Ada',
-      lastName: 'Lovelace',
-      country: 'GB',
-      address: { street: '1 St James', city: 'London', zip: 'SW1' },
-      limit: 700,
-      currency: 'EUR',
-    });
-    expect(opened.status).toBe(201);
-    const id = opened.body.id;
-    await send('POST', '/accounts', { name: 'Ada' });
-    await send('POST', '/accounts', {
-      name: 'Ada',
-      lastName: 'L',
-      country: 'GB',
-      address: { street: 's', city: 'c', zip: 'z' },
-      limit: 10 ** 12,
-      currency: 'EUR',
-    });
-    await send('GET', `/accounts/${randomUUID()}`);
-    await send('GET', '/accounts/not-a-uuid');
-    await send('GET', `/accounts/${id}/events`);
-    await send('GET', `/accounts/${randomUUID()}/events`);
-    await send('PUT', `/accounts/${id}/limit`, { limit: 10 ** 12 });
-    await send('PUT', `/accounts/${id}/limit`, { limit: 'lots' });
-    await send('POST', `/accounts/${id}/transactions`, { transactionId: 't-1', amount: 500, currency: 'EUR' });
-    await send('POST', `/accounts/${id}/transactions`, { transactionId: 't-2', amount: 700, currency: 'EUR' });
-    await send('POST', `/accounts/${id}/transactions`, { transactionId: 't-3', amount: 5, currency: 'USD' });
-    await send('POST', `/accounts/${id}/transactions/t-9/refund`);
-    await send('POST', `/accounts/${id}/transactions/t-1/refund`);
-    await send('POST', `/accounts/${id}/transactions/t-1/refund`);
-    await send('POST', `/accounts/${id}/lock`);
-    await send('PUT', `/accounts/${id}/limit`, { limit: 100 });
-    await send('POST', `/accounts/${randomUUID()}/unlock`);
-    await send('GET', '/stats/countries');
-    expect(problems).toEqual([]);
+  it("answers only what the account service's document says", async () => {
+    const account = drivers.account;
+    const id = await openAccount(700);
+    await account.send('POST', '/accounts', { body: { name: 'Ada' } });
+    await account.send('POST', '/accounts', { body: accountBody(10 ** 12) });
+    await account.refused('POST', '/accounts', { ...accountBody(), country: 'Great Britain' });
+    await account.refused('POST', '/accounts', { ...accountBody(), limit: -1 });
+    await account.refused('POST', '/accounts', { ...accountBody(), phoneNumber: 'call me' });
+    await eventually(async () => (await account.send('GET', `/accounts/${id}`)).status === 200, 15_000, 200);
+    await account.send('GET', `/accounts/${randomUUID()}`);
+    await account.send('GET', '/accounts/not-a-uuid');
+    await account.send('GET', `/accounts/${id}/events`);
+    await account.send('GET', `/accounts/${id}/events?afterVersion=0&limit=1`);
+    await account.refused('GET', `/accounts/${id}/events?limit=0`);
+    await account.send('GET', `/accounts/${randomUUID()}/events`);
+    await account.send('PUT', `/accounts/${id}/limit`, { body: { limit: 10 ** 12 } });
+    await account.refused('PUT', `/accounts/${id}/limit`, { limit: 'lots' });
+    await account.send('PUT', `/accounts/${id}/address`, { body: { street: '2 St James', city: 'London', zip: 'SW1' } });
+    await account.refused('PUT', `/accounts/${id}/address`, { street: '', city: 'London', zip: 'SW1' });
+    await account.send('POST', `/accounts/${id}/phone-numbers`, { body: { phoneNumber: '+44 20 1234567' } });
+    await account.refused('POST', `/accounts/${id}/phone-numbers`, { phoneNumber: 'call me' });
+    await account.send('POST', `/accounts/${id}/vip`);
+    await account.send('POST', `/accounts/${id}/transactions`, { body: { transactionId: 't-1', amount: 500, currency: 'EUR' } });
+    await account.send('POST', `/accounts/${id}/transactions`, { body: { transactionId: 't-2', amount: 700, currency: 'EUR' } });
+    await account.send('POST', `/accounts/${id}/transactions`, { body: { transactionId: 't-3', amount: 5, currency: 'USD' } });
+    await account.send('POST', `/accounts/${id}/transactions`, { body: { transactionId: 't-4', amount: 0, currency: 'EUR' } });
+    await account.refused('POST', `/accounts/${id}/transactions`, { transactionId: '-t', amount: 5, currency: 'EUR' });
+    await account.send('POST', `/accounts/${id}/transactions/t-9/refund`);
+    await account.send('POST', `/accounts/${id}/transactions/t-1/refund`);
+    await account.send('POST', `/accounts/${id}/transactions/t-1/refund`);
+    await account.send('POST', `/accounts/${id}/lock`);
+    await account.send('PUT', `/accounts/${id}/limit`, { body: { limit: 100 } });
+    await account.send('POST', `/accounts/${id}/vip`);
+    await account.send('POST', `/accounts/${id}/unlock`);
+    await account.send('POST', `/accounts/${randomUUID()}/unlock`);
+    await account.send('GET', '/stats/countries');
+    await unreadable(account, `/accounts/${id}/lock`);
+    await drivePlatformRoutes(account);
+    expectConformant(account);
   });
 
   it("answers only what the merchant service's document says", async () => {
-    const found: string[] = [];
-    const send = async (method: string, path: string, body?: unknown) => {
-      const answer = await call(platform.url('merchant'), method, path, { body });
-      found.push(...merchantConformance.check(method, path, answer));
-      return answer;
-    };
-    const bankAccount = { iban: 'GB82WEST12345698765432', bic: 'NWBKGB2L' };
-    const onboarded = await send('POST', '/merchants', { name: 'Lovelace Books', country: 'GB', bankAccount });
-    expect(onboarded.status).toBe(201);
-    const id = onboarded.body.id;
-    await send('POST', '/merchants', {
-      name: 'Lovelace Books',
-      country: 'GB',
-      bankAccount: { iban: 'GB00WEST12345698765432', bic: 'NWBKGB2L' },
+    const merchant = drivers.merchant;
+    const id = await onboardMerchant();
+    await merchant.send('POST', '/merchants', {
+      body: { name: 'Lovelace Books', country: 'GB', bankAccount: { iban: 'GB00WEST12345698765432', bic: 'NWBKGB2L' } },
     });
-    await send('POST', '/merchants', { name: '' });
-    await send('GET', `/merchants/${id}`);
-    await send('GET', `/merchants/${randomUUID()}`);
-    await send('GET', '/merchants/not-a-uuid');
-    await send('PUT', `/merchants/${id}/bank-account`, { iban: 'DE89370400440532013000', bic: 'COBADEFFXXX' });
-    await send('POST', `/merchants/${id}/suspend`, { reason: 'chargebacks' });
-    await send('POST', `/merchants/${id}/reinstate`);
-    await send('GET', `/merchants/${id}/sales`);
-    await send('GET', `/merchants/${randomUUID()}/sales`);
-    expect(found).toEqual([]);
+    await merchant.send('POST', '/merchants', { body: { name: '' } });
+    await merchant.refused('POST', '/merchants', { name: 'Lovelace Books', country: 'gb', bankAccount: BANK_ACCOUNT });
+    await merchant.refused('POST', '/merchants', { name: '', country: 'GB', bankAccount: BANK_ACCOUNT });
+    await merchant.refused('POST', '/merchants', { name: 'L', country: 'GB', bankAccount: { iban: 'G'.repeat(51), bic: 'NWBKGB2L' } });
+    await merchant.send('GET', `/merchants/${id}`);
+    await merchant.send('GET', `/merchants/${randomUUID()}`);
+    await merchant.send('GET', '/merchants/not-a-uuid');
+    await merchant.send('PUT', `/merchants/${id}/bank-account`, { body: { iban: 'DE89370400440532013000', bic: 'COBADEFFXXX' } });
+    await merchant.send('PUT', `/merchants/${id}/bank-account`, { body: { iban: 'DE00370400440532013000', bic: 'COBADEFFXXX' } });
+    await merchant.refused('PUT', `/merchants/${id}/bank-account`, { iban: '', bic: 'COBADEFFXXX' });
+    await merchant.send('POST', `/merchants/${id}/suspend`, { body: { reason: 'chargebacks' } });
+    await merchant.refused('POST', `/merchants/${id}/suspend`, { reason: 'x'.repeat(501) });
+    await merchant.send('POST', `/merchants/${id}/reinstate`);
+    await merchant.send('POST', `/merchants/${randomUUID()}/reinstate`);
+    await merchant.send('GET', `/merchants/${id}/sales`);
+    await merchant.send('GET', `/merchants/${id}/sales?last=5`);
+    await merchant.refused('GET', `/merchants/${id}/sales?last=101`);
+    await merchant.send('GET', `/merchants/${randomUUID()}/sales`);
+    await unreadable(merchant, '/merchants');
+    await drivePlatformRoutes(merchant);
+    expectConformant(merchant);
+  });
+
+  it("answers only what the fraud service's document says", async () => {
+    const fraud = drivers.fraud;
+    const accountId = await openAccount();
+    const assessment = { accountId, merchantId: randomUUID(), amount: 500, currency: 'EUR', checkoutId: randomUUID() };
+    expect((await fraud.send('POST', '/assessments', { body: assessment })).status).toBe(200);
+    await fraud.send('POST', '/assessments', { body: { ...assessment, amount: 600 } });
+    await fraud.refused('POST', '/assessments', { ...assessment, accountId: 'someone' });
+    await fraud.refused('POST', '/assessments', { ...assessment, amount: -1 });
+    await eventually(async () => (await fraud.send('GET', `/risk-profiles/${accountId}`)).status === 200, 15_000, 200);
+    await fraud.send('GET', `/risk-profiles/${randomUUID()}`);
+    await fraud.send('GET', '/risk-profiles/not-a-uuid');
+    await unreadable(fraud, '/assessments');
+    await drivePlatformRoutes(fraud);
+    expectConformant(fraud);
+  });
+
+  it("answers only what the payment provider's document says, its simulated failures included", async () => {
+    const provider = drivers['payment-provider'];
+    const key = randomUUID();
+    const payment = { amount: 1_999, currency: 'EUR', reference: 'checkout-42' };
+    const authorised = await provider.send('POST', '/authorisations', { body: payment, headers: { 'idempotency-key': key } });
+    expect(authorised.status).toBe(201);
+    const id = authorised.body.authorisationId;
+    await provider.send('POST', '/authorisations', { body: { ...payment, amount: 5 }, headers: { 'idempotency-key': key } });
+    await provider.send('POST', '/authorisations', { body: payment, headers: { 'idempotency-key': ' ' } });
+    await provider.refused('POST', '/authorisations', { ...payment, amount: 0 });
+    await provider.refused('POST', '/authorisations', { ...payment, currency: 'eur' });
+    await provider.send('GET', `/authorisations?idempotencyKey=${key}`);
+    await provider.send('GET', `/authorisations?idempotencyKey=${randomUUID()}`);
+    await provider.refused('GET', '/authorisations');
+    await provider.refused('GET', '/authorisations?idempotencyKey=');
+    await provider.send('GET', `/authorisations/${id}`);
+    await provider.send('GET', `/authorisations/${randomUUID()}`);
+    await provider.send('POST', `/authorisations/${id}/capture`);
+    await provider.send('POST', `/authorisations/${id}/void`);
+    const other = (await provider.send('POST', '/authorisations', { body: payment })).body.authorisationId;
+    await provider.send('POST', `/authorisations/${other}/void`);
+    await provider.send('POST', `/authorisations/${other}/capture`);
+    await provider.send('POST', `/authorisations/${randomUUID()}/capture`);
+
+    await provider.send('GET', '/test/behaviour');
+    await provider.refused('PUT', '/test/behaviour', { authorise: { mode: 'sometimes' } });
+    await provider.refused('PUT', '/test/behaviour', { capture: { failureRate: 2 } });
+    await provider.send('PUT', '/test/behaviour', {
+      body: { authorise: { mode: 'fail' }, capture: { mode: 'down' }, lookup: { mode: 'lost' } },
+    });
+    await provider.send('POST', '/authorisations', { body: payment });
+    await provider.send('POST', `/authorisations/${other}/capture`);
+    await provider.send('GET', `/authorisations/${other}`);
+    await provider.send('PUT', '/test/behaviour', { body: { void: { mode: 'fail' } } });
+    await provider.send('POST', `/authorisations/${other}/void`);
+    await provider.send('DELETE', '/test/behaviour');
+    await unreadable(provider, '/authorisations');
+    expectConformant(provider);
+  });
+
+  it("answers only what the checkout service's document says, pending checkouts included", async () => {
+    const checkout = drivers.checkout;
+    const [accountId, poorAccountId, merchantId] = [await openAccount(), await openAccount(100), await onboardMerchant()];
+    const body = { accountId, merchantId, items: [{ sku: 'book', quantity: 2, unitPrice: 1_500 }], currency: 'EUR' };
+    const post = (key: string | undefined, sent: unknown) =>
+      checkout.send('POST', '/checkouts', { body: sent, headers: key === undefined ? {} : { 'idempotency-key': key } });
+
+    const key = randomUUID();
+    const completed = await post(key, body);
+    expect(completed.body).toMatchObject({ status: 'completed' });
+    await post(key, { ...body, currency: 'USD' });
+    await post(randomUUID(), { ...body, accountId: poorAccountId });
+    await post(undefined, body);
+    await post('k'.repeat(256), body);
+    await checkout.refused('POST', '/checkouts', { ...body, items: [] }, { 'idempotency-key': randomUUID() });
+    await checkout.refused(
+      'POST',
+      '/checkouts',
+      { ...body, items: [{ sku: 'book', quantity: 0, unitPrice: 1 }] },
+      { 'idempotency-key': 'k' },
+    );
+    await checkout.refused('POST', '/checkouts', { ...body, currency: 'eur' }, { 'idempotency-key': randomUUID() });
+    await checkout.send('GET', `/checkouts/${completed.body.checkoutId}`);
+    await checkout.send('GET', `/checkouts/${randomUUID()}`);
+    await checkout.send('GET', '/checkouts/not-a-uuid');
+
+    // The provider refuses every authorisation for now: the checkout stays pending, then is compensated.
+    await drivers['payment-provider'].send('PUT', '/test/behaviour', { body: { authorise: { mode: 'down' } } });
+    const pending = await post(randomUUID(), body);
+    const pendingForOps = await post(randomUUID(), body);
+    expect([pending.status, pending.body.status]).toEqual([202, 'pending']);
+    await checkout.send('GET', `/checkouts/${pending.body.checkoutId}`);
+    await checkout.send('GET', '/checkouts/unfinished');
+    await checkout.send('GET', '/checkouts/unfinished?limit=1');
+    await checkout.refused('GET', '/checkouts/unfinished?limit=many');
+    await drivers.ops.send('GET', '/checkouts/unfinished');
+    await drivers.ops.send('POST', `/checkouts/${pendingForOps.body.checkoutId}/compensate`);
+    await drivers['payment-provider'].send('DELETE', '/test/behaviour');
+    await checkout.send('POST', `/checkouts/${pending.body.checkoutId}/compensate`);
+    await checkout.send('POST', `/checkouts/${pending.body.checkoutId}/compensate`);
+    await checkout.send('POST', `/checkouts/${randomUUID()}/compensate`);
+    await checkout.send('POST', '/checkouts/not-a-uuid/compensate');
+    await unreadable(checkout, '/checkouts');
+    await drivePlatformRoutes(checkout);
+    expectConformant(checkout);
+  });
+
+  it("answers only what the ops service's document says", async () => {
+    const ops = drivers.ops;
+    const queue = 'account.account-events';
+    const writer = await new QueueWriter(platform.amqpUrl).start();
+    try {
+      const messages = [1, 2].map(() =>
+        eventMessage({ type: 'LimitUpdated', streamId: `account-${randomUUID()}`, streamVersion: 9, data: { newLimit: 1, oldLimit: 0 } }),
+      );
+      await writer.publish(
+        `${queue}.dlq`,
+        messages.map((message) => asDeadLetter(message, queue, 'SCHEMA_VIOLATION', 'data.id must be a uuid')),
+      );
+    } finally {
+      await writer.stop();
+    }
+    const page = await eventually(
+      async () => {
+        const answer = await ops.send('GET', `/dead-letters?queue=${queue}&limit=10`);
+        return answer.body.items?.length >= 2 && answer.body;
+      },
+      30_000,
+      200,
+    );
+    const [first, second] = page.items.map((item: { id: number }) => item.id);
+    await ops.send('GET', '/dead-letters?status=all&after=0');
+    await ops.refused('GET', '/dead-letters?limit=0');
+    await ops.refused('GET', '/dead-letters?status=gone');
+    await ops.send('GET', '/dead-letters/groups');
+    await ops.refused('GET', '/dead-letters/groups?status=all');
+    await ops.send('GET', `/dead-letters/${first}`);
+    await ops.send('GET', '/dead-letters/999999999');
+    await ops.send('GET', '/dead-letters/first');
+    await ops.send('POST', `/dead-letters/${first}/archive`);
+    await ops.send('POST', `/dead-letters/${first}/archive`);
+    await ops.send('POST', `/dead-letters/${first}/replay`);
+    await ops.send('POST', '/dead-letters/999999999/replay');
+    await ops.send('POST', `/dead-letters/${second}/replay`);
+    await ops.send('POST', '/dead-letters/replay', { body: { ids: [first, second] } });
+    await ops.send('POST', '/dead-letters/archive', { body: { queue } });
+    await ops.send('POST', '/dead-letters/archive', { body: { group: { queue, type: 'LimitUpdated', code: 'SCHEMA_VIOLATION' } } });
+    await ops.send('POST', '/dead-letters/replay', { body: {} });
+    await ops.refused('POST', '/dead-letters/replay', { ids: [] });
+    await ops.refused('POST', '/dead-letters/archive', { queue: 'nowhere' });
+    await ops.refused('POST', '/dead-letters/archive', { all: false });
+    await unreadable(ops, '/dead-letters/replay');
+
+    await ops.send('GET', '/audit');
+    const audit = await ops.send('GET', '/audit?producer=account&limit=1');
+    if (audit.body.nextCursor) await ops.send('GET', `/audit?producer=account&limit=1&cursor=${audit.body.nextCursor}`);
+    await ops.send('GET', '/audit?cursor=not-a-cursor');
+    await ops.refused('GET', '/audit?limit=501');
+    await ops.refused('GET', '/audit?after=yesterday');
+
+    await ops.send('POST', `/checkouts/${randomUUID()}/compensate`);
+    await ops.send('POST', '/checkouts/not-a-uuid/compensate');
+
+    const subscriptions = await ops.send('GET', '/subscriptions');
+    expect(subscriptions.status).toBe(200);
+    const name = 'fraud.account-events';
+    await ops.send('POST', `/subscriptions/${name}/pause`);
+    await ops.send('POST', `/subscriptions/${name}/resume`);
+    const cursor = subscriptions.body.subscriptions.find((s: { name: string }) => s.name === name).cursorPosition;
+    await ops.send('POST', `/subscriptions/${name}/rewind`, { body: { toPosition: Number(cursor) } });
+    await ops.refused('POST', `/subscriptions/${name}/rewind`, { toPosition: -1 });
+    await ops.send('POST', '/subscriptions/nobody.account-events/pause');
+    await ops.send('POST', '/subscriptions/producers/account/rebase');
+    await ops.send('POST', '/subscriptions/producers/nobody/rebase');
+    await drivePlatformRoutes(ops);
+    expectConformant(ops);
   });
 });

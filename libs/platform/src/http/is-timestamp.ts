@@ -4,6 +4,9 @@ import { ValidationOptions, registerDecorator } from 'class-validator';
 // timestamptz reads. Week dates (2009-W01-1) and ordinal dates are ISO 8601 too, but not this.
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?(?:Z|[+-](\d{2})(?::?(\d{2}))?)?)?$/;
 
+/** The shape alone, for OpenAPI schemas; `isTimestamp` also rejects days and hours that do not exist. */
+export const TIMESTAMP_PATTERN = TIMESTAMP.source;
+
 /** Whether `value` is a real instant PostgreSQL accepts: no 30 February, no hour 25, no week date. */
 export function isTimestamp(value: unknown): boolean {
   if (typeof value !== 'string') return false;

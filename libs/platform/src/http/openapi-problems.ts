@@ -2,12 +2,13 @@ import { ApiExtension } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { PROBLEM_CONTENT_TYPE } from './problem';
 
-type ProblemStatus = 400 | 404 | 409 | 422 | 503;
+type ProblemStatus = 400 | 404 | 409 | 422 | 502 | 503 | 504;
 
 /** The problem codes a route may answer besides the ones every route of its kind gets, by status. */
 export type ProblemCodes = Partial<Record<ProblemStatus, readonly string[]>>;
 
 const PROBLEMS_EXTENSION = 'x-problems';
+const BODY_METHODS = new Set(['post', 'put', 'patch', 'delete']);
 
 /** Lists a route's problem codes; `completeOpenApiDocument` turns them into documented responses. */
 export const ApiProblems = (codes: ProblemCodes): MethodDecorator & ClassDecorator => ApiExtension(PROBLEMS_EXTENSION, codes);
@@ -49,7 +50,8 @@ type Operation = {
 /**
  * Makes the document tell what every service answers, in one place rather than on every route: the
  * problem+json schema, the bearer scheme, 401 and 403 on every non-public route, 400 on every route
- * that takes input (validation, malformed JSON), and the codes each route lists with `@ApiProblems`.
+ * that takes input (validation, malformed JSON), 413 and 415 on every method that may carry a body,
+ * and the codes each route lists with `@ApiProblems`.
  */
 export function completeOpenApiDocument(document: OpenAPIObject): OpenAPIObject {
   document.components = {
@@ -58,7 +60,7 @@ export function completeOpenApiDocument(document: OpenAPIObject): OpenAPIObject 
     securitySchemes: { ...document.components?.securitySchemes, bearer: { type: 'http', scheme: 'bearer' } },
   };
   for (const [path, item] of Object.entries(document.paths)) {
-    for (const operation of Object.values(item) as Operation[]) {
+    for (const [method, operation] of Object.entries(item) as [string, Operation][]) {
       if (!operation?.responses) continue;
       const listed = operation[PROBLEMS_EXTENSION] ?? {};
       delete operation[PROBLEMS_EXTENSION];
@@ -66,6 +68,11 @@ export function completeOpenApiDocument(document: OpenAPIObject): OpenAPIObject 
       const codes: Record<number, string[]> = {};
       const add = (status: number, more: readonly string[]) => (codes[status] = [...new Set([...(codes[status] ?? []), ...more])]);
       if (takesInput) add(400, operation.requestBody ? ['VALIDATION_FAILED', 'MALFORMED_JSON'] : ['VALIDATION_FAILED']);
+      if (BODY_METHODS.has(method)) {
+        // Any request may carry a body, wanted or not: the server refuses one too large or not JSON before any route.
+        add(413, ['PAYLOAD_TOO_LARGE']);
+        add(415, ['UNSUPPORTED_MEDIA_TYPE']);
+      }
       for (const [status, more] of Object.entries(listed)) add(Number(status), more ?? []);
       for (const [status, list] of Object.entries(codes)) operation.responses[status] = problemResponse(Number(status), list);
       if (!isPublicPath(path)) {

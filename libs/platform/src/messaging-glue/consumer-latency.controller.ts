@@ -1,6 +1,7 @@
 import { appliedLatencyByQueue } from '@app/messaging';
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AppliedLatencyAnswer } from './subscription-answers';
 
 /** This process's consumer queues with their commit-to-applied latency (Ops shows it per subscription). */
 @ApiTags('consumers')
@@ -10,6 +11,7 @@ export class ConsumerLatencyController {
   @ApiOperation({
     summary: "p50 and p99 over the last five minutes from an event's recorded_at to the commit of this consumer's inbox row",
   })
+  @ApiOkResponse({ type: [AppliedLatencyAnswer] })
   latency() {
     return appliedLatencyByQueue();
   }

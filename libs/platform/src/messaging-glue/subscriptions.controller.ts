@@ -2,12 +2,25 @@ import { Callers } from '../security/principal';
 import { parseQueueName } from '@app/contracts';
 import { OutboxRelay } from '@app/relay';
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../http/openapi-problems';
+import {
+  FrontierAnswer,
+  RebaseAnswer,
+  SubscriptionLagAnswer,
+  SubscriptionRewoundAnswer,
+  SubscriptionStatusAnswer,
+} from './subscription-answers';
 import { IsInt, Max, Min } from 'class-validator';
 import { OpsTokenGuard } from '../security/ops-token.guard';
 
 export class RewindSubscriptionDto {
-  @ApiProperty({ description: 'Re-deliver every event after this global position; 0 rebuilds the consumer' })
+  @ApiProperty({
+    description: 'Re-deliver every event after this global position; 0 rebuilds the consumer',
+    type: 'integer',
+    minimum: 0,
+    maximum: Number.MAX_SAFE_INTEGER,
+  })
   @IsInt()
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
@@ -23,6 +36,7 @@ export class SubscriptionsController {
   @Get()
   @Callers('service:ops')
   @ApiOperation({ summary: 'Every subscription of this producer with its lag' })
+  @ApiOkResponse({ type: [SubscriptionLagAnswer] })
   async list() {
     const subscriptions = await this.relay.admin.list();
     return subscriptions.map((s) => ({ ...s, ...parseQueueName(s.name) }));
@@ -30,6 +44,7 @@ export class SubscriptionsController {
 
   @Get('frontier')
   @ApiOperation({ summary: 'Whether an open transaction holds back the commit frontier: for how long, by which backend and query' })
+  @ApiOkResponse({ type: FrontierAnswer })
   frontier() {
     return this.relay.frontierView();
   }
@@ -39,6 +54,7 @@ export class SubscriptionsController {
   @UseGuards(OpsTokenGuard)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'After a restore or migration: renumber stored transaction ids and cursors so the relay runs again' })
+  @ApiOkResponse({ type: RebaseAnswer })
   rebase() {
     return this.relay.admin.rebase();
   }
@@ -47,6 +63,8 @@ export class SubscriptionsController {
   @HttpCode(200)
   @UseGuards(OpsTokenGuard)
   @ApiBearerAuth()
+  @ApiProblems({ 404: ['SUBSCRIPTION_NOT_FOUND'] })
+  @ApiOkResponse({ type: SubscriptionStatusAnswer })
   async pause(@Param('name') name: string) {
     await this.relay.admin.pause(name);
     return { name, status: 'paused' };
@@ -56,6 +74,8 @@ export class SubscriptionsController {
   @HttpCode(200)
   @UseGuards(OpsTokenGuard)
   @ApiBearerAuth()
+  @ApiProblems({ 404: ['SUBSCRIPTION_NOT_FOUND'] })
+  @ApiOkResponse({ type: SubscriptionStatusAnswer })
   async resume(@Param('name') name: string) {
     await this.relay.admin.resume(name);
     return { name, status: 'active' };
@@ -65,6 +85,8 @@ export class SubscriptionsController {
   @HttpCode(200)
   @UseGuards(OpsTokenGuard)
   @ApiBearerAuth()
+  @ApiProblems({ 400: ['INVALID_POSITION'], 404: ['SUBSCRIPTION_NOT_FOUND'] })
+  @ApiOkResponse({ type: SubscriptionRewoundAnswer })
   async rewind(@Param('name') name: string, @Body() body: RewindSubscriptionDto) {
     await this.relay.admin.rewind(name, body.toPosition);
     return { name, toPosition: body.toPosition };

@@ -19,7 +19,14 @@ export function assertTransactionId(transactionId: string): string {
 export const MAX_EVENTS_PAGE = 1_000;
 
 export class EventsPageQuery {
-  @ApiProperty({ required: false, description: 'Return events after this stream version', default: 0 })
+  @ApiProperty({
+    required: false,
+    description: 'Return events after this stream version',
+    default: 0,
+    type: 'integer',
+    minimum: 0,
+    maximum: 2_147_483_647,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -27,7 +34,14 @@ export class EventsPageQuery {
   @Max(2_147_483_647)
   afterVersion?: number;
 
-  @ApiProperty({ required: false, description: `Page size, at most ${MAX_EVENTS_PAGE}`, default: MAX_EVENTS_PAGE })
+  @ApiProperty({
+    required: false,
+    description: `Page size, at most ${MAX_EVENTS_PAGE}`,
+    default: MAX_EVENTS_PAGE,
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_EVENTS_PAGE,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -1,6 +1,6 @@
 import { CommandMetadata } from '@app/domain';
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { AccountCommands, accountStreamId } from '../account-commands';
@@ -9,6 +9,7 @@ import { AccountViewRepository } from '../projections/account-view.repository';
 import { EventsPageQuery, MAX_EVENTS_PAGE, accountIdPipe } from './account-params';
 import { ApiProblems, Callers, CommandMeta } from '@app/platform';
 import { OpenAccountDto } from './open-account.dto';
+import { AccountEventAnswer, AccountViewAnswer, OpenedAccountAnswer } from './account-read-answers';
 
 @ApiTags('accounts')
 @Controller('accounts')
@@ -20,7 +21,7 @@ export class AccountsController {
 
   @Post()
   @ApiOperation({ summary: 'Open an account' })
-  @ApiCreatedResponse({ description: '{id}' })
+  @ApiCreatedResponse({ type: OpenedAccountAnswer })
   @ApiProblems({ 400: ['INVALID_LIMIT'], 422: ['LIMIT_EXCEEDED'] })
   async open(@Body() body: OpenAccountDto, @CommandMeta() metadata: CommandMetadata): Promise<{ id: string }> {
     const id = randomUUID();
@@ -32,6 +33,7 @@ export class AccountsController {
   @Callers('service:checkout')
   @ApiProblems({ 400: ['INVALID_ACCOUNT_ID'], 404: ['ACCOUNT_NOT_FOUND'] })
   @ApiOperation({ summary: 'The account read model (eventually consistent), with the stream version it reflects' })
+  @ApiOkResponse({ type: AccountViewAnswer })
   async get(@Param('id', accountIdPipe) id: string) {
     const view = await this.views.find(id);
     if (!view) throw AccountErrors.notFound(id);
@@ -41,6 +43,7 @@ export class AccountsController {
   @Get(':id/events')
   @ApiProblems({ 400: ['INVALID_ACCOUNT_ID'], 404: ['ACCOUNT_NOT_FOUND'] })
   @ApiOperation({ summary: "The account's event stream in version order, a page at a time (Link: rel=next while more follow)" })
+  @ApiOkResponse({ type: [AccountEventAnswer] })
   async events(@Param('id', accountIdPipe) id: string, @Query() query: EventsPageQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     const afterVersion = query.afterVersion ?? 0;
     const limit = query.limit ?? MAX_EVENTS_PAGE;

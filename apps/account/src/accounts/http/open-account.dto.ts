@@ -16,34 +16,43 @@ import {
   ValidateNested,
 } from 'class-validator';
 
+// The schema states the same rules the decorators enforce.
+const WHOLE_AMOUNT = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
+const CURRENCY_PATTERN = '^[A-Z]{3}$';
+
 export const PHONE_NUMBER = /^\+?[0-9][0-9 ()-]{2,29}$/;
 const PHONE_RULE = { message: 'phoneNumber must be digits, spaces, ( ) or -, optionally after a leading +, 3 to 30 characters' };
 
 export class AddressDto {
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(200) street: string;
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(100) city: string;
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(20) zip: string;
+  @ApiProperty({ minLength: 1, maxLength: 200 }) @IsString() @IsNotEmpty() @MaxLength(200) street: string;
+  @ApiProperty({ minLength: 1, maxLength: 100 }) @IsString() @IsNotEmpty() @MaxLength(100) city: string;
+  @ApiProperty({ minLength: 1, maxLength: 20 }) @IsString() @IsNotEmpty() @MaxLength(20) zip: string;
 }
 
 export class OpenAccountDto {
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(100) name: string;
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(100) lastName: string;
-  @ApiProperty({ example: 'DE', description: 'ISO 3166-1 alpha-2' }) @IsISO31661Alpha2() country: string;
+  @ApiProperty({ minLength: 1, maxLength: 100 }) @IsString() @IsNotEmpty() @MaxLength(100) name: string;
+  @ApiProperty({ minLength: 1, maxLength: 100 }) @IsString() @IsNotEmpty() @MaxLength(100) lastName: string;
+  // Any case is accepted, as class-validator's check is.
+  @ApiProperty({ example: 'DE', description: 'ISO 3166-1 alpha-2', pattern: '^[A-Za-z]{2}$' }) @IsISO31661Alpha2() country: string;
   @ApiProperty({ type: AddressDto }) @IsDefined() @IsObject() @ValidateNested() @Type(() => AddressDto) address: AddressDto;
-  @ApiPropertyOptional({ example: '+49 30 1234567' }) @IsOptional() @IsString() @Matches(PHONE_NUMBER, PHONE_RULE) phoneNumber?: string;
-  @ApiProperty({ description: 'Credit limit in minor units; at most ACCOUNT_MAX_LIMIT (422 LIMIT_EXCEEDED)' })
+  @ApiPropertyOptional({ example: '+49 30 1234567', pattern: PHONE_NUMBER.source })
+  @IsOptional()
+  @IsString()
+  @Matches(PHONE_NUMBER, PHONE_RULE)
+  phoneNumber?: string;
+  @ApiProperty({ description: 'Credit limit in minor units; at most ACCOUNT_MAX_LIMIT (422 LIMIT_EXCEEDED)', ...WHOLE_AMOUNT })
   @IsInt()
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
   limit: number;
-  @ApiProperty({ example: 'EUR' })
+  @ApiProperty({ example: 'EUR', pattern: CURRENCY_PATTERN })
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be an upper-case ISO 4217 code' })
   @IsISO4217CurrencyCode()
   currency: string;
 }
 
 export class UpdateLimitDto {
-  @ApiProperty({ description: 'New credit limit in minor units; at most ACCOUNT_MAX_LIMIT (422 LIMIT_EXCEEDED)' })
+  @ApiProperty({ description: 'New credit limit in minor units; at most ACCOUNT_MAX_LIMIT (422 LIMIT_EXCEEDED)', ...WHOLE_AMOUNT })
   @IsInt()
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
@@ -51,5 +60,8 @@ export class UpdateLimitDto {
 }
 
 export class AddPhoneNumberDto {
-  @ApiProperty({ example: '+49 30 1234567' }) @IsString() @Matches(PHONE_NUMBER, PHONE_RULE) phoneNumber: string;
+  @ApiProperty({ example: '+49 30 1234567', pattern: PHONE_NUMBER.source })
+  @IsString()
+  @Matches(PHONE_NUMBER, PHONE_RULE)
+  phoneNumber: string;
 }

@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CountryStatsAnswer } from './account-read-answers';
 import { CountryStatsRepository } from '../projections/country-stats.repository';
 
 @ApiTags('stats')
@@ -9,6 +10,7 @@ export class StatsController {
 
   @Get('countries')
   @ApiOperation({ summary: 'Accounts and combined limits per country (read model)' })
+  @ApiOkResponse({ type: [CountryStatsAnswer] })
   countries() {
     return this.stats.list();
   }

@@ -1,5 +1,6 @@
 import { DomainError, fold } from '@app/domain';
 import {
+  ApiProblems,
   assertMerchantScope,
   Callers,
   CurrentPrincipal,
@@ -9,7 +10,7 @@ import {
   ProblemException,
 } from '@app/platform';
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CheckoutCommands, checkoutStreamId } from '../checkout-commands';
 import { CheckoutState, checkoutDecider, isFinal } from '../domain/checkout.decider';
@@ -17,6 +18,7 @@ import { CheckoutProcess } from '../process/checkout-process';
 import { RecoveryOptions } from '../recovery/recovery.options';
 import { RECOVERY_OPTIONS } from '../recovery/recovery.tokens';
 import { UnfinishedCheckoutsRepository } from '../recovery/unfinished-checkouts.repository';
+import { CheckoutOutcomeAnswer, CheckoutViewAnswer, PendingCheckoutAnswer, UnfinishedCheckoutsAnswer } from './checkout-answers';
 import { checkoutIdFor } from './checkout-id';
 import { CheckoutOutcome, PendingOutcome, outcomeOf, viewOf } from './checkout.view';
 import { StartCheckoutDto } from './start-checkout.dto';
@@ -24,6 +26,7 @@ import { withinBudget } from './within-budget';
 
 const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,255}$/;
 const MAX_LISTED = 1_000;
+const PENDING_HEADERS = { Location: { description: '/checkouts/{checkoutId}', schema: { type: 'string' } } };
 
 @ApiTags('checkouts')
 @Controller('checkouts')
@@ -47,10 +50,32 @@ export class CheckoutsController {
       'names the checkout: a retry with the same key and body gets the same checkout and never charges twice. The same ' +
       'key with a different body is 409 IDEMPOTENCY_KEY_REUSED.',
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: true, description: '1 to 255 printable characters, unique per checkout' })
-  @ApiOkResponse({ description: '{checkoutId, status: completed|rejected, reason?, compensation?, total, currency}' })
-  @ApiAcceptedResponse({ description: '{checkoutId, status: pending}; GET the Location for its current step and last error' })
-  @ApiConflictResponse({ description: 'IDEMPOTENCY_KEY_REUSED' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: true,
+    description: '1 to 255 printable characters, unique per checkout',
+    schema: { type: 'string', pattern: IDEMPOTENCY_KEY.source },
+  })
+  @ApiOkResponse({ type: CheckoutOutcomeAnswer, description: 'The checkout is final: completed, or rejected with a reason code' })
+  @ApiAcceptedResponse({
+    type: PendingCheckoutAnswer,
+    headers: PENDING_HEADERS,
+    description: 'GET the Location for its step and last error',
+  })
+  @ApiProblems({
+    400: [
+      'IDEMPOTENCY_KEY_REQUIRED',
+      'INVALID_IDEMPOTENCY_KEY',
+      'NO_ITEMS',
+      'TOO_MANY_ITEMS',
+      'INVALID_SKU',
+      'INVALID_QUANTITY',
+      'INVALID_UNIT_PRICE',
+      'NOTHING_TO_PAY',
+      'INVALID_CURRENCY',
+    ],
+    409: ['IDEMPOTENCY_KEY_REUSED', 'CONCURRENCY_CONFLICT'],
+  })
   async checkout(
     @Body() body: StartCheckoutDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
@@ -73,6 +98,9 @@ export class CheckoutsController {
   @ApiOperation({
     summary: 'Checkouts not final yet: how many, how old the oldest is (seconds), and the oldest of them with their step and last error',
   })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 0, maximum: MAX_LISTED, default: 100 } })
+  @ApiOkResponse({ type: UnfinishedCheckoutsAnswer })
+  @ApiProblems({ 400: ['INVALID_LIMIT'] })
   unfinishedCheckouts(@Query('limit') limit?: string) {
     const parsed = limit === undefined ? 100 : /^\d{1,4}$/.test(limit) ? Number(limit) : NaN;
     if (!(parsed >= 0 && parsed <= MAX_LISTED))
@@ -83,6 +111,8 @@ export class CheckoutsController {
   @Get(':id')
   @Callers('merchant')
   @ApiOperation({ summary: 'The checkout, every step it has recorded, and while pending its next step and last error' })
+  @ApiOkResponse({ type: CheckoutViewAnswer })
+  @ApiProblems({ 400: ['BAD_REQUEST'], 404: ['CHECKOUT_NOT_FOUND'] })
   async get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal) {
     const events = await this.commands.readStream(checkoutStreamId(id));
     if (events.length === 0) throw new DomainError('not-found', 'CHECKOUT_NOT_FOUND', `Checkout ${id} does not exist`);
@@ -97,7 +127,13 @@ export class CheckoutsController {
   @UseGuards(OpsTokenGuard)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Operators: stop trying to finish a pending checkout and undo it (void, refund); 409 once it is final' })
-  @ApiAcceptedResponse({ description: 'The compensation could not finish yet; the worker goes on with it' })
+  @ApiOkResponse({ type: CheckoutOutcomeAnswer, description: 'The checkout is compensated (rejected)' })
+  @ApiAcceptedResponse({
+    type: PendingCheckoutAnswer,
+    headers: PENDING_HEADERS,
+    description: 'The compensation could not finish yet; the worker goes on with it',
+  })
+  @ApiProblems({ 400: ['BAD_REQUEST'], 404: ['CHECKOUT_NOT_FOUND'], 409: ['CHECKOUT_ALREADY_FINAL', 'CONCURRENCY_CONFLICT'] })
   compensate(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -1,9 +1,10 @@
-import { Callers } from '@app/platform';
+import { ApiProblems, Callers } from '@app/platform';
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AssessmentService } from '../assessment.service';
 import { AssessDto } from './assess.dto';
+import { AssessmentAnswer } from './assessment-answer';
 
 @ApiTags('assessments')
 @Controller('assessments')
@@ -18,6 +19,8 @@ export class AssessmentsController {
     description:
       'An account or merchant Fraud has not learned of yet is approved with NO_HISTORY / UNKNOWN_MERCHANT (Checkout checks both at their source).',
   })
+  @ApiOkResponse({ type: AssessmentAnswer })
+  @ApiProblems({ 409: ['ASSESSMENT_CONFLICT'] })
   assess(@Body() body: AssessDto, @Req() request: FastifyRequest) {
     // The request id is the caller's x-correlation-id when it sent one (see createHttpAdapter).
     return this.assessments.assess(

@@ -1,6 +1,8 @@
 import { DomainError } from '@app/domain';
 import { Controller, Get, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '@app/platform';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RiskProfileAnswer } from './risk-profile-answer';
 import { RiskPolicy } from '../../assessments/domain/risk-policy';
 import { median } from '../../assessments/domain/risk-rules';
 import { RISK_POLICY } from '../../assessments/risk-policy.config';
@@ -16,7 +18,9 @@ export class RiskProfilesController {
 
   @Get(':accountId')
   @ApiOperation({ summary: 'What Fraud has learned about an account (from its queues and its own assessments)' })
-  async get(@Param('accountId', new ParseUUIDPipe()) accountId: string) {
+  @ApiOkResponse({ type: RiskProfileAnswer })
+  @ApiProblems({ 400: ['BAD_REQUEST'], 404: ['RISK_PROFILE_NOT_FOUND'] })
+  async get(@Param('accountId', new ParseUUIDPipe()) accountId: string): Promise<RiskProfileAnswer> {
     const since = new Date(Date.now() - this.policy.velocityWindowSeconds * 1_000).toISOString();
     const { profile, signals } = await this.signals.profile(accountId, since);
     if (!profile) {

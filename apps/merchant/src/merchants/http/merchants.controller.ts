@@ -1,7 +1,8 @@
 import { CommandMetadata, DomainError } from '@app/domain';
 import { ApiProblems, Callers, CommandMeta } from '@app/platform';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { MerchantAnswer, OnboardedMerchantAnswer, SalesLedgerAnswer } from './merchant-answers';
 import { randomUUID } from 'node:crypto';
 import { MerchantState } from '../domain/merchant.decider';
 import { MerchantApiKeys } from '../merchant-api-keys';
@@ -31,6 +32,7 @@ export class MerchantsController {
   @Post()
   @ApiProblems({ 400: ['INVALID_NAME', 'INVALID_COUNTRY', 'INVALID_IBAN', 'INVALID_BIC'] })
   @ApiOperation({ summary: 'Onboard a merchant (the IBAN is checked by its ISO 13616 checksum); answers its API key, shown this once' })
+  @ApiCreatedResponse({ type: OnboardedMerchantAnswer })
   async onboard(@Body() body: OnboardMerchantDto, @CommandMeta() metadata: CommandMetadata): Promise<{ id: string; apiKey?: string }> {
     const id = randomUUID();
     await this.commands.execute(merchantStreamId(id), { type: 'OnboardMerchant', data: { id, ...body }, metadata });
@@ -47,6 +49,7 @@ export class MerchantsController {
   @Callers('service:checkout')
   @ApiProblems({ 400: ['BAD_REQUEST'], 404: ['MERCHANT_NOT_FOUND'] })
   @ApiOperation({ summary: 'The merchant, as of its latest event' })
+  @ApiOkResponse({ type: MerchantAnswer })
   async get(@Param('id', new ParseUUIDPipe()) id: string) {
     const { state, version } = await this.commands.load(merchantStreamId(id));
     if (!state.exists) throw notFound(id);
@@ -57,6 +60,7 @@ export class MerchantsController {
   @ApiProblems({ 400: ['BAD_REQUEST', 'INVALID_IBAN', 'INVALID_BIC'], 404: ['MERCHANT_NOT_FOUND'], 409: ['CONCURRENCY_CONFLICT'] })
   @HttpCode(200)
   @ApiOperation({ summary: 'Change the payout bank account' })
+  @ApiOkResponse({ type: MerchantAnswer })
   async changeBankAccount(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: BankAccountDto,
@@ -74,6 +78,7 @@ export class MerchantsController {
   @ApiProblems({ 400: ['BAD_REQUEST'], 404: ['MERCHANT_NOT_FOUND'], 409: ['CONCURRENCY_CONFLICT'] })
   @HttpCode(200)
   @ApiOperation({ summary: 'Suspend the merchant: checkouts to it are refused' })
+  @ApiOkResponse({ type: MerchantAnswer })
   async suspend(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: SuspendMerchantDto, @CommandMeta() metadata: CommandMetadata) {
     const result = await this.commands.execute(merchantStreamId(id), {
       type: 'SuspendMerchant',
@@ -87,6 +92,7 @@ export class MerchantsController {
   @ApiProblems({ 400: ['BAD_REQUEST'], 404: ['MERCHANT_NOT_FOUND'], 409: ['CONCURRENCY_CONFLICT'] })
   @HttpCode(200)
   @ApiOperation({ summary: 'Reinstate a suspended merchant' })
+  @ApiOkResponse({ type: MerchantAnswer })
   async reinstate(@Param('id', new ParseUUIDPipe()) id: string, @CommandMeta() metadata: CommandMetadata) {
     const result = await this.commands.execute(merchantStreamId(id), { type: 'ReinstateMerchant', data: { id }, metadata });
     return view(result.state, result.version);
@@ -95,6 +101,7 @@ export class MerchantsController {
   @Get(':id/sales')
   @ApiProblems({ 400: ['BAD_REQUEST'], 404: ['MERCHANT_NOT_FOUND'] })
   @ApiOperation({ summary: 'The sales ledger: totals per currency and the latest sales (read model from checkout events)' })
+  @ApiOkResponse({ type: SalesLedgerAnswer })
   async salesLedger(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: SalesQueryDto) {
     const { state } = await this.commands.load(merchantStreamId(id));
     if (!state.exists) throw notFound(id);

@@ -1,8 +1,12 @@
-import { OpsTokenGuard } from '@app/platform';
+import { ApiProblems, OpsTokenGuard } from '@app/platform';
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Operator } from '../../operators/operator.decorator';
 import { OpsCheckoutsService } from '../ops-checkouts.service';
+import { CompensatedCheckoutAnswer, UnfinishedCheckoutsAnswer } from './ops-checkout-answers';
+
+// Checkout down or not answering, or refusing Ops' token.
+const CHECKOUT_UNREACHABLE = { 502: ['OPS_TOKEN_REJECTED'], 503: ['CHECKOUT_UNAVAILABLE'] } as const;
 
 /** Checkouts that are not final yet, and forcing one to compensate. */
 @ApiTags('checkouts')
@@ -14,6 +18,8 @@ export class OpsCheckoutsController {
   @ApiOperation({
     summary: 'How many checkouts are not final, how old the oldest is (seconds), and the oldest 100 with their step and last error',
   })
+  @ApiOkResponse({ type: UnfinishedCheckoutsAnswer })
+  @ApiProblems(CHECKOUT_UNREACHABLE)
   unfinished() {
     return this.checkouts.unfinished();
   }
@@ -23,6 +29,13 @@ export class OpsCheckoutsController {
   @UseGuards(OpsTokenGuard)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Stop trying to finish a checkout and undo it (void, refund); audited. 409 once it is final' })
+  @ApiOkResponse({ type: CompensatedCheckoutAnswer })
+  @ApiProblems({
+    ...CHECKOUT_UNREACHABLE,
+    400: ['BAD_REQUEST'],
+    404: ['CHECKOUT_NOT_FOUND'],
+    409: ['CHECKOUT_ALREADY_FINAL', 'CONCURRENCY_CONFLICT'],
+  })
   compensate(@Param('id', new ParseUUIDPipe()) id: string, @Operator() actor: string) {
     return this.checkouts.compensate(id, actor);
   }

@@ -26,7 +26,7 @@ export class ListDeadLettersQuery {
   @IsIn([...STATUSES, 'all'])
   status?: (typeof STATUSES)[number] | 'all';
 
-  @ApiPropertyOptional({ default: 50, maximum: 1000 })
+  @ApiPropertyOptional({ default: 50, type: 'integer', minimum: 1, maximum: 1000 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -34,7 +34,12 @@ export class ListDeadLettersQuery {
   @Max(1000)
   limit?: number;
 
-  @ApiPropertyOptional({ description: "Page after this id (the previous page's nextAfter)" })
+  @ApiPropertyOptional({
+    description: "Page after this id (the previous page's nextAfter)",
+    type: 'integer',
+    minimum: 0,
+    maximum: Number.MAX_SAFE_INTEGER,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -51,23 +56,30 @@ export class GroupsQuery {
 }
 
 export class DeadLetterGroupDto {
-  @ApiProperty()
+  @ApiProperty({ enum: allQueues() })
   @IsIn(allQueues())
   queue: string;
 
-  @ApiPropertyOptional({ nullable: true, description: 'null for messages without a type' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'null for messages without a type' })
   @IsOptional()
   @IsString()
   type?: string | null;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'SCHEMA_VIOLATION' })
   @IsString()
   code: string;
 }
 
 /** Exactly one of `ids`, `queue`, `group` or `all`. */
 export class DeadLetterSelectionDto {
-  @ApiPropertyOptional({ type: [Number], maxItems: 1000 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    isArray: true,
+    minItems: 1,
+    maxItems: 1000,
+    minimum: 1,
+    maximum: Number.MAX_SAFE_INTEGER,
+  })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
@@ -77,7 +89,7 @@ export class DeadLetterSelectionDto {
   @Max(Number.MAX_SAFE_INTEGER, { each: true })
   ids?: number[];
 
-  @ApiPropertyOptional({ description: 'Every dead letter of this queue' })
+  @ApiPropertyOptional({ description: 'Every dead letter of this queue', enum: allQueues() })
   @IsOptional()
   @IsIn(allQueues())
   queue?: string;
@@ -88,7 +100,7 @@ export class DeadLetterSelectionDto {
   @Type(() => DeadLetterGroupDto)
   group?: DeadLetterGroupDto;
 
-  @ApiPropertyOptional({ description: 'Every dead letter' })
+  @ApiPropertyOptional({ description: 'Every dead letter', type: 'boolean', enum: [true] })
   @IsOptional()
   @Equals(true)
   all?: true;

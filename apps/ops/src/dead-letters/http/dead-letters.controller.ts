@@ -1,9 +1,16 @@
 import { DomainError } from '@app/domain';
-import { OpsTokenGuard } from '@app/platform';
+import { ApiProblems, OpsTokenGuard } from '@app/platform';
 import { Body, Controller, Get, HttpCode, Param, PipeTransform, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Operator, OPERATOR_HEADER } from '../../operators/operator.decorator';
 import { DeadLetterSelection, DeadLettersService } from '../dead-letters.service';
+import {
+  ArchiveOutcomeAnswer,
+  DeadLetterAnswer,
+  DeadLetterGroupAnswer,
+  DeadLetterPageAnswer,
+  ReplayOutcomeAnswer,
+} from './dead-letter-answers';
 import { DeadLetterSelectionDto, GroupsQuery, ListDeadLettersQuery } from './dead-letter.dto';
 
 /** A dead letter id is a positive whole number; anything else is the caller's mistake (400), not an unknown id. */
@@ -34,6 +41,7 @@ export class DeadLettersController {
 
   @Get()
   @ApiOperation({ summary: 'Dead letters, oldest first, filtered and paged by id' })
+  @ApiOkResponse({ type: DeadLetterPageAnswer })
   list(@Query() query: ListDeadLettersQuery) {
     const { limit = 50, after = 0, ...filter } = query;
     return this.deadLetters.list(filter, { limit, after });
@@ -41,12 +49,15 @@ export class DeadLettersController {
 
   @Get('groups')
   @ApiOperation({ summary: 'Dead letters grouped by queue, type and error code' })
+  @ApiOkResponse({ type: [DeadLetterGroupAnswer] })
   groups(@Query() query: GroupsQuery) {
     return this.deadLetters.groups(query.status ?? 'dead');
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One dead letter with its body, headers and history' })
+  @ApiOkResponse({ type: DeadLetterAnswer })
+  @ApiProblems({ 400: ['INVALID_DEAD_LETTER_ID'], 404: ['DEAD_LETTER_NOT_FOUND'] })
   show(@Param('id', DeadLetterIdPipe) id: number) {
     return this.deadLetters.show(id);
   }
@@ -57,6 +68,8 @@ export class DeadLettersController {
   @ApiBearerAuth()
   @operatorHeader
   @ApiOperation({ summary: 'Replay a selection, a queue, a group or all into their original queues' })
+  @ApiOkResponse({ type: ReplayOutcomeAnswer })
+  @ApiProblems({ 400: ['SELECTION_REQUIRED'] })
   replay(@Body() body: DeadLetterSelectionDto, @Operator() actor: string) {
     return this.deadLetters.replay(toSelection(body), actor);
   }
@@ -67,6 +80,8 @@ export class DeadLettersController {
   @ApiBearerAuth()
   @operatorHeader
   @ApiOperation({ summary: 'Archive a selection, a queue, a group or all' })
+  @ApiOkResponse({ type: ArchiveOutcomeAnswer })
+  @ApiProblems({ 400: ['SELECTION_REQUIRED'] })
   archive(@Body() body: DeadLetterSelectionDto, @Operator() actor: string) {
     return this.deadLetters.archive(toSelection(body), actor);
   }
@@ -77,6 +92,13 @@ export class DeadLettersController {
   @ApiBearerAuth()
   @operatorHeader
   @ApiOperation({ summary: 'Replay one dead letter into its original queue' })
+  @ApiOkResponse({ type: DeadLetterAnswer })
+  @ApiProblems({
+    400: ['INVALID_DEAD_LETTER_ID'],
+    404: ['DEAD_LETTER_NOT_FOUND'],
+    409: ['DEAD_LETTER_NOT_DEAD'],
+    503: ['BROKER_UNAVAILABLE'],
+  })
   replayOne(@Param('id', DeadLetterIdPipe) id: number, @Operator() actor: string) {
     return this.deadLetters.replayOne(id, actor);
   }
@@ -87,6 +109,8 @@ export class DeadLettersController {
   @ApiBearerAuth()
   @operatorHeader
   @ApiOperation({ summary: 'Archive one dead letter' })
+  @ApiOkResponse({ type: DeadLetterAnswer })
+  @ApiProblems({ 400: ['INVALID_DEAD_LETTER_ID'], 404: ['DEAD_LETTER_NOT_FOUND'], 409: ['DEAD_LETTER_NOT_DEAD'] })
   archiveOne(@Param('id', DeadLetterIdPipe) id: number, @Operator() actor: string) {
     return this.deadLetters.archiveOne(id, actor);
   }

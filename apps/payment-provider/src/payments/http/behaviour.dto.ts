@@ -1,17 +1,17 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNumber, IsOptional, Max, Min, ValidateNested } from 'class-validator';
-import { Mode, MODES } from '../behaviour/provider-behaviour';
+import { Mode, MODES, OperationBehaviour, ProviderBehaviour } from '../behaviour/provider-behaviour';
 
 export class OperationBehaviourDto {
-  @ApiPropertyOptional({ description: 'Delay before answering, in ms', maximum: 60000 })
+  @ApiPropertyOptional({ description: 'Delay before answering, in ms', type: 'integer', minimum: 0, maximum: 60_000 })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(60_000)
   latencyMs?: number;
 
-  @ApiPropertyOptional({ description: 'Probability (0..1) that an otherwise ok call fails' })
+  @ApiPropertyOptional({ description: 'Probability (0..1) that an otherwise ok call fails', minimum: 0, maximum: 1 })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
@@ -48,4 +48,18 @@ export class BehaviourPatchDto {
   @ValidateNested()
   @Type(() => OperationBehaviourDto)
   lookup?: OperationBehaviourDto;
+}
+
+export class OperationBehaviourAnswer implements OperationBehaviour {
+  @ApiProperty({ type: 'integer' }) latencyMs: number;
+  @ApiProperty() failureRate: number;
+  @ApiProperty({ enum: MODES }) mode: Mode;
+}
+
+/** The simulated behaviour of every operation, as it is now. */
+export class ProviderBehaviourAnswer implements ProviderBehaviour {
+  @ApiProperty({ type: OperationBehaviourAnswer }) authorise: OperationBehaviourAnswer;
+  @ApiProperty({ type: OperationBehaviourAnswer }) capture: OperationBehaviourAnswer;
+  @ApiProperty({ type: OperationBehaviourAnswer }) void: OperationBehaviourAnswer;
+  @ApiProperty({ type: OperationBehaviourAnswer }) lookup: OperationBehaviourAnswer;
 }

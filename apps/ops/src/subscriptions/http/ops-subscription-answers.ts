@@ -1,0 +1,54 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { SubscriptionView } from '../subscriptions.service';
+
+/** A producer's commit frontier as it answered; held is null when the producer did not answer. */
+export class ProducerFrontierAnswer {
+  @ApiProperty({ type: Boolean, nullable: true }) held: boolean | null;
+  @ApiPropertyOptional({ description: 'Why the producer could not be asked' }) error?: string;
+  @ApiPropertyOptional() transactionId?: string;
+  @ApiPropertyOptional({ type: Number, nullable: true }) heldSeconds?: number | null;
+  @ApiPropertyOptional({ type: 'integer', nullable: true }) pid?: number | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) query?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) database?: string | null;
+  @ApiPropertyOptional() warnAfterSeconds?: number;
+  @ApiPropertyOptional({ type: String, nullable: true }) relayRefusal?: string | null;
+}
+
+export class ProducerAnswer {
+  @ApiProperty({ example: 'account' }) producer: string;
+  @ApiProperty() available: boolean;
+  @ApiPropertyOptional({ description: 'Why it is unavailable' }) error?: string;
+  @ApiProperty({ type: ProducerFrontierAnswer }) frontier: ProducerFrontierAnswer;
+}
+
+export class OpsSubscriptionAnswer implements SubscriptionView {
+  @ApiProperty({ example: 'fraud.account-events' }) name: string;
+  @ApiProperty() producer: string;
+  @ApiProperty() consumer: string;
+  @ApiProperty({ enum: ['active', 'paused', 'unavailable'] }) status: 'active' | 'paused' | 'unavailable';
+  @ApiProperty({ type: 'integer', nullable: true }) lagEvents: number | null;
+  @ApiProperty({ type: Number, nullable: true }) lagSeconds: number | null;
+  @ApiProperty({ type: String, nullable: true }) cursorPosition: string | null;
+  @ApiProperty({ type: [String], nullable: true }) eventTypes: string[] | null;
+  @ApiProperty({ type: String, nullable: true }) pendingControl: string | null;
+  @ApiProperty({ type: Number, nullable: true }) appliedP50Seconds: number | null;
+  @ApiProperty({ type: Number, nullable: true }) appliedP99Seconds: number | null;
+}
+
+export class OpsSubscriptionsAnswer {
+  @ApiProperty({ type: [ProducerAnswer] }) producers: ProducerAnswer[];
+  @ApiProperty({ type: [OpsSubscriptionAnswer] }) subscriptions: OpsSubscriptionAnswer[];
+}
+
+/** The producer's answer to a pause, resume or rewind, passed on. */
+export class SubscriptionActionAnswer {
+  @ApiProperty() name: string;
+  @ApiPropertyOptional({ enum: ['active', 'paused'], description: 'After pause or resume' }) status?: string;
+  @ApiPropertyOptional({ type: 'integer', description: 'After rewind' }) toPosition?: number;
+}
+
+export class ProducerRebaseAnswer {
+  @ApiProperty() rebased: boolean;
+  @ApiProperty({ type: 'integer' }) transactions: number;
+  @ApiProperty({ type: 'integer' }) cursors: number;
+}

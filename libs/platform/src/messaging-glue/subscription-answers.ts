@@ -1,0 +1,51 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/** One relay subscription of this producer with its lag, as `GET /subscriptions` answers it. */
+export class SubscriptionLagAnswer {
+  @ApiProperty({ example: 'fraud.account-events' }) name: string;
+  @ApiProperty({ type: [String], nullable: true, description: 'null: every event type' }) eventTypes: string[] | null;
+  @ApiProperty({ enum: ['active', 'paused'] }) status: 'active' | 'paused';
+  @ApiProperty({ description: 'Decimal string' }) cursorTransactionId: string;
+  @ApiProperty({ description: 'Decimal string' }) cursorPosition: string;
+  @ApiProperty({ type: String, nullable: true }) pendingControl: string | null;
+  @ApiProperty({ type: 'integer' }) lagEvents: number;
+  @ApiProperty() lagSeconds: number;
+  @ApiProperty({ example: 'fraud' }) consumer: string;
+  @ApiProperty({ example: 'account' }) producer: string;
+}
+
+/** Whether an open transaction holds back the commit frontier; the holder's fields only while it is held. */
+export class FrontierAnswer {
+  @ApiProperty() held: boolean;
+  @ApiPropertyOptional({ description: 'Decimal string' }) transactionId?: string;
+  @ApiPropertyOptional({ type: Number, nullable: true }) heldSeconds?: number | null;
+  @ApiPropertyOptional({ type: 'integer', nullable: true }) pid?: number | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) query?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) database?: string | null;
+  @ApiProperty() warnAfterSeconds: number;
+  @ApiProperty({ type: String, nullable: true, description: 'Why the relay refuses to run, until a re-base' }) relayRefusal: string | null;
+}
+
+export class RebaseAnswer {
+  @ApiProperty() rebased: boolean;
+  @ApiProperty({ type: 'integer' }) transactions: number;
+  @ApiProperty({ type: 'integer' }) cursors: number;
+}
+
+export class SubscriptionStatusAnswer {
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: ['active', 'paused'] }) status: 'active' | 'paused';
+}
+
+export class SubscriptionRewoundAnswer {
+  @ApiProperty() name: string;
+  @ApiProperty({ type: 'integer' }) toPosition: number;
+}
+
+/** One consumer queue of this process with its commit-to-applied latency. */
+export class AppliedLatencyAnswer {
+  @ApiProperty() queue: string;
+  @ApiProperty({ type: Number, nullable: true }) p50Seconds: number | null;
+  @ApiProperty({ type: Number, nullable: true }) p99Seconds: number | null;
+  @ApiProperty({ type: 'integer' }) samples: number;
+}
