@@ -1,6 +1,6 @@
 import { KeyedSerialQueue } from '@app/async';
 import { DomainError } from '@app/domain';
-import { CommitSignal, EventStore } from '@app/eventstore';
+import { CommitSignal, EventStore, WrongExpectedVersionError } from '@app/eventstore';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -55,7 +55,21 @@ export class AssessmentService {
       merchantId: request.merchantId.toLowerCase(),
       checkoutId: request.checkoutId?.toLowerCase(),
     };
-    return this.accounts.run(normalised.accountId, () => this.decideAndRecord(normalised, correlationId));
+    return this.accounts.run(normalised.accountId, () => this.decideOnce(normalised, correlationId));
+  }
+
+  /**
+   * Two requests for one checkout with different account ids lock different accounts, so they can
+   * both find no earlier assessment and race to append it. The loser decides again: it now finds
+   * the winner's assessment and answers it, or refuses a different payment with 409.
+   */
+  private async decideOnce(request: AssessmentRequest, correlationId?: string) {
+    try {
+      return await this.decideAndRecord(request, correlationId);
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersionError) || !request.checkoutId) throw error;
+      return this.decideAndRecord(request, correlationId);
+    }
   }
 
   private async decideAndRecord({ checkoutId, ...request }: AssessmentRequest, correlationId?: string) {
