@@ -43,6 +43,13 @@ export class ListDeadLettersQuery {
   after?: number;
 }
 
+export class ParkedQuery {
+  @ApiPropertyOptional({ description: 'Only this consumer queue, e.g. fraud.account-events' })
+  @IsOptional()
+  @IsString()
+  queue?: string;
+}
+
 export class GroupsQuery {
   @ApiPropertyOptional({ enum: STATUSES, default: 'dead' })
   @IsOptional()

@@ -4,7 +4,7 @@ import { Body, Controller, Get, HttpCode, Param, PipeTransform, Post, Query, Use
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Operator, OPERATOR_HEADER } from '../../operators/operator.decorator';
 import { DeadLetterSelection, DeadLettersService } from '../dead-letters.service';
-import { DeadLetterSelectionDto, GroupsQuery, ListDeadLettersQuery } from './dead-letter.dto';
+import { DeadLetterSelectionDto, GroupsQuery, ListDeadLettersQuery, ParkedQuery } from './dead-letter.dto';
 
 /** A dead letter id is a positive whole number; anything else is the caller's mistake (400), not an unknown id. */
 class DeadLetterIdPipe implements PipeTransform<string, number> {
@@ -45,6 +45,12 @@ export class DeadLettersController {
     return this.deadLetters.groups(query.status ?? 'dead');
   }
 
+  @Get('parked')
+  @ApiOperation({ summary: 'Streams a consumer holds behind a dead letter (the blocker), with the dead letters parked behind it' })
+  parked(@Query() query: ParkedQuery) {
+    return this.deadLetters.parked(query.queue);
+  }
+
   @Get(':id')
   @ApiOperation({ summary: 'One dead letter with its body, headers and history' })
   show(@Param('id', DeadLetterIdPipe) id: number) {
@@ -76,9 +82,21 @@ export class DeadLettersController {
   @UseGuards(OpsTokenGuard)
   @ApiBearerAuth()
   @operatorHeader
-  @ApiOperation({ summary: 'Replay one dead letter into its original queue' })
+  @ApiOperation({ summary: 'Replay one dead letter into its original queue; the dead letters parked behind it follow' })
   replayOne(@Param('id', DeadLetterIdPipe) id: number, @Operator() actor: string) {
     return this.deadLetters.replayOne(id, actor);
+  }
+
+  @Post(':id/skip')
+  @HttpCode(200)
+  @UseGuards(OpsTokenGuard)
+  @ApiBearerAuth()
+  @operatorHeader
+  @ApiOperation({
+    summary: 'Skip one dead letter: its consumer counts it as applied without its handler; the dead letters parked behind it follow',
+  })
+  skipOne(@Param('id', DeadLetterIdPipe) id: number, @Operator() actor: string) {
+    return this.deadLetters.skipOne(id, actor);
   }
 
   @Post(':id/archive')
