@@ -153,7 +153,6 @@ describe('Ops web console', () => {
     await row.waitFor();
     expect(await row.textContent()).toContain('LIMIT_RULE');
     expect(await row.textContent()).toContain('3, 4');
-    page.once('dialog', (dialog) => void dialog.accept());
     await row.locator('button.replay-blocker').click();
     await page.waitForSelector('#notice:text("Replayed dead letter")');
     await eventually(
