@@ -311,6 +311,11 @@ describe('OpenAPI conformance, as real processes', () => {
     await ops.send('POST', `/dead-letters/${first}/archive`);
     await ops.send('POST', `/dead-letters/${first}/replay`);
     await ops.send('POST', '/dead-letters/999999999/replay');
+    await ops.send('POST', `/dead-letters/${first}/skip`);
+    await ops.send('POST', '/dead-letters/999999999/skip');
+    await ops.send('GET', '/dead-letters/parked');
+    await ops.send('GET', `/dead-letters/parked?queue=${queue}`);
+    await ops.refused('GET', '/dead-letters/parked?queue=nowhere');
     await ops.send('POST', `/dead-letters/${second}/replay`);
     await ops.send('POST', '/dead-letters/replay', { body: { ids: [first, second] } });
     await ops.send('POST', '/dead-letters/archive', { body: { queue } });

@@ -2,7 +2,7 @@ import { Routes } from '@app/contracts';
 import { eventually, TEST_OPS_TOKEN, TestPlatform, asOperator } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { Browser, chromium, Page } from 'playwright-core';
-import { deadLetterOf, eventMessage, OpsApi, QueueWriter, startPlatform } from './support/ops-e2e-support';
+import { asDeadLetter, deadLetterOf, eventMessage, OpsApi, QueueWriter, startPlatform } from './support/ops-e2e-support';
 
 const QUEUE = 'account.account-events';
 
@@ -109,6 +109,63 @@ describe('Ops web console', () => {
       15_000,
       100,
     );
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows a parked stream under its blocker, and replaying the blocker from there releases the parked ones in order', async () => {
+    const id = randomUUID();
+    const streamId = `account-${id}`;
+    const limitUpdated = (version: number, newLimit: number) =>
+      eventMessage({ type: 'LimitUpdated', streamId, streamVersion: version, data: { id, newLimit, oldLimit: newLimit - 100 } });
+    await writer.publish(QUEUE, [
+      eventMessage({
+        type: 'AccountOpened',
+        streamId,
+        streamVersion: 1,
+        data: {
+          id,
+          name: 'Grace',
+          lastName: 'Hopper',
+          country: 'US',
+          address: { street: '1 Navy', city: 'Arlington', zip: '22201' },
+          limit: 500,
+          currency: 'USD',
+        },
+      }),
+    ]);
+    // As the consumer leaves them: version 2 dead-lettered for good, versions 3 and 4 parked behind it.
+    const blocker = limitUpdated(2, 600);
+    const parked = [limitUpdated(3, 700), limitUpdated(4, 800)];
+    await writer.publish(`${QUEUE}.dlq`, [
+      asDeadLetter(blocker, QUEUE, 'LIMIT_RULE', 'a rule since fixed'),
+      ...parked.map((message) => {
+        const dead = asDeadLetter(message, QUEUE, 'PARKED', `${streamId} is parked behind version 2`);
+        return {
+          ...dead,
+          options: { ...dead.options, headers: { ...dead.options.headers, 'x-parked-behind': blocker.options.messageId } },
+        };
+      }),
+    ]);
+    for (const message of parked) await deadLetterOf(ops, QUEUE, message.options.messageId);
+
+    await page.click('#nav-parked');
+    const row = page.locator(`tr.parked-stream[data-stream="${streamId}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain('LIMIT_RULE');
+    expect(await row.textContent()).toContain('3, 4');
+    await row.locator('button.replay-blocker').click();
+    await page.waitForSelector('#notice:text("Replayed dead letter")');
+    await eventually(
+      async () => {
+        const account = (await (await fetch(`${platform.url('account')}/accounts/${id}`, asOperator())).json()) as { version?: number };
+        return account.version === 4;
+      },
+      15_000,
+      100,
+    );
+    const account = (await (await fetch(`${platform.url('account')}/accounts/${id}`, asOperator())).json()) as { limit?: number };
+    expect(account.limit).toBe(800);
+    await page.waitForSelector(`tr.parked-stream[data-stream="${streamId}"]`, { state: 'detached' });
     expect(pageErrors).toEqual([]);
   });
 

@@ -39,6 +39,12 @@ export const Headers = {
   errorMessage: 'x-error-message',
   /** Set on a control message that tells a consumer to rebuild its read models from scratch. */
   control: 'x-control',
+  /** On a dead letter parked behind an earlier one of its stream: the event id of that blocker. */
+  parkedBehind: 'x-parked-behind',
+  /** Set by an operator's skip: the consumer counts the event as applied without running its handler. */
+  skip: 'x-skip',
+  /** Set by an operator's replay: which replay of its dead letter a message is. */
+  replayNumber: 'x-replay-number',
 } as const;
 
 /** Control message types the relay can put on a queue besides events. */

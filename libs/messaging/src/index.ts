@@ -6,6 +6,8 @@ export * from './consumer/envelope-parser';
 export * from './consumer/failure-router';
 export * from './consumer/inbox';
 export * from './consumer/inbox.migration';
+export * from './consumer/parked-streams.migration';
+export * from './consumer/stream-parking.rules';
 export * from './consumer/message-failure';
 export * from './consumer/queue-consumer';
 export * from './topology';

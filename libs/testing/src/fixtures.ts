@@ -1,5 +1,5 @@
 import { eventStoreDdl } from '@app/eventstore';
-import { inboxDdl } from '@app/messaging';
+import { inboxDdl, parkedStreamsDdl } from '@app/messaging';
 import { subscriptionsDdl } from '@app/relay';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
@@ -32,7 +32,12 @@ export async function ensureTestDatabase(url = testDatabaseUrl()): Promise<void>
 }
 
 /** The tables `storeMigrations` (libs/platform) lays, as plain SQL, for specs and benchmarks that set up a schema themselves. */
-export const storeDdl = (schema: string): string[] => [...eventStoreDdl(schema), ...subscriptionsDdl(schema), ...inboxDdl(schema)];
+export const storeDdl = (schema: string): string[] => [
+  ...eventStoreDdl(schema),
+  ...subscriptionsDdl(schema),
+  ...inboxDdl(schema),
+  ...parkedStreamsDdl(schema),
+];
 
 /** A fresh schema with its own event store, and a TypeORM DataSource bound to it. */
 export async function freshEventStore(prefix = 't'): Promise<{ schema: string; dataSource: DataSource }> {

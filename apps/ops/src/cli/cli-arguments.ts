@@ -7,9 +7,11 @@ Dead letters
   groups [--status dead|replayed|archived]       dead letters grouped by queue, type and error
   list [--queue Q] [--type T] [--code C] [--status S|all] [--limit N] [--after ID]
   show <id>                                      one dead letter with body, headers and history
-  replay <id>...                                 replay these dead letters into their queues
+  replay <id>...                                 replay these dead letters into their queues (with those parked behind them)
   replay --queue Q [--type T] [--code C] | --all replay every matching dead letter (with progress)
   archive <id>... | --queue Q [--type T] [--code C] | --all
+  parked [--queue Q]                             streams held behind a dead letter (the blocker), per consumer queue
+  skip <id>                                      go on without this dead letter; those parked behind it follow
 
 Subscriptions
   subscriptions                                  every subscription with its lag
@@ -29,7 +31,7 @@ Options
   --url URL     the Ops API (default: OPS_URL or http://127.0.0.1:3005)
   --chunk N     dead letters per replay request (default 500)
 
-Environment: OPS_URL, OPS_TOKEN (needed for replay, archive, pause, resume, rewind, compensate), OPS_OPERATOR (your name).
+Environment: OPS_URL, OPS_TOKEN (needed for replay, skip, archive, pause, resume, rewind, compensate), OPS_OPERATOR (your name).
 Use --type '' for messages without a type.`;
 
 export interface CliArguments {

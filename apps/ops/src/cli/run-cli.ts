@@ -3,6 +3,7 @@ import { compensateCommand, unfinishedCommand } from './checkout.commands';
 import { USAGE, parseCliArguments } from './cli-arguments';
 import { archiveCommand, CommandContext, groupsCommand, listCommand, replayCommand, showCommand } from './dead-letter.commands';
 import { CliError, OpsClient } from './ops-client';
+import { parkedCommand, skipCommand } from './parked.commands';
 import { auditCommand, pauseCommand, rebaseCommand, resumeCommand, rewindCommand, subscriptionsCommand } from './subscription.commands';
 
 const COMMANDS: Record<string, (context: CommandContext) => Promise<number>> = {
@@ -11,6 +12,8 @@ const COMMANDS: Record<string, (context: CommandContext) => Promise<number>> = {
   show: showCommand,
   replay: replayCommand,
   archive: archiveCommand,
+  parked: parkedCommand,
+  skip: skipCommand,
   subscriptions: subscriptionsCommand,
   pause: pauseCommand,
   resume: resumeCommand,

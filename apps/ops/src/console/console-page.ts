@@ -13,6 +13,7 @@ export const CONSOLE_HTML = String.raw`<!doctype html>
   <h1>Ops console</h1>
   <nav>
     <a href="#/groups" id="nav-groups">Dead letters</a>
+    <a href="#/parked" id="nav-parked">Parked streams</a>
     <a href="#/subscriptions" id="nav-subscriptions">Subscriptions</a>
     <a href="#/checkouts" id="nav-checkouts">Unfinished checkouts</a>
   </nav>

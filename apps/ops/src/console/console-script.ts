@@ -127,9 +127,11 @@ export const CONSOLE_SCRIPT = String.raw`(function () {
     });
   }
 
+  var DONE = { replay: 'Replayed', archive: 'Archived', skip: 'Skipped' };
   function act(action, id, after) {
+    if (action === 'skip' && !confirm('Skip dead letter ' + id + '? Its consumer counts it as applied without running it; the dead letters parked behind it follow.')) return;
     return api('POST', '/dead-letters/' + id + '/' + action).then(function () {
-      say((action === 'replay' ? 'Replayed' : 'Archived') + ' dead letter ' + id);
+      say(DONE[action] + ' dead letter ' + id + (action === 'archive' ? '' : ', with any dead letters parked behind it'));
       after();
     }).catch(fail);
   }
@@ -149,6 +151,7 @@ export const CONSOLE_SCRIPT = String.raw`(function () {
         el('dl', { id: 'message-fields' }, fields.reduce(function (nodes, f) { return nodes.concat([el('dt', { text: f[0] }), el('dd', { text: f[1] })]); }, [])),
         el('div', { 'class': 'toolbar' }, d.status === 'dead' ? [
           el('button', { id: 'replay-message', 'class': 'primary', text: 'Replay', onclick: function () { act('replay', d.id, back); } }),
+          el('button', { id: 'skip-message', text: 'Skip', onclick: function () { act('skip', d.id, back); } }),
           el('button', { id: 'archive-message', 'class': 'danger', text: 'Archive', onclick: function () { act('archive', d.id, back); } }),
         ] : []),
         el('h3', { text: 'Body (' + d.bodyEncoding + ')' }), el('pre', { id: 'message-body', text: body }),
@@ -157,6 +160,31 @@ export const CONSOLE_SCRIPT = String.raw`(function () {
         d.history.length ? el('ul', {}, d.history.map(function (h) { return el('li', { text: time(h.at) + ' ' + h.action + ' by ' + h.actor }); }))
           : el('p', { 'class': 'muted', text: 'No operator action yet.' }),
       ]);
+    });
+  }
+
+  // A stream its consumer holds behind a dead letter (the blocker): replaying or skipping the blocker releases the rest in order.
+  function showParked() {
+    var title = el('h2', { text: 'Parked streams' });
+    return api('GET', '/dead-letters/parked').then(function (streams) {
+      if (streams.length === 0) return render([title, el('p', { 'class': 'muted empty', text: 'No parked streams.' })]);
+      var versions = function (list) { return list.length > 6 ? list.slice(0, 3).join(', ') + ' … ' + list[list.length - 1] : list.join(', '); };
+      render([title, el('p', { 'class': 'muted', text: 'Fix the cause, then replay the blocker, or skip it to go on without it; the parked dead letters follow in version order.' }),
+        table(['Queue', 'Stream', 'Blocker', 'Blocker version', 'Blocker error', 'Parked', 'Parked versions', 'Since', ''], streams.map(function (s) {
+          var b = s.blocker;
+          var dead = b.id !== null && b.status === 'dead';
+          return el('tr', { 'class': 'parked-stream', 'data-queue': s.queue, 'data-stream': s.streamId }, [
+            el('td', { text: s.queue }), el('td', { text: s.streamId }),
+            el('td', {}, [b.id === null ? el('span', { 'class': 'muted', text: 'not stored: ' + b.messageId }) : el('a', { href: '#/message/' + b.id, 'class': 'open-blocker', text: String(b.id) })]),
+            el('td', { 'class': 'num', text: b.version == null ? '?' : b.version }),
+            el('td', { 'class': 'error', title: b.errorMessage || '', text: (b.errorCode || '?') + (b.status && b.status !== 'dead' ? ' (' + b.status + ')' : '') }),
+            el('td', { 'class': 'num', text: s.parked }), el('td', { text: versions(s.parkedVersions) }), el('td', { text: time(s.parkedSince) }),
+            el('td', {}, [
+              el('button', { 'class': 'primary replay-blocker', text: 'Replay blocker', disabled: !dead, onclick: function () { act('replay', b.id, route); } }),
+              el('button', { 'class': 'skip-blocker', text: 'Skip blocker', disabled: !dead, onclick: function () { act('skip', b.id, route); } }),
+            ]),
+          ]);
+        }))]);
     });
   }
 
@@ -236,10 +264,12 @@ export const CONSOLE_SCRIPT = String.raw`(function () {
     var hash = location.hash.replace(/^#\/?/, '') || 'groups';
     var parts = hash.split('?');
     var path = parts[0].split('/');
-    document.getElementById('nav-groups').className = path[0] === 'subscriptions' || path[0] === 'checkouts' ? '' : 'active';
+    document.getElementById('nav-groups').className = ['subscriptions', 'checkouts', 'parked'].indexOf(path[0]) >= 0 ? '' : 'active';
+    document.getElementById('nav-parked').className = path[0] === 'parked' ? 'active' : '';
     document.getElementById('nav-subscriptions').className = path[0] === 'subscriptions' ? 'active' : '';
     document.getElementById('nav-checkouts').className = path[0] === 'checkouts' ? 'active' : '';
     var shown = path[0] === 'subscriptions' ? showSubscriptions()
+      : path[0] === 'parked' ? showParked()
       : path[0] === 'checkouts' ? showCheckouts()
       : path[0] === 'list' ? showList(new URLSearchParams(parts[1] || ''))
       : path[0] === 'message' ? showMessage(path[1])
@@ -274,7 +304,7 @@ export const CONSOLE_SCRIPT = String.raw`(function () {
   setInterval(function () {
     if (document.hidden) return;
     var hash = location.hash;
-    if (hash === '' || hash === '#/groups' || hash === '#/subscriptions' || hash === '#/checkouts') route();
+    if (hash === '' || hash === '#/groups' || hash === '#/subscriptions' || hash === '#/checkouts' || hash === '#/parked') route();
   }, 5000);
   showAuth();
   route();

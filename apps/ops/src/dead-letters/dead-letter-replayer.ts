@@ -2,7 +2,9 @@ import { AmqpConnection, ConfirmPublisher, REPLAY_EXCHANGE } from '@app/messagin
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DeadLetterFilter, DeadLetterRepository, LockedDeadLetter } from './dead-letter.repository';
+import { Headers } from '@app/contracts';
 import { toReplayMessage } from './domain/replay-message';
+import { replayOrder } from './domain/replay-order';
 
 export interface BulkOutcome {
   requested: number;
@@ -26,7 +28,8 @@ const emptyOutcome = (): BulkOutcome => ({ requested: 0, done: 0, skipped: [], f
  * Replays dead letters into their original queues. Each chunk's rows are claimed (marked replayed),
  * then published with publisher confirms (same bytes, same message id, so a consumer's inbox
  * absorbs a message that did get through before), with no row lock held meanwhile. If the message
- * fails again, the drain finds the row and turns it back to `dead`.
+ * fails again, the drain finds the row and turns it back to `dead`. A dead letter that blocks a
+ * stream brings the dead letters parked behind it along, right after it, in version order.
  */
 export class DeadLetterReplayer {
   private readonly logger = new Logger('DeadLetterReplayer');
@@ -38,13 +41,18 @@ export class DeadLetterReplayer {
     private readonly repository: DeadLetterRepository,
   ) {}
 
-  /** Replays the given dead letters, chunk by chunk. */
-  async replay(ids: readonly number[], actor: string): Promise<BulkOutcome> {
+  /**
+   * Replays the given dead letters, with those parked behind them, chunk by chunk. Those in `skip`
+   * are marked for the consumer to count as applied without running its handler: the way past a
+   * blocker that can never apply.
+   */
+  async replay(ids: readonly number[], actor: string, skip: readonly number[] = []): Promise<BulkOutcome> {
     await this.releaseStaleClaims();
-    const unique = [...new Set(ids)];
+    const followers = await this.repository.parkedFollowers(this.dataSource.manager, [...new Set(ids)]);
+    const ordered = replayOrder(ids, followers);
     const outcome = emptyOutcome();
-    for (let start = 0; start < unique.length; start += REPLAY_CHUNK) {
-      merge(outcome, await this.replayChunk(unique.slice(start, start + REPLAY_CHUNK), actor));
+    for (let start = 0; start < ordered.length; start += REPLAY_CHUNK) {
+      merge(outcome, await this.replayChunk(ordered.slice(start, start + REPLAY_CHUNK), actor, new Set(skip)));
     }
     return outcome;
   }
@@ -64,15 +72,15 @@ export class DeadLetterReplayer {
    * Claims the chunk in one short transaction, publishes with confirms holding no lock and no
    * transaction, then settles: confirmed claims are recorded, failed ones turn back to `dead`.
    */
-  private async replayChunk(ids: number[], actor: string): Promise<BulkOutcome> {
+  private async replayChunk(ids: number[], actor: string, skip: ReadonlySet<number>): Promise<BulkOutcome> {
     const outcome: BulkOutcome = { ...emptyOutcome(), requested: ids.length };
     const claimed = await this.dataSource.transaction((manager) => this.repository.claimDead(manager, ids, actor));
     const published: number[] = [];
-    for (const [queue, rows] of byQueue(claimed)) {
+    for (const [queue, rows] of byQueue(claimed, ids)) {
       try {
         await this.publish(
           queue,
-          rows.map((row) => toReplayMessage(row, row.replayCount)),
+          rows.map((row) => withSkip(toReplayMessage(row, row.replayCount), skip.has(row.id))),
         );
         published.push(...rows.map((row) => row.id));
       } catch (error) {
@@ -85,7 +93,17 @@ export class DeadLetterReplayer {
     // safe, as each message keeps its id.
     await this.dataSource.transaction(async (manager) => {
       await this.repository.releaseClaims(manager, { ids: outcome.failed.map((failure) => failure.id) });
-      await this.repository.confirmReplayed(manager, published, actor);
+      await this.repository.confirmReplayed(
+        manager,
+        published.filter((id) => !skip.has(id)),
+        actor,
+      );
+      await this.repository.confirmReplayed(
+        manager,
+        published.filter((id) => skip.has(id)),
+        actor,
+        'skip',
+      );
       outcome.done = published.length;
       const claimedIds = new Set(claimed.map((row) => row.id));
       const others = ids.filter((id) => !claimedIds.has(id));
@@ -123,10 +141,14 @@ export class DeadLetterReplayer {
   }
 }
 
-/** Rows grouped by original queue, each group in arrival (id) order. */
-function byQueue(rows: readonly LockedDeadLetter[]): Map<string, LockedDeadLetter[]> {
+const withSkip = (message: ReturnType<typeof toReplayMessage>, skip: boolean) =>
+  skip ? { ...message, options: { ...message.options, headers: { ...message.options.headers, [Headers.skip]: true } } } : message;
+
+/** Rows grouped by original queue, each group in the replay's order (`order`: ids). */
+function byQueue(rows: readonly LockedDeadLetter[], order: readonly number[]): Map<string, LockedDeadLetter[]> {
+  const position = new Map(order.map((id, index) => [id, index]));
   const groups = new Map<string, LockedDeadLetter[]>();
-  for (const row of [...rows].sort((a, b) => a.id - b.id)) {
+  for (const row of [...rows].sort((a, b) => position.get(a.id)! - position.get(b.id)!)) {
     const group = groups.get(row.queue) ?? [];
     group.push(row);
     groups.set(row.queue, group);

@@ -1,3 +1,5 @@
+import { Headers } from '@app/contracts';
+import { PARKED } from '@app/messaging';
 import { EntityManager } from 'typeorm';
 import { DeadLetterRecord } from './domain/dead-letter-record';
 import { Json } from './domain/json-value';
@@ -59,6 +61,26 @@ const INSERT_COLUMNS = 11;
 
 // bigint columns arrive as strings; ids stay far below 2^53.
 const withNumericId = <T extends { id: unknown }>(row: T): T => ({ ...row, id: Number(row.id) });
+
+/** A stream a consumer holds behind a dead letter, with that blocker and the dead letters parked behind it. */
+export interface ParkedStream {
+  queue: string;
+  streamId: string;
+  parked: number;
+  parkedVersions: number[];
+  parkedSince: Date;
+  blocker: {
+    id: number | null;
+    messageId: string;
+    type: string | null;
+    version: number | null;
+    status: DeadLetterStatus | null;
+    errorCode: string | null;
+    errorMessage: string | null;
+  };
+}
+
+const STREAM_VERSION = `CASE WHEN headers->>'${Headers.streamVersion}' ~ '^[0-9]{1,9}$' THEN (headers->>'${Headers.streamVersion}')::int END`;
 
 /** SQL over `<schema>.dead_letters` and the operator actions that concern them. */
 export class DeadLetterRepository {
@@ -178,6 +200,56 @@ export class DeadLetterRepository {
     return { ...withNumericId(row as DeadLetterDetail), history };
   }
 
+  /** Streams parked behind a dead letter, per queue: the parked dead letters grouped under their blocker. */
+  async parkedStreams(manager: EntityManager, queue?: string): Promise<ParkedStream[]> {
+    const rows: (Omit<ParkedStream, 'blocker'> & Record<string, unknown>)[] = await manager.query(
+      `WITH parked AS (
+         SELECT id, queue, headers->>'${Headers.streamId}' AS stream_id, headers->>'${Headers.parkedBehind}' AS blocker,
+                ${STREAM_VERSION} AS version, first_failed_at
+           FROM ${this.table} WHERE status = 'dead' AND error_code = $1 AND ($2::text IS NULL OR queue = $2))
+       SELECT p.queue, p.stream_id AS "streamId", count(*)::int AS parked,
+              array_agg(p.version ORDER BY p.version) AS "parkedVersions", min(p.first_failed_at) AS "parkedSince",
+              p.blocker AS "blockerMessageId", b.id AS "blockerId", b.type AS "blockerType", b.status AS "blockerStatus",
+              b.error_code AS "blockerErrorCode", b.error_message AS "blockerErrorMessage",
+              CASE WHEN b.headers->>'${Headers.streamVersion}' ~ '^[0-9]{1,9}$'
+                   THEN (b.headers->>'${Headers.streamVersion}')::int END AS "blockerVersion"
+         FROM parked p LEFT JOIN ${this.table} b ON b.queue = p.queue AND b.message_id = p.blocker
+        GROUP BY p.queue, p.stream_id, p.blocker, b.id
+        ORDER BY p.queue, min(p.id)`,
+      [PARKED, queue ?? null],
+    );
+    return rows.map((row) => ({
+      queue: row.queue,
+      streamId: row.streamId,
+      parked: row.parked,
+      parkedVersions: row.parkedVersions,
+      parkedSince: row.parkedSince,
+      blocker: {
+        id: row.blockerId === null ? null : Number(row.blockerId),
+        messageId: row.blockerMessageId as string,
+        type: row.blockerType as string | null,
+        version: row.blockerVersion as number | null,
+        status: row.blockerStatus as DeadLetterStatus | null,
+        errorCode: row.blockerErrorCode as string | null,
+        errorMessage: row.blockerErrorMessage as string | null,
+      },
+    }));
+  }
+
+  /** For each of `ids` that blocks a stream, the dead letters parked behind it, in their stream's version order. */
+  async parkedFollowers(manager: EntityManager, ids: readonly number[]): Promise<Map<number, number[]>> {
+    const rows: { blocker: string; follower: string }[] = await manager.query(
+      `SELECT b.id AS blocker, f.id AS follower
+         FROM ${this.table} b JOIN ${this.table} f ON f.queue = b.queue AND f.headers->>'${Headers.parkedBehind}' = b.message_id
+        WHERE b.id = ANY($1::bigint[]) AND f.status = 'dead' AND f.error_code = $2
+        ORDER BY b.id, ${STREAM_VERSION.replaceAll('headers', 'f.headers')}, f.id`,
+      [ids, PARKED],
+    );
+    const followers = new Map<number, number[]>();
+    for (const row of rows) followers.set(Number(row.blocker), [...(followers.get(Number(row.blocker)) ?? []), Number(row.follower)]);
+    return followers;
+  }
+
   /** The ids matching `filter`, oldest first. */
   async ids(manager: EntityManager, filter: DeadLetterFilter): Promise<number[]> {
     const params: unknown[] = [];
@@ -212,10 +284,15 @@ export class DeadLetterRepository {
   }
 
   /** The broker confirmed these replays: the claim is settled, and recorded as the actor's action. */
-  async confirmReplayed(manager: EntityManager, ids: readonly number[], actor: string): Promise<void> {
+  async confirmReplayed(
+    manager: EntityManager,
+    ids: readonly number[],
+    actor: string,
+    action: 'replay' | 'skip' = 'replay',
+  ): Promise<void> {
     if (ids.length === 0) return;
     await manager.query(`UPDATE ${this.table} SET replay_claimed_at = NULL WHERE id = ANY($1::bigint[])`, [ids]);
-    await this.recordActions(manager, ids, actor, 'replay');
+    await this.recordActions(manager, ids, actor, action);
   }
 
   /**

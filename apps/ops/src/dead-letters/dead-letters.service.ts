@@ -38,8 +38,26 @@ export class DeadLettersService {
     if (outcome.failed.length > 0) {
       throw new ProblemException(503, 'BROKER_UNAVAILABLE', `RabbitMQ did not take the replay: ${outcome.failed[0].reason}`);
     }
-    this.assertApplied(id, outcome.skipped[0]?.reason);
+    this.assertApplied(id, outcome.skipped.find((skipped) => skipped.id === id)?.reason);
     return this.show(id);
+  }
+
+  /**
+   * Counts one dead letter as applied at its consumer without running its handler, releasing the
+   * dead letters parked behind it, which are replayed right after it.
+   */
+  async skipOne(id: number, actor: string) {
+    const outcome = await this.replayer.replay([id], actor, [id]);
+    if (outcome.failed.length > 0) {
+      throw new ProblemException(503, 'BROKER_UNAVAILABLE', `RabbitMQ did not take the skip: ${outcome.failed[0].reason}`);
+    }
+    this.assertApplied(id, outcome.skipped.find((skipped) => skipped.id === id)?.reason);
+    return this.show(id);
+  }
+
+  /** Streams held behind a dead letter at their consumer, with that blocker. */
+  parked(queue?: string) {
+    return this.repository.parkedStreams(this.dataSource.manager, queue);
   }
 
   async replay(selection: DeadLetterSelection, actor: string) {

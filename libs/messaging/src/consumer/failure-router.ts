@@ -9,6 +9,9 @@ import { ackAfterCommit, requeue } from './channel-subscription';
 import { classifyFailure } from './message-failure';
 import { HeldRetries, retryJitterMs } from './retry-jitter';
 
+/** The error code of a dead letter parked behind an earlier one of its stream. */
+export const PARKED = 'PARKED';
+
 export interface FailureRouterOptions {
   queue: string;
   connection: AmqpConnection;
@@ -41,7 +44,7 @@ export class FailureRouter {
     const failure = classifyFailure(error);
     const headers = message.properties.headers ?? {};
     const attempts = Number(headers[Headers.attempts] ?? 0) + 1;
-    const deadLetter = failure.permanent || attempts >= (this.options.maxAttempts ?? 5);
+    const deadLetter = this.deadLetters(message, error);
     const tier = retryTierOf(attempts);
     const target = deadLetter ? deadLetterQueueOf(this.options.queue) : retryQueueOf(this.options.queue, tier);
     const now = new Date().toISOString();
@@ -81,5 +84,47 @@ export class FailureRouter {
     // A retry waits out its jitter in the consumer's hand, and the consumer goes on meanwhile.
     if (deadLetter) await move();
     else this.held.hold(retryJitterMs(tier), move);
+  }
+
+  /** Whether `fail` sends this message to the DLQ (for good) rather than to a retry. */
+  deadLetters(message: ConsumeMessage, error: unknown): boolean {
+    const attempts = Number(message.properties.headers?.[Headers.attempts] ?? 0) + 1;
+    return classifyFailure(error).permanent || attempts >= (this.options.maxAttempts ?? 5);
+  }
+
+  /**
+   * Sends an event of a parked stream straight to `<queue>.dlq`, behind its blocker: no attempt
+   * spent, no backoff. Acknowledged once the broker confirmed the copy, like `fail`.
+   */
+  async parkBehind(channel: Channel, message: ConsumeMessage, envelope: EventEnvelope, blocker: { eventId: string; version: number }) {
+    const headers = message.properties.headers ?? {};
+    const now = new Date().toISOString();
+    const target = deadLetterQueueOf(this.options.queue);
+    try {
+      await this.publisher.publish(target, [
+        {
+          content: message.content,
+          options: {
+            ...message.properties,
+            messageId: envelope.eventId,
+            expiration: undefined,
+            headers: {
+              ...headers,
+              [Headers.originalQueue]: this.options.queue,
+              [Headers.attempts]: Number(headers[Headers.attempts] ?? 0),
+              [Headers.firstFailedAt]: headers[Headers.firstFailedAt] ?? now,
+              [Headers.lastFailedAt]: now,
+              [Headers.errorCode]: PARKED,
+              [Headers.errorMessage]: `${envelope.streamId} is parked behind version ${blocker.version} (${blocker.eventId}), dead-lettered earlier`,
+              [Headers.parkedBehind]: blocker.eventId,
+            },
+          },
+        },
+      ]);
+      ackAfterCommit(channel, message);
+    } catch (publishError) {
+      this.options.logger.warn(`could not park ${envelope.eventId} in ${target}: ${(publishError as Error).message}`);
+      requeue(channel, message);
+    }
   }
 }

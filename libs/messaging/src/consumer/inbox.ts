@@ -1,11 +1,13 @@
 import { EntityManager } from 'typeorm';
-
-/** `early`: an earlier event of the stream is still missing, so this one must wait. */
-export type InboxVerdict = 'apply' | 'duplicate' | 'early';
+import { InboxVerdict, StreamPark, admissionVerdict, releasesPark } from './stream-parking.rules';
 
 export interface InboxDecision {
   verdict: InboxVerdict;
   appliedVersion: number;
+  /** The dead letter the stream is parked behind at this queue, if any. */
+  park?: StreamPark;
+  /** Applying this message releases the stream's park (it is the blocker, or past it). */
+  releases: boolean;
 }
 
 /** A message asking to be applied: its id and its place in its stream. */
@@ -23,20 +25,23 @@ export interface Admission {
 export class Inbox {
   private readonly inbox: string;
   private readonly checkpoints: string;
+  private readonly parked: string;
 
   constructor(schema: string) {
     this.inbox = `"${schema}".inbox`;
     this.checkpoints = `"${schema}".stream_checkpoints`;
+    this.parked = `"${schema}".parked_streams`;
   }
 
   /**
    * Records each message and checks its place in its stream, for a batch of messages of distinct
    * streams, in one statement. `previousVersion` is the version of the stream's previous event
-   * sent to this queue; if that one has not been applied yet, the message is early and must wait.
-   * The stream checkpoints are locked until the transaction ends.
+   * sent to this queue; if that one has not been applied yet, the message is early and must wait,
+   * unless its stream is parked behind a dead letter (stream-parking.rules.ts). The stream
+   * checkpoints are locked until the transaction ends.
    */
   async admit(manager: EntityManager, queue: string, admissions: readonly Admission[]): Promise<InboxDecision[]> {
-    const rows: { fresh: boolean; applied: number }[] = await manager.query(
+    const rows: { fresh: boolean; applied: number; blocker: string | null; blockerVersion: number | null }[] = await manager.query(
       `WITH input AS (
          SELECT * FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(message_id, stream_id, ord)
        ), fresh AS (
@@ -45,16 +50,32 @@ export class Inbox {
        ), locked AS (
          SELECT stream_id, version FROM ${this.checkpoints} WHERE queue = $1 AND stream_id = ANY($3) FOR UPDATE
        )
-       SELECT f.message_id IS NOT NULL AS fresh, coalesce(l.version, 0) AS applied
+       SELECT f.message_id IS NOT NULL AS fresh, coalesce(l.version, 0) AS applied,
+              p.blocker_event_id AS blocker, p.blocker_version AS "blockerVersion"
          FROM input i LEFT JOIN fresh f USING (message_id) LEFT JOIN locked l USING (stream_id)
+              LEFT JOIN ${this.parked} p ON p.queue = $1 AND p.stream_id = i.stream_id
         ORDER BY i.ord`,
       [queue, admissions.map((a) => a.messageId), admissions.map((a) => a.streamId)],
     );
-    return admissions.map(({ streamVersion, previousVersion }, i) => {
-      const { fresh, applied: appliedVersion } = rows[i];
-      if (!fresh || streamVersion <= appliedVersion) return { verdict: 'duplicate', appliedVersion };
-      return { verdict: previousVersion > appliedVersion ? 'early' : 'apply', appliedVersion };
+    return admissions.map(({ messageId, streamVersion, previousVersion }, i) => {
+      const { fresh, applied: appliedVersion, blocker, blockerVersion } = rows[i];
+      const park = blocker === null ? undefined : { blockerEventId: blocker, blockerVersion: Number(blockerVersion) };
+      const facts = { messageId, streamVersion, previousVersion, fresh, appliedVersion, park };
+      const verdict = admissionVerdict(facts);
+      return { verdict, appliedVersion, park, releases: releasesPark(facts, verdict) };
     });
+  }
+
+  /** Takes back the inbox rows of messages admitted but not applied (parked), so a replay of them is fresh. */
+  async forget(manager: EntityManager, queue: string, messageIds: readonly string[]): Promise<void> {
+    if (messageIds.length === 0) return;
+    await manager.query(`DELETE FROM ${this.inbox} WHERE queue = $1 AND message_id = ANY($2)`, [queue, messageIds]);
+  }
+
+  /** Ends the parks of these streams: their blocker has been applied or skipped. */
+  async release(manager: EntityManager, queue: string, streamIds: readonly string[]): Promise<void> {
+    if (streamIds.length === 0) return;
+    await manager.query(`DELETE FROM ${this.parked} WHERE queue = $1 AND stream_id = ANY($2)`, [queue, streamIds]);
   }
 
   /** Moves each stream's checkpoint to the version just applied. */
@@ -72,5 +93,6 @@ export class Inbox {
   async reset(manager: EntityManager, queue: string): Promise<void> {
     await manager.query(`DELETE FROM ${this.inbox} WHERE queue = $1`, [queue]);
     await manager.query(`DELETE FROM ${this.checkpoints} WHERE queue = $1`, [queue]);
+    await manager.query(`DELETE FROM ${this.parked} WHERE queue = $1`, [queue]);
   }
 }

@@ -162,6 +162,43 @@ describe('QueueConsumer against RabbitMQ and PostgreSQL', () => {
     expect(await effects(streamId)).toEqual([1, 2]);
   });
 
+  it('lets a later version wait, as out of order, for an earlier one that is only being retried: nothing is parked', async () => {
+    const streamId = `account-r-${uniqueSuffix()}`;
+    await broker.publish(queue, accountEvent(streamId, 1));
+    await broker.publish(queue, accountEvent(streamId, 2, { fail: 'transient', failAttempts: 2 }));
+    await broker.publish(queue, accountEvent(streamId, 3));
+    await eventually(async () => (await effects(streamId)).length === 3, 15_000);
+    expect(await effects(streamId)).toEqual([1, 2, 3]);
+    expect(await broker.drain(dlq)).toEqual([]);
+    expect(await dataSource.query(`SELECT * FROM "${schema}".parked_streams WHERE stream_id = $1`, [streamId])).toEqual([]);
+  });
+
+  it('parks the later versions behind one that fails for good, at no attempt; a skip of the blocker releases them in order', async () => {
+    const streamId = `account-p-${uniqueSuffix()}`;
+    const blocker = accountEvent(streamId, 2, { fail: 'domain' });
+    const followers = [accountEvent(streamId, 3), accountEvent(streamId, 4)];
+    const other = accountEvent(`account-q-${uniqueSuffix()}`, 1);
+    for (const event of [accountEvent(streamId, 1), blocker, ...followers, other]) await broker.publish(queue, event);
+
+    const dead = await deadLetters(3);
+    expect(dead.map((m) => [m.properties.messageId, m.properties.headers!['x-error-code']])).toEqual([
+      [blocker.eventId, 'LIMIT_TOO_LOW'],
+      [followers[0].eventId, 'PARKED'],
+      [followers[1].eventId, 'PARKED'],
+    ]);
+    expect(dead[1].properties.headers).toMatchObject({ 'x-parked-behind': blocker.eventId, 'x-attempts': 0 });
+    expect(followers.map((f) => attempts.get(f.eventId))).toEqual([undefined, undefined]);
+    await eventually(async () => (await effects(other.streamId)).length === 1, 5_000);
+
+    // What an operator's skip publishes: the blocker marked to be counted as applied, then the parked ones in order.
+    await broker.publish(queue, blocker, { headers: { 'x-skip': true, 'x-replay-number': 1 } });
+    for (const follower of followers) await broker.publish(queue, follower, { headers: { 'x-replay-number': 1 } });
+    await eventually(async () => (await effects(streamId)).length === 3, 10_000);
+    expect(await effects(streamId)).toEqual([1, 3, 4]);
+    expect(await dataSource.query(`SELECT * FROM "${schema}".parked_streams WHERE stream_id = $1`, [streamId])).toEqual([]);
+    expect(await broker.drain(dlq)).toEqual([]);
+  });
+
   it('applies a burst of many streams in shared transactions, a failure among them costing only its own event', async () => {
     const run = uniqueSuffix();
     const events = Array.from({ length: 300 }, (_, i) => accountEvent(`account-b${run}-${i}`, 1, i === 150 ? { fail: 'domain' } : {}));

@@ -12,6 +12,7 @@ import { Admission, Inbox } from './inbox';
 import { InfrastructureOutage } from './infrastructure-outage';
 import { OutOfOrderError, isInfrastructureFailure } from './message-failure';
 import { StreamOrdering } from './stream-ordering';
+import { StreamParking } from './stream-parking';
 
 /** What a handler sees besides the event: its queue and the transaction its effects belong to. */
 export interface Delivery {
@@ -43,7 +44,12 @@ interface Arrival {
   envelope: EventEnvelope;
   admission: Admission;
   settled(): void;
+  /** Its move to the DLQ behind its stream's blocker, when the stream is parked. */
+  parking?: Promise<void>;
 }
+
+/** A parked event settles once it is in the DLQ; the batches that follow need not wait for it. */
+const settle = (arrival: Arrival): void => (arrival.parking ? void arrival.parking.finally(arrival.settled) : arrival.settled());
 
 /**
  * Consumes one queue: each event's effects and its inbox row commit in one transaction, and the ack
@@ -64,6 +70,7 @@ export class QueueConsumer {
   private readonly subscription: ChannelSubscription;
   private readonly ordering = new StreamOrdering();
   private readonly failures: FailureRouter;
+  private readonly parking: StreamParking;
   private readonly outage: InfrastructureOutage;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly waiting: Arrival[] = [];
@@ -76,6 +83,7 @@ export class QueueConsumer {
     this.inbox = new Inbox(options.schema);
     this.outage = new InfrastructureOutage(this.logger);
     this.failures = new FailureRouter({ ...options, logger: this.logger });
+    this.parking = new StreamParking(options.dataSource, options.schema);
     this.subscription = new ChannelSubscription({
       connection: options.connection,
       logger: this.logger,
@@ -142,13 +150,14 @@ export class QueueConsumer {
           this.logger.error(`could not settle a batch: ${error.message}`),
         );
         if (outcome && outcome !== 'applied' && !this.stopping) {
-          // Kept in hand, in order, before anything that arrived meanwhile.
-          this.waiting.unshift(...batch);
+          // Kept in hand, in order, before anything that arrived meanwhile; a parked one is already on its way.
+          batch.filter((arrival) => arrival.parking).forEach(settle);
+          this.waiting.unshift(...batch.filter((arrival) => !arrival.parking));
           await this.outage.backOff(outcome.infrastructure);
           continue;
         }
         if (outcome === 'applied') this.outage.recovered();
-        batch.forEach((arrival) => arrival.settled());
+        batch.forEach(settle);
       }
     } finally {
       this.applying = false;
@@ -162,6 +171,7 @@ export class QueueConsumer {
   private async applyBatch(batch: Arrival[]): Promise<'applied' | { infrastructure: unknown }> {
     const queue = this.options.queue;
     let applied: string[] = [];
+    let parked: { arrival: Arrival; blocker: { eventId: string; version: number } }[] = [];
     try {
       await this.options.dataSource.transaction(async (manager) => {
         const decisions = await this.inbox.admit(
@@ -172,20 +182,44 @@ export class QueueConsumer {
         for (const [i, { verdict, appliedVersion }] of decisions.entries()) {
           const { envelope, message } = batch[i];
           if (verdict === 'early') throw new OutOfOrderError(envelope.streamId, appliedVersion, envelope.streamVersion);
-          if (verdict === 'apply') await this.options.dispatch(envelope, this.delivery(manager, message));
+          // An operator's skip counts the event as applied, its effects left out.
+          if (verdict === 'apply' && !message.properties.headers?.[Headers.skip]) {
+            await this.options.dispatch(envelope, this.delivery(manager, message));
+          }
         }
+        const admitted = (verdict: string) => batch.filter((_, i) => decisions[i].verdict === verdict);
+        parked = batch.flatMap((arrival, i) => {
+          const park = decisions[i].park;
+          return decisions[i].verdict === 'parked' && park
+            ? [{ arrival, blocker: { eventId: park.blockerEventId, version: park.blockerVersion } }]
+            : [];
+        });
+        await this.inbox.forget(
+          manager,
+          queue,
+          parked.map(({ arrival }) => arrival.admission.messageId),
+        );
         await this.inbox.advance(
           manager,
           queue,
-          batch.filter((_, i) => decisions[i].verdict === 'apply').map((a) => a.admission),
+          admitted('apply').map((a) => a.admission),
         );
-        applied = batch.filter((_, i) => decisions[i].verdict === 'apply').map((a) => a.envelope.occurredAt);
+        await this.inbox.release(
+          manager,
+          queue,
+          batch.filter((_, i) => decisions[i].releases).map((a) => a.admission.streamId),
+        );
+        applied = admitted('apply').map((a) => a.envelope.occurredAt);
       });
       observeApplied(queue, applied);
-      for (const { channel, message } of batch) ackAfterCommit(channel, message);
+      for (const arrival of batch) {
+        const behind = parked.find((p) => p.arrival === arrival);
+        if (behind) arrival.parking = this.failures.parkBehind(arrival.channel, arrival.message, arrival.envelope, behind.blocker);
+        else ackAfterCommit(arrival.channel, arrival.message);
+      }
     } catch (error) {
       if (isInfrastructureFailure(error)) return { infrastructure: error };
-      if (batch.length === 1) await this.failures.fail(batch[0].channel, batch[0].message, error, batch[0].envelope);
+      if (batch.length === 1) return this.failed(batch[0], error);
       // Which event failed, and how, is found out by applying each again on its own; the inbox
       // absorbs those already applied when an outage sends the whole batch round again.
       else {
@@ -195,6 +229,24 @@ export class QueueConsumer {
         }
       }
     }
+    return 'applied';
+  }
+
+  /**
+   * Routes an event that failed on its own. One that fails for good parks its stream behind it
+   * first, so that its followers wait in the DLQ with it; a replayed blocker that is retried unparks
+   * it, for while it may still pass, its followers wait for it as out of order.
+   */
+  private async failed(arrival: Arrival, error: unknown): Promise<'applied' | { infrastructure: unknown }> {
+    const { channel, message, envelope } = arrival;
+    try {
+      if (this.failures.deadLetters(message, error)) await this.parking.park(this.options.queue, envelope);
+      else if (message.properties.headers?.[Headers.replayNumber]) await this.parking.lift(this.options.queue, envelope);
+    } catch (parkError) {
+      if (isInfrastructureFailure(parkError)) return { infrastructure: parkError };
+      this.logger.error(`could not park ${envelope.streamId} behind ${envelope.eventId}: ${(parkError as Error).message}`);
+    }
+    await this.failures.fail(channel, message, error, envelope);
     return 'applied';
   }
 

@@ -11,6 +11,8 @@ const FAILURE_HEADERS = new Set<string>([
   Headers.lastFailedAt,
   Headers.errorCode,
   Headers.errorMessage,
+  Headers.parkedBehind,
+  Headers.skip,
   'x-death',
   'x-first-death-exchange',
   'x-first-death-queue',
@@ -25,7 +27,7 @@ const FAILURE_HEADERS = new Set<string>([
  * Which replay of its dead letter a message is. The consumer keeps it when the message fails
  * again, so the drain knows the failure is new even when its consumer's clock says it is older.
  */
-export const REPLAY_NUMBER_HEADER = 'x-replay-number';
+export const REPLAY_NUMBER_HEADER = Headers.replayNumber;
 
 export interface ReplayableDeadLetter {
   messageId: string;

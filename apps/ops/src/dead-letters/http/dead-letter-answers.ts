@@ -72,3 +72,24 @@ export class ArchiveOutcomeAnswer {
   @ApiProperty({ type: 'integer' }) archived: number;
   @ApiProperty({ type: [SkippedDeadLetterAnswer], description: 'Unknown or no longer dead' }) skipped: SkippedDeadLetterAnswer[];
 }
+
+/** The dead letter a stream is parked behind; its fields are null when Ops has not stored it (yet). */
+export class ParkedBlockerAnswer {
+  @ApiProperty({ type: 'integer', nullable: true }) id: number | null;
+  @ApiProperty() messageId: string;
+  @ApiProperty({ type: String, nullable: true }) type: string | null;
+  @ApiProperty({ type: 'integer', nullable: true }) version: number | null;
+  @ApiProperty({ enum: STATUSES, nullable: true }) status: string | null;
+  @ApiProperty({ type: String, nullable: true }) errorCode: string | null;
+  @ApiProperty({ type: String, nullable: true }) errorMessage: string | null;
+}
+
+/** A stream a consumer holds behind a dead letter, with the versions parked behind it. */
+export class ParkedStreamAnswer {
+  @ApiProperty({ example: 'fraud.account-events' }) queue: string;
+  @ApiProperty() streamId: string;
+  @ApiProperty({ type: 'integer' }) parked: number;
+  @ApiProperty({ type: 'integer', isArray: true }) parkedVersions: number[];
+  @ApiProperty({ format: 'date-time' }) parkedSince: string;
+  @ApiProperty({ type: ParkedBlockerAnswer }) blocker: ParkedBlockerAnswer;
+}

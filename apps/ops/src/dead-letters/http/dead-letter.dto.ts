@@ -1,7 +1,7 @@
 import { allQueues } from '@app/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, Equals, IsArray, IsIn, IsInt, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, Equals, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
 
 const STATUSES = ['dead', 'replayed', 'archived'] as const;
 
@@ -46,6 +46,16 @@ export class ListDeadLettersQuery {
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
   after?: number;
+}
+
+/** `<consumer>.<producer>-events`, as `parseQueueName` reads it; run-time consumers' queues included. */
+const CONSUMER_QUEUE = /^[a-z0-9-]+\.[a-z-]+-events$/;
+
+export class ParkedQuery {
+  @ApiPropertyOptional({ description: 'Only this consumer queue, e.g. fraud.account-events', pattern: CONSUMER_QUEUE.source })
+  @IsOptional()
+  @Matches(CONSUMER_QUEUE, { message: 'queue must be a consumer queue name, <consumer>.<producer>-events' })
+  queue?: string;
 }
 
 export class GroupsQuery {

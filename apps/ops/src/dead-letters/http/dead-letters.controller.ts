@@ -9,9 +9,10 @@ import {
   DeadLetterAnswer,
   DeadLetterGroupAnswer,
   DeadLetterPageAnswer,
+  ParkedStreamAnswer,
   ReplayOutcomeAnswer,
 } from './dead-letter-answers';
-import { DeadLetterSelectionDto, GroupsQuery, ListDeadLettersQuery } from './dead-letter.dto';
+import { DeadLetterSelectionDto, GroupsQuery, ListDeadLettersQuery, ParkedQuery } from './dead-letter.dto';
 
 /** A dead letter id is a positive whole number; anything else is the caller's mistake (400), not an unknown id. */
 class DeadLetterIdPipe implements PipeTransform<string, number> {
@@ -54,6 +55,13 @@ export class DeadLettersController {
     return this.deadLetters.groups(query.status ?? 'dead');
   }
 
+  @Get('parked')
+  @ApiOperation({ summary: 'Streams a consumer holds behind a dead letter (the blocker), with the dead letters parked behind it' })
+  @ApiOkResponse({ type: [ParkedStreamAnswer] })
+  parked(@Query() query: ParkedQuery) {
+    return this.deadLetters.parked(query.queue);
+  }
+
   @Get(':id')
   @ApiOperation({ summary: 'One dead letter with its body, headers and history' })
   @ApiOkResponse({ type: DeadLetterAnswer })
@@ -91,7 +99,7 @@ export class DeadLettersController {
   @UseGuards(OpsTokenGuard)
   @ApiBearerAuth()
   @operatorHeader
-  @ApiOperation({ summary: 'Replay one dead letter into its original queue' })
+  @ApiOperation({ summary: 'Replay one dead letter into its original queue; the dead letters parked behind it follow' })
   @ApiOkResponse({ type: DeadLetterAnswer })
   @ApiProblems({
     400: ['INVALID_DEAD_LETTER_ID'],
@@ -101,6 +109,25 @@ export class DeadLettersController {
   })
   replayOne(@Param('id', DeadLetterIdPipe) id: number, @Operator() actor: string) {
     return this.deadLetters.replayOne(id, actor);
+  }
+
+  @Post(':id/skip')
+  @HttpCode(200)
+  @UseGuards(OpsTokenGuard)
+  @ApiBearerAuth()
+  @operatorHeader
+  @ApiOperation({
+    summary: 'Skip one dead letter: its consumer counts it as applied without its handler; the dead letters parked behind it follow',
+  })
+  @ApiOkResponse({ type: DeadLetterAnswer })
+  @ApiProblems({
+    400: ['INVALID_DEAD_LETTER_ID'],
+    404: ['DEAD_LETTER_NOT_FOUND'],
+    409: ['DEAD_LETTER_NOT_DEAD'],
+    503: ['BROKER_UNAVAILABLE'],
+  })
+  skipOne(@Param('id', DeadLetterIdPipe) id: number, @Operator() actor: string) {
+    return this.deadLetters.skipOne(id, actor);
   }
 
   @Post(':id/archive')
