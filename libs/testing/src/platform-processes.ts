@@ -1,10 +1,11 @@
-import { DefaultPorts, ServiceName, serviceNodeFlags, serviceUrlVariable } from '@app/contracts';
+import { DefaultPorts, ServiceName, serviceUrlVariable } from '@app/contracts';
 import {
   DataService,
   InstallationNames,
   ServiceSettings,
   adminDatabaseUrlOf,
   authSettings,
+  serviceNodeFlags,
   deprovision,
   ensureAuthKeys,
   provision,

@@ -1,4 +1,4 @@
-import { serviceNodeFlags } from '@app/contracts';
+import { serviceNodeFlags } from '@app/platform';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
