@@ -1,4 +1,3 @@
-export * from './decider-spec';
 export * from './fixtures';
 export * from './platform-processes';
 export * from './silent-proxy';
