@@ -4,3 +4,4 @@ export * from './silent-proxy';
 export * from './private-postgres';
 export * from './consumer-progress';
 export * from './service-http';
+export * from './spec-log';

@@ -16,6 +16,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { testAmqpUrl, testDatabaseUrl, uniqueSuffix } from './fixtures';
+import { logToSpecFile } from './spec-log';
 
 export const TEST_OPS_TOKEN = 'test-ops-token';
 
@@ -201,6 +202,7 @@ export class TestPlatform {
     });
     child.stdout?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
+    logToSpecFile(child, `${service}:${port}`);
     return child;
   }
 

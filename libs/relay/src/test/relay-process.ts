@@ -1,4 +1,5 @@
 import { serviceNodeFlags } from '@app/platform';
+import { logToSpecFile } from '@app/testing';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ export class RelayProcess {
   private constructor(readonly child: ChildProcess) {
     child.stdout!.on('data', (chunk: Buffer) => (this.log += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (this.log += chunk.toString()));
+    logToSpecFile(child, `relay ${child.pid}`);
     this.exited = once(child, 'exit');
   }
 
