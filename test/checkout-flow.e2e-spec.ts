@@ -3,14 +3,13 @@ import { randomUUID } from 'node:crypto';
 import {
   UrlOf,
   checkoutBody,
-  closeConnections,
   onboardMerchant,
   openAccount,
   postCheckout,
   purchasesOf,
-  send,
   waitFor,
 } from './support/checkout-fixtures';
+import { closeConnections, send } from './support/http';
 
 /** The checkout flow through real Account, Merchant, Fraud, payment-provider and Checkout processes. */
 describe('Checkout flow, end to end', () => {

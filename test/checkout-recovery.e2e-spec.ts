@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { UrlOf, checkoutBody, closeConnections, onboardMerchant, openAccount, waitFor } from './support/checkout-fixtures';
+import { UrlOf, checkoutBody, onboardMerchant, openAccount, waitFor } from './support/checkout-fixtures';
+import { closeConnections } from './support/http';
 import { RECOVERY_ENV, RecoveryProbe } from './support/checkout-recovery-support';
 
 /** A checkout that cannot finish within its request is finished by the platform, with no caller retry. */

@@ -3,14 +3,13 @@ import { randomUUID } from 'node:crypto';
 import {
   UrlOf,
   checkoutBody,
-  closeConnections,
   onboardMerchant,
   openAccount,
   postCheckout,
   purchasesOf,
-  send,
   waitFor,
 } from './support/checkout-fixtures';
+import { closeConnections, send } from './support/http';
 
 /** Checkout when things go wrong: a failing capture, duplicate requests, a service that is down. */
 describe('Checkout resilience, end to end', () => {

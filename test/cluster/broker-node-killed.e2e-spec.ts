@@ -1,5 +1,5 @@
 import { eventually } from '@app/testing';
-import { closeConnections } from '../support/checkout-fixtures';
+import { closeConnections } from '../support/http';
 import { describeCpu, serviceCpuMs } from '../../bench/support/checkout-cpu';
 import { ClusterPlatform } from './support/cluster-platform';
 import { callUntilAnswered, call } from './support/http-client';

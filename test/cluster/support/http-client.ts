@@ -1,5 +1,5 @@
 import { TEST_OPS_TOKEN } from '@app/testing';
-import { Answer, send } from '../../support/checkout-fixtures';
+import { Answer, send } from '../../support/http';
 
 /** Every call a cluster spec makes carries the operator's credential (accepted by every route). */
 export const call = <T = Record<string, any>>(
