@@ -77,7 +77,10 @@ describe('Account service, as a real process', () => {
       body: { status: 'locked', limit: 0, balance: -300, vip: false, version: 11 },
     });
     expect(await purchase(id, 'order-3', 1)).toMatchObject({ status: 409, body: { code: 'ACCOUNT_LOCKED' } });
-    expect(await account('POST', `/accounts/${id}/unlock`)).toMatchObject({ status: 200, body: { status: 'active', limit: 0, version: 12 } });
+    expect(await account('POST', `/accounts/${id}/unlock`)).toMatchObject({
+      status: 200,
+      body: { status: 'active', limit: 0, version: 12 },
+    });
 
     const stream = await events(id);
     expect(stream.map((e) => [e.version, e.type])).toEqual([

@@ -1,14 +1,6 @@
 import { TestPlatform } from '@app/testing';
 import { randomUUID } from 'node:crypto';
-import {
-  UrlOf,
-  checkoutBody,
-  onboardMerchant,
-  openAccount,
-  postCheckout,
-  purchasesOf,
-  waitFor,
-} from './support/checkout-fixtures';
+import { UrlOf, checkoutBody, onboardMerchant, openAccount, postCheckout, purchasesOf, waitFor } from './support/checkout-fixtures';
 import { closeConnections, send } from './support/http';
 
 /** Checkout when things go wrong: a failing capture, duplicate requests, a service that is down. */

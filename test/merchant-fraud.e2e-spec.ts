@@ -28,30 +28,26 @@ describe('Merchant and Fraud, as real processes', () => {
   const call = (service: ServiceName, method: string, path: string, body?: unknown) => send(platform.url(service), method, path, body);
 
   const onboard = async (name = 'Lovelace Books') =>
-    (
-      bodyOf<{ id: string }>(
-        await call('merchant', 'POST', '/merchants', {
-          name,
-          country: 'GB',
-          bankAccount: { iban: 'GB82 WEST 1234 5698 7654 32', bic: 'NWBKGB2L' },
-        }),
-        201,
-      )
+    bodyOf<{ id: string }>(
+      await call('merchant', 'POST', '/merchants', {
+        name,
+        country: 'GB',
+        bankAccount: { iban: 'GB82 WEST 1234 5698 7654 32', bic: 'NWBKGB2L' },
+      }),
+      201,
     ).id;
 
   const openAccount = async (limit = 100_000) =>
-    (
-      bodyOf<{ id: string }>(
-        await call('account', 'POST', '/accounts', {
-          name: 'Ada',
-          lastName: 'Lovelace',
-          country: 'GB',
-          address: { street: '1 Analytical St', city: 'London', zip: 'N1' },
-          limit,
-          currency: 'EUR',
-        }),
-        201,
-      )
+    bodyOf<{ id: string }>(
+      await call('account', 'POST', '/accounts', {
+        name: 'Ada',
+        lastName: 'Lovelace',
+        country: 'GB',
+        address: { street: '1 Analytical St', city: 'London', zip: 'N1' },
+        limit,
+        currency: 'EUR',
+      }),
+      201,
     ).id;
 
   const assess = async (accountId: string, merchantId: string, amount = 1_000) =>
@@ -130,7 +126,9 @@ describe('Merchant and Fraud, as real processes', () => {
     const request = { accountId, merchantId, amount: 1_000, currency: 'EUR', checkoutId };
     const first = bodyOf<Assessment>(await call('fraud', 'POST', '/assessments', request), 200);
     const repeats = await Promise.all(
-      Array.from({ length: VELOCITY_MAX + 2 }, () => call('fraud', 'POST', '/assessments', request).then((r) => bodyOf<Assessment>(r, 200))),
+      Array.from({ length: VELOCITY_MAX + 2 }, () =>
+        call('fraud', 'POST', '/assessments', request).then((r) => bodyOf<Assessment>(r, 200)),
+      ),
     );
     expect(first).toMatchObject({ assessmentId: checkoutId, decision: 'approve' });
     for (const repeat of repeats) expect(repeat).toEqual(first);
@@ -161,10 +159,7 @@ describe('Merchant and Fraud, as real processes', () => {
         201,
       );
     }
-    bodyOf(
-      await call('account', 'PUT', `/accounts/${accountId}/address`, { street: '2 Difference Rd', city: 'Leeds', zip: 'LS1' }),
-      200,
-    );
+    bodyOf(await call('account', 'PUT', `/accounts/${accountId}/address`, { street: '2 Difference Rd', city: 'Leeds', zip: 'LS1' }), 200);
     const profile = await eventually(async () => {
       const learned = await riskProfile(accountId);
       return learned?.addressChangedAt && learned.purchases.count === 3 ? learned : undefined;

@@ -34,15 +34,13 @@ describe('Merchant, as a real process', () => {
   const merchant = (method: string, path: string, body?: unknown) => send(platform.url('merchant'), method, path, body);
 
   const onboard = async () =>
-    (
-      bodyOf<{ id: string }>(
-        await merchant('POST', '/merchants', {
-          name: 'Lovelace Books',
-          country: 'GB',
-          bankAccount: { iban: 'GB82 WEST 1234 5698 7654 32', bic: 'nwbkgb2l' },
-        }),
-        201,
-      )
+    bodyOf<{ id: string }>(
+      await merchant('POST', '/merchants', {
+        name: 'Lovelace Books',
+        country: 'GB',
+        bankAccount: { iban: 'GB82 WEST 1234 5698 7654 32', bic: 'nwbkgb2l' },
+      }),
+      201,
     ).id;
 
   it('onboards a merchant, changes its bank account, suspends and reinstates it, each visible at once', async () => {

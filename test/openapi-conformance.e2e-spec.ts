@@ -30,7 +30,11 @@ describe('OpenAPI conformance, as a real process', () => {
       found.push(...against().check(method, path, answer));
       return answer;
     };
-  const account = checked(() => platform.url('account'), () => conformance, problems);
+  const account = checked(
+    () => platform.url('account'),
+    () => conformance,
+    problems,
+  );
 
   it('defines the bearer scheme and the problem schema, and asks for the credential on every non-public route', () => {
     expect(document.components.securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer' });
@@ -88,7 +92,11 @@ describe('OpenAPI conformance, as a real process', () => {
 
   it("answers only what the merchant service's document says", async () => {
     const found: string[] = [];
-    const merchant = checked(() => platform.url('merchant'), () => merchantConformance, found);
+    const merchant = checked(
+      () => platform.url('merchant'),
+      () => merchantConformance,
+      found,
+    );
     const bankAccount = { iban: 'GB82WEST12345698765432', bic: 'NWBKGB2L' };
     const onboarded = await merchant('POST', '/merchants', { name: 'Lovelace Books', country: 'GB', bankAccount });
     expect(onboarded.status).toBe(201);
