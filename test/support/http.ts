@@ -1,7 +1,7 @@
 import { TEST_OPS_TOKEN } from '@app/testing';
 import { Agent, request } from 'node:http';
 
-/** An answer as a spec sees it: the status, the media type with its parameters, the headers, and the body (JSON parsed, else text). */
+/** An answer as a spec sees it: the status, the media type (without parameters), the headers, and the body (JSON parsed, else text). */
 export interface Answer<T = any> {
   status: number;
   contentType: string;
@@ -63,7 +63,9 @@ function sendOnce<T>(
         res.on('error', reject);
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          const contentType = String(res.headers['content-type'] ?? '');
+          const contentType = String(res.headers['content-type'] ?? '')
+            .split(';')[0]
+            .trim();
           resolve({ status: res.statusCode ?? 0, contentType, headers: headersOf(res.headers), body: parse(text, contentType) as T });
         });
       },
