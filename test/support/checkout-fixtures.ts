@@ -63,3 +63,9 @@ export async function purchasesOf(urlOf: UrlOf, accountId: string): Promise<{ ch
   const of = (type: string) => events.body.filter((e) => e.type === type).map((e) => e.data.transactionId);
   return { charged: of('ItemPurchased'), refunded: of('PurchaseRefunded') };
 }
+
+/** The steps of a checkout that went through without a hitch, in order. */
+export const COMPLETED_STEPS = ['CheckoutStarted', 'PaymentAuthorised', 'AccountCharged', 'PaymentCaptured', 'CheckoutCompleted'];
+
+/** The step names of a checkout's view (`GET /checkouts/:id`). */
+export const stepsOf = (view: { steps: { step: string }[] }): string[] => view.steps.map((s) => s.step);
