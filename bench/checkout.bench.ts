@@ -13,7 +13,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { UrlOf, checkoutBody, onboardMerchant, openAccount, postCheckout } from '../test/support/checkout-fixtures';
 import { closeConnections, send } from '../test/support/http';
-import { describeCpu, serviceCpuMs } from './support/checkout-cpu';
+import { describeCpu, serviceCpuMs } from '../test/support/service-cpu';
 import { LoadResult, describeLoad, runLoad } from './support/checkout-load';
 
 const CHECKOUTS = Number(process.env.BENCH_CHECKOUTS ?? 2_000);

@@ -1,6 +1,6 @@
 import { eventually } from '@app/testing';
 import { closeConnections } from '../support/http';
-import { describeCpu, serviceCpuMs } from '../../bench/support/checkout-cpu';
+import { describeCpu, serviceCpuMs } from '../support/service-cpu';
 import { ClusterPlatform } from './support/cluster-platform';
 import { send } from '../support/http';
 import { callUntilAnswered } from './support/http-client';
