@@ -29,7 +29,8 @@ export class RelayProcess {
    * with the services' Node flags.
    */
   static start(config: RelayRunnerConfig, compiled?: string): RelayProcess {
-    const env = { ...process.env, RELAY_RUNNER_CONFIG: JSON.stringify(config) };
+    // NO_COLOR: its log lines go to the spec's log file, to be read as plain text.
+    const env = { ...process.env, NO_COLOR: '1', RELAY_RUNNER_CONFIG: JSON.stringify(config) };
     const child = compiled
       ? spawn(
           process.execPath,
