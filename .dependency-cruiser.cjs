@@ -21,11 +21,25 @@ module.exports = {
     },
     {
       name: 'domain-imports-no-infrastructure-lib',
-      comment: 'A domain folder may use the pure libs (domain, contracts), not the ones that reach servers.',
+      comment:
+        'A domain folder may use the pure libs (domain, contracts), not the ones that reach servers. Its specs included: ' +
+        'they take given/when/then from libs/decider-spec, never the test platform of libs/testing.',
       severity: 'error',
-      // Decider specs use the given/when/then helper of libs/testing.
-      from: { path: '(^|/)domain/', pathNot: '\\.spec\\.ts$' },
+      from: { path: '(^|/)domain/' },
       to: { path: '^libs/(eventstore|relay|messaging|platform|testing)/' },
+    },
+    {
+      name: 'decider-spec-is-pure',
+      comment: 'libs/decider-spec is given/when/then over a pure decider: no database, broker, child process or test platform.',
+      severity: 'error',
+      from: { path: '^libs/decider-spec/' },
+      to: {
+        path: [
+          '^libs/(eventstore|relay|messaging|platform|testing)/',
+          'node_modules/(pg|pg-[^/]+|amqplib|typeorm|@types/(pg|amqplib))(/|$)',
+          '^(node:)?child_process$',
+        ],
+      },
     },
     {
       name: 'no-app-imports-another-app',

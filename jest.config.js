@@ -12,6 +12,8 @@ const shared = {
   transformIgnorePatterns: ['/node_modules/(?!(@fastify/static/node_modules/)?content-disposition/dist/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: { '^@app/(.*)$': '<rootDir>/libs/$1/src' },
+  // Nest's log lines of in-process modules go to the spec's log file, printed only if it fails.
+  setupFilesAfterEnv: ['<rootDir>/test/spec-file-logger.setup.ts'],
 };
 
 module.exports = {
@@ -19,6 +21,8 @@ module.exports = {
   testTimeout: 180_000,
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
+  // The processes a spec starts log to a file of its own, printed only when the spec fails.
+  reporters: ['default', '<rootDir>/test/failing-spec-logs.reporter.js'],
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     { ...shared, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'] },

@@ -11,8 +11,9 @@ import { TestPlatform, freePort } from '@app/testing';
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { UrlOf, checkoutBody, closeConnections, onboardMerchant, openAccount, postCheckout, send } from '../test/support/checkout-fixtures';
-import { describeCpu, serviceCpuMs } from './support/checkout-cpu';
+import { UrlOf, checkoutBody, onboardMerchant, openAccount, postCheckout } from '../test/support/checkout-fixtures';
+import { closeConnections, send } from '../test/support/http';
+import { describeCpu, serviceCpuMs } from '../test/support/service-cpu';
 import { LoadResult, describeLoad, runLoad } from './support/checkout-load';
 
 const CHECKOUTS = Number(process.env.BENCH_CHECKOUTS ?? 2_000);

@@ -1,6 +1,7 @@
-import { TestPlatform, operatorHeaders, asOperator } from '@app/testing';
+import { TestPlatform, asOperator } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { anonymous, send } from './support/http';
 
 interface Probe {
   method: string;
@@ -26,13 +27,8 @@ describe('Account service, refusing bad input', () => {
 
   beforeAll(async () => {
     platform = await TestPlatform.start(['account']);
-    const opened = await fetch(`${platform.url('account')}/accounts`, {
-      method: 'POST',
-      headers: { ...operatorHeaders(), 'content-type': 'application/json' },
-      body: json(account),
-    });
-    id = ((await opened.json()) as { id: string }).id;
-    const bought = await send({
+    id = (await send(platform.url('account'), 'POST', '/accounts', account)).body.id;
+    const bought = await attempt({
       method: 'POST',
       path: `/accounts/${id}/transactions`,
       body: json({ transactionId: 'kept', amount: 100, currency: 'EUR' }),
@@ -45,20 +41,14 @@ describe('Account service, refusing bad input', () => {
     await platform?.stop();
   });
 
-  async function send(probe: Probe) {
-    const response = await fetch(`${platform.url('account')}${probe.path}`, {
-      method: probe.method,
-      headers: { ...(probe.anonymous ? {} : operatorHeaders()), 'content-type': probe.contentType ?? 'application/json' },
-      body: probe.body,
+  /** Sends a probe's raw body with its content type; what is not JSON shows through the content type below. */
+  async function attempt(probe: Probe) {
+    const answer = await send(platform.url('account'), probe.method, probe.path, probe.body, {
+      'content-type': probe.contentType ?? 'application/json',
+      ...(probe.anonymous ? anonymous : {}),
     });
-    const text = await response.text();
-    let body: { code?: string; status?: number } = {};
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // Reported below through the content type.
-    }
-    return { status: response.status, type: response.headers.get('content-type') ?? '', code: body.code, bodyStatus: body.status };
+    const body: { code?: string; status?: number } = typeof answer.body === 'object' ? answer.body : {};
+    return { status: answer.status, type: answer.contentType, code: body.code, bodyStatus: body.status };
   }
 
   const probes = (): Probe[] => {
@@ -175,7 +165,7 @@ describe('Account service, refusing bad input', () => {
   it('answers every bad request with its 4xx problem+json', async () => {
     const answers = [];
     for (const probe of probes()) {
-      const answer = await send(probe);
+      const answer = await attempt(probe);
       const label = `${probe.method} ${probe.path.slice(0, 80)} ${probe.body?.slice(0, 80) ?? ''}`;
       answers.push({ label, ...answer });
       expect({ label, status: answer.status, code: probe.code === undefined ? undefined : answer.code }).toEqual({

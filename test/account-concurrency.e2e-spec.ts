@@ -1,10 +1,8 @@
-import { ServiceInstance, TestPlatform, eventually, operatorHeaders, asOperator } from '@app/testing';
+import { ServiceInstance, TestPlatform, eventually, asOperator } from '@app/testing';
 import { randomUUID } from 'node:crypto';
+import { Answer, send } from './support/http';
 
-interface Answer {
-  status: number;
-  body: { code?: string; balance?: number; transactionId?: string; id?: string };
-}
+type Purchase = Answer<{ code?: string; balance?: number; transactionId?: string; id?: string }>;
 
 /**
  * Two account processes share one database. Purchases on one account, spread over both and sent
@@ -25,14 +23,7 @@ describe('Account purchases across two instances', () => {
     await platform?.stop();
   });
 
-  const post = async (base: string, path: string, body?: unknown): Promise<Answer> => {
-    const response = await fetch(`${base}${path}`, {
-      method: 'POST',
-      headers: { ...operatorHeaders(), 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as Answer['body'] };
-  };
+  const post = (base: string, path: string, body?: unknown): Promise<Purchase> => send(base, 'POST', path, body);
 
   const open = async (limit: number): Promise<string> => {
     const answer = await post(urls[0], '/accounts', {

@@ -1,13 +1,7 @@
-import { TEST_OPS_TOKEN, TestPlatform, eventually, operatorHeaders, asOperator } from '@app/testing';
+import { TEST_OPS_TOKEN, TestPlatform, eventually, asOperator } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-
-interface Answer {
-  status: number;
-  type: string;
-  headers: Headers;
-  body: any;
-}
+import { send } from './support/http';
 
 /** The account's whole contract over HTTP against a real process: commands, stream, read models, rebuild. */
 describe('Account service, as a real process', () => {
@@ -21,23 +15,11 @@ describe('Account service, as a real process', () => {
     await platform?.stop();
   });
 
-  const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> => {
-    const response = await fetch(`${platform.url('account')}${path}`, {
-      method,
-      headers: { ...operatorHeaders(), 'content-type': 'application/json', ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return {
-      status: response.status,
-      type: response.headers.get('content-type') ?? '',
-      headers: response.headers,
-      body: text ? JSON.parse(text) : undefined,
-    };
-  };
+  const account = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    send(platform.url('account'), method, path, body, headers);
 
   const open = async (overrides: Record<string, unknown> = {}): Promise<string> => {
-    const answer = await api('POST', '/accounts', {
+    const answer = await account('POST', '/accounts', {
       name: 'Ada',
       lastName: 'Lovelace',
       country: 'GB',
@@ -51,14 +33,14 @@ describe('Account service, as a real process', () => {
   };
 
   const purchase = (id: string, transactionId: string, amount: number, extra: Record<string, unknown> = {}) =>
-    api('POST', `/accounts/${id}/transactions`, { transactionId, amount, currency: 'EUR', ...extra });
+    account('POST', `/accounts/${id}/transactions`, { transactionId, amount, currency: 'EUR', ...extra });
 
   const events = async (id: string) =>
-    (await api('GET', `/accounts/${id}/events`)).body as { version: number; type: string; data: any; metadata: any }[];
+    (await account('GET', `/accounts/${id}/events`)).body as { version: number; type: string; data: any; metadata: any }[];
 
   const viewAt = (id: string, version: number) =>
     eventually(async () => {
-      const answer = await api('GET', `/accounts/${id}`);
+      const answer = await account('GET', `/accounts/${id}`);
       return answer.status === 200 && answer.body.version === version ? answer.body : undefined;
     }, 20_000);
 
@@ -66,19 +48,19 @@ describe('Account service, as a real process', () => {
     const id = await open({ limit: 1_000, phoneNumber: '+44 20 7946 0000' });
     const moved = { street: '2 Difference Rd', city: 'Cambridge', zip: 'CB1' };
 
-    expect(await api('PUT', `/accounts/${id}/limit`, { limit: 5_000 })).toMatchObject({
+    expect(await account('PUT', `/accounts/${id}/limit`, { limit: 5_000 })).toMatchObject({
       status: 200,
       body: { limit: 5_000, balance: 5_000, version: 2 },
     });
-    expect(await api('PUT', `/accounts/${id}/address`, moved)).toMatchObject({ status: 200, body: { version: 3 } });
-    expect(await api('POST', `/accounts/${id}/phone-numbers`, { phoneNumber: '+44 7700 900000' })).toMatchObject({
+    expect(await account('PUT', `/accounts/${id}/address`, moved)).toMatchObject({ status: 200, body: { version: 3 } });
+    expect(await account('POST', `/accounts/${id}/phone-numbers`, { phoneNumber: '+44 7700 900000' })).toMatchObject({
       status: 200,
       body: { version: 4 },
     });
-    expect(await api('POST', `/accounts/${id}/vip`)).toMatchObject({ status: 200, body: { vip: true, version: 5 } });
+    expect(await account('POST', `/accounts/${id}/vip`)).toMatchObject({ status: 200, body: { vip: true, version: 5 } });
     const correlation = { 'x-correlation-id': `corr-${randomUUID()}` };
     expect(
-      await api(
+      await account(
         'POST',
         `/accounts/${id}/transactions`,
         { transactionId: 'order-1', amount: 1_200, currency: 'EUR', merchantId: 'm-1', reference: 'cart 7' },
@@ -86,16 +68,19 @@ describe('Account service, as a real process', () => {
       ),
     ).toMatchObject({ status: 201, body: { transactionId: 'order-1', balance: 3_800 } });
     expect(await purchase(id, 'order-2', 300)).toMatchObject({ status: 201, body: { transactionId: 'order-2', balance: 3_500 } });
-    expect(await api('POST', `/accounts/${id}/transactions/order-1/refund`)).toMatchObject({
+    expect(await account('POST', `/accounts/${id}/transactions/order-1/refund`)).toMatchObject({
       status: 200,
       body: { transactionId: 'order-1', balance: 4_700 },
     });
-    expect(await api('POST', `/accounts/${id}/lock`)).toMatchObject({
+    expect(await account('POST', `/accounts/${id}/lock`)).toMatchObject({
       status: 200,
       body: { status: 'locked', limit: 0, balance: -300, vip: false, version: 11 },
     });
     expect(await purchase(id, 'order-3', 1)).toMatchObject({ status: 409, body: { code: 'ACCOUNT_LOCKED' } });
-    expect(await api('POST', `/accounts/${id}/unlock`)).toMatchObject({ status: 200, body: { status: 'active', limit: 0, version: 12 } });
+    expect(await account('POST', `/accounts/${id}/unlock`)).toMatchObject({
+      status: 200,
+      body: { status: 'active', limit: 0, version: 12 },
+    });
 
     const stream = await events(id);
     expect(stream.map((e) => [e.version, e.type])).toEqual([
@@ -166,7 +151,7 @@ describe('Account service, as a real process', () => {
     ];
     for (const [body, status, code] of refusals) {
       const answer = await purchase(id, `tx-${randomUUID()}`, 1, body);
-      expect({ status: answer.status, code: answer.body.code, type: answer.type }).toEqual({
+      expect({ status: answer.status, code: answer.body.code, type: answer.contentType }).toEqual({
         status,
         code,
         type: expect.stringContaining('application/problem+json'),
@@ -178,12 +163,12 @@ describe('Account service, as a real process', () => {
   it('refunds a purchase once; a second refund and an unknown transaction get clear problems', async () => {
     const id = await open({ limit: 1_000 });
     await purchase(id, 'p1', 250);
-    expect(await api('POST', `/accounts/${id}/transactions/p1/refund`)).toMatchObject({ status: 200, body: { balance: 1_000 } });
-    expect(await api('POST', `/accounts/${id}/transactions/p1/refund`)).toMatchObject({
+    expect(await account('POST', `/accounts/${id}/transactions/p1/refund`)).toMatchObject({ status: 200, body: { balance: 1_000 } });
+    expect(await account('POST', `/accounts/${id}/transactions/p1/refund`)).toMatchObject({
       status: 409,
       body: { code: 'PURCHASE_ALREADY_REFUNDED' },
     });
-    expect(await api('POST', `/accounts/${id}/transactions/nope/refund`)).toMatchObject({
+    expect(await account('POST', `/accounts/${id}/transactions/nope/refund`)).toMatchObject({
       status: 404,
       body: { code: 'TRANSACTION_NOT_FOUND' },
     });
@@ -193,10 +178,10 @@ describe('Account service, as a real process', () => {
   it('pages through a stream, linking to the next page', async () => {
     const id = await open({ limit: 1_000 });
     for (let i = 0; i < 4; i++) await purchase(id, `page-${i}`, 10);
-    const first = await api('GET', `/accounts/${id}/events?limit=2`);
+    const first = await account('GET', `/accounts/${id}/events?limit=2`);
     expect(first.body.map((e: { version: number }) => e.version)).toEqual([1, 2]);
     expect(first.headers.get('link')).toBe(`</accounts/${id}/events?afterVersion=2&limit=2>; rel="next"`);
-    const rest = await api('GET', `/accounts/${id}/events?afterVersion=2`);
+    const rest = await account('GET', `/accounts/${id}/events?afterVersion=2`);
     expect(rest.body.map((e: { version: number }) => e.version)).toEqual([3, 4, 5]);
     expect(rest.headers.get('link')).toBeNull();
   });
@@ -205,14 +190,14 @@ describe('Account service, as a real process', () => {
     const first = await open({ country: 'IS', limit: 1_000 });
     const second = await open({ country: 'IS', limit: 2_000 });
     await open({ country: 'FO', limit: 500 });
-    await api('PUT', `/accounts/${first}/limit`, { limit: 3_000 });
-    await api('POST', `/accounts/${second}/lock`);
+    await account('PUT', `/accounts/${first}/limit`, { limit: 3_000 });
+    await account('POST', `/accounts/${second}/lock`);
     const expected = [
       { country: 'FO', totalAccounts: 1, combinedLimit: 500 },
       { country: 'IS', totalAccounts: 2, combinedLimit: 3_000 },
     ];
     const settled = await eventually(async () => {
-      const rows = (await api('GET', '/stats/countries')).body as { country: string }[];
+      const rows = (await account('GET', '/stats/countries')).body as { country: string }[];
       const mine = rows.filter((row) => row.country === 'IS' || row.country === 'FO');
       return JSON.stringify(mine) === JSON.stringify(expected) ? mine : undefined;
     }, 20_000);
@@ -221,7 +206,7 @@ describe('Account service, as a real process', () => {
 
   it('documents every Account route in OpenAPI at /docs', async () => {
     expect((await fetch(`${platform.url('account')}/docs`, asOperator())).status).toBe(200);
-    const document = (await api('GET', '/docs-json')).body as { paths: Record<string, Record<string, unknown>> };
+    const document = (await account('GET', '/docs-json')).body as { paths: Record<string, Record<string, unknown>> };
     const routes = Object.entries(document.paths).flatMap(([path, operations]) =>
       Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
     );
@@ -246,7 +231,7 @@ describe('Account service, as a real process', () => {
   it('rebuilds the account view and the country stats from history when account.account-events is rewound to 0', async () => {
     const id = await open({ country: 'MT', limit: 9_000 });
     await purchase(id, 'before-rebuild', 1_000);
-    await api('POST', `/accounts/${id}/lock`);
+    await account('POST', `/accounts/${id}/lock`);
     await viewAt(id, 4);
     const db = new Client({ connectionString: platform.databaseUrl('account') });
     await db.connect();
@@ -267,7 +252,7 @@ describe('Account service, as a real process', () => {
       // Damage both read models so that only a replay of the whole history can put them right.
       await db.query(`UPDATE account.account_view SET balance = 0, version = 0, status = 'active'`);
       await db.query(`UPDATE account.country_stats SET total_accounts = 0, combined_limit = 0`);
-      const rewind = await api(
+      const rewind = await account(
         'POST',
         '/subscriptions/account.account-events/rewind',
         { toPosition: 0 },

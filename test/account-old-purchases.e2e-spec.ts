@@ -1,5 +1,6 @@
 import { RECENT_PURCHASES } from '../apps/account/src/accounts/domain/purchase-ledger';
-import { TestPlatform, callService } from '@app/testing';
+import { TestPlatform } from '@app/testing';
+import { send } from './support/http';
 
 /**
  * The account state keeps only its recent purchases; a transactionId older than that window is
@@ -19,7 +20,7 @@ describe('Purchases older than the state remembers', () => {
   });
 
   it('answers a retry with the first answer, refuses another amount, and refunds once', async () => {
-    const opened = await callService<{ id: string }>(account, 'POST', '/accounts', {
+    const opened = await send<{ id: string }>(account, 'POST', '/accounts', {
       name: 'Ada',
       lastName: 'Lovelace',
       country: 'GB',
@@ -29,7 +30,7 @@ describe('Purchases older than the state remembers', () => {
     });
     const id = opened.body.id;
     const purchase = (base: string, transactionId: string, amount: number) =>
-      callService<{ balance: number; code?: string }>(base, 'POST', `/accounts/${id}/transactions`, {
+      send<{ balance: number; code?: string }>(base, 'POST', `/accounts/${id}/transactions`, {
         transactionId,
         amount,
         currency: 'GBP',
@@ -42,22 +43,22 @@ describe('Purchases older than the state remembers', () => {
     const reused = await purchase(account, 'old-0', 101);
     expect([reused.status, reused.body.code]).toEqual([409, 'TRANSACTION_ID_REUSED']);
 
-    const refunded = await callService<{ balance: number }>(account, 'POST', `/accounts/${id}/transactions/old-1/refund`);
+    const refunded = await send<{ balance: number }>(account, 'POST', `/accounts/${id}/transactions/old-1/refund`);
     const spent = Array.from({ length: count }, (_, i) => 100 + i).reduce((a, b) => a + b, 0);
     expect([refunded.status, refunded.body.balance]).toEqual([200, 1_000_000 - spent + 101]);
 
     // A cold process knows none of it from memory.
     const cold = await platform.startInstance('account');
-    const again = await callService<{ code: string }>(cold.url, 'POST', `/accounts/${id}/transactions/old-1/refund`);
+    const again = await send<{ code: string }>(cold.url, 'POST', `/accounts/${id}/transactions/old-1/refund`);
     expect([again.status, again.body.code]).toEqual([409, 'PURCHASE_ALREADY_REFUNDED']);
     const coldRetry = await purchase(cold.url, 'old-2', 102);
     expect([coldRetry.status, coldRetry.body.balance]).toEqual([201, 1_000_000 - 100 - 101 - 102]);
-    const refundedCold = await callService(cold.url, 'POST', `/accounts/${id}/transactions/old-2/refund`);
+    const refundedCold = await send(cold.url, 'POST', `/accounts/${id}/transactions/old-2/refund`);
     expect(refundedCold.status).toBe(200);
     const retriedAfterRefund = await purchase(account, 'old-2', 102);
     expect([retriedAfterRefund.status, retriedAfterRefund.body.balance]).toEqual([201, 1_000_000 - 100 - 101 - 102]);
 
-    const events = await callService<{ type: string }[]>(account, 'GET', `/accounts/${id}/events`);
+    const events = await send<{ type: string }[]>(account, 'GET', `/accounts/${id}/events`);
     expect(events.body.filter((event) => event.type === 'ItemPurchased')).toHaveLength(count);
     expect(events.body.filter((event) => event.type === 'PurchaseRefunded')).toHaveLength(2);
   });

@@ -1,4 +1,5 @@
-import { TestPlatform, eventually, operatorHeaders } from '@app/testing';
+import { TestPlatform, eventually } from '@app/testing';
+import { send } from './support/http';
 
 /** The first vertical slice: commands over HTTP, events through the relay, the read model from the queue. */
 describe('Account slice, as a real process', () => {
@@ -12,15 +13,10 @@ describe('Account slice, as a real process', () => {
     await platform?.stop();
   });
 
-  const send = (method: string, path: string, body?: unknown) =>
-    fetch(`${platform.url('account')}${path}`, {
-      method,
-      headers: { ...operatorHeaders(), 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  const account = (method: string, path: string, body?: unknown) => send(platform.url('account'), method, path, body);
 
   it('opens an account, updates its limit, and the read model follows through account.account-events', async () => {
-    const opened = await send('POST', '/accounts', {
+    const opened = await account('POST', '/accounts', {
       name: 'Grace',
       lastName: 'Hopper',
       country: 'US',
@@ -29,21 +25,21 @@ describe('Account slice, as a real process', () => {
       currency: 'USD',
     });
     expect(opened.status).toBe(201);
-    const { id } = (await opened.json()) as { id: string };
+    const { id } = opened.body as { id: string };
 
-    const updated = await send('PUT', `/accounts/${id}/limit`, { limit: 70_000 });
+    const updated = await account('PUT', `/accounts/${id}/limit`, { limit: 70_000 });
     expect(updated.status).toBe(200);
 
     const view = await eventually(async () => {
-      const response = await send('GET', `/accounts/${id}`);
-      const body = response.ok ? ((await response.json()) as { limit: number; version: number }) : undefined;
+      const response = await account('GET', `/accounts/${id}`);
+      const body = response.status === 200 ? (response.body as { limit: number; version: number }) : undefined;
       return body?.version === 2 ? body : undefined;
     });
     expect(view).toMatchObject({ id, limit: 70_000, balance: 70_000, currency: 'USD', status: 'active', version: 2 });
   });
 
   it('answers a limit above the maximum with 422 problem+json and records nothing', async () => {
-    const opened = await send('POST', '/accounts', {
+    const opened = await account('POST', '/accounts', {
       name: 'Alan',
       lastName: 'Turing',
       country: 'GB',
@@ -51,12 +47,12 @@ describe('Account slice, as a real process', () => {
       limit: 1,
       currency: 'GBP',
     });
-    const { id } = (await opened.json()) as { id: string };
-    const refused = await send('PUT', `/accounts/${id}/limit`, { limit: 100_000_001 });
+    const { id } = opened.body as { id: string };
+    const refused = await account('PUT', `/accounts/${id}/limit`, { limit: 100_000_001 });
     expect(refused.status).toBe(422);
     expect(refused.headers.get('content-type')).toContain('application/problem+json');
-    expect(await refused.json()).toMatchObject({ status: 422, code: 'LIMIT_EXCEEDED' });
-    const stream = (await (await send('GET', `/accounts/${id}/events`)).json()) as { type: string }[];
+    expect(refused.body).toMatchObject({ status: 422, code: 'LIMIT_EXCEEDED' });
+    const stream = (await account('GET', `/accounts/${id}/events`)).body as { type: string }[];
     expect(stream.map((event) => event.type)).toEqual(['AccountOpened']);
   });
 });

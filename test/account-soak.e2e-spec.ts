@@ -1,5 +1,6 @@
-import { TestPlatform, callService } from '@app/testing';
+import { TestPlatform } from '@app/testing';
 import { readFileSync } from 'node:fs';
+import { send } from './support/http';
 
 const ACCOUNTS = Number(process.env.SOAK_ACCOUNTS ?? 50_000);
 const PURCHASES = Number(process.env.SOAK_PURCHASES ?? 200_000);
@@ -50,7 +51,7 @@ describe('Account memory under a soak', () => {
     const samples: { purchases: number; rss: number }[] = [{ purchases: 0, rss: rssMb(pid) }];
     const ids: string[] = new Array(ACCOUNTS);
     const openFailures = await run(ACCOUNTS, async (i) => {
-      const answer = await callService<{ id: string }>(url, 'POST', '/accounts', {
+      const answer = await send<{ id: string }>(url, 'POST', '/accounts', {
         name: `Soak ${i}`,
         lastName: 'Tester',
         country: 'DE',
@@ -70,7 +71,7 @@ describe('Account memory under a soak', () => {
     const purchaseFailures = await run(
       PURCHASES,
       async (i) => {
-        const answer = await callService(url, 'POST', `/accounts/${ids[i % ACCOUNTS]}/transactions`, {
+        const answer = await send(url, 'POST', `/accounts/${ids[i % ACCOUNTS]}/transactions`, {
           transactionId: `soak-${i}`,
           amount: 1,
           currency: 'EUR',

@@ -1,16 +1,17 @@
 import { TestPlatform } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import {
+  COMPLETED_STEPS,
   UrlOf,
   checkoutBody,
-  closeConnections,
   onboardMerchant,
   openAccount,
   postCheckout,
   purchasesOf,
-  send,
+  stepsOf,
   waitFor,
 } from './support/checkout-fixtures';
+import { closeConnections, send } from './support/http';
 
 /** The checkout flow through real Account, Merchant, Fraud, payment-provider and Checkout processes. */
 describe('Checkout flow, end to end', () => {
@@ -54,13 +55,7 @@ describe('Checkout flow, end to end', () => {
 
     const view = await send(urlOf('checkout'), 'GET', `/checkouts/${checkoutId}`);
     expect(view.body).toMatchObject({ checkoutId, status: 'completed', accountId, merchantId, total: 3_500, transactionId: checkoutId });
-    expect(view.body.steps.map((s: { step: string }) => s.step)).toEqual([
-      'CheckoutStarted',
-      'PaymentAuthorised',
-      'AccountCharged',
-      'PaymentCaptured',
-      'CheckoutCompleted',
-    ]);
+    expect(stepsOf(view.body)).toEqual(COMPLETED_STEPS);
     const authorisation = await send(urlOf('payment-provider'), 'GET', `/authorisations/${view.body.authorisationId}`);
     expect(authorisation.body).toMatchObject({ status: 'captured', amount: 3_500, reference: checkoutId });
 

@@ -2,7 +2,8 @@ import { TestPlatform } from '@app/testing';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { UrlOf, checkoutBody, closeConnections, onboardMerchant, openAccount } from './support/checkout-fixtures';
+import { UrlOf, checkoutBody, onboardMerchant, openAccount } from './support/checkout-fixtures';
+import { closeConnections } from './support/http';
 import { FinalCheckout, Modes, RECOVERY_ENV, RecoveryProbe } from './support/checkout-recovery-support';
 
 const LIMIT = 100_000;

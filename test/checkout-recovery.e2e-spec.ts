@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { UrlOf, checkoutBody, closeConnections, onboardMerchant, openAccount, waitFor } from './support/checkout-fixtures';
+import { COMPLETED_STEPS, UrlOf, checkoutBody, onboardMerchant, openAccount, stepsOf, waitFor } from './support/checkout-fixtures';
+import { closeConnections } from './support/http';
 import { RECOVERY_ENV, RecoveryProbe } from './support/checkout-recovery-support';
 
 /** A checkout that cannot finish within its request is finished by the platform, with no caller retry. */
@@ -143,13 +144,7 @@ describe('Checkout recovery, end to end', () => {
     expect([...money.charged.keys()]).toEqual([checkoutId]);
     await probe.expectAgreement({ ...final, accountId }, money);
     const view = await probe.call('checkout', 'GET', `/checkouts/${checkoutId}`);
-    expect(view.body.steps.map((s: { step: string }) => s.step)).toEqual([
-      'CheckoutStarted',
-      'PaymentAuthorised',
-      'AccountCharged',
-      'PaymentCaptured',
-      'CheckoutCompleted',
-    ]);
+    expect(stepsOf(view.body)).toEqual(COMPLETED_STEPS);
     const metrics = await (await fetch(`${platform.url('payment-provider')}/metrics`)).text();
     expect(metrics).toMatch(/payment_provider_operations_total\{operation="capture",outcome="lost"\} [1-9]/);
   }, 90_000);

@@ -1,16 +1,17 @@
 import { TestPlatform } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import {
+  COMPLETED_STEPS,
   UrlOf,
   checkoutBody,
-  closeConnections,
   onboardMerchant,
   openAccount,
   postCheckout,
   purchasesOf,
-  send,
+  stepsOf,
   waitFor,
 } from './support/checkout-fixtures';
+import { closeConnections, send } from './support/http';
 
 /** Checkout when things go wrong: a failing capture, duplicate requests, a service that is down. */
 describe('Checkout resilience, end to end', () => {
@@ -111,13 +112,7 @@ describe('Checkout resilience, end to end', () => {
       expect(answers[0].body).toMatchObject({ status: 'completed', total: 700 });
       expect(await purchasesOf(urlOf, accountId)).toEqual({ charged: [answers[0].body.checkoutId], refunded: [] });
       const view = await send(urlOf('checkout'), 'GET', `/checkouts/${answers[0].body.checkoutId}`);
-      expect(view.body.steps.map((s: { step: string }) => s.step)).toEqual([
-        'CheckoutStarted',
-        'PaymentAuthorised',
-        'AccountCharged',
-        'PaymentCaptured',
-        'CheckoutCompleted',
-      ]);
+      expect(stepsOf(view.body)).toEqual(COMPLETED_STEPS);
     } finally {
       await second.stop();
     }

@@ -1,7 +1,7 @@
 import { TestPlatform } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { call } from './support/http';
+import { send } from './support/http';
 
 /** Every service builds command metadata one way: its events carry the caller's correlation and causation ids. */
 describe('command metadata, as a real process', () => {
@@ -18,10 +18,13 @@ describe('command metadata, as a real process', () => {
   it("records the caller's correlation and causation ids on a merchant's events", async () => {
     const correlationId = randomUUID();
     const causationId = randomUUID();
-    const onboarded = await call(platform.url('merchant'), 'POST', '/merchants', {
-      body: { name: 'Lovelace Books', country: 'GB', bankAccount: { iban: 'GB82WEST12345698765432', bic: 'NWBKGB2L' } },
-      headers: { 'x-correlation-id': correlationId, 'x-causation-id': causationId },
-    });
+    const onboarded = await send(
+      platform.url('merchant'),
+      'POST',
+      '/merchants',
+      { name: 'Lovelace Books', country: 'GB', bankAccount: { iban: 'GB82WEST12345698765432', bic: 'NWBKGB2L' } },
+      { 'x-correlation-id': correlationId, 'x-causation-id': causationId },
+    );
     expect(onboarded.status).toBe(201);
 
     const client = new Client({ connectionString: platform.databaseUrl('merchant') });

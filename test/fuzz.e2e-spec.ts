@@ -1,8 +1,9 @@
 import { ServiceName } from '@app/contracts';
-import { TEST_OPS_TOKEN, TestPlatform, callService } from '@app/testing';
+import { TEST_OPS_TOKEN, TestPlatform } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { Random } from './fuzz/hostile-values';
 import { FuzzRequest, OpenApiDocument, Route, fuzzRequest, routesOf } from './fuzz/openapi-requests';
+import { send } from './support/http';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261127);
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 2_400);
@@ -20,7 +21,12 @@ interface Outcome {
   status: number | string;
 }
 
-async function send(base: string, request: FuzzRequest): Promise<number | string> {
+/**
+ * Fires one fuzzed request as it is, on a connection of its own, and answers its status or the network error. Not the
+ * shared helper of test/support/http.ts: that one reuses kept-alive connections and retries on one the server closed,
+ * which would hide exactly the dropped connection this spec looks for.
+ */
+async function fire(base: string, request: FuzzRequest): Promise<number | string> {
   try {
     const response = await fetch(`${base}${request.path}`, {
       method: request.method,
@@ -54,7 +60,7 @@ describe(`Fuzzing every route (seed ${SEED})`, () => {
 
   const openAccount = async () =>
     (
-      await callService<{ id: string }>(url('account'), 'POST', '/accounts', {
+      await send<{ id: string }>(url('account'), 'POST', '/accounts', {
         name: 'Fuzz',
         lastName: 'Buyer',
         country: 'DE',
@@ -65,14 +71,14 @@ describe(`Fuzzing every route (seed ${SEED})`, () => {
     ).body.id;
   const onboardMerchant = async () =>
     (
-      await callService<{ id: string }>(url('merchant'), 'POST', '/merchants', {
+      await send<{ id: string }>(url('merchant'), 'POST', '/merchants', {
         name: 'Fuzz shop',
         country: 'GB',
         bankAccount: { iban: 'GB82 WEST 1234 5698 7654 32', bic: 'NWBKGB2L' },
       })
     ).body.id;
   const checkout = (accountId: string, merchantId: string) =>
-    callService<{ status: string; checkoutId: string }>(
+    send<{ status: string; checkoutId: string }>(
       url('checkout'),
       'POST',
       '/checkouts',
@@ -92,7 +98,7 @@ describe(`Fuzzing every route (seed ${SEED})`, () => {
 
     const targets: Target[] = [];
     for (const service of SERVICES) {
-      const answer = await callService<OpenApiDocument>(url(service), 'GET', '/docs-json');
+      const answer = await send<OpenApiDocument>(url(service), 'GET', '/docs-json');
       expect(answer.status).toBe(200);
       for (const route of routesOf(answer.body)) targets.push({ service, route, doc: answer.body });
     }
@@ -109,7 +115,7 @@ describe(`Fuzzing every route (seed ${SEED})`, () => {
         batch.map(async ({ service, route, doc }) => {
           for (let i = 0; i < perRoute; i++) {
             const request = fuzzRequest(route, doc, random, realIds, TEST_OPS_TOKEN);
-            outcomes.push({ service, request, status: await send(url(service), request) });
+            outcomes.push({ service, request, status: await fire(url(service), request) });
           }
         }),
       );
@@ -131,8 +137,8 @@ describe(`Fuzzing every route (seed ${SEED})`, () => {
         ),
     ).toEqual([]);
 
-    await callService(url('payment-provider'), 'DELETE', '/test/behaviour');
-    for (const service of SERVICES) expect((await callService(url(service), 'GET', '/health/ready')).status).toBe(200);
+    await send(url('payment-provider'), 'DELETE', '/test/behaviour');
+    for (const service of SERVICES) expect((await send(url(service), 'GET', '/health/ready')).status).toBe(200);
     const after = await checkout(await openAccount(), await onboardMerchant());
     expect([after.status, after.body.status]).toEqual([200, 'completed']);
   }, 900_000);

@@ -1,6 +1,7 @@
-import { TestPlatform, callService } from '@app/testing';
+import { TestPlatform } from '@app/testing';
 import { request } from 'node:http';
 import { connect } from 'node:net';
+import { send } from './support/http';
 
 const opening = (name: string) => ({
   name,
@@ -70,16 +71,16 @@ describe('Hostile input is answered with a 4xx, never a 5xx, and hurts no one el
 
   it('refuses NUL and lone surrogates with 400 problem+json while 20 valid requests beside them succeed', async () => {
     const answers = await Promise.all([
-      ...Array.from({ length: 10 }, (_, i) => callService(account, 'POST', '/accounts', opening(`Grace ${i}`))),
-      callService(account, 'POST', '/accounts', opening('Grace \u0000 NUL')),
-      callService(
+      ...Array.from({ length: 10 }, (_, i) => send(account, 'POST', '/accounts', opening(`Grace ${i}`))),
+      send(account, 'POST', '/accounts', opening('Grace \u0000 NUL')),
+      send(
         account,
         'POST',
         '/accounts',
         `{"name":"Grace \\ud800","lastName":"Hopper","country":"US","address":{"street":"1","city":"A","zip":"1"},"limit":1,"currency":"USD"}`,
       ),
-      callService(account, 'POST', '/accounts', { ...opening('Grace'), address: { street: 'x', city: 'y', zip: '\udc00' } }),
-      ...Array.from({ length: 10 }, (_, i) => callService(account, 'POST', '/accounts', opening(`Grace ${10 + i}`))),
+      send(account, 'POST', '/accounts', { ...opening('Grace'), address: { street: 'x', city: 'y', zip: '\udc00' } }),
+      ...Array.from({ length: 10 }, (_, i) => send(account, 'POST', '/accounts', opening(`Grace ${10 + i}`))),
     ]);
     const bad = answers.slice(10, 13);
     const good = [...answers.slice(0, 10), ...answers.slice(13)];
@@ -88,8 +89,8 @@ describe('Hostile input is answered with a 4xx, never a 5xx, and hurts no one el
       Array(3).fill([400, 'application/problem+json', 'UNSTORABLE_TEXT']),
     );
     expect(good.map((answer) => answer.status)).toEqual(Array(20).fill(201));
-    expect((await callService(account, 'GET', '/accounts/a%00b')).status).toBe(400);
-    expect((await callService(account, 'GET', `/accounts/${good[0].body.id as string}/events?afterVersion=%00`)).status).toBe(400);
+    expect((await send(account, 'GET', '/accounts/a%00b')).status).toBe(400);
+    expect((await send(account, 'GET', `/accounts/${good[0].body.id as string}/events?afterVersion=%00`)).status).toBe(400);
   });
 
   it.each([
@@ -106,12 +107,12 @@ describe('Hostile input is answered with a 4xx, never a 5xx, and hurts no one el
     '/dead-letters/99999999999999999999',
     '/dead-letters/abc/replay',
   ])('answers 400 problem+json, not 500, to %s', async (path) => {
-    const answer = await callService(ops, path.endsWith('/replay') ? 'POST' : 'GET', path);
+    const answer = await send(ops, path.endsWith('/replay') ? 'POST' : 'GET', path);
     expect([answer.status, answer.contentType]).toEqual([400, 'application/problem+json']);
   });
 
   it('still answers 404 for a well-formed dead letter id that does not exist', async () => {
-    expect((await callService(ops, 'GET', '/dead-letters/987654321')).status).toBe(404);
+    expect((await send(ops, 'GET', '/dead-letters/987654321')).status).toBe(404);
   });
 
   it('answers a streamed 2 MB body with 413, 30 times out of 30, never a reset', async () => {

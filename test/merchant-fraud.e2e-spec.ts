@@ -1,7 +1,8 @@
 import { ServiceName } from '@app/contracts';
-import { TestPlatform, eventually, operatorHeaders } from '@app/testing';
+import { TestPlatform, eventually } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { bodyOf, send } from './support/http';
 
 const VELOCITY_MAX = 3;
 
@@ -24,52 +25,37 @@ describe('Merchant and Fraud, as real processes', () => {
     await platform?.stop();
   });
 
-  const send = (service: ServiceName, method: string, path: string, body?: unknown) =>
-    fetch(`${platform.url(service)}${path}`, {
-      method,
-      headers: { ...operatorHeaders(), 'content-type': 'application/json' },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-
-  const json = async <T>(response: Response, status: number): Promise<T> => {
-    const text = await response.text();
-    if (response.status !== status) throw new Error(`${response.url}: expected ${status}, got ${response.status}: ${text}`);
-    return JSON.parse(text) as T;
-  };
+  const call = (service: ServiceName, method: string, path: string, body?: unknown) => send(platform.url(service), method, path, body);
 
   const onboard = async (name = 'Lovelace Books') =>
-    (
-      await json<{ id: string }>(
-        await send('merchant', 'POST', '/merchants', {
-          name,
-          country: 'GB',
-          bankAccount: { iban: 'GB82 WEST 1234 5698 7654 32', bic: 'NWBKGB2L' },
-        }),
-        201,
-      )
+    bodyOf<{ id: string }>(
+      await call('merchant', 'POST', '/merchants', {
+        name,
+        country: 'GB',
+        bankAccount: { iban: 'GB82 WEST 1234 5698 7654 32', bic: 'NWBKGB2L' },
+      }),
+      201,
     ).id;
 
   const openAccount = async (limit = 100_000) =>
-    (
-      await json<{ id: string }>(
-        await send('account', 'POST', '/accounts', {
-          name: 'Ada',
-          lastName: 'Lovelace',
-          country: 'GB',
-          address: { street: '1 Analytical St', city: 'London', zip: 'N1' },
-          limit,
-          currency: 'EUR',
-        }),
-        201,
-      )
+    bodyOf<{ id: string }>(
+      await call('account', 'POST', '/accounts', {
+        name: 'Ada',
+        lastName: 'Lovelace',
+        country: 'GB',
+        address: { street: '1 Analytical St', city: 'London', zip: 'N1' },
+        limit,
+        currency: 'EUR',
+      }),
+      201,
     ).id;
 
   const assess = async (accountId: string, merchantId: string, amount = 1_000) =>
-    json<Assessment>(await send('fraud', 'POST', '/assessments', { accountId, merchantId, amount, currency: 'EUR' }), 200);
+    bodyOf<Assessment>(await call('fraud', 'POST', '/assessments', { accountId, merchantId, amount, currency: 'EUR' }), 200);
 
   const riskProfile = async (accountId: string) => {
-    const response = await send('fraud', 'GET', `/risk-profiles/${accountId}`);
-    return response.ok ? ((await response.json()) as Record<string, any>) : undefined;
+    const response = await call('fraud', 'GET', `/risk-profiles/${accountId}`);
+    return response.status === 200 ? (response.body as Record<string, any>) : undefined;
   };
 
   /** Fraud has learned of the merchant once an assessment no longer calls it unknown. */
@@ -77,19 +63,19 @@ describe('Merchant and Fraud, as real processes', () => {
     eventually(async () => !(await assess(randomUUID(), merchantId)).reasons.includes('UNKNOWN_MERCHANT'));
 
   it('onboards a merchant, and refuses an IBAN whose checksum fails with 400 problem+json, recording nothing', async () => {
-    const refused = await send('merchant', 'POST', '/merchants', {
+    const refused = await call('merchant', 'POST', '/merchants', {
       name: 'Typo Ltd',
       country: 'GB',
       bankAccount: { iban: 'GB82WEST12345698765431', bic: 'NWBKGB2L' },
     });
     expect(refused.status).toBe(400);
     expect(refused.headers.get('content-type')).toContain('application/problem+json');
-    expect(await refused.json()).toMatchObject({ status: 400, code: 'INVALID_IBAN' });
+    expect(refused.body).toMatchObject({ status: 400, code: 'INVALID_IBAN' });
 
     const id = await onboard();
-    const badChange = await send('merchant', 'PUT', `/merchants/${id}/bank-account`, { iban: 'DE89370400440532013001', bic: 'COBADEFF' });
-    expect(await json(badChange, 400)).toMatchObject({ code: 'INVALID_IBAN' });
-    expect(await json(await send('merchant', 'GET', `/merchants/${id}`), 200)).toMatchObject({ version: 1 });
+    const badChange = await call('merchant', 'PUT', `/merchants/${id}/bank-account`, { iban: 'DE89370400440532013001', bic: 'COBADEFF' });
+    expect(bodyOf(badChange, 400)).toMatchObject({ code: 'INVALID_IBAN' });
+    expect(bodyOf(await call('merchant', 'GET', `/merchants/${id}`), 200)).toMatchObject({ version: 1 });
   });
 
   it('rejects an assessment with MERCHANT_SUSPENDED once the suspension reached fraud.merchant-events', async () => {
@@ -97,7 +83,7 @@ describe('Merchant and Fraud, as real processes', () => {
     await fraudKnowsMerchant(merchantId);
     expect((await assess(randomUUID(), merchantId)).decision).toBe('approve');
 
-    await json(await send('merchant', 'POST', `/merchants/${merchantId}/suspend`, {}), 200);
+    bodyOf(await call('merchant', 'POST', `/merchants/${merchantId}/suspend`, {}), 200);
     // A fresh account per probe keeps the polling itself from tripping the velocity rule.
     const rejected = await eventually(async () => {
       const assessment = await assess(randomUUID(), merchantId);
@@ -113,7 +99,7 @@ describe('Merchant and Fraud, as real processes', () => {
     expect(await eventually(() => riskProfile(accountId))).toMatchObject({ status: 'active', limit: 100_000, currency: 'EUR' });
     expect(await assess(accountId, merchantId)).toMatchObject({ decision: 'approve', score: 0, reasons: [] });
 
-    const { version } = await json<{ version: number }>(await send('account', 'POST', `/accounts/${accountId}/lock`), 200);
+    const { version } = bodyOf<{ version: number }>(await call('account', 'POST', `/accounts/${accountId}/lock`), 200);
     const locked = await eventually(async () => {
       const profile = await riskProfile(accountId);
       return profile?.version === version ? profile : undefined;
@@ -138,18 +124,20 @@ describe('Merchant and Fraud, as real processes', () => {
     await fraudKnowsMerchant(merchantId);
     const checkoutId = randomUUID();
     const request = { accountId, merchantId, amount: 1_000, currency: 'EUR', checkoutId };
-    const first = await json<Assessment>(await send('fraud', 'POST', '/assessments', request), 200);
+    const first = bodyOf<Assessment>(await call('fraud', 'POST', '/assessments', request), 200);
     const repeats = await Promise.all(
-      Array.from({ length: VELOCITY_MAX + 2 }, () => send('fraud', 'POST', '/assessments', request).then((r) => json<Assessment>(r, 200))),
+      Array.from({ length: VELOCITY_MAX + 2 }, () =>
+        call('fraud', 'POST', '/assessments', request).then((r) => bodyOf<Assessment>(r, 200)),
+      ),
     );
     expect(first).toMatchObject({ assessmentId: checkoutId, decision: 'approve' });
     for (const repeat of repeats) expect(repeat).toEqual(first);
     // Only one of those counts against the velocity: VELOCITY_MAX - 1 other checkouts still pass.
     for (let i = 1; i < VELOCITY_MAX; i++) expect((await assess(accountId, merchantId)).decision).toBe('approve');
     expect((await assess(accountId, merchantId)).decision).toBe('review');
-    const conflicting = await send('fraud', 'POST', '/assessments', { ...request, amount: 2_000 });
+    const conflicting = await call('fraud', 'POST', '/assessments', { ...request, amount: 2_000 });
     expect(conflicting.status).toBe(409);
-    expect(await conflicting.json()).toMatchObject({ code: 'ASSESSMENT_CONFLICT' });
+    expect(conflicting.body).toMatchObject({ code: 'ASSESSMENT_CONFLICT' });
   });
 
   it('lets no parallel burst of one account slip under the velocity limit', async () => {
@@ -166,15 +154,12 @@ describe('Merchant and Fraud, as real processes', () => {
     const merchantId = await onboard();
     const accountId = await openAccount(100_000);
     for (const amount of [1_000, 1_200, 900]) {
-      await json(
-        await send('account', 'POST', `/accounts/${accountId}/transactions`, { transactionId: randomUUID(), amount, currency: 'EUR' }),
+      bodyOf(
+        await call('account', 'POST', `/accounts/${accountId}/transactions`, { transactionId: randomUUID(), amount, currency: 'EUR' }),
         201,
       );
     }
-    await json(
-      await send('account', 'PUT', `/accounts/${accountId}/address`, { street: '2 Difference Rd', city: 'Leeds', zip: 'LS1' }),
-      200,
-    );
+    bodyOf(await call('account', 'PUT', `/accounts/${accountId}/address`, { street: '2 Difference Rd', city: 'Leeds', zip: 'LS1' }), 200);
     const profile = await eventually(async () => {
       const learned = await riskProfile(accountId);
       return learned?.addressChangedAt && learned.purchases.count === 3 ? learned : undefined;
@@ -192,7 +177,7 @@ describe('Merchant and Fraud, as real processes', () => {
 
   it('rebuilds the risk profiles when Account rewinds fraud.account-events to 0', async () => {
     const accountId = await openAccount(40_000);
-    const { version } = await json<{ version: number }>(await send('account', 'POST', `/accounts/${accountId}/lock`), 200);
+    const { version } = bodyOf<{ version: number }>(await call('account', 'POST', `/accounts/${accountId}/lock`), 200);
     const learned = await eventually(async () => {
       const profile = await riskProfile(accountId);
       return profile?.version === version ? profile : undefined;
@@ -209,11 +194,7 @@ describe('Merchant and Fraud, as real processes', () => {
       );
       expect(await riskProfile(stray)).toBeDefined();
 
-      const rewound = await fetch(`${platform.url('account')}/subscriptions/fraud.account-events/rewind`, {
-        method: 'POST',
-        headers: { ...operatorHeaders(), 'content-type': 'application/json' },
-        body: JSON.stringify({ toPosition: 0 }),
-      });
+      const rewound = await call('account', 'POST', '/subscriptions/fraud.account-events/rewind', { toPosition: 0 });
       expect(rewound.status).toBe(200);
       await eventually(async () => (await riskProfile(stray)) === undefined);
       const rebuilt = await eventually(async () => {
@@ -258,7 +239,7 @@ describe('Merchant and Fraud, as real processes', () => {
       await db.end();
     }
     const relayed = await eventually(async () => {
-      const subscriptions = await json<{ name: string; lagEvents: number }[]>(await send('fraud', 'GET', '/subscriptions'), 200);
+      const subscriptions = bodyOf<{ name: string; lagEvents: number }[]>(await call('fraud', 'GET', '/subscriptions'), 200);
       const ops = subscriptions.find((s) => s.name === 'ops.fraud-events');
       return ops?.lagEvents === 0 ? ops : undefined;
     });
@@ -278,9 +259,9 @@ describe('Merchant and Fraud, as real processes', () => {
       ['GET', '/risk-profiles/{unknown}', 404, 'RISK_PROFILE_NOT_FOUND', undefined],
     ];
     it.each(cases)('%s %s → %d %s, given %j', async (method, route, status, code, body) => {
-      const response = await send('fraud', method, route.replace('{unknown}', unknown), body);
+      const response = await call('fraud', method, route.replace('{unknown}', unknown), body);
       expect(response.headers.get('content-type')).toContain('application/problem+json');
-      expect({ status: response.status, body: await response.json() }).toMatchObject({ status, body: { status, code } });
+      expect({ status: response.status, body: response.body }).toMatchObject({ status, body: { status, code } });
     });
   });
 });

@@ -1,6 +1,7 @@
 import { AmqpConnection, ConfirmPublisher, OutgoingMessage } from '@app/messaging';
-import { TestPlatform, eventually, operatorHeaders } from '@app/testing';
+import { TestPlatform, eventually } from '@app/testing';
 import { randomUUID } from 'node:crypto';
+import { bodyOf, send } from './support/http';
 
 const SALES_QUEUE = 'merchant.checkout-events';
 
@@ -30,34 +31,21 @@ describe('Merchant, as a real process', () => {
     await platform?.stop();
   });
 
-  const send = (method: string, path: string, body?: unknown) =>
-    fetch(`${platform.url('merchant')}${path}`, {
-      method,
-      headers: { ...operatorHeaders(), 'content-type': 'application/json' },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-
-  const json = async <T = Record<string, unknown>>(response: Response, status: number): Promise<T> => {
-    const text = await response.text();
-    if (response.status !== status) throw new Error(`${response.url}: expected ${status}, got ${response.status}: ${text}`);
-    return JSON.parse(text) as T;
-  };
+  const merchant = (method: string, path: string, body?: unknown) => send(platform.url('merchant'), method, path, body);
 
   const onboard = async () =>
-    (
-      await json<{ id: string }>(
-        await send('POST', '/merchants', {
-          name: 'Lovelace Books',
-          country: 'GB',
-          bankAccount: { iban: 'GB82 WEST 1234 5698 7654 32', bic: 'nwbkgb2l' },
-        }),
-        201,
-      )
+    bodyOf<{ id: string }>(
+      await merchant('POST', '/merchants', {
+        name: 'Lovelace Books',
+        country: 'GB',
+        bankAccount: { iban: 'GB82 WEST 1234 5698 7654 32', bic: 'nwbkgb2l' },
+      }),
+      201,
     ).id;
 
   it('onboards a merchant, changes its bank account, suspends and reinstates it, each visible at once', async () => {
     const id = await onboard();
-    expect(await json(await send('GET', `/merchants/${id}`), 200)).toEqual({
+    expect(bodyOf(await merchant('GET', `/merchants/${id}`), 200)).toEqual({
       id,
       name: 'Lovelace Books',
       country: 'GB',
@@ -66,20 +54,20 @@ describe('Merchant, as a real process', () => {
       version: 1,
     });
 
-    expect(await json(await send('GET', `/merchants/${id.toUpperCase()}`), 200)).toMatchObject({ id, version: 1 });
+    expect(bodyOf(await merchant('GET', `/merchants/${id.toUpperCase()}`), 200)).toMatchObject({ id, version: 1 });
 
-    const changed = await send('PUT', `/merchants/${id}/bank-account`, { iban: 'DE89370400440532013000', bic: 'COBADEFFXXX' });
-    expect(await json(changed, 200)).toMatchObject({ bankAccount: { iban: 'DE89370400440532013000', bic: 'COBADEFFXXX' }, version: 2 });
+    const changed = await merchant('PUT', `/merchants/${id}/bank-account`, { iban: 'DE89370400440532013000', bic: 'COBADEFFXXX' });
+    expect(bodyOf(changed, 200)).toMatchObject({ bankAccount: { iban: 'DE89370400440532013000', bic: 'COBADEFFXXX' }, version: 2 });
 
     // Served from the stream: Checkout's synchronous check sees a suspension without waiting for any projection.
-    await json(await send('POST', `/merchants/${id}/suspend`, { reason: 'chargebacks' }), 200);
-    expect(await json(await send('GET', `/merchants/${id}`), 200)).toMatchObject({
+    bodyOf(await merchant('POST', `/merchants/${id}/suspend`, { reason: 'chargebacks' }), 200);
+    expect(bodyOf(await merchant('GET', `/merchants/${id}`), 200)).toMatchObject({
       status: 'suspended',
       suspensionReason: 'chargebacks',
       version: 3,
     });
-    expect(await json(await send('POST', `/merchants/${id}/suspend`), 200)).toMatchObject({ status: 'suspended', version: 3 });
-    expect(await json(await send('POST', `/merchants/${id}/reinstate`), 200)).toMatchObject({ status: 'active', version: 4 });
+    expect(bodyOf(await merchant('POST', `/merchants/${id}/suspend`), 200)).toMatchObject({ status: 'suspended', version: 3 });
+    expect(bodyOf(await merchant('POST', `/merchants/${id}/reinstate`), 200)).toMatchObject({ status: 'active', version: 4 });
   });
 
   it('builds the sales ledger from CheckoutCompleted, once per event, and dead-letters a malformed one', async () => {
@@ -89,7 +77,7 @@ describe('Merchant, as a real process', () => {
     const completed = (checkoutId: string, total: unknown, currency: string, occurredAt: string) =>
       envelope('CheckoutCompleted', `checkout-${checkoutId}`, 1, { checkoutId, accountId, merchantId, total, currency }, occurredAt);
     const firstSale = completed(first, 2_500, 'EUR', '2026-01-01T10:00:00.000Z');
-    const sales = async () => json<{ count: number }>(await send('GET', `/merchants/${merchantId}/sales`), 200);
+    const sales = async () => bodyOf<{ count: number }>(await merchant('GET', `/merchants/${merchantId}/sales`), 200);
 
     const connection = new AmqpConnection({ url: platform.amqpUrl, name: 'e2e-checkout-stand-in' });
     await connection.start();
@@ -120,7 +108,7 @@ describe('Merchant, as a real process', () => {
           { checkoutId: first, accountId, total: 2_500, currency: 'EUR', completedAt: '2026-01-01T10:00:00.000Z' },
         ],
       });
-      expect(await json(await send('GET', `/merchants/${merchantId}/sales?last=1`), 200)).toMatchObject({
+      expect(bodyOf(await merchant('GET', `/merchants/${merchantId}/sales?last=1`), 200)).toMatchObject({
         count: 2,
         lastSales: [{ checkoutId: second }],
       });
@@ -169,12 +157,12 @@ describe('Merchant, as a real process', () => {
       ['GET', '/merchants/{unknown}/sales', 404, 'MERCHANT_NOT_FOUND', undefined],
     ];
     it.each(cases)('%s %s → %d %s, given %j', async (method, route, status, code, body) => {
-      const response = await send(method, route.replace('{known}', known).replace('{unknown}', unknown), body);
+      const response = await merchant(method, route.replace('{known}', known).replace('{unknown}', unknown), body);
       expect(response.headers.get('content-type')).toContain('application/problem+json');
-      expect({ status: response.status, body: await response.json() }).toMatchObject({ status, body: { status, code } });
+      expect({ status: response.status, body: response.body }).toMatchObject({ status, body: { status, code } });
     });
 
     it('recorded nothing for the refused changes', async () =>
-      expect(await json(await send('GET', `/merchants/${known}`), 200)).toMatchObject({ status: 'active', version: 1 }));
+      expect(bodyOf(await merchant('GET', `/merchants/${known}`), 200)).toMatchObject({ status: 'active', version: 1 }));
   });
 });

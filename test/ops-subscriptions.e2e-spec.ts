@@ -1,5 +1,6 @@
-import { eventually, TestPlatform, operatorHeaders, asOperator } from '@app/testing';
+import { eventually, TestPlatform, asOperator } from '@app/testing';
 import { Client } from 'pg';
+import { send } from './support/http';
 import { OpsApi, QueueWriter, startPlatform } from './support/ops-e2e-support';
 
 interface SubscriptionView {
@@ -41,16 +42,9 @@ describe('Ops subscriptions and audit log, with real Account and Ops processes',
     await platform?.stop();
   });
 
-  const send = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${platform.url('account')}${path}`, {
-      method,
-      headers: { ...operatorHeaders(), 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json().catch(() => undefined)) as Record<string, unknown> };
-  };
+  const account = (method: string, path: string, body?: unknown) => send(platform.url('account'), method, path, body);
   const openAccount = async (country: string, limit: number): Promise<string> => {
-    const opened = await send('POST', '/accounts', {
+    const opened = await account('POST', '/accounts', {
       name: 'Edsger',
       lastName: 'Dijkstra',
       country,
@@ -126,17 +120,17 @@ describe('Ops subscriptions and audit log, with real Account and Ops processes',
     );
     expect(paused?.status).toBe('paused');
     await eventually(async () => (await subscription('ops.account-events')).lagEvents === 0, 10_000, 100);
-    expect((await send('GET', `/accounts/${id}`)).status).toBe(404);
+    expect((await account('GET', `/accounts/${id}`)).status).toBe(404);
 
     expect((await ops.post('/subscriptions/account.account-events/resume')).status).toBe(200);
-    await eventually(async () => (await send('GET', `/accounts/${id}`)).status === 200, 10_000, 100);
+    await eventually(async () => (await account('GET', `/accounts/${id}`)).status === 200, 10_000, 100);
     expect(await subscription('account.account-events')).toMatchObject({ status: 'active', lagEvents: 0 });
   });
 
   it('keeps every event in the audit log, searchable by stream, type and time, newest first and paged', async () => {
     const id = await openAccount('BE', 1_000);
-    expect((await send('PUT', `/accounts/${id}/limit`, { limit: 2_000 })).status).toBe(200);
-    expect((await send('PUT', `/accounts/${id}/limit`, { limit: 3_000 })).status).toBe(200);
+    expect((await account('PUT', `/accounts/${id}/limit`, { limit: 2_000 })).status).toBe(200);
+    expect((await account('PUT', `/accounts/${id}/limit`, { limit: 3_000 })).status).toBe(200);
     const streamId = `account-${id}`;
 
     const all = (await eventually(
@@ -177,17 +171,17 @@ describe('Ops subscriptions and audit log, with real Account and Ops processes',
 
   it('rewinds one subscription: that consumer rebuilds its read model identically, no other consumer receives anything', async () => {
     const ids = [await openAccount('DK', 100), await openAccount('DK', 200), await openAccount('SE', 300)];
-    expect((await send('PUT', `/accounts/${ids[0]}/limit`, { limit: 150 })).status).toBe(200);
-    expect((await send('POST', `/accounts/${ids[1]}/lock`)).status).toBe(200);
+    expect((await account('PUT', `/accounts/${ids[0]}/limit`, { limit: 150 })).status).toBe(200);
+    expect((await account('POST', `/accounts/${ids[1]}/lock`)).status).toBe(200);
     await accountDrained();
     await eventually(
-      async () => (await Promise.all(ids.map((id) => send('GET', `/accounts/${id}`)))).every((r) => r.status === 200),
+      async () => (await Promise.all(ids.map((id) => account('GET', `/accounts/${id}`)))).every((r) => r.status === 200),
       10_000,
     );
 
     const readModel = async () => ({
-      accounts: await Promise.all(ids.map(async (id) => (await send('GET', `/accounts/${id}`)).body)),
-      stats: (await send('GET', '/stats/countries')).body,
+      accounts: await Promise.all(ids.map(async (id) => (await account('GET', `/accounts/${id}`)).body)),
+      stats: (await account('GET', '/stats/countries')).body,
     });
     const before = await readModel();
     const [{ events }] = (await database.query(`SELECT count(*)::int AS events FROM account.events`)).rows;

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { QueueWriter, asDeadLetter, eventMessage, startPlatform } from './support/ops-e2e-support';
-import { call } from './support/http';
+import { send } from './support/http';
 
 const root = join(__dirname, '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -60,7 +60,7 @@ describe('README', () => {
     const message = eventMessage({ type: 'LimitUpdated', streamId: `account-${randomUUID()}`, streamVersion: 1, data: {} });
     await writer.publish(`${queue}.dlq`, [asDeadLetter(message, queue, 'SCHEMA_VIOLATION', 'data.id must be a uuid')]);
     await eventually(async () =>
-      (await call(platform.url('ops'), 'GET', '/dead-letters/groups')).body.some?.((g: { queue: string }) => g.queue === queue),
+      (await send(platform.url('ops'), 'GET', '/dead-letters/groups')).body.some?.((g: { queue: string }) => g.queue === queue),
     );
     const placeholders: Record<string, string> = {
       '<queue>': queue,

@@ -1,4 +1,5 @@
-import { ServiceInstance, TestPlatform, callService } from '@app/testing';
+import { ServiceInstance, TestPlatform } from '@app/testing';
+import { send } from './support/http';
 
 type Event = { type: string; version: number };
 
@@ -25,7 +26,7 @@ describe('Decisions across two processes see the latest version of the stream', 
 
   describe('account', () => {
     const openOn = async (base: string) => {
-      const answer = await callService<{ id: string }>(base, 'POST', '/accounts', {
+      const answer = await send<{ id: string }>(base, 'POST', '/accounts', {
         name: 'Barbara',
         lastName: 'Liskov',
         country: 'US',
@@ -37,17 +38,17 @@ describe('Decisions across two processes see the latest version of the stream', 
       return answer.body.id;
     };
     const statusChanges = async (base: string, id: string) =>
-      (await callService<Event[]>(base, 'GET', `/accounts/${id}/events`)).body.filter((event) => event.type === 'StatusChanged');
+      (await send<Event[]>(base, 'GET', `/accounts/${id}/events`)).body.filter((event) => event.type === 'StatusChanged');
 
     it('locks again on A after B unlocked what A had locked (no stale "already locked")', async () => {
       const [a, b] = bothOf('account');
       const id = await openOn(a);
-      expect((await callService(a, 'POST', `/accounts/${id}/lock`)).status).toBe(200);
-      expect((await callService(b, 'POST', `/accounts/${id}/unlock`)).status).toBe(200);
-      expect((await callService(a, 'POST', `/accounts/${id}/lock`)).status).toBe(200);
+      expect((await send(a, 'POST', `/accounts/${id}/lock`)).status).toBe(200);
+      expect((await send(b, 'POST', `/accounts/${id}/unlock`)).status).toBe(200);
+      expect((await send(a, 'POST', `/accounts/${id}/lock`)).status).toBe(200);
 
       expect(await statusChanges(b, id)).toHaveLength(3);
-      const view = await callService<{ status: string }>(b, 'POST', `/accounts/${id}/lock`);
+      const view = await send<{ status: string }>(b, 'POST', `/accounts/${id}/lock`);
       expect(view.status).toBe(200);
       expect(await statusChanges(a, id)).toHaveLength(3);
     });
@@ -55,18 +56,18 @@ describe('Decisions across two processes see the latest version of the stream', 
     it('takes a purchase on A after B unlocked and raised the limit (no stale ACCOUNT_LOCKED)', async () => {
       const [a, b] = bothOf('account');
       const id = await openOn(a);
-      expect((await callService(a, 'POST', `/accounts/${id}/lock`)).status).toBe(200);
+      expect((await send(a, 'POST', `/accounts/${id}/lock`)).status).toBe(200);
       // A caches "locked" by refusing a purchase.
-      const refused = await callService<{ code: string }>(a, 'POST', `/accounts/${id}/transactions`, {
+      const refused = await send<{ code: string }>(a, 'POST', `/accounts/${id}/transactions`, {
         transactionId: 't-0',
         amount: 100,
         currency: 'USD',
       });
       expect([refused.status, refused.body.code]).toEqual([409, 'ACCOUNT_LOCKED']);
-      expect((await callService(b, 'POST', `/accounts/${id}/unlock`)).status).toBe(200);
-      expect((await callService(b, 'PUT', `/accounts/${id}/limit`, { limit: 5_000 })).status).toBe(200);
+      expect((await send(b, 'POST', `/accounts/${id}/unlock`)).status).toBe(200);
+      expect((await send(b, 'PUT', `/accounts/${id}/limit`, { limit: 5_000 })).status).toBe(200);
 
-      const bought = await callService<{ balance: number }>(a, 'POST', `/accounts/${id}/transactions`, {
+      const bought = await send<{ balance: number }>(a, 'POST', `/accounts/${id}/transactions`, {
         transactionId: 't-1',
         amount: 100,
         currency: 'USD',
@@ -81,7 +82,7 @@ describe('Decisions across two processes see the latest version of the stream', 
       { iban: 'DE89 3704 0044 0532 0130 00', bic: 'COBADEFFXXX' },
     ];
     const onboardOn = async (base: string) => {
-      const answer = await callService<{ id: string }>(base, 'POST', '/merchants', {
+      const answer = await send<{ id: string }>(base, 'POST', '/merchants', {
         name: 'Shop',
         country: 'GB',
         bankAccount: bankAccounts[0],
@@ -90,14 +91,14 @@ describe('Decisions across two processes see the latest version of the stream', 
       return answer.body.id;
     };
     const view = async (base: string, id: string) =>
-      (await callService<{ status: string; version: number; bankAccount: { bic: string } }>(base, 'GET', `/merchants/${id}`)).body;
+      (await send<{ status: string; version: number; bankAccount: { bic: string } }>(base, 'GET', `/merchants/${id}`)).body;
 
     it('suspends again on A after B reinstated what A had suspended', async () => {
       const [a, b] = bothOf('merchant');
       const id = await onboardOn(a);
-      expect((await callService(a, 'POST', `/merchants/${id}/suspend`, { reason: 'chargebacks' })).status).toBe(200);
-      expect((await callService(b, 'POST', `/merchants/${id}/reinstate`)).status).toBe(200);
-      const suspended = await callService<{ status: string; version: number }>(a, 'POST', `/merchants/${id}/suspend`, { reason: 'again' });
+      expect((await send(a, 'POST', `/merchants/${id}/suspend`, { reason: 'chargebacks' })).status).toBe(200);
+      expect((await send(b, 'POST', `/merchants/${id}/reinstate`)).status).toBe(200);
+      const suspended = await send<{ status: string; version: number }>(a, 'POST', `/merchants/${id}/suspend`, { reason: 'again' });
 
       expect([suspended.status, suspended.body.status, suspended.body.version]).toEqual([200, 'suspended', 4]);
       expect(await view(b, id)).toMatchObject({ status: 'suspended', version: 4 });
@@ -106,9 +107,9 @@ describe('Decisions across two processes see the latest version of the stream', 
     it('changes the bank account back on A after B changed it (no stale "same bank account")', async () => {
       const [a, b] = bothOf('merchant');
       const id = await onboardOn(a);
-      expect((await callService(a, 'PUT', `/merchants/${id}/bank-account`, bankAccounts[1])).status).toBe(200);
-      expect((await callService(b, 'PUT', `/merchants/${id}/bank-account`, bankAccounts[0])).status).toBe(200);
-      const changed = await callService<{ version: number; bankAccount: { bic: string } }>(
+      expect((await send(a, 'PUT', `/merchants/${id}/bank-account`, bankAccounts[1])).status).toBe(200);
+      expect((await send(b, 'PUT', `/merchants/${id}/bank-account`, bankAccounts[0])).status).toBe(200);
+      const changed = await send<{ version: number; bankAccount: { bic: string } }>(
         a,
         'PUT',
         `/merchants/${id}/bank-account`,

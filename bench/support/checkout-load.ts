@@ -1,4 +1,4 @@
-import { Answer } from '../../test/support/checkout-fixtures';
+import { Answer } from '../../test/support/http';
 
 export interface LoadResult {
   requests: number;

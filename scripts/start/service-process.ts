@@ -1,4 +1,5 @@
-import { DefaultPorts, ServiceName, serviceNodeFlags } from '@app/contracts';
+import { DefaultPorts, ServiceName } from '@app/contracts';
+import { serviceNodeFlags } from '@app/platform';
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';

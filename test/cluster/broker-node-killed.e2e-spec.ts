@@ -1,8 +1,9 @@
 import { eventually } from '@app/testing';
-import { closeConnections } from '../support/checkout-fixtures';
-import { describeCpu, serviceCpuMs } from '../../bench/support/checkout-cpu';
+import { closeConnections } from '../support/http';
+import { describeCpu, serviceCpuMs } from '../support/service-cpu';
 import { ClusterPlatform } from './support/cluster-platform';
-import { callUntilAnswered, call } from './support/http-client';
+import { send } from '../support/http';
+import { callUntilAnswered } from './support/http-client';
 import { checkInvariants } from './support/invariants';
 import {
   ClusterNode,
@@ -95,7 +96,7 @@ describe('A RabbitMQ node killed mid-flow', () => {
     const street = `probe ${killedAt}`;
     await callUntilAnswered(urls('account'), 'PUT', `/accounts/${accountId}/address`, { street, city: 'London', zip: 'N1 9GU' });
     for (;;) {
-      const view = await call(urls('account'), 'GET', `/accounts/${accountId}`).catch(() => undefined);
+      const view = await send(urls('account'), 'GET', `/accounts/${accountId}`).catch(() => undefined);
       if (view?.body.address?.street === street) break;
       if (Date.now() - killedAt > 120_000) throw new Error('no delivery within 120 s of the kill');
       await sleep(100);

@@ -1,5 +1,5 @@
 import { consumerProgress, eventually } from '@app/testing';
-import { closeConnections } from '../support/checkout-fixtures';
+import { closeConnections } from '../support/http';
 import { ClusterPlatform, SCALED } from './support/cluster-platform';
 import { checkInvariants } from './support/invariants';
 import { clusterMemoryMb, ensureCluster } from './support/rabbitmq-cluster';

@@ -1,72 +1,4 @@
-import { TEST_OPS_TOKEN } from '@app/testing';
-import { Agent, request } from 'node:http';
-
-export interface Answer<T = Record<string, any>> {
-  status: number;
-  contentType: string;
-  body: T;
-}
-
-/** One keep-alive agent for every call a spec or benchmark makes, so the client is never the bottleneck. */
-const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-
-/** Sends JSON to a service of the platform as the operator (unless `headers` name another credential) and reads its JSON answer (any status). */
-export async function send<T = Record<string, any>>(
-  baseUrl: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<Answer<T>> {
-  try {
-    return await sendOnce<T>(baseUrl, method, path, body, headers);
-  } catch (error) {
-    // A pooled connection the server closed as idle just as it was reused: the request never arrived.
-    if ((error as { reusedSocket?: boolean }).reusedSocket) return sendOnce<T>(baseUrl, method, path, body, headers);
-    throw error;
-  }
-}
-
-function sendOnce<T>(baseUrl: string, method: string, path: string, body: unknown, headers: Record<string, string>): Promise<Answer<T>> {
-  const url = new URL(path, baseUrl);
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        agent,
-        hostname: url.hostname,
-        port: url.port,
-        path: url.pathname + url.search,
-        method,
-        headers: {
-          authorization: `Bearer ${TEST_OPS_TOKEN}`,
-          ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
-          ...headers,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({
-            status: res.statusCode ?? 0,
-            contentType: String(res.headers['content-type'] ?? ''),
-            body: (text ? JSON.parse(text) : {}) as T,
-          });
-        });
-      },
-    );
-    req.on('error', (error: NodeJS.ErrnoException) =>
-      reject(Object.assign(error, { reusedSocket: req.reusedSocket && error.code === 'ECONNRESET' })),
-    );
-    req.end(payload);
-  });
-}
-
-/** Closes the shared connections so a spec or benchmark can exit. */
-export const closeConnections = (): void => agent.destroy();
+import { send } from './http';
 
 /** Where each service of a running platform listens. */
 export type UrlOf = (service: 'account' | 'merchant' | 'fraud' | 'checkout' | 'payment-provider') => string;
@@ -131,3 +63,9 @@ export async function purchasesOf(urlOf: UrlOf, accountId: string): Promise<{ ch
   const of = (type: string) => events.body.filter((e) => e.type === type).map((e) => e.data.transactionId);
   return { charged: of('ItemPurchased'), refunded: of('PurchaseRefunded') };
 }
+
+/** The steps of a checkout that went through without a hitch, in order. */
+export const COMPLETED_STEPS = ['CheckoutStarted', 'PaymentAuthorised', 'AccountCharged', 'PaymentCaptured', 'CheckoutCompleted'];
+
+/** The step names of a checkout's view (`GET /checkouts/:id`). */
+export const stepsOf = (view: { steps: { step: string }[] }): string[] => view.steps.map((s) => s.step);

@@ -1,6 +1,7 @@
 import { ServiceName } from '@app/contracts';
 import { TEST_OPS_TOKEN, TestPlatform } from '@app/testing';
-import { Answer, send, waitFor } from './checkout-fixtures';
+import { waitFor } from './checkout-fixtures';
+import { Answer, send } from './http';
 
 /** Short limits, so that recovery, backoff and the deadline show within a test's patience. */
 export const RECOVERY_ENV: NodeJS.ProcessEnv = {

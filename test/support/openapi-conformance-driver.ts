@@ -1,4 +1,4 @@
-import { Answer, call } from './http';
+import { Answer, send } from './http';
 import { OpenApiConformance, OpenApiDocument } from './openapi-conformance';
 
 /**
@@ -17,12 +17,12 @@ export class ConformanceDriver {
   ) {}
 
   static async of(baseUrl: string): Promise<ConformanceDriver> {
-    const document = (await call(baseUrl, 'GET', '/docs-json')).body as OpenApiDocument;
+    const document = (await send(baseUrl, 'GET', '/docs-json')).body as OpenApiDocument;
     return new ConformanceDriver(baseUrl, new OpenApiConformance(document));
   }
 
   async send(method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> {
-    const answer = await call(this.baseUrl, method, path, options);
+    const answer = await send(this.baseUrl, method, path, options.body, options.headers);
     const name = this.conformance.operationName(method, path);
     if (name) this.called.add(name);
     this.problems.push(...this.conformance.check(method, path, answer));

@@ -2,5 +2,4 @@ export * from './catalog';
 export * from './envelope';
 export * from './ports';
 export * from './routing';
-export * from './runtime';
 export * from './unfinished-checkouts';

@@ -1,4 +1,5 @@
 export * from './bootstrap/preflight';
+export * from './bootstrap/service-node-flags';
 export * from './config/platform-config';
 export * from './config/redact-credentials';
 export * from './database/database.module';

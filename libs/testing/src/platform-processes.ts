@@ -1,10 +1,11 @@
-import { DefaultPorts, ServiceName, serviceNodeFlags, serviceUrlVariable } from '@app/contracts';
+import { DefaultPorts, ServiceName, serviceUrlVariable } from '@app/contracts';
 import {
   DataService,
   InstallationNames,
   ServiceSettings,
   adminDatabaseUrlOf,
   authSettings,
+  serviceNodeFlags,
   deprovision,
   ensureAuthKeys,
   provision,
@@ -15,6 +16,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { testAmqpUrl, testDatabaseUrl, uniqueSuffix } from './fixtures';
+import { logToSpecFile } from './spec-log';
 
 export const TEST_OPS_TOKEN = 'test-ops-token';
 
@@ -200,6 +202,7 @@ export class TestPlatform {
     });
     child.stdout?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
+    logToSpecFile(child, `${service}:${port}`);
     return child;
   }
 

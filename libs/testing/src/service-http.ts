@@ -10,6 +10,10 @@ export interface ServiceAnswer<Body = Record<string, unknown>> {
 /**
  * Calls a service the way an operator would: every request carries the operator's bearer token,
  * so specs keep working once every route requires a credential.
+ *
+ * @deprecated End-to-end specs and benchmarks call services through `send` of test/support/http.ts,
+ * the one HTTP helper of the test tree. Kept only so that specs written against it keep compiling
+ * while they move; remove once nothing imports it.
  */
 export async function callService<Body = Record<string, unknown>>(
   base: string,

@@ -1,14 +1,4 @@
-import { TEST_OPS_TOKEN } from '@app/testing';
-import { Answer, send } from '../../support/checkout-fixtures';
-
-/** Every call a cluster spec makes carries the operator's credential (accepted by every route). */
-export const call = <T = Record<string, any>>(
-  baseUrl: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<Answer<T>> => send<T>(baseUrl, method, path, body, { authorization: `Bearer ${TEST_OPS_TOKEN}`, ...headers });
+import { Answer, send } from '../../support/http';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -28,7 +18,7 @@ export async function callUntilAnswered<T = Record<string, any>>(
   const deadline = Date.now() + deadlineMs;
   while (Date.now() < deadline) {
     try {
-      const answer = await call<T>(baseUrl, method, path, body, headers);
+      const answer = await send<T>(baseUrl, method, path, body, headers);
       if (answer.status < 500) return answer;
     } catch {
       // Connection cut: the caller cannot know whether it arrived, so it asks again.

@@ -1,6 +1,6 @@
 import { eventually } from '@app/testing';
 import { ClusterPlatform } from './cluster-platform';
-import { call } from './http-client';
+import { send } from '../../support/http';
 import { queueDepths } from './rabbitmq-cluster';
 import { FlowRecord } from './steady-flow';
 
@@ -49,7 +49,7 @@ export async function checkInvariants(cluster: ClusterPlatform, record: FlowReco
   const checkout = cluster.url('checkout');
   const netCharges: string[] = [];
   for (const accountId of record.accounts) {
-    const events = (await call<StreamEvent[]>(account, 'GET', `/accounts/${accountId}/events`)).body;
+    const events = (await send<StreamEvent[]>(account, 'GET', `/accounts/${accountId}/events`)).body;
     const charged = events.filter((e) => e.type === 'ItemPurchased').map((e) => e.data.transactionId!);
     const refunded = new Set(events.filter((e) => e.type === 'PurchaseRefunded').map((e) => e.data.transactionId!));
     if (new Set(charged).size !== charged.length) throw new Error(`account ${accountId} was charged twice for one checkout`);
@@ -63,7 +63,7 @@ export async function checkInvariants(cluster: ClusterPlatform, record: FlowReco
       throw new Error(`account ${accountId} ends on an address nobody set last`);
     await eventually(
       async () => {
-        const view = (await call(account, 'GET', `/accounts/${accountId}`)).body;
+        const view = (await send(account, 'GET', `/accounts/${accountId}`)).body;
         return view.version === expected.version && view.balance === expected.balance && view.address?.street === expected.street;
       },
       60_000,
@@ -77,14 +77,14 @@ export async function checkInvariants(cluster: ClusterPlatform, record: FlowReco
   const uncharged = completed.filter((id) => !charges.has(id));
   if (uncharged.length > 0) throw new Error(`completed checkouts without a charge: ${uncharged.join(', ')}`);
   for (const [checkoutId, status] of record.checkouts) {
-    const view = (await call(checkout, 'GET', `/checkouts/${checkoutId}`)).body;
+    const view = (await send(checkout, 'GET', `/checkouts/${checkoutId}`)).body;
     if (view.status !== status) throw new Error(`checkout ${checkoutId} was answered ${status} but is now ${view.status}`);
   }
   // A charge the caller never heard about must still belong to a completed checkout.
   for (const id of netCharges.filter((charge) => !record.checkouts.has(charge))) {
     const view = await eventually(
       async () => {
-        const { body } = await call(checkout, 'GET', `/checkouts/${id}`);
+        const { body } = await send(checkout, 'GET', `/checkouts/${id}`);
         return body.status === 'completed' || body.status === 'rejected' ? body : undefined;
       },
       90_000,
@@ -94,7 +94,7 @@ export async function checkInvariants(cluster: ClusterPlatform, record: FlowReco
   }
   const ledger = await eventually(
     async () => {
-      const { body } = await call(cluster.url('merchant'), 'GET', `/merchants/${record.merchantId}/sales`);
+      const { body } = await send(cluster.url('merchant'), 'GET', `/merchants/${record.merchantId}/sales`);
       return body.count === charges.size ? body : undefined;
     },
     60_000,
@@ -102,7 +102,7 @@ export async function checkInvariants(cluster: ClusterPlatform, record: FlowReco
   ).catch(() => {
     throw new Error(`the merchant's sales ledger does not count the ${charges.size} charged checkouts`);
   });
-  const deadLetters = (await call(cluster.url('ops'), 'GET', '/dead-letters')).body.total as number;
+  const deadLetters = (await send(cluster.url('ops'), 'GET', '/dead-letters')).body.total as number;
   const parked = Object.entries(queueDepths(cluster.vhost, /\.dlq$/)).filter(([, depth]) => depth > 0);
   if (deadLetters > 0 || parked.length > 0)
     throw new Error(`messages were dead-lettered: ${deadLetters} in Ops, ${JSON.stringify(parked)}`);

@@ -1,4 +1,5 @@
-import { serviceNodeFlags } from '@app/contracts';
+import { serviceNodeFlags } from '@app/platform';
+import { logToSpecFile } from '@app/testing';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ export class RelayProcess {
   private constructor(readonly child: ChildProcess) {
     child.stdout!.on('data', (chunk: Buffer) => (this.log += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (this.log += chunk.toString()));
+    logToSpecFile(child, `relay ${child.pid}`);
     this.exited = once(child, 'exit');
   }
 
@@ -27,7 +29,8 @@ export class RelayProcess {
    * with the services' Node flags.
    */
   static start(config: RelayRunnerConfig, compiled?: string): RelayProcess {
-    const env = { ...process.env, RELAY_RUNNER_CONFIG: JSON.stringify(config) };
+    // NO_COLOR: its log lines go to the spec's log file, to be read as plain text.
+    const env = { ...process.env, NO_COLOR: '1', RELAY_RUNNER_CONFIG: JSON.stringify(config) };
     const child = compiled
       ? spawn(
           process.execPath,

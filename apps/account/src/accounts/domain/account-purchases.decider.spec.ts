@@ -1,4 +1,4 @@
-import { deciderSpec } from '@app/testing';
+import { deciderSpec } from '@app/decider-spec';
 import { command, limitUpdated, locked, opened, purchase, purchased, refunded, unlocked } from './account.fixtures';
 import { accountDecider } from './account.decider';
 import { RECENT_PURCHASES, findPurchase } from './purchase-ledger';

@@ -1,4 +1,4 @@
-import { deciderSpec } from '@app/testing';
+import { deciderSpec } from '@app/decider-spec';
 import { address, command, id, limitUpdated, locked, opened, unlocked, vipGranted } from './account.fixtures';
 import { DEFAULT_MAX_LIMIT, MAX_PHONE_NUMBERS, accountDecider, createAccountDecider } from './account.decider';
 

@@ -1,5 +1,5 @@
 import { fold } from '@app/domain';
-import { deciderSpec } from '@app/testing';
+import { deciderSpec } from '@app/decider-spec';
 import { CheckoutCommand, ScreeningFacts } from './checkout.commands';
 import { CheckoutEvent, CheckoutRequest } from './checkout.events';
 import { CheckoutState, checkoutDecider, nextStep } from './checkout.decider';

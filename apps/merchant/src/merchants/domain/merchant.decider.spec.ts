@@ -1,4 +1,4 @@
-import { deciderSpec } from '@app/testing';
+import { deciderSpec } from '@app/decider-spec';
 import { MerchantCommand } from './merchant.commands';
 import { UNSPECIFIED_REASON, merchantDecider } from './merchant.decider';
 import { MerchantEvent, MerchantOnboarded } from './merchant.events';
