@@ -4,3 +4,4 @@ export * from './ports';
 export * from './routing';
 export * from './runtime';
 export * from './unfinished-checkouts';
+export * from './events';

@@ -1,0 +1,47 @@
+type JsonSchema = Record<string, unknown>;
+
+/** Keywords that document a schema without changing what it accepts. */
+const ANNOTATIONS = new Set(['title', 'description', 'examples', '$comment', '$id', '$schema']);
+
+const isObject = (value: unknown): value is JsonSchema => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const withoutAnnotations = (schema: unknown): unknown => {
+  if (Array.isArray(schema)) return schema.map(withoutAnnotations);
+  if (!isObject(schema)) return schema;
+  return Object.fromEntries(
+    Object.entries(schema)
+      .filter(([key]) => !ANNOTATIONS.has(key))
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, value]) => [key, withoutAnnotations(value)]),
+  );
+};
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(withoutAnnotations(a)) === JSON.stringify(withoutAnnotations(b));
+
+/**
+ * Why `next` may not replace `published` under the same schema version (none: it may). Within a
+ * version the only change allowed is one every reader of the version and every stored event
+ * survives: a new optional property, or a changed annotation. Anything else needs a new version
+ * and an upcaster.
+ */
+export function incompatibilities(published: unknown, next: unknown, path = ''): string[] {
+  if (!isObject(published) || !isObject(next) || published.type !== 'object' || next.type !== 'object') {
+    return same(published, next) ? [] : [`${path || '/'}: changed`];
+  }
+  const problems: string[] = [];
+  const oldProps = (published.properties ?? {}) as JsonSchema;
+  const newProps = (next.properties ?? {}) as JsonSchema;
+  const oldRequired = new Set((published.required ?? []) as string[]);
+  const newRequired = new Set((next.required ?? []) as string[]);
+  for (const name of Object.keys(oldProps)) {
+    if (!(name in newProps)) problems.push(`${path}/${name}: removed`);
+    else problems.push(...incompatibilities(oldProps[name], newProps[name], `${path}/${name}`));
+    if (oldRequired.has(name) !== newRequired.has(name)) problems.push(`${path}/${name}: required changed`);
+  }
+  for (const name of Object.keys(newProps)) {
+    if (!(name in oldProps) && newRequired.has(name)) problems.push(`${path}/${name}: added as required`);
+  }
+  const rest = (schema: JsonSchema) => ({ ...schema, properties: undefined, required: undefined });
+  if (!same(rest(published), rest(next))) problems.push(`${path || '/'}: object keywords changed`);
+  return problems;
+}
