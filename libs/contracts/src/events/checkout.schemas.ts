@@ -40,8 +40,8 @@ export const CheckoutEventSchemas = {
       total: Amount,
       currency: Currency,
       reason: Type.String(),
-      details: Type.Optional(Type.Array(Type.String())),
-      voided: Type.Optional(Type.Boolean()),
+      details: Type.Optional(Type.Array(Type.String(), { description: "why, beyond the code: e.g. the fraud assessment's reasons" })),
+      voided: Type.Optional(Type.Boolean({ description: 'whether an authorisation had to be voided on the way out' })),
     }),
   },
 } as const;

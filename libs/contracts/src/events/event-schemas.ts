@@ -19,6 +19,9 @@ export const EventSchemas = {
 
 type SchemasOf<P extends Producer> = (typeof EventSchemas)[P];
 
+/** The wire names of producer `P`'s events. */
+export type EventTypeOf<P extends Producer> = keyof SchemasOf<P> & string;
+
 /** The newest version's schema. Versions run 1, 2, … without gaps (checkUpcasterChains); add a line past 5. */
 type Latest<V> = V extends { 5: infer S } ? S : V extends { 4: infer S } ? S : V extends { 3: infer S } ? S : V extends { 2: infer S } ? S : V extends { 1: infer S } ? S : never;
 
