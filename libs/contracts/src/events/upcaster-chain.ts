@@ -16,7 +16,7 @@ export function checkUpcasterChains(catalog: VersionCatalog, upcasters: readonly
   for (const [producer, types] of Object.entries(catalog)) {
     for (const [type, versions] of Object.entries(types)) {
       const name = `${producer} ${type}`;
-      const latest = versions.length;
+      const latest = Math.max(...versions);
       versions.forEach((version, i) => {
         if (version !== i + 1) problems.push(`${name}: versions must run 1, 2, … without gaps, found ${versions.join(', ')}`);
       });
