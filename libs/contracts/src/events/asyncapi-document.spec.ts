@@ -24,9 +24,18 @@ describe('asyncApiDocument', () => {
   it('has a channel per consumer queue, carrying only the current version of the routed types', async () => {
     const { document } = await parser.parse(JSON.stringify(asyncApiDocument('checkout')));
     const channels = document!.channels().all();
-    expect(channels.map((c) => c.address()).sort()).toEqual(routesFrom('checkout').map((r) => queueName(r.consumer, r.producer)).sort());
+    expect(channels.map((c) => c.address()).sort()).toEqual(
+      routesFrom('checkout')
+        .map((r) => queueName(r.consumer, r.producer))
+        .sort(),
+    );
     const ledger = document!.channels().get('merchant.checkout-events')!;
-    expect(ledger.messages().all().map((m) => m.name())).toEqual(['CheckoutCompleted']);
+    expect(
+      ledger
+        .messages()
+        .all()
+        .map((m) => m.name()),
+    ).toEqual(['CheckoutCompleted']);
   });
 
   it('publishes AddressUpdated at v2 with its headers', async () => {

@@ -23,7 +23,17 @@ type SchemasOf<P extends Producer> = (typeof EventSchemas)[P];
 export type EventTypeOf<P extends Producer> = keyof SchemasOf<P> & string;
 
 /** The newest version's schema. Versions run 1, 2, … without gaps (checkUpcasterChains); add a line past 5. */
-type Latest<V> = V extends { 5: infer S } ? S : V extends { 4: infer S } ? S : V extends { 3: infer S } ? S : V extends { 2: infer S } ? S : V extends { 1: infer S } ? S : never;
+type Latest<V> = V extends { 5: infer S }
+  ? S
+  : V extends { 4: infer S }
+    ? S
+    : V extends { 3: infer S }
+      ? S
+      : V extends { 2: infer S }
+        ? S
+        : V extends { 1: infer S }
+          ? S
+          : never;
 
 /** The data of event `T` of producer `P` at schema version `V`, the newest by default: what the domain emits. */
 export type EventData<
@@ -43,7 +53,11 @@ type SchemaTable = Record<string, Record<string, Record<number, TSchema>> | unde
 /** The schema versions of one event type, in ascending order; empty for a type no producer has. */
 export function schemaVersionsOf(producer: string, type: string): number[] {
   const versions = (EventSchemas as SchemaTable)[producer]?.[type];
-  return versions ? Object.keys(versions).map(Number).sort((a, b) => a - b) : [];
+  return versions
+    ? Object.keys(versions)
+        .map(Number)
+        .sort((a, b) => a - b)
+    : [];
 }
 
 /** Computed once: the relay and the event store ask for every event they read. */

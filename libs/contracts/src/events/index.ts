@@ -5,3 +5,4 @@ export * from './schema-compatibility';
 export * from './upcaster-chain';
 export * from './upcasters';
 export * from './upcasting';
+export * from './schema-snapshots';

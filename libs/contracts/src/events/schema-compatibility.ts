@@ -45,3 +45,33 @@ export function incompatibilities(published: unknown, next: unknown, path = ''):
   if (!same(rest(published), rest(next))) problems.push(`${path || '/'}: object keywords changed`);
   return problems;
 }
+
+/** How one generated schema stands against the committed snapshots of `contracts/schemas/`. */
+export interface SnapshotVerdict {
+  file: string;
+  verdict: 'unchanged' | 'compatible' | 'breaking' | 'new' | 'removed';
+  problems: string[];
+}
+
+/**
+ * Compares the generated schemas with the committed ones. `compatible` and `new` are what
+ * `npm run contracts:schemas` may write; `breaking` (a change within a version) and `removed` (an
+ * old version dropped: stored events stay readable forever) it refuses.
+ */
+export function compareWithSnapshots(
+  generated: readonly { file: string; schema: unknown }[],
+  committed: ReadonlyMap<string, unknown>,
+): SnapshotVerdict[] {
+  const verdicts: SnapshotVerdict[] = generated.map(({ file, schema }) => {
+    if (!committed.has(file)) return { file, verdict: 'new', problems: [] };
+    const published = committed.get(file);
+    if (JSON.stringify(published) === JSON.stringify(schema)) return { file, verdict: 'unchanged', problems: [] };
+    const problems = incompatibilities(published, schema);
+    return { file, verdict: problems.length > 0 ? 'breaking' : 'compatible', problems };
+  });
+  const generatedFiles = new Set(generated.map((g) => g.file));
+  for (const file of committed.keys()) {
+    if (!generatedFiles.has(file)) verdicts.push({ file, verdict: 'removed', problems: ['a published version is gone'] });
+  }
+  return verdicts;
+}

@@ -47,7 +47,9 @@ describe('checkEventContract', () => {
       }),
     );
     const negative = envelope('LimitUpdated', 1, { id, newLimit: -1, oldLimit: 0 });
-    expect(() => checkEventContract('account', negative)).toThrow(expect.objectContaining({ message: expect.stringContaining('data/newLimit') }));
+    expect(() => checkEventContract('account', negative)).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('data/newLimit') }),
+    );
   });
 
   it('given a version below 1, then it is a schema violation', () => {

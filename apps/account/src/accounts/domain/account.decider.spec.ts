@@ -67,7 +67,10 @@ describe('account decider: address and phone numbers', () => {
   const postal = ({ zip, ...rest }: typeof address, country: string | null = 'GB') => ({ ...rest, postalCode: zip, country });
   /** AddressUpdated as stored before v2, read through the upcaster chain as the event store does. */
   const storedV1 = (to: typeof address, from: typeof address): AccountEvent =>
-    ({ type: 'AddressUpdated', data: upcast('account', 'AddressUpdated', 1, { id, address: to, previousAddress: from }).data }) as AccountEvent;
+    ({
+      type: 'AddressUpdated',
+      data: upcast('account', 'AddressUpdated', 1, { id, address: to, previousAddress: from }).data,
+    }) as AccountEvent;
 
   it('updates the address with the previous one, in the account’s country when none is given (v2)', () =>
     spec

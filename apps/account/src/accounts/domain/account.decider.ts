@@ -45,7 +45,10 @@ export function createAccountDecider(policy: AccountPolicy): Decider<AccountStat
       }
       case 'UpdateAddress': {
         const previousAddress = postalAddress(state.address!, state);
-        const address = postalAddress({ ...command.data.address, country: command.data.address.country ?? previousAddress.country! }, state);
+        const address = postalAddress(
+          { ...command.data.address, country: command.data.address.country ?? previousAddress.country! },
+          state,
+        );
         if (samePostalAddress(previousAddress, address)) return [];
         return [{ type: 'AddressUpdated', data: { id, address, previousAddress } }];
       }
