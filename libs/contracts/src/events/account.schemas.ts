@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Amount, Balance, CountryCode, Currency, Id, Text } from './schema-kit';
+import { Amount, Balance, CountryCode, Currency, Id, OptionalText, Text } from './schema-kit';
 
 /** The address of AccountOpened and of AddressUpdated v1. */
 export const AddressV1 = Type.Object({ street: Text, city: Text, zip: Text });
@@ -28,7 +28,7 @@ export const AccountEventSchemas = {
       lastName: Text,
       country: CountryCode,
       address: AddressV1,
-      phoneNumber: Type.Optional(Type.String()),
+      phoneNumber: OptionalText,
       limit: Amount,
       currency: Currency,
     }),
@@ -49,8 +49,8 @@ export const AccountEventSchemas = {
       transactionId: Id,
       amount: Amount,
       currency: Currency,
-      merchantId: Type.Optional(Type.String()),
-      reference: Type.Optional(Type.String()),
+      merchantId: OptionalText,
+      reference: OptionalText,
       balanceAfter: Balance,
     }),
   },

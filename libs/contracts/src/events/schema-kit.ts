@@ -12,3 +12,5 @@ export const Amount = Type.Integer({ minimum: 0 });
 export const Balance = Type.Integer();
 export const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' });
 export const CountryCode = Type.String({ pattern: '^[A-Za-z]{2}$', description: 'ISO 3166-1 alpha-2 code' });
+/** An optional caller-supplied string: the HTTP layer lets an explicit null through, so history may hold one. */
+export const OptionalText = Type.Optional(Type.Union([Type.String(), Type.Null()]));
