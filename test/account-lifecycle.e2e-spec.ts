@@ -98,7 +98,13 @@ describe('Account service, as a real process', () => {
       [12, 'StatusChanged'],
     ]);
     expect(stream[1].data).toEqual({ id, newLimit: 5_000, oldLimit: 1_000 });
-    expect(stream[2].data).toEqual({ id, address: moved, previousAddress: { street: '1 Analytical St', city: 'London', zip: 'N1' } });
+    // AddressUpdated v2: the structured address, in the account's country since none was given.
+    expect(stream[2]).toMatchObject({ schemaVersion: 2 });
+    expect(stream[2].data).toEqual({
+      id,
+      address: { street: '2 Difference Rd', city: 'Cambridge', postalCode: 'CB1', country: 'GB' },
+      previousAddress: { street: '1 Analytical St', city: 'London', postalCode: 'N1', country: 'GB' },
+    });
     expect(stream[5].data).toEqual({
       id,
       transactionId: 'order-1',
@@ -119,7 +125,7 @@ describe('Account service, as a real process', () => {
       name: 'Ada',
       lastName: 'Lovelace',
       country: 'GB',
-      address: moved,
+      address: { ...moved, country: 'GB' },
       phoneNumbers: ['+44 20 7946 0000', '+44 7700 900000'],
       limit: 0,
       balance: -300,

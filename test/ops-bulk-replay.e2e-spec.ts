@@ -98,7 +98,16 @@ describe('Ops CLI and bulk replay', () => {
         type: 'AccountOpened',
         streamId: `account-${randomUUID()}`,
         streamVersion: 1,
-        data: { id: `bulk-${n}` },
+        // A valid AccountOpened: the consumer checks every event against its schema before the handler sees it.
+        data: {
+          id: `bulk-${n}`,
+          name: 'Bulk',
+          lastName: 'Replay',
+          country: 'GB',
+          address: { street: '1 Queue St', city: 'Leeds', zip: 'LS1' },
+          limit: 0,
+          currency: 'EUR',
+        },
       }),
     );
     await writer.publish(QUEUE, messages.slice(0, FAILED_FOR_REAL));

@@ -3,3 +3,4 @@ export * from './envelope';
 export * from './ports';
 export * from './routing';
 export * from './unfinished-checkouts';
+export * from './events';

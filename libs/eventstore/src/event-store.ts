@@ -1,7 +1,9 @@
+import { currentSchemaVersion } from '@app/contracts';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { Message } from '@app/domain';
 import { EventRow, NewEvent, RecordedEvent, RecordedOf, toRecordedEvent } from './recorded-event';
+import { upcastRecorded } from './upcast-recorded';
 
 /** Another writer appended to the stream first; reload and decide again. */
 export class WrongExpectedVersionError extends Error {
@@ -28,7 +30,11 @@ const STREAM_VERSION_CONSTRAINT = 'events_stream_version_unique';
 export class EventStore {
   private readonly table: string;
 
-  constructor(readonly schema: string) {
+  /** `producer` names whose event contracts the stored events follow: the service, whose schema it is by default. */
+  constructor(
+    readonly schema: string,
+    readonly producer: string = schema,
+  ) {
     this.table = `"${schema}".events`;
   }
 
@@ -90,7 +96,8 @@ export class EventStore {
         rows.map((r) => r.streamId),
         rows.map((r) => r.version),
         rows.map((r) => r.event.type),
-        rows.map((r) => r.event.schemaVersion ?? 1),
+        // An event is written at the version its producer's schema is at today (1 for a type the contracts do not list).
+        rows.map((r) => r.event.schemaVersion ?? (currentSchemaVersion(this.producer, r.event.type) || 1)),
         rows.map((r) => JSON.stringify(r.event.data)),
         rows.map((r) => JSON.stringify(r.event.metadata ?? {})),
       ],
@@ -100,7 +107,7 @@ export class EventStore {
   /**
    * Reads a stream's events after `afterVersion`, in version order, at most `limit` of them. `E` is
    * the stream's event union: a stream holds only what its decider emitted, so this is the one place
-   * a row is taken for one of those events.
+   * a row is taken for one of those events. Older schema versions are upcast to the current one.
    */
   async readStream<E extends Message = Message>(
     manager: EntityManager,
@@ -113,6 +120,6 @@ export class EventStore {
          FROM ${this.table} WHERE stream_id = $1 AND stream_version > $2 ORDER BY stream_version LIMIT $3`,
       [streamId, afterVersion, limit ?? null],
     );
-    return rows.map(toRecordedEvent) as RecordedOf<E>[];
+    return rows.map((row) => upcastRecorded(this.producer, toRecordedEvent(row))) as RecordedOf<E>[];
   }
 }

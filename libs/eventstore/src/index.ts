@@ -7,3 +7,4 @@ export * from './recorded-event';
 export * from './snapshot-store';
 export * from './state-cache';
 export * from './connection-safety';
+export * from './upcast-recorded';

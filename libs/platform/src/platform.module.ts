@@ -11,6 +11,7 @@ import { HealthModule } from './health/health.module';
 import { loggerModule } from './logging/logger.module';
 import { brokerProviders, SERVICE_NAME } from './messaging-glue/broker-connection.provider';
 import { relayProviders } from './messaging-glue/relay.lifecycle';
+import { AsyncApiController } from './messaging-glue/asyncapi.controller';
 import { ConsumerLatencyController } from './messaging-glue/consumer-latency.controller';
 import { SubscriptionsController } from './messaging-glue/subscriptions.controller';
 import { MetricsModule } from './metrics/metrics.module';
@@ -71,7 +72,10 @@ export class PlatformModule {
         MetricsModule,
         ...(hasDatabase ? [databaseModule({ schema: service.name, migrations: service.migrations! })] : []),
       ],
-      controllers: [...(producer ? [SubscriptionsController] : []), ...(hasDatabase ? [ConsumerLatencyController] : [])],
+      controllers: [
+        ...(producer ? [SubscriptionsController, AsyncApiController] : []),
+        ...(hasDatabase ? [ConsumerLatencyController] : []),
+      ],
       providers,
       exports: [
         SERVICE_NAME,

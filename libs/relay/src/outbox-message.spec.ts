@@ -76,3 +76,30 @@ describe('rebuildMessage', () => {
     expect(message.options.headers).toEqual({ 'x-producer': 'account', 'x-control': '$rebuild' });
   });
 });
+
+describe('toOutgoingMessage: schema versions', () => {
+  const id = '5b1f0f7e-2d7c-4a55-9a43-000000000001';
+  const v1 = {
+    id,
+    address: { street: 'b', city: 'c', zip: '2' },
+    previousAddress: { street: 'a', city: 'c', zip: '1' },
+  };
+
+  it('given a stored v1 AddressUpdated, then the consumer is sent v2, in the body and the header', () => {
+    const message = toOutgoingMessage('account', row({ type: 'AddressUpdated', schema_version: 1, data: JSON.stringify(v1) }));
+    const body = JSON.parse(message.content.toString());
+    expect(body.schemaVersion).toBe(2);
+    expect(body.data).toEqual({
+      id,
+      address: { street: 'b', city: 'c', postalCode: '2', country: null },
+      previousAddress: { street: 'a', city: 'c', postalCode: '1', country: null },
+    });
+    expect(message.options.headers?.['x-schema-version']).toBe(2);
+  });
+
+  it('given an event at its current version, then its stored JSON text is sent as it is', () => {
+    const data = '{"id": "a",   "newLimit": 1, "oldLimit": 2}';
+    const message = toOutgoingMessage('account', row({ type: 'LimitUpdated', schema_version: 1, data }));
+    expect(message.content.toString()).toContain(`"data":${data}`);
+  });
+});

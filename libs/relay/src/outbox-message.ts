@@ -2,12 +2,14 @@ import { ControlTypes, Headers } from '@app/contracts';
 import { OutgoingMessage } from '@app/messaging';
 import { randomUUID } from 'node:crypto';
 import { OutboxRow } from './subscription-store';
+import { upcastOutboxRow } from './upcast-outbox-row';
 
 /**
- * Turns a stored event into the message of DESIGN.md. The body is assembled from the row's JSON
- * text so the relay never parses and re-serialises event data.
+ * Turns a stored event into the message of DESIGN.md, at its current schema version. The body is
+ * assembled from the row's JSON text so the relay never parses and re-serialises current event data.
  */
-export function toOutgoingMessage(producer: string, row: OutboxRow): OutgoingMessage {
+export function toOutgoingMessage(producer: string, stored: OutboxRow): OutgoingMessage {
+  const row = upcastOutboxRow(producer, stored);
   const body =
     `{"eventId":"${row.event_id}","type":${JSON.stringify(row.type)},"schemaVersion":${row.schema_version},` +
     `"streamId":${JSON.stringify(row.stream_id)},"streamVersion":${row.stream_version},` +

@@ -47,4 +47,13 @@ describe('parseEnvelope', () => {
     const rebuild = envelope({ type: '$rebuild', streamId: '$subscription-q', streamVersion: 0, data: { queue: 'q' } });
     expect(parseEnvelope(buffer(rebuild), 'merchant')).toMatchObject({ type: '$rebuild' });
   });
+
+  it('checks the data against its version’s schema, and refuses a version newer than this consumer knows', () => {
+    expect(() => parseEnvelope(buffer(envelope({ data: { id: '1', newLimit: 'ten', oldLimit: 5 } })), 'account')).toThrow(
+      expect.objectContaining({ code: 'SCHEMA_VIOLATION', message: expect.stringContaining('data/newLimit must be integer') }),
+    );
+    expect(() => parseEnvelope(buffer(envelope({ schemaVersion: 2 })), 'account')).toThrow(
+      expect.objectContaining({ code: 'UNSUPPORTED_SCHEMA_VERSION' }),
+    );
+  });
 });

@@ -1,9 +1,10 @@
 import { ControlTypes, EventEnvelope, isCatalogued } from '@app/contracts';
+import { checkEventContract } from './event-contract-check';
 import { PermanentMessageError } from './message-failure';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Parses and checks a message body against the envelope of DESIGN.md; throws a permanent error. */
+/** Parses and checks a message body against the envelope of DESIGN.md and its data's schema; throws a permanent error. */
 export function parseEnvelope(content: Buffer, producer: string): EventEnvelope {
   let body: unknown;
   try {
@@ -30,5 +31,5 @@ export function parseEnvelope(content: Buffer, producer: string): EventEnvelope 
   if (envelope.type !== ControlTypes.rebuild && !isCatalogued(producer, envelope.type)) {
     throw new PermanentMessageError('UNKNOWN_TYPE', `"${envelope.type}" is not an event type of producer "${producer}"`);
   }
-  return envelope;
+  return checkEventContract(producer, envelope);
 }

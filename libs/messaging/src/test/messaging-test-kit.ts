@@ -65,7 +65,7 @@ export class TestBroker {
   }
 }
 
-/** An envelope of DESIGN.md for the account producer. */
+/** An envelope of DESIGN.md for the account producer; its data is a valid LimitUpdated unless `data` says otherwise. */
 export function accountEvent(streamId: string, streamVersion: number, data: Record<string, unknown> = {}, type = 'LimitUpdated') {
   return {
     eventId: randomUUID(),
@@ -75,7 +75,7 @@ export function accountEvent(streamId: string, streamVersion: number, data: Reco
     streamVersion,
     globalPosition: String(streamVersion),
     occurredAt: new Date().toISOString(),
-    data,
+    data: type === 'LimitUpdated' ? { id: '5b1f0f7e-2d7c-4a55-9a43-000000000001', newLimit: 1, oldLimit: 0, ...data } : data,
     metadata: {},
   };
 }

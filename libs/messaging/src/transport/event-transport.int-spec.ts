@@ -21,6 +21,17 @@ const calls = { rebuilds: 0, addressAttempts: [] as number[] };
 
 type Data = { id: string; limit?: number; newLimit?: number };
 
+const opened = (id: string) => ({
+  id,
+  name: 'Ada',
+  lastName: 'Lovelace',
+  country: 'GB',
+  address: { street: '1 Old Rd', city: 'York', zip: 'YO1' },
+  limit: 100,
+  currency: 'EUR',
+});
+const postal = (street: string) => ({ street, city: 'York', postalCode: 'YO1', country: 'GB' });
+
 /** A read model fed through Nest, the way services write theirs. */
 @Controller()
 class LedgerProjection {
@@ -31,7 +42,7 @@ class LedgerProjection {
 
   @EventPattern('LimitUpdated')
   async limitUpdated(@Payload() event: EventEnvelope<Data>, @Ctx() ctx: EventContext) {
-    if (event.data.newLimit! < 0) throw new DomainError('rule', 'NEGATIVE_LIMIT', 'a limit cannot be negative');
+    if (event.data.newLimit === 13) throw new DomainError('rule', 'UNLUCKY_LIMIT', 'this ledger refuses a limit of 13');
     await ctx.manager.query(`UPDATE "${schema}".ledger SET credit_limit = $2 WHERE id = $1`, [event.data.id, event.data.newLimit]);
   }
 
@@ -63,7 +74,8 @@ describe('EventTransport as a Nest microservice', () => {
   let relay: OutboxRelay;
   let app: INestApplication;
   let broker: TestBroker;
-  const store = () => new EventStore(schema);
+  // The account producer's contracts: events are stamped with, and checked against, its schema versions.
+  const store = () => new EventStore(schema, 'account');
   const ledger = async () =>
     dataSource.query(`SELECT id, credit_limit AS "limit", moved FROM "${schema}".ledger ORDER BY id`) as Promise<unknown[]>;
   const others = async () => (await dataSource.query(`SELECT type FROM "${schema}".other_events`)).map((r: { type: string }) => r.type);
@@ -105,16 +117,16 @@ describe('EventTransport as a Nest microservice', () => {
   it('routes events to @EventPattern handlers, retries transient errors and dead-letters DomainErrors', async () => {
     await dataSource.transaction((m) =>
       store().append(m, 'account-a', 0, [
-        { type: 'AccountOpened', data: { id: 'a', limit: 100 } },
-        { type: 'LimitUpdated', data: { id: 'a', newLimit: 200 } },
-        { type: 'AddressUpdated', data: { id: 'a' } },
+        { type: 'AccountOpened', data: opened('a') },
+        { type: 'LimitUpdated', data: { id: 'a', newLimit: 200, oldLimit: 100 } },
+        { type: 'AddressUpdated', data: { id: 'a', address: postal('2 New Rd'), previousAddress: postal('1 Old Rd') } },
         { type: 'VipStatusGranted', data: { id: 'a' } },
       ]),
     );
     await dataSource.transaction((m) =>
       store().append(m, 'account-b', 0, [
-        { type: 'AccountOpened', data: { id: 'b', limit: 100 } },
-        { type: 'LimitUpdated', data: { id: 'b', newLimit: -5 } },
+        { type: 'AccountOpened', data: opened('b') },
+        { type: 'LimitUpdated', data: { id: 'b', newLimit: 13, oldLimit: 100 } },
       ]),
     );
 
@@ -128,7 +140,7 @@ describe('EventTransport as a Nest microservice', () => {
 
     const dead = await eventually(async () => (await broker.drain(deadLetterQueueOf(queue)))[0], 10_000);
     expect(JSON.parse(dead.content.toString())).toMatchObject({ streamId: 'account-b', streamVersion: 2 });
-    expect(dead.properties.headers).toMatchObject({ 'x-error-code': 'NEGATIVE_LIMIT', 'x-attempts': 1, 'x-original-queue': queue });
+    expect(dead.properties.headers).toMatchObject({ 'x-error-code': 'UNLUCKY_LIMIT', 'x-attempts': 1, 'x-original-queue': queue });
   });
 
   it('rebuilds its read model through the rebuild handler when the subscription is rewound to 0', async () => {
@@ -140,6 +152,6 @@ describe('EventTransport as a Nest microservice', () => {
     await eventually(async () => JSON.stringify(await ledger()) === JSON.stringify(before), 10_000);
     expect(await others()).toEqual(['VipStatusGranted']);
     const dead = await eventually(async () => (await broker.drain(deadLetterQueueOf(queue)))[0], 10_000);
-    expect(dead.properties.headers).toMatchObject({ 'x-error-code': 'NEGATIVE_LIMIT' });
+    expect(dead.properties.headers).toMatchObject({ 'x-error-code': 'UNLUCKY_LIMIT' });
   });
 });

@@ -1,4 +1,4 @@
-import { DefaultPorts, ServiceName, queueName, routesTo } from '@app/contracts';
+import { DefaultPorts, ServiceName, assertUpcasterChains, queueName, routesTo } from '@app/contracts';
 import { AmqpConnection, EventTransport } from '@app/messaging';
 import { INestApplication, Logger } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -26,6 +26,8 @@ export interface BootstrapOptions {
 export async function bootstrapService(rootModule: unknown, options: BootstrapOptions): Promise<INestApplication> {
   const logger = new Logger(options.name);
   try {
+    // A gap or a cycle in an event's upcaster chain would misread stored events: refuse to start instead.
+    assertUpcasterChains();
     const config = loadPlatformConfig(DefaultPorts[options.name]);
     const database = options.database ?? true;
     if (database) {

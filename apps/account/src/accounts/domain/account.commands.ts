@@ -1,10 +1,11 @@
 import { Command } from '@app/domain';
-import { AccountOpened, Address, ItemPurchased } from './account.events';
+import { AccountAddress, AccountOpened, ItemPurchased } from './account.events';
 import { PurchaseRecord } from './purchase-ledger';
 
 export type OpenAccount = Command<'OpenAccount', AccountOpened['data']>;
 export type UpdateLimit = Command<'UpdateLimit', { id: string; newLimit: number }>;
-export type UpdateAddress = Command<'UpdateAddress', { id: string; address: Address }>;
+/** Without a country, the address stays in the country the account's address is in. */
+export type UpdateAddress = Command<'UpdateAddress', { id: string; address: AccountAddress }>;
 export type AddPhoneNumber = Command<'AddPhoneNumber', { id: string; phoneNumber: string }>;
 export type LockAccount = Command<'LockAccount', { id: string }>;
 export type UnlockAccount = Command<'UnlockAccount', { id: string }>;

@@ -1,4 +1,6 @@
+import { upcast } from '@app/contracts';
 import { deciderSpec } from '@app/decider-spec';
+import { AccountEvent } from './account.events';
 import { address, command, id, limitUpdated, locked, opened, unlocked, vipGranted } from './account.fixtures';
 import { DEFAULT_MAX_LIMIT, MAX_PHONE_NUMBERS, accountDecider, createAccountDecider } from './account.decider';
 
@@ -62,21 +64,49 @@ describe('account decider: opening and the limit', () => {
 
 describe('account decider: address and phone numbers', () => {
   const moved = { street: '2 Difference Rd', city: 'Cambridge', zip: 'CB1' };
-  it('updates the address with the previous one', () =>
+  const postal = ({ zip, ...rest }: typeof address, country: string | null = 'GB') => ({ ...rest, postalCode: zip, country });
+  /** AddressUpdated as stored before v2, read through the upcaster chain as the event store does. */
+  const storedV1 = (to: typeof address, from: typeof address): AccountEvent =>
+    ({
+      type: 'AddressUpdated',
+      data: upcast('account', 'AddressUpdated', 1, { id, address: to, previousAddress: from }).data,
+    }) as AccountEvent;
+
+  it('updates the address with the previous one, in the account’s country when none is given (v2)', () =>
     spec
       .given([opened()])
       .when(command('UpdateAddress', { address: moved }))
-      .then([{ type: 'AddressUpdated', data: { id, address: moved, previousAddress: address } }]));
+      .then([{ type: 'AddressUpdated', data: { id, address: postal(moved), previousAddress: postal(address) } }]));
+  it('moves the address to another country', () =>
+    spec
+      .given([opened()])
+      .when(command('UpdateAddress', { address: { ...moved, country: 'fr' } }))
+      .then([{ type: 'AddressUpdated', data: { id, address: postal(moved, 'FR'), previousAddress: postal(address) } }]));
   it('decides nothing for the same address', () =>
     spec
       .given([opened()])
       .when(command('UpdateAddress', { address: { ...address } }))
       .then([]));
+  it('decides nothing for the same address in the same country, given explicitly', () =>
+    spec
+      .given([opened()])
+      .when(command('UpdateAddress', { address: { ...address, country: 'GB' } }))
+      .then([]));
   it('updates the address of a locked account', () =>
     spec
       .given([opened(), ...locked])
       .when(command('UpdateAddress', { address: moved }))
-      .thenState((state) => expect(state.address).toEqual(moved)));
+      .thenState((state) => expect(state.address).toEqual({ ...moved, country: 'GB' })));
+  it('rebuilds from a stored v1 AddressUpdated: the address it names, in the account’s country', () =>
+    spec
+      .given([opened(), storedV1(moved, address)])
+      .when(command('UpdateAddress', { address: { ...address, country: 'FR' } }))
+      .then([{ type: 'AddressUpdated', data: { id, address: postal(address, 'FR'), previousAddress: postal(moved) } }]));
+  it('decides nothing for the address a stored v1 event moved to', () =>
+    spec
+      .given([opened(), storedV1(moved, address)])
+      .when(command('UpdateAddress', { address: moved }))
+      .then([]));
   it('refuses an unknown account', () =>
     spec
       .given([])

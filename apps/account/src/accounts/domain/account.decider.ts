@@ -1,7 +1,7 @@
 import { Decider, assertNever } from '@app/domain';
 import { AccountCommand, PurchaseItem, RefundPurchase } from './account.commands';
 import { AccountErrors } from './account.errors';
-import { AccountEvent, Address, ItemPurchased } from './account.events';
+import { AccountAddress, AccountEvent, ItemPurchased, PostalAddress } from './account.events';
 import { AccountState, evolveAccount, initialAccountState } from './account.state';
 import { findPurchase } from './purchase-ledger';
 
@@ -43,9 +43,15 @@ export function createAccountDecider(policy: AccountPolicy): Decider<AccountStat
         if (command.data.newLimit === state.limit) return [];
         return [{ type: 'LimitUpdated', data: { id, newLimit: command.data.newLimit, oldLimit: state.limit } }];
       }
-      case 'UpdateAddress':
-        if (state.address && sameAddress(state.address, command.data.address)) return [];
-        return [{ type: 'AddressUpdated', data: { id, address: command.data.address, previousAddress: state.address! } }];
+      case 'UpdateAddress': {
+        const previousAddress = postalAddress(state.address!, state);
+        const address = postalAddress(
+          { ...command.data.address, country: command.data.address.country ?? previousAddress.country! },
+          state,
+        );
+        if (samePostalAddress(previousAddress, address)) return [];
+        return [{ type: 'AddressUpdated', data: { id, address, previousAddress } }];
+      }
       case 'AddPhoneNumber':
         if (state.phoneNumbers.includes(command.data.phoneNumber)) return [];
         if (state.phoneNumbers.length >= MAX_PHONE_NUMBERS) throw AccountErrors.tooManyPhoneNumbers(MAX_PHONE_NUMBERS);
@@ -113,7 +119,16 @@ function assertActive(state: AccountState): void {
   if (state.status === 'locked') throw AccountErrors.locked(state.id);
 }
 
-const sameAddress = (a: Address, b: Address): boolean => a.street === b.street && a.city === b.city && a.zip === b.zip;
+/** The v2 wire form of an address; one without a country of its own is in the account's country. */
+const postalAddress = ({ street, city, zip, country }: AccountAddress, state: AccountState): PostalAddress => ({
+  street,
+  city,
+  postalCode: zip,
+  country: (country ?? state.country).toUpperCase(),
+});
+
+const samePostalAddress = (a: PostalAddress, b: PostalAddress): boolean =>
+  a.street === b.street && a.city === b.city && a.postalCode === b.postalCode && a.country === b.country;
 
 /** The account decider with the default policy. */
 export const accountDecider = createAccountDecider({ maxLimit: DEFAULT_MAX_LIMIT });

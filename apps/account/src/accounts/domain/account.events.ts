@@ -1,57 +1,29 @@
-import { CatalogMatches } from '@app/contracts';
+import { CatalogMatches, EventData, EventTypeOf } from '@app/contracts';
 import { Message } from '@app/domain';
 
-export interface Address {
-  street: string;
-  city: string;
-  zip: string;
-}
+/** The data of each account event is defined once, as its published schema (libs/contracts EventSchemas). */
+type Data<T extends EventTypeOf<'account'>> = EventData<'account', T>;
 
-export type AccountStatus = 'active' | 'locked';
+/** The address an account is opened with. */
+export type Address = Data<'AccountOpened'>['address'];
+/** An address as the account knows it: without a country of its own, it is in the account's country. */
+export type AccountAddress = Address & { country?: string };
+/** The structured address of AddressUpdated v2; `country` null only in an upcast v1 event. */
+export type PostalAddress = Data<'AddressUpdated'>['address'];
 
-export type AccountOpened = Message<
-  'AccountOpened',
-  {
-    id: string;
-    name: string;
-    lastName: string;
-    country: string;
-    address: Address;
-    phoneNumber?: string;
-    limit: number;
-    currency: string;
-  }
->;
-export type LimitUpdated = Message<'LimitUpdated', { id: string; newLimit: number; oldLimit: number }>;
+export type AccountStatus = Data<'StatusChanged'>['newStatus'];
+
+export type AccountOpened = Message<'AccountOpened', Data<'AccountOpened'>>;
+export type LimitUpdated = Message<'LimitUpdated', Data<'LimitUpdated'>>;
 /** The limit moved as a side effect of another decision (a lock), not because it was asked for. */
-export type LimitChanged = Message<'LimitChanged', { id: string; newLimit: number; oldLimit: number }>;
-export type AddressUpdated = Message<'AddressUpdated', { id: string; address: Address; previousAddress: Address }>;
-export type PhoneNumberAdded = Message<'PhoneNumberAdded', { id: string; phoneNumber: string }>;
-export type StatusChanged = Message<'StatusChanged', { id: string; oldStatus: AccountStatus; newStatus: AccountStatus }>;
-export type VipStatusGranted = Message<'VipStatusGranted', { id: string }>;
-export type VipStatusRevoked = Message<'VipStatusRevoked', { id: string }>;
-export type ItemPurchased = Message<
-  'ItemPurchased',
-  {
-    id: string;
-    transactionId: string;
-    amount: number;
-    currency: string;
-    merchantId?: string;
-    reference?: string;
-    balanceAfter: number;
-  }
->;
-export type PurchaseRefunded = Message<
-  'PurchaseRefunded',
-  {
-    id: string;
-    transactionId: string;
-    amount: number;
-    currency: string;
-    balanceAfter: number;
-  }
->;
+export type LimitChanged = Message<'LimitChanged', Data<'LimitChanged'>>;
+export type AddressUpdated = Message<'AddressUpdated', Data<'AddressUpdated'>>;
+export type PhoneNumberAdded = Message<'PhoneNumberAdded', Data<'PhoneNumberAdded'>>;
+export type StatusChanged = Message<'StatusChanged', Data<'StatusChanged'>>;
+export type VipStatusGranted = Message<'VipStatusGranted', Data<'VipStatusGranted'>>;
+export type VipStatusRevoked = Message<'VipStatusRevoked', Data<'VipStatusRevoked'>>;
+export type ItemPurchased = Message<'ItemPurchased', Data<'ItemPurchased'>>;
+export type PurchaseRefunded = Message<'PurchaseRefunded', Data<'PurchaseRefunded'>>;
 
 /** Every event of the account stream; wire names are these `type` strings (EventCatalog.account). */
 export type AccountEvent =

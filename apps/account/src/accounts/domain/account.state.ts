@@ -1,5 +1,5 @@
 import { assertNever } from '@app/domain';
-import { AccountEvent, AccountStatus, Address } from './account.events';
+import { AccountAddress, AccountEvent, AccountStatus } from './account.events';
 import { PurchaseLedger, emptyLedger, findPurchase, recordPurchase } from './purchase-ledger';
 
 /**
@@ -10,7 +10,8 @@ export interface AccountState {
   exists: boolean;
   id: string;
   country: string;
-  address?: Address;
+  /** Snapshots taken before AddressUpdated v2 hold it without `country`, which then is the account's. */
+  address?: AccountAddress;
   phoneNumbers: string[];
   limit: number;
   /** Available funds: the limit less the purchases not refunded. Negative after the limit drops below them. */
@@ -53,8 +54,10 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
     case 'LimitUpdated':
     case 'LimitChanged':
       return { ...state, limit: event.data.newLimit, balance: state.balance + event.data.newLimit - event.data.oldLimit };
-    case 'AddressUpdated':
-      return { ...state, address: event.data.address };
+    case 'AddressUpdated': {
+      const { street, city, postalCode, country } = event.data.address;
+      return { ...state, address: { street, city, zip: postalCode, ...(country === null ? {} : { country }) } };
+    }
     case 'PhoneNumberAdded':
       return { ...state, phoneNumbers: [...state.phoneNumbers, event.data.phoneNumber] };
     case 'StatusChanged':

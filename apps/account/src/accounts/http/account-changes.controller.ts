@@ -6,7 +6,7 @@ import { AccountCommand } from '../domain/account.commands';
 import { AccountCommandAnswer, answerOf } from './account-answer';
 import { accountIdPipe } from './account-params';
 import { ApiProblems, CommandMeta } from '@app/platform';
-import { AddPhoneNumberDto, AddressDto, UpdateLimitDto } from './open-account.dto';
+import { AddPhoneNumberDto, NewAddressDto, UpdateLimitDto } from './open-account.dto';
 
 /** Changes to an existing account; each answers the state it left, read from the stream. */
 @ApiTags('accounts')
@@ -31,8 +31,8 @@ export class AccountChangesController {
   @ApiProblems({ 400: ['INVALID_ACCOUNT_ID'], 404: ['ACCOUNT_NOT_FOUND'], 409: ['ACCOUNT_LOCKED', 'CONCURRENCY_CONFLICT'] })
   @ApiOperation({ summary: 'Replace the address' })
   @ApiOkResponse({ type: AccountCommandAnswer })
-  updateAddress(@Param('id', accountIdPipe) id: string, @Body() body: AddressDto, @CommandMeta() metadata: CommandMetadata) {
-    const address = { street: body.street, city: body.city, zip: body.zip };
+  updateAddress(@Param('id', accountIdPipe) id: string, @Body() body: NewAddressDto, @CommandMeta() metadata: CommandMetadata) {
+    const address = { street: body.street, city: body.city, zip: body.zip, ...(body.country ? { country: body.country } : {}) };
     return this.run(id, { type: 'UpdateAddress', data: { id, address }, metadata });
   }
 

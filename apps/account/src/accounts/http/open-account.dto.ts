@@ -29,6 +29,11 @@ export class AddressDto {
   @ApiProperty({ minLength: 1, maxLength: 20 }) @IsString() @IsNotEmpty() @MaxLength(20) zip: string;
 }
 
+/** A new address; without `country` it stays in the country the account's address is in. */
+export class NewAddressDto extends AddressDto {
+  @ApiPropertyOptional({ example: 'FR', description: 'ISO 3166-1 alpha-2' }) @IsOptional() @IsISO31661Alpha2() country?: string;
+}
+
 export class OpenAccountDto {
   @ApiProperty({ minLength: 1, maxLength: 100 }) @IsString() @IsNotEmpty() @MaxLength(100) name: string;
   @ApiProperty({ minLength: 1, maxLength: 100 }) @IsString() @IsNotEmpty() @MaxLength(100) lastName: string;

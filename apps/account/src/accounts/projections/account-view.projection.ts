@@ -73,7 +73,9 @@ export class AccountViewProjection {
   @EventPattern('AddressUpdated')
   async onAddressUpdated(@Payload() event: Envelope<AddressUpdated>, @Ctx() ctx: EventContext) {
     const { data, version } = checkedEvent(event, { id: Field.uuid });
-    await this.views.setAddress(ctx.manager, data.id, data.address, version);
+    // The view keeps the address in the shape of GET /accounts/:id (`zip`), with its country once one is recorded.
+    const { street, city, postalCode, country } = data.address;
+    await this.views.setAddress(ctx.manager, data.id, { street, city, zip: postalCode, ...(country === null ? {} : { country }) }, version);
   }
 
   @EventPattern('PhoneNumberAdded')

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AccountStatus, Address } from '../domain/account.events';
+import { AccountAddress, AccountStatus } from '../domain/account.events';
 
 export interface AccountView {
   id: string;
   name: string;
   lastName: string;
   country: string;
-  address: Address;
+  address: AccountAddress;
   phoneNumbers: string[];
   limit: number;
   balance: number;
@@ -73,7 +73,7 @@ export class AccountViewRepository {
     await this.update(manager, id, version, 'balance = $3', [balance]);
   }
 
-  async setAddress(manager: EntityManager, id: string, address: Address, version: number): Promise<void> {
+  async setAddress(manager: EntityManager, id: string, address: AccountAddress, version: number): Promise<void> {
     await this.update(manager, id, version, 'address = $3', [JSON.stringify(address)]);
   }
 

@@ -1,5 +1,8 @@
-import { CatalogMatches } from '@app/contracts';
+import { CatalogMatches, EventData, EventTypeOf } from '@app/contracts';
 import { Message } from '@app/domain';
+
+/** The data of each checkout event is defined once, as its published schema (libs/contracts EventSchemas). */
+type Data<T extends EventTypeOf<'checkout'>> = EventData<'checkout', T>;
 
 export interface LineItem {
   sku: string;
@@ -15,50 +18,20 @@ export interface CheckoutRequest {
   currency: string;
 }
 
-export type CheckoutStarted = Message<'CheckoutStarted', CheckoutRequest & { checkoutId: string; total: number; idempotencyKey?: string }>;
-export type PaymentAuthorised = Message<'PaymentAuthorised', { checkoutId: string; authorisationId: string; assessmentId?: string }>;
-export type AccountCharged = Message<
-  'AccountCharged',
-  {
-    checkoutId: string;
-    accountId: string;
-    transactionId: string;
-    amount: number;
-    currency: string;
-    balanceAfter?: number;
-  }
->;
-export type PaymentCaptured = Message<'PaymentCaptured', { checkoutId: string; authorisationId: string }>;
+export type CheckoutStarted = Message<'CheckoutStarted', Data<'CheckoutStarted'>>;
+export type PaymentAuthorised = Message<'PaymentAuthorised', Data<'PaymentAuthorised'>>;
+export type AccountCharged = Message<'AccountCharged', Data<'AccountCharged'>>;
+export type PaymentCaptured = Message<'PaymentCaptured', Data<'PaymentCaptured'>>;
 /** The decision to compensate, recorded before any refund so that a resumed checkout never captures after it. */
-export type PaymentCaptureFailed = Message<'PaymentCaptureFailed', { checkoutId: string; authorisationId: string; reason: string }>;
+export type PaymentCaptureFailed = Message<'PaymentCaptureFailed', Data<'PaymentCaptureFailed'>>;
 /**
  * The decision to stop and compensate a checkout that could not finish, recorded before any undo so
  * that no driver authorises, charges or captures after it. `stage` is how far it had got.
  */
-export type CheckoutAbandoned = Message<'CheckoutAbandoned', { checkoutId: string; reason: string; stage: string }>;
-export type CheckoutCompleted = Message<
-  'CheckoutCompleted',
-  { checkoutId: string; accountId: string; merchantId: string; total: number; currency: string }
->;
-export type CheckoutCompensated = Message<
-  'CheckoutCompensated',
-  { checkoutId: string; reason: string; refunded: boolean; voided: boolean }
->;
-export type CheckoutRejected = Message<
-  'CheckoutRejected',
-  {
-    checkoutId: string;
-    accountId: string;
-    merchantId: string;
-    total: number;
-    currency: string;
-    reason: string;
-    /** Why, beyond the code: e.g. the fraud assessment's reasons. */
-    details?: string[];
-    /** Whether an authorisation had to be voided on the way out. */
-    voided?: boolean;
-  }
->;
+export type CheckoutAbandoned = Message<'CheckoutAbandoned', Data<'CheckoutAbandoned'>>;
+export type CheckoutCompleted = Message<'CheckoutCompleted', Data<'CheckoutCompleted'>>;
+export type CheckoutCompensated = Message<'CheckoutCompensated', Data<'CheckoutCompensated'>>;
+export type CheckoutRejected = Message<'CheckoutRejected', Data<'CheckoutRejected'>>;
 
 /** Every event of the checkout stream; wire names are these `type` strings. */
 export type CheckoutEvent =

@@ -1,21 +1,13 @@
-import { CatalogMatches } from '@app/contracts';
+import { CatalogMatches, EventData, EventTypeOf } from '@app/contracts';
 import { Message } from '@app/domain';
-import { Decision, ReasonCode } from './risk-rules';
+import { ReasonCode } from './risk-rules';
+
+/** The data of each fraud event is defined once, as its published schema (libs/contracts EventSchemas). */
+type Data<T extends EventTypeOf<'fraud'>> = EventData<'fraud', T>;
 
 /** One assessment, the only event of stream `assessment-<assessmentId>`; Ops audits them. */
-export type FraudAssessed = Message<
-  'FraudAssessed',
-  {
-    assessmentId: string;
-    accountId: string;
-    merchantId: string;
-    amount: number;
-    currency: string;
-    decision: Decision;
-    score: number;
-    reasons: ReasonCode[];
-  }
->;
+// The wire says only `string` for a reason, so that a new code is no schema change; the decider emits its own codes.
+export type FraudAssessed = Message<'FraudAssessed', Omit<Data<'FraudAssessed'>, 'reasons'> & { reasons: ReasonCode[] }>;
 
 export const assessmentStreamId = (assessmentId: string): string => `assessment-${assessmentId}`;
 

@@ -1,11 +1,13 @@
-import { CatalogMatches } from '@app/contracts';
+import { CatalogMatches, EventData, EventTypeOf } from '@app/contracts';
 import { Message } from '@app/domain';
-import { BankAccount } from './bank-account';
 
-export type MerchantOnboarded = Message<'MerchantOnboarded', { id: string; name: string; country: string; bankAccount: BankAccount }>;
-export type BankAccountChanged = Message<'BankAccountChanged', { id: string; bankAccount: BankAccount; previousBankAccount: BankAccount }>;
-export type MerchantSuspended = Message<'MerchantSuspended', { id: string; reason: string }>;
-export type MerchantReinstated = Message<'MerchantReinstated', { id: string }>;
+/** The data of each merchant event is defined once, as its published schema (libs/contracts EventSchemas). */
+type Data<T extends EventTypeOf<'merchant'>> = EventData<'merchant', T>;
+
+export type MerchantOnboarded = Message<'MerchantOnboarded', Data<'MerchantOnboarded'>>;
+export type BankAccountChanged = Message<'BankAccountChanged', Data<'BankAccountChanged'>>;
+export type MerchantSuspended = Message<'MerchantSuspended', Data<'MerchantSuspended'>>;
+export type MerchantReinstated = Message<'MerchantReinstated', Data<'MerchantReinstated'>>;
 
 /** Every event of the merchant stream; wire names are these `type` strings. */
 export type MerchantEvent = MerchantOnboarded | BankAccountChanged | MerchantSuspended | MerchantReinstated;
