@@ -7,7 +7,7 @@ import { LeaderElection } from './leader-election';
 import { relayMetrics } from './relay-metrics';
 import { SubscriptionAdmin } from './subscription-admin';
 import { SubscriptionStore } from './subscription-store';
-import { SubscriptionWorker } from './subscription-worker';
+import { SubscriptionWorker, WorkerSettings } from './subscription-worker';
 import { describeAhead, transactionIdsAhead } from './transaction-id-rebase';
 import { WakeSignal } from './wake-signal';
 
@@ -51,7 +51,10 @@ export class OutboxRelay {
   private readonly election: LeaderElection;
   private readonly frontier: FrontierMonitor;
   private readonly wake = new WakeSignal();
-  private readonly workers: SubscriptionWorker[];
+  /** One worker per subscription row: the routing table's, and those operators register at run time. */
+  private readonly workers = new Map<string, SubscriptionWorker>();
+  private readonly settings: WorkerSettings;
+  private syncing: Promise<void> = Promise.resolve();
   private readonly declareTopology = (connection: Parameters<typeof declareQueues>[0]) =>
     declareQueues(
       connection,
@@ -65,13 +68,19 @@ export class OutboxRelay {
   private stopping = false;
   private competing = false;
   private readonly onBrokerConnected = () => this.workers.forEach((worker) => worker.retryNow());
+  private readonly subscriptionsChanged = () => {
+    void this.syncWorkers();
+    this.wake.wake();
+    if (this.refused) void this.competeUnlessRestored();
+  };
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.logger = new Logger(`Relay:${options.producer}`);
     this.pool = new Pool({
       connectionString: options.databaseUrl,
-      // Per destination one connection reads while another moves the cursor; two more for the monitors.
-      max: 2 * options.routes.length + 2,
+      // Per destination one connection reads while another moves the cursor; two more for the monitors,
+      // and room for a few subscriptions registered at run time (beyond them, destinations share).
+      max: 2 * (options.routes.length + 2) + 2,
       application_name: `relay:${options.schema}`,
       // A partitioned relay's reads and cursor moves fail within seconds rather than hang.
       ...pgClientSafety({ queryTimeoutMs: 15_000 }),
@@ -81,10 +90,12 @@ export class OutboxRelay {
     });
     this.pool.on('error', (error) => this.logger.warn(`idle database connection failed: ${error.message}`));
     this.store = new SubscriptionStore(this.pool, options.schema);
-    this.admin = new SubscriptionAdmin(this.pool, options.schema, () => {
-      this.wake.wake();
-      if (this.refused) void this.competeUnlessRestored();
-    });
+    this.admin = new SubscriptionAdmin(
+      this.pool,
+      options.schema,
+      this.subscriptionsChanged,
+      options.routes.map((route) => route.queue),
+    );
     this.frontier = new FrontierMonitor(this.pool, options.schema, options.producer, options.frontierWarnAfterMs);
     this.election = new LeaderElection({
       databaseUrl: options.databaseUrl,
@@ -92,24 +103,13 @@ export class OutboxRelay {
       listenChannel: `${options.schema}_events`,
       retryIntervalMs: options.leaderRetryIntervalMs,
     });
-    const settings = {
+    this.settings = {
       producer: options.producer,
       batchSize: options.batchSize ?? 500,
       pollIntervalMs: options.pollIntervalMs ?? 1_000,
       maxBackoffMs: options.maxBackoffMs ?? 30_000,
       pipelineDepth: options.pipelineDepth ?? 2,
     };
-    this.workers = options.routes.map(
-      (route) =>
-        new SubscriptionWorker(
-          route.queue,
-          this.store,
-          new ConfirmPublisher(options.connection, undefined, producerExchange(options.producer)),
-          this.wake,
-          () => this.election.isLeader,
-          settings,
-        ),
-    );
   }
 
   get isLeader(): boolean {
@@ -143,7 +143,7 @@ export class OutboxRelay {
     this.election.on('deposed', () => this.onLeadership(false));
     // A reconnected broker is news for every destination backing off because of the outage.
     this.options.connection.on('connected', this.onBrokerConnected);
-    this.workers.forEach((worker) => worker.start());
+    await this.syncWorkers();
     await this.competeUnlessRestored();
     this.monitorTimer = setInterval(() => void this.monitor(), this.options.monitorIntervalMs ?? 5_000);
     this.monitorTimer.unref();
@@ -159,7 +159,9 @@ export class OutboxRelay {
     this.stopping = true;
     this.options.connection.off('connected', this.onBrokerConnected);
     this.options.connection.removeSetup(this.declareTopology);
-    await Promise.all(this.workers.map((worker) => worker.stop()));
+    await this.syncing;
+    await Promise.all([...this.workers.values()].map((worker) => worker.stop()));
+    this.workers.clear();
     await this.election.stop();
     this.endLocalWakes?.();
     await this.pool.end().catch(() => undefined);
@@ -197,11 +199,7 @@ export class OutboxRelay {
     // The new leader reports the frontier and the lag from now on; stale figures here would double them.
     if (!leader) {
       this.frontier.reset();
-      for (const route of this.options.routes) {
-        const labels = { producer: this.options.producer, queue: route.queue };
-        relayMetrics.lagEvents.remove(labels);
-        relayMetrics.lagSeconds.remove(labels);
-      }
+      for (const queue of this.workers.keys()) this.forgetLag(queue);
     }
     this.endLocalWakes?.();
     this.endLocalWakes = leader ? this.options.commitSignal?.wakeOnLocalCommits(() => this.wake.wake()) : undefined;
@@ -210,7 +208,50 @@ export class OutboxRelay {
     if (leader) this.workers.forEach((worker) => worker.retryNow());
   }
 
+  /**
+   * Starts a worker for every subscription row without one and stops those whose row is gone, so a
+   * subscription registered or removed at run time (through any process of the service) is picked
+   * up without a restart: at once in the process that changed it, within a monitor interval in the others.
+   */
+  syncWorkers(): Promise<void> {
+    this.syncing = this.syncing.then(async () => {
+      if (this.stopping) return;
+      try {
+        const names = new Set(await this.store.names());
+        for (const name of names) {
+          if (this.workers.has(name)) continue;
+          const worker = new SubscriptionWorker(
+            name,
+            this.store,
+            new ConfirmPublisher(this.options.connection, undefined, producerExchange(this.options.producer)),
+            this.wake,
+            () => this.election.isLeader,
+            this.settings,
+          );
+          this.workers.set(name, worker);
+          worker.start();
+        }
+        for (const [name, worker] of this.workers) {
+          if (names.has(name)) continue;
+          this.workers.delete(name);
+          this.forgetLag(name);
+          await worker.stop();
+        }
+      } catch (error) {
+        this.logger.warn(`could not load the subscriptions: ${(error as Error).message}`);
+      }
+    });
+    return this.syncing;
+  }
+
+  private forgetLag(queue: string): void {
+    const labels = { producer: this.options.producer, queue };
+    relayMetrics.lagEvents.remove(labels);
+    relayMetrics.lagSeconds.remove(labels);
+  }
+
   private async monitor(): Promise<void> {
+    await this.syncWorkers();
     if (!this.election.isLeader) return;
     try {
       for (const subscription of await this.admin.list()) {
