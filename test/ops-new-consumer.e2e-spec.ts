@@ -43,6 +43,8 @@ describe('a new consumer registered at run time through Ops, with real Account a
   let ops: OpsApi;
   let database: Client;
   let accountIds: string[];
+  /** What a test started and must end even when it fails (load, samplers, readers). */
+  let cleanups: (() => Promise<unknown>)[] = [];
 
   beforeAll(async () => {
     platform = await startPlatform(['account', 'ops']);
@@ -50,6 +52,11 @@ describe('a new consumer registered at run time through Ops, with real Account a
     database = new Client({ connectionString: platform.databaseUrl('account') });
     await database.connect();
     accountIds = await seedAccountEvents(database);
+  });
+
+  afterEach(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    cleanups = [];
   });
 
   afterAll(async () => {
@@ -81,13 +88,13 @@ describe('a new consumer registered at run time through Ops, with real Account a
       }
     };
     const workers = [worker(), worker()];
-    return {
-      stop: async () => {
-        running = false;
-        await Promise.all(workers);
-        return succeeded;
-      },
+    const stop = async () => {
+      running = false;
+      await Promise.all(workers);
+      return succeeded;
     };
+    cleanups.push(stop);
+    return { stop };
   }
 
   /** The others' relay lag (events) sampled every 250 ms, until `stop`. */
@@ -102,22 +109,28 @@ describe('a new consumer registered at run time through Ops, with real Account a
         await sleep(250);
       }
     })();
-    return {
-      stop: async () => {
-        running = false;
-        await loop;
-        return samples;
-      },
+    const stop = async () => {
+      running = false;
+      await loop;
+      return samples;
     };
+    cleanups.push(stop);
+    return { stop };
   }
 
   it('backfills 20,000 events from position 0 into bi.account-events alone, in order per account, at its own pace, the others unaffected', async () => {
     // Account's own consumers and Ops' audit log take the seeded history first: the baseline starts from a quiet platform.
-    await eventually(async () => (await subscriptions()).filter((s) => OTHERS.includes(s.name)).every((s) => s.lagEvents === 0), 120_000, 500);
+    // Two consumers applying 20,000 events each take a while on a busy machine; the bound is for that, not for bi.
+    await eventually(
+      async () => (await subscriptions()).filter((s) => OTHERS.includes(s.name)).every((s) => s.lagEvents === 0),
+      300_000,
+      500,
+    );
     await queuesDrained(platform.amqpUrl, ['account.account-events', 'ops.account-events']);
     const biAmqpUrl = await platform.addConsumer('bi', ['account']);
     // Fraud's queue times the relay's delivery to another consumer: only live events (version > 10) count.
     const fraudQueue = await new QueueReader(platform.amqpUrl, 'fraud.account-events').start();
+    cleanups.push(() => fraudQueue.stop());
     await eventually(() => fraudQueue.events.length >= SEEDED, 60_000, 200);
     const deliveryMs = (from: number, to: number) =>
       fraudQueue.events
@@ -133,6 +146,7 @@ describe('a new consumer registered at run time through Ops, with real Account a
     const baselineEnd = Date.now();
 
     const bi = await new QueueReader(biAmqpUrl, 'bi.account-events').start();
+    cleanups.push(() => bi.stop());
     const progress: Backfill[] = [];
     const backfillLag = sampleLag((list) => {
       const backfill = list.find((s) => s.name === 'bi.account-events')?.backfill;
@@ -146,7 +160,10 @@ describe('a new consumer registered at run time through Ops, with real Account a
     });
     const backfillStart = Date.now();
     expect(registered.status).toBe(201);
-    expect(registered.body).toMatchObject({ name: 'bi.account-events', backfillTotal: SEEDED, backfillRatePerSecond: BACKFILL_RATE });
+    // The backlog at registration: the seeded history and the live updates of the baseline.
+    const backlog = (registered.body as unknown as { backfillTotal: number }).backfillTotal;
+    expect(registered.body).toMatchObject({ name: 'bi.account-events', backfillRatePerSecond: BACKFILL_RATE });
+    expect(backlog).toBeGreaterThanOrEqual(SEEDED);
     const seededIn = () => new Set(bi.events.filter((e) => Number(e.globalPosition) <= SEEDED).map((e) => e.eventId)).size;
     await eventually(() => seededIn() === SEEDED, 120_000, 100);
     const backfillEnd = Date.now();
@@ -178,12 +195,12 @@ describe('a new consumer registered at run time through Ops, with real Account a
     // Operators saw it move, then finish.
     expect(progress.some((p) => p.remaining > 0 && p.remaining < p.total)).toBe(true);
     const final = (await subscriptions()).find((s) => s.name === 'bi.account-events');
-    expect(final?.backfill).toMatchObject({ total: SEEDED, remaining: 0, done: true });
+    expect(final?.backfill).toMatchObject({ total: backlog, remaining: 0, done: true });
     // The others kept their pace: delivery into another consumer's queue and the relay's lag.
     expect(during.length).toBeGreaterThan(50);
     expect(figures.fraudDeliveryMs.duringBackfill.p95).toBeLessThanOrEqual(Math.max(3 * figures.fraudDeliveryMs.baseline.p95, 250));
     expect(figures.othersRelayLagEvents.duringBackfillMax).toBeLessThanOrEqual(Math.max(3 * figures.othersRelayLagEvents.baselineMax, 20));
-  });
+  }, 900_000);
 
   it('refuses a consumer whose queues are not provisioned, and removing one of the routing table or without a confirmation', async () => {
     expect((await ops.post('/subscriptions', { name: 'nobody.account-events', from: '0' })).body).toMatchObject({
@@ -195,23 +212,29 @@ describe('a new consumer registered at run time through Ops, with real Account a
       status: 409,
       code: 'DEFAULT_SUBSCRIPTION',
     });
-    expect((await ops.post('/subscriptions/bi.account-events/remove', {})).body).toMatchObject({ status: 400, code: 'CONFIRMATION_REQUIRED' });
-    expect((await ops.post('/subscriptions', { name: 'bi.account-events', from: 'now' })).body).toMatchObject({
-      status: 409,
-      code: 'SUBSCRIPTION_EXISTS',
-    });
   });
 
   it('starts a consumer registered from `now` at the head, and removes it with its queues after a confirmation', async () => {
     const amqpUrl = await platform.addConsumer('late', ['account']);
     const reader = await new QueueReader(amqpUrl, 'late.account-events').start();
+    cleanups.push(() => reader.stop());
+    const { rows } = await database.query<{ head: string }>('SELECT max(global_position)::text AS head FROM account.events');
     expect((await ops.post('/subscriptions', { name: 'late.account-events', from: 'now' })).status).toBe(201);
+    expect((await ops.post('/subscriptions', { name: 'late.account-events', from: '0' })).body).toMatchObject({
+      status: 409,
+      code: 'SUBSCRIPTION_EXISTS',
+    });
     expect(await updateLimit(accountIds[0], 77_777)).toBe(200);
-    await eventually(() => reader.events.length >= 1, 15_000, 100);
+    await eventually(() => reader.events.some((e) => e.streamId === `account-${accountIds[0]}`), 15_000, 100);
     await sleep(500);
+    // Nothing of the history before it: only what came after the head.
+    expect(reader.events.filter((e) => BigInt(e.globalPosition) <= BigInt(rows[0].head))).toEqual([]);
     expect(reader.events.map((e) => e.type)).toEqual(['LimitUpdated']);
-    await reader.stop();
 
+    expect((await ops.post('/subscriptions/late.account-events/remove', {})).body).toMatchObject({
+      status: 400,
+      code: 'CONFIRMATION_REQUIRED',
+    });
     expect((await ops.post('/subscriptions/late.account-events/remove', { confirm: 'late.account-events' })).status).toBe(200);
     expect((await subscriptions()).some((s) => s.name === 'late.account-events')).toBe(false);
     await platform.removeConsumer('late');
@@ -219,7 +242,11 @@ describe('a new consumer registered at run time through Ops, with real Account a
     await expect(queueExists(platform.amqpUrl, 'late.account-events.dlq')).resolves.toBe(false);
     // The relay of Account still runs for everyone else.
     expect(await updateLimit(accountIds[1], 88_888)).toBe(200);
-    await eventually(async () => (await subscriptions()).filter((s) => OTHERS.includes(s.name)).every((s) => s.lagEvents === 0), 15_000, 200);
+    await eventually(
+      async () => (await subscriptions()).filter((s) => OTHERS.includes(s.name)).every((s) => s.lagEvents === 0),
+      15_000,
+      200,
+    );
   });
 });
 
@@ -269,8 +296,8 @@ async function queuesDrained(amqpUrl: string, queues: string[]): Promise<void> {
         for (const queue of queues) if ((await channel.checkQueue(queue)).messageCount > 0) return false;
         return true;
       },
-      120_000,
-      250,
+      300_000,
+      500,
     );
   } finally {
     await connection.close();

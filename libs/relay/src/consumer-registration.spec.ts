@@ -13,7 +13,12 @@ const codeOf = (action: () => unknown): string | undefined => {
 describe('registrationFor', () => {
   it('given a queue of this producer, all history and a rate, answers the registration', () => {
     expect(
-      registrationFor('account', { name: 'bi.account-events', eventTypes: ['AccountOpened', 'LimitUpdated'], from: '0', backfillRatePerSecond: 500 }),
+      registrationFor('account', {
+        name: 'bi.account-events',
+        eventTypes: ['AccountOpened', 'LimitUpdated'],
+        from: '0',
+        backfillRatePerSecond: 500,
+      }),
     ).toEqual({
       name: 'bi.account-events',
       eventTypes: ['AccountOpened', 'LimitUpdated'],
@@ -46,6 +51,8 @@ describe('registrationFor', () => {
     );
     expect(codeOf(() => registrationFor('account', { name: 'bi.account-events', from: 'yesterday' }))).toBe('INVALID_POSITION');
     expect(codeOf(() => registrationFor('account', { name: 'bi.account-events', from: 0, backfillRatePerSecond: 0 }))).toBe('INVALID_RATE');
-    expect(codeOf(() => registrationFor('account', { name: 'bi.account-events', from: 0, backfillRatePerSecond: 2.5 }))).toBe('INVALID_RATE');
+    expect(codeOf(() => registrationFor('account', { name: 'bi.account-events', from: 0, backfillRatePerSecond: 2.5 }))).toBe(
+      'INVALID_RATE',
+    );
   });
 });

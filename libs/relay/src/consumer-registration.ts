@@ -22,10 +22,18 @@ export interface RegistrationRequest {
 export function registrationFor(producer: string, request: RegistrationRequest): SubscriptionRegistration {
   const parts = parseQueueName(request.name);
   if (!parts || parts.producer !== producer) {
-    throw new DomainError('validation', 'INVALID_QUEUE_NAME', `"${request.name}" is not a queue of ${producer}: use <consumer>.${producer}-events`);
+    throw new DomainError(
+      'validation',
+      'INVALID_QUEUE_NAME',
+      `"${request.name}" is not a queue of ${producer}: use <consumer>.${producer}-events`,
+    );
   }
   if (parts.consumer in DefaultPorts) {
-    throw new DomainError('validation', 'RESERVED_CONSUMER', `"${parts.consumer}" is a platform service; its queues come from the routing table`);
+    throw new DomainError(
+      'validation',
+      'RESERVED_CONSUMER',
+      `"${parts.consumer}" is a platform service; its queues come from the routing table`,
+    );
   }
   const from = parseStartPosition(request.from);
   if (!from) throw new DomainError('validation', 'INVALID_POSITION', 'from must be a non-negative integer (0: all history) or "now"');

@@ -129,7 +129,11 @@ export class SubscriptionAdmin {
   /** Deletes a subscription an operator registered; the routing table's default set stays. */
   async remove(name: string): Promise<void> {
     if (this.defaultNames.includes(name)) {
-      throw new DomainError('conflict', 'DEFAULT_SUBSCRIPTION', `"${name}" is in the routing table in code; it cannot be removed at run time`);
+      throw new DomainError(
+        'conflict',
+        'DEFAULT_SUBSCRIPTION',
+        `"${name}" is in the routing table in code; it cannot be removed at run time`,
+      );
     }
     const rowCount = await this.durably(`DELETE FROM ${this.subscriptions} WHERE name = $1`, [name]);
     this.assertFound(name, rowCount);

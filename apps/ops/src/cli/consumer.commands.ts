@@ -23,7 +23,8 @@ const json = (value: unknown) => JSON.stringify(value, null, 2);
 /** `consumers add|progress|remove <queue>`: a consumer of a producer's events, added at run time. */
 export async function consumersCommand(context: CommandContext): Promise<number> {
   const [action, name, ...rest] = context.args.positionals;
-  if (!name || rest.length > 0) throw new CliError('consumers: give an action and one queue, e.g. consumers add bi.account-events --from 0', 2);
+  if (!name || rest.length > 0)
+    throw new CliError('consumers: give an action and one queue, e.g. consumers add bi.account-events --from 0', 2);
   if (action === 'add') return addConsumer(context, name);
   if (action === 'progress') return followBackfill(context, name);
   if (action === 'remove') return removeConsumer(context, name);
@@ -95,7 +96,8 @@ async function removeConsumer({ client, args, print }: CommandContext, name: str
 }
 
 async function confirmed(name: string): Promise<boolean> {
-  if (!process.stdin.isTTY) throw new CliError(`consumers remove: deleting ${name}'s subscription needs --yes (or a terminal to confirm)`, 2);
+  if (!process.stdin.isTTY)
+    throw new CliError(`consumers remove: deleting ${name}'s subscription needs --yes (or a terminal to confirm)`, 2);
   const prompt = createInterface({ input: process.stdin, output: process.stderr });
   try {
     return (await prompt.question(`Delete the subscription ${name} and its cursor? Type its name to confirm: `)).trim() === name;

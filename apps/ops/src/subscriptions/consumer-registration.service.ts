@@ -1,5 +1,6 @@
 import { parseQueueName } from '@app/contracts';
 import { DomainError } from '@app/domain';
+import { registrationFor } from '@app/relay';
 import { DataSource } from 'typeorm';
 import { OperatorActionsRepository } from '../operators/operator-actions.repository';
 import { ConsumerQueueCheck } from './consumer-queue-check';
@@ -21,6 +22,8 @@ export class ConsumerRegistrationService {
 
   async register(body: SubscriptionRegistrationBody, actor: string): Promise<unknown> {
     const producer = producerOf(body.name);
+    // The producer checks it again; checked here first, a wrong request is not answered "not provisioned".
+    registrationFor(producer, body);
     await this.queues.assertProvisioned(body.name, parseQueueName(body.name)!.consumer, producer);
     const answer = await this.client.register(producer, body, actor);
     await this.actions.record(this.dataSource.manager, { actor, action: 'register', target: body.name, detail: body });
@@ -30,7 +33,11 @@ export class ConsumerRegistrationService {
   /** Deletes the subscription once `confirm` repeats its name: the cursor and filter are gone for good. */
   async remove(name: string, confirm: string | undefined, actor: string): Promise<unknown> {
     if (confirm !== name) {
-      throw new DomainError('validation', 'CONFIRMATION_REQUIRED', `Removing deletes the subscription; send {"confirm": "${name}"} to go ahead`);
+      throw new DomainError(
+        'validation',
+        'CONFIRMATION_REQUIRED',
+        `Removing deletes the subscription; send {"confirm": "${name}"} to go ahead`,
+      );
     }
     const producer = producerOf(name);
     await this.client.remove(producer, name, actor);

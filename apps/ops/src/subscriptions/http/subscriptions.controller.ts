@@ -33,7 +33,8 @@ export class OpsSubscriptionsController {
   @UseGuards(OpsTokenGuard)
   @ApiBearerAuth()
   @ApiOperation({
-    summary: "Register a new consumer of a producer's events: its queue (provisioned first), event types, start position (0 or now), backfill pace",
+    summary:
+      "Register a new consumer of a producer's events: its queue (provisioned first), event types, start position (0 or now), backfill pace",
   })
   register(@Body() body: RegisterSubscriptionDto, @Operator() actor: string) {
     return this.registrations.register(body, actor);
