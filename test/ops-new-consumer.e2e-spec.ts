@@ -1,5 +1,7 @@
-import { eventually, operatorHeaders, TestPlatform } from '@app/testing';
+import { eventually, operatorHeaders, TEST_OPS_TOKEN, TestPlatform } from '@app/testing';
 import { connect } from 'amqplib';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { OpsApi, startPlatform } from './support/ops-e2e-support';
 import { QueueReader, ReadEvent } from './support/queue-reader';
@@ -65,6 +67,19 @@ describe('a new consumer registered at run time through Ops, with real Account a
   });
 
   const subscriptions = async () => (await ops.get<{ subscriptions: SubscriptionView[] }>('/subscriptions')).subscriptions;
+  /** `npm run ops -- <args>` as an operator runs it (the built CLI), with its exit code and both outputs. */
+  const opsCli = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
+    new Promise((resolve) =>
+      execFile(
+        process.execPath,
+        [join(process.cwd(), 'dist', 'apps', 'ops', 'cli.js'), ...args],
+        {
+          env: { ...process.env, OPS_URL: platform.url('ops'), OPS_TOKEN: TEST_OPS_TOKEN, OPS_OPERATOR: 'e2e-operator' },
+          timeout: 600_000,
+        },
+        (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr }),
+      ),
+    );
   const updateLimit = async (id: string, limit: number) =>
     (
       await fetch(`${platform.url('account')}/accounts/${id}/limit`, {
@@ -152,17 +167,23 @@ describe('a new consumer registered at run time through Ops, with real Account a
       const backfill = list.find((s) => s.name === 'bi.account-events')?.backfill;
       if (backfill) progress.push(backfill);
     });
-    const registered = await ops.post<SubscriptionView>('/subscriptions', {
-      name: 'bi.account-events',
-      eventTypes: ['AccountOpened', 'LimitUpdated'],
-      from: '0',
-      backfillRatePerSecond: BACKFILL_RATE,
-    });
+    // As an operator does it: the CLI registers it, then follows the backfill with a progress bar until it has caught up.
+    const cli = opsCli([
+      'consumers',
+      'add',
+      'bi.account-events',
+      '--from',
+      '0',
+      '--types',
+      'AccountOpened,LimitUpdated',
+      '--rate',
+      String(BACKFILL_RATE),
+    ]);
     const backfillStart = Date.now();
-    expect(registered.status).toBe(201);
+    const registered = await eventually(async () => (await subscriptions()).find((s) => s.name === 'bi.account-events'), 30_000, 100);
     // The backlog at registration: the seeded history and the live updates of the baseline.
-    const backlog = (registered.body as unknown as { backfillTotal: number }).backfillTotal;
-    expect(registered.body).toMatchObject({ name: 'bi.account-events', backfillRatePerSecond: BACKFILL_RATE });
+    const backlog = registered.backfill!.total;
+    expect(registered.backfill).toMatchObject({ ratePerSecond: BACKFILL_RATE });
     expect(backlog).toBeGreaterThanOrEqual(SEEDED);
     const seededIn = () => new Set(bi.events.filter((e) => Number(e.globalPosition) <= SEEDED).map((e) => e.eventId)).size;
     await eventually(() => seededIn() === SEEDED, 120_000, 100);
@@ -194,6 +215,9 @@ describe('a new consumer registered at run time through Ops, with real Account a
     expect(backfillSeconds).toBeGreaterThanOrEqual(((SEEDED - BACKFILL_RATE / 4) / BACKFILL_RATE) * 0.95);
     // Operators saw it move, then finish.
     expect(progress.some((p) => p.remaining > 0 && p.remaining < p.total)).toBe(true);
+    const followed = await cli;
+    expect(followed).toMatchObject({ code: 0, stdout: expect.stringContaining('bi.account-events has caught up') });
+    expect(followed.stderr).toContain('Backfilling bi.account-events');
     const final = (await subscriptions()).find((s) => s.name === 'bi.account-events');
     expect(final?.backfill).toMatchObject({ total: backlog, remaining: 0, done: true });
     // The others kept their pace: delivery into another consumer's queue and the relay's lag.
@@ -219,7 +243,7 @@ describe('a new consumer registered at run time through Ops, with real Account a
     const reader = await new QueueReader(amqpUrl, 'late.account-events').start();
     cleanups.push(() => reader.stop());
     const { rows } = await database.query<{ head: string }>('SELECT max(global_position)::text AS head FROM account.events');
-    expect((await ops.post('/subscriptions', { name: 'late.account-events', from: 'now' })).status).toBe(201);
+    expect(await opsCli(['consumers', 'add', 'late.account-events', '--from', 'now', '--detach'])).toMatchObject({ code: 0 });
     expect((await ops.post('/subscriptions', { name: 'late.account-events', from: '0' })).body).toMatchObject({
       status: 409,
       code: 'SUBSCRIPTION_EXISTS',
@@ -235,7 +259,10 @@ describe('a new consumer registered at run time through Ops, with real Account a
       status: 400,
       code: 'CONFIRMATION_REQUIRED',
     });
-    expect((await ops.post('/subscriptions/late.account-events/remove', { confirm: 'late.account-events' })).status).toBe(200);
+    expect(await opsCli(['consumers', 'remove', 'late.account-events', '--yes'])).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('Removed the subscription late.account-events'),
+    });
     expect((await subscriptions()).some((s) => s.name === 'late.account-events')).toBe(false);
     await platform.removeConsumer('late');
     await expect(queueExists(platform.amqpUrl, 'late.account-events')).resolves.toBe(false);

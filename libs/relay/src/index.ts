@@ -12,3 +12,4 @@ export * from './transaction-id-rebase';
 export * from './start-position';
 export * from './token-bucket';
 export * from './consumer-registration';
+export * from './subscription-workers';

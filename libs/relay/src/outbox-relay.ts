@@ -8,6 +8,7 @@ import { relayMetrics } from './relay-metrics';
 import { SubscriptionAdmin } from './subscription-admin';
 import { SubscriptionStore } from './subscription-store';
 import { SubscriptionWorker, WorkerSettings } from './subscription-worker';
+import { SubscriptionWorkers } from './subscription-workers';
 import { describeAhead, transactionIdsAhead } from './transaction-id-rebase';
 import { WakeSignal } from './wake-signal';
 
@@ -51,10 +52,7 @@ export class OutboxRelay {
   private readonly election: LeaderElection;
   private readonly frontier: FrontierMonitor;
   private readonly wake = new WakeSignal();
-  /** One worker per subscription row: the routing table's, and those operators register at run time. */
-  private readonly workers = new Map<string, SubscriptionWorker>();
-  private readonly settings: WorkerSettings;
-  private syncing: Promise<void> = Promise.resolve();
+  private readonly workers: SubscriptionWorkers;
   private readonly declareTopology = (connection: Parameters<typeof declareQueues>[0]) =>
     declareQueues(
       connection,
@@ -67,9 +65,9 @@ export class OutboxRelay {
   private refused?: string;
   private stopping = false;
   private competing = false;
-  private readonly onBrokerConnected = () => this.workers.forEach((worker) => worker.retryNow());
+  private readonly onBrokerConnected = () => this.workers.retryNow();
   private readonly subscriptionsChanged = () => {
-    void this.syncWorkers();
+    void this.workers.sync();
     this.wake.wake();
     if (this.refused) void this.competeUnlessRestored();
   };
@@ -103,13 +101,27 @@ export class OutboxRelay {
       listenChannel: `${options.schema}_events`,
       retryIntervalMs: options.leaderRetryIntervalMs,
     });
-    this.settings = {
+    const settings: WorkerSettings = {
       producer: options.producer,
       batchSize: options.batchSize ?? 500,
       pollIntervalMs: options.pollIntervalMs ?? 1_000,
       maxBackoffMs: options.maxBackoffMs ?? 30_000,
       pipelineDepth: options.pipelineDepth ?? 2,
     };
+    this.workers = new SubscriptionWorkers(
+      this.store,
+      (queue) =>
+        new SubscriptionWorker(
+          queue,
+          this.store,
+          new ConfirmPublisher(options.connection, undefined, producerExchange(options.producer)),
+          this.wake,
+          () => this.election.isLeader,
+          settings,
+        ),
+      (queue) => this.forgetLag(queue),
+      this.logger,
+    );
   }
 
   get isLeader(): boolean {
@@ -143,7 +155,8 @@ export class OutboxRelay {
     this.election.on('deposed', () => this.onLeadership(false));
     // A reconnected broker is news for every destination backing off because of the outage.
     this.options.connection.on('connected', this.onBrokerConnected);
-    await this.syncWorkers();
+    // Subscriptions added or removed in another process of the service show up at the next monitor tick.
+    await this.workers.sync();
     await this.competeUnlessRestored();
     this.monitorTimer = setInterval(() => void this.monitor(), this.options.monitorIntervalMs ?? 5_000);
     this.monitorTimer.unref();
@@ -159,9 +172,7 @@ export class OutboxRelay {
     this.stopping = true;
     this.options.connection.off('connected', this.onBrokerConnected);
     this.options.connection.removeSetup(this.declareTopology);
-    await this.syncing;
-    await Promise.all([...this.workers.values()].map((worker) => worker.stop()));
-    this.workers.clear();
+    await this.workers.stop();
     await this.election.stop();
     this.endLocalWakes?.();
     await this.pool.end().catch(() => undefined);
@@ -199,49 +210,13 @@ export class OutboxRelay {
     // The new leader reports the frontier and the lag from now on; stale figures here would double them.
     if (!leader) {
       this.frontier.reset();
-      for (const queue of this.workers.keys()) this.forgetLag(queue);
+      for (const queue of this.workers.queues) this.forgetLag(queue);
     }
     this.endLocalWakes?.();
     this.endLocalWakes = leader ? this.options.commitSignal?.wakeOnLocalCommits(() => this.wake.wake()) : undefined;
     this.wake.wake();
     // Leadership regained after a database outage: destinations backing off because of it start now.
-    if (leader) this.workers.forEach((worker) => worker.retryNow());
-  }
-
-  /**
-   * Starts a worker for every subscription row without one and stops those whose row is gone, so a
-   * subscription registered or removed at run time (through any process of the service) is picked
-   * up without a restart: at once in the process that changed it, within a monitor interval in the others.
-   */
-  syncWorkers(): Promise<void> {
-    this.syncing = this.syncing.then(async () => {
-      if (this.stopping) return;
-      try {
-        const names = new Set(await this.store.names());
-        for (const name of names) {
-          if (this.workers.has(name)) continue;
-          const worker = new SubscriptionWorker(
-            name,
-            this.store,
-            new ConfirmPublisher(this.options.connection, undefined, producerExchange(this.options.producer)),
-            this.wake,
-            () => this.election.isLeader,
-            this.settings,
-          );
-          this.workers.set(name, worker);
-          worker.start();
-        }
-        for (const [name, worker] of this.workers) {
-          if (names.has(name)) continue;
-          this.workers.delete(name);
-          this.forgetLag(name);
-          await worker.stop();
-        }
-      } catch (error) {
-        this.logger.warn(`could not load the subscriptions: ${(error as Error).message}`);
-      }
-    });
-    return this.syncing;
+    if (leader) this.workers.retryNow();
   }
 
   private forgetLag(queue: string): void {
@@ -251,7 +226,7 @@ export class OutboxRelay {
   }
 
   private async monitor(): Promise<void> {
-    await this.syncWorkers();
+    await this.workers.sync();
     if (!this.election.isLeader) return;
     try {
       for (const subscription of await this.admin.list()) {

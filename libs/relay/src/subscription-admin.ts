@@ -1,7 +1,7 @@
 import { DomainError } from '@app/domain';
 import { Pool } from 'pg';
 import { StartPosition } from './start-position';
-import { SubscriptionLag } from './subscription-store';
+import { COMMIT_FRONTIER_SQL, SubscriptionLag } from './subscription-store';
 import { RebaseOutcome, rebaseTransactionIds } from './transaction-id-rebase';
 
 /** A consumer queue an operator adds at run time, beside the routing table in code. */
@@ -105,8 +105,9 @@ export class SubscriptionAdmin {
       throw new DomainError('validation', 'INVALID_POSITION', 'the start position must be a non-negative integer or "now"');
     }
     const eventTypes = registration.eventTypes ? [...registration.eventTypes] : null;
-    // `now` starts at the commit frontier: every transaction below it has ended and is skipped.
-    const cursor = position === null ? 'pg_snapshot_xmin(pg_current_snapshot())' : CURSOR_AFTER_POSITION_SQL(this.events);
+    // `now` starts at the commit frontier: every transaction below it has ended and is skipped. Not
+    // the snapshot's xmin, which a long transaction in any other database holds back.
+    const cursor = position === null ? COMMIT_FRONTIER_SQL : CURSOR_AFTER_POSITION_SQL(this.events);
     const rowCount = await this.durably(
       `INSERT INTO ${this.subscriptions}
               (name, event_types, cursor_transaction_id, cursor_position, backfill_rate_per_second,
