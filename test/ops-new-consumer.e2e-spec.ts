@@ -254,6 +254,9 @@ describe('a new consumer registered at run time through Ops, with real Account a
     // Nothing of the history before it: only what came after the head.
     expect(reader.events.filter((e) => BigInt(e.globalPosition) <= BigInt(rows[0].head))).toEqual([]);
     expect(reader.events.map((e) => e.type)).toEqual(['LimitUpdated']);
+    // Its broker user is like the services': its own queue only, and it may declare nothing.
+    await expect(mayConsume(amqpUrl, 'fraud.account-events')).resolves.toBe(false);
+    await expect(mayDeclare(amqpUrl, 'late.account-events.extra')).resolves.toBe(false);
 
     expect((await ops.post('/subscriptions/late.account-events/remove', {})).body).toMatchObject({
       status: 400,
@@ -337,6 +340,38 @@ async function queueExists(amqpUrl: string, queue: string): Promise<boolean> {
     const channel = await connection.createChannel();
     channel.on('error', () => undefined);
     return await channel.checkQueue(queue).then(
+      () => true,
+      () => false,
+    );
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}
+
+/** Whether the user of `amqpUrl` may take messages from `queue`. */
+async function mayConsume(amqpUrl: string, queue: string): Promise<boolean> {
+  const connection = await connect(amqpUrl);
+  try {
+    const channel = await connection.createChannel();
+    channel.on('error', () => undefined);
+    return await channel
+      .consume(queue, () => undefined)
+      .then(
+        () => true,
+        () => false,
+      );
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}
+
+/** Whether the user of `amqpUrl` may declare a queue named `queue`. */
+async function mayDeclare(amqpUrl: string, queue: string): Promise<boolean> {
+  const connection = await connect(amqpUrl);
+  try {
+    const channel = await connection.createChannel();
+    channel.on('error', () => undefined);
+    return await channel.assertQueue(queue, { durable: false, autoDelete: true }).then(
       () => true,
       () => false,
     );
