@@ -3,12 +3,29 @@
  * permissions and the broker topology with the administrator URLs, and writes each service's
  * settings to `.platform/<service>.env` (mode 0600). Idempotent: passwords of an earlier run are kept.
  * `npm run provision -- --artefacts` instead writes the reviewable production artefacts to `deploy/`;
- * `--rotate-keys` and `--retire-keys` start and end a key rotation.
+ * `--rotate-keys` and `--retire-keys` start and end a key rotation. `--add-consumer <name> --producer <p>`
+ * and `--remove-consumer <name> [--yes]` add and remove a consumer outside the platform's services.
  */
 import { join } from 'node:path';
+import { addConsumer, removeConsumer } from './provision/provision-consumer';
 import { provisionAll, writeProvisioningArtefacts } from './provision/provision-platform';
 
 async function main(): Promise<void> {
+  if (process.argv.some((arg) => arg.startsWith('--add-consumer'))) {
+    const { file, queues } = await addConsumer(process.argv, process.env);
+    process.stdout.write(
+      `provisioned ${queues.join(', ')} with retry and dead-letter queues; its broker user's settings are in ${file}\n` +
+        `next, an operator registers its subscription: npm run ops -- consumers add ${queues[0]} --from 0\n`,
+    );
+    return;
+  }
+  if (process.argv.some((arg) => arg.startsWith('--remove-consumer'))) {
+    const removed = await removeConsumer(process.argv, process.env);
+    process.stdout.write(
+      removed ? `removed subscriptions (${removed.subscriptions.join(', ') || 'none'}), queues and broker user\n` : 'nothing removed\n',
+    );
+    return;
+  }
   if (process.argv.includes('--artefacts')) {
     const written = await writeProvisioningArtefacts(join(process.cwd(), 'deploy'));
     written.forEach((file) => process.stdout.write(`wrote ${file}\n`));

@@ -179,6 +179,24 @@ describe('Ops web console', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('registers a consumer from its form, shows its backfill until done, and removes it after a confirmation', async () => {
+    const queue = 'console-bi.account-events';
+    await platform.addConsumer('console-bi', ['account']);
+    await page.fill('#consumer-queue', queue);
+    await page.fill('#consumer-from', '0');
+    await page.click('#register-consumer button[type=submit]');
+    const row = page.locator(`tr.subscription[data-name="${queue}"]`);
+    await row.locator('td.backfill:has-text("done")').waitFor({ timeout: 30_000 });
+    expect(await row.locator('td.backfill progress').count()).toBe(1);
+    page.once('dialog', (dialog) => void dialog.accept(queue));
+    await row.locator('button.remove').click();
+    await row.waitFor({ state: 'detached' });
+    expect((await ops.get<{ subscriptions: { name: string }[] }>('/subscriptions')).subscriptions.some((s) => s.name === queue)).toBe(
+      false,
+    );
+    expect(pageErrors).toEqual([]);
+  });
+
   it('shows nothing without a token and says so', async () => {
     await page.click('#forget-token');
     await page.goto(`${platform.url('ops')}/console#/subscriptions`);

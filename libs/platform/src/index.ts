@@ -37,4 +37,5 @@ export * from './provisioning/database-provisioning';
 export * from './provisioning/principals';
 export * from './provisioning/provision';
 export * from './provisioning/auth-material';
+export * from './provisioning/consumer-provisioning';
 export * from './config/http-limits';

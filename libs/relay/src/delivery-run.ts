@@ -15,6 +15,8 @@ export interface DeliveryRunContext {
   wake: WakeSignal;
   /** False once the worker stops or loses the leadership: nothing more is read. */
   mayRead(): boolean;
+  /** Paces reads: answers how many of `wanted` events may be read after `from` now (0: stop reading). */
+  pace?(wanted: number, from: Subscription): Promise<number>;
 }
 
 interface InFlightBatch {
@@ -92,7 +94,9 @@ export class DeliveryRun {
     const { batchSize, producer, queue, store, publisher, wake } = this.context;
     while (!this.exhausted && this.hasRoom() && this.canRead()) {
       this.readAtGeneration = wake.generation;
-      const limit = Math.min(batchSize, this.inFlightLimit - this.inFlightMessages);
+      let limit = Math.min(batchSize, this.inFlightLimit - this.inFlightMessages);
+      if (this.context.pace) limit = await this.context.pace(limit, this.readFrom);
+      if (limit === 0) break;
       const rows = await store.readBatch(this.readFrom, limit);
       this.exhausted = rows.length < limit;
       if (rows.length === 0) break;

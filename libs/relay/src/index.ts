@@ -9,3 +9,7 @@ export * from './subscription-worker';
 export * from './subscriptions.migration';
 export * from './wake-signal';
 export * from './transaction-id-rebase';
+export * from './start-position';
+export * from './token-bucket';
+export * from './consumer-registration';
+export * from './subscription-workers';

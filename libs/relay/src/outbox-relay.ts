@@ -8,7 +8,8 @@ import { LeaderElection } from './leader-election';
 import { relayMetrics } from './relay-metrics';
 import { SubscriptionAdmin } from './subscription-admin';
 import { SubscriptionStore } from './subscription-store';
-import { SubscriptionWorker } from './subscription-worker';
+import { SubscriptionWorker, WorkerSettings } from './subscription-worker';
+import { SubscriptionWorkers } from './subscription-workers';
 import { describeAhead, transactionIdsAhead } from './transaction-id-rebase';
 import { WakeSignal } from './wake-signal';
 
@@ -52,7 +53,7 @@ export class OutboxRelay {
   private readonly election: LeaderElection;
   private readonly frontier: FrontierMonitor;
   private readonly wake = new WakeSignal();
-  private readonly workers: SubscriptionWorker[];
+  private readonly workers: SubscriptionWorkers;
   private readonly declareTopology = (connection: Parameters<typeof declareQueues>[0]) =>
     declareQueues(
       connection,
@@ -65,14 +66,20 @@ export class OutboxRelay {
   private refused?: string;
   private stopping = false;
   private competing = false;
-  private readonly onBrokerConnected = () => this.workers.forEach((worker) => worker.retryNow());
+  private readonly onBrokerConnected = () => this.workers.retryNow();
+  private readonly subscriptionsChanged = () => {
+    void this.workers.sync();
+    this.wake.wake();
+    if (this.refused) void this.competeUnlessRestored();
+  };
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.logger = new Logger(`Relay:${options.producer}`);
     this.pool = new Pool({
       connectionString: options.databaseUrl,
-      // Per destination one connection reads while another moves the cursor; two more for the monitors.
-      max: 2 * options.routes.length + 2,
+      // Per destination one connection reads while another moves the cursor; two more for the monitors,
+      // and room for a few subscriptions registered at run time (beyond them, destinations share).
+      max: 2 * (options.routes.length + 2) + 2,
       application_name: `relay:${options.schema}`,
       // A partitioned relay's reads and cursor moves fail within seconds rather than hang.
       ...pgClientSafety({ queryTimeoutMs: 15_000 }),
@@ -82,10 +89,12 @@ export class OutboxRelay {
     });
     this.pool.on('error', (error) => this.logger.warn(`idle database connection failed: ${error.message}`));
     this.store = new SubscriptionStore(this.pool, options.schema);
-    this.admin = new SubscriptionAdmin(this.pool, options.schema, () => {
-      this.wake.wake();
-      if (this.refused) void this.competeUnlessRestored();
-    });
+    this.admin = new SubscriptionAdmin(
+      this.pool,
+      options.schema,
+      this.subscriptionsChanged,
+      options.routes.map((route) => route.queue),
+    );
     this.frontier = new FrontierMonitor(this.pool, options.schema, options.producer, options.frontierWarnAfterMs);
     this.election = new LeaderElection({
       databaseUrl: options.databaseUrl,
@@ -93,23 +102,26 @@ export class OutboxRelay {
       listenChannel: `${options.schema}_events`,
       retryIntervalMs: options.leaderRetryIntervalMs,
     });
-    const settings = {
+    const settings: WorkerSettings = {
       producer: options.producer,
       batchSize: options.batchSize ?? 500,
       pollIntervalMs: options.pollIntervalMs ?? 1_000,
       maxBackoffMs: options.maxBackoffMs ?? 30_000,
       pipelineDepth: options.pipelineDepth ?? 2,
     };
-    this.workers = options.routes.map(
-      (route) =>
+    this.workers = new SubscriptionWorkers(
+      this.store,
+      (queue) =>
         new SubscriptionWorker(
-          route.queue,
+          queue,
           this.store,
           new ConfirmPublisher(options.connection, undefined, producerExchange(options.producer)),
           this.wake,
           () => this.election.isLeader,
           settings,
         ),
+      (queue) => this.forgetLag(queue),
+      this.logger,
     );
   }
 
@@ -144,7 +156,8 @@ export class OutboxRelay {
     this.election.on('deposed', () => this.onLeadership(false));
     // A reconnected broker is news for every destination backing off because of the outage.
     this.options.connection.on('connected', this.onBrokerConnected);
-    this.workers.forEach((worker) => worker.start());
+    // Subscriptions added or removed in another process of the service show up at the next monitor tick.
+    await this.workers.sync();
     await this.competeUnlessRestored();
     this.monitorTimer = setInterval(() => void this.monitor(), this.options.monitorIntervalMs ?? 5_000);
     this.monitorTimer.unref();
@@ -160,7 +173,7 @@ export class OutboxRelay {
     this.stopping = true;
     this.options.connection.off('connected', this.onBrokerConnected);
     this.options.connection.removeSetup(this.declareTopology);
-    await Promise.all(this.workers.map((worker) => worker.stop()));
+    await this.workers.stop();
     await this.election.stop();
     this.endLocalWakes?.();
     await this.pool.end().catch(() => undefined);
@@ -198,20 +211,23 @@ export class OutboxRelay {
     // The new leader reports the frontier and the lag from now on; stale figures here would double them.
     if (!leader) {
       this.frontier.reset();
-      for (const route of this.options.routes) {
-        const labels = { producer: this.options.producer, queue: route.queue };
-        relayMetrics.lagEvents.remove(labels);
-        relayMetrics.lagSeconds.remove(labels);
-      }
+      for (const queue of this.workers.queues) this.forgetLag(queue);
     }
     this.endLocalWakes?.();
     this.endLocalWakes = leader ? this.options.commitSignal?.wakeOnLocalCommits(() => this.wake.wake()) : undefined;
     this.wake.wake();
     // Leadership regained after a database outage: destinations backing off because of it start now.
-    if (leader) this.workers.forEach((worker) => worker.retryNow());
+    if (leader) this.workers.retryNow();
+  }
+
+  private forgetLag(queue: string): void {
+    const labels = { producer: this.options.producer, queue };
+    relayMetrics.lagEvents.remove(labels);
+    relayMetrics.lagSeconds.remove(labels);
   }
 
   private async monitor(): Promise<void> {
+    await this.workers.sync();
     if (!this.election.isLeader) return;
     try {
       for (const subscription of await this.admin.list()) {

@@ -1,7 +1,28 @@
 import { DomainError } from '@app/domain';
 import { Pool } from 'pg';
-import { SubscriptionLag } from './subscription-store';
+import { StartPosition } from './start-position';
+import { COMMIT_FRONTIER_SQL, SubscriptionLag } from './subscription-store';
 import { RebaseOutcome, rebaseTransactionIds } from './transaction-id-rebase';
+
+/** A consumer queue an operator adds at run time, beside the routing table in code. */
+export interface SubscriptionRegistration {
+  name: string;
+  /** null: every type. */
+  eventTypes: readonly string[] | null;
+  from: StartPosition;
+  /** Paces the backfill (the events up to the head at registration); live events after it are not paced. */
+  backfillRatePerSecond?: number | null;
+}
+
+/**
+ * The cursor that re-delivers every event after the global position `$2`. Commit order is
+ * (transaction_id, global_position): resume from the oldest transaction that wrote anything after
+ * it, or from the oldest one still running if that is older (it may yet commit positions after
+ * it), so nothing is skipped; a few earlier ones may repeat.
+ */
+const CURSOR_AFTER_POSITION_SQL = (events: string) => `least(
+  (SELECT min(transaction_id) FROM ${events} WHERE global_position > $2),
+  pg_snapshot_xmin(pg_current_snapshot()))`;
 
 /** Operator actions on a producer's subscriptions: lag, pause, resume, rewind, re-base after a restore. */
 export class SubscriptionAdmin {
@@ -12,6 +33,8 @@ export class SubscriptionAdmin {
     private readonly pool: Pool,
     private readonly schema: string,
     private readonly onChange: () => void = () => undefined,
+    /** The routing table's subscriptions: the default set, which no operator may remove. */
+    private readonly defaultNames: readonly string[] = [],
   ) {
     this.subscriptions = `"${schema}".subscriptions`;
     this.events = `"${schema}".events`;
@@ -23,6 +46,9 @@ export class SubscriptionAdmin {
       `SELECT s.name, s.event_types AS "eventTypes", s.status,
               s.cursor_transaction_id::text AS "cursorTransactionId", s.cursor_position::text AS "cursorPosition",
               s.pending_control AS "pendingControl",
+              s.backfill_rate_per_second AS "backfillRatePerSecond",
+              s.backfill_until_position::text AS "backfillUntilPosition", s.backfill_total::int AS "backfillTotal",
+              s.registered_at AS "registeredAt",
               lag.events::int AS "lagEvents",
               coalesce(extract(epoch FROM now() - lag.oldest), 0)::float8 AS "lagSeconds"
          FROM ${this.subscriptions} s
@@ -52,20 +78,65 @@ export class SubscriptionAdmin {
     if (!Number.isSafeInteger(toPosition) || toPosition < 0) {
       throw new DomainError('validation', 'INVALID_POSITION', 'toPosition must be a non-negative integer');
     }
-    // Commit order is (transaction_id, global_position): resume from the oldest transaction that
-    // wrote anything after `toPosition`, or from the oldest one still running if that is older (it
-    // may yet commit positions after `toPosition`), so nothing is skipped; a few earlier ones may repeat.
     const rowCount = await this.durably(
       `UPDATE ${this.subscriptions} s
-          SET cursor_transaction_id = least(
-                (SELECT min(transaction_id) FROM ${this.events} WHERE global_position > $2),
-                pg_snapshot_xmin(pg_current_snapshot())),
+          SET cursor_transaction_id = ${CURSOR_AFTER_POSITION_SQL(this.events)},
               cursor_position = 0,
               pending_control = CASE WHEN $2 = 0 THEN '$rebuild' ELSE NULL END,
               updated_at = now()
         WHERE name = $1`,
       [name, toPosition],
     );
+    this.assertFound(name, rowCount);
+    this.onChange();
+  }
+
+  /**
+   * Adds a subscription with its own cursor: from a position (0: all history) or from the head
+   * (`now`: every transaction still running or yet to come). The relay picks it up without a restart.
+   */
+  async register(registration: SubscriptionRegistration): Promise<SubscriptionLag> {
+    const rate = registration.backfillRatePerSecond ?? null;
+    if (rate !== null && (!Number.isSafeInteger(rate) || rate < 1)) {
+      throw new DomainError('validation', 'INVALID_RATE', 'backfillRatePerSecond must be a whole number of at least 1');
+    }
+    const position = registration.from.kind === 'now' ? null : registration.from.position;
+    if (position !== null && (!Number.isSafeInteger(position) || position < 0)) {
+      throw new DomainError('validation', 'INVALID_POSITION', 'the start position must be a non-negative integer or "now"');
+    }
+    const eventTypes = registration.eventTypes ? [...registration.eventTypes] : null;
+    // `now` starts at the commit frontier: every transaction below it has ended and is skipped. Not
+    // the snapshot's xmin, which a long transaction in any other database holds back.
+    const cursor = position === null ? COMMIT_FRONTIER_SQL : CURSOR_AFTER_POSITION_SQL(this.events);
+    const rowCount = await this.durably(
+      `INSERT INTO ${this.subscriptions}
+              (name, event_types, cursor_transaction_id, cursor_position, backfill_rate_per_second,
+               backfill_until_position, backfill_total, registered_at)
+       SELECT $1, $3::text[], ${cursor}, 0, $4::int, head.position, backlog.events, now()
+         FROM (SELECT coalesce(max(global_position), 0) AS position FROM ${this.events}) head,
+              (SELECT count(*) AS events FROM ${this.events}
+                WHERE NOT $5::boolean AND global_position > $2::bigint
+                  AND ($3::text[] IS NULL OR type = ANY($3::text[]))) backlog
+       ON CONFLICT (name) DO NOTHING`,
+      [registration.name, position ?? 0, eventTypes, rate, position === null],
+    );
+    if (rowCount !== 1) {
+      throw new DomainError('conflict', 'SUBSCRIPTION_EXISTS', `A subscription named "${registration.name}" exists already`);
+    }
+    this.onChange();
+    return (await this.list()).find((subscription) => subscription.name === registration.name)!;
+  }
+
+  /** Deletes a subscription an operator registered; the routing table's default set stays. */
+  async remove(name: string): Promise<void> {
+    if (this.defaultNames.includes(name)) {
+      throw new DomainError(
+        'conflict',
+        'DEFAULT_SUBSCRIPTION',
+        `"${name}" is in the routing table in code; it cannot be removed at run time`,
+      );
+    }
+    const rowCount = await this.durably(`DELETE FROM ${this.subscriptions} WHERE name = $1`, [name]);
     this.assertFound(name, rowCount);
     this.onChange();
   }

@@ -7,11 +7,18 @@ export interface Subscription {
   cursorTransactionId: string;
   cursorPosition: string;
   pendingControl: string | null;
+  /** The backfill's pace (events a second) while the cursor is below `backfillUntilPosition`; null: full speed. */
+  backfillRatePerSecond: number | null;
+  backfillUntilPosition: string | null;
 }
 
 export interface SubscriptionLag extends Subscription {
   lagEvents: number;
   lagSeconds: number;
+  /** How many events the backfill had to deliver when an operator registered it (null for the routing table's). */
+  backfillTotal: number | null;
+  /** When an operator registered it at run time; null for a subscription of the routing table in code. */
+  registeredAt: string | null;
 }
 
 /** A row ready to be published, as the relay reads it in commit order. */
@@ -58,7 +65,8 @@ export const COMMIT_FRONTIER_SQL = `least(
 
 const SUBSCRIPTION_COLUMNS = `name, event_types AS "eventTypes", status,
   cursor_transaction_id::text AS "cursorTransactionId", cursor_position::text AS "cursorPosition",
-  pending_control AS "pendingControl"`;
+  pending_control AS "pendingControl", backfill_rate_per_second AS "backfillRatePerSecond",
+  backfill_until_position::text AS "backfillUntilPosition"`;
 
 /** The producer-side rows of the relay: one subscription (cursor, filter, status) per consumer queue. */
 export class SubscriptionStore {
@@ -82,6 +90,12 @@ export class SubscriptionStore {
         [route.queue, route.eventTypes],
       );
     }
+  }
+
+  /** The names of every subscription, the routing table's and those registered at run time. */
+  async names(): Promise<string[]> {
+    const { rows } = await this.pool.query<{ name: string }>(`SELECT name FROM ${this.subscriptions} ORDER BY name`);
+    return rows.map((row) => row.name);
   }
 
   async get(name: string): Promise<Subscription | undefined> {

@@ -4,7 +4,8 @@ import { Logger } from '@nestjs/common';
 import { DeliveryRun } from './delivery-run';
 import { rebuildMessage } from './outbox-message';
 import { relayMetrics } from './relay-metrics';
-import { SubscriptionStore } from './subscription-store';
+import { Subscription, SubscriptionStore } from './subscription-store';
+import { TokenBucket } from './token-bucket';
 import { WakeSignal } from './wake-signal';
 
 export interface WorkerSettings {
@@ -30,6 +31,8 @@ export class SubscriptionWorker {
   private stopped?: Promise<void>;
   private failures = 0;
   private readonly interrupt = new WakeSignal();
+  /** This subscription's own backfill pace: no other destination shares it. */
+  private backfillBucket?: TokenBucket;
 
   constructor(
     private readonly queue: string,
@@ -109,9 +112,26 @@ export class SubscriptionWorker {
         publisher: this.publisher,
         wake: this.wake,
         mayRead: () => this.running && this.isLeader(),
+        pace: (wanted, from) => this.paceBackfill(wanted, from),
       },
       subscription,
     );
     return run.run();
+  }
+
+  /**
+   * Holds the backfill of a subscription registered with a rate to that rate, up to the head at
+   * its registration; the events after it, and every other subscription, are not paced.
+   */
+  private async paceBackfill(wanted: number, from: Subscription): Promise<number> {
+    const rate = from.backfillRatePerSecond;
+    if (!rate || from.backfillUntilPosition === null || BigInt(from.cursorPosition) >= BigInt(from.backfillUntilPosition)) return wanted;
+    if (this.backfillBucket?.ratePerSecond !== rate) this.backfillBucket = new TokenBucket(rate, Math.max(1, Math.ceil(rate / 4)));
+    while (this.running && this.isLeader()) {
+      const grant = this.backfillBucket.take(wanted, Date.now());
+      if (grant.granted > 0) return grant.granted;
+      await this.interrupt.wait(grant.waitMs);
+    }
+    return 0;
   }
 }

@@ -14,6 +14,22 @@ export function subscriptionsDdl(schema: string): string[] {
        pending_control text,
        updated_at timestamptz NOT NULL DEFAULT now()
      )`,
+    ...subscriptionBackfillDdl(schema),
+  ];
+}
+
+/**
+ * A subscription an operator registers at run time may pace its backfill: `backfill_rate_per_second`
+ * applies to the events up to `backfill_until_position` (the head when it was registered), of
+ * which there were `backfill_total`; live events after it flow at full speed.
+ */
+export function subscriptionBackfillDdl(schema: string): string[] {
+  const s = `"${schema}"`;
+  return [
+    `ALTER TABLE ${s}.subscriptions ADD COLUMN IF NOT EXISTS backfill_rate_per_second integer CHECK (backfill_rate_per_second > 0)`,
+    `ALTER TABLE ${s}.subscriptions ADD COLUMN IF NOT EXISTS backfill_until_position bigint`,
+    `ALTER TABLE ${s}.subscriptions ADD COLUMN IF NOT EXISTS backfill_total bigint`,
+    `ALTER TABLE ${s}.subscriptions ADD COLUMN IF NOT EXISTS registered_at timestamptz`,
   ];
 }
 
@@ -31,5 +47,15 @@ export function subscriptionsMigrations(schema: string): (new () => MigrationInt
       await queryRunner.query(`DROP TABLE IF EXISTS "${schema}".subscriptions`);
     }
   }
-  return [RelaySubscriptions1764000000002];
+  class RelaySubscriptionBackfill1764000000710 implements MigrationInterface {
+    name = 'RelaySubscriptionBackfill1764000000710';
+    async up(queryRunner: QueryRunner): Promise<void> {
+      for (const statement of subscriptionBackfillDdl(schema)) await queryRunner.query(statement);
+    }
+    async down(queryRunner: QueryRunner): Promise<void> {
+      for (const column of ['backfill_rate_per_second', 'backfill_until_position', 'backfill_total', 'registered_at'])
+        await queryRunner.query(`ALTER TABLE "${schema}".subscriptions DROP COLUMN IF EXISTS ${column}`);
+    }
+  }
+  return [RelaySubscriptions1764000000002, RelaySubscriptionBackfill1764000000710];
 }

@@ -7,10 +7,13 @@ import {
   authSettings,
   serviceNodeFlags,
   deprovision,
+  deprovisionExtraConsumer,
   ensureAuthKeys,
   provision,
+  provisionExtraConsumer,
   vhostUrl,
 } from '@app/platform';
+import { randomBytes } from 'node:crypto';
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
@@ -87,6 +90,7 @@ export class TestPlatform {
   private readonly ports = new Map<ServiceName, number>();
   private readonly logs = new Map<ServiceName, string[]>();
   private readonly instances = new Set<ChildProcess>();
+  private readonly extraConsumers = new Set<string>();
 
   private constructor(
     private readonly services: ServiceName[],
@@ -213,11 +217,38 @@ export class TestPlatform {
     if (child) await stopChild(child, signal);
   }
 
+  /**
+   * Provisions a consumer outside the platform's services as `npm run provision -- --add-consumer`
+   * does (its broker user, permissions and queues), and answers its AMQP_URL.
+   */
+  async addConsumer(consumer: string, producers: string[]): Promise<string> {
+    this.extraConsumers.add(consumer);
+    const { AMQP_URL } = await provisionExtraConsumer(
+      this.broker.adminAmqpUrl,
+      this.names,
+      { consumer, producers },
+      randomBytes(18).toString('base64url'),
+      this.ctlEnv(),
+    );
+    return AMQP_URL;
+  }
+
+  /** Removes it as `npm run provision -- --remove-consumer <consumer> --yes` does. */
+  async removeConsumer(consumer: string) {
+    this.extraConsumers.delete(consumer);
+    return deprovisionExtraConsumer(this.broker.adminAmqpUrl, testAdminDatabaseUrl(), this.names, consumer, this.ctlEnv());
+  }
+
+  private ctlEnv(): NodeJS.ProcessEnv {
+    return this.broker.rabbitmqctl ? { ...process.env, RABBITMQCTL: this.broker.rabbitmqctl } : process.env;
+  }
+
   /** Stops every service, then drops the installation's databases, roles, vhost and users. */
   async stop(): Promise<void> {
     await Promise.all([...this.instances].map((child) => stopChild(child, 'SIGTERM')));
     this.instances.clear();
     await Promise.all([...this.processes.keys()].map((service) => this.stopService(service)));
+    for (const consumer of [...this.extraConsumers]) await this.removeConsumer(consumer).catch(() => undefined);
     // Best effort: leftovers hold no state another spec could see.
     await deprovision({ adminDatabaseUrl: testAdminDatabaseUrl(), rabbitmqctl: this.broker.rabbitmqctl, names: this.names }).catch(
       () => undefined,

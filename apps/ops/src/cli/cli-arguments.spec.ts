@@ -27,6 +27,32 @@ describe('parseCliArguments', () => {
     });
   });
 
+  it('reads a consumer registration: start position, types, backfill pace, and a confirmed removal', () => {
+    expect(
+      parseCliArguments([
+        'consumers',
+        'add',
+        'bi.account-events',
+        '--from',
+        '0',
+        '--types',
+        'AccountOpened, LimitUpdated',
+        '--rate',
+        '2000',
+      ]),
+    ).toMatchObject({
+      command: 'consumers',
+      positionals: ['add', 'bi.account-events'],
+      from: '0',
+      types: ['AccountOpened', 'LimitUpdated'],
+      rate: 2000,
+      yes: false,
+      detach: false,
+    });
+    expect(parseCliArguments(['consumers', 'remove', 'bi.account-events', '--yes'])).toMatchObject({ yes: true });
+    expect(() => parseCliArguments(['consumers', 'add', 'bi.account-events', '--rate', '0'])).toThrow(CliError);
+  });
+
   it('defaults to help', () => {
     expect(parseCliArguments([]).command).toBe('help');
   });

@@ -19,6 +19,12 @@ Subscriptions
   rewind <name> --to <position>                  re-deliver into that queue after a global position
   rebase <producer>                              after a restore or migration of its database: re-base its cursors
 
+Consumers added at run time (provision the broker side first: npm run provision -- --add-consumer <name> --producer <p>)
+  consumers add <queue> --from 0|now [--types T1,T2] [--rate N] [--detach]
+                                                 register e.g. bi.account-events; follows its backfill with a progress bar
+  consumers progress <queue>                     follow a registered consumer's backfill
+  consumers remove <queue> [--yes]               delete its subscription (asks to confirm without --yes)
+
 Checkouts
   unfinished                                     checkouts not final yet: count, oldest age, step, last error
   compensate <checkout-id>                       stop trying to finish a checkout and undo it (audited)
@@ -31,7 +37,7 @@ Options
   --url URL     the Ops API (default: OPS_URL or http://127.0.0.1:3005)
   --chunk N     dead letters per replay request (default 500)
 
-Environment: OPS_URL, OPS_TOKEN (needed for replay, skip, archive, pause, resume, rewind, compensate), OPS_OPERATOR (your name).
+Environment: OPS_URL, OPS_TOKEN (needed for replay, skip, archive, pause, resume, rewind, compensate, consumers), OPS_OPERATOR (your name).
 Use --type '' for messages without a type.`;
 
 export interface CliArguments {
@@ -50,6 +56,11 @@ export interface CliArguments {
   before?: string;
   chunk: number;
   to?: number;
+  from?: string;
+  types?: string[];
+  rate?: number;
+  yes: boolean;
+  detach: boolean;
   stream?: string;
   producer?: string;
 }
@@ -85,6 +96,14 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     before: values.before,
     chunk: integer('chunk', values.chunk, 1) ?? 500,
     to: integer('to', values.to, 0),
+    from: values.from,
+    types: values.types
+      ?.split(',')
+      .map((type) => type.trim())
+      .filter(Boolean),
+    rate: integer('rate', values.rate, 1),
+    yes: values.yes ?? false,
+    detach: values.detach ?? false,
     stream: values.stream,
     producer: values.producer,
   };
@@ -109,6 +128,11 @@ function parse(argv: readonly string[]) {
       before: { type: 'string' },
       chunk: { type: 'string' },
       to: { type: 'string' },
+      from: { type: 'string' },
+      types: { type: 'string' },
+      rate: { type: 'string' },
+      yes: { type: 'boolean', short: 'y' },
+      detach: { type: 'boolean' },
       stream: { type: 'string' },
       producer: { type: 'string' },
     },

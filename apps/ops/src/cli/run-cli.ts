@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { compensateCommand, unfinishedCommand } from './checkout.commands';
 import { USAGE, parseCliArguments } from './cli-arguments';
+import { consumersCommand } from './consumer.commands';
 import { archiveCommand, CommandContext, groupsCommand, listCommand, replayCommand, showCommand } from './dead-letter.commands';
 import { CliError, OpsClient } from './ops-client';
 import { parkedCommand, skipCommand } from './parked.commands';
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, (context: CommandContext) => Promise<number>> = {
   audit: auditCommand,
   unfinished: unfinishedCommand,
   compensate: compensateCommand,
+  consumers: consumersCommand,
 };
 
 export interface CliIo {

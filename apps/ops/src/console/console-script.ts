@@ -207,12 +207,17 @@ export const CONSOLE_SCRIPT = String.raw`(function () {
           el('td', { 'class': 'num', text: s.cursorPosition === null ? '–' : s.cursorPosition }),
           el('td', { 'class': 'num applied-p50', text: s.appliedP50Seconds == null ? '–' : s.appliedP50Seconds.toFixed(3) }),
           el('td', { 'class': 'num applied-p99', text: s.appliedP99Seconds == null ? '–' : s.appliedP99Seconds.toFixed(3) }),
+          el('td', { 'class': 'backfill' }, backfillCell(s.backfill)),
           el('td', {}, [
             el('button', { text: s.status === 'paused' ? 'Resume' : 'Pause', disabled: busy, onclick: function () { subscriptionAction(s.status === 'paused' ? 'resume' : 'pause'); } }),
             el('button', { 'class': 'danger', text: 'Rewind…', disabled: busy, onclick: function () {
               var answer = prompt('Re-deliver into ' + s.name + ' every event after which global position? 0 rebuilds the consumer.', '0');
               if (answer !== null && /^\d+$/.test(answer.trim())) subscriptionAction('rewind', { toPosition: Number(answer.trim()) });
             } }),
+            s.registeredAt ? el('button', { 'class': 'danger remove', text: 'Remove…', disabled: busy, onclick: function () {
+              var answer = prompt('Removing deletes the subscription ' + s.name + ' and its cursor. Type its name to confirm.', '');
+              if (answer !== null && answer.trim() === s.name) subscriptionAction('remove', { confirm: s.name });
+            } }) : null,
           ]),
         ]);
       });
@@ -229,9 +234,53 @@ export const CONSOLE_SCRIPT = String.raw`(function () {
         el('h2', { text: 'Subscriptions' }),
         el('ul', { id: 'frontiers' }, frontiers),
         down.length ? el('p', { 'class': 'status-unavailable', text: 'Unavailable: ' + down.map(function (p) { return p.producer + ' (' + p.error + ')'; }).join(', ') }) : null,
-        table(['Queue', 'Producer', 'Consumer', 'Status', 'Lag (events)', 'Lag (s)', 'Cursor', 'Applied p50 (s)', 'Applied p99 (s)', ''], rows),
+        table(['Queue', 'Producer', 'Consumer', 'Status', 'Lag (events)', 'Lag (s)', 'Cursor', 'Applied p50 (s)', 'Applied p99 (s)', 'Backfill', ''], rows),
+        el('h3', { text: 'Register a consumer' }),
+        el('p', { 'class': 'muted', text: 'Its broker user and queues come first from the administrator: npm run provision -- --add-consumer <name> --producer <producer>.' }),
+        consumerForm(),
       ]);
+      // A running backfill is followed every second, not every five.
+      var running = result.subscriptions.some(function (s) { return s.backfill && !s.backfill.done; });
+      if (running) setTimeout(function () { if (location.hash === '#/subscriptions') route(); }, 1000);
     });
+  }
+
+  function backfillCell(b) {
+    if (!b) return [];
+    var delivered = b.total - b.remaining;
+    return [
+      el('progress', { max: Math.max(b.total, 1), value: b.total === 0 ? 1 : delivered }),
+      ' ' + (b.done ? 'done, ' + b.total + ' events' : delivered + '/' + b.total) + (b.ratePerSecond ? ' (≤ ' + b.ratePerSecond + '/s)' : ''),
+    ];
+  }
+
+  // Built once, so that what the operator typed survives the view's refreshes.
+  var registerForm = null;
+  function consumerForm() {
+    if (registerForm) return registerForm;
+    var field = function (id, label, placeholder, value) {
+      return el('label', {}, [label + ' ', el('input', { id: id, placeholder: placeholder, value: value })]);
+    };
+    registerForm = el('form', { id: 'register-consumer', onsubmit: function (event) {
+      event.preventDefault();
+      var value = function (id) { return document.getElementById(id).value.trim(); };
+      var body = { name: value('consumer-queue'), from: value('consumer-from') || '0' };
+      var types = value('consumer-types').split(',').map(function (t) { return t.trim(); }).filter(Boolean);
+      if (types.length) body.eventTypes = types;
+      if (value('consumer-rate')) body.backfillRatePerSecond = Number(value('consumer-rate'));
+      api('POST', '/subscriptions', body).then(function () {
+        say('Registered ' + body.name + ' from ' + body.from + '; its backfill shows in the table.');
+        document.getElementById('consumer-queue').value = '';
+        route();
+      }).catch(fail);
+    } }, [
+      field('consumer-queue', 'Queue', 'bi.account-events'),
+      field('consumer-types', 'Event types', 'every type, or AccountOpened,LimitUpdated'),
+      field('consumer-from', 'From', '0 or now', '0'),
+      field('consumer-rate', 'Backfill events/s', 'full speed'),
+      el('button', { type: 'submit', text: 'Register' }),
+    ]);
+    return registerForm;
   }
 
   function showCheckouts() {

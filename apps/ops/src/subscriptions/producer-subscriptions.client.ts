@@ -13,6 +13,17 @@ export interface ProducerSubscription {
   pendingControl: string | null;
   lagEvents: number;
   lagSeconds: number;
+  backfillRatePerSecond?: number | null;
+  backfillTotal?: number | null;
+  registeredAt?: string | null;
+}
+
+/** A consumer queue to add at run time, as the producer's `POST /subscriptions` takes it. */
+export interface SubscriptionRegistrationBody {
+  name: string;
+  eventTypes?: string[];
+  from: string;
+  backfillRatePerSecond?: number;
 }
 
 export type ProducerListing =
@@ -91,25 +102,36 @@ export class ProducerSubscriptionsClient {
 
   /** Forwards an operator action with Ops' own token; the producer's refusal keeps its status and code. */
   act(producer: Producer, name: string, action: SubscriptionAction, actor: string, body?: object): Promise<unknown> {
-    return this.post(producer, `/subscriptions/${encodeURIComponent(name)}/${action}`, actor, body);
+    return this.send(producer, `/subscriptions/${encodeURIComponent(name)}/${action}`, actor, body);
   }
 
   /** Asks `producer` to re-base its stored transaction ids after a restore (libs/relay rebaseTransactionIds). */
   rebase(producer: Producer, actor: string): Promise<unknown> {
-    return this.post(producer, '/subscriptions/rebase', actor);
+    return this.send(producer, '/subscriptions/rebase', actor);
   }
 
-  private async post(producer: Producer, path: string, actor: string, body?: object): Promise<unknown> {
+  /** Asks `producer` to add a subscription with its own cursor (libs/relay SubscriptionAdmin.register). */
+  register(producer: Producer, body: SubscriptionRegistrationBody, actor: string): Promise<ProducerSubscription> {
+    return this.send(producer, '/subscriptions', actor, body) as Promise<ProducerSubscription>;
+  }
+
+  /** Asks `producer` to delete a subscription registered at run time. */
+  remove(producer: Producer, name: string, actor: string): Promise<unknown> {
+    return this.send(producer, `/subscriptions/${encodeURIComponent(name)}`, actor, undefined, 'DELETE');
+  }
+
+  private async send(producer: Producer, path: string, actor: string, body?: object, method = 'POST'): Promise<unknown> {
     let response: Response;
     try {
       response = await fetch(`${serviceUrl(producer, this.env)}${path}`, {
-        method: 'POST',
+        method,
         headers: {
-          'content-type': 'application/json',
+          // Fastify refuses an empty body declared as JSON.
+          ...(method === 'DELETE' ? {} : { 'content-type': 'application/json' }),
           authorization: `Bearer ${this.opsToken ?? ''}`,
           [OPERATOR_HEADER]: actor,
         },
-        body: JSON.stringify(body ?? {}),
+        body: method === 'DELETE' ? undefined : JSON.stringify(body ?? {}),
         signal: AbortSignal.timeout(ACTION_TIMEOUT_MS),
       });
     } catch (error) {

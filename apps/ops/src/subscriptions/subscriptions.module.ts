@@ -1,9 +1,12 @@
+import { AmqpConnection } from '@app/messaging';
 import { PlatformConfig, operatorTokensOf } from '@app/platform';
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { OperatorActionsRepository } from '../operators/operator-actions.repository';
 import { OPS_SCHEMA } from '../ops-schema';
 import { OpsSubscriptionsController } from './http/subscriptions.controller';
+import { ConsumerQueueCheck } from './consumer-queue-check';
+import { ConsumerRegistrationService } from './consumer-registration.service';
 import { ProducerSubscriptionsClient } from './producer-subscriptions.client';
 import { SubscriptionsService } from './subscriptions.service';
 
@@ -11,14 +14,21 @@ import { SubscriptionsService } from './subscriptions.service';
   controllers: [OpsSubscriptionsController],
   providers: [
     {
+      provide: ProducerSubscriptionsClient,
+      inject: [PlatformConfig],
+      useFactory: (config: PlatformConfig) => new ProducerSubscriptionsClient(operatorTokensOf(config.opsToken)[0]),
+    },
+    {
       provide: SubscriptionsService,
-      inject: [PlatformConfig, DataSource],
-      useFactory: (config: PlatformConfig, dataSource: DataSource) =>
-        new SubscriptionsService(
-          new ProducerSubscriptionsClient(operatorTokensOf(config.opsToken)[0]),
-          dataSource,
-          new OperatorActionsRepository(OPS_SCHEMA),
-        ),
+      inject: [ProducerSubscriptionsClient, DataSource],
+      useFactory: (client: ProducerSubscriptionsClient, dataSource: DataSource) =>
+        new SubscriptionsService(client, dataSource, new OperatorActionsRepository(OPS_SCHEMA)),
+    },
+    {
+      provide: ConsumerRegistrationService,
+      inject: [ProducerSubscriptionsClient, AmqpConnection, DataSource],
+      useFactory: (client: ProducerSubscriptionsClient, connection: AmqpConnection, dataSource: DataSource) =>
+        new ConsumerRegistrationService(client, new ConsumerQueueCheck(connection), dataSource, new OperatorActionsRepository(OPS_SCHEMA)),
     },
   ],
 })

@@ -3,7 +3,7 @@ import { AppliedLatency, appliedLatencyByQueue } from '@app/messaging';
 import { DomainError } from '@app/domain';
 import { DataSource } from 'typeorm';
 import { OperatorActionsRepository } from '../operators/operator-actions.repository';
-import { ProducerFrontier, ProducerSubscriptionsClient, SubscriptionAction } from './producer-subscriptions.client';
+import { ProducerFrontier, ProducerSubscription, ProducerSubscriptionsClient, SubscriptionAction } from './producer-subscriptions.client';
 
 export interface SubscriptionView {
   name: string;
@@ -19,6 +19,17 @@ export interface SubscriptionView {
   /** From recorded_at to the commit of the consumer's inbox row, over the last five minutes. */
   appliedP50Seconds: number | null;
   appliedP99Seconds: number | null;
+  /** Set for a consumer an operator registered at run time; null for the routing table's. */
+  registeredAt: string | null;
+  /** Its backfill: how many events it had to catch up on, how many are left, at what pace. */
+  backfill: BackfillView | null;
+}
+
+export interface BackfillView {
+  total: number;
+  remaining: number;
+  ratePerSecond: number | null;
+  done: boolean;
 }
 
 export interface ProducerView {
@@ -59,6 +70,8 @@ export class SubscriptionsService {
             pendingControl: s.pendingControl,
             appliedP50Seconds: latency.get(s.name)?.p50Seconds ?? null,
             appliedP99Seconds: latency.get(s.name)?.p99Seconds ?? null,
+            registeredAt: s.registeredAt ?? null,
+            backfill: backfillOf(s),
           });
         }
       } else {
@@ -76,6 +89,8 @@ export class SubscriptionsService {
             pendingControl: null,
             appliedP50Seconds: latency.get(queueName(route.consumer, route.producer))?.p50Seconds ?? null,
             appliedP99Seconds: latency.get(queueName(route.consumer, route.producer))?.p99Seconds ?? null,
+            registeredAt: null,
+            backfill: null,
           });
         }
       }
@@ -116,7 +131,14 @@ export class SubscriptionsService {
   }
 }
 
-function producerOf(name: string): Producer {
+/** Progress of a registered consumer's backfill: its lag, bounded by what there was to catch up on. */
+function backfillOf(s: ProducerSubscription): BackfillView | null {
+  if (!s.registeredAt || s.backfillTotal == null) return null;
+  const remaining = Math.min(s.lagEvents, s.backfillTotal);
+  return { total: s.backfillTotal, remaining, ratePerSecond: s.backfillRatePerSecond ?? null, done: remaining === 0 };
+}
+
+export function producerOf(name: string): Producer {
   const producer = parseQueueName(name)?.producer;
   if (!producer || !(Producers as string[]).includes(producer)) {
     throw new DomainError('not-found', 'SUBSCRIPTION_NOT_FOUND', `No subscription named "${name}"`);

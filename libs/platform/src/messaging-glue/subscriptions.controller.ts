@@ -1,9 +1,11 @@
 import { Callers } from '../security/principal';
 import { parseQueueName } from '@app/contracts';
-import { OutboxRelay } from '@app/relay';
-import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { OutboxRelay, registrationFor } from '@app/relay';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ApiProblems } from '../http/openapi-problems';
+import { SERVICE_NAME } from './broker-connection.provider';
 import {
   FrontierAnswer,
   RebaseAnswer,
@@ -11,7 +13,6 @@ import {
   SubscriptionRewoundAnswer,
   SubscriptionStatusAnswer,
 } from './subscription-answers';
-import { IsInt, Max, Min } from 'class-validator';
 import { OpsTokenGuard } from '../security/ops-token.guard';
 
 export class RewindSubscriptionDto {
@@ -27,11 +28,40 @@ export class RewindSubscriptionDto {
   toPosition: number;
 }
 
+export class RegisterSubscriptionDto {
+  @ApiProperty({ description: 'The consumer queue, <consumer>.<producer>-events', example: 'bi.account-events' })
+  @IsString()
+  @MaxLength(200)
+  name: string;
+
+  @ApiPropertyOptional({ description: 'The event types it receives; omitted or empty: every type', type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  eventTypes?: string[];
+
+  @ApiProperty({ description: 'Where it starts: 0 for all history, a global position, or "now"', example: '0' })
+  @IsString()
+  @Matches(/^(now|\d{1,16})$/i)
+  from: string;
+
+  @ApiPropertyOptional({ description: 'Events a second the backfill may deliver into this queue alone; omitted: full speed' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  backfillRatePerSecond?: number;
+}
+
 /** This producer's relay subscriptions, for operators (Ops aggregates them across services). */
 @ApiTags('subscriptions')
 @Controller('subscriptions')
 export class SubscriptionsController {
-  constructor(private readonly relay: OutboxRelay) {}
+  constructor(
+    private readonly relay: OutboxRelay,
+    @Inject(SERVICE_NAME) private readonly producer: string,
+  ) {}
 
   @Get()
   @Callers('service:ops')
@@ -57,6 +87,23 @@ export class SubscriptionsController {
   @ApiOkResponse({ type: RebaseAnswer })
   rebase() {
     return this.relay.admin.rebase();
+  }
+
+  @Post()
+  @UseGuards(OpsTokenGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Add a consumer queue at run time: its own cursor from a position or now, and an optional backfill pace' })
+  register(@Body() body: RegisterSubscriptionDto) {
+    return this.relay.admin.register(registrationFor(this.producer, body));
+  }
+
+  @Delete(':name')
+  @UseGuards(OpsTokenGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Remove a consumer queue registered at run time (the routing table in code stays)' })
+  async remove(@Param('name') name: string) {
+    await this.relay.admin.remove(name);
+    return { name, removed: true };
   }
 
   @Post(':name/pause')

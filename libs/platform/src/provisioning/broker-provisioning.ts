@@ -168,7 +168,7 @@ export async function provisionBroker(
   }
 }
 
-async function untilConnects(url: string, timeoutMs = 30_000): Promise<void> {
+export async function untilConnects(url: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

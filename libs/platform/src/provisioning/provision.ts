@@ -24,7 +24,7 @@ export type ServiceSettings = Record<string, string>;
 
 const newPassword = (): string => randomBytes(24).toString('base64url');
 
-function passwordIn(url: string | undefined): string | undefined {
+export function passwordIn(url: string | undefined): string | undefined {
   if (!url) return undefined;
   try {
     return decodeURIComponent(new URL(url).password) || undefined;

@@ -1,8 +1,10 @@
 import { Producers } from '@app/contracts';
-import { ApiProblems, DownstreamUnavailableError, OpsTokenGuard, RewindSubscriptionDto } from '@app/platform';
+import { ApiProblems, DownstreamUnavailableError, OpsTokenGuard, RegisterSubscriptionDto, RewindSubscriptionDto } from '@app/platform';
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { Operator } from '../../operators/operator.decorator';
+import { ConsumerRegistrationService } from '../consumer-registration.service';
 import { SubscriptionsService } from '../subscriptions.service';
 import { OpsSubscriptionsAnswer, ProducerRebaseAnswer, SubscriptionActionAnswer } from './ops-subscription-answers';
 
@@ -12,17 +14,48 @@ const PRODUCER_UNREACHABLE = {
   503: Producers.map((producer) => new DownstreamUnavailableError(producer).code),
 };
 
+export class RemoveSubscriptionDto {
+  @ApiPropertyOptional({ description: 'The subscription name again: removing needs this explicit confirmation' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  confirm?: string;
+}
+
 /** Every producer's subscriptions; the producer of an action comes from the queue name. */
 @ApiTags('subscriptions')
 @Controller('subscriptions')
 export class OpsSubscriptionsController {
-  constructor(private readonly subscriptions: SubscriptionsService) {}
+  constructor(
+    private readonly subscriptions: SubscriptionsService,
+    private readonly registrations: ConsumerRegistrationService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Every subscription of every producer with its lag; a producer that is down shows as unavailable' })
   @ApiOkResponse({ type: OpsSubscriptionsAnswer })
   list() {
     return this.subscriptions.list();
+  }
+
+  @Post()
+  @UseGuards(OpsTokenGuard)
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary:
+      "Register a new consumer of a producer's events: its queue (provisioned first), event types, start position (0 or now), backfill pace",
+  })
+  register(@Body() body: RegisterSubscriptionDto, @Operator() actor: string) {
+    return this.registrations.register(body, actor);
+  }
+
+  @Post(':name/remove')
+  @HttpCode(200)
+  @UseGuards(OpsTokenGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Remove a consumer registered at run time: deletes its subscription; needs {confirm: <name>}' })
+  remove(@Param('name') name: string, @Body() body: RemoveSubscriptionDto, @Operator() actor: string) {
+    return this.registrations.remove(name, body.confirm, actor);
   }
 
   @Post('producers/:producer/rebase')

@@ -1,0 +1,52 @@
+import { parseQueueName } from '@app/contracts';
+import { DomainError } from '@app/domain';
+import { registrationFor } from '@app/relay';
+import { DataSource } from 'typeorm';
+import { OperatorActionsRepository } from '../operators/operator-actions.repository';
+import { ConsumerQueueCheck } from './consumer-queue-check';
+import { ProducerSubscriptionsClient, SubscriptionRegistrationBody } from './producer-subscriptions.client';
+import { producerOf } from './subscriptions.service';
+
+/**
+ * Adds and removes a consumer of a producer's events at run time. The broker side (its user,
+ * permissions and queues) is the provisioning's, with the administrator's rights; Ops checks it is
+ * there, then asks the producer for the subscription, whose relay delivers to it without a restart.
+ */
+export class ConsumerRegistrationService {
+  constructor(
+    private readonly client: ProducerSubscriptionsClient,
+    private readonly queues: ConsumerQueueCheck,
+    private readonly dataSource: DataSource,
+    private readonly actions: OperatorActionsRepository,
+  ) {}
+
+  async register(body: SubscriptionRegistrationBody, actor: string): Promise<unknown> {
+    const producer = producerOf(body.name);
+    // The producer checks it again; checked here first, a wrong request is not answered "not provisioned".
+    registrationFor(producer, body);
+    await this.queues.assertProvisioned(body.name, parseQueueName(body.name)!.consumer, producer);
+    const answer = await this.client.register(producer, body, actor);
+    await this.actions.record(this.dataSource.manager, { actor, action: 'register', target: body.name, detail: body });
+    return answer;
+  }
+
+  /** Deletes the subscription once `confirm` repeats its name: the cursor and filter are gone for good. */
+  async remove(name: string, confirm: string | undefined, actor: string): Promise<unknown> {
+    if (confirm !== name) {
+      throw new DomainError(
+        'validation',
+        'CONFIRMATION_REQUIRED',
+        `Removing deletes the subscription; send {"confirm": "${name}"} to go ahead`,
+      );
+    }
+    const producer = producerOf(name);
+    await this.client.remove(producer, name, actor);
+    await this.actions.record(this.dataSource.manager, { actor, action: 'remove', target: name, detail: {} });
+    return {
+      name,
+      removed: true,
+      // Deleting queues takes the broker administrator, which Ops does not hold.
+      next: `npm run provision -- --remove-consumer ${parseQueueName(name)!.consumer} --yes deletes its queues and broker user`,
+    };
+  }
+}
