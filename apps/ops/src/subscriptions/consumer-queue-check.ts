@@ -1,4 +1,4 @@
-import { deadLetterQueueOf, retryQueueOf } from '@app/contracts';
+import { deadLetterQueueOf, retryQueuesOf } from '@app/contracts';
 import { AmqpConnection } from '@app/messaging';
 import { ProblemException } from '@app/platform';
 
@@ -18,7 +18,7 @@ export class ConsumerQueueCheck {
     } catch {
       throw new ProblemException(503, 'BROKER_UNAVAILABLE', 'Ops is not connected to the broker; try again shortly');
     }
-    for (const name of [queue, retryQueueOf(queue), deadLetterQueueOf(queue)]) {
+    for (const name of [queue, ...retryQueuesOf(queue), deadLetterQueueOf(queue)]) {
       // A failed passive check closes its channel: one channel per queue.
       const channel = await channelSource.createChannel();
       channel.on('error', () => undefined);

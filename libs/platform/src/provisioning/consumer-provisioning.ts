@@ -1,4 +1,4 @@
-import { DefaultPorts, Producers, deadLetterQueueOf, queueName, retryQueueOf } from '@app/contracts';
+import { DefaultPorts, Producers, deadLetterQueueOf, queueName, retryQueuesOf } from '@app/contracts';
 import { declareTopology, failureExchange, topologyOf } from '@app/messaging';
 import { connect } from 'amqplib';
 import { Client } from 'pg';
@@ -106,7 +106,7 @@ export async function deprovisionExtraConsumer(
   const connection = await connect(vhostUrl(firstNode, names.vhost));
   try {
     const channel = await connection.createChannel();
-    for (const queue of queues) for (const name of [queue, retryQueueOf(queue), deadLetterQueueOf(queue)]) await channel.deleteQueue(name);
+    for (const queue of queues) for (const name of [queue, ...retryQueuesOf(queue), deadLetterQueueOf(queue)]) await channel.deleteQueue(name);
     await channel.deleteExchange(failureExchange(consumer));
   } finally {
     await connection.close().catch(() => undefined);
