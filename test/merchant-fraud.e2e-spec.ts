@@ -140,6 +140,20 @@ describe('Merchant and Fraud, as real processes', () => {
     expect(conflicting.body).toMatchObject({ code: 'ASSESSMENT_CONFLICT' });
   });
 
+  it('answers one checkout assessed at once for different accounts once, and refuses the others with 409, never 500', async () => {
+    const merchantId = await onboard();
+    await fraudKnowsMerchant(merchantId);
+    const checkoutId = randomUUID();
+    // Different accounts take different locks, so these race to record the one assessment of the checkout.
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        call('fraud', 'POST', '/assessments', { accountId: randomUUID(), merchantId, amount: 1_000, currency: 'EUR', checkoutId }),
+      ),
+    );
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409, 409, 409, 409, 409]);
+    for (const refused of answers.filter((answer) => answer.status === 409)) expect(refused.body.code).toBe('ASSESSMENT_CONFLICT');
+  });
+
   it('lets no parallel burst of one account slip under the velocity limit', async () => {
     const accountId = randomUUID();
     const merchantId = await onboard();
