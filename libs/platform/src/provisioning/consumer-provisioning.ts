@@ -106,7 +106,8 @@ export async function deprovisionExtraConsumer(
   const connection = await connect(vhostUrl(firstNode, names.vhost));
   try {
     const channel = await connection.createChannel();
-    for (const queue of queues) for (const name of [queue, ...retryQueuesOf(queue), deadLetterQueueOf(queue)]) await channel.deleteQueue(name);
+    for (const queue of queues)
+      for (const name of [queue, ...retryQueuesOf(queue), deadLetterQueueOf(queue)]) await channel.deleteQueue(name);
     await channel.deleteExchange(failureExchange(consumer));
   } finally {
     await connection.close().catch(() => undefined);
