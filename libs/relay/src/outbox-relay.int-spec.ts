@@ -81,7 +81,11 @@ describe('OutboxRelay delivering into consumer queues', () => {
     for (let version = 0; version < 10; version++) {
       await Promise.all(
         streams.map((streamId) =>
-          scene.dataSource.transaction((m) => store.append(m, streamId, version, [{ type: 'LimitUpdated', data: { n: version } }])),
+          scene.dataSource.transaction((m) =>
+            store.append(m, streamId, version, [
+              { type: 'LimitUpdated', data: { id: 'account-test', newLimit: version, oldLimit: 0, n: version } },
+            ]),
+          ),
         ),
       );
     }
@@ -110,14 +114,22 @@ describe('OutboxRelay delivering into consumer queues', () => {
     try {
       await sleep(200); // the relay's first read after its election is over: only a wake can start the next
       const streamId = `account-local-${uniqueSuffix()}`;
-      await scene.dataSource.transaction((m) => new EventStore(scene.schema).append(m, streamId, 0, [{ type: 'LimitUpdated', data: {} }]));
+      await scene.dataSource.transaction((m) =>
+        new EventStore(scene.schema).append(m, streamId, 0, [
+          { type: 'LimitUpdated', data: { id: 'account-test', newLimit: 1, oldLimit: 0 } },
+        ]),
+      );
       signal.committed();
       await eventually(() => arrivals.some((arrival) => arrival.streamId === streamId), 5_000);
       expect(notifications).toEqual([]);
 
       // Another signal of the same schema is not wired to this relay (no process-wide registry): it notifies.
       const other = `account-other-${uniqueSuffix()}`;
-      await scene.dataSource.transaction((m) => new EventStore(scene.schema).append(m, other, 0, [{ type: 'LimitUpdated', data: {} }]));
+      await scene.dataSource.transaction((m) =>
+        new EventStore(scene.schema).append(m, other, 0, [
+          { type: 'LimitUpdated', data: { id: 'account-test', newLimit: 1, oldLimit: 0 } },
+        ]),
+      );
       new CommitSignal(scene.dataSource, scene.schema).committed();
       await eventually(() => notifications.length > 0, 5_000);
       await eventually(() => arrivals.some((arrival) => arrival.streamId === other), 5_000);
@@ -231,7 +243,7 @@ describe('OutboxRelay delivering into consumer queues', () => {
       const late = `account-late-${uniqueSuffix()}`;
       await open.query(
         `INSERT INTO "${scene.schema}".events (event_id, stream_id, stream_version, type, data)
-         VALUES (gen_random_uuid(), $1, 1, 'LimitUpdated', '{}')`,
+         VALUES (gen_random_uuid(), $1, 1, 'LimitUpdated', '{"id": "account-test", "newLimit": 1, "oldLimit": 0}')`,
         [late],
       );
       await appendEvents(scene.pool, scene.schema, `account-younger-${uniqueSuffix()}`, 0, 3);
