@@ -94,6 +94,9 @@ export class DeliveryRun {
       this.readAtGeneration = wake.generation;
       const limit = Math.min(batchSize, this.inFlightLimit - this.inFlightMessages);
       const rows = await store.readBatch(this.readFrom, limit);
+      // A read held up by a silent network can come back after this relay stepped down and a
+      // standby delivered the same rows: publishing them now would only duplicate them.
+      if (!this.canRead()) break;
       this.exhausted = rows.length < limit;
       if (rows.length === 0) break;
       const last = rows[rows.length - 1];
