@@ -52,7 +52,7 @@ interface Arrival {
  * the routing of failures to `<queue>.retry` or `<queue>.dlq` (FailureRouter) live beside it.
  *
  * Events that arrive while a transaction is running are applied together in the next one (group
- * commit): one inbox statement and one checkpoint statement for the lot instead of a transaction
+ * commit): one inbox statement, which also moves the stream checkpoints, for the lot instead of a transaction
  * of six round trips each. A batch that fails is rolled back and its events are applied again one
  * by one, so a failure is classified for, and only costs, the event that caused it. A failure of a
  * server the consumer needs (InfrastructureOutage) costs no event anything: the batch is held, in
@@ -175,11 +175,6 @@ export class QueueConsumer {
           if (verdict === 'early') throw new OutOfOrderError(envelope.streamId, appliedVersion, envelope.streamVersion);
           if (verdict === 'apply') await this.options.dispatch(envelope, this.delivery(manager, message));
         }
-        await this.inbox.advance(
-          manager,
-          queue,
-          batch.filter((_, i) => decisions[i].verdict === 'apply').map((a) => a.admission),
-        );
         applied = batch.filter((_, i) => decisions[i].verdict === 'apply').map((a) => a.envelope.occurredAt);
       });
       observeApplied(queue, applied);
