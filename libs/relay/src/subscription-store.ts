@@ -131,8 +131,7 @@ export class SubscriptionStore {
 
   /** One statement per distinct (cursor, limit, filter); destinations asking the same share its rows. */
   private async readShared(reads: BatchRead[]): Promise<OutboxRow[][]> {
-    const keyOf = ({ subscription: s, limit }: BatchRead) =>
-      JSON.stringify([s.cursorTransactionId, s.cursorPosition, limit, s.eventTypes]);
+    const keyOf = ({ subscription: s, limit }: BatchRead) => JSON.stringify([s.cursorTransactionId, s.cursorPosition, limit, s.eventTypes]);
     const distinct = new Map<string, Promise<OutboxRow[]>>();
     for (const read of reads) {
       const key = keyOf(read);
