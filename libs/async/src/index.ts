@@ -1,2 +1,3 @@
 export * from './backoff';
 export * from './keyed-serial-queue';
+export * from './tick-batch';

@@ -98,6 +98,9 @@ export class DeliveryRun {
       if (this.context.pace) limit = await this.context.pace(limit, this.readFrom);
       if (limit === 0) break;
       const rows = await store.readBatch(this.readFrom, limit);
+      // A read held up by a silent network can come back after this relay stepped down and a
+      // standby delivered the same rows: publishing them now would only duplicate them.
+      if (!this.canRead()) break;
       this.exhausted = rows.length < limit;
       if (rows.length === 0) break;
       const last = rows[rows.length - 1];

@@ -1,3 +1,4 @@
+import { TickBatch } from '@app/async';
 import { Pool } from 'pg';
 
 export interface Subscription {
@@ -68,10 +69,31 @@ const SUBSCRIPTION_COLUMNS = `name, event_types AS "eventTypes", status,
   pending_control AS "pendingControl", backfill_rate_per_second AS "backfillRatePerSecond",
   backfill_until_position::text AS "backfillUntilPosition"`;
 
-/** The producer-side rows of the relay: one subscription (cursor, filter, status) per consumer queue. */
+interface BatchRead {
+  subscription: Subscription;
+  limit: number;
+}
+
+interface CursorMoveRequest {
+  subscription: Subscription;
+  to: CursorPosition;
+}
+
+/**
+ * The producer-side rows of the relay: one subscription (cursor, filter, status) per consumer queue.
+ *
+ * A NOTIFY wakes every destination of the producer at once, and destinations that keep up sit at
+ * the same cursor. So the reads, batch reads and cursor moves asked for in one turn of the event
+ * loop go to the database together (TickBatch): one statement per distinct read, not one per
+ * destination. Each statement starts after every request it answers, so nothing is staler than
+ * with one statement each, and every cursor move keeps its own compare-and-set.
+ */
 export class SubscriptionStore {
   private readonly subscriptions: string;
   private readonly events: string;
+  private readonly gets = new TickBatch<string, Subscription | undefined>((names) => this.getMany(names));
+  private readonly reads = new TickBatch<BatchRead, OutboxRow[]>((reads) => this.readShared(reads));
+  private readonly moves = new TickBatch<CursorMoveRequest, CursorMove>((moves) => this.moveMany(moves));
 
   constructor(
     private readonly pool: Pool,
@@ -98,11 +120,18 @@ export class SubscriptionStore {
     return rows.map((row) => row.name);
   }
 
-  async get(name: string): Promise<Subscription | undefined> {
-    const { rows } = await this.pool.query<Subscription>(`SELECT ${SUBSCRIPTION_COLUMNS} FROM ${this.subscriptions} WHERE name = $1`, [
-      name,
-    ]);
-    return rows[0];
+  get(name: string): Promise<Subscription | undefined> {
+    return this.gets.run(name);
+  }
+
+  private async getMany(names: string[]): Promise<(Subscription | undefined)[]> {
+    const { rows } = await this.pool.query<Subscription>({
+      name: `relay-get-subscriptions:${this.schema}`,
+      text: `SELECT ${SUBSCRIPTION_COLUMNS} FROM ${this.subscriptions} WHERE name = ANY($1)`,
+      values: [[...new Set(names)]],
+    });
+    const byName = new Map(rows.map((row) => [row.name, row]));
+    return names.map((name) => byName.get(name));
   }
 
   /**
@@ -110,7 +139,22 @@ export class SubscriptionStore {
    * commit frontier are read, so an event whose transaction commits late is never overtaken by
    * the cursor.
    */
-  async readBatch(subscription: Subscription, limit: number): Promise<OutboxRow[]> {
+  readBatch(subscription: Subscription, limit: number): Promise<OutboxRow[]> {
+    return this.reads.run({ subscription, limit });
+  }
+
+  /** One statement per distinct (cursor, limit, filter); destinations asking the same share its rows. */
+  private async readShared(reads: BatchRead[]): Promise<OutboxRow[][]> {
+    const keyOf = ({ subscription: s, limit }: BatchRead) => JSON.stringify([s.cursorTransactionId, s.cursorPosition, limit, s.eventTypes]);
+    const distinct = new Map<string, Promise<OutboxRow[]>>();
+    for (const read of reads) {
+      const key = keyOf(read);
+      if (!distinct.has(key)) distinct.set(key, this.readOnce(read.subscription, read.limit));
+    }
+    return Promise.all(reads.map((read) => distinct.get(keyOf(read))!));
+  }
+
+  private async readOnce(subscription: Subscription, limit: number): Promise<OutboxRow[]> {
     // Named, so each connection plans this hot statement once rather than on every batch.
     const { rows } = await this.pool.query<OutboxRow>({
       name: `relay-read-batch:${this.schema}`,
@@ -146,17 +190,38 @@ export class SubscriptionStore {
    * Compare-and-set of the cursor from the subscription's cursor to `to`. Answers `paused` when it
    * moved but an operator has paused the subscription since, so the caller stops there.
    */
-  async moveCursor(subscription: Subscription, to: CursorPosition): Promise<CursorMove> {
-    const { rows } = await this.pool.query<{ status: Subscription['status'] }>({
-      name: `relay-move-cursor:${this.schema}`,
-      text: `UPDATE ${this.subscriptions}
-          SET cursor_transaction_id = $2::xid8, cursor_position = $3, updated_at = now()
-        WHERE name = $1 AND cursor_transaction_id = $4::xid8 AND cursor_position = $5 AND pending_control IS NULL
-        RETURNING status`,
-      values: [subscription.name, to.transactionId, to.position, subscription.cursorTransactionId, subscription.cursorPosition],
+  moveCursor(subscription: Subscription, to: CursorPosition): Promise<CursorMove> {
+    return this.moves.run({ subscription, to });
+  }
+
+  /** Every move of the batch in one statement, each still conditional on its own expected cursor. */
+  private async moveMany(moves: CursorMoveRequest[]): Promise<CursorMove[]> {
+    // One move per subscription per statement: a second would join the same row twice.
+    const names = new Set(moves.map((move) => move.subscription.name));
+    if (names.size < moves.length) return Promise.all(moves.map((move) => this.moveMany([move]).then(([result]) => result)));
+    const { rows } = await this.pool.query<{ name: string; status: Subscription['status'] }>({
+      name: `relay-move-cursors:${this.schema}`,
+      text: `UPDATE ${this.subscriptions} s
+          SET cursor_transaction_id = m.to_transaction_id::xid8, cursor_position = m.to_position, updated_at = now()
+         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[])
+              AS m(name, to_transaction_id, to_position, from_transaction_id, from_position)
+        WHERE s.name = m.name AND s.cursor_transaction_id = m.from_transaction_id::xid8
+          AND s.cursor_position = m.from_position AND s.pending_control IS NULL
+        RETURNING s.name, s.status`,
+      values: [
+        moves.map((m) => m.subscription.name),
+        moves.map((m) => m.to.transactionId),
+        moves.map((m) => m.to.position),
+        moves.map((m) => m.subscription.cursorTransactionId),
+        moves.map((m) => m.subscription.cursorPosition),
+      ],
     });
-    if (rows.length === 0) return 'moved-elsewhere';
-    return rows[0].status === 'paused' ? 'paused' : 'moved';
+    const statusOf = new Map(rows.map((row) => [row.name, row.status]));
+    return moves.map(({ subscription }) => {
+      const status = statusOf.get(subscription.name);
+      if (status === undefined) return 'moved-elsewhere';
+      return status === 'paused' ? 'paused' : 'moved';
+    });
   }
 
   /** Clears a control message once the broker has confirmed it. */

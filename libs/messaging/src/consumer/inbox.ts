@@ -34,28 +34,45 @@ export class Inbox {
   }
 
   /**
-   * Records each message and checks its place in its stream, for a batch of messages of distinct
-   * streams, in one statement. `previousVersion` is the version of the stream's previous event
-   * sent to this queue; if that one has not been applied yet, the message is early and must wait,
-   * unless its stream is parked behind a dead letter (stream-parking.rules.ts). The stream
-   * checkpoints are locked until the transaction ends.
+   * Records each message, checks its place in its stream and moves the checkpoint of each message
+   * to be applied, for a batch of messages of distinct streams, in one statement. `previousVersion`
+   * is the version of the stream's previous event sent to this queue; if that one has not been
+   * applied yet, the message is early and must wait, unless its stream is parked behind a dead
+   * letter (stream-parking.rules.ts; the checkpoint move below keeps the same rule). The stream
+   * checkpoints are locked until the transaction ends; the caller applies the messages in that same
+   * transaction and rolls it all back (checkpoints included) when one is early or fails.
    */
   async admit(manager: EntityManager, queue: string, admissions: readonly Admission[]): Promise<InboxDecision[]> {
     const rows: { fresh: boolean; applied: number; blocker: string | null; blockerVersion: number | null }[] = await manager.query(
       `WITH input AS (
-         SELECT * FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(message_id, stream_id, ord)
+         SELECT * FROM unnest($2::text[], $3::text[], $4::int[], $5::int[])
+           WITH ORDINALITY AS t(message_id, stream_id, stream_version, previous_version, ord)
        ), fresh AS (
          INSERT INTO ${this.inbox} (queue, message_id) SELECT $1, message_id FROM input
          ON CONFLICT DO NOTHING RETURNING message_id
        ), locked AS (
          SELECT stream_id, version FROM ${this.checkpoints} WHERE queue = $1 AND stream_id = ANY($3) FOR UPDATE
+       ), decided AS (
+         SELECT i.ord, i.message_id, i.stream_id, i.stream_version, i.previous_version,
+                f.message_id IS NOT NULL AS fresh, coalesce(l.version, 0) AS applied,
+                p.blocker_event_id AS blocker, p.blocker_version
+           FROM input i LEFT JOIN fresh f USING (message_id) LEFT JOIN locked l USING (stream_id)
+                LEFT JOIN ${this.parked} p ON p.queue = $1 AND p.stream_id = i.stream_id
+       ), advanced AS (
+         INSERT INTO ${this.checkpoints} (queue, stream_id, version)
+         SELECT $1, stream_id, stream_version FROM decided
+          WHERE fresh AND stream_version > applied AND previous_version <= applied
+            AND NOT coalesce(blocker_version > applied AND message_id <> blocker AND stream_version > blocker_version, false)
+         ON CONFLICT (queue, stream_id) DO UPDATE SET version = excluded.version
        )
-       SELECT f.message_id IS NOT NULL AS fresh, coalesce(l.version, 0) AS applied,
-              p.blocker_event_id AS blocker, p.blocker_version AS "blockerVersion"
-         FROM input i LEFT JOIN fresh f USING (message_id) LEFT JOIN locked l USING (stream_id)
-              LEFT JOIN ${this.parked} p ON p.queue = $1 AND p.stream_id = i.stream_id
-        ORDER BY i.ord`,
-      [queue, admissions.map((a) => a.messageId), admissions.map((a) => a.streamId)],
+       SELECT fresh, applied, blocker, blocker_version AS "blockerVersion" FROM decided ORDER BY ord`,
+      [
+        queue,
+        admissions.map((a) => a.messageId),
+        admissions.map((a) => a.streamId),
+        admissions.map((a) => a.streamVersion),
+        admissions.map((a) => a.previousVersion),
+      ],
     );
     return admissions.map(({ messageId, streamVersion, previousVersion }, i) => {
       const { fresh, applied: appliedVersion, blocker, blockerVersion } = rows[i];
@@ -76,17 +93,6 @@ export class Inbox {
   async release(manager: EntityManager, queue: string, streamIds: readonly string[]): Promise<void> {
     if (streamIds.length === 0) return;
     await manager.query(`DELETE FROM ${this.parked} WHERE queue = $1 AND stream_id = ANY($2)`, [queue, streamIds]);
-  }
-
-  /** Moves each stream's checkpoint to the version just applied. */
-  async advance(manager: EntityManager, queue: string, applied: readonly Admission[]): Promise<void> {
-    if (applied.length === 0) return;
-    await manager.query(
-      `INSERT INTO ${this.checkpoints} (queue, stream_id, version)
-       SELECT $1, * FROM unnest($2::text[], $3::int[])
-       ON CONFLICT (queue, stream_id) DO UPDATE SET version = excluded.version`,
-      [queue, applied.map((a) => a.streamId), applied.map((a) => a.streamVersion)],
-    );
   }
 
   /** Forgets everything this queue applied, before its read models are rebuilt from history. */

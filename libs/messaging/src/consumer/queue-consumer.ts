@@ -57,7 +57,7 @@ const settle = (arrival: Arrival): void => (arrival.parking ? void arrival.parki
  * the routing of failures to `<queue>.retry.<tier>` or `<queue>.dlq` (FailureRouter) live beside it.
  *
  * Events that arrive while a transaction is running are applied together in the next one (group
- * commit): one inbox statement and one checkpoint statement for the lot instead of a transaction
+ * commit): one inbox statement, which also moves the stream checkpoints, for the lot instead of a transaction
  * of six round trips each. A batch that fails is rolled back and its events are applied again one
  * by one, so a failure is classified for, and only costs, the event that caused it. A failure of a
  * server the consumer needs (InfrastructureOutage) costs no event anything: the batch is held, in
@@ -198,11 +198,6 @@ export class QueueConsumer {
           manager,
           queue,
           parked.map(({ arrival }) => arrival.admission.messageId),
-        );
-        await this.inbox.advance(
-          manager,
-          queue,
-          admitted('apply').map((a) => a.admission),
         );
         await this.inbox.release(
           manager,

@@ -24,9 +24,14 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /** Whether `given` equals one of `expected`, compared in constant time whatever the lengths. */
 export function matchesAnySecret(given: string, expected: readonly string[]): boolean {
+  return matchesAnyDigest(given, expected.map(digest));
+}
+
+/** As matchesAnySecret, against secrets digested beforehand (once, rather than on every request). */
+function matchesAnyDigest(given: string, expectedDigests: readonly Buffer[]): boolean {
   const mine = digest(given);
   let found = false;
-  for (const secret of expected) found = timingSafeEqual(mine, digest(secret)) || found;
+  for (const secret of expectedDigests) found = timingSafeEqual(mine, secret) || found;
   return found;
 }
 
@@ -44,11 +49,10 @@ export class CredentialVerifier {
   // A service sends the same credential on every call; checking its signature once saves an EdDSA
   // verification per request. The keys cannot change without a restart, so an entry never goes stale.
   private readonly verified = new Map<string, Principal>();
+  private readonly operatorDigests: readonly Buffer[];
 
-  constructor(
-    private readonly operatorTokens: readonly string[],
-    publicKeys?: JSONWebKeySet,
-  ) {
+  constructor(operatorTokens: readonly string[], publicKeys?: JSONWebKeySet) {
+    this.operatorDigests = operatorTokens.map(digest);
     if (publicKeys && publicKeys.keys.length > 0) {
       this.keys = createLocalJWKSet(publicKeys);
       for (const key of publicKeys.keys) if (key.kid) this.kidKinds.set(key.kid, key.kid.split('-')[0]);
@@ -56,7 +60,7 @@ export class CredentialVerifier {
   }
 
   async verify(credential: string): Promise<Principal | undefined> {
-    if (this.operatorTokens.length > 0 && matchesAnySecret(credential, this.operatorTokens)) return { kind: 'operator' };
+    if (this.operatorDigests.length > 0 && matchesAnyDigest(credential, this.operatorDigests)) return { kind: 'operator' };
     if (!this.keys || credential.split('.').length !== 3) return undefined;
     const known = this.verified.get(credential);
     if (known) return known;
