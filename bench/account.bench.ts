@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { insertCeilingAt, measureInsertCeiling } from './support/account-ceiling';
 import { HttpAnswer, KeepAliveClient, LoadResult, mean, percentile, runLoad, serverErrors } from './support/account-load';
 import { seedAccount } from './support/account-seed';
-import { printProfiles, profiling, profilingEnv } from './support/cpu-profile';
+import { printProfiles, profiling, profilingEnv, startProfiling } from './support/cpu-profile';
 import { describeOpenLoop, percentileOf, runOpenLoop } from './support/open-loop';
 import { backendPids, backgroundPids, databaseCounters, describeCounters } from './support/pg-activity';
 import { ProcessGroups, describePerUnit, measureCpu, postgresServerPids, rabbitPids, totalOf } from './support/process-cpu';
@@ -103,6 +103,7 @@ async function main(): Promise<void> {
     const ids = await openDistinctAccounts(client, db);
     await new Promise((resolve) => setTimeout(resolve, STATS_SETTLE_MS));
     const countersBefore = await databaseCounters(db, databases);
+    if (profile) startProfiling([accountPid]);
     const { result: distinct, spent } = await measureCpu(groups, () => buyOnDistinctAccounts(client, db, ids));
     await new Promise((resolve) => setTimeout(resolve, STATS_SETTLE_MS));
     const countersAfter = await databaseCounters(db, databases);
@@ -129,7 +130,9 @@ async function main(): Promise<void> {
       const onCeiling = await insertCeilingAt(platform.databaseUrl('account'), 16, perSecond, OPEN_LOOP_MS);
       if (load === 0.25) quarterP99 = { platform: percentileOf(onAccount.latencies, 99), ceiling: percentileOf(onCeiling.latencies, 99) };
       log(`    open loop at ${load * 100}% (${perSecond.toFixed(0)}/s): purchase    ${describeOpenLoop(onAccount)}`);
-      log(`    ${' '.repeat(`open loop at ${load * 100}% (${perSecond.toFixed(0)}/s):`.length)} raw insert  ${describeOpenLoop(onCeiling)}`);
+      log(
+        `    ${' '.repeat(`open loop at ${load * 100}% (${perSecond.toFixed(0)}/s):`.length)} raw insert  ${describeOpenLoop(onCeiling)}`,
+      );
     }
     await caughtUp(db, 'the open loop');
 

@@ -17,8 +17,8 @@ import { TestPlatform, testAdminDatabaseUrl } from '@app/testing';
 import { Client } from 'pg';
 import { UrlOf, checkoutBody, closeConnections, onboardMerchant, openAccount, postCheckout, send } from '../test/support/checkout-fixtures';
 import { CeilingServers, startCeiling } from './support/checkout-ceiling';
-import { LoadResult, describeLoad, runLoad } from './support/checkout-load';
-import { printProfiles, profiling, profilingEnv } from './support/cpu-profile';
+import { describeLoad, runLoad } from './support/checkout-load';
+import { printProfiles, profiling, profilingEnv, startProfiling } from './support/cpu-profile';
 import { OpenLoopResult, describeOpenLoop, percentileOf, runOpenLoop } from './support/open-loop';
 import { backendPids, backgroundPids, databaseCounters, describeCounters } from './support/pg-activity';
 import { ProcessGroups, describePerUnit, measureCpu, postgresServerPids, rabbitPids, totalOf } from './support/process-cpu';
@@ -40,7 +40,8 @@ const STATS_SETTLE_MS = 11_000;
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const completed = (answer: { status: number; body: Record<string, unknown> }) => answer.status === 200 && answer.body.status === 'completed';
+const completed = (answer: { status: number; body: Record<string, unknown> }) =>
+  answer.status === 200 && answer.body.status === 'completed';
 
 async function main(): Promise<void> {
   log(
@@ -66,7 +67,9 @@ async function main(): Promise<void> {
       send(ceilingUrl, 'POST', '/checkouts', ceilingBody, { 'idempotency-key': `ceiling-${phase}-${index}` });
     const ceilingGroups: ProcessGroups = { 'ceiling server': () => [front], 'ceiling stub': () => [stub], client: () => [process.pid] };
     await runLoad(WARMUP, CONCURRENCY, callCeiling('warmup'), (answer) => answer.status === 200);
-    const ceilingRun = await measureCpu(ceilingGroups, () => runLoad(CHECKOUTS, CONCURRENCY, callCeiling('measured'), (a) => a.status === 200));
+    const ceilingRun = await measureCpu(ceilingGroups, () =>
+      runLoad(CHECKOUTS, CONCURRENCY, callCeiling('measured'), (a) => a.status === 200),
+    );
     const ceilingCpu = totalOf(ceilingRun.spent, Object.keys(ceilingGroups)) / Math.max(ceilingRun.result.ok, 1);
     log(`  ceiling  (bare http, ${DOWNSTREAM_CALLS_PER_CHECKOUT} sequential keep-alive calls)  ${describeLoad(ceilingRun.result)}`);
     log(`    CPU ms per call: ${describePerUnit(ceilingRun.spent, ceilingRun.result.ok, 3)}; total ${ceilingCpu.toFixed(3)}`);
@@ -94,6 +97,7 @@ async function main(): Promise<void> {
     await salesLedgerCatchUp(urlOf, merchantId, warmup.ok);
     await sleep(STATS_SETTLE_MS);
     const countersBefore = await databaseCounters(admin, databases);
+    if (profile) startProfiling(SERVICES.map((service) => platform.pid(service)));
     const measured = await measureCpu(groups, async () => {
       const result = await runLoad(CHECKOUTS, CONCURRENCY, checkout('measured'), completed);
       // Includes the queue consumers' catch-up, so it is the whole cost of a checkout, not only the request's.
@@ -111,7 +115,7 @@ async function main(): Promise<void> {
     log(
       `    platform total (services + postgres + rabbitmq) ${platformCpu.toFixed(2)} ms = ${(platformCpu / ceilingCpu).toFixed(1)}× the ceiling's ${ceilingCpu.toFixed(3)} ms`,
     );
-    log('    (postgres: the platform databases\' backends and the server\'s background processes; rabbitmq: the whole shared node)');
+    log("    (postgres: the platform databases' backends and the server's background processes; rabbitmq: the whole shared node)");
     log(`    PostgreSQL: ${describeCounters(countersBefore, countersAfter, checkouts.ok, 'checkout')}`);
 
     // Open loop at fixed rates, the platform then the ceiling at the same rate.

@@ -5,7 +5,7 @@ import * as amqp from 'amqplib';
 import { rmSync } from 'node:fs';
 import { Pool } from 'pg';
 import { RelayProcess, compileRelayRunner } from '../libs/relay/src/test/relay-process';
-import { printProfiles, profiling, profilingEnv } from './support/cpu-profile';
+import { printProfiles, profiling, profilingEnv, startProfiling } from './support/cpu-profile';
 import { backendPids, backgroundPids } from './support/pg-activity';
 import { ProcessGroups, cpuSpent, describePerUnit, rabbitPids, readCpu, totalOf } from './support/process-cpu';
 import { prefillEvents } from './support/relay-events';
@@ -113,6 +113,7 @@ async function main(): Promise<void> {
     relayNames.set(relay.pid, name);
     relays.push(relay);
     await relay.waitFor('leader', 60_000);
+    if (profile) startProfiling([relay.pid]);
     return relay;
   };
   /** A relay process with fresh subscriptions delivers the whole history; timed from its leadership. */
@@ -171,7 +172,9 @@ async function main(): Promise<void> {
     const bestOf = (name: string) => perSecond(best(runs.get(name)!));
     const ratio = (count: number, raw: (typeof variants)[number]) => bestOf(`relay, ${count}`) / bestOf(`${raw.name}, ${count}`);
     for (const count of [1, 3]) {
-      log(`  best of ${ROUNDS}, ${count} queue(s): relay/raw ${variants.map((v) => `${ratio(count, v).toFixed(2)} against ${v.name}`).join('; ')}`);
+      log(
+        `  best of ${ROUNDS}, ${count} queue(s): relay/raw ${variants.map((v) => `${ratio(count, v).toFixed(2)} against ${v.name}`).join('; ')}`,
+      );
     }
 
     const latencies: { rate: number; relay: LatencyResult; floor: LatencyResult }[] = [];

@@ -71,7 +71,12 @@ export async function measureInsertCeiling(
 }
 
 /** The same inserts in an open loop at `ratePerSecond`, through a pool of `connections`. */
-export async function insertCeilingAt(databaseUrl: string, connections: number, ratePerSecond: number, durationMs: number): Promise<OpenLoopResult> {
+export async function insertCeilingAt(
+  databaseUrl: string,
+  connections: number,
+  ratePerSecond: number,
+  durationMs: number,
+): Promise<OpenLoopResult> {
   return withCeilingTable(databaseUrl, false, async (insert) => {
     const pool = new Pool({ connectionString: databaseUrl, max: connections });
     try {

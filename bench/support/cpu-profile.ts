@@ -6,10 +6,11 @@ import { join } from 'node:path';
 export const profiling = process.argv.includes('--cpu-prof') || process.env.BENCH_CPU_PROF === '1';
 
 /**
- * Node does not take `--cpu-prof` from NODE_OPTIONS, so a preload starts the same V8 sampling
- * profiler through the inspector and writes a .cpuprofile when the process exits. A service
- * re-raises SIGTERM on itself once drained, and a process killed by a signal never reaches its
- * exit handlers: the preload turns that second SIGTERM into a normal exit.
+ * Node does not take `--cpu-prof` from NODE_OPTIONS, so a preload runs the same V8 sampling
+ * profiler through the inspector: it starts at SIGUSR2 (so start-up is left out, see
+ * `startProfiling`) and writes a .cpuprofile when the process exits. A service re-raises SIGTERM
+ * on itself once drained, and a process killed by a signal never reaches its exit handlers: the
+ * preload turns that second SIGTERM into a normal exit.
  */
 const preloadSource = (dir: string) => `
 const { Session } = require('node:inspector');
@@ -17,7 +18,7 @@ const { writeFileSync } = require('node:fs');
 const session = new Session();
 session.connect();
 session.post('Profiler.enable');
-session.post('Profiler.start');
+process.on('SIGUSR2', () => session.post('Profiler.start'));
 process.on('exit', () => {
   // The in-process inspector answers synchronously, so the profile is written before the process ends.
   session.post('Profiler.stop', (error, result) => {
@@ -27,6 +28,11 @@ process.on('exit', () => {
 let signals = 0;
 process.on('SIGTERM', () => { if (++signals > 1) process.exit(0); });
 `;
+
+/** Starts the profiler of processes started with `profilingEnv()`: from here to their exit is what their profile shows. */
+export function startProfiling(pids: readonly (number | undefined)[]): void {
+  for (const pid of pids) if (pid) process.kill(pid, 'SIGUSR2');
+}
 
 /** A fresh directory for profiles, and the environment that makes a Node child write its profile there. */
 export function profilingEnv(): { dir: string; env: Record<string, string> } {
@@ -61,6 +67,8 @@ export function topSelfTime(file: string, top = 15): string[] {
     const key = `${functionName || '(anonymous)'}${where}`;
     selfMs.set(key, (selfMs.get(key) ?? 0) + (nodeMs.get(node.id) ?? 0));
   }
+  // Time spent waiting is not the process's cost: shares are of the busy time.
+  selfMs.delete('(idle)');
   const total = [...selfMs.values()].reduce((a, b) => a + b, 0);
   return [...selfMs]
     .sort(([, a], [, b]) => b - a)
@@ -71,8 +79,10 @@ export function topSelfTime(file: string, top = 15): string[] {
 /** Prints the top self-time functions of every profile in `dir`, named by the process id in its file name. */
 export function printProfiles(dir: string, nameOf: (pid: number) => string | undefined, log: (line: string) => void): void {
   const files = readdirSync(dir).filter((file) => file.endsWith('.cpuprofile'));
-  log(`\nCPU profiles (V8 sampling profiler, whole process life, top 15 functions by self time) in ${dir}`);
-  if (files.length === 0) log('  none written (did the processes exit normally?)');
+  log(
+    `\nCPU profiles (V8 sampling profiler, from the measured phase to exit, top 15 functions by self time, share of busy time) in ${dir}`,
+  );
+  if (files.length === 0) log('  none written (was the profiler started, and did the processes exit normally?)');
   for (const file of files) {
     // CPU.<epoch ms>.<pid>.cpuprofile
     const pid = Number(file.split('.')[2]);
