@@ -82,7 +82,8 @@ export async function measureLatency(options: {
     }
   };
 
-  // One stream per slot of a tick, so concurrent writers never collide on a version.
+  // One stream per slot of a tick, so concurrent writers never collide on a version; new ones per run.
+  const run = randomUUID().slice(0, 8);
   const tickMs = 10;
   const transactionsPerTick = Math.max(1, Math.round((ratePerSecond * tickMs) / 1_000 / eventsPerTransaction));
   const started = performance.now();
@@ -91,7 +92,7 @@ export async function measureLatency(options: {
   for (let tick = 0; performance.now() - started < durationMs; tick++) {
     const measured = performance.now() - started >= warmUpMs;
     for (let slot = 0; slot < transactionsPerTick; slot++) {
-      writes.push(append(`latency-${slot}`, tick * eventsPerTransaction, measured));
+      writes.push(append(`latency-${run}-${slot}`, tick * eventsPerTransaction, measured));
     }
     sent += transactionsPerTick * eventsPerTransaction;
     const nextTick = started + (tick + 1) * tickMs;
