@@ -2,9 +2,14 @@ import { TEST_OPS_TOKEN, TestPlatform } from '@app/testing';
 import { randomInt, randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { Client } from 'pg';
-import { measureInsertCeiling } from './support/account-ceiling';
+import { insertCeilingAt, measureInsertCeiling } from './support/account-ceiling';
 import { HttpAnswer, KeepAliveClient, LoadResult, mean, percentile, runLoad, serverErrors } from './support/account-load';
 import { seedAccount } from './support/account-seed';
+import { printProfiles, profiling, profilingEnv, startProfiling } from './support/cpu-profile';
+import { describeOpenLoop, percentileOf, runOpenLoop } from './support/open-loop';
+import { backendPids, backgroundPids, databaseCounters, describeCounters } from './support/pg-activity';
+import { ProcessGroups, describePerUnit, measureCpu, postgresServerPids, rabbitPids, totalOf } from '../test/support/process-cpu';
+import { Target, baseline, printTargets } from './support/targets';
 
 /**
  * `npm run bench:account`: the Account service as a real process against its own database, driven
@@ -14,6 +19,10 @@ import { seedAccount } from './support/account-seed';
  *   (b) purchases on 1,000 distinct accounts: commands/s, p50, p99
  *   (c) purchases on one hot account until its funds run out: commands/s, p50, p99, overdraws
  *   (d) command latency on a stream of 10 events against one of 50,000 events
+ * with the CPU per command of every process ((a): PostgreSQL and this client; (b): Account,
+ * PostgreSQL, RabbitMQ and this client), and (b)'s purchases again in an open loop at 25% and 50%
+ * of (b)'s rate, next to the raw ceiling's inserts at the same rate. `-- --cpu-prof` profiles Account.
+ * BENCH_BASELINE_ACCOUNT_CPU_MS: today's (b) CPU per command, all processes, measured in the same hour.
  */
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const DISTINCT_ACCOUNTS = 1_000;
@@ -25,6 +34,11 @@ const HOT_REQUESTS = 6_000;
 const LONG_STREAM = 50_000;
 const LATENCY_SAMPLES = 300;
 const EUR = 'EUR';
+const OPEN_LOOP_MS = Number(process.env.BENCH_OPEN_LOOP_SECONDS ?? 15) * 1_000;
+const OPEN_LOOP_LOADS = [0.25, 0.5];
+const BASELINE_CPU_MS = baseline('BENCH_BASELINE_ACCOUNT_CPU_MS');
+/** PostgreSQL publishes an idle backend's counters up to 10 s late. */
+const STATS_SETTLE_MS = 11_000;
 
 const ms = (value: number) => `${value.toFixed(2)} ms`;
 const rate = (result: LoadResult) => result.latencies.length / (result.elapsedMs / 1_000);
@@ -53,25 +67,74 @@ async function main(): Promise<void> {
     `bench:account on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; load concurrency ${CONCURRENCY}; load average ${load()}`,
   );
   // The same 16 connections the raw ceiling gets (the default pool is sized for five services on one server).
-  const platform = await TestPlatform.start(['account'], { DATABASE_POOL_SIZE: '16' });
+  const profile = profiling ? profilingEnv() : undefined;
+  const platform = await TestPlatform.start(['account'], { DATABASE_POOL_SIZE: '16', ...profile?.env });
+  const accountPid = platform.pid('account');
   const client = new KeepAliveClient(platform.url('account'), Math.max(CONCURRENCY, 16));
   const db = new Client({ connectionString: platform.databaseUrl('account') });
   await db.connect();
+  const databases = [new URL(platform.databaseUrl('account')).pathname.slice(1)];
+  const postgres = async () => [...(await backendPids(db, databases)), ...(await backgroundPids(db))];
   const figures: Record<string, string> = {};
   try {
-    const ceiling = await measureInsertCeiling(platform.databaseUrl('account'), 16, 5_000);
+    const ceilingGroups: ProcessGroups = { postgres, client: () => [process.pid] };
+    let ceilingCpu = new Map<string, number>();
+    const measured = async <T>(work: () => Promise<T>) => {
+      const { result, spent } = await measureCpu(ceilingGroups, work);
+      ceilingCpu = spent;
+      return result;
+    };
+    const ceiling = await measureInsertCeiling(platform.databaseUrl('account'), 16, 5_000, false, measured);
     const notifying = await measureInsertCeiling(platform.databaseUrl('account'), 16, 5_000, true);
+    const ceilingCpuPerInsert = totalOf(ceilingCpu, Object.keys(ceilingGroups)) / ceiling.inserted;
     log(
       `(a) raw ceiling: ${ceiling.perSecond.toFixed(0)} single-event insert transactions/s (16 connections, 5 s); ` +
         `${notifying.perSecond.toFixed(0)}/s with the event table's NOTIFY trigger`,
     );
+    log(`    CPU ms per insert: ${describePerUnit(ceilingCpu, ceiling.inserted, 3)}; total ${ceilingCpuPerInsert.toFixed(3)}`);
 
-    const distinct = await distinctAccounts(client, db);
+    const groups: ProcessGroups = {
+      account: () => [accountPid!],
+      postgres,
+      rabbitmq: rabbitPids,
+      client: () => [process.pid],
+      '(postgres, whole shared server)': postgresServerPids,
+    };
+    const ids = await openDistinctAccounts(client, db);
+    await new Promise((resolve) => setTimeout(resolve, STATS_SETTLE_MS));
+    const countersBefore = await databaseCounters(db, databases);
+    if (profile) startProfiling([accountPid]);
+    const { result: distinct, spent } = await measureCpu(groups, () => buyOnDistinctAccounts(client, db, ids));
+    await new Promise((resolve) => setTimeout(resolve, STATS_SETTLE_MS));
+    const countersAfter = await databaseCounters(db, databases);
     const distinctRate = rate(distinct);
     const p99 = percentile(distinct.latencies, 99);
+    const commands = distinct.latencies.length;
+    const cpuPerCommand = totalOf(spent, ['account', 'postgres', 'rabbitmq']) / commands;
     log(
       `(b) 1,000 accounts: ${distinctRate.toFixed(0)} commands/s, p50 ${ms(percentile(distinct.latencies, 50))}, p99 ${ms(p99)}; ${statusLine(distinct)}`,
     );
+    log(`    CPU ms per command (load and read-model catch-up): ${describePerUnit(spent, commands, 3)}`);
+    log(
+      `    platform total (account + postgres + rabbitmq) ${cpuPerCommand.toFixed(3)} ms = ${(cpuPerCommand / ceilingCpuPerInsert).toFixed(1)}× the raw insert's ${ceilingCpuPerInsert.toFixed(3)} ms`,
+    );
+    log(`    PostgreSQL: ${describeCounters(countersBefore, countersAfter, commands, 'command')}`);
+
+    let quarterP99 = { platform: NaN, ceiling: NaN };
+    for (const load of OPEN_LOOP_LOADS) {
+      const perSecond = load * distinctRate;
+      const onAccount = await runOpenLoop(perSecond, OPEN_LOOP_MS, async (i) => {
+        const path = `/accounts/${ids[randomInt(ids.length)]}/transactions`;
+        return (await client.send('POST', path, { transactionId: `open-${load}-${i}`, amount: 1, currency: EUR })).status === 201;
+      });
+      const onCeiling = await insertCeilingAt(platform.databaseUrl('account'), 16, perSecond, OPEN_LOOP_MS);
+      if (load === 0.25) quarterP99 = { platform: percentileOf(onAccount.latencies, 99), ceiling: percentileOf(onCeiling.latencies, 99) };
+      log(`    open loop at ${load * 100}% (${perSecond.toFixed(0)}/s): purchase    ${describeOpenLoop(onAccount)}`);
+      log(
+        `    ${' '.repeat(`open loop at ${load * 100}% (${perSecond.toFixed(0)}/s):`.length)} raw insert  ${describeOpenLoop(onCeiling)}`,
+      );
+    }
+    await caughtUp(db, 'the open loop');
 
     const hot = await hotAccount(client, db);
     log(
@@ -99,15 +162,44 @@ async function main(): Promise<void> {
       `p50 ratio ${(streams.long.p50 / streams.short.p50).toFixed(2)} [target ≤ 1.5: ${verdict(streams.long.p50 / streams.short.p50 <= 1.5)}]`;
     log(`\nsummary (load average now ${load()})`);
     for (const [name, figure] of Object.entries(figures)) log(`  ${name.padEnd(26)} ${figure}`);
+    const hotRate = rate(hot.result);
+    const targets: Target[] = [
+      {
+        name: '(b) CPU per command vs baseline',
+        measured: `${cpuPerCommand.toFixed(3)} ms vs ${BASELINE_CPU_MS === undefined ? 'no BENCH_BASELINE_ACCOUNT_CPU_MS' : `${BASELINE_CPU_MS} ms = ${(cpuPerCommand / BASELINE_CPU_MS).toFixed(2)}×`}`,
+        goal: '≤ 0.6×',
+        met: BASELINE_CPU_MS === undefined ? undefined : cpuPerCommand <= 0.6 * BASELINE_CPU_MS,
+      },
+      {
+        name: '(c) hot account',
+        measured: `${hotRate.toFixed(0)} cmd/s, ${hot.overdraws} overdraws`,
+        goal: '≥ 1,000 cmd/s, 0 overdraws',
+        met: hotRate >= 1_000 && hot.overdraws === 0,
+      },
+      {
+        name: '(d) 50,000 vs 10 events',
+        measured: `p50 ratio ${(streams.long.p50 / streams.short.p50).toFixed(2)}`,
+        goal: '≤ 1.5',
+        met: streams.long.p50 / streams.short.p50 <= 1.5,
+      },
+      {
+        name: 'open-loop p99 at 25% (context)',
+        measured: `${ms(quarterP99.platform)} vs raw insert ${ms(quarterP99.ceiling)} = ${(quarterP99.platform / quarterP99.ceiling).toFixed(1)}×`,
+        goal: 'no target for Account',
+        met: undefined,
+      },
+    ];
+    printTargets(targets, log);
   } finally {
     client.close();
     await db.end();
     await platform.stop();
+    if (profile) printProfiles(profile.dir, (pid) => (pid === accountPid ? 'account' : undefined), log);
   }
 }
 
-/** (b): opens 1,000 accounts, lets the read model catch up, then buys on a random one per request. */
-async function distinctAccounts(client: KeepAliveClient, db: Client): Promise<LoadResult> {
+/** (b), before measuring: opens 1,000 accounts and lets the read model catch up. */
+async function openDistinctAccounts(client: KeepAliveClient, db: Client): Promise<string[]> {
   const ids: string[] = [];
   const opened = await runLoad({
     concurrency: 16,
@@ -126,6 +218,11 @@ async function distinctAccounts(client: KeepAliveClient, db: Client): Promise<Lo
   });
   if (ids.length !== DISTINCT_ACCOUNTS) throw new Error(`could not open the accounts: ${statusLine(opened)}`);
   await caughtUp(db, 'the opened accounts');
+  return ids;
+}
+
+/** (b): buys on a random one of `ids` per request, then lets the read model catch up. */
+async function buyOnDistinctAccounts(client: KeepAliveClient, db: Client, ids: string[]): Promise<LoadResult> {
   const result = await runLoad({
     concurrency: CONCURRENCY,
     total: DISTINCT_PURCHASES,

@@ -1,57 +1,165 @@
 /**
  * Completed checkouts per second and their latency at a fixed concurrency, through real processes
- * of Account, Merchant, Fraud, the payment-provider simulator (zero latency) and Checkout, each on
- * the benchmark's own database and vhost; beside it, the ceiling for the same call pattern on this
- * machine: a bare Node `http` handler making as many sequential keep-alive calls to a bare stub as
- * Checkout makes to other services per checkout. Prints figures; asserts nothing.
+ * of Account, Merchant, Fraud, the payment-provider simulator (zero latency), Checkout and Ops, each
+ * on the benchmark's own database and vhost; beside it, the ceiling for the same call pattern on
+ * this machine: a bare Node `http` handler making as many sequential keep-alive calls to a bare stub
+ * as Checkout makes to other services per checkout. Both are measured closed-loop (a fixed
+ * concurrency) and open-loop (a fixed arrival rate, at 25% and 50% of the platform's throughput),
+ * with the CPU of every process involved, PostgreSQL and RabbitMQ included. Prints figures and the
+ * issue's targets; asserts nothing.
  *
- *   npm run bench:checkout        (BENCH_CHECKOUTS, BENCH_CONCURRENCY, BENCH_ACCOUNTS, BENCH_WARMUP)
+ *   npm run bench:checkout [-- --cpu-prof]
+ *   (BENCH_CHECKOUTS, BENCH_CONCURRENCY, BENCH_ACCOUNTS, BENCH_WARMUP, BENCH_OPEN_LOOP_SECONDS,
+ *    BENCH_BASELINE_CHECKOUTS_PER_S: today's throughput at concurrency 16, measured in the same hour)
  */
-import { TestPlatform, freePort } from '@app/testing';
-import { ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
+import { DATA_SERVICES } from '@app/platform';
+import { TestPlatform, testAdminDatabaseUrl } from '@app/testing';
+import { Client } from 'pg';
 import { UrlOf, checkoutBody, onboardMerchant, openAccount, postCheckout } from '../test/support/checkout-fixtures';
 import { closeConnections, send } from '../test/support/http';
-import { describeCpu, serviceCpuMs } from '../test/support/service-cpu';
-import { LoadResult, describeLoad, runLoad } from './support/checkout-load';
+import { CeilingServers, startCeiling } from './support/checkout-ceiling';
+import { describeLoad, runLoad } from './support/checkout-load';
+import { printProfiles, profiling, profilingEnv, startProfiling } from './support/cpu-profile';
+import { OpenLoopResult, describeOpenLoop, percentileOf, runOpenLoop } from './support/open-loop';
+import { backendPids, backgroundPids, databaseCounters, describeCounters } from './support/pg-activity';
+import { ProcessGroups, describePerUnit, measureCpu, postgresServerPids, rabbitPids, totalOf } from '../test/support/process-cpu';
+import { Target, baseline, printTargets } from './support/targets';
 
 const CHECKOUTS = Number(process.env.BENCH_CHECKOUTS ?? 2_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 64);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 300);
+const OPEN_LOOP_MS = Number(process.env.BENCH_OPEN_LOOP_SECONDS ?? 15) * 1_000;
+const BASELINE_PER_S = baseline('BENCH_BASELINE_CHECKOUTS_PER_S');
 /** Account read, merchant read, assessment, authorise, charge, capture. */
 const DOWNSTREAM_CALLS_PER_CHECKOUT = 6;
 const UNIT_PRICE = 1_000;
+const SERVICES = ['account', 'merchant', 'fraud', 'payment-provider', 'checkout', 'ops'] as const;
+const OPEN_LOOP_LOADS = [0.25, 0.5];
+/** PostgreSQL publishes an idle backend's counters up to 10 s late. */
+const STATS_SETTLE_MS = 11_000;
 
-async function benchCheckout(): Promise<LoadResult> {
-  const platform = await TestPlatform.start(['account', 'merchant', 'fraud', 'payment-provider', 'checkout'], {
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const completed = (answer: { status: number; body: Record<string, unknown> }) =>
+  answer.status === 200 && answer.body.status === 'completed';
+
+async function main(): Promise<void> {
+  log(
+    `checkout benchmark: ${CHECKOUTS} checkouts (after ${WARMUP} warm-up) at concurrency ${CONCURRENCY} over ${ACCOUNTS} accounts; ` +
+      `open loop ${OPEN_LOOP_MS / 1_000} s at ${OPEN_LOOP_LOADS.map((l) => `${l * 100}%`).join(' and ')} of the measured throughput`,
+  );
+  const admin = new Client({ connectionString: testAdminDatabaseUrl() });
+  await admin.connect();
+  const profile = profiling ? profilingEnv() : undefined;
+  const platform = await TestPlatform.start([...SERVICES], {
     FRAUD_VELOCITY_MAX_PER_MINUTE: '1000000',
     PROVIDER_LATENCY_MS: '0',
     LOG_LEVEL: 'warn',
+    ...profile?.env,
   });
+  let ceiling: CeilingServers | undefined;
   try {
+    ceiling = await startCeiling(DOWNSTREAM_CALLS_PER_CHECKOUT);
+    const { url: ceilingUrl, front, stub } = ceiling;
+    // The ceiling: its server, its stub and its client (this process), nothing else runs meanwhile.
+    const ceilingBody = checkoutBody('00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002', UNIT_PRICE);
+    const callCeiling = (phase: string) => (index: number) =>
+      send(ceilingUrl, 'POST', '/checkouts', ceilingBody, { 'idempotency-key': `ceiling-${phase}-${index}` });
+    const ceilingGroups: ProcessGroups = { 'ceiling server': () => [front], 'ceiling stub': () => [stub], client: () => [process.pid] };
+    await runLoad(WARMUP, CONCURRENCY, callCeiling('warmup'), (answer) => answer.status === 200);
+    const ceilingRun = await measureCpu(ceilingGroups, () =>
+      runLoad(CHECKOUTS, CONCURRENCY, callCeiling('measured'), (a) => a.status === 200),
+    );
+    const ceilingCpu = totalOf(ceilingRun.spent, Object.keys(ceilingGroups)) / Math.max(ceilingRun.result.ok, 1);
+    log(`  ceiling  (bare http, ${DOWNSTREAM_CALLS_PER_CHECKOUT} sequential keep-alive calls)  ${describeLoad(ceilingRun.result)}`);
+    log(`    CPU ms per call: ${describePerUnit(ceilingRun.spent, ceilingRun.result.ok, 3)}; total ${ceilingCpu.toFixed(3)}`);
+
+    // The platform: every service, the platform's PostgreSQL backends and the server's own processes, the broker.
     const urlOf: UrlOf = (service) => platform.url(service);
     const merchantId = await onboardMerchant(urlOf);
-    const limit = Math.ceil(((CHECKOUTS + WARMUP) / ACCOUNTS) * 2 + 10) * UNIT_PRICE;
+    // Generous: the open-loop phases buy too, at a rate known only once the closed loop has run.
+    const limit = Math.ceil(((CHECKOUTS + WARMUP) / ACCOUNTS) * 10 + 10) * UNIT_PRICE;
     const accounts: string[] = [];
     for (let i = 0; i < ACCOUNTS; i++) accounts.push(await openAccount(urlOf, limit));
     const run = `${Date.now()}`;
     const checkout = (phase: string) => (index: number) =>
       postCheckout(urlOf, `${run}-${phase}-${index}`, checkoutBody(accounts[index % ACCOUNTS], merchantId, UNIT_PRICE));
-    const completed = (answer: { status: number; body: Record<string, unknown> }) =>
-      answer.status === 200 && answer.body.status === 'completed';
+    const databases = DATA_SERVICES.map((service) => `${platform.names.prefix}${service}`);
+    const platformGroups: ProcessGroups = {
+      ...Object.fromEntries(SERVICES.map((service) => [service, () => [platform.pid(service)!]])),
+      postgres: async () => [...(await backendPids(admin, databases)), ...(await backgroundPids(admin))],
+      rabbitmq: rabbitPids,
+    };
+    const platformTotal = [...SERVICES, 'postgres', 'rabbitmq'];
+    const groups: ProcessGroups = { ...platformGroups, client: () => [process.pid], '(postgres, whole shared server)': postgresServerPids };
+
     const warmup = await runLoad(WARMUP, CONCURRENCY, checkout('warmup'), completed);
-    const cpuBefore = serviceCpuMs();
-    const result = await runLoad(CHECKOUTS, CONCURRENCY, checkout('measured'), completed);
-    const lag = await salesLedgerCatchUp(urlOf, merchantId, warmup.ok + result.ok);
-    console.log(`  merchant sales ledger caught up ${lag === undefined ? 'not within 60 s' : `${lag} ms after the last checkout`}`);
-    // Includes the queue consumers' catch-up, so it is the whole cost of a checkout, not only the request's.
-    console.log(`  CPU ms per completed checkout: ${describeCpu(cpuBefore, serviceCpuMs(), Math.max(result.ok, 1))}`);
-    return result;
+    await salesLedgerCatchUp(urlOf, merchantId, warmup.ok);
+    await sleep(STATS_SETTLE_MS);
+    const countersBefore = await databaseCounters(admin, databases);
+    if (profile) startProfiling(SERVICES.map((service) => platform.pid(service)));
+    const measured = await measureCpu(groups, async () => {
+      const result = await runLoad(CHECKOUTS, CONCURRENCY, checkout('measured'), completed);
+      // Includes the queue consumers' catch-up, so it is the whole cost of a checkout, not only the request's.
+      const lag = await salesLedgerCatchUp(urlOf, merchantId, warmup.ok + result.ok);
+      return { result, lag };
+    });
+    await sleep(STATS_SETTLE_MS);
+    const countersAfter = await databaseCounters(admin, databases);
+    const checkouts = measured.result.result;
+    const platformCpu = totalOf(measured.spent, platformTotal) / Math.max(checkouts.ok, 1);
+    log(`  checkout (6 services, completed checkouts)            ${describeLoad(checkouts)}`);
+    const { lag } = measured.result;
+    log(`    merchant sales ledger caught up ${lag === undefined ? 'not within 60 s' : `${lag} ms after the last checkout`}`);
+    log(`    CPU ms per completed checkout: ${describePerUnit(measured.spent, checkouts.ok)}`);
+    log(
+      `    platform total (services + postgres + rabbitmq) ${platformCpu.toFixed(2)} ms = ${(platformCpu / ceilingCpu).toFixed(1)}× the ceiling's ${ceilingCpu.toFixed(3)} ms`,
+    );
+    log("    (postgres: the platform databases' backends and the server's background processes; rabbitmq: the whole shared node)");
+    log(`    PostgreSQL: ${describeCounters(countersBefore, countersAfter, checkouts.ok, 'checkout')}`);
+
+    // Open loop at fixed rates, the platform then the ceiling at the same rate.
+    const openLoop: { load: number; platform: OpenLoopResult; ceiling: OpenLoopResult }[] = [];
+    for (const load of OPEN_LOOP_LOADS) {
+      const rate = load * checkouts.perSecond;
+      const onPlatform = await runOpenLoop(rate, OPEN_LOOP_MS, async (i) => completed(await checkout(`open${load}`)(i)));
+      const onCeiling = await runOpenLoop(rate, OPEN_LOOP_MS, async (i) => (await callCeiling(`open${load}`)(i)).status === 200);
+      openLoop.push({ load, platform: onPlatform, ceiling: onCeiling });
+      log(`  open loop at ${load * 100}% (${rate.toFixed(1)}/s): checkout ${describeOpenLoop(onPlatform)}`);
+      log(`  ${' '.repeat(`open loop at ${load * 100}% (${rate.toFixed(1)}/s):`.length)} ceiling  ${describeOpenLoop(onCeiling)}`);
+    }
+
+    const quarter = openLoop[0];
+    const [p99, ceilingP99] = [percentileOf(quarter.platform.latencies, 99), percentileOf(quarter.ceiling.latencies, 99)];
+    const targets: Target[] = [
+      {
+        name: 'CPU per checkout vs ceiling',
+        measured: `${platformCpu.toFixed(2)} ms vs ${ceilingCpu.toFixed(3)} ms = ${(platformCpu / ceilingCpu).toFixed(1)}×`,
+        goal: '≤ 30×',
+        met: platformCpu <= 30 * ceilingCpu,
+      },
+      {
+        name: 'open-loop p99 at 25% vs ceiling',
+        measured: `${p99.toFixed(1)} ms vs ${ceilingP99.toFixed(1)} ms = ${(p99 / ceilingP99).toFixed(1)}×`,
+        goal: '≤ 10×',
+        met: p99 <= 10 * ceilingP99,
+      },
+      {
+        name: `throughput at concurrency ${CONCURRENCY} vs baseline`,
+        measured: `${checkouts.perSecond.toFixed(1)}/s vs ${BASELINE_PER_S === undefined ? 'no BENCH_BASELINE_CHECKOUTS_PER_S' : `${BASELINE_PER_S}/s = ${(checkouts.perSecond / BASELINE_PER_S).toFixed(2)}×`}`,
+        goal: '≥ 2×',
+        met: BASELINE_PER_S === undefined ? undefined : checkouts.perSecond >= 2 * BASELINE_PER_S,
+      },
+    ];
+    printTargets(targets, log);
   } finally {
     closeConnections();
+    ceiling?.stop();
+    const names = new Map(SERVICES.map((service) => [platform.pid(service), service]));
     await platform.stop();
+    await admin.end();
+    if (profile) printProfiles(profile.dir, (pid) => names.get(pid), log);
   }
 }
 
@@ -60,53 +168,15 @@ async function salesLedgerCatchUp(urlOf: UrlOf, merchantId: string, expected: nu
   while (Date.now() - started < 60_000) {
     const ledger = await send(urlOf('merchant'), 'GET', `/merchants/${merchantId}/sales?last=0`);
     if (Number(ledger.body.count) >= expected) return Date.now() - started;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   return undefined;
 }
 
-async function startServer(args: string[]): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', join(__dirname, 'support', 'checkout-ceiling-server.ts'), ...args],
-    {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    },
-  );
-  await once(child, 'message');
-  return child;
-}
-
-async function benchCeiling(): Promise<LoadResult> {
-  const [stubPort, frontPort] = [await freePort(), await freePort()];
-  const servers = [await startServer(['stub', String(stubPort)])];
-  servers.push(await startServer(['front', String(frontPort), String(stubPort), String(DOWNSTREAM_CALLS_PER_CHECKOUT)]));
-  try {
-    const url = `http://127.0.0.1:${frontPort}`;
-    const body = checkoutBody('00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002', UNIT_PRICE);
-    const call = (index: number) => send(url, 'POST', '/checkouts', body, { 'idempotency-key': `ceiling-${index}` });
-    const ok = (answer: { status: number }) => answer.status === 200;
-    await runLoad(WARMUP, CONCURRENCY, call, ok);
-    return await runLoad(CHECKOUTS, CONCURRENCY, call, ok);
-  } finally {
-    servers.forEach((server) => server.kill());
-    closeConnections();
-  }
-}
-
-async function main(): Promise<void> {
-  console.log(
-    `checkout benchmark: ${CHECKOUTS} checkouts (after ${WARMUP} warm-up) at concurrency ${CONCURRENCY} over ${ACCOUNTS} accounts`,
-  );
-  const ceiling = await benchCeiling();
-  console.log(`  ceiling  (bare http, ${DOWNSTREAM_CALLS_PER_CHECKOUT} sequential keep-alive calls)  ${describeLoad(ceiling)}`);
-  const checkout = await benchCheckout();
-  console.log(`  checkout (5 services, completed checkouts)            ${describeLoad(checkout)}`);
-  const ratio = checkout.perSecond / ceiling.perSecond;
-  console.log(`  ratio checkout/ceiling ${ratio.toFixed(2)} (target ≥ 0.50); p99 ${checkout.p99.toFixed(1)} ms (target ≤ 100 ms)`);
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

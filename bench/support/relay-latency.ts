@@ -82,20 +82,20 @@ export async function measureLatency(options: {
     }
   };
 
-  // One stream per slot of a tick, so concurrent writers never collide on a version.
+  // A stream per transaction, so concurrent writers never collide on a version. Each tick sends
+  // every transaction due by then, so a late timer on a loaded machine does not lower the rate.
+  const run = randomUUID().slice(0, 8);
   const tickMs = 10;
-  const transactionsPerTick = Math.max(1, Math.round((ratePerSecond * tickMs) / 1_000 / eventsPerTransaction));
   const started = performance.now();
   const writes: Promise<void>[] = [];
   let sent = 0;
-  for (let tick = 0; performance.now() - started < durationMs; tick++) {
-    const measured = performance.now() - started >= warmUpMs;
-    for (let slot = 0; slot < transactionsPerTick; slot++) {
-      writes.push(append(`latency-${slot}`, tick * eventsPerTransaction, measured));
-    }
-    sent += transactionsPerTick * eventsPerTransaction;
-    const nextTick = started + (tick + 1) * tickMs;
-    await new Promise((r) => setTimeout(r, Math.max(0, nextTick - performance.now())));
+  for (let issued = 0; performance.now() - started < durationMs;) {
+    const elapsed = performance.now() - started;
+    const measured = elapsed >= warmUpMs;
+    const due = Math.floor((elapsed * ratePerSecond) / 1_000 / eventsPerTransaction) + 1;
+    for (; issued < due; issued++) writes.push(append(`latency-${run}-${issued}`, 0, measured));
+    sent = issued * eventsPerTransaction;
+    await new Promise((r) => setTimeout(r, tickMs));
   }
   const elapsed = performance.now() - started;
   await Promise.all(writes);
@@ -155,17 +155,17 @@ export async function measureBrokerFloor(options: {
     consumer.ack(message);
   });
   const body = Buffer.alloc(500, 'x');
-  const tickMs = 1_000 / (ratePerSecond / perPublish);
+  // Every tick publishes what is due by then, in groups of `perPublish`, as the writers commit them.
   const started = performance.now();
   let sent = 0;
-  for (let tick = 0; performance.now() - started < durationMs; tick++) {
-    for (let i = 0; i < perPublish; i++) {
+  while (performance.now() - started < durationMs) {
+    const due = (Math.floor(((performance.now() - started) * ratePerSecond) / 1_000 / perPublish) + 1) * perPublish;
+    for (; sent < due; sent++) {
       const messageId = randomUUID();
       publishedAt.set(messageId, performance.now());
       publisher.publish('', queue, body, { messageId, persistent: true, mandatory: true });
-      sent++;
     }
-    await new Promise((r) => setTimeout(r, Math.max(0, started + (tick + 1) * tickMs - performance.now())));
+    await new Promise((r) => setTimeout(r, 10));
   }
   const elapsed = performance.now() - started;
   await publisher.waitForConfirms();

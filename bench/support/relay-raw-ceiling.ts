@@ -51,22 +51,36 @@ export async function rawRead(pool: Pool, schema: string, batchSize: number): Pr
  * The raw ceiling of delivery: bare `pg` batched reads and bare `amqplib` confirmed publishes.
  * Each queue gets its own reader and confirm channel, runs independently of the others, and keeps
  * up to two batches in flight: the next batch is read and published while the previous one's
- * confirms are awaited. Counts one event per queue delivered.
+ * confirms are awaited. With `durableCursor`, each queue's position is written to a table once its
+ * batch is confirmed, in order, as the relay's subscription cursor is. Counts one event per queue delivered.
  */
 export async function rawDeliver(
   pool: Pool,
   schema: string,
   targets: { channel: ConfirmChannel; queue: string }[],
   batchSize: number,
+  durableCursor = false,
 ): Promise<Throughput> {
+  if (durableCursor) {
+    await pool.query(`CREATE TABLE IF NOT EXISTS "${schema}".bench_cursors (queue text PRIMARY KEY, position bigint NOT NULL)`);
+    for (const { queue } of targets) await pool.query(`INSERT INTO "${schema}".bench_cursors VALUES ($1, 0)`, [queue]);
+  }
   const started = performance.now();
-  const delivered = await Promise.all(targets.map((target) => deliverTo(pool, schema, target, batchSize)));
+  const delivered = await Promise.all(targets.map((target) => deliverTo(pool, schema, target, batchSize, durableCursor)));
   return { events: delivered.reduce((a, b) => a + b, 0), elapsedMs: performance.now() - started };
 }
 
-async function deliverTo(pool: Pool, schema: string, target: { channel: ConfirmChannel; queue: string }, batchSize: number) {
+async function deliverTo(
+  pool: Pool,
+  schema: string,
+  target: { channel: ConfirmChannel; queue: string },
+  batchSize: number,
+  durableCursor: boolean,
+) {
   const { channel, queue } = target;
   const inFlight: Promise<unknown>[] = [];
+  // Cursor writes chain one after the other, so a later position is never overwritten by an earlier one.
+  let saved: Promise<unknown> = Promise.resolve();
   let events = 0;
   for await (const rows of readAllRaw(pool, schema, batchSize)) {
     const confirms: Promise<void>[] = [];
@@ -80,7 +94,14 @@ async function deliverTo(pool: Pool, schema: string, target: { channel: ConfirmC
       );
       if (!accepted) await new Promise((r) => channel.once('drain', r));
     }
-    inFlight.push(Promise.all(confirms));
+    const confirmed = Promise.all(confirms);
+    const position = rows[rows.length - 1].global_position;
+    saved = durableCursor
+      ? Promise.all([saved, confirmed]).then(() =>
+          pool.query(`UPDATE "${schema}".bench_cursors SET position = $2 WHERE queue = $1`, [queue, position]),
+        )
+      : confirmed;
+    inFlight.push(saved);
     if (inFlight.length >= 2) await inFlight.shift();
     events += rows.length;
   }
