@@ -107,7 +107,12 @@ describe('Poison parks only its own aggregate, with a real Ops process', () => {
       for (let aggregate = 0; aggregate < aggregates; aggregate++) {
         const poison = aggregate < poisonedCount && version === POISON_VERSION;
         messages.push(
-          eventMessage({ type: 'LimitUpdated', streamId: `account-${run}-${aggregate}`, streamVersion: version, data: { poison } }),
+          eventMessage({
+            type: 'LimitUpdated',
+            streamId: `account-${run}-${aggregate}`,
+            streamVersion: version,
+            data: { id: `account-${aggregate}`, newLimit: version, oldLimit: 0, poison },
+          }),
         );
       }
     }
