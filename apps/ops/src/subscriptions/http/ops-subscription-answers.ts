@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
 import type { BackfillView, SubscriptionView } from '../subscriptions.service';
 
 /** A producer's commit frontier as it answered; held is null when the producer did not answer. */
@@ -21,13 +21,22 @@ export class ProducerAnswer {
   @ApiProperty({ type: ProducerFrontierAnswer }) frontier: ProducerFrontierAnswer;
 }
 
-/** A registered consumer's backfill: how many events it had to catch up on, how many are left, at what pace. */
-export class BackfillAnswer implements BackfillView {
-  @ApiProperty({ type: 'integer' }) total: number;
-  @ApiProperty({ type: 'integer' }) remaining: number;
-  @ApiProperty({ type: 'integer', nullable: true, description: 'Events a second; null: full speed' }) ratePerSecond: number | null;
-  @ApiProperty() done: boolean;
-}
+/**
+ * A registered consumer's backfill: how many events it had to catch up on, how many are left, at what pace.
+ * Inline rather than a class: OpenAPI 3.0 cannot make a $ref nullable, and the routing table's subscriptions have none.
+ */
+const BACKFILL_SCHEMA: ApiPropertyOptions = {
+  type: 'object',
+  nullable: true,
+  description: 'null for the routing table',
+  required: ['total', 'remaining', 'ratePerSecond', 'done'],
+  properties: {
+    total: { type: 'integer' },
+    remaining: { type: 'integer' },
+    ratePerSecond: { type: 'integer', nullable: true, description: 'Events a second; null: full speed' },
+    done: { type: 'boolean' },
+  },
+};
 
 export class OpsSubscriptionAnswer implements SubscriptionView {
   @ApiProperty({ example: 'fraud.account-events' }) name: string;
@@ -43,7 +52,7 @@ export class OpsSubscriptionAnswer implements SubscriptionView {
   @ApiProperty({ type: Number, nullable: true }) appliedP99Seconds: number | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'null for the routing table' })
   registeredAt: string | null;
-  @ApiProperty({ type: BackfillAnswer, nullable: true, description: 'null for the routing table' }) backfill: BackfillAnswer | null;
+  @ApiProperty(BACKFILL_SCHEMA) backfill: BackfillView | null;
 }
 
 export class OpsSubscriptionsAnswer {
