@@ -1,4 +1,4 @@
-import { ServiceName } from '@app/contracts';
+import { parseQueueName, ServiceName } from '@app/contracts';
 import { eventually, TestPlatform } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { ConformanceDriver } from './support/openapi-conformance-driver';
@@ -77,6 +77,24 @@ describe('OpenAPI conformance, as real processes', () => {
     await driver.send('POST', '/subscriptions/nobody.account-events/rewind', { body: { toPosition: 0 } });
     await driver.refused('POST', `/subscriptions/${first.name}/rewind`, { toPosition: -1 });
     expect((await driver.send('POST', '/subscriptions/rebase')).status).toBe(200);
+    await driveRegistration(driver, first.name);
+  }
+
+  /** Registers a run-time consumer of this producer (the relay needs no queue for that), refuses a few, removes it. */
+  async function driveRegistration(driver: ConformanceDriver, defaultName: string): Promise<void> {
+    const producer = parseQueueName(defaultName)!.producer;
+    const name = `conformance.${producer}-events`;
+    expect((await driver.send('POST', '/subscriptions', { body: { name, from: 'now', backfillRatePerSecond: 10 } })).status).toBe(201);
+    expect((await driver.send('GET', '/subscriptions')).status).toBe(200);
+    expect((await driver.send('POST', '/subscriptions', { body: { name, from: '0' } })).body.code).toBe('SUBSCRIPTION_EXISTS');
+    expect((await driver.send('POST', '/subscriptions', { body: { name: defaultName, from: '0' } })).body.code).toBe('RESERVED_CONSUMER');
+    const elsewhere = { name: `conformance.${producer === 'account' ? 'merchant' : 'account'}-events`, from: '0' };
+    expect((await driver.send('POST', '/subscriptions', { body: elsewhere })).body.code).toBe('INVALID_QUEUE_NAME');
+    await driver.refused('POST', '/subscriptions', { name, from: 'yesterday' });
+    await driver.refused('POST', '/subscriptions', { name, from: 'now', backfillRatePerSecond: 0 });
+    expect((await driver.send('DELETE', `/subscriptions/${defaultName}`)).body.code).toBe('DEFAULT_SUBSCRIPTION');
+    expect((await driver.send('DELETE', `/subscriptions/${name}`)).status).toBe(200);
+    expect((await driver.send('DELETE', `/subscriptions/${name}`)).body.code).toBe('SUBSCRIPTION_NOT_FOUND');
   }
 
   it('defines the bearer scheme and the problem schema, and asks for the credential on every non-public route', () => {
@@ -347,6 +365,22 @@ describe('OpenAPI conformance, as real processes', () => {
     await ops.send('POST', '/subscriptions/nobody.account-events/pause');
     await ops.send('POST', '/subscriptions/producers/account/rebase');
     await ops.send('POST', '/subscriptions/producers/nobody/rebase');
+
+    // Ops registers only a consumer whose queues the provisioning made; a producer's refusals pass through.
+    const unprovisioned = await ops.send('POST', '/subscriptions', { body: { name: 'nobody.account-events', from: 'now' } });
+    expect(unprovisioned.body.code).toBe('CONSUMER_NOT_PROVISIONED');
+    await platform.addConsumer('reporting', ['account']);
+    const reporting = 'reporting.account-events';
+    expect((await ops.send('POST', '/subscriptions', { body: { name: reporting, from: '0', eventTypes: [] } })).status).toBe(201);
+    expect((await ops.send('GET', '/subscriptions')).status).toBe(200);
+    expect((await ops.send('POST', '/subscriptions', { body: { name: reporting, from: 'now' } })).body.code).toBe('SUBSCRIPTION_EXISTS');
+    expect((await ops.send('POST', '/subscriptions', { body: { name, from: 'now' } })).body.code).toBe('RESERVED_CONSUMER');
+    expect((await ops.send('POST', '/subscriptions', { body: { name: 'bi.nowhere-events', from: 'now' } })).status).toBe(404);
+    await ops.refused('POST', '/subscriptions', { name: reporting, from: 'yesterday' });
+    expect((await ops.send('POST', `/subscriptions/${reporting}/remove`, { body: {} })).body.code).toBe('CONFIRMATION_REQUIRED');
+    await ops.refused('POST', `/subscriptions/${reporting}/remove`, { confirm: 42 });
+    expect((await ops.send('POST', `/subscriptions/${name}/remove`, { body: { confirm: name } })).body.code).toBe('DEFAULT_SUBSCRIPTION');
+    expect((await ops.send('POST', `/subscriptions/${reporting}/remove`, { body: { confirm: reporting } })).status).toBe(200);
     await drivePlatformRoutes(ops);
     expectConformant(ops);
   });

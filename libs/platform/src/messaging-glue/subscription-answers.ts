@@ -12,6 +12,44 @@ export class SubscriptionLagAnswer {
   @ApiProperty() lagSeconds: number;
   @ApiProperty({ example: 'fraud' }) consumer: string;
   @ApiProperty({ example: 'account' }) producer: string;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'The backfill pace in events a second; null: full speed' })
+  backfillRatePerSecond: number | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Decimal string: the head when it was registered, up to which the backfill is paced',
+  })
+  backfillUntilPosition: string | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Events the backfill had to deliver; null for the routing table' })
+  backfillTotal: number | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When an operator registered it; null for the routing table',
+  })
+  registeredAt: string | null;
+}
+
+/** A subscription just registered, as `POST /subscriptions` answers it (the relay's row, without the queue's parts). */
+export class SubscriptionRegisteredAnswer {
+  @ApiProperty({ example: 'bi.account-events' }) name: string;
+  @ApiProperty({ type: [String], nullable: true, description: 'null: every event type' }) eventTypes: string[] | null;
+  @ApiProperty({ enum: ['active', 'paused'] }) status: 'active' | 'paused';
+  @ApiProperty({ description: 'Decimal string' }) cursorTransactionId: string;
+  @ApiProperty({ description: 'Decimal string' }) cursorPosition: string;
+  @ApiProperty({ type: String, nullable: true }) pendingControl: string | null;
+  @ApiProperty({ type: 'integer', nullable: true }) backfillRatePerSecond: number | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Decimal string' }) backfillUntilPosition: string | null;
+  @ApiProperty({ type: 'integer', nullable: true }) backfillTotal: number | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) registeredAt: string | null;
+  @ApiProperty({ type: 'integer' }) lagEvents: number;
+  @ApiProperty() lagSeconds: number;
+}
+
+export class SubscriptionRemovedAnswer {
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: [true] }) removed: true;
 }
 
 /** Whether an open transaction holds back the commit frontier; the holder's fields only while it is held. */

@@ -2,7 +2,7 @@ import { Callers } from '../security/principal';
 import { parseQueueName } from '@app/contracts';
 import { OutboxRelay, registrationFor } from '@app/relay';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ApiProblems } from '../http/openapi-problems';
 import { SERVICE_NAME } from './broker-connection.provider';
@@ -10,10 +10,18 @@ import {
   FrontierAnswer,
   RebaseAnswer,
   SubscriptionLagAnswer,
+  SubscriptionRegisteredAnswer,
+  SubscriptionRemovedAnswer,
   SubscriptionRewoundAnswer,
   SubscriptionStatusAnswer,
 } from './subscription-answers';
 import { OpsTokenGuard } from '../security/ops-token.guard';
+
+/** What a producer refuses in a registration (libs/relay registrationFor, SubscriptionAdmin.register); Ops passes them on. */
+export const REGISTRATION_PROBLEMS = {
+  400: ['INVALID_QUEUE_NAME', 'RESERVED_CONSUMER', 'INVALID_POSITION', 'UNKNOWN_EVENT_TYPE', 'INVALID_RATE'],
+  409: ['SUBSCRIPTION_EXISTS'],
+} as const;
 
 export class RewindSubscriptionDto {
   @ApiProperty({
@@ -29,24 +37,33 @@ export class RewindSubscriptionDto {
 }
 
 export class RegisterSubscriptionDto {
-  @ApiProperty({ description: 'The consumer queue, <consumer>.<producer>-events', example: 'bi.account-events' })
+  @ApiProperty({ description: 'The consumer queue, <consumer>.<producer>-events', example: 'bi.account-events', maxLength: 200 })
   @IsString()
   @MaxLength(200)
   name: string;
 
-  @ApiPropertyOptional({ description: 'The event types it receives; omitted or empty: every type', type: [String] })
+  @ApiPropertyOptional({ description: 'The event types it receives; omitted or empty: every type', type: [String], maxItems: 100 })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
   @IsString({ each: true })
   eventTypes?: string[];
 
-  @ApiProperty({ description: 'Where it starts: 0 for all history, a global position, or "now"', example: '0' })
+  @ApiProperty({
+    description: 'Where it starts: 0 for all history, a global position, or "now"',
+    example: '0',
+    pattern: '^([Nn][Oo][Ww]|[0-9]{1,16})$',
+  })
   @IsString()
   @Matches(/^(now|\d{1,16})$/i)
   from: string;
 
-  @ApiPropertyOptional({ description: 'Events a second the backfill may deliver into this queue alone; omitted: full speed' })
+  @ApiPropertyOptional({
+    description: 'Events a second the backfill may deliver into this queue alone; omitted: full speed',
+    type: 'integer',
+    minimum: 1,
+    maximum: 1_000_000,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -93,6 +110,8 @@ export class SubscriptionsController {
   @UseGuards(OpsTokenGuard)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Add a consumer queue at run time: its own cursor from a position or now, and an optional backfill pace' })
+  @ApiCreatedResponse({ type: SubscriptionRegisteredAnswer })
+  @ApiProblems(REGISTRATION_PROBLEMS)
   register(@Body() body: RegisterSubscriptionDto) {
     return this.relay.admin.register(registrationFor(this.producer, body));
   }
@@ -101,6 +120,8 @@ export class SubscriptionsController {
   @UseGuards(OpsTokenGuard)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Remove a consumer queue registered at run time (the routing table in code stays)' })
+  @ApiOkResponse({ type: SubscriptionRemovedAnswer })
+  @ApiProblems({ 404: ['SUBSCRIPTION_NOT_FOUND'], 409: ['DEFAULT_SUBSCRIPTION'] })
   async remove(@Param('name') name: string) {
     await this.relay.admin.remove(name);
     return { name, removed: true };

@@ -1,5 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { SubscriptionView } from '../subscriptions.service';
+import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
+import type { BackfillView, SubscriptionView } from '../subscriptions.service';
 
 /** A producer's commit frontier as it answered; held is null when the producer did not answer. */
 export class ProducerFrontierAnswer {
@@ -21,6 +21,23 @@ export class ProducerAnswer {
   @ApiProperty({ type: ProducerFrontierAnswer }) frontier: ProducerFrontierAnswer;
 }
 
+/**
+ * A registered consumer's backfill: how many events it had to catch up on, how many are left, at what pace.
+ * Inline rather than a class: OpenAPI 3.0 cannot make a $ref nullable, and the routing table's subscriptions have none.
+ */
+const BACKFILL_SCHEMA: ApiPropertyOptions = {
+  type: 'object',
+  nullable: true,
+  description: 'null for the routing table',
+  required: ['total', 'remaining', 'ratePerSecond', 'done'],
+  properties: {
+    total: { type: 'integer' },
+    remaining: { type: 'integer' },
+    ratePerSecond: { type: 'integer', nullable: true, description: 'Events a second; null: full speed' },
+    done: { type: 'boolean' },
+  },
+};
+
 export class OpsSubscriptionAnswer implements SubscriptionView {
   @ApiProperty({ example: 'fraud.account-events' }) name: string;
   @ApiProperty() producer: string;
@@ -33,6 +50,9 @@ export class OpsSubscriptionAnswer implements SubscriptionView {
   @ApiProperty({ type: String, nullable: true }) pendingControl: string | null;
   @ApiProperty({ type: Number, nullable: true }) appliedP50Seconds: number | null;
   @ApiProperty({ type: Number, nullable: true }) appliedP99Seconds: number | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'null for the routing table' })
+  registeredAt: string | null;
+  @ApiProperty(BACKFILL_SCHEMA) backfill: BackfillView | null;
 }
 
 export class OpsSubscriptionsAnswer {
@@ -51,4 +71,26 @@ export class ProducerRebaseAnswer {
   @ApiProperty() rebased: boolean;
   @ApiProperty({ type: 'integer' }) transactions: number;
   @ApiProperty({ type: 'integer' }) cursors: number;
+}
+
+/** The producer's answer to a registration, passed on (libs/relay SubscriptionAdmin.register). */
+export class OpsSubscriptionRegisteredAnswer {
+  @ApiProperty({ example: 'bi.account-events' }) name: string;
+  @ApiProperty({ type: [String], nullable: true, description: 'null: every event type' }) eventTypes: string[] | null;
+  @ApiProperty({ enum: ['active', 'paused'] }) status: 'active' | 'paused';
+  @ApiProperty({ description: 'Decimal string' }) cursorTransactionId: string;
+  @ApiProperty({ description: 'Decimal string' }) cursorPosition: string;
+  @ApiProperty({ type: String, nullable: true }) pendingControl: string | null;
+  @ApiProperty({ type: 'integer', nullable: true }) backfillRatePerSecond: number | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Decimal string' }) backfillUntilPosition: string | null;
+  @ApiProperty({ type: 'integer', nullable: true }) backfillTotal: number | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) registeredAt: string | null;
+  @ApiProperty({ type: 'integer' }) lagEvents: number;
+  @ApiProperty() lagSeconds: number;
+}
+
+export class OpsSubscriptionRemovedAnswer {
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: [true] }) removed: true;
+  @ApiProperty({ description: 'What an administrator runs next to delete its queues and broker user' }) next: string;
 }

@@ -1,12 +1,25 @@
 import { Producers } from '@app/contracts';
-import { ApiProblems, DownstreamUnavailableError, OpsTokenGuard, RegisterSubscriptionDto, RewindSubscriptionDto } from '@app/platform';
+import {
+  ApiProblems,
+  DownstreamUnavailableError,
+  OpsTokenGuard,
+  RegisterSubscriptionDto,
+  REGISTRATION_PROBLEMS,
+  RewindSubscriptionDto,
+} from '@app/platform';
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { Operator } from '../../operators/operator.decorator';
 import { ConsumerRegistrationService } from '../consumer-registration.service';
 import { SubscriptionsService } from '../subscriptions.service';
-import { OpsSubscriptionsAnswer, ProducerRebaseAnswer, SubscriptionActionAnswer } from './ops-subscription-answers';
+import {
+  OpsSubscriptionRegisteredAnswer,
+  OpsSubscriptionRemovedAnswer,
+  OpsSubscriptionsAnswer,
+  ProducerRebaseAnswer,
+  SubscriptionActionAnswer,
+} from './ops-subscription-answers';
 
 // An action goes to the producer: down or not answering, or refusing Ops' token.
 const PRODUCER_UNREACHABLE = {
@@ -15,7 +28,7 @@ const PRODUCER_UNREACHABLE = {
 };
 
 export class RemoveSubscriptionDto {
-  @ApiPropertyOptional({ description: 'The subscription name again: removing needs this explicit confirmation' })
+  @ApiPropertyOptional({ description: 'The subscription name again: removing needs this explicit confirmation', maxLength: 200 })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -45,6 +58,15 @@ export class OpsSubscriptionsController {
     summary:
       "Register a new consumer of a producer's events: its queue (provisioned first), event types, start position (0 or now), backfill pace",
   })
+  @ApiCreatedResponse({ type: OpsSubscriptionRegisteredAnswer })
+  @ApiProblems({
+    ...PRODUCER_UNREACHABLE,
+    ...REGISTRATION_PROBLEMS,
+    // No known producer in the name: there is nothing to register it with.
+    404: ['SUBSCRIPTION_NOT_FOUND'],
+    409: ['CONSUMER_NOT_PROVISIONED', ...REGISTRATION_PROBLEMS[409]],
+    503: ['BROKER_UNAVAILABLE', ...PRODUCER_UNREACHABLE[503]],
+  })
   register(@Body() body: RegisterSubscriptionDto, @Operator() actor: string) {
     return this.registrations.register(body, actor);
   }
@@ -54,6 +76,13 @@ export class OpsSubscriptionsController {
   @UseGuards(OpsTokenGuard)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Remove a consumer registered at run time: deletes its subscription; needs {confirm: <name>}' })
+  @ApiOkResponse({ type: OpsSubscriptionRemovedAnswer })
+  @ApiProblems({
+    ...PRODUCER_UNREACHABLE,
+    400: ['CONFIRMATION_REQUIRED'],
+    404: ['SUBSCRIPTION_NOT_FOUND'],
+    409: ['DEFAULT_SUBSCRIPTION'],
+  })
   remove(@Param('name') name: string, @Body() body: RemoveSubscriptionDto, @Operator() actor: string) {
     return this.registrations.remove(name, body.confirm, actor);
   }
