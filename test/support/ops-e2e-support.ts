@@ -172,13 +172,16 @@ export class QueueWriter {
   }
 }
 
-/** Waits until Ops holds a dead letter for `messageId` in `queue` with the given status. */
+/**
+ * Waits until Ops holds a dead letter for `messageId` in `queue` with the given status. A message
+ * that runs out of attempts first waits out every retry tier (250 ms + 1 s + 5 s + 30 s, plus jitter).
+ */
 export async function deadLetterOf(
   ops: OpsApi,
   queue: string,
   messageId: string,
   status: DeadLetter['status'] = 'dead',
-  timeoutMs = 30_000,
+  timeoutMs = 90_000,
 ): Promise<DeadLetter> {
   const found = await eventually(
     async () => {
