@@ -1,6 +1,6 @@
 import { eventually, TestPlatform } from '@app/testing';
-import { connect } from 'amqplib';
 import { asDeadLetter, deadLetterOf, eventMessage, OpsApi, QueueWriter, startPlatform } from './support/ops-e2e-support';
+import { QueueReader } from './support/queue-reader';
 
 const QUEUE = 'bi.account-events';
 
@@ -37,7 +37,13 @@ describe('dead letters of a consumer registered at run time, with real Account a
     expect(page.items.map((item) => item.messageId)).toContain(message.options.messageId);
 
     expect((await ops.post(`/dead-letters/${dead.id}/replay`)).body).toMatchObject({ status: 'replayed', replayCount: 1 });
-    expect(await takeFrom(platform.amqpUrl, QUEUE)).toMatchObject({ messageId: message.options.messageId });
+    // Its queue is a quorum queue with a single active consumer: read with a consumer, not basic.get.
+    const reader = await new QueueReader(platform.amqpUrl, QUEUE).start();
+    try {
+      await eventually(() => reader.events.some((e) => e.eventId === message.options.messageId), 15_000, 200);
+    } finally {
+      await reader.stop();
+    }
 
     expect((await ops.post(`/subscriptions/${QUEUE}/remove`, { confirm: QUEUE })).status).toBeLessThan(300);
     const later = eventMessage({ type: 'LimitUpdated', streamId: 'account-bi-2', streamVersion: 2, data: { limit: 2 } });
@@ -47,15 +53,3 @@ describe('dead letters of a consumer registered at run time, with real Account a
     expect(await ops.findByMessageId(QUEUE, later.options.messageId!)).toBeUndefined();
   });
 });
-
-/** The first message `queue` holds, taken with a plain amqplib consumer. */
-async function takeFrom(amqpUrl: string, queue: string): Promise<{ messageId?: string }> {
-  const connection = await connect(amqpUrl);
-  try {
-    const channel = await connection.createChannel();
-    const message = await eventually(async () => (await channel.get(queue, { noAck: true })) || undefined, 15_000, 200);
-    return { messageId: message?.properties.messageId as string | undefined };
-  } finally {
-    await connection.close();
-  }
-}
