@@ -52,5 +52,7 @@ class DeadLetterLifecycle implements OnApplicationBootstrap, BeforeApplicationSh
     },
     DeadLetterLifecycle,
   ],
+  // Subscriptions add the DLQs of the consumers registered at run time.
+  exports: [DeadLetterDrain],
 })
 export class DeadLettersModule {}

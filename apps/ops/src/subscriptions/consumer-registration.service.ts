@@ -1,10 +1,12 @@
 import { parseQueueName } from '@app/contracts';
 import { DomainError } from '@app/domain';
+import { Logger } from '@nestjs/common';
 import { registrationFor } from '@app/relay';
 import { DataSource } from 'typeorm';
 import { OperatorActionsRepository } from '../operators/operator-actions.repository';
 import { ConsumerQueueCheck } from './consumer-queue-check';
 import { ProducerSubscriptionsClient, SubscriptionRegistrationBody } from './producer-subscriptions.client';
+import { DeadLetterQueues } from './registered-dead-letter-queues';
 import { producerOf } from './subscriptions.service';
 
 /**
@@ -13,11 +15,14 @@ import { producerOf } from './subscriptions.service';
  * there, then asks the producer for the subscription, whose relay delivers to it without a restart.
  */
 export class ConsumerRegistrationService {
+  private readonly logger = new Logger('ConsumerRegistrationService');
+
   constructor(
     private readonly client: ProducerSubscriptionsClient,
     private readonly queues: ConsumerQueueCheck,
     private readonly dataSource: DataSource,
     private readonly actions: OperatorActionsRepository,
+    private readonly deadLetters: DeadLetterQueues,
   ) {}
 
   async register(body: SubscriptionRegistrationBody, actor: string): Promise<unknown> {
@@ -27,6 +32,10 @@ export class ConsumerRegistrationService {
     await this.queues.assertProvisioned(body.name, parseQueueName(body.name)!.consumer, producer);
     const answer = await this.client.register(producer, body, actor);
     await this.actions.record(this.dataSource.manager, { actor, action: 'register', target: body.name, detail: body });
+    // The subscription exists by now: a DLQ Ops cannot drain yet is worth a warning, not a failed request.
+    await this.deadLetters
+      .add(body.name)
+      .catch((error: Error) => this.logger.warn(`cannot drain the DLQ of ${body.name}: ${error.message}`));
     return answer;
   }
 
@@ -41,6 +50,7 @@ export class ConsumerRegistrationService {
     }
     const producer = producerOf(name);
     await this.client.remove(producer, name, actor);
+    await this.deadLetters.remove(name);
     await this.actions.record(this.dataSource.manager, { actor, action: 'remove', target: name, detail: {} });
     return {
       name,

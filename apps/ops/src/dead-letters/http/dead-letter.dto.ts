@@ -1,4 +1,3 @@
-import { allQueues } from '@app/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -63,11 +62,12 @@ export class ListDeadLettersQuery {
 
 /** `<consumer>.<producer>-events`, as `parseQueueName` reads it; run-time consumers' queues included. */
 const CONSUMER_QUEUE = /^[a-z0-9-]+\.[a-z-]+-events$/;
+const CONSUMER_QUEUE_MESSAGE = 'queue must be a consumer queue name, <consumer>.<producer>-events';
 
 export class ParkedQuery {
   @ApiPropertyOptional({ description: 'Only this consumer queue, e.g. fraud.account-events', pattern: CONSUMER_QUEUE.source })
   @IsOptional()
-  @Matches(CONSUMER_QUEUE, { message: 'queue must be a consumer queue name, <consumer>.<producer>-events' })
+  @Matches(CONSUMER_QUEUE, { message: CONSUMER_QUEUE_MESSAGE })
   queue?: string;
 }
 
@@ -79,8 +79,8 @@ export class GroupsQuery {
 }
 
 export class DeadLetterGroupDto {
-  @ApiProperty({ enum: allQueues() })
-  @IsIn(allQueues())
+  @ApiProperty({ description: 'Consumer queue, <consumer>.<producer>-events', pattern: CONSUMER_QUEUE.source })
+  @Matches(CONSUMER_QUEUE, { message: CONSUMER_QUEUE_MESSAGE })
   queue: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, description: 'null for messages without a type' })
@@ -112,9 +112,9 @@ export class DeadLetterSelectionDto {
   @Max(Number.MAX_SAFE_INTEGER, { each: true })
   ids?: number[];
 
-  @ApiPropertyOptional({ description: 'Every dead letter of this queue', enum: allQueues() })
+  @ApiPropertyOptional({ description: 'Every dead letter of this queue', pattern: CONSUMER_QUEUE.source })
   @IsOptional()
-  @IsIn(allQueues())
+  @Matches(CONSUMER_QUEUE, { message: CONSUMER_QUEUE_MESSAGE })
   queue?: string;
 
   @ApiPropertyOptional({ type: DeadLetterGroupDto, description: 'Every dead letter of this group' })

@@ -37,6 +37,8 @@ export class DeadLetterDrain {
   private readonly lingerMs: number;
   private readonly pending: Pending[] = [];
   private readonly subscription: ChannelSubscription;
+  /** Consumers registered at run time, each on a channel of its own so that it can come and go. */
+  private readonly registered = new Map<string, ChannelSubscription>();
   private timer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
   private failures = 0;
@@ -46,15 +48,49 @@ export class DeadLetterDrain {
   constructor(private readonly options: DeadLetterDrainOptions) {
     this.batchSize = options.batchSize ?? 200;
     this.lingerMs = options.lingerMs ?? 20;
-    this.subscription = new ChannelSubscription({
-      connection: options.connection,
+    // Declaring the whole topology means every DLQ exists, and so does every queue a replay targets.
+    this.subscription = this.subscriptionOf(options.queues);
+  }
+
+  private subscriptionOf(queues: readonly string[]): ChannelSubscription {
+    return new ChannelSubscription({
+      connection: this.options.connection,
       logger: this.logger,
-      queues: options.queues.map(deadLetterQueueOf),
+      queues: queues.map(deadLetterQueueOf),
       prefetch: this.batchSize,
-      // Declaring the whole topology means every DLQ exists, and so does every queue a replay targets.
-      declare: (connection) => declareQueues(connection, options.queues),
+      declare: (connection) => declareQueues(connection, queues),
       receive: (channel, dlq, message) => this.receive(channel, dlq, message),
     });
+  }
+
+  /** Drains the `<queue>.dlq` of a consumer registered at run time too; a queue already drained is left as is. */
+  async add(queue: string): Promise<void> {
+    if (this.stopped || this.options.queues.includes(queue) || this.registered.has(queue)) return;
+    const subscription = this.subscriptionOf([queue]);
+    this.registered.set(queue, subscription);
+    try {
+      await subscription.start();
+    } catch (error) {
+      this.registered.delete(queue);
+      await subscription.cancel();
+      await subscription.close();
+      throw error;
+    }
+  }
+
+  /** Stops draining a removed consumer's DLQ, once the dead letters in hand are stored. */
+  async remove(queue: string): Promise<void> {
+    const subscription = this.registered.get(queue);
+    if (!subscription) return;
+    this.registered.delete(queue);
+    await subscription.cancel();
+    await this.flush();
+    await subscription.close();
+  }
+
+  /** The run-time consumers' queues whose DLQ is drained. */
+  registeredQueues(): string[] {
+    return [...this.registered.keys()];
   }
 
   async start(): Promise<void> {
@@ -65,11 +101,13 @@ export class DeadLetterDrain {
   /** Stops consuming, stores what is in hand, then closes the channel. */
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.subscription.cancel();
+    const subscriptions = [this.subscription, ...this.registered.values()];
+    this.registered.clear();
+    for (const subscription of subscriptions) await subscription.cancel();
     clearTimeout(this.timer);
     this.retryAt = 0;
     await this.flush();
-    await this.subscription.close();
+    for (const subscription of subscriptions) await subscription.close();
   }
 
   private receive(channel: Channel, dlq: string, message: ConsumeMessage): void {
