@@ -28,7 +28,7 @@ describe('storeMigrations', () => {
     await dataSource.destroy();
   });
 
-  it('lays the event table and snapshots from the event store, subscriptions from the relay, the inbox from messaging', async () => {
+  it('lays the event table and snapshots from the event store, subscriptions from the relay, the inbox and parked streams from messaging', async () => {
     const schema = `t_${uniqueSuffix()}`;
     const dataSource = await dataSourceFor(schema);
     try {
@@ -40,11 +40,14 @@ describe('storeMigrations', () => {
         'EventStoreSignalAfterCommit1764000000001',
         'RelaySubscriptions1764000000002',
         'MessagingInbox1764000000003',
+        'MessagingParkedStreams1764000000004',
+        'RelaySubscriptionBackfill1764000000710',
       ]);
       expect(await tables(dataSource, schema)).toEqual([
         'events',
         'inbox',
         'migrations',
+        'parked_streams',
         'snapshots',
         'stream_checkpoints',
         'subscriptions',
