@@ -105,7 +105,8 @@ describe('Ops dead letters, with real Account and Ops processes', () => {
         const found = await ops.findByMessageId(QUEUE, poison.options.messageId);
         return found?.status === 'dead' && found.timesDeadLettered === 2 ? found : undefined;
       },
-      30_000,
+      90_000, // every retry tier again
+
       200,
     );
 
