@@ -26,6 +26,7 @@ export * from './metrics/metrics.module';
 export * from './bootstrap/bootstrap-service';
 export * from './messaging-glue/broker-connection.provider';
 export * from './messaging-glue/subscriptions.controller';
+export { SubscriptionRegisteredAnswer, SubscriptionRemovedAnswer } from './messaging-glue/subscription-answers';
 export * from './platform.module';
 export * from './security/auth.guard';
 export * from './security/credentials';

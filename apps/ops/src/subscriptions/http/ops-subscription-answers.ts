@@ -1,3 +1,4 @@
+import { SubscriptionRemovedAnswer } from '@app/platform';
 import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
 import type { BackfillView, SubscriptionView } from '../subscriptions.service';
 
@@ -73,24 +74,7 @@ export class ProducerRebaseAnswer {
   @ApiProperty({ type: 'integer' }) cursors: number;
 }
 
-/** The producer's answer to a registration, passed on (libs/relay SubscriptionAdmin.register). */
-export class OpsSubscriptionRegisteredAnswer {
-  @ApiProperty({ example: 'bi.account-events' }) name: string;
-  @ApiProperty({ type: [String], nullable: true, description: 'null: every event type' }) eventTypes: string[] | null;
-  @ApiProperty({ enum: ['active', 'paused'] }) status: 'active' | 'paused';
-  @ApiProperty({ description: 'Decimal string' }) cursorTransactionId: string;
-  @ApiProperty({ description: 'Decimal string' }) cursorPosition: string;
-  @ApiProperty({ type: String, nullable: true }) pendingControl: string | null;
-  @ApiProperty({ type: 'integer', nullable: true }) backfillRatePerSecond: number | null;
-  @ApiProperty({ type: String, nullable: true, description: 'Decimal string' }) backfillUntilPosition: string | null;
-  @ApiProperty({ type: 'integer', nullable: true }) backfillTotal: number | null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) registeredAt: string | null;
-  @ApiProperty({ type: 'integer' }) lagEvents: number;
-  @ApiProperty() lagSeconds: number;
-}
-
-export class OpsSubscriptionRemovedAnswer {
-  @ApiProperty() name: string;
-  @ApiProperty({ enum: [true] }) removed: true;
+/** The producer's answer to a removal, passed on, with what an administrator does next. */
+export class OpsSubscriptionRemovedAnswer extends SubscriptionRemovedAnswer {
   @ApiProperty({ description: 'What an administrator runs next to delete its queues and broker user' }) next: string;
 }

@@ -6,6 +6,7 @@ import {
   RegisterSubscriptionDto,
   REGISTRATION_PROBLEMS,
   RewindSubscriptionDto,
+  SubscriptionRegisteredAnswer,
 } from '@app/platform';
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
@@ -14,7 +15,6 @@ import { Operator } from '../../operators/operator.decorator';
 import { ConsumerRegistrationService } from '../consumer-registration.service';
 import { SubscriptionsService } from '../subscriptions.service';
 import {
-  OpsSubscriptionRegisteredAnswer,
   OpsSubscriptionRemovedAnswer,
   OpsSubscriptionsAnswer,
   ProducerRebaseAnswer,
@@ -58,7 +58,7 @@ export class OpsSubscriptionsController {
     summary:
       "Register a new consumer of a producer's events: its queue (provisioned first), event types, start position (0 or now), backfill pace",
   })
-  @ApiCreatedResponse({ type: OpsSubscriptionRegisteredAnswer })
+  @ApiCreatedResponse({ type: SubscriptionRegisteredAnswer, description: "The producer's answer, passed on" })
   @ApiProblems({
     ...PRODUCER_UNREACHABLE,
     ...REGISTRATION_PROBLEMS,
