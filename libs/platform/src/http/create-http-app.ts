@@ -66,7 +66,9 @@ export function configureHttpApp(app: NestFastifyApplication, options: HttpAppOp
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(createValidationPipe());
   setupOpenApi(app, options.title, options.description);
-  if (options.shutdownHooks ?? true) app.enableShutdownHooks();
+  // Only the stop signals: Nest's default list includes SIGUSR2 and SIGHUP, which would end the process
+  // when a profiler or a terminal sends them.
+  if (options.shutdownHooks ?? true) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   return app;
 }
 
