@@ -11,6 +11,7 @@ export * from './consumer/stream-parking.rules';
 export * from './consumer/message-failure';
 export * from './consumer/queue-consumer';
 export * from './topology';
+export * from './transport/event-batch';
 export * from './transport/event-context';
 export * from './transport/event-transport.strategy';
 export * from './transport/patterns';

@@ -25,6 +25,18 @@ export interface Delivery {
 /** Runs the handler for an event; answers whether this consumer has a handler for it at all. */
 export type EventDispatcher = (envelope: EventEnvelope, delivery: Delivery) => Promise<'handled' | 'unhandled'>;
 
+/** An event admitted to a batch, with the delivery it came in. */
+export interface DeliveredEvent {
+  envelope: EventEnvelope;
+  delivery: Delivery;
+}
+
+/**
+ * Runs the handlers for a batch's admitted events, in delivery order and in the batch's transaction.
+ * The batch holds at most one event per stream.
+ */
+export type BatchDispatcher = (events: readonly DeliveredEvent[]) => Promise<void>;
+
 export interface QueueConsumerOptions {
   queue: string;
   connection: AmqpConnection;
@@ -32,6 +44,8 @@ export interface QueueConsumerOptions {
   /** The schema holding this service's inbox and stream checkpoints. */
   schema: string;
   dispatch: EventDispatcher;
+  /** Takes a batch's events at once, so that handlers may apply several in one statement; else each goes to `dispatch`. */
+  dispatchBatch?: BatchDispatcher;
   prefetch?: number;
   /** Attempts before a transiently failing message is dead-lettered. */
   maxAttempts?: number;
@@ -58,7 +72,8 @@ const settle = (arrival: Arrival): void => (arrival.parking ? void arrival.parki
  *
  * Events that arrive while a transaction is running are applied together in the next one (group
  * commit): one inbox statement, which also moves the stream checkpoints, for the lot instead of a transaction
- * of six round trips each. A batch that fails is rolled back and its events are applied again one
+ * of six round trips each; `dispatchBatch` hands the lot to the handlers at once, so that a handler
+ * taking batches writes them in one statement too. A batch that fails is rolled back and its events are applied again one
  * by one, so a failure is classified for, and only costs, the event that caused it. A failure of a
  * server the consumer needs (InfrastructureOutage) costs no event anything: the batch is held, in
  * order, and tried again after a backoff.
@@ -179,14 +194,16 @@ export class QueueConsumer {
           queue,
           batch.map((arrival) => arrival.admission),
         );
+        const toApply: DeliveredEvent[] = [];
         for (const [i, { verdict, appliedVersion }] of decisions.entries()) {
           const { envelope, message } = batch[i];
           if (verdict === 'early') throw new OutOfOrderError(envelope.streamId, appliedVersion, envelope.streamVersion);
           // An operator's skip counts the event as applied, its effects left out.
           if (verdict === 'apply' && !message.properties.headers?.[Headers.skip]) {
-            await this.options.dispatch(envelope, this.delivery(manager, message));
+            toApply.push({ envelope, delivery: this.delivery(manager, message) });
           }
         }
+        await this.dispatchAll(toApply);
         const admitted = (verdict: string) => batch.filter((_, i) => decisions[i].verdict === verdict);
         parked = batch.flatMap((arrival, i) => {
           const park = decisions[i].park;
@@ -243,6 +260,11 @@ export class QueueConsumer {
     }
     await this.failures.fail(channel, message, error, envelope);
     return 'applied';
+  }
+
+  private async dispatchAll(events: readonly DeliveredEvent[]): Promise<void> {
+    if (this.options.dispatchBatch) return this.options.dispatchBatch(events);
+    for (const { envelope, delivery } of events) await this.options.dispatch(envelope, delivery);
   }
 
   /** Drops this queue's read models and inbox so the history that follows rebuilds them. */

@@ -1,9 +1,10 @@
 import { ControlTypes, EventEnvelope } from '@app/contracts';
-import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { AmqpConnection } from '../amqp-connection';
-import { Delivery, QueueConsumer } from '../consumer/queue-consumer';
+import { DeliveredEvent, Delivery, QueueConsumer } from '../consumer/queue-consumer';
+import { EventBatchContext, handlerRuns } from './event-batch';
 import { EventContext } from './event-context';
 import { AnyEvent, rebuildPattern } from './patterns';
 
@@ -34,6 +35,7 @@ export class EventTransport extends Server implements CustomTransportStrategy {
           ...options,
           queue,
           dispatch: (envelope, delivery) => this.dispatch(envelope, delivery),
+          dispatchBatch: (events) => this.dispatchBatch(events),
         }),
     );
   }
@@ -57,13 +59,34 @@ export class EventTransport extends Server implements CustomTransportStrategy {
   }
 
   private async dispatch(envelope: EventEnvelope, delivery: Delivery): Promise<'handled' | 'unhandled'> {
-    const handler =
-      envelope.type === ControlTypes.rebuild
-        ? this.getHandlerByPattern(rebuildPattern(delivery.queue))
-        : (this.getHandlerByPattern(envelope.type) ?? this.getHandlerByPattern(AnyEvent));
+    const handler = this.handlerFor(envelope, delivery.queue);
     if (!handler) return 'unhandled';
-    const result = await handler(envelope, new EventContext([delivery]));
-    await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+    await this.invoke(handler, envelope, new EventContext([delivery]));
     return 'handled';
+  }
+
+  private handlerFor(envelope: EventEnvelope, queue: string): MessageHandler | null {
+    return envelope.type === ControlTypes.rebuild
+      ? this.getHandlerByPattern(rebuildPattern(queue))
+      : (this.getHandlerByPattern(envelope.type) ?? this.getHandlerByPattern(AnyEvent));
+  }
+
+  private async invoke(handler: MessageHandler, payload: unknown, context: EventContext | EventBatchContext): Promise<void> {
+    const result = await handler(payload, context);
+    await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+  }
+
+  /** A batch handler (`@EventBatchPattern`) takes its run of events in one call; any other, each on its own. */
+  private async dispatchBatch(events: readonly DeliveredEvent[]): Promise<void> {
+    for (const { handler, batch, events: run } of handlerRuns(events, (envelope, queue) => this.handlerFor(envelope, queue))) {
+      if (batch) {
+        const context = new EventBatchContext([run.map((event) => event.delivery)]);
+        await this.invoke(
+          handler,
+          run.map((event) => event.envelope),
+          context,
+        );
+      } else await this.invoke(handler, run[0].envelope, new EventContext([run[0].delivery]));
+    }
   }
 }

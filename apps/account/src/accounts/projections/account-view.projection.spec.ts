@@ -1,5 +1,5 @@
 import { EventEnvelope } from '@app/contracts';
-import { EventContext, PermanentMessageError } from '@app/messaging';
+import { EventBatchContext, EventContext, PermanentMessageError } from '@app/messaging';
 import { randomUUID } from 'node:crypto';
 import { AccountViewRepository } from './account-view.repository';
 import { AccountViewProjection } from './account-view.projection';
@@ -10,7 +10,9 @@ describe('AccountViewProjection', () => {
   const writes: string[] = [];
   const recorder = <T>() => new Proxy({}, { get: (_, name) => async () => void writes.push(String(name)) }) as T;
   const projection = new AccountViewProjection(recorder<AccountViewRepository>(), recorder<CountryStatsRepository>());
-  const ctx = new EventContext([{ queue: 'account.account-events', manager: undefined as never, message: undefined as never, attempt: 1 }]);
+  const delivery = { queue: 'account.account-events', manager: undefined as never, message: undefined as never, attempt: 1 };
+  const ctx = new EventContext([delivery]);
+  const batchCtx = new EventBatchContext([[delivery, delivery]]);
   const id = randomUUID();
 
   const envelope = <Data>(type: string, data: Data): EventEnvelope<Data> => ({
@@ -38,7 +40,17 @@ describe('AccountViewProjection', () => {
       () => projection.onOpened(envelope('AccountOpened', { id, name: 'Ada', lastName: 'L', limit: 100, currency: 'EUR' } as never), ctx),
     ],
     ['LimitChanged', () => projection.onLimitChanged(envelope('LimitChanged', { id, newLimit: 0, oldLimit: 'lots' } as never), ctx)],
-    ['ItemPurchased', () => projection.onPurchased(envelope('ItemPurchased', { id: 'not-a-uuid', balanceAfter: 5 } as never), ctx)],
+    [
+      'ItemPurchased in a batch',
+      () =>
+        projection.onBalanceChanged(
+          [
+            envelope('PurchaseRefunded', { id, balanceAfter: 5 } as never),
+            envelope('ItemPurchased', { id: 'not-a-uuid', balanceAfter: 5 } as never),
+          ],
+          batchCtx,
+        ),
+    ],
     ['VipStatusRevoked', () => projection.onVipRevoked(envelope('VipStatusRevoked', {} as never), ctx)],
   ])('dead-letters a malformed %s without writing anything', async (_type, apply) => {
     await expect(apply()).rejects.toThrow(PermanentMessageError);

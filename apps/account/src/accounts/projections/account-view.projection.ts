@@ -1,5 +1,5 @@
 import { EventEnvelope } from '@app/contracts';
-import { EventContext, Field, checkedEvent, rebuildPattern } from '@app/messaging';
+import { EventBatchContext, EventBatchPattern, EventContext, Field, checkedEvent, rebuildPattern } from '@app/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
@@ -102,16 +102,13 @@ export class AccountViewProjection {
     await this.views.setVip(ctx.manager, data.id, false, version);
   }
 
-  @EventPattern('ItemPurchased')
-  async onPurchased(@Payload() event: Envelope<ItemPurchased>, @Ctx() ctx: EventContext) {
-    const { data, version } = checkedEvent(event, { id: Field.uuid, balanceAfter: Field.integer });
-    await this.views.setBalance(ctx.manager, data.id, data.balanceAfter, version);
-  }
-
-  @EventPattern('PurchaseRefunded')
-  async onRefunded(@Payload() event: Envelope<PurchaseRefunded>, @Ctx() ctx: EventContext) {
-    const { data, version } = checkedEvent(event, { id: Field.uuid, balanceAfter: Field.integer });
-    await this.views.setBalance(ctx.manager, data.id, data.balanceAfter, version);
+  @EventBatchPattern(['ItemPurchased', 'PurchaseRefunded'])
+  async onBalanceChanged(@Payload() events: Envelope<ItemPurchased | PurchaseRefunded>[], @Ctx() ctx: EventBatchContext) {
+    const balances = events.map((event) => {
+      const { data, version } = checkedEvent(event, { id: Field.uuid, balanceAfter: Field.integer });
+      return { id: data.id, balance: data.balanceAfter, version };
+    });
+    await this.views.setBalances(ctx.manager, balances);
   }
 
   @EventPattern(rebuildPattern('account.account-events'))

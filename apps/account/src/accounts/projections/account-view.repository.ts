@@ -69,8 +69,17 @@ export class AccountViewRepository {
     return rows[0].country;
   }
 
-  async setBalance(manager: EntityManager, id: string, balance: number, version: number): Promise<void> {
-    await this.update(manager, id, version, 'balance = $3', [balance]);
+  /** One statement for the balances of distinct accounts. */
+  async setBalances(manager: EntityManager, balances: readonly { id: string; balance: number; version: number }[]): Promise<void> {
+    const [rows] = (await manager.query(
+      `UPDATE account.account_view v SET balance = i.balance, version = i.version
+         FROM unnest($1::uuid[], $2::bigint[], $3::int[]) AS i(id, balance, version)
+        WHERE v.id = i.id RETURNING v.id`,
+      [balances.map((b) => b.id), balances.map((b) => b.balance), balances.map((b) => b.version)],
+    )) as [unknown[], number];
+    // As in update(), a missing row is a fault worth retrying, and so are two events of one account (a
+    // row changes once per statement): the consumer then applies the events one by one.
+    if (rows.length < balances.length) throw new Error(`${balances.length - rows.length} of ${balances.length} account views are missing`);
   }
 
   async setAddress(manager: EntityManager, id: string, address: AccountAddress, version: number): Promise<void> {

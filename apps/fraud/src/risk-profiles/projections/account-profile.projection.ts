@@ -1,5 +1,5 @@
 import { EventEnvelope } from '@app/contracts';
-import { EventContext, Field, checkedEvent, rebuildPattern } from '@app/messaging';
+import { EventBatchContext, EventBatchPattern, EventContext, Field, checkedEvent, rebuildPattern, requireOnePerKey } from '@app/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { RiskProfileRepository } from './risk-profile.repository';
@@ -76,10 +76,17 @@ export class AccountProfileProjection {
     await this.profiles.setVip(ctx.manager, data.id, false, version);
   }
 
-  @EventPattern('ItemPurchased')
-  async onPurchased(@Payload() event: EventEnvelope<ItemPurchased>, @Ctx() ctx: EventContext) {
-    const { data, version } = checkedEvent(event, { id: Field.uuid, amount: Field.amount, currency: Field.currency });
-    await this.profiles.purchased(ctx.manager, data.id, data.amount, data.currency, version);
+  @EventBatchPattern('ItemPurchased')
+  async onPurchased(@Payload() events: EventEnvelope<ItemPurchased>[], @Ctx() ctx: EventBatchContext) {
+    const purchases = events.map((event) => {
+      const { data, version } = checkedEvent(event, { id: Field.uuid, amount: Field.amount, currency: Field.currency });
+      return { accountId: data.id, amount: data.amount, currency: data.currency, version };
+    });
+    requireOnePerKey(
+      purchases.map((purchase) => purchase.accountId),
+      'account',
+    );
+    await this.profiles.purchased(ctx.manager, purchases);
   }
 
   @EventPattern(rebuildPattern('fraud.account-events'))

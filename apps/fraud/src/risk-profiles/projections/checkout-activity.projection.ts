@@ -1,5 +1,5 @@
 import { EventEnvelope } from '@app/contracts';
-import { EventContext, Field, checkedEvent, rebuildPattern } from '@app/messaging';
+import { EventBatchContext, EventBatchPattern, EventContext, Field, checkedEvent, rebuildPattern } from '@app/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { RiskProfileRepository } from './risk-profile.repository';
@@ -18,16 +18,19 @@ interface CheckoutStarted {
 export class CheckoutActivityProjection {
   constructor(private readonly profiles: RiskProfileRepository) {}
 
-  @EventPattern('CheckoutStarted')
-  async onStarted(@Payload() event: EventEnvelope<CheckoutStarted>, @Ctx() ctx: EventContext) {
-    const { data, occurredAt } = checkedEvent(event, {
-      checkoutId: Field.uuid,
-      accountId: Field.uuid,
-      merchantId: Field.uuid,
-      total: Field.amount,
-      currency: Field.currency,
+  @EventBatchPattern('CheckoutStarted')
+  async onStarted(@Payload() events: EventEnvelope<CheckoutStarted>[], @Ctx() ctx: EventBatchContext) {
+    const starts = events.map((event) => {
+      const { data, occurredAt } = checkedEvent(event, {
+        checkoutId: Field.uuid,
+        accountId: Field.uuid,
+        merchantId: Field.uuid,
+        total: Field.amount,
+        currency: Field.currency,
+      });
+      return { ...data, startedAt: occurredAt };
     });
-    await this.profiles.checkoutStarted(ctx.manager, { ...data, startedAt: occurredAt });
+    await this.profiles.checkoutsStarted(ctx.manager, starts);
   }
 
   @EventPattern(rebuildPattern('fraud.checkout-events'))

@@ -45,17 +45,30 @@ export class RiskProfileRepository {
     ]);
   }
 
-  /** Keeps the latest purchases in the account's own currency; other currencies cannot be compared with them. */
-  async purchased(manager: EntityManager, accountId: string, amount: number, currency: string, version: number): Promise<void> {
+  /**
+   * Keeps the latest purchases in each account's own currency; other currencies cannot be compared
+   * with them. One statement for purchases of distinct accounts.
+   */
+  async purchased(
+    manager: EntityManager,
+    purchases: readonly { accountId: string; amount: number; currency: string; version: number }[],
+  ): Promise<void> {
     await manager.query(
-      `UPDATE fraud.account_profiles
-          SET purchase_count = purchase_count + 1,
-              recent_amounts = CASE WHEN currency = $3
-                THEN (recent_amounts || $2::bigint)[greatest(1, cardinality(recent_amounts) + 2 - $4::int):]
-                ELSE recent_amounts END,
-              version = $5
-        WHERE account_id = $1`,
-      [accountId, amount, currency, RECENT_PURCHASES, version],
+      `UPDATE fraud.account_profiles p
+          SET purchase_count = p.purchase_count + 1,
+              recent_amounts = CASE WHEN p.currency = i.currency
+                THEN (p.recent_amounts || i.amount)[greatest(1, cardinality(p.recent_amounts) + 2 - $5::int):]
+                ELSE p.recent_amounts END,
+              version = i.version
+         FROM unnest($1::uuid[], $2::bigint[], $3::char(3)[], $4::int[]) AS i(account_id, amount, currency, version)
+        WHERE p.account_id = i.account_id`,
+      [
+        purchases.map((purchase) => purchase.accountId),
+        purchases.map((purchase) => purchase.amount),
+        purchases.map((purchase) => purchase.currency),
+        purchases.map((purchase) => purchase.version),
+        RECENT_PURCHASES,
+      ],
     );
   }
 
@@ -89,19 +102,31 @@ export class RiskProfileRepository {
     ]);
   }
 
-  /** Records a started checkout and forgets the account's ones too old to matter to velocity. */
-  async checkoutStarted(
+  /** Records started checkouts and forgets their accounts' ones too old to matter to velocity. */
+  async checkoutsStarted(
     manager: EntityManager,
-    start: { checkoutId: string; accountId: string; merchantId: string; total: number; currency: string; startedAt: string },
+    starts: readonly { checkoutId: string; accountId: string; merchantId: string; total: number; currency: string; startedAt: string }[],
   ): Promise<void> {
+    const accounts = starts.map((start) => start.accountId);
+    const startedAt = starts.map((start) => start.startedAt);
     await manager.query(
       `INSERT INTO fraud.checkout_starts (checkout_id, account_id, merchant_id, total, currency, started_at)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (checkout_id) DO NOTHING`,
-      [start.checkoutId, start.accountId, start.merchantId, start.total, start.currency, start.startedAt],
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::bigint[], $5::text[], $6::timestamptz[])
+       ON CONFLICT (checkout_id) DO NOTHING`,
+      [
+        starts.map((start) => start.checkoutId),
+        accounts,
+        starts.map((start) => start.merchantId),
+        starts.map((start) => start.total),
+        starts.map((start) => start.currency),
+        startedAt,
+      ],
     );
+    // After the insert, as one start after another would: a start of the batch may be old enough to go.
     await manager.query(
-      `DELETE FROM fraud.checkout_starts WHERE account_id = $1 AND started_at < $2::timestamptz - interval '${CHECKOUT_RETENTION}'`,
-      [start.accountId, start.startedAt],
+      `DELETE FROM fraud.checkout_starts c USING unnest($1::uuid[], $2::timestamptz[]) AS i(account_id, started_at)
+        WHERE c.account_id = i.account_id AND c.started_at < i.started_at - interval '${CHECKOUT_RETENTION}'`,
+      [accounts, startedAt],
     );
   }
 

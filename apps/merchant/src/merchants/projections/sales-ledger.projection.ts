@@ -1,5 +1,5 @@
 import { EventEnvelope } from '@app/contracts';
-import { EventContext, Field, checkedEvent, rebuildPattern } from '@app/messaging';
+import { EventBatchContext, EventBatchPattern, EventContext, Field, checkedEvent, rebuildPattern } from '@app/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { SalesLedgerRepository } from './sales-ledger.repository';
@@ -24,22 +24,19 @@ const SALES_QUEUE = 'merchant.checkout-events';
 export class SalesLedgerProjection {
   constructor(private readonly sales: SalesLedgerRepository) {}
 
-  @EventPattern('CheckoutCompleted')
-  async onCompleted(@Payload() event: EventEnvelope<CheckoutCompleted>, @Ctx() ctx: EventContext) {
-    const { data, occurredAt } = checkedEvent(event, {
-      checkoutId: Field.uuid,
-      accountId: Field.uuid,
-      merchantId: Field.uuid,
-      total: Field.amount,
-      currency: Field.currency,
+  @EventBatchPattern('CheckoutCompleted')
+  async onCompleted(@Payload() events: EventEnvelope<CheckoutCompleted>[], @Ctx() ctx: EventBatchContext) {
+    const sales = events.map((event) => {
+      const { data, occurredAt } = checkedEvent(event, {
+        checkoutId: Field.uuid,
+        accountId: Field.uuid,
+        merchantId: Field.uuid,
+        total: Field.amount,
+        currency: Field.currency,
+      });
+      return { ...data, completedAt: occurredAt };
     });
-    await this.sales.recordSale(ctx.manager, data.merchantId, {
-      checkoutId: data.checkoutId,
-      accountId: data.accountId,
-      total: data.total,
-      currency: data.currency,
-      completedAt: occurredAt,
-    });
+    await this.sales.recordSales(ctx.manager, sales);
   }
 
   @EventPattern(rebuildPattern(SALES_QUEUE))

@@ -44,19 +44,29 @@ export class SalesLedgerRepository {
     };
   }
 
-  /** Records a completed checkout once: a second record of the same checkout changes no total. */
-  async recordSale(manager: EntityManager, merchantId: string, sale: Sale): Promise<void> {
-    const inserted: unknown[] = await manager.query(
-      `INSERT INTO merchant.sales (checkout_id, merchant_id, account_id, total, currency, completed_at)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (checkout_id) DO NOTHING RETURNING 1`,
-      [sale.checkoutId, merchantId, sale.accountId, sale.total, sale.currency, sale.completedAt],
-    );
-    if (inserted.length === 0) return;
+  /**
+   * Records completed checkouts once each, in one statement: a second record of the same checkout
+   * changes no total, and the totals grow by the sales inserted, per merchant and currency.
+   */
+  async recordSales(manager: EntityManager, sales: readonly (Sale & { merchantId: string })[]): Promise<void> {
     await manager.query(
-      `INSERT INTO merchant.sales_totals (merchant_id, currency, total, sales_count) VALUES ($1, $2, $3, 1)
+      `WITH inserted AS (
+         INSERT INTO merchant.sales (checkout_id, merchant_id, account_id, total, currency, completed_at)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::bigint[], $5::text[], $6::timestamptz[])
+         ON CONFLICT (checkout_id) DO NOTHING RETURNING merchant_id, currency, total
+       )
+       INSERT INTO merchant.sales_totals (merchant_id, currency, total, sales_count)
+       SELECT merchant_id, currency, sum(total), count(*) FROM inserted GROUP BY merchant_id, currency
        ON CONFLICT (merchant_id, currency) DO UPDATE
-         SET total = sales_totals.total + excluded.total, sales_count = sales_totals.sales_count + 1`,
-      [merchantId, sale.currency, sale.total],
+         SET total = sales_totals.total + excluded.total, sales_count = sales_totals.sales_count + excluded.sales_count`,
+      [
+        sales.map((sale) => sale.checkoutId),
+        sales.map((sale) => sale.merchantId),
+        sales.map((sale) => sale.accountId),
+        sales.map((sale) => sale.total),
+        sales.map((sale) => sale.currency),
+        sales.map((sale) => sale.completedAt),
+      ],
     );
   }
 

@@ -1,5 +1,5 @@
 import { EventEnvelope, parseQueueName, queueName, routesTo } from '@app/contracts';
-import { AnyEvent, EventContext, rebuildPattern } from '@app/messaging';
+import { AnyEvent, EventBatchContext, EventBatchPattern, EventContext, rebuildPattern } from '@app/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { AuditLogRepository } from '../audit-log.repository';
@@ -11,9 +11,9 @@ const producerOf = (queue: string): string => parseQueueName(queue)?.producer ??
 export class AuditLogConsumer {
   constructor(private readonly auditLog: AuditLogRepository) {}
 
-  @EventPattern(AnyEvent)
-  async onEvent(@Payload() event: EventEnvelope, @Ctx() ctx: EventContext): Promise<void> {
-    await this.auditLog.append(ctx.manager, producerOf(ctx.queue), event);
+  @EventBatchPattern(AnyEvent)
+  async onEvents(@Payload() events: EventEnvelope[], @Ctx() ctx: EventBatchContext): Promise<void> {
+    await this.auditLog.append(ctx.manager, producerOf(ctx.queue), events);
   }
 
   /** A rewind to 0 replays the producer's whole history, so its entries are dropped first. */
