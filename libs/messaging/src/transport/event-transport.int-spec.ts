@@ -11,15 +11,16 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
 import { AmqpConnection } from '../amqp-connection';
 import { TestBroker } from '../test/messaging-test-kit';
+import { EventBatchContext, EventBatchPattern } from './event-batch';
 import { EventContext } from './event-context';
 import { EventTransport } from './event-transport.strategy';
 import { AnyEvent, rebuildPattern } from './patterns';
 
 const queue = `t${uniqueSuffix()}.account-events`;
 let schema: string;
-const calls = { rebuilds: 0, addressAttempts: [] as number[] };
+const calls = { rebuilds: 0, addressAttempts: [] as number[], phoneBatches: [] as string[][] };
 
-type Data = { id: string; limit?: number; newLimit?: number };
+type Data = { id: string; limit?: number; newLimit?: number; phoneNumber?: string };
 
 const opened = (id: string) => ({
   id,
@@ -53,6 +54,15 @@ class LedgerProjection {
     await ctx.manager.query(`UPDATE "${schema}".ledger SET moved = true WHERE id = $1`, [event.data.id]);
   }
 
+  @EventBatchPattern('PhoneNumberAdded')
+  async phonesAdded(@Payload() events: EventEnvelope<Data>[], @Ctx() ctx: EventBatchContext) {
+    calls.phoneBatches.push(events.map((event) => event.data.id));
+    // The first call holds its transaction open, so that the events behind it make one batch.
+    if (calls.phoneBatches.length === 1) await new Promise((resolve) => setTimeout(resolve, 300));
+    if (events.some((event) => event.data.phoneNumber === '13')) throw new DomainError('rule', 'UNLUCKY_PHONE', 'no phone number 13');
+    await ctx.manager.query(`INSERT INTO "${schema}".phones (id) SELECT unnest($1::text[])`, [events.map((event) => event.data.id)]);
+  }
+
   @EventPattern(AnyEvent)
   async anythingElse(@Payload() event: EventEnvelope<Data>, @Ctx() ctx: EventContext) {
     await ctx.manager.query(`INSERT INTO "${schema}".other_events (type) VALUES ($1)`, [event.type]);
@@ -61,7 +71,7 @@ class LedgerProjection {
   @EventPattern(rebuildPattern(queue))
   async rebuild(@Ctx() ctx: EventContext) {
     calls.rebuilds++;
-    await ctx.manager.query(`TRUNCATE "${schema}".ledger, "${schema}".other_events`);
+    await ctx.manager.query(`TRUNCATE "${schema}".ledger, "${schema}".other_events, "${schema}".phones`);
   }
 }
 
@@ -84,6 +94,7 @@ describe('EventTransport as a Nest microservice', () => {
     ({ schema, dataSource } = await freshEventStore());
     await dataSource.query(`CREATE TABLE "${schema}".ledger (id text PRIMARY KEY, credit_limit int, moved boolean NOT NULL DEFAULT false)`);
     await dataSource.query(`CREATE TABLE "${schema}".other_events (type text)`);
+    await dataSource.query(`CREATE TABLE "${schema}".phones (id text PRIMARY KEY)`);
     connection = new AmqpConnection({ url: testAmqpUrl(), name: 'event-transport-spec' });
     await connection.start();
     broker = await TestBroker.open();
@@ -153,5 +164,26 @@ describe('EventTransport as a Nest microservice', () => {
     expect(await others()).toEqual(['VipStatusGranted']);
     const dead = await eventually(async () => (await broker.drain(deadLetterQueueOf(queue)))[0], 10_000);
     expect(dead.properties.headers).toMatchObject({ 'x-error-code': 'UNLUCKY_LIMIT' });
+  });
+
+  it('hands a batch handler the events of one transaction at once, and those of a failing batch one by one', async () => {
+    const ids = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8'];
+    await dataSource.transaction(async (m) => {
+      for (const id of ids) {
+        await store().append(m, `account-${id}`, 0, [
+          { type: 'PhoneNumberAdded', data: { id, phoneNumber: id === 'p5' ? '13' : '+44 1' } },
+        ]);
+      }
+    });
+
+    const phones = async () => (await dataSource.query(`SELECT id FROM "${schema}".phones ORDER BY id`)).map((r: { id: string }) => r.id);
+    await eventually(async () => (await phones()).length === 7, 10_000);
+    expect(await phones()).toEqual(ids.filter((id) => id !== 'p5'));
+    expect(Math.max(...calls.phoneBatches.map((batch) => batch.length))).toBeGreaterThan(1);
+    // Its batch failed, so the poison went to the handler again alone, and only it was dead-lettered.
+    expect(calls.phoneBatches.filter((batch) => batch.includes('p5')).at(-1)).toEqual(['p5']);
+    const dead = await eventually(async () => (await broker.drain(deadLetterQueueOf(queue)))[0], 10_000);
+    expect(JSON.parse(dead.content.toString())).toMatchObject({ streamId: 'account-p5' });
+    expect(dead.properties.headers).toMatchObject({ 'x-error-code': 'UNLUCKY_PHONE', 'x-attempts': 1 });
   });
 });
