@@ -78,15 +78,11 @@ export class EventTransport extends Server implements CustomTransportStrategy {
 
   /** A batch handler (`@EventBatchPattern`) takes its run of events in one call; any other, each on its own. */
   private async dispatchBatch(events: readonly DeliveredEvent[]): Promise<void> {
-    for (const { handler, batch, events: run } of handlerRuns(events, (envelope, queue) => this.handlerFor(envelope, queue))) {
-      if (batch) {
-        const context = new EventBatchContext([run.map((event) => event.delivery)]);
-        await this.invoke(
-          handler,
-          run.map((event) => event.envelope),
-          context,
-        );
-      } else await this.invoke(handler, run[0].envelope, new EventContext([run[0].delivery]));
+    for (const run of handlerRuns(events, (envelope, queue) => this.handlerFor(envelope, queue))) {
+      const envelopes = run.events.map((event) => event.envelope);
+      const deliveries = run.events.map((event) => event.delivery);
+      if (run.batch) await this.invoke(run.handler, envelopes, new EventBatchContext([deliveries]));
+      else await this.invoke(run.handler, envelopes[0], new EventContext([deliveries[0]]));
     }
   }
 }
