@@ -2,10 +2,14 @@ import { PlatformModule, storeMigrations } from '@app/platform';
 import { Module } from '@nestjs/common';
 import { CheckoutsModule } from './checkouts/checkouts.module';
 import { CheckoutUnfinished1764000000400 } from './migrations/1764000000400-checkout-unfinished';
+import { CheckoutUnfinishedFollowsEvents1764000000410 } from './migrations/1764000000410-checkout-unfinished-follows-events';
 
 @Module({
   imports: [
-    PlatformModule.forService({ name: 'checkout', migrations: [...storeMigrations('checkout'), CheckoutUnfinished1764000000400] }),
+    PlatformModule.forService({
+      name: 'checkout',
+      migrations: [...storeMigrations('checkout'), CheckoutUnfinished1764000000400, CheckoutUnfinishedFollowsEvents1764000000410],
+    }),
     CheckoutsModule,
   ],
 })

@@ -2,7 +2,7 @@ import { fold } from '@app/domain';
 import { deciderSpec } from '@app/decider-spec';
 import { CheckoutCommand, ScreeningFacts } from './checkout.commands';
 import { CheckoutEvent, CheckoutRequest } from './checkout.events';
-import { CheckoutState, checkoutDecider, nextStep } from './checkout.decider';
+import { CheckoutState, checkoutDecider, nextStep, passesScreening } from './checkout.decider';
 
 const spec = deciderSpec(checkoutDecider);
 const metadata = { now: '2026-01-01T00:00:00.000Z', actor: 'spec' };
@@ -91,6 +91,15 @@ describe('checkout decider', () => {
   describe('screening', () => {
     it('decides nothing when everyone agrees, so the process goes on to authorise', () =>
       spec.given([started]).when(screenWith({})).then([]));
+    it.each([
+      ['everyone agrees', {}, true],
+      ['the account is missing', { buyer: { found: false } }, false],
+      ['the funds fall short', { buyer: { found: true, status: 'active', balance: total - 1, currency: 'EUR' } }, false],
+      ['Fraud wants a review', { assessment: { decision: 'review', reasons: [] } }, false],
+    ] as [string, Partial<ScreeningFacts>, boolean][])('passes exactly when ScreenCheckout records nothing: %s', (_, facts, passes) => {
+      expect(passesScreening(stateAfter([started]), { ...clean, ...facts })).toBe(passes);
+      expect(checkoutDecider.decide(screenWith(facts), stateAfter([started])).length === 0).toBe(passes);
+    });
     it.each([
       ['ACCOUNT_NOT_FOUND', { buyer: { found: false } }],
       ['ACCOUNT_LOCKED', { buyer: { found: true, status: 'locked', balance: 0, currency: 'EUR' } }],

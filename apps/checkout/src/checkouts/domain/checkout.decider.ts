@@ -1,5 +1,5 @@
 import { Decider, DomainError, assertNever } from '@app/domain';
-import { CheckoutCommand, StartCheckout } from './checkout.commands';
+import { CheckoutCommand, ScreeningFacts, StartCheckout } from './checkout.commands';
 import { CheckoutEvent, CheckoutRejected, CheckoutRequest } from './checkout.events';
 import { totalOf } from './checkout-limits';
 import { screen } from './checkout-screening';
@@ -48,6 +48,13 @@ export function nextStep(state: CheckoutState): NextStep {
 }
 
 export const isFinal = (state: CheckoutState): boolean => state.stage === 'completed' || state.stage === 'rejected';
+
+/**
+ * Whether screening `facts` let a started checkout go on to authorisation: exactly when ScreenCheckout
+ * would record nothing. The process asks this before authorising, so that it need record only a refusal.
+ */
+export const passesScreening = (state: CheckoutState, facts: ScreeningFacts): boolean =>
+  screen(facts, state.total, state.request!.currency) === undefined;
 
 const initialState = (): CheckoutState => ({ stage: 'none', checkoutId: '', total: 0 });
 

@@ -1,4 +1,5 @@
 import { DownstreamUnavailableError } from '@app/platform';
+import { commandMetadata } from '@app/eventstore';
 import { freshEventStore } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -6,7 +7,11 @@ import { CheckoutCommands, checkoutStreamId } from '../checkout-commands';
 import { checkoutDecider } from '../domain/checkout.decider';
 import { CheckoutRequest } from '../domain/checkout.events';
 import { recoveryOptionsFromEnv } from '../recovery/recovery.options';
-import { UnfinishedCheckoutsRepository, unfinishedCheckoutsDdl } from '../recovery/unfinished-checkouts.repository';
+import {
+  UnfinishedCheckoutsRepository,
+  unfinishedCheckoutsDdl,
+  unfinishedFollowsEventsDdl,
+} from '../recovery/unfinished-checkouts.repository';
 import { CheckoutProcess } from './checkout-process';
 import { FakeWorld } from './fake-checkout-world';
 
@@ -16,7 +21,7 @@ describe('CheckoutProcess against a real event store', () => {
 
   beforeAll(async () => {
     ({ dataSource, schema } = await freshEventStore('checkout'));
-    for (const statement of unfinishedCheckoutsDdl(schema)) await dataSource.query(statement);
+    for (const statement of [...unfinishedCheckoutsDdl(schema), ...unfinishedFollowsEventsDdl(schema)]) await dataSource.query(statement);
   });
 
   afterAll(async () => {
@@ -198,6 +203,32 @@ describe('CheckoutProcess against a real event store', () => {
     world.down.delete('capture');
     expect(await process.resume(checkoutId)).toMatchObject({ stage: 'completed' });
     expect(await unfinished.find(checkoutId)).toBeUndefined();
+  });
+
+  it('tracks a checkout in the transaction that starts it, so a crash right after the start leaves it for the worker', async () => {
+    const { commands, request } = setUp();
+    const checkoutId = randomUUID();
+    const unfinished = new UnfinishedCheckoutsRepository(dataSource, schema, 60_000);
+    const metadata = commandMetadata('spec');
+    await commands.execute(checkoutStreamId(checkoutId), {
+      type: 'StartCheckout',
+      data: { checkoutId, idempotencyKey: 'k', request },
+      metadata,
+    });
+    expect(await unfinished.find(checkoutId)).toMatchObject({ checkoutId, attempts: 0 });
+  });
+
+  it('voids an authorisation it got after another driver had abandoned and compensated the checkout without it', async () => {
+    const { world, process, request, steps } = setUp();
+    const checkoutId = randomUUID();
+    const authorise = world.authorise.bind(world);
+    world.authorise = async (...args) => {
+      await processOf(world).abandon(checkoutId, 'OPERATOR_COMPENSATED');
+      return authorise(...args);
+    };
+    expect(await process.checkout(checkoutId, 'k', request)).toMatchObject({ stage: 'rejected', reason: 'OPERATOR_COMPENSATED' });
+    expect([...world.authorisations.values()].map((a) => a.status)).toEqual(['voided']);
+    expect(await steps(checkoutId)).toEqual(['CheckoutStarted', 'CheckoutAbandoned', 'CheckoutCompensated', 'CheckoutRejected']);
   });
 
   it('compensates a charged checkout once it is abandoned: voids, refunds, and never captures after', async () => {

@@ -4,7 +4,7 @@ import { commandMetadata } from '@app/eventstore';
 import { Inject, Injectable } from '@nestjs/common';
 import { CheckoutCommands, checkoutStreamId } from '../checkout-commands';
 import { AbandonCheckout, CheckoutCommand } from '../domain/checkout.commands';
-import { CheckoutState, isFinal, nextStep } from '../domain/checkout.decider';
+import { CheckoutState, isFinal, nextStep, passesScreening } from '../domain/checkout.decider';
 import { CheckoutRequest } from '../domain/checkout.events';
 import { CHECKOUT_DOWNSTREAM, CheckoutDownstream, VoidOutcome } from '../downstream/checkout-downstream';
 import { RECOVERY_OPTIONS } from '../recovery/recovery.tokens';
@@ -42,24 +42,14 @@ export class CheckoutProcess {
 
   /** Starts the checkout (or recognises a retry of it) and runs it; throws when a callee is unavailable. */
   async checkout(checkoutId: string, idempotencyKey: string, request: CheckoutRequest): Promise<CheckoutState> {
-    const streamId = checkoutStreamId(checkoutId);
-    // Tracked before its first event: a crash right after the start still leaves it for the worker.
-    const tracked = await this.unfinished.track(checkoutId);
-    let started;
-    try {
-      started = await this.commands.execute(streamId, {
-        type: 'StartCheckout',
-        data: { checkoutId, idempotencyKey, request },
-        metadata: metadata(checkoutId),
-      });
-    } catch (error) {
-      if (tracked) await this.unfinished.finished(checkoutId);
-      throw error;
-    }
-    if (isFinal(started.state)) {
-      if (tracked) await this.unfinished.finished(checkoutId);
-      return started.state;
-    }
+    // Its CheckoutStarted tracks it as unfinished in the same transaction (unfinishedFollowsEventsDdl):
+    // a crash right after the start still leaves it for the worker.
+    const started = await this.commands.execute(checkoutStreamId(checkoutId), {
+      type: 'StartCheckout',
+      data: { checkoutId, idempotencyKey, request },
+      metadata: metadata(checkoutId),
+    });
+    if (isFinal(started.state)) return started.state;
     return started.events.length > 0 ? this.advance(checkoutId, async () => started.state) : this.resume(checkoutId);
   }
 
@@ -92,15 +82,15 @@ export class CheckoutProcess {
   private advance(checkoutId: string, initial: () => Promise<CheckoutState>, resumed = false): Promise<CheckoutState> {
     return this.runs.run(checkoutId, async () => {
       let state = await initial();
-      // Nothing to drive: a start that never happened (or was refused), or an end whose row outlived it.
+      // Nothing to drive: a row an earlier version tracked before a start that never happened, or
+      // before an end that did not remove it.
       if (state.stage === 'none' || isFinal(state)) {
         await this.unfinished.finished(checkoutId);
         return state;
       }
       try {
-        state = await this.drive(state, resumed, (next) => (state = next));
-        await this.unfinished.finished(checkoutId);
-        return state;
+        // The final event removed the checkout's row in the transaction that recorded it.
+        return await this.drive(state, resumed, (next) => (state = next));
       } catch (error) {
         const delay = (attempts: number) => backoffMs(attempts, retryBackoff(this.options));
         await this.unfinished.failed(checkoutId, nextStep(state), describe(error), delay).catch(() => undefined);
@@ -148,15 +138,19 @@ export class CheckoutProcess {
     // Screening passed before that authorisation was asked for: its answer was only lost.
     if (earlier) return this.report(checkoutId, { type: 'RecordAuthorisation', data: { authorisationId: earlier.authorisationId } });
     const facts = await this.downstream.screen(checkoutId, request, total);
-    const screened = await this.report(checkoutId, { type: 'ScreenCheckout', data: facts });
-    if (screened.stage !== 'started') return screened;
+    // Only a refusal is recorded on its own; a pass is recorded by the authorisation it leads to,
+    // which a resumed run finds by key (above) and takes as the pass.
+    if (!passesScreening(state, facts)) return this.report(checkoutId, { type: 'ScreenCheckout', data: facts });
     const authorisation = await this.downstream.authorise(checkoutId, total, request.currency);
-    return authorisation.ok
-      ? this.report(checkoutId, {
-          type: 'RecordAuthorisation',
-          data: { authorisationId: authorisation.authorisationId, assessmentId: facts.assessment.assessmentId },
-        })
-      : this.report(checkoutId, { type: 'RejectAuthorisation', data: { reason: authorisation.reason } });
+    if (!authorisation.ok) return this.report(checkoutId, { type: 'RejectAuthorisation', data: { reason: authorisation.reason } });
+    const authorised = await this.report(checkoutId, {
+      type: 'RecordAuthorisation',
+      data: { authorisationId: authorisation.authorisationId, assessmentId: facts.assessment.assessmentId },
+    });
+    // Another driver ended the checkout meanwhile (refused, or abandoned and compensated) without
+    // this authorisation, and nobody else will release its hold.
+    if (isFinal(authorised) && authorised.authorisationId === undefined) await this.downstream.void(authorisation.authorisationId);
+    return authorised;
   }
 
   private async charge(state: CheckoutState): Promise<CheckoutState> {

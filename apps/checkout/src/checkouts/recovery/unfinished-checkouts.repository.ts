@@ -14,13 +14,34 @@ export const unfinishedCheckoutsDdl = (schema: string): string[] => [
   `CREATE INDEX unfinished_checkouts_due ON "${schema}".unfinished_checkouts (next_attempt_at)`,
 ];
 
+/**
+ * The table follows the checkout's events inside the transaction that appends them: a row comes with
+ * CheckoutStarted and goes with CheckoutCompleted or CheckoutRejected, the events that make a
+ * checkout final. So every committed start is tracked and no final checkout is, at no write of
+ * their own; a group-committed append carries its checkouts' rows in its one statement.
+ */
+export const unfinishedFollowsEventsDdl = (schema: string): string[] => [
+  `CREATE FUNCTION "${schema}".unfinished_checkouts_follow_events() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF NEW.type = 'CheckoutStarted' THEN
+        INSERT INTO "${schema}".unfinished_checkouts (checkout_id) VALUES ((NEW.data->>'checkoutId')::uuid) ON CONFLICT DO NOTHING;
+      ELSE
+        DELETE FROM "${schema}".unfinished_checkouts WHERE checkout_id = (NEW.data->>'checkoutId')::uuid;
+      END IF;
+      RETURN NULL;
+    END $$`,
+  `CREATE TRIGGER unfinished_checkouts_follow_events AFTER INSERT ON "${schema}".events FOR EACH ROW
+    WHEN (NEW.type IN ('CheckoutStarted', 'CheckoutCompleted', 'CheckoutRejected'))
+    EXECUTE FUNCTION "${schema}".unfinished_checkouts_follow_events()`,
+];
+
 const COLUMNS = `checkout_id AS "checkoutId", started_at AS "startedAt", extract(epoch FROM now() - started_at)::float8 AS "ageSeconds",
   attempts, step, last_error AS "lastError", next_attempt_at AS "nextAttemptAt", started_at < now() - $1 * interval '1 millisecond' AS overdue`;
 
 /**
- * The checkouts that are not final: a row is written before the checkout's first event and removed
- * after its last, so a crash anywhere in between leaves the row for the worker to find. Times come
- * from the database clock, which every instance shares.
+ * The checkouts that are not final: a row is written with the checkout's first event and removed
+ * with its last (unfinishedFollowsEventsDdl), so a crash anywhere in between leaves the row for the
+ * worker to find. Times come from the database clock, which every instance shares.
  */
 export class UnfinishedCheckoutsRepository {
   private readonly table: string;
@@ -33,15 +54,7 @@ export class UnfinishedCheckoutsRepository {
     this.table = `"${schema}".unfinished_checkouts`;
   }
 
-  /** Tracks a checkout about to start; false when it was already tracked. */
-  async track(checkoutId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      `INSERT INTO ${this.table} (checkout_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING 1`,
-      [checkoutId],
-    );
-    return rows.length > 0;
-  }
-
+  /** Forgets a row that outlived its checkout (one an earlier version tracked). */
   async finished(checkoutId: string): Promise<void> {
     await this.dataSource.query(`DELETE FROM ${this.table} WHERE checkout_id = $1`, [checkoutId]);
   }
