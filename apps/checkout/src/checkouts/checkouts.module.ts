@@ -20,8 +20,8 @@ const downstreamProvider: Provider = {
 class DownstreamLifecycle implements OnApplicationShutdown {
   constructor(private readonly downstream: HttpCheckoutDownstream) {}
 
-  onApplicationShutdown(): void {
-    this.downstream.close();
+  onApplicationShutdown(): Promise<void> {
+    return this.downstream.close();
   }
 }
 

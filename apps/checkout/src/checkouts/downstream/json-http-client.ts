@@ -1,15 +1,16 @@
 import { backoffMs } from '@app/async';
 import { DownstreamUnavailableError } from '@app/platform';
-import { Agent, request as httpRequest } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Dispatcher, Pool } from 'undici';
+import { JsonResponse, TransportError, exchangeJson } from './json-exchange';
 
-export interface JsonResponse {
-  status: number;
-  body: Record<string, unknown>;
-}
+export type { JsonResponse } from './json-exchange';
+
+/** As many connections to one service as the node:http agent this client replaced allowed. */
+const CONNECTIONS_PER_SERVICE = 256;
 
 export interface HttpClientOptions {
-  /** Longest wait for one attempt's answer. */
+  /** Longest wait for one attempt's answer, a free connection included. */
   timeoutMs: number;
   /** Further attempts after the first, for calls that may be repeated. */
   retries: number;
@@ -24,49 +25,50 @@ export interface CallOptions {
   headers?: Record<string, string>;
   /**
    * Whether repeating the call cannot do anything twice (a read, or a write the callee dedupes by
-   * a key). Only such calls are retried after a timeout or a 5xx; any call is retried when the
-   * connection was refused, because then the request never arrived.
+   * a key). Only such calls are retried after a timeout or a 5xx; any call is retried when it was
+   * never written to a connection (the connection was refused), because then it never arrived.
    */
   idempotent: boolean;
   /** Which answers are worth another attempt; by default every 5xx. */
   retryable?: (response: JsonResponse) => boolean;
 }
 
-class TransportError extends Error {
-  constructor(
-    readonly neverSent: boolean,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 const defaultRetryable = (response: JsonResponse): boolean => response.status >= 500;
 
 /**
- * A small JSON client for one downstream service over keep-alive connections. It answers with
- * whatever the service said (any status); when the service cannot be reached within the bounded
- * attempts it throws DownstreamUnavailableError naming the service, which the edge turns into 503.
+ * A small JSON client for one downstream service over a bounded pool of keep-alive connections
+ * (undici, one request per connection at a time). It answers with whatever the service said (any
+ * status); when the service cannot be reached within the bounded attempts it throws
+ * DownstreamUnavailableError naming the service, which the edge turns into 503.
  */
 export class JsonHttpClient {
-  private readonly base: URL;
+  private readonly pool: Pool;
+  private readonly headers: Record<string, string>;
 
   constructor(
     readonly service: string,
     baseUrl: string,
-    private readonly agent: Agent,
     private readonly options: HttpClientOptions,
   ) {
-    this.base = new URL(baseUrl);
+    // The attempt's own deadline bounds every phase, so undici's separate header and body timers are not needed.
+    this.pool = new Pool(new URL(baseUrl).origin, {
+      connections: CONNECTIONS_PER_SERVICE,
+      pipelining: 1,
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
+    this.headers = { accept: 'application/json', ...(options.credential ? { authorization: `Bearer ${options.credential}` } : {}) };
   }
 
-  async call(method: string, path: string, call: CallOptions): Promise<JsonResponse> {
+  async call(method: Dispatcher.HttpMethod, path: string, call: CallOptions): Promise<JsonResponse> {
     const retryable = call.retryable ?? defaultRetryable;
+    const payload = call.body === undefined ? undefined : JSON.stringify(call.body);
+    const headers = { ...this.headers, ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...call.headers };
     let lastFailure: unknown;
     for (let attempt = 0; attempt <= this.options.retries; attempt++) {
       if (attempt > 0) await sleep(backoffMs(attempt, { baseMs: this.options.backoffMs, capMs: 5_000 }));
       try {
-        const response = await this.once(method, path, call);
+        const response = await exchangeJson(this.pool, { method, path, headers, body: payload }, this.options.timeoutMs);
         if (!(call.idempotent && retryable(response)) || attempt === this.options.retries) return response;
         lastFailure = new Error(`answered ${response.status}`);
       } catch (error) {
@@ -77,64 +79,8 @@ export class JsonHttpClient {
     throw new DownstreamUnavailableError(this.service, lastFailure);
   }
 
-  private once(method: string, path: string, call: CallOptions): Promise<JsonResponse> {
-    const payload = call.body === undefined ? undefined : JSON.stringify(call.body);
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const fail = (error: TransportError) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        req.destroy();
-        reject(error);
-      };
-      const req = httpRequest(
-        {
-          agent: this.agent,
-          hostname: this.base.hostname,
-          port: this.base.port,
-          method,
-          path,
-          headers: {
-            accept: 'application/json',
-            ...(this.options.credential ? { authorization: `Bearer ${this.options.credential}` } : {}),
-            ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
-            ...call.headers,
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('error', (error) => fail(new TransportError(false, error.message)));
-          res.on('end', () => {
-            if (settled) return;
-            settled = true;
-            clearTimeout(timer);
-            resolve({ status: res.statusCode ?? 0, body: parse(Buffer.concat(chunks).toString('utf8')) });
-          });
-        },
-      );
-      const timer = setTimeout(
-        () => fail(new TransportError(false, `no answer within ${this.options.timeoutMs} ms`)),
-        this.options.timeoutMs,
-      );
-      req.on('error', (error: NodeJS.ErrnoException) => {
-        // A refused connection, or a pooled connection the server had just closed as idle, means the
-        // request never reached the service; anything else may have.
-        const neverSent = error.code === 'ECONNREFUSED' || (req.reusedSocket && error.code === 'ECONNRESET');
-        fail(new TransportError(neverSent, error.message));
-      });
-      req.end(payload);
-    });
-  }
-}
-
-function parse(text: string): Record<string, unknown> {
-  if (text === '') return {};
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : { value };
-  } catch {
-    return { text };
+  /** Closes every connection at once, failing calls still in flight (the service is stopping). */
+  close(): Promise<void> {
+    return this.pool.destroy();
   }
 }
