@@ -1,5 +1,5 @@
 import { ConfirmPublisher } from '@app/messaging';
-import { toOutgoingMessage } from './outbox-message';
+import { toOutgoingMessages } from './outbox-message';
 import { relayMetrics } from './relay-metrics';
 import { CursorPosition, Subscription, SubscriptionStore } from './subscription-store';
 import { WakeSignal } from './wake-signal';
@@ -108,10 +108,7 @@ export class DeliveryRun {
       this.readFrom = { ...this.readFrom, cursorTransactionId: to.transactionId, cursorPosition: to.position };
       const started = process.hrtime.bigint();
       const confirmed = publisher
-        .publish(
-          queue,
-          rows.map((row) => toOutgoingMessage(producer, row)),
-        )
+        .publish(queue, toOutgoingMessages(producer, rows))
         .then(() => relayMetrics.publishSeconds.observe(this.labels, Number(process.hrtime.bigint() - started) / 1e9));
       // Awaited in order by `run`; a failure of a later batch must not surface as unhandled meanwhile.
       confirmed.catch(() => undefined);

@@ -1,5 +1,5 @@
 import { OutboxRow } from './subscription-store';
-import { rebuildMessage, toOutgoingMessage } from './outbox-message';
+import { rebuildMessage, toOutgoingMessage, toOutgoingMessages } from './outbox-message';
 
 const row = (overrides: Partial<OutboxRow> = {}): OutboxRow => ({
   global_position: '9007199254740993',
@@ -60,6 +60,16 @@ describe('toOutgoingMessage', () => {
     const { headers } = toOutgoingMessage('account', row({ correlation_id: null, causation_id: null })).options;
     expect(headers!['x-correlation-id']).toBeUndefined();
     expect(headers!['x-causation-id']).toBeUndefined();
+  });
+});
+
+describe('toOutgoingMessages', () => {
+  it('builds the messages of one read once for every destination that shares it', () => {
+    const rows = [row(), row({ stream_version: 4 })];
+    const messages = toOutgoingMessages('account', rows);
+    expect(messages.map((m) => m.options.headers!['x-stream-version'])).toEqual([3, 4]);
+    expect(toOutgoingMessages('account', rows)).toBe(messages);
+    expect(toOutgoingMessages('account', [...rows])).not.toBe(messages);
   });
 });
 

@@ -4,6 +4,18 @@ import { randomUUID } from 'node:crypto';
 import { OutboxRow } from './subscription-store';
 import { upcastOutboxRow } from './upcast-outbox-row';
 
+const builtForRead = new WeakMap<readonly OutboxRow[], OutgoingMessage[]>();
+
+/**
+ * The messages of one batch read. Destinations that share a read (SubscriptionStore) get the same
+ * rows, and so the same messages, built once: a message is never changed once built.
+ */
+export function toOutgoingMessages(producer: string, rows: readonly OutboxRow[]): OutgoingMessage[] {
+  let messages = builtForRead.get(rows);
+  if (!messages) builtForRead.set(rows, (messages = rows.map((row) => toOutgoingMessage(producer, row))));
+  return messages;
+}
+
 /**
  * Turns a stored event into the message of DESIGN.md, at its current schema version. The body is
  * assembled from the row's JSON text so the relay never parses and re-serialises current event data.
