@@ -30,7 +30,7 @@ interface InFlightBatch {
  * fewer than `pipelineDepth × batchSize` messages await their confirms; as batches are confirmed,
  * in order, the cursor follows them in the background, so the next read and publish never wait for
  * a cursor update. A NOTIFY that comes while batches await their confirms is read and published at
- * once rather than after them.
+ * once rather than after them, and one that came before the last confirm keeps the run going.
  */
 export class DeliveryRun {
   private readonly inFlightLimit: number;
@@ -63,6 +63,9 @@ export class DeliveryRun {
   async run(): Promise<number> {
     try {
       for (;;) {
+        // Woken since the last read: read on in this run rather than end it, wait for its last
+        // cursor move and load the subscription again first (three round trips on the latency path).
+        if (this.exhausted && this.context.wake.generation !== this.readAtGeneration) this.exhausted = false;
         await this.readAhead();
         const head = this.inFlight[0];
         if (!head || this.halt || this.cursorFailure) break;
