@@ -1,6 +1,6 @@
 import { ControlTypes, EventEnvelope } from '@app/contracts';
-import { CustomTransportStrategy, Server } from '@nestjs/microservices';
-import { lastValueFrom } from 'rxjs';
+import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
+import { isObservable, lastValueFrom } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { AmqpConnection } from '../amqp-connection';
 import { Delivery, QueueConsumer } from '../consumer/queue-consumer';
@@ -25,6 +25,8 @@ export interface EventTransportOptions {
  */
 export class EventTransport extends Server implements CustomTransportStrategy {
   private readonly consumers: QueueConsumer[];
+  // Nest's lookup tries JSON.parse on every pattern (and throws on ours): resolve each pattern once.
+  private readonly handlersByPattern = new Map<string, MessageHandler | null>();
 
   constructor(private readonly options: EventTransportOptions) {
     super();
@@ -56,14 +58,28 @@ export class EventTransport extends Server implements CustomTransportStrategy {
     return this.consumers as T;
   }
 
+  override addHandler(...args: Parameters<Server['addHandler']>): void {
+    super.addHandler(...args);
+    this.handlersByPattern.clear();
+  }
+
   private async dispatch(envelope: EventEnvelope, delivery: Delivery): Promise<'handled' | 'unhandled'> {
     const handler =
-      envelope.type === ControlTypes.rebuild
-        ? this.getHandlerByPattern(rebuildPattern(delivery.queue))
-        : (this.getHandlerByPattern(envelope.type) ?? this.getHandlerByPattern(AnyEvent));
+      envelope.type === ControlTypes.rebuild ? this.handlerFor(rebuildPattern(delivery.queue)) : this.handlerFor(envelope.type, AnyEvent);
     if (!handler) return 'unhandled';
-    const result = await handler(envelope, new EventContext([delivery]));
-    await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+    const result: unknown = await handler(envelope, new EventContext([delivery]));
+    // An interceptor makes the result an observable; a plain handler's needs no rxjs round per message.
+    if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
     return 'handled';
+  }
+
+  /** The handler of `pattern`, else the one of `fallback`; resolved once per pattern. */
+  private handlerFor(pattern: string, fallback?: string): MessageHandler | null {
+    let handler = this.handlersByPattern.get(pattern);
+    if (handler === undefined) {
+      handler = this.getHandlerByPattern(pattern) ?? (fallback === undefined ? null : this.getHandlerByPattern(fallback));
+      this.handlersByPattern.set(pattern, handler);
+    }
+    return handler;
   }
 }
