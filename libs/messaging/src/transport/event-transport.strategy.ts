@@ -1,6 +1,6 @@
 import { ControlTypes, EventEnvelope } from '@app/contracts';
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
-import { lastValueFrom } from 'rxjs';
+import { isObservable, lastValueFrom } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { AmqpConnection } from '../amqp-connection';
 import { DeliveredEvent, Delivery, QueueConsumer } from '../consumer/queue-consumer';
@@ -26,6 +26,8 @@ export interface EventTransportOptions {
  */
 export class EventTransport extends Server implements CustomTransportStrategy {
   private readonly consumers: QueueConsumer[];
+  // Nest's lookup tries JSON.parse on every pattern (and throws on ours): resolve each pattern once.
+  private readonly handlersByPattern = new Map<string, MessageHandler | null>();
 
   constructor(private readonly options: EventTransportOptions) {
     super();
@@ -58,6 +60,11 @@ export class EventTransport extends Server implements CustomTransportStrategy {
     return this.consumers as T;
   }
 
+  override addHandler(...args: Parameters<Server['addHandler']>): void {
+    super.addHandler(...args);
+    this.handlersByPattern.clear();
+  }
+
   private async dispatch(envelope: EventEnvelope, delivery: Delivery): Promise<'handled' | 'unhandled'> {
     const handler = this.handlerFor(envelope, delivery.queue);
     if (!handler) return 'unhandled';
@@ -66,14 +73,23 @@ export class EventTransport extends Server implements CustomTransportStrategy {
   }
 
   private handlerFor(envelope: EventEnvelope, queue: string): MessageHandler | null {
-    return envelope.type === ControlTypes.rebuild
-      ? this.getHandlerByPattern(rebuildPattern(queue))
-      : (this.getHandlerByPattern(envelope.type) ?? this.getHandlerByPattern(AnyEvent));
+    return envelope.type === ControlTypes.rebuild ? this.handlerOf(rebuildPattern(queue)) : this.handlerOf(envelope.type, AnyEvent);
+  }
+
+  /** The handler of `pattern`, else the one of `fallback`; resolved once per pattern. */
+  private handlerOf(pattern: string, fallback?: string): MessageHandler | null {
+    let handler = this.handlersByPattern.get(pattern);
+    if (handler === undefined) {
+      handler = this.getHandlerByPattern(pattern) ?? (fallback === undefined ? null : this.getHandlerByPattern(fallback));
+      this.handlersByPattern.set(pattern, handler);
+    }
+    return handler;
   }
 
   private async invoke(handler: MessageHandler, payload: unknown, context: EventContext | EventBatchContext): Promise<void> {
-    const result = await handler(payload, context);
-    await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+    const result: unknown = await handler(payload, context);
+    // An interceptor makes the result an observable; a plain handler's needs no rxjs round per message.
+    if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
   }
 
   /** A batch handler (`@EventBatchPattern`) takes its run of events in one call; any other, each on its own. */
