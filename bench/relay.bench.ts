@@ -19,7 +19,7 @@ import { Target, printTargets } from './support/targets';
  *   (a) raw ceiling: bare `pg` batched reads + bare `amqplib` confirmed publishes, to 1 and to 3 quorum queues:
  *       today's baseline (the relay's batch of 500, cursor in memory), 1,000 per batch with the cursor
  *       in memory, and the best bare strategy with the relay's guarantees (1,000 per batch, durable cursor)
- *   (b) the relay (in a child process, with its default batch size) delivering the same 100,000 events to 1 and to 3 queues
+ *   (b) the relay (in a child process) delivering the same 100,000 events to 1 and to 3 queues
  *   (c) commit-to-consumer latency p50/p99 at steady 1,000 and 5,000 events/s through the relay, next
  *       to the broker's own publish-to-consumer floor at the same rates
  *   (d) the relay process's peak RSS (VmHWM)
@@ -105,6 +105,7 @@ async function main(): Promise<void> {
         schema,
         producer: 'account',
         routes: routes.map((queue) => ({ queue, eventTypes: null })),
+        batchSize: BATCH,
       },
       compiled,
     );
@@ -135,7 +136,7 @@ async function main(): Promise<void> {
   };
 
   try {
-    log(`bench:relay — ${EVENTS.toLocaleString('en')} events, ${ROUNDS} round(s), schema ${schema}`);
+    log(`bench:relay — ${EVENTS.toLocaleString('en')} events, batches of ${BATCH}, ${ROUNDS} round(s), schema ${schema}`);
     const filled = performance.now();
     const { dataBytes } = await prefillEvents(pool, schema, EVENTS);
     log(`prefill: ${((performance.now() - filled) / 1000).toFixed(1)} s, event data ≈ ${dataBytes} bytes of JSON each`);

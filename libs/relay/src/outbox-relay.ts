@@ -104,8 +104,7 @@ export class OutboxRelay {
     });
     const settings: WorkerSettings = {
       producer: options.producer,
-      // As the best bare strategy of bench:relay: half the reads and confirm waits of 500 per batch.
-      batchSize: options.batchSize ?? 1_000,
+      batchSize: options.batchSize ?? 500,
       pollIntervalMs: options.pollIntervalMs ?? 1_000,
       maxBackoffMs: options.maxBackoffMs ?? 30_000,
       pipelineDepth: options.pipelineDepth ?? 2,
