@@ -21,6 +21,20 @@ export interface WorkerSettings {
 }
 
 /**
+ * A backfill keeps one small batch awaiting its confirms. The broker takes a connection's frames in
+ * order, so a live event of another subscription of this relay waits behind every backfill message
+ * already sent (ops-new-consumer.e2e-spec: with two batches of 500 in flight, other consumers'
+ * deliveries went from a p95 of 14 ms to 1,473 ms during a backfill).
+ */
+const BACKFILL_DELIVERY: Partial<WorkerSettings> = { batchSize: 100, pipelineDepth: 1 };
+
+/** Whether the subscription is still paced: it has a rate and its cursor is short of the head it was registered at. */
+const backfilling = (subscription: Subscription): boolean =>
+  Boolean(subscription.backfillRatePerSecond) &&
+  subscription.backfillUntilPosition !== null &&
+  BigInt(subscription.cursorPosition) < BigInt(subscription.backfillUntilPosition);
+
+/**
  * Delivers one subscription: read a batch after the cursor, publish it with confirms, then move
  * the cursor (DeliveryRun). Each destination has its own worker, channel and backoff, so a failing
  * queue never holds back the others.
@@ -107,6 +121,7 @@ export class SubscriptionWorker {
     const run = new DeliveryRun(
       {
         ...this.settings,
+        ...(backfilling(subscription) ? BACKFILL_DELIVERY : {}),
         queue: this.queue,
         store: this.store,
         publisher: this.publisher,
@@ -125,7 +140,7 @@ export class SubscriptionWorker {
    */
   private async paceBackfill(wanted: number, from: Subscription): Promise<number> {
     const rate = from.backfillRatePerSecond;
-    if (!rate || from.backfillUntilPosition === null || BigInt(from.cursorPosition) >= BigInt(from.backfillUntilPosition)) return wanted;
+    if (!rate || !backfilling(from)) return wanted;
     if (this.backfillBucket?.ratePerSecond !== rate) this.backfillBucket = new TokenBucket(rate, Math.max(1, Math.ceil(rate / 4)));
     while (this.running && this.isLeader()) {
       const grant = this.backfillBucket.take(wanted, Date.now());
