@@ -1,8 +1,31 @@
 import { jitteredMs } from '@app/async';
-import { pgClientSafety, pgServerSafetyOptions } from '@app/eventstore';
 import { Logger } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
-import { Client } from 'pg';
+import {
+  ElectionEffect,
+  ElectionInput,
+  ElectionSettings,
+  ElectionState,
+  advance,
+  electionStalled,
+  initialElectionState,
+  stalledAfterMs,
+} from './election-machine';
+import { ElectionStatus, trackElection } from './election-registry';
+import { ElectionSession, ElectionSessionFactory, pgElectionSession } from './election-session';
+
+/** Time and timers, injectable so that specs drive the election on a clock of their own. */
+export interface ElectionClock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const systemClock: ElectionClock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
 
 export interface LeaderElectionOptions {
   databaseUrl: string;
@@ -11,13 +34,20 @@ export interface LeaderElectionOptions {
   /** A NOTIFY channel the leader listens on, reported as 'notify' events. */
   listenChannel?: string;
   retryIntervalMs?: number;
-  /** What the leader is, for the log: 'relay' unless told. */
+  /** What the leader is, for the log and the metrics' `role` label: 'relay' unless told. */
   role?: string;
   /** How often the leader proves its session alive. */
   heartbeatIntervalMs?: number;
   /** How long a heartbeat (or a connect) may take before the leader steps down. */
   heartbeatTimeoutMs?: number;
+  /** Opens the election's database sessions; a pg Client each unless told. */
+  sessions?: ElectionSessionFactory;
+  clock?: ElectionClock;
+  random?: () => number;
 }
+
+// Beyond pg's own timeouts: a step whose promise never settles still ends.
+const DEADLINE_GRACE_MS = 1_000;
 
 /**
  * Leadership through a session-level PostgreSQL advisory lock on a dedicated connection: when the
@@ -30,141 +60,203 @@ export interface LeaderElectionOptions {
  *   answer for `heartbeatIntervalMs + heartbeatTimeoutMs`;
  * - the server ends the session (and so releases the lock) after `sessionIdleTimeoutMs` without a
  *   query, which is longer than that lease, so the old leader has stopped before a standby starts.
+ *
+ * Which step comes next is decided in one place, the pure `advance` of election-machine.ts; this
+ * class only carries out its effects and feeds their results back, each tagged with its step, so
+ * a late result can never start a second line of steps or end the only one.
  */
 export class LeaderElection extends EventEmitter {
   private readonly logger: Logger;
-  private readonly retryIntervalMs: number;
-  private readonly heartbeatIntervalMs: number;
-  private readonly heartbeatTimeoutMs: number;
-  private client?: Client;
-  private leader = false;
-  private leaseUntil = 0;
-  private stopped = true;
-  private timer?: NodeJS.Timeout;
+  private readonly settings: ElectionSettings;
+  private readonly clock: ElectionClock;
+  private readonly openSession: ElectionSessionFactory;
+  private readonly stepDeadlineMs: number;
+  private state: ElectionState = initialElectionState();
+  private readonly sessions = new Map<number, ElectionSession>();
+  private readonly closing = new Map<number, Promise<void>>();
+  private timer?: unknown;
 
   constructor(private readonly options: LeaderElectionOptions) {
     super();
     this.logger = new Logger(`Leadership:${options.lockKey}`);
-    this.retryIntervalMs = options.retryIntervalMs ?? 1_000;
-    this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 1_000;
-    this.heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 3_000;
+    this.settings = {
+      retryIntervalMs: options.retryIntervalMs ?? 1_000,
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1_000,
+      heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 3_000,
+    };
+    this.clock = options.clock ?? systemClock;
+    this.openSession = options.sessions ?? pgElectionSession;
+    this.stepDeadlineMs = this.settings.heartbeatTimeoutMs + DEADLINE_GRACE_MS;
   }
 
   /** Leader, and the lease is current (a stalled event loop cannot outlive it unnoticed). */
   get isLeader(): boolean {
-    return this.leader && Date.now() < this.leaseUntil;
+    return this.state.phase === 'leading' && this.clock.now() < this.state.leaseUntil;
   }
 
   /** How long the server keeps a silent session, and so the lock: twice the lease, at least 6 s. */
   get sessionIdleTimeoutMs(): number {
-    const lease = Math.max(this.heartbeatIntervalMs, this.retryIntervalMs) + this.heartbeatTimeoutMs;
-    return Math.max(6_000, 2 * lease);
+    const { heartbeatIntervalMs, retryIntervalMs, heartbeatTimeoutMs } = this.settings;
+    return Math.max(6_000, 2 * (Math.max(heartbeatIntervalMs, retryIntervalMs) + heartbeatTimeoutMs));
   }
 
+  /** Where the election stands, for readiness and the metrics. */
+  status(): ElectionStatus {
+    const now = this.clock.now();
+    return {
+      lockKey: this.options.lockKey,
+      role: this.role,
+      phase: this.state.phase,
+      leader: this.isLeader,
+      lastAttemptAgeMs: this.state.phase === 'idle' ? 0 : now - this.state.lastAttemptAt,
+      stalled: electionStalled(this.state, now, this.settings, this.stepDeadlineMs),
+      stalledAfterMs: stalledAfterMs(this.settings, this.stepDeadlineMs),
+    };
+  }
+
+  /** Competes until stopped; a second start while running changes nothing. */
   start(): void {
-    this.stopped = false;
-    void this.attempt();
+    trackElection(this, true);
+    this.dispatch({ type: 'start', at: this.clock.now() });
   }
 
+  /** Gives up leadership and ends every session this election opened. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    const client = this.client;
-    this.client = undefined;
-    this.setLeader(false);
-    // Ending the session releases the lock.
-    await client?.end().catch(() => undefined);
+    this.dispatch({ type: 'stop', at: this.clock.now() });
+    trackElection(this, false);
+    for (const id of [...this.sessions.keys()]) void this.closeSession(id);
+    await Promise.all([...this.closing.values()]);
   }
 
-  private async attempt(): Promise<void> {
-    if (this.stopped) return;
-    try {
-      const client = this.client ?? (await this.connect());
-      const askedAt = Date.now();
-      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [
-        this.options.lockKey,
-      ]);
-      if (rows[0].locked && !this.stopped) {
-        if (this.options.listenChannel) await client.query(`LISTEN "${this.options.listenChannel}"`);
-        this.renewLease(askedAt);
-        this.setLeader(true);
-        this.schedule(() => this.heartbeat(client), this.heartbeatIntervalMs);
+  private get role(): string {
+    return this.options.role ?? 'relay';
+  }
+
+  private dispatch(input: ElectionInput): void {
+    const before = this.state;
+    const { state, effects } = advance(before, input, this.settings);
+    this.state = state;
+    // The timer belonged to the step just left; a new wait sets its own.
+    if (state.step !== before.step) this.cancelTimer();
+    for (const effect of effects) this.perform(effect);
+  }
+
+  private perform(effect: ElectionEffect): void {
+    switch (effect.type) {
+      case 'wait': {
+        const ms = effect.jittered ? jitteredMs(effect.ms, this.options.random) : effect.ms;
+        this.timer = this.clock.setTimeout(() => this.dispatch({ type: 'timerFired', step: effect.step, at: this.clock.now() }), ms);
         return;
       }
-    } catch (error) {
-      this.logger.warn(`leadership check failed: ${(error as Error).message}`);
-      this.dropClient();
+      case 'connect':
+        return this.settle(
+          () => this.open(effect.session).connect(),
+          (at) => ({ type: 'connected', step: effect.step, session: effect.session, at }),
+          effect.step,
+        );
+      case 'askLock':
+        return this.settle(
+          () => this.askLock(effect.session),
+          (at, locked) => ({ type: 'lockAnswered', step: effect.step, locked, at }),
+          effect.step,
+        );
+      case 'heartbeat':
+        return this.settle(
+          () => this.session(effect.session).ping(),
+          (at) => ({ type: 'heartbeatAnswered', step: effect.step, at }),
+          effect.step,
+        );
+      case 'close':
+        void this.closeSession(effect.session).then(() => this.dispatch({ type: 'closed', step: effect.step, at: this.clock.now() }));
+        return;
+      case 'discard':
+        void this.closeSession(effect.session);
+        return;
+      case 'announce':
+        return this.announce(effect.leader);
+      case 'warn':
+        this.logger.warn(effect.message);
+        return;
     }
-    this.schedule(() => this.attempt(), jitteredMs(this.retryIntervalMs));
   }
 
-  /** The lock lives as long as the session, so an answered query proves it is still held. */
-  private async heartbeat(client: Client): Promise<void> {
-    if (this.stopped || this.client !== client) return;
-    const askedAt = Date.now();
-    try {
-      await client.query('SELECT 1');
-      this.renewLease(askedAt);
-      this.schedule(() => this.heartbeat(client), this.heartbeatIntervalMs);
-    } catch (error) {
-      if (this.client !== client) return;
-      this.logger.warn(`leadership heartbeat failed, stepping down: ${(error as Error).message}`);
-      this.dropClient();
-      this.schedule(() => this.attempt(), jitteredMs(this.retryIntervalMs));
-    }
+  private open(id: number): ElectionSession {
+    const session = this.openSession(
+      {
+        databaseUrl: this.options.databaseUrl,
+        applicationName: `leader:${this.options.lockKey}`,
+        timeoutMs: this.settings.heartbeatTimeoutMs,
+        idleSessionTimeoutMs: this.sessionIdleTimeoutMs,
+      },
+      {
+        lost: (reason) => this.dispatch({ type: 'connectionLost', session: id, reason, at: this.clock.now() }),
+        notified: () => this.emit('notify'),
+      },
+    );
+    this.sessions.set(id, session);
+    return session;
   }
 
-  // Measured from when the heartbeat was sent: the server saw the session alive no earlier.
-  private renewLease(askedAt: number): void {
-    this.leaseUntil = askedAt + this.heartbeatIntervalMs + this.heartbeatTimeoutMs;
+  private async askLock(id: number): Promise<boolean> {
+    const session = this.session(id);
+    const locked = await session.tryLock(this.options.lockKey);
+    if (locked && this.options.listenChannel) await session.listen(this.options.listenChannel);
+    return locked;
   }
 
-  private schedule(next: () => Promise<void>, delayMs: number): void {
-    clearTimeout(this.timer);
-    if (!this.stopped) this.timer = setTimeout(() => void next(), delayMs);
+  private session(id: number): ElectionSession {
+    const session = this.sessions.get(id);
+    if (!session) throw new Error(`session ${id} is closed`);
+    return session;
   }
 
-  private async connect(): Promise<Client> {
-    const client = new Client({
-      connectionString: this.options.databaseUrl,
-      ...pgClientSafety({ connectTimeoutMs: this.heartbeatTimeoutMs, queryTimeoutMs: this.heartbeatTimeoutMs }),
-      application_name: `leader:${this.options.lockKey}`.slice(0, 63),
-      options: `${pgServerSafetyOptions()} -c idle_session_timeout=${this.sessionIdleTimeoutMs}`,
+  /** Feeds an operation's outcome back, within the step's deadline whatever the operation does. */
+  private settle<T>(operation: () => Promise<T>, answered: (at: number, value: T) => ElectionInput, step: number): void {
+    let deadline: unknown;
+    const timedOut = new Promise<never>((_, reject) => {
+      deadline = this.clock.setTimeout(() => reject(new Error(`no answer within ${this.stepDeadlineMs} ms`)), this.stepDeadlineMs);
     });
-    client.on('error', (error) => this.onConnectionLost(client, error));
-    client.on('end', () => this.onConnectionLost(client));
-    client.on('notification', () => this.emit('notify'));
+    void Promise.race([new Promise<T>((resolve) => resolve(operation())), timedOut])
+      .then(
+        (value): ElectionInput => answered(this.clock.now(), value),
+        (error: Error): ElectionInput => ({ type: 'failed', step, reason: error.message, at: this.clock.now() }),
+      )
+      .then((input) => {
+        this.clock.clearTimeout(deadline);
+        this.dispatch(input);
+      });
+  }
+
+  /** Ends a session (bounded), dropping its socket if the polite end finds no answer. */
+  private closeSession(id: number): Promise<void> {
+    const session = this.sessions.get(id);
+    if (!session) return this.closing.get(id) ?? Promise.resolve();
+    this.sessions.delete(id);
+    let deadline: unknown;
+    const done = Promise.race([
+      session.close().catch(() => undefined),
+      new Promise<void>((resolve) => (deadline = this.clock.setTimeout(resolve, this.stepDeadlineMs))),
+    ]).then(() => {
+      this.clock.clearTimeout(deadline);
+      session.destroy();
+      this.closing.delete(id);
+    });
+    this.closing.set(id, done);
+    return done;
+  }
+
+  private cancelTimer(): void {
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private announce(leader: boolean): void {
+    this.logger.log(leader ? `became the active ${this.role}` : `is no longer the active ${this.role}`);
     try {
-      await client.connect();
+      this.emit(leader ? 'elected' : 'deposed');
     } catch (error) {
-      // A connect that timed out may leave a half-open socket behind.
-      void client.end().catch(() => undefined);
-      throw error;
+      // A listener's failure is its own: the election goes on regardless.
+      this.logger.error(`a leadership listener failed: ${(error as Error).message}`);
     }
-    this.client = client;
-    return client;
-  }
-
-  private onConnectionLost(client: Client, error?: Error): void {
-    if (this.client !== client) return;
-    this.logger.warn(`leadership connection lost${error ? `: ${error.message}` : ''}`);
-    this.dropClient();
-    this.schedule(() => this.attempt(), jitteredMs(this.retryIntervalMs));
-  }
-
-  private dropClient(): void {
-    const client = this.client;
-    this.client = undefined;
-    this.setLeader(false);
-    void client?.end().catch(() => undefined);
-  }
-
-  private setLeader(leader: boolean): void {
-    if (this.leader === leader) return;
-    this.leader = leader;
-    if (!leader) this.leaseUntil = 0;
-    const role = this.options.role ?? 'relay';
-    this.logger.log(leader ? `became the active ${role}` : `is no longer the active ${role}`);
-    this.emit(leader ? 'elected' : 'deposed');
   }
 }
