@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,13 +40,22 @@ export class PrivatePostgres {
   }
 
   start(): void {
-    const options = `-p ${this.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${this.dataDir} -c fsync=off -c max_connections=300`;
-    this.run('pg_ctl', '-D', this.dataDir, '-o', options, '-l', join(this.dataDir, 'server.log'), '-w', '-t', '60', 'start');
+    this.run(...this.startArgs());
   }
 
   /** A fast shutdown: sessions are ended with an admin-shutdown error, as in a real restart. */
   stop(): void {
-    this.run('pg_ctl', '-D', this.dataDir, '-m', 'fast', '-w', '-t', '60', 'stop');
+    this.run(...this.stopArgs());
+  }
+
+  /** `start`, without blocking the spec's event loop meanwhile (its clients keep running). */
+  async startInBackground(): Promise<void> {
+    await this.runInBackground(...this.startArgs());
+  }
+
+  /** `stop`, without blocking the spec's event loop meanwhile (its clients see the shutdown as it happens). */
+  async stopInBackground(): Promise<void> {
+    await this.runInBackground(...this.stopArgs());
   }
 
   /** Stops the server if it runs and deletes its files. */
@@ -60,12 +70,28 @@ export class PrivatePostgres {
     rmSync(join(this.dataDir, '..'), { recursive: true, force: true });
   }
 
+  private startArgs(): [string, ...string[]] {
+    const options = `-p ${this.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${this.dataDir} -c fsync=off -c max_connections=300`;
+    return ['pg_ctl', '-D', this.dataDir, '-o', options, '-l', join(this.dataDir, 'server.log'), '-w', '-t', '60', 'start'];
+  }
+
+  private stopArgs(): [string, ...string[]] {
+    return ['pg_ctl', '-D', this.dataDir, '-m', 'fast', '-w', '-t', '60', 'stop'];
+  }
+
   private run(tool: string, ...args: string[]): void {
+    const [file, argv] = this.invocation(tool, args);
+    execFileSync(file, argv, { stdio: 'pipe', timeout: 120_000 });
+  }
+
+  private async runInBackground(tool: string, ...args: string[]): Promise<void> {
+    const [file, argv] = this.invocation(tool, args);
+    await promisify(execFile)(file, argv, { timeout: 120_000 });
+  }
+
+  private invocation(tool: string, args: string[]): [string, string[]] {
     const command = join(this.bin, tool);
     const asRoot = process.getuid?.() === 0;
-    execFileSync(asRoot ? 'runuser' : command, asRoot ? ['-u', 'postgres', '--', command, ...args] : args, {
-      stdio: 'pipe',
-      timeout: 120_000,
-    });
+    return asRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
   }
 }

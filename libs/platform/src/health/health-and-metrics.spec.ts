@@ -1,3 +1,4 @@
+import { LeaderElection } from '@app/relay';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Controller, Get, INestApplication, Module, Param } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -53,6 +54,42 @@ describe('HealthModule', () => {
       expect(down.status).toBe(200);
       expect(await down.json()).toMatchObject({ status: 'ok', details: { broker: { status: 'down' } } });
     } finally {
+      await app.close();
+    }
+  });
+
+  it('turns not ready while a leader election of the process is stalled, and says which', async () => {
+    // A frozen election: its timers never fire and its connect never settles, while time moves on.
+    let now = 0;
+    const election = new LeaderElection({
+      databaseUrl: 'unused',
+      lockKey: 'relay:spec',
+      clock: { now: () => now, setTimeout: () => 0, clearTimeout: () => undefined },
+      sessions: () => ({
+        connect: () => new Promise<void>(() => undefined),
+        tryLock: () => Promise.resolve(false),
+        listen: () => Promise.resolve(),
+        ping: () => Promise.resolve(),
+        close: () => Promise.resolve(),
+        destroy: () => undefined,
+      }),
+    });
+    const { app, base } = await boot();
+    try {
+      election.start();
+      const trying = await fetch(`${base}/health/ready`);
+      expect(trying.status).toBe(200);
+      expect(await trying.json()).toMatchObject({
+        details: { 'leadership:relay:spec': { status: 'up', leader: false, phase: 'connecting' } },
+      });
+      now += election.status().stalledAfterMs + 1;
+      const stalled = await fetch(`${base}/health/ready`);
+      expect(stalled.status).toBe(503);
+      expect(await stalled.json()).toMatchObject({
+        error: { 'leadership:relay:spec': { status: 'down', message: expect.stringMatching(/stalled/) } },
+      });
+    } finally {
+      await election.stop();
       await app.close();
     }
   });

@@ -1,3 +1,4 @@
+import { runningElections } from '@app/relay';
 import { Public } from '../security/principal';
 import { Controller, Get, OnApplicationBootstrap, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
@@ -41,7 +42,8 @@ export class HealthController implements OnApplicationBootstrap {
   }
 
   /**
-   * Ready = able to serve the API: the database answers and the process is not stopping. The
+   * Ready = able to serve the API: the database answers, the process is not stopping, and none of
+   * its leader elections (the relay's, the checkout recovery worker's) has stalled. The
    * broker is reported but never makes the service unready: writes still land in its event table,
    * and the relay delivers them once the broker is back.
    */
@@ -55,6 +57,16 @@ export class HealthController implements OnApplicationBootstrap {
     ];
     const dataSource = this.dataSource;
     if (dataSource) checks.push(() => this.typeOrm.pingCheck('database', { connection: dataSource, timeout: 1500 }));
+    // A stalled election never regains its leader by itself: the process needs a restart, so it is not ready.
+    for (const election of runningElections()) {
+      checks.push(() => {
+        const session = this.indicators.check(`leadership:${election.lockKey}`);
+        const shown = { leader: election.leader, phase: election.phase, lastAttemptAgeSeconds: election.lastAttemptAgeMs / 1000 };
+        return election.stalled
+          ? session.down({ ...shown, message: `election stalled: no attempt for over ${election.stalledAfterMs / 1000} s` })
+          : session.up(shown);
+      });
+    }
     let result: HealthCheckResult;
     try {
       result = await this.health.check(checks);

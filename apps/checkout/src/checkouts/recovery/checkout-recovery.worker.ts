@@ -1,7 +1,6 @@
 import { PlatformConfig } from '@app/platform';
-import { LeaderElection } from '@app/relay';
+import { LeaderElection, WakeSignal } from '@app/relay';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Gauge, register } from 'prom-client';
 import { CheckoutProcess } from '../process/checkout-process';
 import { RecoveryOptions } from './recovery.options';
@@ -19,12 +18,16 @@ const leaderGauge: Gauge =
  * dedicated connection), so a dead leader's checkouts are taken over within about a second.
  * It resumes each due checkout through the same process a request uses: the step is retried after
  * a look-up of its outcome, or, past the deadline, the checkout is compensated.
+ *
+ * Its loop runs from bootstrap to shutdown and works only while this process leads, so no change
+ * of leadership (a lease that lapses without a step-down, say) can leave a leader without a loop.
  */
 @Injectable()
 export class CheckoutRecoveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('CheckoutRecovery');
   private readonly leadership: LeaderElection;
   private readonly stopping = new AbortController();
+  private readonly wake = new WakeSignal();
   private loop?: Promise<void>;
 
   constructor(
@@ -41,23 +44,29 @@ export class CheckoutRecoveryWorker implements OnApplicationBootstrap, BeforeApp
     leaderGauge.set(0);
     this.leadership.on('elected', () => {
       leaderGauge.set(1);
-      this.loop ??= this.run().finally(() => (this.loop = undefined));
+      this.wake.wake();
     });
     this.leadership.on('deposed', () => leaderGauge.set(0));
   }
 
   onApplicationBootstrap(): void {
     this.leadership.start();
+    this.loop ??= this.run();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping.abort();
+    this.wake.wake();
     await this.leadership.stop();
     await this.loop;
   }
 
   private async run(): Promise<void> {
-    while (this.leadership.isLeader && !this.stopping.signal.aborted) {
+    while (!this.stopping.signal.aborted) {
+      if (!this.leadership.isLeader) {
+        await this.wake.wait(this.options.intervalMs);
+        continue;
+      }
       let found = 0;
       try {
         const due = await this.unfinished.due(this.options.pendingAgeMs, this.options.batchSize);
@@ -67,8 +76,7 @@ export class CheckoutRecoveryWorker implements OnApplicationBootstrap, BeforeApp
       } catch (error) {
         this.logger.warn(`looking for unfinished checkouts failed: ${(error as Error).message}`);
       }
-      if (found < this.options.batchSize)
-        await sleep(this.options.intervalMs, undefined, { signal: this.stopping.signal }).catch(() => undefined);
+      if (found < this.options.batchSize && !this.stopping.signal.aborted) await this.wake.wait(this.options.intervalMs);
     }
   }
 }
