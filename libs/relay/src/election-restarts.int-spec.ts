@@ -1,6 +1,9 @@
-import { PrivatePostgres, eventually } from '@app/testing';
-import { Client } from 'pg';
+import { AmqpConnection } from '@app/messaging';
+import { PrivatePostgres, eventually, storeDdl, testAmqpUrl, uniqueSuffix } from '@app/testing';
+import { Client, Pool } from 'pg';
 import { LeaderElection } from './leader-election';
+import { OutboxRelay } from './outbox-relay';
+import { Arrival, appendEvents, deleteQueues, recordArrivals } from './test/relay-test-kit';
 
 // How many restarts; 20 unless told (ELECTION_RESTARTS=200 for a longer hunt).
 const RESTARTS = Number(process.env.ELECTION_RESTARTS ?? 20);
@@ -14,18 +17,48 @@ const randomMs = (max: number) => Math.floor(Math.random() * max);
 
 /**
  * PostgreSQL restarted (fast shutdown) again and again at random points of the elections: two
- * processes' worth of elections per key, each on a session of its own, on a server of this spec's
- * own (the shared one on 5432 is never stopped). After every restart each key has a leader again.
+ * processes' worth of elections per key, each on a session of its own, and two real relays of one
+ * producer, on a server of this spec's own (the shared one on 5432 is never stopped). After every
+ * restart each key has a leader again, and the relays deliver an event appended after it.
  */
 describe('Leader elections across PostgreSQL restarts', () => {
+  const schema = 'relayed';
+  const queue = `t${uniqueSuffix()}.account-events`;
   let server: PrivatePostgres;
+  let writer: Pool;
+  let connection: AmqpConnection;
+  let recorder: { arrivals: Arrival[]; stop(): Promise<void> };
+  const relays: OutboxRelay[] = [];
   const elections = new Map<string, LeaderElection[]>();
   const leadersOf = (key: string) => elections.get(key)!.filter((election) => election.isLeader);
   const overlaps: string[] = [];
   let sampler: NodeJS.Timeout | undefined;
 
+  const startRelays = async () => {
+    writer = new Pool({ connectionString: server.url(), max: 2 });
+    // Its idle sessions end with every restart; the next append opens new ones.
+    writer.on('error', () => undefined);
+    for (const statement of storeDdl(schema)) await writer.query(statement);
+    connection = new AmqpConnection({ url: testAmqpUrl(), name: 'election-restarts-spec' });
+    await connection.start();
+    recorder = await recordArrivals(queue);
+    for (let i = 0; i < PROCESSES_PER_KEY; i++) {
+      const relay = new OutboxRelay({
+        databaseUrl: server.url(),
+        schema,
+        producer: 'account',
+        connection,
+        routes: [{ queue, eventTypes: null }],
+        maxBackoffMs: 2_000,
+      });
+      relays.push(relay);
+      await relay.start();
+    }
+  };
+
   beforeAll(async () => {
     server = await PrivatePostgres.start();
+    await startRelays();
     for (const key of KEYS) {
       const competing = Array.from({ length: PROCESSES_PER_KEY }, () => new LeaderElection({ databaseUrl: server.url(), lockKey: key }));
       competing.forEach((election) => election.start());
@@ -34,12 +67,18 @@ describe('Leader elections across PostgreSQL restarts', () => {
     // Two leaders of one key at once would deliver twice: watched all along.
     sampler = setInterval(() => {
       for (const key of KEYS) if (leadersOf(key).length > 1) overlaps.push(key);
+      if (relays.filter((relay) => relay.isLeader).length > 1) overlaps.push(`relay:${schema}`);
     }, 10);
   });
 
   afterAll(async () => {
     clearInterval(sampler);
     await Promise.all([...elections.values()].flat().map((election) => election.stop()));
+    await Promise.all(relays.map((relay) => relay.stop()));
+    await recorder?.stop();
+    await connection?.close();
+    await writer?.end();
+    await deleteQueues([queue]).catch(() => undefined);
     server?.destroy();
   });
 
@@ -53,7 +92,18 @@ describe('Leader elections across PostgreSQL restarts', () => {
       await client.end().catch(() => undefined);
     }
   };
-  const everyKeyLed = async () => KEYS.every((key) => leadersOf(key).length === 1) && (await heldLocks().catch(() => 0)) === KEYS.length;
+  const everyKeyLed = async () =>
+    KEYS.every((key) => leadersOf(key).length === 1) &&
+    relays.filter((relay) => relay.isLeader).length === 1 &&
+    (await heldLocks().catch(() => 0)) === KEYS.length + 1;
+  const delivered = async (version: number) => {
+    const streamId = `account-${schema}`;
+    await eventually(() => appendEvents(writer, schema, streamId, version - 1, 1).then(() => true), LEADER_WITHIN_MS, 100);
+    await eventually(
+      () => recorder.arrivals.some((arrival) => arrival.streamId === streamId && arrival.version === version),
+      LEADER_WITHIN_MS,
+    );
+  };
 
   it(`gives every key a leader within ${LEADER_WITHIN_MS / 1000} s of each of ${RESTARTS} restarts at random moments`, async () => {
     await eventually(everyKeyLed, LEADER_WITHIN_MS, 20);
@@ -76,6 +126,7 @@ describe('Leader elections across PostgreSQL restarts', () => {
         throw new Error(`restart ${restart}: not every key led within ${LEADER_WITHIN_MS} ms\n${report.join('\n')}`);
       });
       timesToLeader.push(Date.now() - restartedAt);
+      await delivered(restart);
     }
     const sorted = [...timesToLeader].sort((a, b) => a - b);
     process.stdout.write(
