@@ -132,6 +132,16 @@ describe('The election machine', () => {
       .then(afterLoss, []);
   });
 
+  it('does not lead on a lock granted to a session it abandoned, while asking on the next one', () => {
+    const askingOnFirst = run(contending).state;
+    const askingOnSecond = run([...contending, lost(), fired(), connected()]).state;
+    expect(askingOnSecond).toMatchObject({ phase: 'contending', awaiting: 'lock' });
+    expect(askingOnSecond.session).not.toBe(askingOnFirst.session);
+    given(...contending, lost(), fired(), connected())
+      .when(() => lockAnswered(true)(askingOnFirst))
+      .then(askingOnSecond, []);
+  });
+
   it('steps down once when a failed heartbeat races the connection error', () => {
     const sending = run([...leading, fired()]).state;
     given(...leading, fired(), lost())
