@@ -62,6 +62,14 @@ describe('Readiness tells a load balancer the truth', () => {
     await eventually(async () => (await readiness(base)).body.details.broker?.status === 'up', 60_000, 200);
   });
 
+  it("shows the relay's election, and its stall metric, while it runs", async () => {
+    const { body } = await readiness(platform.url('account'));
+    expect(body.details['leadership:relay:account']).toMatchObject({ status: 'up', leader: true, phase: 'leading' });
+    const metrics = await (await fetch(`${platform.url('account')}/metrics`, authorized())).text();
+    expect(metrics).toMatch(/leader_election_stalled\{role="relay",key="relay:account"\} 0/);
+    expect(metrics).toMatch(/relay_is_leader\{producer="account"\} 1/);
+  });
+
   it('turns not ready at SIGTERM, while it still serves, before it drains and exits', async () => {
     const instance = await platform.startInstance('account');
     expect((await readiness(instance.url)).status).toBe(200);
