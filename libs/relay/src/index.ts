@@ -13,6 +13,7 @@ export * from './start-position';
 export * from './token-bucket';
 export * from './consumer-registration';
 export * from './subscription-workers';
+export * from './election-clock';
 export * from './election-machine';
 export * from './election-registry';
 export * from './election-session';

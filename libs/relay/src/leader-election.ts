@@ -11,21 +11,9 @@ import {
   initialElectionState,
   stalledAfterMs,
 } from './election-machine';
+import { ElectionClock, systemClock } from './election-clock';
 import { ElectionStatus, trackElection } from './election-registry';
 import { ElectionSession, ElectionSessionFactory, pgElectionSession } from './election-session';
-
-/** Time and timers, injectable so that specs drive the election on a clock of their own. */
-export interface ElectionClock {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-const systemClock: ElectionClock = {
-  now: () => Date.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
 
 export interface LeaderElectionOptions {
   databaseUrl: string;

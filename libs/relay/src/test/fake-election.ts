@@ -1,5 +1,5 @@
 import { ElectionSession, ElectionSessionEvents, ElectionSessionFactory } from '../election-session';
-import { ElectionClock } from '../leader-election';
+import { ElectionClock } from '../election-clock';
 
 /** Lets every promise that can settle now settle (all queued microtasks run before an immediate). */
 export const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
