@@ -31,6 +31,7 @@ export * from './platform.module';
 export * from './security/auth.guard';
 export * from './security/credentials';
 export * from './security/ops-token.guard';
+export * from './security/operator-action.decorator';
 export * from './security/principal';
 export * from './security/security.module';
 export * from './provisioning/broker-provisioning';
