@@ -1,4 +1,4 @@
-// The layering rules of STYLE.md ("Enforced, not remembered"), checked in CI by `npm run depcruise`.
+// The layering rules of docs/architecture.md#house-style ("Enforced, not remembered"), checked in CI by `npm run depcruise`.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [

@@ -5,7 +5,7 @@ import { bodyOf, send } from './support/http';
 
 const SALES_QUEUE = 'merchant.checkout-events';
 
-/** An envelope as Checkout's relay would put it on the queue (DESIGN.md, "Queues and messages"). */
+/** An envelope as Checkout's relay would put it on the queue (docs/architecture.md#queues-and-messages). */
 const envelope = (
   type: string,
   streamId: string,

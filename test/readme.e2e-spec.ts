@@ -8,6 +8,7 @@ import { send } from './support/http';
 
 const root = join(__dirname, '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
+const configuration = readFileSync(join(root, 'docs', 'configuration.md'), 'utf8');
 
 /** Every command line of the README's ```bash blocks, without its trailing comment. */
 const readmeCommands = (): string[] =>
@@ -16,8 +17,14 @@ const readmeCommands = (): string[] =>
     .map((line) => line.replace(/\s+#.*$/, '').trim())
     .filter((line) => line !== '');
 
-/** What CI itself runs (.ci/run): starting or testing the whole platform cannot run inside a spec. */
-const RUN_BY_CI = new Set(['npm start', 'npm test']);
+/**
+ * What CI itself runs (.ci/run: the checks and `npm test`), and `npm start`, which the reader runs first: starting or
+ * testing the whole platform, or checking the whole tree, cannot run inside a spec.
+ */
+const RUN_BY_CI = new Set([
+  'npm start',
+  ...[...readFileSync(join(root, '.ci', 'run'), 'utf8').matchAll(/^\s*(npm (?:test|run [\w:-]+))\s*$/gm)].map((match) => match[1]),
+]);
 
 /**
  * Commands that act on one live object the spec does not make (an unfinished checkout needs every
@@ -80,7 +87,15 @@ describe('README', () => {
     }
   });
 
-  it('lists every environment variable the code reads, as does .env.example', () => {
+  it('opens with the two commands, then what the platform is, then operating it, then development', () => {
+    expect(readmeCommands().slice(0, 2)).toEqual(['npm start', 'npm test']);
+    const headings = [...readme.matchAll(/^## (.+)$/gm)].map((match) => match[1]);
+    expect(headings.slice(0, 3)).toEqual(['What it is', 'Operating it', 'Development']);
+    expect(readme).toContain('](docs/architecture.md)');
+    expect(readme).toContain('](docs/configuration.md)');
+  });
+
+  it('has docs/configuration.md list every environment variable the code reads, as does .env.example', () => {
     const example = readFileSync(join(root, '.env.example'), 'utf8');
     const read = [
       'DATABASE_URL',
@@ -114,10 +129,8 @@ describe('README', () => {
       ...sourceVariables(),
     ];
     for (const variable of new Set(read)) {
-      expect({ variable, inReadme: readme.includes(`\`${variable}\``) || readme.includes(`${variable}\``) }).toEqual({
-        variable,
-        inReadme: true,
-      });
+      const listed = configuration.includes(`\`${variable}\``) || configuration.includes(`${variable}\``);
+      expect({ variable, inConfiguration: listed }).toEqual({ variable, inConfiguration: true });
       expect({ variable, inExample: new RegExp(`^#? ?${variable}=`, 'm').test(example) }).toEqual({ variable, inExample: true });
     }
   });

@@ -9,7 +9,7 @@ export interface Throughput {
 
 export const perSecond = (t: Throughput): number => t.events / (t.elapsedMs / 1_000);
 
-/** The same envelope, properties and headers the relay sends (DESIGN.md), built by hand. */
+/** The same envelope, properties and headers the relay sends (docs/architecture.md#queues-and-messages), built by hand. */
 function encode(producer: string, row: BenchRow): { content: Buffer; options: Record<string, unknown> } {
   const body =
     `{"eventId":"${row.event_id}","type":${JSON.stringify(row.type)},"schemaVersion":${row.schema_version},` +

@@ -77,7 +77,7 @@ export interface DeadLetter {
   lastReplayedBy: string | null;
 }
 
-/** A message exactly as a producer's relay would publish it (DESIGN.md, "Queues and messages"). */
+/** A message exactly as a producer's relay would publish it (docs/architecture.md#queues-and-messages). */
 export function eventMessage(event: {
   type: string;
   streamId: string;

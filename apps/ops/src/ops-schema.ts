@@ -1,2 +1,2 @@
-/** Ops' own PostgreSQL schema (DESIGN.md, "one schema per service"). */
+/** Ops' own PostgreSQL schema (docs/architecture.md#data: one schema per service). */
 export const OPS_SCHEMA = 'ops';

@@ -1,4 +1,4 @@
-import { PlatformModule, storeMigrations } from '@app/platform';
+import { consumerMigrations, PlatformModule } from '@app/platform';
 import { Module } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
 import { CheckoutsModule } from './checkouts/checkouts.module';
@@ -11,9 +11,10 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 
 @Module({
   imports: [
+    // Ops records no events of its own: its consumers' tables, and none of the event store's.
     PlatformModule.forService({
       name: OPS_SCHEMA,
-      migrations: [...storeMigrations(OPS_SCHEMA), OpsTables1764000000500, ReplayClaims1764000000600],
+      migrations: [...consumerMigrations(OPS_SCHEMA), OpsTables1764000000500, ReplayClaims1764000000600],
     }),
     DeadLettersModule,
     SubscriptionsModule,

@@ -6,7 +6,7 @@ export interface EventMetadata {
   [key: string]: unknown;
 }
 
-/** The body of every message on a consumer queue (DESIGN.md, "Queues and messages"). */
+/** The body of every message on a consumer queue (docs/architecture.md#queues-and-messages). */
 export interface EventEnvelope<Data = Record<string, unknown>> {
   eventId: string;
   type: string;

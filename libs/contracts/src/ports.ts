@@ -1,4 +1,4 @@
-/** Default HTTP ports of DESIGN.md; each service can be moved with `PORT`. */
+/** Default HTTP ports of the contract (docs/architecture.md#ports-and-routes); each service can be moved with `PORT`. */
 export const DefaultPorts = {
   account: 3001,
   merchant: 3002,

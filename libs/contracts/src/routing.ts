@@ -10,7 +10,7 @@ export interface Route {
 }
 
 /**
- * The agreed initial routing of DESIGN.md; a change here is a contract change. Where a consumer
+ * The routing of the contract (docs/architecture.md#routing); a change here is a contract change. Where a consumer
  * uses only some of a producer's types, its subscription carries just those: the sales ledger
  * counts completed checkouts, the velocity rule started ones. The other four checkout events
  * would each cost those consumers a transaction for nothing. Checkout reads merchants

@@ -43,7 +43,7 @@ function partsOf(queue: string): { consumer: string; producer: string } {
   return parts;
 }
 
-/** The topology of one consumer queue with its retry and dead-letter queues (DESIGN.md, "Queues"). */
+/** The topology of one consumer queue with its retry and dead-letter queues (docs/architecture.md#queues-and-messages). */
 export function consumerQueueTopology(queue: string): Topology {
   const { consumer, producer } = partsOf(queue);
   const dlq = deadLetterQueueOf(queue);

@@ -36,7 +36,7 @@ describe('registrationFor', () => {
     });
   });
 
-  it("refuses a queue name that is not DESIGN.md's or not this producer's", () => {
+  it("refuses a queue name that is not the contract's or not this producer's", () => {
     expect(codeOf(() => registrationFor('account', { name: 'bi.merchant-events', from: 0 }))).toBe('INVALID_QUEUE_NAME');
     expect(codeOf(() => registrationFor('account', { name: 'bi-account', from: 0 }))).toBe('INVALID_QUEUE_NAME');
   });

@@ -15,7 +15,7 @@ export interface RegistrationRequest {
 }
 
 /**
- * Checks a registration against the producer it is sent to: the queue name follows DESIGN.md and
+ * Checks a registration against the producer it is sent to: the queue name follows docs/architecture.md#queues-and-messages and
  * names this producer, the consumer is not one of the platform's services (their queues are the
  * routing table's, provisioned with their users), and every type is one the producer publishes.
  */

@@ -20,7 +20,7 @@ const row = (overrides: Partial<OutboxRow> = {}): OutboxRow => ({
 });
 
 describe('toOutgoingMessage', () => {
-  it('builds the envelope of DESIGN.md from the stored JSON text, positions as strings', () => {
+  it('builds the contract envelope from the stored JSON text, positions as strings', () => {
     const message = toOutgoingMessage('account', row());
     expect(JSON.parse(message.content.toString())).toEqual({
       eventId: '6f1c1d4e-9a53-4f57-9a43-0d6f3f0a1b2c',

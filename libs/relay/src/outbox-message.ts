@@ -17,7 +17,7 @@ export function toOutgoingMessages(producer: string, rows: readonly OutboxRow[])
 }
 
 /**
- * Turns a stored event into the message of DESIGN.md, at its current schema version. The body is
+ * Turns a stored event into the contract's message (docs/architecture.md#queues-and-messages), at its current schema version. The body is
  * assembled from the row's JSON text so the relay never parses and re-serialises current event data.
  */
 export function toOutgoingMessage(producer: string, stored: OutboxRow): OutgoingMessage {

@@ -21,7 +21,7 @@ export interface InvariantCounts {
   deadLetters: number;
 }
 
-/** The account's read model as its stream says it must be: DESIGN.md's balance = limit − open purchases. */
+/** The account's read model as its stream says it must be: the contract's balance = limit − open purchases (docs/architecture.md#ports-and-routes). */
 function expectedView(events: StreamEvent[]) {
   let limit = 0;
   let open = 0;

@@ -1,4 +1,4 @@
-import { PlatformConfig } from '@app/platform';
+import { PlatformConfig, operatorTokensOf } from '@app/platform';
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { OperatorActionsRepository } from '../operators/operator-actions.repository';
@@ -12,13 +12,19 @@ import { registerUnfinishedCheckoutMetrics } from './unfinished-checkouts.metric
   controllers: [OpsCheckoutsController],
   providers: [
     {
-      provide: OpsCheckoutsService,
-      inject: [PlatformConfig, DataSource],
-      useFactory: (config: PlatformConfig, dataSource: DataSource) => {
-        const client = new CheckoutServiceClient(config.opsToken);
+      provide: CheckoutServiceClient,
+      inject: [PlatformConfig],
+      useFactory: (config: PlatformConfig) => {
+        const client = new CheckoutServiceClient(operatorTokensOf(config.opsToken)[0]);
         registerUnfinishedCheckoutMetrics(client);
-        return new OpsCheckoutsService(client, dataSource, new OperatorActionsRepository(OPS_SCHEMA));
+        return client;
       },
+    },
+    {
+      provide: OpsCheckoutsService,
+      inject: [CheckoutServiceClient, DataSource],
+      useFactory: (client: CheckoutServiceClient, dataSource: DataSource) =>
+        new OpsCheckoutsService(client, dataSource, new OperatorActionsRepository(OPS_SCHEMA)),
     },
   ],
 })

@@ -1,4 +1,4 @@
-/** The console's only HTML page; everything else is drawn by console-script.ts from the API. */
+/** The console's only HTML page; everything else is drawn by its browser modules (apps/ops/console) from the API. */
 export const CONSOLE_HTML = String.raw`<!doctype html>
 <html lang="en">
 <head>
@@ -27,7 +27,7 @@ export const CONSOLE_HTML = String.raw`<!doctype html>
 </header>
 <div id="notice" role="status" hidden></div>
 <main id="view"><p class="muted">Loading…</p></main>
-<script src="/console/app.js"></script>
+<script type="module" src="/console/app.js"></script>
 </body>
 </html>
 `;

@@ -1,4 +1,6 @@
-import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { OperatorAction, OperatorActionOptions } from '@app/platform';
+import { applyDecorators, createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { ApiHeader } from '@nestjs/swagger';
 
 /** Names the operator in the audit of their actions; every caller shares the one token. */
 export const OPERATOR_HEADER = 'x-operator';
@@ -13,3 +15,7 @@ export function operatorOf(header: string | string[] | undefined): string {
 export const Operator = createParamDecorator((_: unknown, context: ExecutionContext): string =>
   operatorOf(context.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined> }>().headers[OPERATOR_HEADER]),
 );
+
+/** An operator's action on Ops (OperatorAction), documenting the `X-Operator` header its audit records. */
+export const OpsAction = (options: OperatorActionOptions = {}): MethodDecorator =>
+  applyDecorators(OperatorAction(options), ApiHeader({ name: OPERATOR_HEADER, required: false, description: 'Who acts, for the record' }));

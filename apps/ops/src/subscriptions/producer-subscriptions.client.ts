@@ -1,6 +1,7 @@
-import { Producer, ServiceName, serviceUrl } from '@app/contracts';
+import { Producer, ServiceName } from '@app/contracts';
 import type { AppliedLatency } from '@app/messaging';
-import { codeOfStatus, DownstreamUnavailableError, ProblemException } from '@app/platform';
+import { DownstreamUnavailableError } from '@app/platform';
+import { OpsServiceClients, passedOn } from '../downstream/ops-service-clients';
 import { OPERATOR_HEADER } from '../operators/operator.decorator';
 
 /** One subscription as its producer reports it (libs/relay SubscriptionAdmin). */
@@ -46,7 +47,6 @@ export type ProducerFrontier =
     }
   | { held: null; error: string };
 
-const LIST_TIMEOUT_MS = 3_000;
 const ACTION_TIMEOUT_MS = 10_000;
 
 /**
@@ -54,20 +54,24 @@ const ACTION_TIMEOUT_MS = 10_000;
  * cursors live in the producer's schema, which Ops never touches directly.
  */
 export class ProducerSubscriptionsClient {
+  private readonly clients: OpsServiceClients;
+
   constructor(
     private readonly opsToken: string | undefined,
     private readonly env: NodeJS.ProcessEnv = process.env,
-  ) {}
+  ) {
+    this.clients = new OpsServiceClients(opsToken, env);
+  }
 
   async list(producer: Producer): Promise<ProducerListing> {
     try {
-      const response = await fetch(`${serviceUrl(producer, this.env)}/subscriptions`, {
-        // Listing is Ops' own business: its own credential. Actions below are an operator's, with the operator token.
-        headers: { authorization: `Bearer ${this.env.SERVICE_TOKEN ?? this.opsToken ?? ''}` },
-        signal: AbortSignal.timeout(LIST_TIMEOUT_MS),
-      });
-      if (!response.ok) return { producer, available: false, error: `answered ${response.status}` };
-      return { producer, available: true, subscriptions: (await response.json()) as ProducerSubscription[] };
+      // Listing is Ops' own business: its own credential. Actions below are an operator's, with the operator token.
+      const serviceToken = this.env.SERVICE_TOKEN ?? this.opsToken ?? '';
+      const response = await this.clients
+        .of(producer)
+        .call('GET', '/subscriptions', { headers: { authorization: `Bearer ${serviceToken}` }, idempotent: true });
+      if (response.status < 200 || response.status >= 300) return { producer, available: false, error: `answered ${response.status}` };
+      return { producer, available: true, subscriptions: response.body as unknown as ProducerSubscription[] };
     } catch (error) {
       return { producer, available: false, error: describe(error) };
     }
@@ -92,69 +96,50 @@ export class ProducerSubscriptionsClient {
   }
 
   private async read(service: ServiceName, path: string): Promise<unknown> {
-    const response = await fetch(`${serviceUrl(service, this.env)}${path}`, {
-      headers: { authorization: `Bearer ${this.opsToken ?? ''}` },
-      signal: AbortSignal.timeout(LIST_TIMEOUT_MS),
-    });
-    if (!response.ok) throw new Error(`answered ${response.status}`);
-    return response.json();
+    const response = await this.clients.of(service).call('GET', path, { idempotent: true });
+    if (response.status < 200 || response.status >= 300) throw new Error(`answered ${response.status}`);
+    return response.body;
   }
 
   /** Forwards an operator action with Ops' own token; the producer's refusal keeps its status and code. */
   act(producer: Producer, name: string, action: SubscriptionAction, actor: string, body?: object): Promise<unknown> {
-    return this.send(producer, `/subscriptions/${encodeURIComponent(name)}/${action}`, actor, body);
+    return this.send(producer, 'POST', `/subscriptions/${encodeURIComponent(name)}/${action}`, actor, body ?? {});
   }
 
   /** Asks `producer` to re-base its stored transaction ids after a restore (libs/relay rebaseTransactionIds). */
   rebase(producer: Producer, actor: string): Promise<unknown> {
-    return this.send(producer, '/subscriptions/rebase', actor);
+    return this.send(producer, 'POST', '/subscriptions/rebase', actor, {});
   }
 
   /** Asks `producer` to add a subscription with its own cursor (libs/relay SubscriptionAdmin.register). */
   register(producer: Producer, body: SubscriptionRegistrationBody, actor: string): Promise<ProducerSubscription> {
-    return this.send(producer, '/subscriptions', actor, body) as Promise<ProducerSubscription>;
+    return this.send(producer, 'POST', '/subscriptions', actor, body) as Promise<ProducerSubscription>;
   }
 
   /** Asks `producer` to delete a subscription registered at run time. */
   remove(producer: Producer, name: string, actor: string): Promise<unknown> {
-    return this.send(producer, `/subscriptions/${encodeURIComponent(name)}`, actor, undefined, 'DELETE');
+    return this.send(producer, 'DELETE', `/subscriptions/${encodeURIComponent(name)}`, actor);
   }
 
-  private async send(producer: Producer, path: string, actor: string, body?: object, method = 'POST'): Promise<unknown> {
-    let response: Response;
-    try {
-      response = await fetch(`${serviceUrl(producer, this.env)}${path}`, {
-        method,
-        headers: {
-          // Fastify refuses an empty body declared as JSON.
-          ...(method === 'DELETE' ? {} : { 'content-type': 'application/json' }),
-          authorization: `Bearer ${this.opsToken ?? ''}`,
-          [OPERATOR_HEADER]: actor,
-        },
-        body: method === 'DELETE' ? undefined : JSON.stringify(body ?? {}),
-        signal: AbortSignal.timeout(ACTION_TIMEOUT_MS),
-      });
-    } catch (error) {
-      throw new DownstreamUnavailableError(producer, error);
-    }
-    const answer = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-    if (response.ok) return answer;
-    if (response.status >= 500) throw new DownstreamUnavailableError(producer, new Error(`answered ${response.status}`));
-    if (response.status === 401 || response.status === 403) {
-      throw new ProblemException(
-        502,
-        'OPS_TOKEN_REJECTED',
-        `The ${producer} service refused Ops' operator token; OPS_TOKEN must be the same for both`,
-      );
-    }
-    const code = typeof answer.code === 'string' ? answer.code : codeOfStatus(response.status);
-    const detail = typeof answer.detail === 'string' ? answer.detail : `The ${producer} service answered ${response.status}`;
-    throw new ProblemException(response.status, code, detail);
+  /** Nest calls this as Ops stops: the connection pools close. */
+  onApplicationShutdown(): Promise<void> {
+    return this.clients.close();
+  }
+
+  // Fastify refuses an empty body declared as JSON: a DELETE goes without one.
+  private async send(producer: Producer, method: 'POST' | 'DELETE', path: string, actor: string, body?: object): Promise<unknown> {
+    const response = await this.clients.of(producer).call(method, path, {
+      body,
+      headers: { [OPERATOR_HEADER]: actor },
+      idempotent: false,
+      timeoutMs: ACTION_TIMEOUT_MS,
+    });
+    return passedOn(producer, response);
   }
 }
 
+/** Why a producer did not answer: the transport's reason (a refused connection, no answer in time), or its status. */
 function describe(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  if (cause?.code || cause?.message) return cause.code ?? cause.message!;
-  return (error as Error).name === 'TimeoutError' ? `no answer within ${LIST_TIMEOUT_MS} ms` : (error as Error).message;
+  const cause = error instanceof DownstreamUnavailableError ? error.cause : error;
+  return cause instanceof Error ? cause.message : String(cause);
 }

@@ -7,7 +7,7 @@ import { plainJsonSchema } from './published-schemas';
 
 type Json = Record<string, unknown>;
 
-/** The AMQP headers of DESIGN.md every event message carries. */
+/** The AMQP headers (docs/architecture.md#queues-and-messages) every event message carries. */
 const MessageHeaders = Type.Object({
   [Headers.producer]: Type.String({ description: 'the producing service' }),
   [Headers.streamId]: Type.String({ description: 'the aggregate stream, e.g. account-<uuid>' }),
@@ -22,7 +22,7 @@ const MessageHeaders = Type.Object({
   [Headers.schemaVersion]: Type.Integer({ minimum: 1, description: 'the version of the data’s schema; equals the body’s schemaVersion' }),
 });
 
-/** The body of DESIGN.md around one event type's data at one version. */
+/** The contract's body around one event type's data at one version. */
 const envelopeSchema = (type: string, version: number, data: Json): Json =>
   plainJsonSchema(
     Type.Object({
@@ -48,7 +48,7 @@ const typesOf = (producer: Producer, route: Route): string[] => [...(route.event
 /**
  * The AsyncAPI 3 document of one producer: a channel per consumer queue it feeds (libs/contracts
  * routing), the current version of each event type it delivers there (the relay upcasts older
- * ones), and the AMQP headers of DESIGN.md.
+ * ones), and the contract's AMQP headers.
  */
 export function asyncApiDocument(producer: Producer): Json {
   const routes = routesFrom(producer);

@@ -15,7 +15,7 @@ const envelope = (overrides: Record<string, unknown> = {}) => ({
 const buffer = (body: unknown) => Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
 
 describe('parseEnvelope', () => {
-  it('accepts the envelope of DESIGN.md for a catalogued type', () => {
+  it('accepts the contract envelope for a catalogued type', () => {
     expect(parseEnvelope(buffer(envelope()), 'account')).toEqual(envelope());
   });
 

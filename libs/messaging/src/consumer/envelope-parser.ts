@@ -4,7 +4,7 @@ import { PermanentMessageError } from './message-failure';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Parses and checks a message body against the envelope of DESIGN.md and its data's schema; throws a permanent error. */
+/** Parses and checks a message body against the contract's envelope (docs/architecture.md#queues-and-messages) and its data's schema; throws a permanent error. */
 export function parseEnvelope(content: Buffer, producer: string): EventEnvelope {
   let body: unknown;
   try {

@@ -65,7 +65,7 @@ export class TestBroker {
   }
 }
 
-/** An envelope of DESIGN.md for the account producer; its data is a valid LimitUpdated unless `data` says otherwise. */
+/** A contract envelope (docs/architecture.md#queues-and-messages) for the account producer; its data is a valid LimitUpdated unless `data` says otherwise. */
 export function accountEvent(streamId: string, streamVersion: number, data: Record<string, unknown> = {}, type = 'LimitUpdated') {
   return {
     eventId: randomUUID(),

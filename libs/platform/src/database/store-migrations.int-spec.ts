@@ -1,15 +1,15 @@
 import { eventStoreDdl } from '@app/eventstore';
 import { ensureTestDatabase, testDatabaseUrl, uniqueSuffix } from '@app/testing';
 import { DataSource } from 'typeorm';
-import { storeMigrations } from './store-migrations';
+import { consumerMigrations, storeMigrations } from './store-migrations';
 
 /** Each lib lays its own tables; installs made when the event store's migration laid them all keep working. */
 describe('storeMigrations', () => {
   const schemas: string[] = [];
 
-  const dataSourceFor = async (schema: string) => {
+  const dataSourceFor = async (schema: string, migrations = storeMigrations(schema)) => {
     schemas.push(schema);
-    const dataSource = new DataSource({ type: 'postgres', url: testDatabaseUrl(), schema, migrations: storeMigrations(schema) });
+    const dataSource = new DataSource({ type: 'postgres', url: testDatabaseUrl(), schema, migrations });
     await dataSource.initialize();
     return dataSource;
   };
@@ -52,6 +52,19 @@ describe('storeMigrations', () => {
         'stream_checkpoints',
         'subscriptions',
       ]);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+
+  it('lays only the consumer tables for a service that records no events (Ops)', async () => {
+    const schema = `t_${uniqueSuffix()}`;
+    const dataSource = await dataSourceFor(schema, consumerMigrations(schema));
+    try {
+      await dataSource.query(`CREATE SCHEMA "${schema}"`);
+      const ran = await dataSource.runMigrations();
+      expect(ran.map((migration) => migration.name)).toEqual(['MessagingInbox1764000000003', 'MessagingParkedStreams1764000000004']);
+      expect(await tables(dataSource, schema)).toEqual(['inbox', 'migrations', 'parked_streams', 'stream_checkpoints']);
     } finally {
       await dataSource.destroy();
     }

@@ -13,3 +13,9 @@ export const storeMigrations = (schema: string) => [
   ...inboxMigrations(schema),
   ...parkedStreamsMigrations(schema),
 ];
+
+/**
+ * The migrations of a service that consumes but never records events (Ops): the inbox, stream
+ * checkpoints and parked streams its consumers keep, and no event table, snapshots or subscriptions.
+ */
+export const consumerMigrations = (schema: string) => [...inboxMigrations(schema), ...parkedStreamsMigrations(schema)];

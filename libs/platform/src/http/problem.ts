@@ -1,7 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { STATUS_CODES } from 'http';
 
-/** The RFC 9457 body every service answers errors with (DESIGN.md, "HTTP contract"). */
+/** The RFC 9457 body every service answers errors with (docs/architecture.md#http-contract). */
 export interface Problem {
   type: string;
   title: string;

@@ -1,10 +1,9 @@
 import { Callers } from '../security/principal';
 import { parseQueueName } from '@app/contracts';
 import { OutboxRelay, registrationFor } from '@app/relay';
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Inject, Param, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { ApiProblems } from '../http/openapi-problems';
 import { SERVICE_NAME } from './broker-connection.provider';
 import {
   FrontierAnswer,
@@ -15,7 +14,7 @@ import {
   SubscriptionRewoundAnswer,
   SubscriptionStatusAnswer,
 } from './subscription-answers';
-import { OpsTokenGuard } from '../security/ops-token.guard';
+import { OperatorAction } from '../security/operator-action.decorator';
 
 /** What a producer refuses in a registration (libs/relay registrationFor, SubscriptionAdmin.register); Ops passes them on. */
 export const REGISTRATION_PROBLEMS = {
@@ -97,9 +96,7 @@ export class SubscriptionsController {
   }
 
   @Post('rebase')
-  @HttpCode(200)
-  @UseGuards(OpsTokenGuard)
-  @ApiBearerAuth()
+  @OperatorAction()
   @ApiOperation({ summary: 'After a restore or migration: renumber stored transaction ids and cursors so the relay runs again' })
   @ApiOkResponse({ type: RebaseAnswer })
   rebase() {
@@ -107,31 +104,24 @@ export class SubscriptionsController {
   }
 
   @Post()
-  @UseGuards(OpsTokenGuard)
-  @ApiBearerAuth()
+  @OperatorAction({ problems: REGISTRATION_PROBLEMS, status: 201 })
   @ApiOperation({ summary: 'Add a consumer queue at run time: its own cursor from a position or now, and an optional backfill pace' })
   @ApiCreatedResponse({ type: SubscriptionRegisteredAnswer })
-  @ApiProblems(REGISTRATION_PROBLEMS)
   register(@Body() body: RegisterSubscriptionDto) {
     return this.relay.admin.register(registrationFor(this.producer, body));
   }
 
   @Delete(':name')
-  @UseGuards(OpsTokenGuard)
-  @ApiBearerAuth()
+  @OperatorAction({ problems: { 404: ['SUBSCRIPTION_NOT_FOUND'], 409: ['DEFAULT_SUBSCRIPTION'] } })
   @ApiOperation({ summary: 'Remove a consumer queue registered at run time (the routing table in code stays)' })
   @ApiOkResponse({ type: SubscriptionRemovedAnswer })
-  @ApiProblems({ 404: ['SUBSCRIPTION_NOT_FOUND'], 409: ['DEFAULT_SUBSCRIPTION'] })
   async remove(@Param('name') name: string) {
     await this.relay.admin.remove(name);
     return { name, removed: true };
   }
 
   @Post(':name/pause')
-  @HttpCode(200)
-  @UseGuards(OpsTokenGuard)
-  @ApiBearerAuth()
-  @ApiProblems({ 404: ['SUBSCRIPTION_NOT_FOUND'] })
+  @OperatorAction({ problems: { 404: ['SUBSCRIPTION_NOT_FOUND'] } })
   @ApiOkResponse({ type: SubscriptionStatusAnswer })
   async pause(@Param('name') name: string) {
     await this.relay.admin.pause(name);
@@ -139,10 +129,7 @@ export class SubscriptionsController {
   }
 
   @Post(':name/resume')
-  @HttpCode(200)
-  @UseGuards(OpsTokenGuard)
-  @ApiBearerAuth()
-  @ApiProblems({ 404: ['SUBSCRIPTION_NOT_FOUND'] })
+  @OperatorAction({ problems: { 404: ['SUBSCRIPTION_NOT_FOUND'] } })
   @ApiOkResponse({ type: SubscriptionStatusAnswer })
   async resume(@Param('name') name: string) {
     await this.relay.admin.resume(name);
@@ -150,10 +137,7 @@ export class SubscriptionsController {
   }
 
   @Post(':name/rewind')
-  @HttpCode(200)
-  @UseGuards(OpsTokenGuard)
-  @ApiBearerAuth()
-  @ApiProblems({ 400: ['INVALID_POSITION'], 404: ['SUBSCRIPTION_NOT_FOUND'] })
+  @OperatorAction({ problems: { 400: ['INVALID_POSITION'], 404: ['SUBSCRIPTION_NOT_FOUND'] } })
   @ApiOkResponse({ type: SubscriptionRewoundAnswer })
   async rewind(@Param('name') name: string, @Body() body: RewindSubscriptionDto) {
     await this.relay.admin.rewind(name, body.toPosition);

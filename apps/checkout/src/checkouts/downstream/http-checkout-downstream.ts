@@ -1,11 +1,10 @@
 import { serviceUrl } from '@app/contracts';
-import { DownstreamUnavailableError } from '@app/platform';
+import { DownstreamUnavailableError, JsonHttpClient, JsonResponse } from '@app/platform';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ScreeningFacts } from '../domain/checkout.commands';
 import { CheckoutRequest } from '../domain/checkout.events';
 import { AuthorisationStatus, CheckoutDownstream, StepOutcome, VoidOutcome } from './checkout-downstream';
 import { DownstreamOptions } from './downstream.options';
-import { JsonHttpClient, JsonResponse } from './json-http-client';
 
 const ACCOUNT_POLL_MS = 50;
 /** The checkout id as correlation id, so the callees' logs and events trace back to the checkout. */

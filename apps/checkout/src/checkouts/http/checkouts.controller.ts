@@ -3,14 +3,14 @@ import {
   ApiProblems,
   assertMerchantScope,
   Callers,
+  OperatorAction,
   CurrentPrincipal,
   DownstreamUnavailableError,
-  OpsTokenGuard,
   Principal,
   ProblemException,
 } from '@app/platform';
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CheckoutCommands, checkoutStreamId } from '../checkout-commands';
 import { CheckoutState, checkoutDecider, isFinal } from '../domain/checkout.decider';
@@ -123,9 +123,9 @@ export class CheckoutsController {
   }
 
   @Post(':id/compensate')
-  @HttpCode(200)
-  @UseGuards(OpsTokenGuard)
-  @ApiBearerAuth()
+  @OperatorAction({
+    problems: { 400: ['BAD_REQUEST'], 404: ['CHECKOUT_NOT_FOUND'], 409: ['CHECKOUT_ALREADY_FINAL', 'CONCURRENCY_CONFLICT'] },
+  })
   @ApiOperation({ summary: 'Operators: stop trying to finish a pending checkout and undo it (void, refund); 409 once it is final' })
   @ApiOkResponse({ type: CheckoutOutcomeAnswer, description: 'The checkout is compensated (rejected)' })
   @ApiAcceptedResponse({
@@ -133,7 +133,6 @@ export class CheckoutsController {
     headers: PENDING_HEADERS,
     description: 'The compensation could not finish yet; the worker goes on with it',
   })
-  @ApiProblems({ 400: ['BAD_REQUEST'], 404: ['CHECKOUT_NOT_FOUND'], 409: ['CHECKOUT_ALREADY_FINAL', 'CONCURRENCY_CONFLICT'] })
   compensate(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -1,7 +1,7 @@
-import { ApiProblems, OpsTokenGuard } from '@app/platform';
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Operator } from '../../operators/operator.decorator';
+import { ApiProblems } from '@app/platform';
+import { Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Operator, OpsAction } from '../../operators/operator.decorator';
 import { OpsCheckoutsService } from '../ops-checkouts.service';
 import { CompensatedCheckoutAnswer, UnfinishedCheckoutsAnswer } from './ops-checkout-answers';
 
@@ -25,17 +25,16 @@ export class OpsCheckoutsController {
   }
 
   @Post(':id/compensate')
-  @HttpCode(200)
-  @UseGuards(OpsTokenGuard)
-  @ApiBearerAuth()
+  @OpsAction({
+    problems: {
+      ...CHECKOUT_UNREACHABLE,
+      400: ['BAD_REQUEST'],
+      404: ['CHECKOUT_NOT_FOUND'],
+      409: ['CHECKOUT_ALREADY_FINAL', 'CONCURRENCY_CONFLICT'],
+    },
+  })
   @ApiOperation({ summary: 'Stop trying to finish a checkout and undo it (void, refund); audited. 409 once it is final' })
   @ApiOkResponse({ type: CompensatedCheckoutAnswer })
-  @ApiProblems({
-    ...CHECKOUT_UNREACHABLE,
-    400: ['BAD_REQUEST'],
-    404: ['CHECKOUT_NOT_FOUND'],
-    409: ['CHECKOUT_ALREADY_FINAL', 'CONCURRENCY_CONFLICT'],
-  })
   compensate(@Param('id', new ParseUUIDPipe()) id: string, @Operator() actor: string) {
     return this.checkouts.compensate(id, actor);
   }

@@ -41,7 +41,7 @@ export function originalQueueOf(deadLetterQueue: string): string {
 }
 
 /**
- * Reads what the consumer wrote about the failure (DESIGN.md's `x-*` headers), falling back to
+ * Reads what the consumer wrote about the failure (the `x-*` headers of docs/architecture.md#queues-and-messages), falling back to
  * RabbitMQ's own `x-death` when the broker dead-lettered the message itself (delivery limit).
  * Never throws: a dead letter may be anything at all.
  */

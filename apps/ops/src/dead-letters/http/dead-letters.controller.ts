@@ -1,8 +1,8 @@
 import { DomainError } from '@app/domain';
-import { ApiProblems, OpsTokenGuard } from '@app/platform';
-import { Body, Controller, Get, HttpCode, Param, PipeTransform, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Operator, OPERATOR_HEADER } from '../../operators/operator.decorator';
+import { ApiProblems } from '@app/platform';
+import { Body, Controller, Get, Param, PipeTransform, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Operator, OpsAction } from '../../operators/operator.decorator';
 import { DeadLetterSelection, DeadLettersService } from '../dead-letters.service';
 import {
   ArchiveOutcomeAnswer,
@@ -32,8 +32,6 @@ function toSelection(body: DeadLetterSelectionDto): DeadLetterSelection {
   if (body.group) return { filter: { queue: body.group.queue, type: body.group.type ?? '', code: body.group.code } };
   return { filter: body.queue ? { queue: body.queue } : {} };
 }
-
-const operatorHeader = ApiHeader({ name: OPERATOR_HEADER, required: false, description: 'Who acts, for the record' });
 
 @ApiTags('dead-letters')
 @Controller('dead-letters')
@@ -71,73 +69,57 @@ export class DeadLettersController {
   }
 
   @Post('replay')
-  @HttpCode(200)
-  @UseGuards(OpsTokenGuard)
-  @ApiBearerAuth()
-  @operatorHeader
+  @OpsAction({ problems: { 400: ['SELECTION_REQUIRED'] } })
   @ApiOperation({ summary: 'Replay a selection, a queue, a group or all into their original queues' })
   @ApiOkResponse({ type: ReplayOutcomeAnswer })
-  @ApiProblems({ 400: ['SELECTION_REQUIRED'] })
   replay(@Body() body: DeadLetterSelectionDto, @Operator() actor: string) {
     return this.deadLetters.replay(toSelection(body), actor);
   }
 
   @Post('archive')
-  @HttpCode(200)
-  @UseGuards(OpsTokenGuard)
-  @ApiBearerAuth()
-  @operatorHeader
+  @OpsAction({ problems: { 400: ['SELECTION_REQUIRED'] } })
   @ApiOperation({ summary: 'Archive a selection, a queue, a group or all' })
   @ApiOkResponse({ type: ArchiveOutcomeAnswer })
-  @ApiProblems({ 400: ['SELECTION_REQUIRED'] })
   archive(@Body() body: DeadLetterSelectionDto, @Operator() actor: string) {
     return this.deadLetters.archive(toSelection(body), actor);
   }
 
   @Post(':id/replay')
-  @HttpCode(200)
-  @UseGuards(OpsTokenGuard)
-  @ApiBearerAuth()
-  @operatorHeader
+  @OpsAction({
+    problems: {
+      400: ['INVALID_DEAD_LETTER_ID'],
+      404: ['DEAD_LETTER_NOT_FOUND'],
+      409: ['DEAD_LETTER_NOT_DEAD'],
+      503: ['BROKER_UNAVAILABLE'],
+    },
+  })
   @ApiOperation({ summary: 'Replay one dead letter into its original queue; the dead letters parked behind it follow' })
   @ApiOkResponse({ type: DeadLetterAnswer })
-  @ApiProblems({
-    400: ['INVALID_DEAD_LETTER_ID'],
-    404: ['DEAD_LETTER_NOT_FOUND'],
-    409: ['DEAD_LETTER_NOT_DEAD'],
-    503: ['BROKER_UNAVAILABLE'],
-  })
   replayOne(@Param('id', DeadLetterIdPipe) id: number, @Operator() actor: string) {
     return this.deadLetters.replayOne(id, actor);
   }
 
   @Post(':id/skip')
-  @HttpCode(200)
-  @UseGuards(OpsTokenGuard)
-  @ApiBearerAuth()
-  @operatorHeader
+  @OpsAction({
+    problems: {
+      400: ['INVALID_DEAD_LETTER_ID'],
+      404: ['DEAD_LETTER_NOT_FOUND'],
+      409: ['DEAD_LETTER_NOT_DEAD'],
+      503: ['BROKER_UNAVAILABLE'],
+    },
+  })
   @ApiOperation({
     summary: 'Skip one dead letter: its consumer counts it as applied without its handler; the dead letters parked behind it follow',
   })
   @ApiOkResponse({ type: DeadLetterAnswer })
-  @ApiProblems({
-    400: ['INVALID_DEAD_LETTER_ID'],
-    404: ['DEAD_LETTER_NOT_FOUND'],
-    409: ['DEAD_LETTER_NOT_DEAD'],
-    503: ['BROKER_UNAVAILABLE'],
-  })
   skipOne(@Param('id', DeadLetterIdPipe) id: number, @Operator() actor: string) {
     return this.deadLetters.skipOne(id, actor);
   }
 
   @Post(':id/archive')
-  @HttpCode(200)
-  @UseGuards(OpsTokenGuard)
-  @ApiBearerAuth()
-  @operatorHeader
+  @OpsAction({ problems: { 400: ['INVALID_DEAD_LETTER_ID'], 404: ['DEAD_LETTER_NOT_FOUND'], 409: ['DEAD_LETTER_NOT_DEAD'] } })
   @ApiOperation({ summary: 'Archive one dead letter' })
   @ApiOkResponse({ type: DeadLetterAnswer })
-  @ApiProblems({ 400: ['INVALID_DEAD_LETTER_ID'], 404: ['DEAD_LETTER_NOT_FOUND'], 409: ['DEAD_LETTER_NOT_DEAD'] })
   archiveOne(@Param('id', DeadLetterIdPipe) id: number, @Operator() actor: string) {
     return this.deadLetters.archiveOne(id, actor);
   }

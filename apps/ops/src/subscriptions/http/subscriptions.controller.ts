@@ -1,17 +1,15 @@
 import { Producers } from '@app/contracts';
 import {
-  ApiProblems,
   DownstreamUnavailableError,
-  OpsTokenGuard,
   RegisterSubscriptionDto,
   REGISTRATION_PROBLEMS,
   RewindSubscriptionDto,
   SubscriptionRegisteredAnswer,
 } from '@app/platform';
-import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { Operator } from '../../operators/operator.decorator';
+import { Operator, OpsAction } from '../../operators/operator.decorator';
 import { ConsumerRegistrationService } from '../consumer-registration.service';
 import { SubscriptionsService } from '../subscriptions.service';
 import {
@@ -52,81 +50,69 @@ export class OpsSubscriptionsController {
   }
 
   @Post()
-  @UseGuards(OpsTokenGuard)
-  @ApiBearerAuth()
+  @OpsAction({
+    problems: {
+      ...PRODUCER_UNREACHABLE,
+      ...REGISTRATION_PROBLEMS,
+      // No known producer in the name: there is nothing to register it with.
+      404: ['SUBSCRIPTION_NOT_FOUND'],
+      409: ['CONSUMER_NOT_PROVISIONED', ...REGISTRATION_PROBLEMS[409]],
+      503: ['BROKER_UNAVAILABLE', ...PRODUCER_UNREACHABLE[503]],
+    },
+    status: 201,
+  })
   @ApiOperation({
     summary:
       "Register a new consumer of a producer's events: its queue (provisioned first), event types, start position (0 or now), backfill pace",
   })
   @ApiCreatedResponse({ type: SubscriptionRegisteredAnswer, description: "The producer's answer, passed on" })
-  @ApiProblems({
-    ...PRODUCER_UNREACHABLE,
-    ...REGISTRATION_PROBLEMS,
-    // No known producer in the name: there is nothing to register it with.
-    404: ['SUBSCRIPTION_NOT_FOUND'],
-    409: ['CONSUMER_NOT_PROVISIONED', ...REGISTRATION_PROBLEMS[409]],
-    503: ['BROKER_UNAVAILABLE', ...PRODUCER_UNREACHABLE[503]],
-  })
   register(@Body() body: RegisterSubscriptionDto, @Operator() actor: string) {
     return this.registrations.register(body, actor);
   }
 
   @Post(':name/remove')
-  @HttpCode(200)
-  @UseGuards(OpsTokenGuard)
-  @ApiBearerAuth()
+  @OpsAction({
+    problems: {
+      ...PRODUCER_UNREACHABLE,
+      400: ['CONFIRMATION_REQUIRED'],
+      404: ['SUBSCRIPTION_NOT_FOUND'],
+      409: ['DEFAULT_SUBSCRIPTION'],
+    },
+  })
   @ApiOperation({ summary: 'Remove a consumer registered at run time: deletes its subscription; needs {confirm: <name>}' })
   @ApiOkResponse({ type: OpsSubscriptionRemovedAnswer })
-  @ApiProblems({
-    ...PRODUCER_UNREACHABLE,
-    400: ['CONFIRMATION_REQUIRED'],
-    404: ['SUBSCRIPTION_NOT_FOUND'],
-    409: ['DEFAULT_SUBSCRIPTION'],
-  })
   remove(@Param('name') name: string, @Body() body: RemoveSubscriptionDto, @Operator() actor: string) {
     return this.registrations.remove(name, body.confirm, actor);
   }
 
   @Post('producers/:producer/rebase')
-  @HttpCode(200)
-  @UseGuards(OpsTokenGuard)
-  @ApiBearerAuth()
+  @OpsAction({ problems: { ...PRODUCER_UNREACHABLE, 404: ['PRODUCER_NOT_FOUND'] } })
   @ApiOperation({ summary: "After a restore or migration of a producer's database: re-base its cursors so its relay runs again" })
   @ApiOkResponse({ type: ProducerRebaseAnswer })
-  @ApiProblems({ ...PRODUCER_UNREACHABLE, 404: ['PRODUCER_NOT_FOUND'] })
   rebase(@Param('producer') producer: string, @Operator() actor: string) {
     return this.subscriptions.rebase(producer, actor);
   }
 
   @Post(':name/pause')
-  @HttpCode(200)
-  @UseGuards(OpsTokenGuard)
-  @ApiBearerAuth()
+  @OpsAction({ problems: { ...PRODUCER_UNREACHABLE, 404: ['SUBSCRIPTION_NOT_FOUND'] } })
   @ApiOperation({ summary: 'Stop delivering into this queue' })
   @ApiOkResponse({ type: SubscriptionActionAnswer })
-  @ApiProblems({ ...PRODUCER_UNREACHABLE, 404: ['SUBSCRIPTION_NOT_FOUND'] })
   pause(@Param('name') name: string, @Operator() actor: string) {
     return this.subscriptions.act(name, 'pause', actor);
   }
 
   @Post(':name/resume')
-  @HttpCode(200)
-  @UseGuards(OpsTokenGuard)
-  @ApiBearerAuth()
+  @OpsAction({ problems: { ...PRODUCER_UNREACHABLE, 404: ['SUBSCRIPTION_NOT_FOUND'] } })
   @ApiOperation({ summary: 'Deliver into this queue again' })
   @ApiOkResponse({ type: SubscriptionActionAnswer })
-  @ApiProblems({ ...PRODUCER_UNREACHABLE, 404: ['SUBSCRIPTION_NOT_FOUND'] })
   resume(@Param('name') name: string, @Operator() actor: string) {
     return this.subscriptions.act(name, 'resume', actor);
   }
 
   @Post(':name/rewind')
-  @HttpCode(200)
-  @UseGuards(OpsTokenGuard)
-  @ApiBearerAuth()
+  @OpsAction({ problems: { ...PRODUCER_UNREACHABLE, 400: ['INVALID_POSITION'], 404: ['SUBSCRIPTION_NOT_FOUND'] } })
   @ApiOperation({ summary: 'Re-deliver into this one queue every event after toPosition (0 rebuilds the consumer)' })
   @ApiOkResponse({ type: SubscriptionActionAnswer })
-  @ApiProblems({ ...PRODUCER_UNREACHABLE, 400: ['INVALID_POSITION'], 404: ['SUBSCRIPTION_NOT_FOUND'] })
   rewind(@Param('name') name: string, @Body() body: RewindSubscriptionDto, @Operator() actor: string) {
     return this.subscriptions.act(name, 'rewind', actor, { toPosition: body.toPosition });
   }

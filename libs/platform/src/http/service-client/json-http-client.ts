@@ -1,5 +1,5 @@
 import { backoffMs } from '@app/async';
-import { DownstreamUnavailableError } from '@app/platform';
+import { DownstreamUnavailableError } from '../downstream-unavailable.error';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Dispatcher, Pool } from 'undici';
 import { JsonResponse, TransportError, exchangeJson } from './json-exchange';
@@ -31,14 +31,16 @@ export interface CallOptions {
   idempotent: boolean;
   /** Which answers are worth another attempt; by default every 5xx. */
   retryable?: (response: JsonResponse) => boolean;
+  /** This call's wait for one attempt's answer, when it differs from the client's (a slow operator action). */
+  timeoutMs?: number;
 }
 
 const defaultRetryable = (response: JsonResponse): boolean => response.status >= 500;
 
 /**
- * A small JSON client for one downstream service over a bounded pool of keep-alive connections
- * (undici, one request per connection at a time). It answers with whatever the service said (any
- * status); when the service cannot be reached within the bounded attempts it throws
+ * The one service-to-service HTTP client: JSON to one other service over a bounded pool of keep-alive
+ * connections (undici, one request per connection at a time). It answers with whatever the service
+ * said (any status); when the service cannot be reached within the bounded attempts it throws
  * DownstreamUnavailableError naming the service, which the edge turns into 503.
  */
 export class JsonHttpClient {
@@ -68,7 +70,7 @@ export class JsonHttpClient {
     for (let attempt = 0; attempt <= this.options.retries; attempt++) {
       if (attempt > 0) await sleep(backoffMs(attempt, { baseMs: this.options.backoffMs, capMs: 5_000 }));
       try {
-        const response = await exchangeJson(this.pool, { method, path, headers, body: payload }, this.options.timeoutMs);
+        const response = await exchangeJson(this.pool, { method, path, headers, body: payload }, call.timeoutMs ?? this.options.timeoutMs);
         if (!(call.idempotent && retryable(response)) || attempt === this.options.retries) return response;
         lastFailure = new Error(`answered ${response.status}`);
       } catch (error) {

@@ -107,6 +107,15 @@ describe('JsonHttpClient', () => {
     stub.close();
   });
 
+  it("waits a call's own timeout when it gives one, instead of the client's", async () => {
+    // Answers after 500 ms: past the client's 300 ms, within the call's 2 s.
+    const stub = await stubServer((req, res) => setTimeout(() => json(res, 200, { ok: true }), 500));
+    const client = clientOf('ops', stub.url, { retries: 0 });
+    await expect(client.call('GET', '/slow', { idempotent: true })).rejects.toMatchObject({ code: 'OPS_UNAVAILABLE' });
+    await expect(client.call('GET', '/slow', { idempotent: true, timeoutMs: 2_000 })).resolves.toEqual({ status: 200, body: { ok: true } });
+    stub.close();
+  });
+
   it('gives up on an answer whose body stops coming, and drops the connection it came on', async () => {
     let answering: Socket | undefined;
     const stub = await stubServer((req, res) => {
