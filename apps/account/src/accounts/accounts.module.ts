@@ -11,7 +11,13 @@ import { CountryStatsRepository } from './projections/country-stats.repository';
 import { PurchaseRecords } from './purchase-records';
 
 @Module({
-  controllers: [AccountsController, AccountChangesController, AccountTransactionsController, StatsController, projectionController(accountView)],
+  controllers: [
+    AccountsController,
+    AccountChangesController,
+    AccountTransactionsController,
+    StatsController,
+    projectionController(accountView),
+  ],
   providers: [accountCommandsProvider, AccountViewRepository, CountryStatsRepository, PurchaseRecords],
 })
 export class AccountsModule {}

@@ -7,6 +7,5 @@ import { EventData, EventTypeOf } from './event-schemas';
  * because the consumer's door validates every event against its producer's schema and upcasts older
  * ones. A union of types stays a union of events, so `switch (event.type)` narrows `data`.
  */
-export type ContractEvent<P extends Producer, T extends EventTypeOf<P> = EventTypeOf<P>> = T extends EventTypeOf<P>
-  ? Omit<EventEnvelope, 'type' | 'data'> & { readonly type: T; readonly data: EventData<P, T> }
-  : never;
+export type ContractEvent<P extends Producer, T extends EventTypeOf<P> = EventTypeOf<P>> =
+  T extends EventTypeOf<P> ? Omit<EventEnvelope, 'type' | 'data'> & { readonly type: T; readonly data: EventData<P, T> } : never;

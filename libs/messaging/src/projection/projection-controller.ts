@@ -1,8 +1,6 @@
-import { Type } from '@nestjs/common';
-import { Controller } from '@nestjs/common';
+import { Controller, Type } from '@nestjs/common';
 import { EventPattern } from '@nestjs/microservices';
-import { takesBatches } from '../transport/event-batch';
-import { EventBatchContext } from '../transport/event-batch';
+import { EventBatchContext, takesBatches } from '../transport/event-batch';
 import { EventContext } from '../transport/event-context';
 import { eventPattern, rebuildPattern } from '../transport/patterns';
 import { Projection, projectionQueue, statementGroups } from './projection';

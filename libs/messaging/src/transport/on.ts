@@ -19,7 +19,10 @@ const patterns = (producer: Producer, types: readonly string[]) => types.map((ty
  * upcast at the door; a type the producer does not publish, or a parameter of another event's
  * shape, fails to compile.
  */
-export function On<P extends Producer, T extends EventTypeOf<P>>(producer: P, ...types: [T, ...T[]]): HandlerDecorator<ContractEvent<P, T>, EventContext> {
+export function On<P extends Producer, T extends EventTypeOf<P>>(
+  producer: P,
+  ...types: [T, ...T[]]
+): HandlerDecorator<ContractEvent<P, T>, EventContext> {
   return (target, key, descriptor) => EventPattern(patterns(producer, types))(target, key, descriptor);
 }
 

@@ -14,7 +14,13 @@ export function countryShardOf(accountId: string): number {
 }
 
 /** Brings one account's view to the event's version; answers the columns asked for. */
-async function updateView(manager: EntityManager, event: Event<ContractEvent<'account'>['type']>, assignments: string, values: unknown[], returning = 'id') {
+async function updateView(
+  manager: EntityManager,
+  event: Event<ContractEvent<'account'>['type']>,
+  assignments: string,
+  values: unknown[],
+  returning = 'id',
+) {
   const [rows] = (await manager.query(`UPDATE account.account_view SET ${assignments}, version = $2 WHERE id = $1 RETURNING ${returning}`, [
     event.data.id,
     event.streamVersion,
@@ -62,8 +68,10 @@ const balanceChanged = {
   },
 };
 
-const setVip = (vip: boolean): EachStatement<Event<'VipStatusGranted' | 'VipStatusRevoked'>> => (manager, event) =>
-  updateView(manager, event, 'vip = $3', [vip]);
+const setVip =
+  (vip: boolean): EachStatement<Event<'VipStatusGranted' | 'VipStatusRevoked'>> =>
+  (manager, event) =>
+    updateView(manager, event, 'vip = $3', [vip]);
 
 /**
  * The account view (GET /accounts/:id) and the country statistics (GET /stats/countries), from
@@ -82,7 +90,17 @@ export const accountView = defineProjection({
       await manager.query(
         `INSERT INTO account.account_view (id, name, last_name, country, address, phone_numbers, credit_limit, balance, currency, status, vip, version)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, 'active', false, $9)`,
-        [id, name, lastName, country, JSON.stringify(address), JSON.stringify(phoneNumber ? [phoneNumber] : []), limit, currency, streamVersion],
+        [
+          id,
+          name,
+          lastName,
+          country,
+          JSON.stringify(address),
+          JSON.stringify(phoneNumber ? [phoneNumber] : []),
+          limit,
+          currency,
+          streamVersion,
+        ],
       );
       await manager.query(
         `INSERT INTO account.country_stats (country, shard, total_accounts, combined_limit) VALUES ($1, $2, 1, $3)
@@ -96,7 +114,9 @@ export const accountView = defineProjection({
     // The view keeps the address in the shape of GET /accounts/:id (`zip`), with its country once one is recorded.
     AddressUpdated: (manager, event) => {
       const { street, city, postalCode, country } = event.data.address;
-      return updateView(manager, event, 'address = $3', [JSON.stringify({ street, city, zip: postalCode, ...(country === null ? {} : { country }) })]);
+      return updateView(manager, event, 'address = $3', [
+        JSON.stringify({ street, city, zip: postalCode, ...(country === null ? {} : { country }) }),
+      ]);
     },
     PhoneNumberAdded: (manager, event) =>
       updateView(manager, event, 'phone_numbers = phone_numbers || jsonb_build_array($3::text)', [event.data.phoneNumber]),

@@ -13,7 +13,14 @@ async function checkoutsStarted(manager: EntityManager, events: readonly Contrac
     `INSERT INTO fraud.checkout_starts (checkout_id, account_id, merchant_id, total, currency, started_at)
      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::bigint[], $5::text[], $6::timestamptz[])
      ON CONFLICT (checkout_id) DO NOTHING`,
-    [events.map((e) => e.data.checkoutId), accounts, events.map((e) => e.data.merchantId), events.map((e) => e.data.total), events.map((e) => e.data.currency), startedAt],
+    [
+      events.map((e) => e.data.checkoutId),
+      accounts,
+      events.map((e) => e.data.merchantId),
+      events.map((e) => e.data.total),
+      events.map((e) => e.data.currency),
+      startedAt,
+    ],
   );
   // After the insert, as one start after another would: a start of the run may be old enough to go.
   await manager.query(
