@@ -1,7 +1,7 @@
 import { Controller, Type } from '@nestjs/common';
-import { EventPattern } from '@nestjs/microservices';
-import { EventBatchContext, takesBatches } from '../transport/event-batch';
+import { EventBatchContext } from '../transport/event-batch';
 import { EventContext } from '../transport/event-context';
+import { OnPatterns } from '../transport/on';
 import { eventPattern, rebuildPattern } from '../transport/patterns';
 import { Projection, projectionQueue, statementGroups } from './projection';
 
@@ -23,14 +23,14 @@ export function projectionController(projection: Projection): Type<unknown> {
       controller.prototype,
       `apply${group.types.join('Or')}${i}`,
       (payload: unknown, context: EventContext | EventBatchContext) => group.apply(context.manager, payload),
-      EventPattern(patterns, group.batch ? { [takesBatches]: true } : {}),
+      OnPatterns(patterns, group.batch),
     );
   });
   decorate(
     controller.prototype,
     'rebuild',
     (_payload: unknown, context: EventContext) => context.manager.query(`TRUNCATE ${projection.tables.join(', ')}`),
-    EventPattern(rebuildPattern(projectionQueue(projection))),
+    OnPatterns(rebuildPattern(projectionQueue(projection)), false),
   );
   Controller()(controller);
   return controller;

@@ -35,16 +35,16 @@ const opened = (id: string) => ({
 });
 const postal = (street: string) => ({ street, city: 'York', postalCode: 'YO1', country: 'GB' });
 
-/** A read model fed through Nest, the way services write theirs. */
+/** A read model fed through Nest, the way services write theirs; `@On` hands a handler its event and context without `@Payload()`/`@Ctx()`. */
 @Controller()
 class LedgerProjection {
   @On('account', 'AccountOpened')
-  async opened(@Payload() event: ContractEvent<'account', 'AccountOpened'>, @Ctx() ctx: EventContext) {
+  async opened(event: ContractEvent<'account', 'AccountOpened'>, ctx: EventContext) {
     await ctx.manager.query(`INSERT INTO "${schema}".ledger (id, credit_limit) VALUES ($1, $2)`, [event.data.id, event.data.limit]);
   }
 
   @On('account', 'LimitUpdated')
-  async limitUpdated(@Payload() event: ContractEvent<'account', 'LimitUpdated'>, @Ctx() ctx: EventContext) {
+  async limitUpdated(event: ContractEvent<'account', 'LimitUpdated'>, ctx: EventContext) {
     if (event.data.newLimit === 13) throw new DomainError('rule', 'UNLUCKY_LIMIT', 'this ledger refuses a limit of 13');
     await ctx.manager.query(`UPDATE "${schema}".ledger SET credit_limit = $2 WHERE id = $1`, [event.data.id, event.data.newLimit]);
   }
@@ -57,7 +57,7 @@ class LedgerProjection {
   }
 
   @OnBatch('account', 'PhoneNumberAdded')
-  async phonesAdded(@Payload() events: readonly ContractEvent<'account', 'PhoneNumberAdded'>[], @Ctx() ctx: EventBatchContext) {
+  async phonesAdded(events: readonly ContractEvent<'account', 'PhoneNumberAdded'>[], ctx: EventBatchContext) {
     calls.phoneBatches.push(events.map((event) => event.data.id));
     // The first call holds its transaction open, so that the events behind it make one batch.
     if (calls.phoneBatches.length === 1) await new Promise((resolve) => setTimeout(resolve, 300));

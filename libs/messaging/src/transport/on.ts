@@ -1,5 +1,5 @@
 import { ContractEvent, EventEnvelope, EventTypeOf, Producer } from '@app/contracts';
-import { EventPattern } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { EventBatchContext, takesBatches } from './event-batch';
 import { EventContext } from './event-context';
 import { AnyEvent, eventPattern } from './patterns';
@@ -10,6 +10,18 @@ type HandlerDecorator<Payload, Context> = <M extends (payload: Payload, context:
   key: string | symbol,
   descriptor: TypedPropertyDescriptor<M>,
 ) => void;
+
+/**
+ * Registers `patterns` and hands the handler its event (or run of events) and its context as its
+ * two parameters, without `@Payload()` / `@Ctx()` on each: by default Nest passes the payload alone.
+ */
+export function OnPatterns(patterns: string | string[], batch: boolean): MethodDecorator {
+  return (target, key, descriptor) => {
+    EventPattern(patterns, batch ? { [takesBatches]: true } : {})(target, key, descriptor);
+    Payload()(target, key, 0);
+    Ctx()(target, key, 1);
+  };
+}
 
 const patterns = (producer: Producer, types: readonly string[]) => types.map((type) => eventPattern(producer, type));
 
@@ -23,7 +35,7 @@ export function On<P extends Producer, T extends EventTypeOf<P>>(
   producer: P,
   ...types: [T, ...T[]]
 ): HandlerDecorator<ContractEvent<P, T>, EventContext> {
-  return (target, key, descriptor) => EventPattern(patterns(producer, types))(target, key, descriptor);
+  return (target, key, descriptor) => OnPatterns(patterns(producer, types), false)(target, key, descriptor);
 }
 
 /**
@@ -37,10 +49,10 @@ export function OnBatch<P extends Producer, T extends EventTypeOf<P>>(
   producer: P,
   ...types: [T, ...T[]]
 ): HandlerDecorator<readonly ContractEvent<P, T>[], EventBatchContext> {
-  return (target, key, descriptor) => EventPattern(patterns(producer, types), { [takesBatches]: true })(target, key, descriptor);
+  return (target, key, descriptor) => OnPatterns(patterns(producer, types), true)(target, key, descriptor);
 }
 
 /** Every event of every producer that has no handler of its own, in batches (an audit log). */
 export function OnAnyEventBatch(): HandlerDecorator<readonly EventEnvelope[], EventBatchContext> {
-  return (target, key, descriptor) => EventPattern(AnyEvent, { [takesBatches]: true })(target, key, descriptor);
+  return (target, key, descriptor) => OnPatterns(AnyEvent, true)(target, key, descriptor);
 }
