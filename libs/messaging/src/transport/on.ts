@@ -4,8 +4,8 @@ import { EventBatchContext, takesBatches } from './event-batch';
 import { EventContext } from './event-context';
 import { AnyEvent, eventPattern } from './patterns';
 
-/** A method decorator that only fits a handler whose first parameter takes `Payload`. */
-type HandlerDecorator<Payload, Context> = <M extends (payload: Payload, context: Context) => unknown>(
+/** A method decorator that only fits a handler whose first parameter takes `Delivered`. */
+type HandlerDecorator<Delivered, Context> = <M extends (delivered: Delivered, context: Context) => unknown>(
   target: object,
   key: string | symbol,
   descriptor: TypedPropertyDescriptor<M>,
