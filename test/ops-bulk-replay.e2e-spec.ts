@@ -93,14 +93,14 @@ describe('Ops CLI and bulk replay', () => {
   });
 
   it('replays 10,000 dead letters with a progress bar; none is lost and none is applied twice', async () => {
-    const messages = Array.from({ length: MESSAGES }, (_, n) =>
+    const messages = Array.from({ length: MESSAGES }, () =>
       eventMessage({
         type: 'AccountOpened',
         streamId: `account-${randomUUID()}`,
         streamVersion: 1,
         // A valid AccountOpened: the consumer checks every event against its schema before the handler sees it.
         data: {
-          id: `bulk-${n}`,
+          id: randomUUID(),
           name: 'Bulk',
           lastName: 'Replay',
           country: 'GB',

@@ -1,6 +1,7 @@
 import { AmqpConnection, OutgoingMessage, PermanentMessageError, QueueConsumer, declareQueues } from '@app/messaging';
 import { TEST_OPS_TOKEN, TestPlatform, eventually, freshEventStore, uniqueSuffix } from '@app/testing';
 import { DataSource } from 'typeorm';
+import { randomUUID } from 'node:crypto';
 import { DeadLetter, OpsApi, QueueWriter, eventMessage, runOpsCli, startPlatform } from './support/ops-e2e-support';
 
 // A consumer queue of the contract, so the real Ops process drains its DLQ; no Fraud process runs.
@@ -111,7 +112,7 @@ describe('Poison parks only its own aggregate, with a real Ops process', () => {
             type: 'LimitUpdated',
             streamId: `account-${run}-${aggregate}`,
             streamVersion: version,
-            data: { id: `account-${aggregate}`, newLimit: version, oldLimit: 0, poison },
+            data: { id: randomUUID(), newLimit: version, oldLimit: 0, poison },
           }),
         );
       }

@@ -99,7 +99,7 @@ describe('A RabbitMQ node killed while retries wait in their tier', () => {
       streamVersion: 1,
       globalPosition: String(i + 1),
       occurredAt: new Date().toISOString(),
-      data: { id: `account-${i}`, newLimit: 1, oldLimit: 0 },
+      data: { id: randomUUID(), newLimit: 1, oldLimit: 0 },
       metadata: {},
     }));
     const publisher = await connect(clusterBroker().adminAmqpUrl.split(',')[0]);

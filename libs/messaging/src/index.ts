@@ -1,7 +1,6 @@
 export * from './amqp-connection';
 export * from './confirm-publisher';
 export * from './consumer/channel-subscription';
-export * from './consumer/checked-event';
 export * from './consumer/envelope-parser';
 export * from './consumer/failure-router';
 export * from './consumer/inbox';
@@ -14,5 +13,8 @@ export * from './topology';
 export * from './transport/event-batch';
 export * from './transport/event-context';
 export * from './transport/event-transport.strategy';
+export * from './transport/on';
 export * from './transport/patterns';
 export * from './consumer/applied-latency';
+export * from './projection/projection';
+export * from './projection/projection-controller';

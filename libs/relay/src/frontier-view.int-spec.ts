@@ -48,7 +48,7 @@ describe('A held commit frontier, as operators see it', () => {
     const { rows } = await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
     await holder.query('BEGIN');
     await holder.query(`/* forgotten batch job */ INSERT INTO "${scene.schema}".events (event_id, stream_id, stream_version, type, data)
-      VALUES (gen_random_uuid(), 'account-held-${scene.schema}', 1, 'LimitUpdated', '{"id": "account-test", "newLimit": 1, "oldLimit": 0}')`);
+      VALUES (gen_random_uuid(), 'account-held-${scene.schema}', 1, 'LimitUpdated', '{"id": "00000000-0000-4000-8000-00000000000a", "newLimit": 1, "oldLimit": 0}')`);
     await appendEvents(scene.pool, scene.schema, `account-later-${scene.schema}`, 0, 3);
 
     const view = await eventually(

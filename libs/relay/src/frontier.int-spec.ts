@@ -63,7 +63,7 @@ describe('OutboxRelay commit frontier', () => {
     await holder.query('BEGIN');
     await holder.query(
       `INSERT INTO "${scene.schema}".events (event_id, stream_id, stream_version, type, data)
-       VALUES (gen_random_uuid(), $1, 1, 'LimitUpdated', '{"id": "account-test", "newLimit": 1, "oldLimit": 0}')`,
+       VALUES (gen_random_uuid(), $1, 1, 'LimitUpdated', '{"id": "00000000-0000-4000-8000-00000000000a", "newLimit": 1, "oldLimit": 0}')`,
       [held],
     );
     const [{ xid, pid }] = (await holder.query(`SELECT pg_current_xact_id()::text AS xid, pg_backend_pid() AS pid`)).rows;

@@ -15,6 +15,9 @@ import {
   startEffectsConsumer,
 } from './test/relay-test-kit';
 
+/** Account ids are UUIDs by contract, and the consumer checks every event at its door. */
+const ACCOUNT_ID = '00000000-0000-4000-8000-00000000000a';
+
 const metricValue = async (name: string, queue: string): Promise<number> => {
   const metric = await register.getSingleMetric(name)!.get();
   return metric.values.find((v) => v.labels.queue === queue)?.value ?? 0;
@@ -83,7 +86,7 @@ describe('OutboxRelay delivering into consumer queues', () => {
         streams.map((streamId) =>
           scene.dataSource.transaction((m) =>
             store.append(m, streamId, version, [
-              { type: 'LimitUpdated', data: { id: 'account-test', newLimit: version, oldLimit: 0, n: version } },
+              { type: 'LimitUpdated', data: { id: ACCOUNT_ID, newLimit: version, oldLimit: 0, n: version } },
             ]),
           ),
         ),
@@ -115,9 +118,7 @@ describe('OutboxRelay delivering into consumer queues', () => {
       await sleep(200); // the relay's first read after its election is over: only a wake can start the next
       const streamId = `account-local-${uniqueSuffix()}`;
       await scene.dataSource.transaction((m) =>
-        new EventStore(scene.schema).append(m, streamId, 0, [
-          { type: 'LimitUpdated', data: { id: 'account-test', newLimit: 1, oldLimit: 0 } },
-        ]),
+        new EventStore(scene.schema).append(m, streamId, 0, [{ type: 'LimitUpdated', data: { id: ACCOUNT_ID, newLimit: 1, oldLimit: 0 } }]),
       );
       signal.committed();
       await eventually(() => arrivals.some((arrival) => arrival.streamId === streamId), 5_000);
@@ -126,9 +127,7 @@ describe('OutboxRelay delivering into consumer queues', () => {
       // Another signal of the same schema is not wired to this relay (no process-wide registry): it notifies.
       const other = `account-other-${uniqueSuffix()}`;
       await scene.dataSource.transaction((m) =>
-        new EventStore(scene.schema).append(m, other, 0, [
-          { type: 'LimitUpdated', data: { id: 'account-test', newLimit: 1, oldLimit: 0 } },
-        ]),
+        new EventStore(scene.schema).append(m, other, 0, [{ type: 'LimitUpdated', data: { id: ACCOUNT_ID, newLimit: 1, oldLimit: 0 } }]),
       );
       new CommitSignal(scene.dataSource, scene.schema).committed();
       await eventually(() => notifications.length > 0, 5_000);
@@ -243,7 +242,7 @@ describe('OutboxRelay delivering into consumer queues', () => {
       const late = `account-late-${uniqueSuffix()}`;
       await open.query(
         `INSERT INTO "${scene.schema}".events (event_id, stream_id, stream_version, type, data)
-         VALUES (gen_random_uuid(), $1, 1, 'LimitUpdated', '{"id": "account-test", "newLimit": 1, "oldLimit": 0}')`,
+         VALUES (gen_random_uuid(), $1, 1, 'LimitUpdated', '{"id": "00000000-0000-4000-8000-00000000000a", "newLimit": 1, "oldLimit": 0}')`,
         [late],
       );
       await appendEvents(scene.pool, scene.schema, `account-younger-${uniqueSuffix()}`, 0, 3);

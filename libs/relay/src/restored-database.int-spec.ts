@@ -18,7 +18,7 @@ describe('A relay over a restored database whose stored transaction ids are ahea
   const appendRestored = async (streamId: string, ahead: number, count = 10): Promise<{ transactionId: string; lastPosition: string }> => {
     const { rows } = await scene.pool.query<{ transaction_id: string; position: string }>(
       `INSERT INTO "${scene.schema}".events (event_id, stream_id, stream_version, type, data, transaction_id)
-       SELECT gen_random_uuid(), $1, v, 'LimitUpdated', jsonb_build_object('id', 'account-test', 'newLimit', v, 'oldLimit', 0, 'n', v),
+       SELECT gen_random_uuid(), $1, v, 'LimitUpdated', jsonb_build_object('id', '00000000-0000-4000-8000-00000000000a', 'newLimit', v, 'oldLimit', 0, 'n', v),
               (pg_snapshot_xmax(pg_current_snapshot())::text::bigint + $2)::text::xid8
          FROM generate_series(1, $3) v
        RETURNING transaction_id::text, global_position::text AS position`,

@@ -1,16 +1,23 @@
+import { projectionController } from '@app/messaging';
 import { Module } from '@nestjs/common';
 import { accountCommandsProvider } from './account-commands';
 import { AccountChangesController } from './http/account-changes.controller';
 import { AccountTransactionsController } from './http/account-transactions.controller';
 import { AccountsController } from './http/accounts.controller';
 import { StatsController } from './http/stats.controller';
-import { AccountViewProjection } from './projections/account-view.projection';
+import { accountView } from './projections/account-view.projection';
 import { AccountViewRepository } from './projections/account-view.repository';
 import { CountryStatsRepository } from './projections/country-stats.repository';
 import { PurchaseRecords } from './purchase-records';
 
 @Module({
-  controllers: [AccountsController, AccountChangesController, AccountTransactionsController, StatsController, AccountViewProjection],
+  controllers: [
+    AccountsController,
+    AccountChangesController,
+    AccountTransactionsController,
+    StatsController,
+    projectionController(accountView),
+  ],
   providers: [accountCommandsProvider, AccountViewRepository, CountryStatsRepository, PurchaseRecords],
 })
 export class AccountsModule {}

@@ -1,16 +1,21 @@
+import { projectionController } from '@app/messaging';
 import { Module } from '@nestjs/common';
 import { RiskProfilesController } from './http/risk-profiles.controller';
-import { AccountProfileProjection } from './projections/account-profile.projection';
-import { CheckoutActivityProjection } from './projections/checkout-activity.projection';
-import { MerchantProfileProjection } from './projections/merchant-profile.projection';
-import { RiskProfileRepository } from './projections/risk-profile.repository';
+import { accountProfiles } from './projections/account-profile.projection';
+import { checkoutActivity } from './projections/checkout-activity.projection';
+import { merchantProfiles } from './projections/merchant-profile.projection';
 import { RiskSignalsRepository } from './risk-signals.repository';
 import { RiskPolicyModule } from '../assessments/risk-policy.module';
 
 @Module({
   imports: [RiskPolicyModule],
-  controllers: [RiskProfilesController, AccountProfileProjection, MerchantProfileProjection, CheckoutActivityProjection],
-  providers: [RiskProfileRepository, RiskSignalsRepository],
+  controllers: [
+    RiskProfilesController,
+    projectionController(accountProfiles),
+    projectionController(merchantProfiles),
+    projectionController(checkoutActivity),
+  ],
+  providers: [RiskSignalsRepository],
   exports: [RiskSignalsRepository],
 })
 export class RiskProfilesModule {}

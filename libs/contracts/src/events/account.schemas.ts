@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Amount, Balance, CountryCode, Currency, Id, OptionalText, Text } from './schema-kit';
+import { Amount, Balance, CountryCode, Currency, Id, OptionalText, Text, Uuid } from './schema-kit';
 
 /** The address of AccountOpened and of AddressUpdated v1. */
 export const AddressV1 = Type.Object({ street: Text, city: Text, zip: Text });
@@ -16,14 +16,14 @@ export const PostalAddress = Type.Object({
   country: Type.Union([CountryCode, Type.Null()]),
 });
 
-const Limit = Type.Object({ id: Id, newLimit: Amount, oldLimit: Amount });
+const Limit = Type.Object({ id: Uuid, newLimit: Amount, oldLimit: Amount });
 const Status = Type.Union([Type.Literal('active'), Type.Literal('locked')]);
 
 /** The data of every version of every account event; the latest version of each is what the decider emits. */
 export const AccountEventSchemas = {
   AccountOpened: {
     1: Type.Object({
-      id: Id,
+      id: Uuid,
       name: Text,
       lastName: Text,
       country: CountryCode,
@@ -36,16 +36,16 @@ export const AccountEventSchemas = {
   LimitUpdated: { 1: Limit },
   LimitChanged: { 1: Limit },
   AddressUpdated: {
-    1: Type.Object({ id: Id, address: AddressV1, previousAddress: AddressV1 }),
-    2: Type.Object({ id: Id, address: PostalAddress, previousAddress: PostalAddress }),
+    1: Type.Object({ id: Uuid, address: AddressV1, previousAddress: AddressV1 }),
+    2: Type.Object({ id: Uuid, address: PostalAddress, previousAddress: PostalAddress }),
   },
-  PhoneNumberAdded: { 1: Type.Object({ id: Id, phoneNumber: Text }) },
-  StatusChanged: { 1: Type.Object({ id: Id, oldStatus: Status, newStatus: Status }) },
-  VipStatusGranted: { 1: Type.Object({ id: Id }) },
-  VipStatusRevoked: { 1: Type.Object({ id: Id }) },
+  PhoneNumberAdded: { 1: Type.Object({ id: Uuid, phoneNumber: Text }) },
+  StatusChanged: { 1: Type.Object({ id: Uuid, oldStatus: Status, newStatus: Status }) },
+  VipStatusGranted: { 1: Type.Object({ id: Uuid }) },
+  VipStatusRevoked: { 1: Type.Object({ id: Uuid }) },
   ItemPurchased: {
     1: Type.Object({
-      id: Id,
+      id: Uuid,
       transactionId: Id,
       amount: Amount,
       currency: Currency,
@@ -55,6 +55,6 @@ export const AccountEventSchemas = {
     }),
   },
   PurchaseRefunded: {
-    1: Type.Object({ id: Id, transactionId: Id, amount: Amount, currency: Currency, balanceAfter: Balance }),
+    1: Type.Object({ id: Uuid, transactionId: Id, amount: Amount, currency: Currency, balanceAfter: Balance }),
   },
 } as const;

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Amount, Balance, Currency, Id, Text } from './schema-kit';
+import { Amount, Balance, Currency, Id, Text, Uuid } from './schema-kit';
 
 const LineItem = Type.Object({ sku: Text, quantity: Type.Integer({ minimum: 1 }), unitPrice: Amount });
 
@@ -7,36 +7,36 @@ const LineItem = Type.Object({ sku: Text, quantity: Type.Integer({ minimum: 1 })
 export const CheckoutEventSchemas = {
   CheckoutStarted: {
     1: Type.Object({
-      checkoutId: Id,
-      accountId: Id,
-      merchantId: Id,
+      checkoutId: Uuid,
+      accountId: Uuid,
+      merchantId: Uuid,
       items: Type.Array(LineItem),
       currency: Currency,
       total: Amount,
       idempotencyKey: Type.Optional(Type.String()),
     }),
   },
-  PaymentAuthorised: { 1: Type.Object({ checkoutId: Id, authorisationId: Id, assessmentId: Type.Optional(Type.String()) }) },
+  PaymentAuthorised: { 1: Type.Object({ checkoutId: Uuid, authorisationId: Id, assessmentId: Type.Optional(Type.String()) }) },
   AccountCharged: {
     1: Type.Object({
-      checkoutId: Id,
-      accountId: Id,
+      checkoutId: Uuid,
+      accountId: Uuid,
       transactionId: Id,
       amount: Amount,
       currency: Currency,
       balanceAfter: Type.Optional(Balance),
     }),
   },
-  PaymentCaptured: { 1: Type.Object({ checkoutId: Id, authorisationId: Id }) },
-  PaymentCaptureFailed: { 1: Type.Object({ checkoutId: Id, authorisationId: Id, reason: Type.String() }) },
-  CheckoutAbandoned: { 1: Type.Object({ checkoutId: Id, reason: Type.String(), stage: Type.String() }) },
-  CheckoutCompleted: { 1: Type.Object({ checkoutId: Id, accountId: Id, merchantId: Id, total: Amount, currency: Currency }) },
-  CheckoutCompensated: { 1: Type.Object({ checkoutId: Id, reason: Type.String(), refunded: Type.Boolean(), voided: Type.Boolean() }) },
+  PaymentCaptured: { 1: Type.Object({ checkoutId: Uuid, authorisationId: Id }) },
+  PaymentCaptureFailed: { 1: Type.Object({ checkoutId: Uuid, authorisationId: Id, reason: Type.String() }) },
+  CheckoutAbandoned: { 1: Type.Object({ checkoutId: Uuid, reason: Type.String(), stage: Type.String() }) },
+  CheckoutCompleted: { 1: Type.Object({ checkoutId: Uuid, accountId: Uuid, merchantId: Uuid, total: Amount, currency: Currency }) },
+  CheckoutCompensated: { 1: Type.Object({ checkoutId: Uuid, reason: Type.String(), refunded: Type.Boolean(), voided: Type.Boolean() }) },
   CheckoutRejected: {
     1: Type.Object({
-      checkoutId: Id,
-      accountId: Id,
-      merchantId: Id,
+      checkoutId: Uuid,
+      accountId: Uuid,
+      merchantId: Uuid,
       total: Amount,
       currency: Currency,
       reason: Type.String(),

@@ -1,4 +1,5 @@
 export * from './asyncapi-document';
+export * from './contract-event';
 export * from './event-schemas';
 export * from './published-schemas';
 export * from './schema-compatibility';

@@ -5,6 +5,15 @@ import { Type } from '@sinclair/typebox';
  * always written: a schema stricter than the stored history would dead-letter events already sent.
  */
 export const Id = Type.String({ minLength: 1 });
+/**
+ * The id of an account, merchant or checkout: every producer makes these with randomUUID (or a
+ * name-based UUID, Checkout's) or takes them through a UUID-checking pipe, and consumers key uuid
+ * columns by them. Any hex 8-4-4-4-12, so no version a producer may use is refused.
+ */
+export const Uuid = Type.String({
+  pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+  description: 'a UUID',
+});
 export const Text = Type.String({ minLength: 1 });
 /** An amount in minor units. */
 export const Amount = Type.Integer({ minimum: 0 });

@@ -1,5 +1,6 @@
 import { parseEnvelope } from './envelope-parser';
 
+const ACCOUNT_ID = '9b2f7c1e-1111-4222-8333-444455556666';
 const envelope = (overrides: Record<string, unknown> = {}) => ({
   eventId: '6f1c1d4e-9a53-4f57-9a43-0d6f3f0a1b2c',
   type: 'LimitUpdated',
@@ -8,7 +9,7 @@ const envelope = (overrides: Record<string, unknown> = {}) => ({
   streamVersion: 2,
   globalPosition: '42',
   occurredAt: '2026-01-01T00:00:00.000Z',
-  data: { id: '1', newLimit: 10, oldLimit: 5 },
+  data: { id: ACCOUNT_ID, newLimit: 10, oldLimit: 5 },
   metadata: { correlationId: 'c' },
   ...overrides,
 });
@@ -28,12 +29,18 @@ describe('parseEnvelope', () => {
   });
 
   it('names every missing or mistyped field', () => {
-    const broken = envelope({ eventId: '', streamVersion: -1, globalPosition: 42, data: 'x' });
+    const broken = envelope({ eventId: '', streamVersion: -1, globalPosition: 42, occurredAt: 'yesterday', data: 'x' });
     expect(() => parseEnvelope(buffer(broken), 'account')).toThrow(
       expect.objectContaining({
         code: 'SCHEMA_VIOLATION',
-        message: 'invalid or missing envelope fields: eventId, streamVersion, globalPosition, data',
+        message: 'invalid or missing envelope fields: eventId, streamVersion, globalPosition, occurredAt, data',
       }),
+    );
+  });
+
+  it('holds producer and consumer to one rule: an id the contract says is a UUID must be one (schema kit)', () => {
+    expect(() => parseEnvelope(buffer(envelope({ data: { id: 'account-1', newLimit: 10, oldLimit: 5 } })), 'account')).toThrow(
+      expect.objectContaining({ code: 'SCHEMA_VIOLATION', message: expect.stringContaining('data/id must match pattern') }),
     );
   });
 
@@ -49,7 +56,7 @@ describe('parseEnvelope', () => {
   });
 
   it('checks the data against its version’s schema, and refuses a version newer than this consumer knows', () => {
-    expect(() => parseEnvelope(buffer(envelope({ data: { id: '1', newLimit: 'ten', oldLimit: 5 } })), 'account')).toThrow(
+    expect(() => parseEnvelope(buffer(envelope({ data: { id: ACCOUNT_ID, newLimit: 'ten', oldLimit: 5 } })), 'account')).toThrow(
       expect.objectContaining({ code: 'SCHEMA_VIOLATION', message: expect.stringContaining('data/newLimit must be integer') }),
     );
     expect(() => parseEnvelope(buffer(envelope({ schemaVersion: 2 })), 'account')).toThrow(

@@ -21,7 +21,7 @@ export function parseEnvelope(content: Buffer, producer: string): EventEnvelope 
   expect('streamId', typeof body.streamId === 'string' && body.streamId.length > 0);
   expect('streamVersion', Number.isInteger(body.streamVersion) && (body.streamVersion as number) >= 0);
   expect('globalPosition', typeof body.globalPosition === 'string' && /^\d+$/.test(body.globalPosition));
-  expect('occurredAt', typeof body.occurredAt === 'string');
+  expect('occurredAt', typeof body.occurredAt === 'string' && !Number.isNaN(Date.parse(body.occurredAt)));
   expect('data', isObject(body.data));
   expect('metadata', isObject(body.metadata));
   if (problems.length > 0) {

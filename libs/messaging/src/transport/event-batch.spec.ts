@@ -1,7 +1,7 @@
 import { EventEnvelope } from '@app/contracts';
 import { MessageHandler } from '@nestjs/microservices';
 import type { DeliveredEvent } from '../consumer/queue-consumer';
-import { handlerRuns, requireOnePerKey } from './event-batch';
+import { handlerRuns } from './event-batch';
 
 const handler = (batch: boolean): MessageHandler =>
   Object.assign(async () => undefined, { extras: batch ? { eventBatch: true } : {} }) as unknown as MessageHandler;
@@ -43,12 +43,5 @@ describe('handlerRuns', () => {
       { handler: 'AccountOpened', batch: false, streams: ['a'] },
       { handler: 'AccountOpened', batch: false, streams: ['b'] },
     ]);
-  });
-});
-
-describe('requireOnePerKey', () => {
-  it('lets distinct keys pass and refuses a repeated one, so the consumer applies them one by one', () => {
-    expect(() => requireOnePerKey(['a', 'b'], 'account')).not.toThrow();
-    expect(() => requireOnePerKey(['a', 'b', 'a'], 'account')).toThrow('two events of one account');
   });
 });

@@ -1,18 +1,10 @@
 import { EventEnvelope } from '@app/contracts';
-import { BaseRpcContext, EventPattern, MessageHandler } from '@nestjs/microservices';
+import { BaseRpcContext, MessageHandler } from '@nestjs/microservices';
 import { EntityManager } from 'typeorm';
 import type { DeliveredEvent, Delivery } from '../consumer/queue-consumer';
 
-/** The handler extra that marks a handler as taking batches. */
-const takesBatches = 'eventBatch';
-
-/**
- * `@EventBatchPattern('ItemPurchased')`: the handler takes, as its `@Payload()`, every event of its
- * pattern(s) that the consumer applies in one transaction, in delivery order, at most one per stream,
- * so that it can write them in one statement. If it throws, the batch is rolled back and each event
- * goes to it again on its own, so a failure is classified for the event that caused it alone.
- */
-export const EventBatchPattern = (pattern: string | string[]): MethodDecorator => EventPattern(pattern, { [takesBatches]: true });
+/** The handler extra that marks a handler as taking batches (`@OnBatch`). */
+export const takesBatches = 'eventBatch';
 
 /** The `@Ctx()` of a batch handler: write through `manager` so effects commit with the inbox rows. */
 export class EventBatchContext extends BaseRpcContext<[readonly Delivery[]]> {
@@ -54,13 +46,4 @@ export function handlerRuns(
     else runs.push({ handler, batch, events: [event] });
   }
   return runs;
-}
-
-/**
- * For a set-based statement that can change a row only once: when two events of a batch share a key
- * (their producer broke the one-stream-per-key rule the batch relies on), throws, so that the consumer
- * applies the events one by one instead.
- */
-export function requireOnePerKey(keys: readonly string[], what: string): void {
-  if (new Set(keys).size < keys.length) throw new Error(`a batch holds two events of one ${what}; applying them one by one`);
 }

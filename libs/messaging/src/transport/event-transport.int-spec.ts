@@ -1,5 +1,5 @@
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { EventEnvelope, deadLetterQueueOf } from '@app/contracts';
+import { ContractEvent, deadLetterQueueOf } from '@app/contracts';
 import { DomainError } from '@app/domain';
 import { EventStore } from '@app/eventstore';
 import { ProblemDetailsFilter } from '@app/platform';
@@ -11,16 +11,18 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
 import { AmqpConnection } from '../amqp-connection';
 import { TestBroker } from '../test/messaging-test-kit';
-import { EventBatchContext, EventBatchPattern } from './event-batch';
+import { EventBatchContext } from './event-batch';
 import { EventContext } from './event-context';
 import { EventTransport } from './event-transport.strategy';
+import { On, OnBatch } from './on';
 import { AnyEvent, rebuildPattern } from './patterns';
 
 const queue = `t${uniqueSuffix()}.account-events`;
 let schema: string;
 const calls = { rebuilds: 0, addressAttempts: [] as number[], phoneBatches: [] as string[][] };
 
-type Data = { id: string; limit?: number; newLimit?: number; phoneNumber?: string };
+/** Account ids are UUIDs by contract; `uuid('a')` keeps the spec's names readable and their order. */
+const uuid = (name: string) => `00000000-0000-4000-8000-${Buffer.from(name).toString('hex').padStart(12, '0')}`;
 
 const opened = (id: string) => ({
   id,
@@ -33,29 +35,29 @@ const opened = (id: string) => ({
 });
 const postal = (street: string) => ({ street, city: 'York', postalCode: 'YO1', country: 'GB' });
 
-/** A read model fed through Nest, the way services write theirs. */
+/** A read model fed through Nest, the way services write theirs; `@On` hands a handler its event and context without `@Payload()`/`@Ctx()`. */
 @Controller()
 class LedgerProjection {
-  @EventPattern('AccountOpened')
-  async opened(@Payload() event: EventEnvelope<Data>, @Ctx() ctx: EventContext) {
+  @On('account', 'AccountOpened')
+  async opened(event: ContractEvent<'account', 'AccountOpened'>, ctx: EventContext) {
     await ctx.manager.query(`INSERT INTO "${schema}".ledger (id, credit_limit) VALUES ($1, $2)`, [event.data.id, event.data.limit]);
   }
 
-  @EventPattern('LimitUpdated')
-  async limitUpdated(@Payload() event: EventEnvelope<Data>, @Ctx() ctx: EventContext) {
+  @On('account', 'LimitUpdated')
+  async limitUpdated(event: ContractEvent<'account', 'LimitUpdated'>, ctx: EventContext) {
     if (event.data.newLimit === 13) throw new DomainError('rule', 'UNLUCKY_LIMIT', 'this ledger refuses a limit of 13');
     await ctx.manager.query(`UPDATE "${schema}".ledger SET credit_limit = $2 WHERE id = $1`, [event.data.id, event.data.newLimit]);
   }
 
-  @EventPattern('AddressUpdated')
-  async addressUpdated(@Payload() event: EventEnvelope<Data>, @Ctx() ctx: EventContext) {
+  @On('account', 'AddressUpdated')
+  async addressUpdated(@Payload() event: ContractEvent<'account', 'AddressUpdated'>, @Ctx() ctx: EventContext) {
     calls.addressAttempts.push(ctx.delivery.attempt);
     if (ctx.delivery.attempt === 1) throw new Error('geocoder timed out');
     await ctx.manager.query(`UPDATE "${schema}".ledger SET moved = true WHERE id = $1`, [event.data.id]);
   }
 
-  @EventBatchPattern('PhoneNumberAdded')
-  async phonesAdded(@Payload() events: EventEnvelope<Data>[], @Ctx() ctx: EventBatchContext) {
+  @OnBatch('account', 'PhoneNumberAdded')
+  async phonesAdded(events: readonly ContractEvent<'account', 'PhoneNumberAdded'>[], ctx: EventBatchContext) {
     calls.phoneBatches.push(events.map((event) => event.data.id));
     // The first call holds its transaction open, so that the events behind it make one batch.
     if (calls.phoneBatches.length === 1) await new Promise((resolve) => setTimeout(resolve, 300));
@@ -64,7 +66,7 @@ class LedgerProjection {
   }
 
   @EventPattern(AnyEvent)
-  async anythingElse(@Payload() event: EventEnvelope<Data>, @Ctx() ctx: EventContext) {
+  async anythingElse(@Payload() event: ContractEvent<'account'>, @Ctx() ctx: EventContext) {
     await ctx.manager.query(`INSERT INTO "${schema}".other_events (type) VALUES ($1)`, [event.type]);
   }
 
@@ -128,23 +130,23 @@ describe('EventTransport as a Nest microservice', () => {
   it('routes events to @EventPattern handlers, retries transient errors and dead-letters DomainErrors', async () => {
     await dataSource.transaction((m) =>
       store().append(m, 'account-a', 0, [
-        { type: 'AccountOpened', data: opened('a') },
-        { type: 'LimitUpdated', data: { id: 'a', newLimit: 200, oldLimit: 100 } },
-        { type: 'AddressUpdated', data: { id: 'a', address: postal('2 New Rd'), previousAddress: postal('1 Old Rd') } },
-        { type: 'VipStatusGranted', data: { id: 'a' } },
+        { type: 'AccountOpened', data: opened(uuid('a')) },
+        { type: 'LimitUpdated', data: { id: uuid('a'), newLimit: 200, oldLimit: 100 } },
+        { type: 'AddressUpdated', data: { id: uuid('a'), address: postal('2 New Rd'), previousAddress: postal('1 Old Rd') } },
+        { type: 'VipStatusGranted', data: { id: uuid('a') } },
       ]),
     );
     await dataSource.transaction((m) =>
       store().append(m, 'account-b', 0, [
-        { type: 'AccountOpened', data: opened('b') },
-        { type: 'LimitUpdated', data: { id: 'b', newLimit: 13, oldLimit: 100 } },
+        { type: 'AccountOpened', data: opened(uuid('b')) },
+        { type: 'LimitUpdated', data: { id: uuid('b'), newLimit: 13, oldLimit: 100 } },
       ]),
     );
 
     await eventually(async () => (await others()).length === 1, 10_000);
     expect(await ledger()).toEqual([
-      { id: 'a', limit: 200, moved: true },
-      { id: 'b', limit: 100, moved: false },
+      { id: uuid('a'), limit: 200, moved: true },
+      { id: uuid('b'), limit: 100, moved: false },
     ]);
     expect(calls.addressAttempts).toEqual([1, 2]);
     expect(await others()).toEqual(['VipStatusGranted']);
@@ -167,23 +169,23 @@ describe('EventTransport as a Nest microservice', () => {
   });
 
   it('hands a batch handler the events of one transaction at once, and those of a failing batch one by one', async () => {
-    const ids = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8'];
+    const ids = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8'].map(uuid);
     await dataSource.transaction(async (m) => {
       for (const id of ids) {
         await store().append(m, `account-${id}`, 0, [
-          { type: 'PhoneNumberAdded', data: { id, phoneNumber: id === 'p5' ? '13' : '+44 1' } },
+          { type: 'PhoneNumberAdded', data: { id, phoneNumber: id === uuid('p5') ? '13' : '+44 1' } },
         ]);
       }
     });
 
     const phones = async () => (await dataSource.query(`SELECT id FROM "${schema}".phones ORDER BY id`)).map((r: { id: string }) => r.id);
     await eventually(async () => (await phones()).length === 7, 10_000);
-    expect(await phones()).toEqual(ids.filter((id) => id !== 'p5'));
+    expect(await phones()).toEqual(ids.filter((id) => id !== uuid('p5')));
     expect(Math.max(...calls.phoneBatches.map((batch) => batch.length))).toBeGreaterThan(1);
     // Its batch failed, so the poison went to the handler again alone, and only it was dead-lettered.
-    expect(calls.phoneBatches.filter((batch) => batch.includes('p5')).at(-1)).toEqual(['p5']);
+    expect(calls.phoneBatches.filter((batch) => batch.includes(uuid('p5'))).at(-1)).toEqual([uuid('p5')]);
     const dead = await eventually(async () => (await broker.drain(deadLetterQueueOf(queue)))[0], 10_000);
-    expect(JSON.parse(dead.content.toString())).toMatchObject({ streamId: 'account-p5' });
+    expect(JSON.parse(dead.content.toString())).toMatchObject({ streamId: `account-${uuid('p5')}` });
     expect(dead.properties.headers).toMatchObject({ 'x-error-code': 'UNLUCKY_PHONE', 'x-attempts': 1 });
   });
 });

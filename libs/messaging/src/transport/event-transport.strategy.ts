@@ -1,4 +1,4 @@
-import { ControlTypes, EventEnvelope } from '@app/contracts';
+import { ControlTypes, EventEnvelope, parseQueueName } from '@app/contracts';
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { DataSource } from 'typeorm';
@@ -6,7 +6,7 @@ import { AmqpConnection } from '../amqp-connection';
 import { DeliveredEvent, Delivery, QueueConsumer } from '../consumer/queue-consumer';
 import { EventBatchContext, handlerRuns } from './event-batch';
 import { EventContext } from './event-context';
-import { AnyEvent, rebuildPattern } from './patterns';
+import { AnyEvent, eventPattern, rebuildPattern } from './patterns';
 
 export interface EventTransportOptions {
   connection: AmqpConnection;
@@ -20,17 +20,19 @@ export interface EventTransportOptions {
 
 /**
  * A Nest transport over our own consumer, so a service's handlers are plain
- * `@EventPattern('LimitUpdated')` methods while the inbox transaction, ordering, retries and
- * dead-lettering stay here. Handler errors must reach it unchanged, so the app's exception filter
+ * `@On('account', 'LimitUpdated')` methods while the inbox transaction, ordering, retries and
+ * dead-lettering stay here. A handler is found by the producer of the event's queue and its type. Handler errors must reach it unchanged, so the app's exception filter
  * must rethrow outside HTTP (the platform's ProblemDetailsFilter does).
  */
 export class EventTransport extends Server implements CustomTransportStrategy {
   private readonly consumers: QueueConsumer[];
   // Nest's lookup tries JSON.parse on every pattern (and throws on ours): resolve each pattern once.
   private readonly handlersByPattern = new Map<string, MessageHandler | null>();
+  private readonly producerOfQueue: ReadonlyMap<string, string>;
 
   constructor(private readonly options: EventTransportOptions) {
     super();
+    this.producerOfQueue = new Map(options.queues.map((queue) => [queue, parseQueueName(queue)?.producer ?? 'unknown']));
     this.consumers = options.queues.map(
       (queue) =>
         new QueueConsumer({
@@ -73,7 +75,8 @@ export class EventTransport extends Server implements CustomTransportStrategy {
   }
 
   private handlerFor(envelope: EventEnvelope, queue: string): MessageHandler | null {
-    return envelope.type === ControlTypes.rebuild ? this.handlerOf(rebuildPattern(queue)) : this.handlerOf(envelope.type, AnyEvent);
+    if (envelope.type === ControlTypes.rebuild) return this.handlerOf(rebuildPattern(queue));
+    return this.handlerOf(eventPattern(this.producerOfQueue.get(queue) ?? 'unknown', envelope.type), AnyEvent);
   }
 
   /** The handler of `pattern`, else the one of `fallback`; resolved once per pattern. */
@@ -92,7 +95,7 @@ export class EventTransport extends Server implements CustomTransportStrategy {
     if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
   }
 
-  /** A batch handler (`@EventBatchPattern`) takes its run of events in one call; any other, each on its own. */
+  /** A batch handler (`@OnBatch`) takes its run of events in one call; any other, each on its own. */
   private async dispatchBatch(events: readonly DeliveredEvent[]): Promise<void> {
     for (const run of handlerRuns(events, (envelope, queue) => this.handlerFor(envelope, queue))) {
       const envelopes = run.events.map((event) => event.envelope);

@@ -68,7 +68,7 @@ export async function appendEvents(
     await client.query('BEGIN');
     const { rows } = await client.query<{ position: string }>(
       `INSERT INTO "${schema}".events (event_id, stream_id, stream_version, type, data)
-       SELECT id, $2, $3 + ord, 'LimitUpdated', jsonb_build_object('id', 'account-test', 'newLimit', $3 + ord, 'oldLimit', 0, 'n', $3 + ord)
+       SELECT id, $2, $3 + ord, 'LimitUpdated', jsonb_build_object('id', '00000000-0000-4000-8000-00000000000a', 'newLimit', $3 + ord, 'oldLimit', 0, 'n', $3 + ord)
          FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, ord)
        RETURNING global_position AS position`,
       [ids, streamId, fromVersion],

@@ -1,40 +1,40 @@
-import { EventEnvelope } from '@app/contracts';
-import { EventBatchContext, EventBatchPattern, EventContext, Field, checkedEvent, rebuildPattern } from '@app/messaging';
-import { Controller } from '@nestjs/common';
-import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { RiskProfileRepository } from './risk-profile.repository';
+import { ContractEvent } from '@app/contracts';
+import { defineProjection } from '@app/messaging';
+import { EntityManager } from 'typeorm';
 
-/** The agreed wire shape of Checkout's `CheckoutStarted`, as far as Fraud reads it. */
-interface CheckoutStarted {
-  checkoutId: string;
-  accountId: string;
-  merchantId: string;
-  total: number;
-  currency: string;
+/** How long started checkouts are kept: well beyond the velocity window, bounded per account. */
+const CHECKOUT_RETENTION = '1 hour';
+
+/** Records started checkouts once each and forgets their accounts' ones too old to matter to velocity. */
+async function checkoutsStarted(manager: EntityManager, events: readonly ContractEvent<'checkout', 'CheckoutStarted'>[]) {
+  const accounts = events.map((e) => e.data.accountId);
+  const startedAt = events.map((e) => e.occurredAt);
+  await manager.query(
+    `INSERT INTO fraud.checkout_starts (checkout_id, account_id, merchant_id, total, currency, started_at)
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::bigint[], $5::text[], $6::timestamptz[])
+     ON CONFLICT (checkout_id) DO NOTHING`,
+    [
+      events.map((e) => e.data.checkoutId),
+      accounts,
+      events.map((e) => e.data.merchantId),
+      events.map((e) => e.data.total),
+      events.map((e) => e.data.currency),
+      startedAt,
+    ],
+  );
+  // After the insert, as one start after another would: a start of the run may be old enough to go.
+  await manager.query(
+    `DELETE FROM fraud.checkout_starts c USING unnest($1::uuid[], $2::timestamptz[]) AS i(account_id, started_at)
+      WHERE c.account_id = i.account_id AND c.started_at < i.started_at - interval '${CHECKOUT_RETENTION}'`,
+    [accounts, startedAt],
+  );
 }
 
-/** Started checkouts per account for the velocity rule, from `fraud.checkout-events`; other checkout events are skipped. */
-@Controller()
-export class CheckoutActivityProjection {
-  constructor(private readonly profiles: RiskProfileRepository) {}
-
-  @EventBatchPattern('CheckoutStarted')
-  async onStarted(@Payload() events: EventEnvelope<CheckoutStarted>[], @Ctx() ctx: EventBatchContext) {
-    const starts = events.map((event) => {
-      const { data, occurredAt } = checkedEvent(event, {
-        checkoutId: Field.uuid,
-        accountId: Field.uuid,
-        merchantId: Field.uuid,
-        total: Field.amount,
-        currency: Field.currency,
-      });
-      return { ...data, startedAt: occurredAt };
-    });
-    await this.profiles.checkoutsStarted(ctx.manager, starts);
-  }
-
-  @EventPattern(rebuildPattern('fraud.checkout-events'))
-  async onRebuild(@Ctx() ctx: EventContext) {
-    await this.profiles.truncate(ctx.manager, 'checkout_starts');
-  }
-}
+/** Started checkouts per account for the velocity rule (`fraud.checkout_starts`), from `fraud.checkout-events`. */
+export const checkoutActivity = defineProjection({
+  name: 'CheckoutActivity',
+  consumer: 'fraud',
+  producer: 'checkout',
+  tables: ['fraud.checkout_starts'],
+  statements: { CheckoutStarted: { batch: checkoutsStarted } },
+});

@@ -1,50 +1,31 @@
-import { EventEnvelope } from '@app/contracts';
-import { EventContext, Field, checkedEvent, rebuildPattern } from '@app/messaging';
-import { Controller } from '@nestjs/common';
-import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { RiskProfileRepository } from './risk-profile.repository';
+import { ContractEvent } from '@app/contracts';
+import { EachStatement, defineProjection } from '@app/messaging';
 
-// The agreed wire shapes of Merchant's events, as far as Fraud reads them.
-interface MerchantEventData {
-  id: string;
-}
-interface MerchantSuspended {
-  id: string;
-  reason?: string;
-}
+type Event<T extends ContractEvent<'merchant'>['type']> = ContractEvent<'merchant', T>;
 
-/** What Fraud knows of merchants, from `fraud.merchant-events`. */
-@Controller()
-export class MerchantProfileProjection {
-  constructor(private readonly profiles: RiskProfileRepository) {}
+const set =
+  <T extends ContractEvent<'merchant'>['type']>(assignments: string, values: (event: Event<T>) => unknown[]): EachStatement<Event<T>> =>
+  (manager, event) =>
+    manager.query(`UPDATE fraud.merchant_profiles SET ${assignments}, version = $2 WHERE merchant_id = $1`, [
+      event.data.id,
+      event.streamVersion,
+      ...values(event),
+    ]);
 
-  @EventPattern('MerchantOnboarded')
-  async onOnboarded(@Payload() event: EventEnvelope<MerchantEventData>, @Ctx() ctx: EventContext) {
-    const { data, version } = checkedEvent(event, { id: Field.uuid });
-    await this.profiles.onboardMerchant(ctx.manager, data.id, version);
-  }
-
-  @EventPattern('MerchantSuspended')
-  async onSuspended(@Payload() event: EventEnvelope<MerchantSuspended>, @Ctx() ctx: EventContext) {
-    const { data, version } = checkedEvent(event, { id: Field.uuid });
-    const reason = typeof data.reason === 'string' ? data.reason : null;
-    await this.profiles.setMerchantStatus(ctx.manager, data.id, 'suspended', reason, version);
-  }
-
-  @EventPattern('MerchantReinstated')
-  async onReinstated(@Payload() event: EventEnvelope<MerchantEventData>, @Ctx() ctx: EventContext) {
-    const { data, version } = checkedEvent(event, { id: Field.uuid });
-    await this.profiles.setMerchantStatus(ctx.manager, data.id, 'active', null, version);
-  }
-
-  @EventPattern('BankAccountChanged')
-  async onBankAccountChanged(@Payload() event: EventEnvelope<MerchantEventData>, @Ctx() ctx: EventContext) {
-    const { data, occurredAt, version } = checkedEvent(event, { id: Field.uuid });
-    await this.profiles.merchantBankAccountChanged(ctx.manager, data.id, occurredAt, version);
-  }
-
-  @EventPattern(rebuildPattern('fraud.merchant-events'))
-  async onRebuild(@Ctx() ctx: EventContext) {
-    await this.profiles.truncate(ctx.manager, 'merchant_profiles');
-  }
-}
+/** What Fraud knows of merchants (`fraud.merchant_profiles`), from `fraud.merchant-events`. */
+export const merchantProfiles = defineProjection({
+  name: 'MerchantProfiles',
+  consumer: 'fraud',
+  producer: 'merchant',
+  tables: ['fraud.merchant_profiles'],
+  statements: {
+    MerchantOnboarded: (manager, { data, streamVersion }) =>
+      manager.query(
+        `INSERT INTO fraud.merchant_profiles (merchant_id, status, version) VALUES ($1, 'active', $2) ON CONFLICT (merchant_id) DO NOTHING`,
+        [data.id, streamVersion],
+      ),
+    MerchantSuspended: set('status = $3, suspension_reason = $4', (event) => ['suspended', event.data.reason]),
+    MerchantReinstated: set('status = $3, suspension_reason = NULL', () => ['active']),
+    BankAccountChanged: set('bank_account_changed_at = $3', (event) => [event.occurredAt]),
+  },
+});

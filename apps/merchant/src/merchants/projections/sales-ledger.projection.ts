@@ -1,46 +1,42 @@
-import { EventEnvelope } from '@app/contracts';
-import { EventBatchContext, EventBatchPattern, EventContext, Field, checkedEvent, rebuildPattern } from '@app/messaging';
-import { Controller } from '@nestjs/common';
-import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { SalesLedgerRepository } from './sales-ledger.repository';
-
-/** The agreed wire shape of Checkout's `CheckoutCompleted`. */
-interface CheckoutCompleted {
-  checkoutId: string;
-  accountId: string;
-  merchantId: string;
-  total: number;
-  currency: string;
-}
-
-const SALES_QUEUE = 'merchant.checkout-events';
+import { ContractEvent } from '@app/contracts';
+import { defineProjection } from '@app/messaging';
+import { EntityManager } from 'typeorm';
 
 /**
- * The merchant's sales ledger, from `merchant.checkout-events`. Only `CheckoutCompleted` counts: a
- * completed checkout is final (Checkout compensates only before completion), so no later
- * `CheckoutCompensated` can take a sale back, and every other checkout event is skipped.
+ * Records completed checkouts once each, in one statement: a second record of the same checkout
+ * (in this run or an earlier one) changes no total, and the totals grow by the sales inserted, per
+ * merchant and currency.
  */
-@Controller()
-export class SalesLedgerProjection {
-  constructor(private readonly sales: SalesLedgerRepository) {}
+const salesRecorded = (manager: EntityManager, events: readonly ContractEvent<'checkout', 'CheckoutCompleted'>[]) =>
+  manager.query(
+    `WITH inserted AS (
+       INSERT INTO merchant.sales (checkout_id, merchant_id, account_id, total, currency, completed_at)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::bigint[], $5::text[], $6::timestamptz[])
+       ON CONFLICT (checkout_id) DO NOTHING RETURNING merchant_id, currency, total
+     )
+     INSERT INTO merchant.sales_totals (merchant_id, currency, total, sales_count)
+     SELECT merchant_id, currency, sum(total), count(*) FROM inserted GROUP BY merchant_id, currency
+     ON CONFLICT (merchant_id, currency) DO UPDATE
+       SET total = sales_totals.total + excluded.total, sales_count = sales_totals.sales_count + excluded.sales_count`,
+    [
+      events.map((e) => e.data.checkoutId),
+      events.map((e) => e.data.merchantId),
+      events.map((e) => e.data.accountId),
+      events.map((e) => e.data.total),
+      events.map((e) => e.data.currency),
+      events.map((e) => e.occurredAt),
+    ],
+  );
 
-  @EventBatchPattern('CheckoutCompleted')
-  async onCompleted(@Payload() events: EventEnvelope<CheckoutCompleted>[], @Ctx() ctx: EventBatchContext) {
-    const sales = events.map((event) => {
-      const { data, occurredAt } = checkedEvent(event, {
-        checkoutId: Field.uuid,
-        accountId: Field.uuid,
-        merchantId: Field.uuid,
-        total: Field.amount,
-        currency: Field.currency,
-      });
-      return { ...data, completedAt: occurredAt };
-    });
-    await this.sales.recordSales(ctx.manager, sales);
-  }
-
-  @EventPattern(rebuildPattern(SALES_QUEUE))
-  async onRebuild(@Ctx() ctx: EventContext) {
-    await this.sales.truncate(ctx.manager);
-  }
-}
+/**
+ * The merchant's sales ledger (`merchant.sales`, `merchant.sales_totals`), from `merchant.checkout-events`.
+ * Only `CheckoutCompleted` counts: a completed checkout is final (Checkout compensates only before
+ * completion), so no later `CheckoutCompensated` can take a sale back.
+ */
+export const salesLedger = defineProjection({
+  name: 'SalesLedger',
+  consumer: 'merchant',
+  producer: 'checkout',
+  tables: ['merchant.sales', 'merchant.sales_totals'],
+  statements: { CheckoutCompleted: { batch: salesRecorded } },
+});

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 
 export interface Sale {
   checkoutId: string;
@@ -18,7 +18,7 @@ export interface SalesLedger {
   lastSales: Sale[];
 }
 
-/** `merchant.sales` (one row per completed checkout) and `merchant.sales_totals` (per merchant and currency). */
+/** Reads `merchant.sales` (one row per completed checkout) and `merchant.sales_totals` (per merchant and currency); the salesLedger projection writes them. */
 @Injectable()
 export class SalesLedgerRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -42,35 +42,5 @@ export class SalesLedgerRepository {
       totals,
       lastSales: lastSales.map((sale) => ({ ...sale, completedAt: sale.completedAt.toISOString() })),
     };
-  }
-
-  /**
-   * Records completed checkouts once each, in one statement: a second record of the same checkout
-   * changes no total, and the totals grow by the sales inserted, per merchant and currency.
-   */
-  async recordSales(manager: EntityManager, sales: readonly (Sale & { merchantId: string })[]): Promise<void> {
-    await manager.query(
-      `WITH inserted AS (
-         INSERT INTO merchant.sales (checkout_id, merchant_id, account_id, total, currency, completed_at)
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::bigint[], $5::text[], $6::timestamptz[])
-         ON CONFLICT (checkout_id) DO NOTHING RETURNING merchant_id, currency, total
-       )
-       INSERT INTO merchant.sales_totals (merchant_id, currency, total, sales_count)
-       SELECT merchant_id, currency, sum(total), count(*) FROM inserted GROUP BY merchant_id, currency
-       ON CONFLICT (merchant_id, currency) DO UPDATE
-         SET total = sales_totals.total + excluded.total, sales_count = sales_totals.sales_count + excluded.sales_count`,
-      [
-        sales.map((sale) => sale.checkoutId),
-        sales.map((sale) => sale.merchantId),
-        sales.map((sale) => sale.accountId),
-        sales.map((sale) => sale.total),
-        sales.map((sale) => sale.currency),
-        sales.map((sale) => sale.completedAt),
-      ],
-    );
-  }
-
-  async truncate(manager: EntityManager): Promise<void> {
-    await manager.query('TRUNCATE merchant.sales, merchant.sales_totals');
   }
 }

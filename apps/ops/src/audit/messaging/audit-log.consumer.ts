@@ -1,5 +1,5 @@
 import { EventEnvelope, parseQueueName, queueName, routesTo } from '@app/contracts';
-import { AnyEvent, EventBatchContext, EventBatchPattern, EventContext, rebuildPattern } from '@app/messaging';
+import { EventBatchContext, EventContext, OnAnyEventBatch, rebuildPattern } from '@app/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { AuditLogRepository } from '../audit-log.repository';
@@ -11,8 +11,8 @@ const producerOf = (queue: string): string => parseQueueName(queue)?.producer ??
 export class AuditLogConsumer {
   constructor(private readonly auditLog: AuditLogRepository) {}
 
-  @EventBatchPattern(AnyEvent)
-  async onEvents(@Payload() events: EventEnvelope[], @Ctx() ctx: EventBatchContext): Promise<void> {
+  @OnAnyEventBatch()
+  async onEvents(@Payload() events: readonly EventEnvelope[], @Ctx() ctx: EventBatchContext): Promise<void> {
     await this.auditLog.append(ctx.manager, producerOf(ctx.queue), events);
   }
 
