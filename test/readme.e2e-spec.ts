@@ -16,8 +16,11 @@ const readmeCommands = (): string[] =>
     .map((line) => line.replace(/\s+#.*$/, '').trim())
     .filter((line) => line !== '');
 
-/** What CI itself runs (.ci/run): starting or testing the whole platform cannot run inside a spec. */
-const RUN_BY_CI = new Set(['npm start', 'npm test']);
+/**
+ * What CI itself runs (.ci/run): starting or testing the whole platform cannot run inside a spec,
+ * nor can one kind of the specs (`npm test` runs each) or the long soak (the soak kind at full size).
+ */
+const RUN_BY_CI = new Set(['npm start', 'npm test', ...['unit', 'int', 'e2e', 'chaos', 'soak'].map((kind) => `npm run test:${kind}`)]);
 
 /**
  * Commands that act on one live object the spec does not make (an unfinished checkout needs every
