@@ -2,8 +2,8 @@
 // - unit: pure specs, no server;
 // - integration: against the real PostgreSQL and RabbitMQ;
 // - e2e: start the built service processes;
-// - chaos: kill brokers, nodes and instances (the 3-node cluster of scripts/rabbitmq-cluster.sh, a
-//   broker node of their own); run in band, they start and stop machine-wide processes;
+// - chaos: kill and stop broker nodes and service instances, on the 3-node cluster of
+//   scripts/rabbitmq-cluster.sh (never the machine's shared broker); run in band;
 // - soak: the specs sized by the environment (the memory soak, the fuzz of every route, long property
 //   specs): `npm test` runs them at CI size with a fixed seed, `npm run test:soak` at full size
 //   (sizes: scripts/test-kinds.js). A new env-sized spec joins `soak` below and leaves its kind.
@@ -26,10 +26,10 @@ const shared = {
 /** Specs on real servers run in the test installation (short retry tiers: test/test-installation.setup.ts). */
 const onServers = { ...shared, setupFiles: ['<rootDir>/test/test-installation.setup.ts'] };
 
-const chaos = ['<rootDir>/test/cluster/**/*.e2e-spec.ts', '<rootDir>/libs/relay/src/broker-outage.int-spec.ts'];
+const chaos = ['<rootDir>/test/cluster/**/*.e2e-spec.ts'];
 const soak = ['<rootDir>/test/account-soak.e2e-spec.ts', '<rootDir>/test/fuzz.e2e-spec.ts'];
 // The same files as path patterns, for the projects that leave them to those two.
-const chaosPaths = ['<rootDir>/test/cluster/', '<rootDir>/libs/relay/src/broker-outage\\.int-spec\\.ts$'];
+const chaosPaths = ['<rootDir>/test/cluster/'];
 const soakPaths = ['<rootDir>/test/account-soak\\.e2e-spec\\.ts$', '<rootDir>/test/fuzz\\.e2e-spec\\.ts$'];
 
 module.exports = {
