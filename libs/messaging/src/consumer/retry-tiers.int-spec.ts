@@ -76,10 +76,8 @@ describe('Retry tiers against RabbitMQ', () => {
 
     const gap = await eventually(() => retryGap(seen.get(short.eventId)), 15_000);
     const shortest = shortestTier.delayMs;
-    // Its tier's delay plus at most half of it as jitter, plus the broker's and the consumer's time.
+    // At least its tier's delay; and back while the long one, ahead of it, is still waiting out its own.
     expect(gap).toBeGreaterThanOrEqual(shortest);
-    expect(gap).toBeLessThan(shortest * 1.5 + 2_000);
-    // The long one is still waiting out its own delay.
     expect(seen.get(long.eventId)!.map((d) => d.attempt)).toEqual([9]);
   });
 
