@@ -7,15 +7,16 @@ const { spawn } = require('node:child_process');
 const { join } = require('node:path');
 
 /**
- * Workers per kind, measured on a 2-core machine: integration specs each own their schemas and
- * queues and mostly wait on the servers, so two run side by side; e2e specs each start several
- * service processes, chaos specs kill machine-wide processes, and the soak measures one process's
- * memory: those run one at a time.
+ * Workers per kind. Integration and e2e specs each own their schemas, queues and installation and
+ * mostly wait on the servers, so two run side by side (TEST_WORKERS=1 runs them one at a time,
+ * e.g. on a machine busy with other work); chaos specs kill and stop cluster nodes every spec
+ * shares, and the soak measures one process's memory: those always run one at a time.
  */
+const sideBySide = () => (process.env.TEST_WORKERS === '1' ? ['--runInBand'] : [`--maxWorkers=${process.env.TEST_WORKERS || 2}`]);
 const KINDS = {
   unit: { project: 'unit', workers: ['--maxWorkers=2'] },
-  int: { project: 'integration', workers: ['--maxWorkers=2'] },
-  e2e: { project: 'e2e', workers: ['--runInBand'] },
+  int: { project: 'integration', workers: sideBySide() },
+  e2e: { project: 'e2e', workers: sideBySide() },
   chaos: { project: 'chaos', workers: ['--runInBand'] },
   soak: { project: 'soak', workers: ['--runInBand'] },
 };
