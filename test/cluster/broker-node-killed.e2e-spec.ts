@@ -22,7 +22,7 @@ import { FLOW_ENV, percentile, prepareFlow, runFlow } from './support/steady-flo
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Operations answered in each phase (steady, node down, after): a count, not a time, so a busy machine stretches the phases instead of thinning them. */
-const STEADY_OPERATIONS = 150;
+const STEADY_OPERATIONS = 100;
 
 /** Two instances of every service on the 3-node cluster; the node leading most queues dies mid-flow. */
 describe('A RabbitMQ node killed mid-flow', () => {
