@@ -12,6 +12,7 @@ import { prefillEvents } from './support/relay-events';
 import { LatencyResult, measureBrokerFloor, measureLatency } from './support/relay-latency';
 import { Throughput, perSecond, rawDeliver, rawRead } from './support/relay-raw-ceiling';
 import { Target, printTargets } from './support/targets';
+import { BACKFILL_RATE, NEIGHBOUR_RATE, measureBackfillNeighbour } from './support/backfill-neighbour';
 
 /**
  * `npm run bench:relay`: the outbox relay against the raw ceiling of the same work, in one run.
@@ -23,6 +24,7 @@ import { Target, printTargets } from './support/targets';
  *   (c) commit-to-consumer latency p50/p99 at steady 1,000 and 5,000 events/s through the relay, next
  *       to the broker's own publish-to-consumer floor at the same rates
  *   (d) the relay process's peak RSS (VmHWM)
+ *   (e) another consumer's delivery p95 while a subscription registered at run time backfills the history
  * with the CPU per delivery of every process: the relay (or this process for the raw passes),
  * PostgreSQL and RabbitMQ. `-- --cpu-prof` profiles the relay processes.
  * Raw and relay passes alternate for BENCH_ROUNDS rounds; the best pass of each counts, so a burst
@@ -206,6 +208,26 @@ async function main(): Promise<void> {
     log('\n(d) relay process peak RSS (VmHWM)');
     log(`  per relay process: ${rss.map(mb).join(', ')} (the last one ran the steady latency passes)`);
 
+    log(`\n(e) another consumer at ${NEIGHBOUR_RATE} events/s while a new subscription backfills the history at ${BACKFILL_RATE}/s`);
+    const [backfillQueue] = await newQueues(1);
+    const neighbour = await measureBackfillNeighbour({
+      databaseUrl: DATABASE_URL,
+      amqpUrl: testAmqpUrl(),
+      schema,
+      neighbourQueue: caughtUpQueue,
+      backfillQueue,
+      measure: (queue, rate) => measureSteadyLatency(pool, schema, amqpConnection, queue, rate),
+    });
+    for (const [name, result] of [
+      ['before', neighbour.baseline],
+      ['during', neighbour.duringBackfill],
+    ] as const)
+      log(
+        `  ${name}: p50 ${ms(result.p50Ms)}, p95 ${ms(result.p95Ms)}, p99 ${ms(result.p99Ms)} (received ${result.received}/${result.sent})`,
+      );
+    log(`  backfill events still to go when the measurement ended: ${neighbour.backfillRemaining} (above 0: it ran throughout)`);
+    const neighbourBound = Math.max(3 * neighbour.baseline.p95Ms, 250);
+
     const bestBare = variants[2];
     const peak = Math.max(...rss);
     const targets: Target[] = [
@@ -222,6 +244,12 @@ async function main(): Promise<void> {
         met: relay.p99Ms <= 3 * floor.p99Ms,
       })),
       { name: 'relay peak RSS', measured: mb(peak), goal: '≤ 150 MB', met: peak <= 150 * 1024 * 1024 },
+      {
+        name: 'other consumer p95 during a backfill',
+        measured: `${ms(neighbour.duringBackfill.p95Ms)} (before it ${ms(neighbour.baseline.p95Ms)})`,
+        goal: '≤ max(3× before, 250 ms)',
+        met: neighbour.duringBackfill.p95Ms <= neighbourBound,
+      },
     ];
     printTargets(targets, log);
   } finally {

@@ -1,6 +1,6 @@
 // Runs once after every spec: stops the 3-node RabbitMQ cluster if this run started it (a cluster
 // someone started by hand, e.g. to iterate on a spec, or another jest run on the same machine, is
-// left running). `npm test` runs in band, so the process that started it is this one.
+// left running). The chaos kind runs in band, so the process that started it is this one.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

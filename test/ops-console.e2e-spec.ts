@@ -1,10 +1,13 @@
 import { Routes } from '@app/contracts';
 import { eventually, TEST_OPS_TOKEN, TestPlatform, asOperator } from '@app/testing';
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { Browser, chromium, Page } from 'playwright-core';
 import { asDeadLetter, deadLetterOf, eventMessage, OpsApi, QueueWriter, startPlatform } from './support/ops-e2e-support';
 
 const QUEUE = 'account.account-events';
+/** Debian's package; a prerequisite the tests report when it is missing and never install (.ci/run does). */
+const CHROMIUM = '/usr/bin/chromium';
 
 /** The web console in real headless Chromium, served by the built Ops process. */
 describe('Ops web console', () => {
@@ -16,11 +19,13 @@ describe('Ops web console', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
+    if (!existsSync(CHROMIUM))
+      throw new Error(`The Ops console spec needs Chromium at ${CHROMIUM}, which is missing: install it (apt-get install chromium).`);
     platform = await startPlatform(['account', 'ops']);
     ops = new OpsApi(platform.url('ops'));
     writer = await new QueueWriter(platform.amqpUrl).start();
     browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
+      executablePath: CHROMIUM,
       args: [
         '--headless',
         '--no-sandbox',

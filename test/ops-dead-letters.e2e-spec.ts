@@ -105,7 +105,7 @@ describe('Ops dead letters, with real Account and Ops processes', () => {
         const found = await ops.findByMessageId(QUEUE, poison.options.messageId);
         return found?.status === 'dead' && found.timesDeadLettered === 2 ? found : undefined;
       },
-      90_000, // every retry tier again
+      90_000, // every retry tier again (production's tiers take about 40 s)
 
       200,
     );

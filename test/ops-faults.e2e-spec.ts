@@ -121,9 +121,8 @@ describe('Ops subscriptions view under faults, with real Account and Ops process
     expect(refused).toMatch(/restored or migrated/);
     expect(refused).toContain('npm run ops -- rebase account');
     await openAccount();
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    const stalled = (await list()).subscriptions.filter((s) => s.producer === 'account');
-    expect(stalled.some((s) => (s.lagEvents ?? 0) > 0)).toBe(true);
+    // The refusing relay leaves the new event undelivered: its subscriptions show it as lag.
+    await eventually(async () => (await list()).subscriptions.some((s) => s.producer === 'account' && (s.lagEvents ?? 0) > 0), 20_000, 250);
 
     const rebased = await cli('rebase', 'account');
     expect(rebased.stderr).toBe('');

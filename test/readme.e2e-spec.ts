@@ -19,11 +19,15 @@ const readmeCommands = (): string[] =>
 
 /**
  * What CI itself runs (.ci/run: the checks and `npm test`), and `npm start`, which the reader runs first: starting or
- * testing the whole platform, or checking the whole tree, cannot run inside a spec.
+ * testing the whole platform, or checking the whole tree, cannot run inside a spec, nor can one kind of the specs
+ * (`npm test` runs each) or the long soak (the soak kind at full size).
  */
 const RUN_BY_CI = new Set([
   'npm start',
-  ...[...readFileSync(join(root, '.ci', 'run'), 'utf8').matchAll(/^\s*(npm (?:test|run [\w:-]+))\s*$/gm)].map((match) => match[1]),
+  ...[...readFileSync(join(root, '.ci', 'run'), 'utf8').matchAll(/^\s*(?:step "[^"]+" )?(npm (?:test|run [\w:-]+))\s*$/gm)].map(
+    (match) => match[1],
+  ),
+  ...['unit', 'int', 'e2e', 'chaos', 'soak'].map((kind) => `npm run test:${kind}`),
 ]);
 
 /**

@@ -8,6 +8,7 @@ export interface LatencyResult {
   sent: number;
   received: number;
   p50Ms: number;
+  p95Ms: number;
   p99Ms: number;
   maxMs: number;
   achievedRate: number;
@@ -122,6 +123,7 @@ export async function measureLatency(options: {
     sent,
     received: arrived.size,
     p50Ms: percentile(latencies, 50),
+    p95Ms: percentile(latencies, 95),
     p99Ms: percentile(latencies, 99),
     maxMs: latencies[latencies.length - 1],
     achievedRate: sent / (elapsed / 1_000),
@@ -177,6 +179,7 @@ export async function measureBrokerFloor(options: {
     sent,
     received: latencies.length,
     p50Ms: percentile(latencies, 50),
+    p95Ms: percentile(latencies, 95),
     p99Ms: percentile(latencies, 99),
     maxMs: latencies[latencies.length - 1],
     achievedRate: sent / (elapsed / 1_000),

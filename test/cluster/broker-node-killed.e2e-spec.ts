@@ -21,6 +21,8 @@ import {
 import { FLOW_ENV, percentile, prepareFlow, runFlow } from './support/steady-flow';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Operations answered in each phase (steady, node down, after): a count, not a time, so a busy machine stretches the phases instead of thinning them. */
+const STEADY_OPERATIONS = 100;
 
 /** Two instances of every service on the 3-node cluster; the node leading most queues dies mid-flow. */
 describe('A RabbitMQ node killed mid-flow', () => {
@@ -77,9 +79,12 @@ describe('A RabbitMQ node killed mid-flow', () => {
     const victim = [...leaders].sort((a, b) => b[1] - a[1])[0][0] as ClusterNode;
     const flowStarted = Date.now();
     const [servicesBefore, brokerBefore] = [serviceCpuMs(), clusterCpuMs()];
-    const flow = runFlow(urls, record, 60_000);
+    // The flow runs until, after the node came back, it has gone on as long again (answered operations, not seconds).
+    let flowDone = () => false;
+    const flow = runFlow(urls, record, () => flowDone());
 
-    await sleep(15_000);
+    // A steady state first: operations answered on the whole cluster, before anything fails.
+    await eventually(() => record.answered.length >= STEADY_OPERATIONS, 120_000, 100);
     // Per-operation costs in the steady state, before anything fails (docs/scaling.md uses them).
     const [servicesAt, brokerAt] = [serviceCpuMs(), clusterCpuMs()];
     const steadySeconds = (Date.now() - flowStarted) / 1000;
@@ -87,7 +92,6 @@ describe('A RabbitMQ node killed mid-flow', () => {
     const steadyCheckouts = record.answered.filter((a) => a.kind === 'checkout').length;
     expect(leaders.get(victim)).toBeGreaterThan(0);
     const killedAt = Date.now();
-    expect(killedAt - flowStarted).toBeLessThan(30_000);
     killNode(victim);
 
     // First delivery after the kill: a change published by the relay and applied by Account's own
@@ -103,10 +107,15 @@ describe('A RabbitMQ node killed mid-flow', () => {
     }
     const firstDeliveryMs = Date.now() - killedAt;
 
-    await sleep(Math.max(0, killedAt + 20_000 - Date.now()));
+    // The node stays down while the flow goes on without it as long as in its steady state.
+    const answeredAtKill = record.answered.length;
+    await eventually(() => record.answered.length >= answeredAtKill + STEADY_OPERATIONS, 120_000, 100);
     const restartStarted = Date.now();
     await restartNode(victim);
-    const restartMs = Date.now() - restartStarted;
+    const restartedAt = Date.now();
+    const restartMs = restartedAt - restartStarted;
+    const answeredAtRestart = record.answered.length;
+    flowDone = () => record.answered.length >= answeredAtRestart + STEADY_OPERATIONS;
     await flow;
 
     const counts = await checkInvariants(cluster, record);
@@ -116,8 +125,8 @@ describe('A RabbitMQ node killed mid-flow', () => {
     const window = (from: number, to: number) => checkouts.filter((a) => a.at - a.ms >= from && a.at - a.ms < to).map((a) => a.ms);
     const windows = [
       ['before', flowStarted, killedAt],
-      ['node down', killedAt, killedAt + 20_000],
-      ['after', killedAt + 20_000, Infinity],
+      ['node down', killedAt, restartStarted],
+      ['after', restartStarted, Infinity],
     ] as const;
     const byWindow = windows.map(([name, from, to]) => `${name} p99 ${percentile(window(from, to), 99)} ms`).join(', ');
     const firstAnswerMs = Math.min(...record.answered.filter((a) => a.at > killedAt).map((a) => a.at)) - killedAt;
@@ -126,9 +135,9 @@ describe('A RabbitMQ node killed mid-flow', () => {
         `${steadyOps} operations (${steadyCheckouts} checkouts) in the first ${steadySeconds.toFixed(0)} s cost, per operation, CPU ms: ` +
         `${describeCpu(servicesBefore, servicesAt, steadyOps)}, RabbitMQ (3 nodes) ${((brokerAt - brokerBefore) / steadyOps).toFixed(2)}\n` +
         `broker node ${victim} (leading ${leaders.get(victim)} of ${[...leaders.values()].reduce((s, n) => s + n, 0)} quorum queues) SIGKILLed ` +
-        `${((killedAt - flowStarted) / 1000).toFixed(0)} s into a ${((Date.now() - flowStarted) / 1000).toFixed(0)} s flow, back 20 s later (restarted and rejoined in ${(restartMs / 1000).toFixed(1)} s)\n` +
+        `${((killedAt - flowStarted) / 1000).toFixed(0)} s into a ${((Date.now() - flowStarted) / 1000).toFixed(0)} s flow, back ${((restartStarted - killedAt) / 1000).toFixed(0)} s later (restarted and rejoined in ${(restartMs / 1000).toFixed(1)} s)\n` +
         `first event delivered after the kill: ${firstDeliveryMs} ms; first acknowledged operation: ${firstAnswerMs} ms\n` +
-        `checkout latency over the minute: p50 ${percentile(checkoutMs, 50)} ms, p99 ${percentile(checkoutMs, 99)} ms, max ${Math.max(...checkoutMs)} ms (${byWindow})\n` +
+        `checkout latency over the flow: p50 ${percentile(checkoutMs, 50)} ms, p99 ${percentile(checkoutMs, 99)} ms, max ${Math.max(...checkoutMs)} ms (${byWindow})\n` +
         `invariants: ${JSON.stringify({ ...counts, unanswered: record.unanswered, rejections: record.rejections })}`,
     );
     expect(counts.charges).toBe(counts.salesLedgerCount);

@@ -1,4 +1,4 @@
-import { Headers, RetryTiers, deadLetterQueueOf, retryQueueOf, retryTierOf } from '@app/contracts';
+import { Headers, configuredRetryPolicy, deadLetterQueueOf, retryQueueOf, retryQueuesOf, retryTierOf } from '@app/contracts';
 import { AmqpConnection, QueueConsumer } from '@app/messaging';
 import { eventually, freshEventStore, uniqueSuffix } from '@app/testing';
 import { connect } from 'amqplib';
@@ -17,6 +17,11 @@ import {
 } from './support/rabbitmq-cluster';
 
 const EVENTS = 20;
+/**
+ * This spec's installation: its longest tier (10 s; production's is 30 s) outlasts the moves into
+ * it (each held up to 2 s for its jitter) long enough to see them all there and kill a node.
+ */
+process.env.RETRY_TIERS = '250ms,1s,5s,10s';
 /**
  * The events arrive as if they had failed three times already, so their next failure waits in the
  * longest tier: long enough to kill a node while they wait, and for them to expire while it is down.
@@ -73,7 +78,7 @@ describe('A RabbitMQ node killed while retries wait in their tier', () => {
     await connection?.close();
     const admin = await connect(clusterBroker().adminAmqpUrl.split(',')[0]);
     const channel = await admin.createChannel();
-    for (const name of [queue, deadLetterQueueOf(queue), ...RetryTiers.map((t) => retryQueueOf(queue, t))]) await channel.deleteQueue(name);
+    for (const name of [queue, deadLetterQueueOf(queue), ...retryQueuesOf(queue)]) await channel.deleteQueue(name);
     await admin.close();
     await dataSource?.query(`DROP SCHEMA "${schema}" CASCADE`);
     await dataSource?.destroy();
@@ -84,9 +89,9 @@ describe('A RabbitMQ node killed while retries wait in their tier', () => {
       .filter((q) => q.name.startsWith(`${queue}.retry.`))
       .map((q) => ({ name: q.name, type: q.type, nodes: q.members.length }))
       .sort((a, b) => a.name.localeCompare(b.name));
-    const expected = RetryTiers.map((t) => ({ name: retryQueueOf(queue, t), type: 'quorum', nodes: 3 })).sort((a, b) =>
-      a.name.localeCompare(b.name),
-    );
+    const expected = configuredRetryPolicy()
+      .tiers.map((t) => ({ name: retryQueueOf(queue, t), type: 'quorum', nodes: 3 }))
+      .sort((a, b) => a.name.localeCompare(b.name));
     expect(tiers).toEqual(expected);
   });
 

@@ -174,7 +174,8 @@ export class QueueWriter {
 
 /**
  * Waits until Ops holds a dead letter for `messageId` in `queue` with the given status. A message
- * that runs out of attempts first waits out every retry tier (250 ms + 1 s + 5 s + 30 s, plus jitter).
+ * that runs out of attempts first waits out every retry tier (the test installation's: about 1 s;
+ * production's 250 ms + 1 s + 5 s + 30 s, plus jitter, when RETRY_TIERS says so).
  */
 export async function deadLetterOf(
   ops: OpsApi,

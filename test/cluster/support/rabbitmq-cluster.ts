@@ -45,6 +45,17 @@ export const killNode = (node: ClusterNode): void => void run('kill', String(nod
 /** Starts a killed node again; it rejoins the cluster with its data. */
 export const restartNode = (node: ClusterNode): Promise<void> => runInBackground('start', String(node));
 
+/** Stops the broker application of one node (its connections closed, new ones refused); the node stays up. */
+export const stopApp = (node: ClusterNode): void => void run('ctl', String(node), '-q', 'stop_app');
+/** Starts it again (harmless when it runs) and waits until it serves. */
+export function startApp(node: ClusterNode): void {
+  run('ctl', String(node), '-q', 'start_app');
+  run('ctl', String(node), '-q', 'await_startup', '--timeout', '120');
+}
+
+/** The AMQP URL of one node alone. */
+export const nodeAmqpUrl = (node: ClusterNode): string => run('url').trim().split(',')[node - 1];
+
 /** Resident memory of every running node, in MB. */
 export function clusterMemoryMb(): number {
   const status = run('status');

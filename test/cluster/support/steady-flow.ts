@@ -42,12 +42,16 @@ export async function prepareFlow(urls: Urls, workers: number): Promise<FlowReco
   };
 }
 
-/** Runs `workers` callers for `durationMs`: mostly checkouts, every fourth operation an address change. */
-export async function runFlow(urls: Urls, record: FlowRecord, durationMs: number): Promise<void> {
-  const end = Date.now() + durationMs;
+/**
+ * Runs `workers` callers for `until` ms, or until `until()` says so: mostly checkouts, every
+ * fourth operation an address change.
+ */
+export async function runFlow(urls: Urls, record: FlowRecord, until: number | (() => boolean)): Promise<void> {
+  const end = typeof until === 'number' ? Date.now() + until : Infinity;
+  const done = typeof until === 'number' ? () => Date.now() >= end : until;
   await Promise.all(
     record.accounts.map(async (accountId) => {
-      for (let n = 0; Date.now() < end; n++) {
+      for (let n = 0; !done(); n++) {
         if (n % 4 === 3) await changeAddress(urls, record, accountId);
         else await checkout(urls, record, accountId);
       }

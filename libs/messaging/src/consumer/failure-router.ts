@@ -1,4 +1,13 @@
-import { EventEnvelope, Headers, deadLetterQueueOf, parseQueueName, retryQueueOf, retryTierOf } from '@app/contracts';
+import {
+  EventEnvelope,
+  Headers,
+  RetryPolicy,
+  configuredRetryPolicy,
+  deadLetterQueueOf,
+  parseQueueName,
+  retryQueueOf,
+  retryTierOf,
+} from '@app/contracts';
 import { Logger } from '@nestjs/common';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { randomUUID } from 'node:crypto';
@@ -16,21 +25,24 @@ export interface FailureRouterOptions {
   queue: string;
   connection: AmqpConnection;
   logger: Logger;
-  /** Attempts before a transiently failing message is dead-lettered. */
+  /** Attempts before a transiently failing message is dead-lettered; the installation's (RETRY_MAX_ATTEMPTS) by default. */
   maxAttempts?: number;
 }
 
 /**
  * Routes a message that failed: to `<queue>.retry.<tier>` while it may still pass (a longer delay
- * with each failure, RetryTiers, after a jitter the consumer holds it for; see retry-jitter.ts),
+ * with each failure, the installation's RetryPolicy, after a jitter the consumer holds it for; see retry-jitter.ts),
  * to `<queue>.dlq` when it never can or is out of attempts, with the dead-letter headers either way.
  * The original is acknowledged only after the broker confirmed the copy.
  */
 export class FailureRouter {
   private readonly publisher: ConfirmPublisher;
   private readonly held = new HeldRetries();
+  private readonly policy: RetryPolicy;
 
   constructor(private readonly options: FailureRouterOptions) {
+    const installed = configuredRetryPolicy();
+    this.policy = { tiers: installed.tiers, maxAttempts: options.maxAttempts ?? installed.maxAttempts };
     // Through the consumer's own failure exchange: its broker user may write to nothing else.
     this.publisher = new ConfirmPublisher(options.connection, undefined, failureExchange(parseQueueName(options.queue)?.consumer ?? ''));
   }
@@ -45,7 +57,7 @@ export class FailureRouter {
     const headers = message.properties.headers ?? {};
     const attempts = Number(headers[Headers.attempts] ?? 0) + 1;
     const deadLetter = this.deadLetters(message, error);
-    const tier = retryTierOf(attempts);
+    const tier = retryTierOf(attempts, this.policy.tiers);
     const target = deadLetter ? deadLetterQueueOf(this.options.queue) : retryQueueOf(this.options.queue, tier);
     const now = new Date().toISOString();
     const messageId = String(message.properties.messageId ?? envelope?.eventId ?? randomUUID());
@@ -89,7 +101,7 @@ export class FailureRouter {
   /** Whether `fail` sends this message to the DLQ (for good) rather than to a retry. */
   deadLetters(message: ConsumeMessage, error: unknown): boolean {
     const attempts = Number(message.properties.headers?.[Headers.attempts] ?? 0) + 1;
-    return classifyFailure(error).permanent || attempts >= (this.options.maxAttempts ?? 5);
+    return classifyFailure(error).permanent || attempts >= this.policy.maxAttempts;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { RetryTiers, deadLetterQueueOf } from '@app/contracts';
+import { configuredRetryPolicy, deadLetterQueueOf } from '@app/contracts';
 import { DomainError } from '@app/domain';
 import { eventually, freshEventStore, testAmqpUrl, uniqueSuffix } from '@app/testing';
 import { DataSource } from 'typeorm';
@@ -80,9 +80,10 @@ describe('QueueConsumer against RabbitMQ and PostgreSQL', () => {
     await eventually(async () => (await effects(event.streamId)).length === 1, 10_000);
     const seen = attempts.get(event.eventId)!;
     expect(seen.map((s) => s.attempt)).toEqual([1, 2, 3]);
-    // Each retry waits its tier's delay (250 ms, then 1 s), plus a jitter.
-    expect(seen[1].at - seen[0].at).toBeGreaterThanOrEqual(RetryTiers[0].delayMs);
-    expect(seen[2].at - seen[1].at).toBeGreaterThanOrEqual(RetryTiers[1].delayMs);
+    // Each retry waits its tier's delay (the installation's first, then its second), plus a jitter.
+    const [first, second] = configuredRetryPolicy().tiers;
+    expect(seen[1].at - seen[0].at).toBeGreaterThanOrEqual(first.delayMs);
+    expect(seen[2].at - seen[1].at).toBeGreaterThanOrEqual(second.delayMs);
   });
 
   it('holds a message through a database outage without using its attempts, then applies it once', async () => {

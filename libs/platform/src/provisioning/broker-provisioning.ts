@@ -1,3 +1,4 @@
+import { RetryTier, configuredRetryPolicy } from '@app/contracts';
 import {
   declareTopology,
   failureExchange,
@@ -137,6 +138,7 @@ export async function provisionBroker(
   names: InstallationNames,
   passwords: ReadonlyMap<string, string>,
   env: NodeJS.ProcessEnv = process.env,
+  retryTiers: readonly RetryTier[] = configuredRetryPolicy().tiers,
 ): Promise<void> {
   // A cluster shares users, permissions and queues: one node is enough to set them up.
   const [firstNode] = adminAmqpUrl.split(',').map((url) => url.trim());
@@ -153,7 +155,7 @@ export async function provisionBroker(
   const connection = await connect(vhostUrl(firstNode, names.vhost));
   try {
     const channel = await connection.createChannel();
-    await declareTopology(channel, topologyOf(platformQueues())).catch((error: Error & { code?: number }) => {
+    await declareTopology(channel, topologyOf(platformQueues(), retryTiers)).catch((error: Error & { code?: number }) => {
       if (error.code !== PRECONDITION_FAILED) throw error;
       // The broker never changes a queue's arguments in place: say which one, and how to move on.
       throw new Error(

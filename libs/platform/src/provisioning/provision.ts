@@ -1,3 +1,4 @@
+import { RetryPolicy, configuredRetryPolicy, retryPolicySettings } from '@app/contracts';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,9 +18,11 @@ export interface ProvisionOptions {
   names: InstallationNames;
   /** Settings of an earlier run, whose passwords are kept so that running services stay connected. */
   previous?: ReadonlyMap<DataService, Record<string, string>>;
+  /** The installation's retry tiers and attempts (one queue per tier); RETRY_TIERS and RETRY_MAX_ATTEMPTS by default. */
+  retryPolicy?: RetryPolicy;
 }
 
-/** A service's own connection settings (DATABASE_URL, AMQP_URL), never the administrator's. */
+/** A service's own connection settings (DATABASE_URL, AMQP_URL) and its retry policy, never the administrator's. */
 export type ServiceSettings = Record<string, string>;
 
 const newPassword = (): string => randomBytes(24).toString('base64url');
@@ -47,7 +50,8 @@ export async function provision(options: ProvisionOptions): Promise<Map<DataServ
     brokerPasswords.set(service, passwordIn(previous?.AMQP_URL) ?? newPassword());
   }
   await provisionDatabases(options.adminDatabaseUrl, principals, databasePasswords);
-  await provisionBroker(options.adminAmqpUrl, options.names, brokerPasswords, ctlEnv(options.rabbitmqctl));
+  const retryPolicy = options.retryPolicy ?? configuredRetryPolicy();
+  await provisionBroker(options.adminAmqpUrl, options.names, brokerPasswords, ctlEnv(options.rabbitmqctl), retryPolicy.tiers);
   return new Map(
     principals.map((principal) => [
       principal.service,
@@ -57,6 +61,8 @@ export async function provision(options: ProvisionOptions): Promise<Map<DataServ
           user: principal.brokerUser,
           password: brokerPasswords.get(principal.service)!,
         }),
+        // The services route failures to the tiers provisioned here.
+        ...retryPolicySettings(retryPolicy),
       },
     ]),
   );

@@ -13,8 +13,8 @@ export interface RelayScene {
   dataSource: DataSource;
   pool: Pool;
   queue: string;
-  /** Drops the schema and deletes every queue named in `queues` (with its retry tiers and .dlq). */
-  cleanUp(): Promise<void>;
+  /** Drops the schema and deletes every queue named in `queues` (with its retry tiers and .dlq) unless they were already. */
+  cleanUp(options?: { queuesDeleted?: boolean }): Promise<void>;
 }
 
 /** Sets up a scene; queues pushed onto `queues` are cleaned up too. */
@@ -28,8 +28,8 @@ export async function relayScene(writers = 16): Promise<RelayScene & { queues: s
     pool,
     queue: queues[0],
     queues,
-    async cleanUp() {
-      await deleteQueues(queues);
+    async cleanUp({ queuesDeleted = false } = {}) {
+      if (!queuesDeleted) await deleteQueues(queues);
       await pool.end();
       await dataSource.query(`DROP SCHEMA "${schema}" CASCADE`);
       await dataSource.destroy();
@@ -37,9 +37,9 @@ export async function relayScene(writers = 16): Promise<RelayScene & { queues: s
   };
 }
 
-/** Deletes each queue with its retry and dead-letter queues. */
-export async function deleteQueues(queues: readonly string[]): Promise<void> {
-  const connection = await amqp.connect(testAmqpUrl());
+/** Deletes each queue with its retry and dead-letter queues (on the test broker, or the one of `amqpUrl`). */
+export async function deleteQueues(queues: readonly string[], amqpUrl = testAmqpUrl()): Promise<void> {
+  const connection = await amqp.connect(amqpUrl);
   try {
     const channel = await connection.createChannel();
     for (const queue of queues) {
@@ -172,19 +172,3 @@ export async function effectsReport(dataSource: DataSource, schema: string) {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Runs `rabbitmqctl <args>`; the broker is local, and the command is there for the tests that stop it. */
-export async function rabbitmqctl(...args: string[]): Promise<void> {
-  const { execFile } = await import('node:child_process');
-  await new Promise<void>((resolve, reject) =>
-    execFile('rabbitmqctl', args, { timeout: 120_000 }, (error, _stdout, stderr) =>
-      error ? reject(new Error(`rabbitmqctl ${args.join(' ')} failed: ${stderr || error.message}`)) : resolve(),
-    ),
-  );
-}
-
-/** Starts the broker application again (harmless when it runs) and waits until it serves. */
-export async function ensureBrokerRunning(): Promise<void> {
-  await rabbitmqctl('start_app');
-  await rabbitmqctl('await_startup', '--timeout', '120');
-}
