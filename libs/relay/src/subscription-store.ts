@@ -30,6 +30,9 @@ export interface OutboxRow {
   stream_id: string;
   stream_version: number;
   previous_version: number;
+  /** The event's place among its stream's events of its transaction that this read selects, and their number. */
+  append_index: number;
+  append_count: number;
   type: string;
   schema_version: number;
   data: string;
@@ -166,7 +169,13 @@ export class SubscriptionStore {
               CASE WHEN $4::text[] IS NULL THEN e.stream_version - 1 ELSE (
                 SELECT coalesce(max(p.stream_version), 0) FROM ${this.events} p
                  WHERE p.stream_id = e.stream_id AND p.stream_version < e.stream_version AND p.type = ANY($4)
-              ) END AS previous_version
+              ) END AS previous_version,
+              (SELECT count(*) FROM ${this.events} p
+                WHERE p.transaction_id = e.transaction_id AND p.stream_id = e.stream_id
+                  AND p.stream_version <= e.stream_version AND ($4::text[] IS NULL OR p.type = ANY($4)))::int AS append_index,
+              (SELECT count(*) FROM ${this.events} p
+                WHERE p.transaction_id = e.transaction_id AND p.stream_id = e.stream_id
+                  AND ($4::text[] IS NULL OR p.type = ANY($4)))::int AS append_count
          FROM ${this.events} e
         WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
           AND e.transaction_id < (SELECT CASE
