@@ -3,6 +3,7 @@ import {
   ApiProblems,
   DownstreamUnavailableError,
   OpsTokenGuard,
+  RedeliverStreamDto,
   RegisterSubscriptionDto,
   REGISTRATION_PROBLEMS,
   RewindSubscriptionDto,
@@ -129,5 +130,18 @@ export class OpsSubscriptionsController {
   @ApiProblems({ ...PRODUCER_UNREACHABLE, 400: ['INVALID_POSITION'], 404: ['SUBSCRIPTION_NOT_FOUND'] })
   rewind(@Param('name') name: string, @Body() body: RewindSubscriptionDto, @Operator() actor: string) {
     return this.subscriptions.act(name, 'rewind', actor, { toPosition: body.toPosition });
+  }
+
+  @Post(':name/redeliver')
+  @HttpCode(200)
+  @UseGuards(OpsTokenGuard)
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: "Rewind one stream: its producer publishes the stream's events from fromVersion into this one queue again (fills a GAP_TIMEOUT)",
+  })
+  @ApiOkResponse({ type: SubscriptionActionAnswer })
+  @ApiProblems({ ...PRODUCER_UNREACHABLE, 400: ['INVALID_VERSION'], 404: ['SUBSCRIPTION_NOT_FOUND'] })
+  redeliver(@Param('name') name: string, @Body() body: RedeliverStreamDto, @Operator() actor: string) {
+    return this.subscriptions.act(name, 'redeliver', actor, { streamId: body.streamId, fromVersion: body.fromVersion });
   }
 }
