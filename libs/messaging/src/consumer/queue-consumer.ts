@@ -368,27 +368,32 @@ export class QueueConsumer {
    */
   private async drainPending(): Promise<'applied' | { infrastructure: unknown }> {
     for (const streamId of [...this.pendingDrains]) {
-      for (;;) {
-        try {
-          const drained = await this.options.dataSource.transaction(async (manager) => {
-            const appliedVersion = await this.waitingEvents.appliedVersion(manager, this.options.queue, streamId);
-            return this.drain(manager, [{ streamId, appliedVersion }], 'alone');
-          });
-          this.observe([], drained);
-          break;
-        } catch (error) {
-          if (isInfrastructureFailure(error)) return { infrastructure: error };
-          if (!(error instanceof WaitingEventFailure) || !error.event) {
-            this.logger.error(`could not drain ${streamId}: ${(error as Error).message}`);
-            break;
-          }
-          const routed = await this.routeWaitingFailure(error.event, error.cause);
-          if (routed !== 'applied') return routed;
-        }
-      }
+      const outcome = await this.drainStream(streamId);
+      if (outcome !== 'applied') return outcome;
       this.pendingDrains.delete(streamId);
     }
     return 'applied';
+  }
+
+  private async drainStream(streamId: string): Promise<'applied' | { infrastructure: unknown }> {
+    for (;;) {
+      try {
+        const drained = await this.options.dataSource.transaction(async (manager) => {
+          const appliedVersion = await this.waitingEvents.appliedVersion(manager, this.options.queue, streamId);
+          return this.drain(manager, [{ streamId, appliedVersion }], 'alone');
+        });
+        this.observe([], drained);
+        return 'applied';
+      } catch (error) {
+        if (isInfrastructureFailure(error)) return { infrastructure: error };
+        if (!(error instanceof WaitingEventFailure) || !error.event) {
+          this.logger.error(`could not drain ${streamId}: ${(error as Error).message}`);
+          return 'applied';
+        }
+        const routed = await this.routeWaitingFailure(error.event, error.cause);
+        if (routed !== 'applied') return routed;
+      }
+    }
   }
 
   /** Sends a waiting event whose handler failed to its retry tier or the DLQ, then takes it out of the table and the inbox. */
@@ -432,7 +437,16 @@ export class QueueConsumer {
     const { queue, dataSource } = this.options;
     const { events, oldestSeconds } = await this.waitingEvents.overview(dataSource, queue);
     waitingMetrics.observeWaiting(queue, events, oldestSeconds);
-    if (events === 0 || !gapTimedOut(oldestSeconds * 1000, this.gapTimeoutMs, false)) return;
+    if (events === 0) return;
+    // A run whose gap closed but whose drain never ran (the process stopped between the two) is
+    // applied here, in its stream's turn, rather than waiting for the stream's next event.
+    for (const streamId of await this.waitingEvents.readyStreams(dataSource, queue)) {
+      void this.ordering.afterStream(streamId, async () => {
+        const outcome = await this.drainStream(streamId);
+        if (outcome !== 'applied') this.logger.warn(`could not drain ${streamId} yet: ${(outcome.infrastructure as Error).message}`);
+      });
+    }
+    if (!gapTimedOut(oldestSeconds * 1000, this.gapTimeoutMs, false)) return;
     for (const gap of await this.waitingEvents.claimTimedOut(dataSource, queue, this.gapTimeoutMs)) {
       const first = gap.waiting[0];
       if (!first) continue;

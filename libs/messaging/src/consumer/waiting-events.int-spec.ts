@@ -145,6 +145,21 @@ describe('events that arrive before their predecessor wait for it (QueueConsumer
     expect([events[3], events[4]].map((event) => attempts.get(event.eventId))).toEqual([[1], [1]]);
   });
 
+  it('applies by itself a run whose gap closed while no drain followed (the process stopped between the two)', async () => {
+    const events = stream('stranded', 3);
+    await publish(queue, events[0]);
+    await publish(queue, events[2]);
+    await eventually(async () => (await waitingCount(events[0].streamId)) === 1, 10_000);
+    // What a process that applied v2 and stopped before draining leaves behind.
+    await dataSource.query(`UPDATE "${schema}".stream_checkpoints SET version = 2 WHERE queue = $1 AND stream_id = $2`, [
+      queue,
+      events[0].streamId,
+    ]);
+    await eventually(async () => (await versions(events[0].streamId)).includes(3), 20_000);
+    expect(await versions(events[0].streamId)).toEqual([1, 3]);
+    expect(await waitingCount(events[0].streamId)).toBe(0);
+  });
+
   it('reports a gap not filled in time as GAP_TIMEOUT with the missing version; delivering the stream again fills it', async () => {
     const events = stream('gap', 4);
     await publish(gapQueue, events[0]);

@@ -110,6 +110,21 @@ export class WaitingEvents {
     );
   }
 
+  /** Streams whose first waiting event's predecessor is applied: their run may be applied now. */
+  async readyStreams(dataSource: DataSource, queue: string, limit = 100): Promise<string[]> {
+    const rows: { streamId: string }[] = await dataSource.query(
+      `SELECT DISTINCT ON (w.stream_id) w.stream_id AS "streamId"
+         FROM ${this.table} w LEFT JOIN ${this.checkpoints} c ON c.queue = w.queue AND c.stream_id = w.stream_id
+        WHERE w.queue = $1
+          AND w.stream_version = (SELECT min(m.stream_version) FROM ${this.table} m WHERE m.queue = $1 AND m.stream_id = w.stream_id)
+          AND w.previous_version <= coalesce(c.version, 0)
+          AND w.received_at < now() - interval '1 second'
+        LIMIT $2`,
+      [queue, limit],
+    );
+    return rows.map((row) => row.streamId);
+  }
+
   async overview(dataSource: DataSource, queue: string): Promise<WaitingOverview> {
     const [row]: { events: number; oldestSeconds: number }[] = await dataSource.query(
       `SELECT count(*)::int AS events, coalesce(extract(epoch FROM now() - min(received_at)), 0)::float8 AS "oldestSeconds"
