@@ -144,11 +144,15 @@ export class OutboxRelay {
    * append). The consumer drops those it has and applies the rest, closing a gap it reported as
    * GAP_TIMEOUT. Any process may do it: it moves no cursor.
    */
-  async redeliverStream(name: string, streamId: string, fromVersion: number): Promise<{ name: string; streamId: string; fromVersion: number; events: number }> {
+  async redeliverStream(
+    name: string,
+    streamId: string,
+    fromVersion: number,
+  ): Promise<{ name: string; streamId: string; fromVersion: number; events: number }> {
     const publisher = new ConfirmPublisher(this.options.connection, undefined, producerExchange(this.options.producer));
     let events = 0;
     try {
-      for (let after = 0; ; ) {
+      for (let after = 0; ;) {
         const rows = await this.admin.streamEvents(name, streamId, fromVersion, after, REDELIVERY_PAGE);
         if (rows.length === 0) break;
         await publisher.publish(name, toOutgoingMessages(this.options.producer, rows));

@@ -76,7 +76,14 @@ export async function consumerProgress(
       lastVersions.set(event.stream_id, Math.max(lastVersions.get(event.stream_id) ?? 0, Number(event.stream_version)));
     const applied = selected.filter((event) => inbox.has(event.event_id)).length;
     const streamsBehind = [...lastVersions].filter(([stream, version]) => checkpoints.get(stream) !== version).length;
-    progress.push({ queue: name, expected: selected.length, applied, waiting: waiting.size, missing: selected.length - applied, streamsBehind });
+    progress.push({
+      queue: name,
+      expected: selected.length,
+      applied,
+      waiting: waiting.size,
+      missing: selected.length - applied,
+      streamsBehind,
+    });
   }
   return progress;
 }

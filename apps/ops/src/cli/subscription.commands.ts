@@ -85,14 +85,19 @@ export function rewindCommand(context: CommandContext): Promise<number> {
 async function redeliverStream({ client, args, print }: CommandContext): Promise<number> {
   if (args.positionals.length !== 1) throw new CliError('rewind: give exactly one subscription name, e.g. account.account-events', 2);
   if (args.from === undefined || !/^\d+$/.test(args.from) || Number(args.from) < 1) {
-    throw new CliError('rewind --stream: give the first version to deliver again with --from <version> (the missing version of its GAP_TIMEOUT)', 2);
+    throw new CliError(
+      'rewind --stream: give the first version to deliver again with --from <version> (the missing version of its GAP_TIMEOUT)',
+      2,
+    );
   }
   const name = args.positionals[0];
   const answer = await client.post<{ events: number }>(`/subscriptions/${encodeURIComponent(name)}/redeliver`, {
     streamId: args.stream,
     fromVersion: Number(args.from),
   });
-  print(args.json ? json(answer) : `Re-delivered ${answer.events} event(s) of ${String(args.stream)} from version ${args.from} into ${name}.`);
+  print(
+    args.json ? json(answer) : `Re-delivered ${answer.events} event(s) of ${String(args.stream)} from version ${args.from} into ${name}.`,
+  );
   return 0;
 }
 

@@ -104,9 +104,13 @@ export class FailureRouter {
     const failure = classifyFailure(error);
     const headers = message.properties.headers ?? {};
     const attempts = Number(headers[Headers.attempts] ?? 0) + 1;
-    const target = this.deadLetters(message, error) ? deadLetterQueueOf(this.options.queue) : retryQueueOf(this.options.queue, retryTierOf(attempts));
+    const target = this.deadLetters(message, error)
+      ? deadLetterQueueOf(this.options.queue)
+      : retryQueueOf(this.options.queue, retryTierOf(attempts));
     const now = new Date().toISOString();
-    this.options.logger.warn(`${envelope.type} ${envelope.eventId} failed after its gap closed (${failure.code}: ${failure.message}); attempt ${attempts} → ${target}`);
+    this.options.logger.warn(
+      `${envelope.type} ${envelope.eventId} failed after its gap closed (${failure.code}: ${failure.message}); attempt ${attempts} → ${target}`,
+    );
     await this.publisher.publish(target, [
       {
         content: message.content,
@@ -134,7 +138,11 @@ export class FailureRouter {
    * replay of this record is a duplicate, dropped); the fix is to have the producer deliver the
    * stream again from the missing version.
    */
-  async reportGap(message: ConsumeMessage, envelope: EventEnvelope, gap: { missingVersion: number; waitingEvents: number; waitedSeconds: number }) {
+  async reportGap(
+    message: ConsumeMessage,
+    envelope: EventEnvelope,
+    gap: { missingVersion: number; waitingEvents: number; waitedSeconds: number },
+  ) {
     const headers = message.properties.headers ?? {};
     const now = new Date().toISOString();
     const description =

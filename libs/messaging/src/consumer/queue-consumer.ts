@@ -64,7 +64,8 @@ export function gapTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env): number 
   const raw = env.CONSUMER_GAP_TIMEOUT_MS;
   if (raw === undefined || raw === '') return DEFAULT_GAP_TIMEOUT_MS;
   const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`CONSUMER_GAP_TIMEOUT_MS must be a positive whole number of milliseconds, got "${raw}"`);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new Error(`CONSUMER_GAP_TIMEOUT_MS must be a positive whole number of milliseconds, got "${raw}"`);
   return value;
 }
 
@@ -108,6 +109,12 @@ const settle = (arrival: Arrival): void => (arrival.parking ? void arrival.parki
  * by one, so a failure is classified for, and only costs, the event that caused it. A failure of a
  * server the consumer needs (InfrastructureOutage) costs no event anything: the batch is held, in
  * order, and tried again after a backoff.
+ *
+ * An event that arrives before its predecessor, or before the rest of its append (one producer
+ * transaction), is no failure: it waits in `waiting_events` (WaitingEvents), acknowledged, and the
+ * transaction that applies its predecessor applies it too, in version order, whole appends only,
+ * so a read model never shows part of a command. A gap that outlives `gapTimeoutMs` is reported
+ * as a GAP_TIMEOUT dead letter naming the missing version.
  */
 export class QueueConsumer {
   private readonly logger: Logger;
@@ -280,7 +287,12 @@ export class QueueConsumer {
         );
         const draining = batch.flatMap(({ admission }, i) =>
           decisions[i].drains
-            ? [{ streamId: admission.streamId, appliedVersion: decisions[i].verdict === 'apply' ? admission.streamVersion : decisions[i].appliedVersion }]
+            ? [
+                {
+                  streamId: admission.streamId,
+                  appliedVersion: decisions[i].verdict === 'apply' ? admission.streamVersion : decisions[i].appliedVersion,
+                },
+              ]
             : [],
         );
         if (drain) drained = await this.drain(manager, draining, 'together');
@@ -313,7 +325,11 @@ export class QueueConsumer {
   private observe(applied: readonly string[], drained: readonly WaitingEvent[]): void {
     const queue = this.options.queue;
     observeApplied(queue, [...applied, ...drained.map((event) => parseEnvelope(event.body, this.producer).occurredAt)]);
-    if (drained.length > 0) waitingMetrics.applied(queue, drained.map((event) => event.receivedAt));
+    if (drained.length > 0)
+      waitingMetrics.applied(
+        queue,
+        drained.map((event) => event.receivedAt),
+      );
   }
 
   /**
@@ -333,7 +349,11 @@ export class QueueConsumer {
     for (;;) {
       const loaded = await this.waitingEvents.load(manager, queue, [...reached.keys()], DRAIN_CHUNK);
       const byStream = new Map<string, WaitingEvent[]>();
-      for (const event of loaded) byStream.set(event.streamId, [...(byStream.get(event.streamId) ?? []), event]);
+      for (const event of loaded) {
+        const events = byStream.get(event.streamId);
+        if (events) events.push(event);
+        else byStream.set(event.streamId, [event]);
+      }
       const runs: WaitingEvent[][] = [];
       const done: WaitingEvent[] = [];
       for (const [streamId, waiting] of byStream) {
@@ -343,12 +363,16 @@ export class QueueConsumer {
         else reached.delete(streamId);
       }
       for (const layer of inLayers(runs)) {
-        const events = layer.filter((event) => !event.properties.headers?.[Headers.skip]).map((event) => this.deliveredFrom(manager, event));
+        const events = layer
+          .filter((event) => !event.properties.headers?.[Headers.skip])
+          .map((event) => this.deliveredFrom(manager, event));
         try {
           await this.dispatchAll(events);
         } catch (error) {
           if (isInfrastructureFailure(error)) throw error;
-          throw mode === 'alone' ? new WaitingEventFailure(layer[0], events[0]?.envelope, error) : new WaitingEventFailure(undefined, undefined, error);
+          throw mode === 'alone'
+            ? new WaitingEventFailure(layer[0], events[0]?.envelope, error)
+            : new WaitingEventFailure(undefined, undefined, error);
         }
       }
       await this.waitingEvents.remove(manager, queue, done);
@@ -468,7 +492,7 @@ export class QueueConsumer {
   /**
    * Routes an event that failed on its own. One that fails for good parks its stream behind it
    * first, so that its followers wait in the DLQ with it; a replayed blocker that is retried unparks
-   * it, for while it may still pass, its followers wait for it as out of order.
+   * it, for while it may still pass, its followers wait for it in `waiting_events`.
    */
   private async failed(arrival: Arrival, error: unknown): Promise<'applied' | { infrastructure: unknown }> {
     const { channel, message, envelope } = arrival;

@@ -6,17 +6,32 @@ function metric<T>(name: string, create: () => T): T {
 
 const waitingEvents = metric(
   'consumer_waiting_events',
-  () => new Gauge({ name: 'consumer_waiting_events', help: 'Events waiting behind a gap in their stream (or for the rest of their append), per queue', labelNames: ['queue'] }),
+  () =>
+    new Gauge({
+      name: 'consumer_waiting_events',
+      help: 'Events waiting behind a gap in their stream (or for the rest of their append), per queue',
+      labelNames: ['queue'],
+    }),
 );
 
 const oldestWaiting = metric(
   'consumer_waiting_oldest_seconds',
-  () => new Gauge({ name: 'consumer_waiting_oldest_seconds', help: 'How long the oldest waiting event of the queue has waited', labelNames: ['queue'] }),
+  () =>
+    new Gauge({
+      name: 'consumer_waiting_oldest_seconds',
+      help: 'How long the oldest waiting event of the queue has waited',
+      labelNames: ['queue'],
+    }),
 );
 
 const gapTimeouts = metric(
   'consumer_gap_timeouts_total',
-  () => new Counter({ name: 'consumer_gap_timeouts_total', help: 'Gaps reported as GAP_TIMEOUT (a predecessor never arrived in time), per queue', labelNames: ['queue'] }),
+  () =>
+    new Counter({
+      name: 'consumer_gap_timeouts_total',
+      help: 'Gaps reported as GAP_TIMEOUT (a predecessor never arrived in time), per queue',
+      labelNames: ['queue'],
+    }),
 );
 
 const waited = metric(

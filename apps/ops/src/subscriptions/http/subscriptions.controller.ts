@@ -137,7 +137,8 @@ export class OpsSubscriptionsController {
   @UseGuards(OpsTokenGuard)
   @ApiBearerAuth()
   @ApiOperation({
-    summary: "Rewind one stream: its producer publishes the stream's events from fromVersion into this one queue again (fills a GAP_TIMEOUT)",
+    summary:
+      "Rewind one stream: its producer publishes the stream's events from fromVersion into this one queue again (fills a GAP_TIMEOUT)",
   })
   @ApiOkResponse({ type: SubscriptionActionAnswer })
   @ApiProblems({ ...PRODUCER_UNREACHABLE, 400: ['INVALID_VERSION'], 404: ['SUBSCRIPTION_NOT_FOUND'] })
