@@ -27,8 +27,8 @@ describe('Recovery without a person: early events wait for their predecessor', (
   let platform: TestPlatform;
   const previousDatabaseUrl = process.env.TEST_DATABASE_URL;
   const accounts: string[] = [];
-  /** The most events that waited at once at any consumer, and the longest any waited. */
-  const waited = { events: 0, seconds: 0 };
+  /** Per round: the most events that waited at once at one consumer, and the longest any waited. */
+  let waited = { events: 0, seconds: 0, where: '' };
 
   beforeAll(async () => {
     server = await PrivatePostgres.start();
@@ -37,7 +37,6 @@ describe('Recovery without a person: early events wait for their predecessor', (
   });
 
   afterAll(async () => {
-    console.log(`largest number of events waiting behind a gap at once: ${waited.events}; longest wait: ${waited.seconds.toFixed(1)} s`);
     await platform?.stop().catch(() => undefined);
     server?.destroy();
     if (previousDatabaseUrl === undefined) delete process.env.TEST_DATABASE_URL;
@@ -66,7 +65,8 @@ describe('Recovery without a person: early events wait for their predecessor', (
   };
 
   /** Samples every consumer's waiting_events until stopped, keeping the largest count and the longest wait. */
-  const watchWaiting = () => {
+  const watchWaiting = (round: string) => {
+    waited = { events: 0, seconds: 0, where: '' };
     let watching = true;
     const sample = async () => {
       for (const service of CONSUMERS) {
@@ -74,7 +74,7 @@ describe('Recovery without a person: early events wait for their predecessor', (
           service,
           `SELECT count(*)::int AS n, coalesce(extract(epoch FROM now() - min(received_at)), 0)::float8 AS age FROM "${service}".waiting_events`,
         ).catch(() => [{ n: 0, age: 0 }]);
-        waited.events = Math.max(waited.events, row.n);
+        if (row.n > waited.events) waited = { ...waited, events: row.n, where: service };
         waited.seconds = Math.max(waited.seconds, row.age);
       }
     };
@@ -87,6 +87,9 @@ describe('Recovery without a person: early events wait for their predecessor', (
     return async () => {
       watching = false;
       await loop;
+      console.log(
+        `${round}: at most ${waited.events} events waited behind a gap at once (${waited.where || 'none'}); the longest wait was ${waited.seconds.toFixed(1)} s`,
+      );
     };
   };
 
@@ -170,7 +173,7 @@ describe('Recovery without a person: early events wait for their predecessor', (
       expect(opened.status).toBe(201);
       accounts.push(opened.body.id as string);
     }
-    const stopWatching = watchWaiting();
+    const stopWatching = watchWaiting('PostgreSQL stopped 10 s');
     await purchasesUnder(async () => {
       server.stop();
       await sleep(10_000);
@@ -181,7 +184,7 @@ describe('Recovery without a person: early events wait for their predecessor', (
   });
 
   it("catches up by itself after Account's process is SIGKILLed under purchases", async () => {
-    const stopWatching = watchWaiting();
+    const stopWatching = watchWaiting('Account SIGKILLed');
     await purchasesUnder(async () => {
       await platform.stopService('account', 'SIGKILL');
       await platform.startService('account');
