@@ -1,11 +1,12 @@
 import { deadLetterQueueOf } from '@app/contracts';
+import { DomainError } from '@app/domain';
 import { eventually, freshEventStore, testAmqpUrl, uniqueSuffix } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { AmqpConnection } from '../amqp-connection';
 import { TestBroker, accountEvent } from '../test/messaging-test-kit';
 import { QueueConsumer } from './queue-consumer';
 
-type Behaviour = { fail?: 'transient'; failAttempts?: number };
+type Behaviour = { fail?: 'transient' | 'domain'; failAttempts?: number };
 type Event = ReturnType<typeof accountEvent>;
 
 describe('events that arrive before their predecessor wait for it (QueueConsumer, RabbitMQ and PostgreSQL)', () => {
@@ -35,6 +36,7 @@ describe('events that arrive before their predecessor wait for it (QueueConsumer
           envelope.streamVersion,
         ]);
         const behaviour = envelope.data as Behaviour;
+        if (behaviour.fail === 'domain') throw new DomainError('rule', 'LIMIT_TOO_LOW', 'the limit is below the balance');
         if (behaviour.fail === 'transient' && delivery.attempt <= (behaviour.failAttempts ?? 0)) {
           throw Object.assign(new Error('handler briefly failing'), { code: 'HANDLER_FLAKY' });
         }
@@ -158,6 +160,45 @@ describe('events that arrive before their predecessor wait for it (QueueConsumer
     await eventually(async () => (await versions(events[0].streamId)).includes(3), 20_000);
     expect(await versions(events[0].streamId)).toEqual([1, 3]);
     expect(await waitingCount(events[0].streamId)).toBe(0);
+  });
+
+  it('keeps the events waiting behind a blocker that parks their stream, reports no gap for it, and applies them once it is skipped', async () => {
+    const events = stream('parked', 5, (version) => (version === 2 ? { fail: 'domain' } : {}));
+    const [, blocker, , , later] = events;
+    await publish(gapQueue, events[0]);
+    await publish(gapQueue, events[2]);
+    await publish(gapQueue, events[3]);
+    await eventually(async () => (await waitingCount(events[0].streamId)) === 2, 10_000);
+    await publish(gapQueue, blocker);
+    await publish(gapQueue, later);
+    const dead: Awaited<ReturnType<TestBroker['drain']>> = [];
+    await eventually(async () => (dead.push(...(await broker.drain(deadLetterQueueOf(gapQueue)))), dead.length >= 2), 15_000);
+    expect(dead.map((m) => [m.properties.messageId, m.properties.headers!['x-error-code']])).toEqual([
+      [blocker.eventId, 'LIMIT_TOO_LOW'],
+      [later.eventId, 'PARKED'],
+    ]);
+    // Past the gap timeout, a sweep reports nothing: the park is the report.
+    await eventually(
+      async () =>
+        Number(
+          (
+            await dataSource.query(
+              `SELECT count(*) AS n FROM "${schema}".waiting_events WHERE stream_id = $1 AND received_at < now() - interval '2 seconds'`,
+              [events[0].streamId],
+            )
+          )[0].n,
+        ) === 2,
+      10_000,
+    );
+    await consumers[1].sweepGaps();
+    expect(await broker.drain(deadLetterQueueOf(gapQueue))).toEqual([]);
+
+    // What an operator's skip publishes: the blocker counted as applied, then the parked one.
+    await broker.publish(gapQueue, blocker, { headers: { 'x-skip': true, 'x-replay-number': 1, 'x-previous-stream-version': 1 } });
+    await publish(gapQueue, later);
+    await eventually(async () => (await versions(events[0].streamId)).length === 4, 10_000);
+    expect(await versions(events[0].streamId)).toEqual([1, 3, 4, 5]);
+    expect(await dataSource.query(`SELECT * FROM "${schema}".parked_streams WHERE stream_id = $1`, [events[0].streamId])).toEqual([]);
   });
 
   it('reports a gap not filled in time as GAP_TIMEOUT with the missing version; delivering the stream again fills it', async () => {
