@@ -15,7 +15,7 @@ import { StreamOrdering } from './stream-ordering';
 import { StreamParking } from './stream-parking';
 import { WaitingEvent, WaitingEvents, asMessage } from './waiting-events';
 import { waitingMetrics } from './waiting-metrics';
-import { endsAppend, gapTimedOut, inLayers, missingVersion, readyRun } from './waiting-events.rules';
+import { endsAppend, gapTimedOut, gapTimeoutFromEnv, inLayers, missingVersion, readyRun } from './waiting-events.rules';
 
 /** What a handler sees besides the event: its queue and the transaction its effects belong to. */
 export interface Delivery {
@@ -54,19 +54,6 @@ export interface QueueConsumerOptions {
   maxAttempts?: number;
   /** How long events may wait behind a gap before it is reported as GAP_TIMEOUT (default: CONSUMER_GAP_TIMEOUT_MS, else 5 min). */
   gapTimeoutMs?: number;
-}
-
-/** The default wait behind a gap: minutes, not seconds, since a predecessor is usually only late. */
-export const DEFAULT_GAP_TIMEOUT_MS = 300_000;
-
-/** The gap timeout from CONSUMER_GAP_TIMEOUT_MS, else the default; a bad value is refused at start. */
-export function gapTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.CONSUMER_GAP_TIMEOUT_MS;
-  if (raw === undefined || raw === '') return DEFAULT_GAP_TIMEOUT_MS;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 1)
-    throw new Error(`CONSUMER_GAP_TIMEOUT_MS must be a positive whole number of milliseconds, got "${raw}"`);
-  return value;
 }
 
 /** A handler failed on an event applied from `waiting_events`: it, not the batch's own events, is to blame. */

@@ -1,4 +1,13 @@
-import { drainsAfter, endsAppend, gapTimedOut, inLayers, missingVersion, readyRun } from './waiting-events.rules';
+import {
+  DEFAULT_GAP_TIMEOUT_MS,
+  drainsAfter,
+  endsAppend,
+  gapTimedOut,
+  gapTimeoutFromEnv,
+  inLayers,
+  missingVersion,
+  readyRun,
+} from './waiting-events.rules';
 
 const event = (streamVersion: number, options: { previousVersion?: number; endsAppend?: boolean } = {}) => ({
   streamVersion,
@@ -91,5 +100,19 @@ describe('whether admitting a message lets waiting events through', () => {
     expect(drainsAfter({ previousVersion: 3, appliedVersion: 2 }, 'wait', false)).toBe(false);
     expect(drainsAfter({ previousVersion: 2, appliedVersion: 2 }, 'duplicate', true)).toBe(false);
     expect(drainsAfter({ previousVersion: 2, appliedVersion: 2 }, 'apply', false)).toBe(false);
+  });
+});
+
+describe('the gap timeout', () => {
+  it('is CONSUMER_GAP_TIMEOUT_MS, else five minutes', () => {
+    expect(gapTimeoutFromEnv({ CONSUMER_GAP_TIMEOUT_MS: '60000' })).toBe(60_000);
+    expect(gapTimeoutFromEnv({})).toBe(DEFAULT_GAP_TIMEOUT_MS);
+    expect(DEFAULT_GAP_TIMEOUT_MS).toBe(300_000);
+  });
+
+  it('refuses a value that is not a positive whole number of milliseconds', () => {
+    for (const bad of ['0', '-5', '1.5', 'soon']) {
+      expect(() => gapTimeoutFromEnv({ CONSUMER_GAP_TIMEOUT_MS: bad })).toThrow(/CONSUMER_GAP_TIMEOUT_MS/);
+    }
   });
 });

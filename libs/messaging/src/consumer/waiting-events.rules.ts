@@ -67,6 +67,19 @@ export function drainsAfter(
   return verdict === 'wait' && (streamHasWaiting || facts.previousVersion <= facts.appliedVersion);
 }
 
+/** The default wait behind a gap: minutes, not seconds, since a predecessor is usually only late. */
+export const DEFAULT_GAP_TIMEOUT_MS = 300_000;
+
+/** The gap timeout from CONSUMER_GAP_TIMEOUT_MS, else the default; a bad value is refused at start. */
+export function gapTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.CONSUMER_GAP_TIMEOUT_MS;
+  if (raw === undefined || raw === '') return DEFAULT_GAP_TIMEOUT_MS;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new Error(`CONSUMER_GAP_TIMEOUT_MS must be a positive whole number of milliseconds, got "${raw}"`);
+  return value;
+}
+
 /** A stream's gap is reported once its oldest waiting event has waited longer than the timeout; a parked stream's wait is the park's to report. */
 export const gapTimedOut = (oldestWaitingMs: number, timeoutMs: number, parked: boolean): boolean =>
   !parked && oldestWaitingMs >= timeoutMs;
