@@ -76,6 +76,9 @@ describe('OpenAPI conformance, as real processes', () => {
     await driver.send('POST', '/subscriptions/nobody.account-events/pause');
     await driver.send('POST', '/subscriptions/nobody.account-events/rewind', { body: { toPosition: 0 } });
     await driver.refused('POST', `/subscriptions/${first.name}/rewind`, { toPosition: -1 });
+    await driver.send('POST', `/subscriptions/${first.name}/redeliver`, { body: { streamId: `stream-${randomUUID()}`, fromVersion: 1 } });
+    await driver.send('POST', '/subscriptions/nobody.account-events/redeliver', { body: { streamId: 'stream-x', fromVersion: 1 } });
+    await driver.refused('POST', `/subscriptions/${first.name}/redeliver`, { streamId: 'stream-x', fromVersion: 0 });
     expect((await driver.send('POST', '/subscriptions/rebase')).status).toBe(200);
     await driveRegistration(driver, first.name);
   }
@@ -362,6 +365,9 @@ describe('OpenAPI conformance, as real processes', () => {
     const cursor = subscriptions.body.subscriptions.find((s: { name: string }) => s.name === name).cursorPosition;
     await ops.send('POST', `/subscriptions/${name}/rewind`, { body: { toPosition: Number(cursor) } });
     await ops.refused('POST', `/subscriptions/${name}/rewind`, { toPosition: -1 });
+    await ops.send('POST', `/subscriptions/${name}/redeliver`, { body: { streamId: `account-${randomUUID()}`, fromVersion: 1 } });
+    await ops.send('POST', '/subscriptions/nobody.account-events/redeliver', { body: { streamId: 'account-x', fromVersion: 1 } });
+    await ops.refused('POST', `/subscriptions/${name}/redeliver`, { streamId: 'account-x', fromVersion: 0 });
     await ops.send('POST', '/subscriptions/nobody.account-events/pause');
     await ops.send('POST', '/subscriptions/producers/account/rebase');
     await ops.send('POST', '/subscriptions/producers/nobody/rebase');

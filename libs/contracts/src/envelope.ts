@@ -28,6 +28,14 @@ export const Headers = {
   /** The version of the previous event of this stream sent to the same queue (0 if none). */
   previousStreamVersion: 'x-previous-stream-version',
   globalPosition: 'x-global-position',
+  /** The producer transaction (xid8, decimal) that appended the event. */
+  transactionId: 'x-transaction-id',
+  /**
+   * The event's place (1-based) among the events of its stream that one append (producer
+   * transaction) sent to this queue, and how many there are: a consumer applies them together.
+   */
+  appendIndex: 'x-append-index',
+  appendCount: 'x-append-count',
   correlationId: 'x-correlation-id',
   causationId: 'x-causation-id',
   schemaVersion: 'x-schema-version',
@@ -45,6 +53,8 @@ export const Headers = {
   skip: 'x-skip',
   /** Set by an operator's replay: which replay of its dead letter a message is. */
   replayNumber: 'x-replay-number',
+  /** On a GAP_TIMEOUT dead letter: the stream version that never arrived. */
+  missingStreamVersion: 'x-missing-stream-version',
 } as const;
 
 /** Control message types the relay can put on a queue besides events. */

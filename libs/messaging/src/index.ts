@@ -7,6 +7,8 @@ export * from './consumer/inbox';
 export * from './consumer/inbox.migration';
 export * from './consumer/parked-streams.migration';
 export * from './consumer/stream-parking.rules';
+export * from './consumer/waiting-events.migration';
+export * from './consumer/waiting-events.rules';
 export * from './consumer/message-failure';
 export * from './consumer/queue-consumer';
 export * from './topology';

@@ -156,6 +156,11 @@ describe('OutboxRelay delivering into consumer queues', () => {
       { type: 'AccountOpened', version: 1, previousVersion: 0 },
       { type: 'StatusChanged', version: 3, previousVersion: 1 },
     ]);
+    // One append: both events sent to this queue are its first and second, LimitUpdated not counted.
+    expect(arrivals.map(({ append }) => append)).toEqual([
+      { index: 1, count: 2 },
+      { index: 2, count: 2 },
+    ]);
     const [stored] = await scene.dataSource.query(
       `SELECT event_id, global_position::text AS position, recorded_at FROM "${scene.schema}".events WHERE stream_id = $1 AND stream_version = 1`,
       [streamId],
@@ -253,5 +258,35 @@ describe('OutboxRelay delivering into consumer queues', () => {
     } finally {
       open.release();
     }
+  });
+
+  it('tells the consumer which events of a stream one append holds, and re-delivers one stream from a version on request', async () => {
+    const queue = newQueue();
+    const all = await record(queue);
+    const relay = await startRelay([{ queue, eventTypes: null }]);
+    const streamId = `account-append-${uniqueSuffix()}`;
+    const arrivals = () => all.filter((arrival) => arrival.streamId === streamId);
+    const store = new EventStore(scene.schema);
+    await scene.dataSource.transaction((m) => store.append(m, streamId, 0, [{ type: 'AccountOpened', data: { id: 'a' } }]));
+    await scene.dataSource.transaction((m) =>
+      store.append(m, streamId, 1, [
+        { type: 'LimitUpdated', data: { id: 'a' } },
+        { type: 'StatusChanged', data: { id: 'a' } },
+      ]),
+    );
+    await eventually(() => arrivals().length >= 3);
+    const places = () => arrivals().map(({ version, previousVersion, append }) => ({ version, previousVersion, append }));
+    expect(places()).toEqual([
+      { version: 1, previousVersion: 0, append: { index: 1, count: 1 } },
+      { version: 2, previousVersion: 1, append: { index: 1, count: 2 } },
+      { version: 3, previousVersion: 2, append: { index: 2, count: 2 } },
+    ]);
+
+    expect(await relay.redeliverStream(queue, streamId, 2)).toEqual({ name: queue, streamId, fromVersion: 2, events: 2 });
+    await eventually(() => arrivals().length >= 5);
+    expect(places().slice(3)).toEqual(places().slice(1, 3));
+    await expect(relay.redeliverStream(`t${uniqueSuffix()}.account-events`, streamId, 2)).rejects.toMatchObject({
+      code: 'SUBSCRIPTION_NOT_FOUND',
+    });
   });
 });

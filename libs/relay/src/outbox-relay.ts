@@ -5,6 +5,7 @@ import { Logger } from '@nestjs/common';
 import { Pool } from 'pg';
 import { FrontierMonitor } from './frontier-monitor';
 import { LeaderElection } from './leader-election';
+import { toOutgoingMessages } from './outbox-message';
 import { relayMetrics } from './relay-metrics';
 import { SubscriptionAdmin } from './subscription-admin';
 import { SubscriptionStore } from './subscription-store';
@@ -45,6 +46,9 @@ export interface OutboxRelayOptions {
  * Moves a producer's committed events into its consumers' queues. Every process of the service
  * runs one; the advisory lock lets exactly one of them deliver at a time.
  */
+/** Events of one stream read and published at a time by a per-stream rewind. */
+const REDELIVERY_PAGE = 500;
+
 export class OutboxRelay {
   readonly admin: SubscriptionAdmin;
   private readonly logger: Logger;
@@ -132,6 +136,35 @@ export class OutboxRelay {
   /** Why this relay refuses to deliver (a restored database), if it does. */
   get refusal(): string | undefined {
     return this.refused;
+  }
+
+  /**
+   * Rewinds one stream of one subscription: publishes the stream's events from `fromVersion` into
+   * that queue again, in version order, with the headers the relay gives them (previous version,
+   * append). The consumer drops those it has and applies the rest, closing a gap it reported as
+   * GAP_TIMEOUT. Any process may do it: it moves no cursor.
+   */
+  async redeliverStream(
+    name: string,
+    streamId: string,
+    fromVersion: number,
+  ): Promise<{ name: string; streamId: string; fromVersion: number; events: number }> {
+    const publisher = new ConfirmPublisher(this.options.connection, undefined, producerExchange(this.options.producer));
+    let events = 0;
+    try {
+      for (let after = 0; ;) {
+        const rows = await this.admin.streamEvents(name, streamId, fromVersion, after, REDELIVERY_PAGE);
+        if (rows.length === 0) break;
+        await publisher.publish(name, toOutgoingMessages(this.options.producer, rows));
+        events += rows.length;
+        after = rows[rows.length - 1].stream_version;
+        if (rows.length < REDELIVERY_PAGE) break;
+      }
+    } finally {
+      await publisher.close().catch(() => undefined);
+    }
+    this.logger.log(`re-delivered ${events} event(s) of ${streamId} from version ${fromVersion} into ${name}`);
+    return { name, streamId, fromVersion, events };
   }
 
   /** The commit frontier as this process sees it now, and whether the relay refuses to run. */

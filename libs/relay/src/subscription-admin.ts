@@ -1,7 +1,7 @@
 import { DomainError } from '@app/domain';
 import { Pool } from 'pg';
 import { StartPosition } from './start-position';
-import { COMMIT_FRONTIER_SQL, SubscriptionLag } from './subscription-store';
+import { COMMIT_FRONTIER_SQL, OUTBOX_COLUMNS, OutboxRow, SubscriptionLag } from './subscription-store';
 import { RebaseOutcome, rebaseTransactionIds } from './transaction-id-rebase';
 
 /** A consumer queue an operator adds at run time, beside the routing table in code. */
@@ -89,6 +89,32 @@ export class SubscriptionAdmin {
     );
     this.assertFound(name, rowCount);
     this.onChange();
+  }
+
+  /**
+   * One stream's events from `fromVersion` on that subscription `name` receives, in version order,
+   * a page of at most `limit` after `afterVersion`: what a per-stream rewind re-delivers. One the
+   * relay has not reached yet may go out early too: the consumer holds it until its turn.
+   */
+  async streamEvents(name: string, streamId: string, fromVersion: number, afterVersion: number, limit: number): Promise<OutboxRow[]> {
+    if (!Number.isSafeInteger(fromVersion) || fromVersion < 1) {
+      throw new DomainError('validation', 'INVALID_VERSION', 'fromVersion must be a whole number of at least 1');
+    }
+    const found = await this.pool.query<{ eventTypes: string[] | null }>(
+      `SELECT event_types AS "eventTypes" FROM ${this.subscriptions} WHERE name = $1`,
+      [name],
+    );
+    this.assertFound(name, found.rowCount);
+    const { rows } = await this.pool.query<OutboxRow>(
+      `SELECT ${OUTBOX_COLUMNS(this.events)}
+         FROM ${this.events} e
+        WHERE e.stream_id = $1 AND e.stream_version >= $2 AND e.stream_version > $5
+          AND ($4::text[] IS NULL OR e.type = ANY($4))
+        ORDER BY e.stream_version
+        LIMIT $3`,
+      [streamId, fromVersion, limit, found.rows[0].eventTypes, afterVersion],
+    );
+    return rows;
   }
 
   /**

@@ -30,6 +30,9 @@ export interface OutboxRow {
   stream_id: string;
   stream_version: number;
   previous_version: number;
+  /** The event's place among its stream's events of its transaction that this read selects, and their number. */
+  append_index: number;
+  append_count: number;
   type: string;
   schema_version: number;
   data: string;
@@ -63,6 +66,26 @@ export const COMMIT_FRONTIER_SQL = `least(
     WHERE (running::text::numeric % 4294967296)::bigint NOT IN (
       SELECT backend_xid::text::bigint FROM pg_stat_activity
        WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database())))`;
+
+/**
+ * The columns of an OutboxRow read from `events e`, `$4` being the subscription's event types (null:
+ * every type): the previous version and the append's place count only the events sent to that queue.
+ */
+export const OUTBOX_COLUMNS = (events: string) => `e.global_position, e.transaction_id::text AS transaction_id, e.event_id, e.stream_id,
+              e.stream_version, e.type, e.schema_version, e.data::text AS data, e.metadata::text AS metadata,
+              e.metadata->>'correlationId' AS correlation_id, e.metadata->>'causationId' AS causation_id,
+              to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at,
+              floor(extract(epoch FROM e.recorded_at))::float8 AS recorded_epoch_seconds,
+              CASE WHEN $4::text[] IS NULL THEN e.stream_version - 1 ELSE (
+                SELECT coalesce(max(p.stream_version), 0) FROM ${events} p
+                 WHERE p.stream_id = e.stream_id AND p.stream_version < e.stream_version AND p.type = ANY($4)
+              ) END AS previous_version,
+              (SELECT count(*) FROM ${events} p
+                WHERE p.transaction_id = e.transaction_id AND p.stream_id = e.stream_id
+                  AND p.stream_version <= e.stream_version AND ($4::text[] IS NULL OR p.type = ANY($4)))::int AS append_index,
+              (SELECT count(*) FROM ${events} p
+                WHERE p.transaction_id = e.transaction_id AND p.stream_id = e.stream_id
+                  AND ($4::text[] IS NULL OR p.type = ANY($4)))::int AS append_count`;
 
 const SUBSCRIPTION_COLUMNS = `name, event_types AS "eventTypes", status,
   cursor_transaction_id::text AS "cursorTransactionId", cursor_position::text AS "cursorPosition",
@@ -158,15 +181,7 @@ export class SubscriptionStore {
     // Named, so each connection plans this hot statement once rather than on every batch.
     const { rows } = await this.pool.query<OutboxRow>({
       name: `relay-read-batch:${this.schema}`,
-      text: `SELECT e.global_position, e.transaction_id::text AS transaction_id, e.event_id, e.stream_id,
-              e.stream_version, e.type, e.schema_version, e.data::text AS data, e.metadata::text AS metadata,
-              e.metadata->>'correlationId' AS correlation_id, e.metadata->>'causationId' AS causation_id,
-              to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at,
-              floor(extract(epoch FROM e.recorded_at))::float8 AS recorded_epoch_seconds,
-              CASE WHEN $4::text[] IS NULL THEN e.stream_version - 1 ELSE (
-                SELECT coalesce(max(p.stream_version), 0) FROM ${this.events} p
-                 WHERE p.stream_id = e.stream_id AND p.stream_version < e.stream_version AND p.type = ANY($4)
-              ) END AS previous_version
+      text: `SELECT ${OUTBOX_COLUMNS(this.events)}
          FROM ${this.events} e
         WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
           AND e.transaction_id < (SELECT CASE

@@ -6,8 +6,10 @@ export interface ConsumerProgress {
   queue: string;
   /** Events the subscription selects. */
   expected: number;
-  /** Of those, events in the consumer's inbox; the inbox's primary key makes a second application impossible. */
+  /** Of those, events in the consumer's inbox and not waiting behind a gap; the inbox's primary key makes a second application impossible. */
   applied: number;
+  /** Events held in the consumer's `waiting_events` (taken, not applied yet). */
+  waiting: number;
   /** An event the cursor passed but the consumer never applied. */
   missing: number;
   /** Streams whose checkpoint at the consumer is not the stream's last selected version. */
@@ -60,12 +62,28 @@ export async function consumerProgress(
         )
       ).map((row) => [row.stream_id, Number(row.version)]),
     );
+    // A waiting event has its inbox row already (so a duplicate of it is dropped) but is not applied yet.
+    const waiting = new Set(
+      (
+        await rows<{ message_id: string }>(databaseUrl(consumer), `SELECT message_id FROM "${consumer}".waiting_events WHERE queue = $1`, [
+          name,
+        ])
+      ).map((row) => row.message_id),
+    );
+    for (const id of waiting) inbox.delete(id);
     const lastVersions = new Map<string, number>();
     for (const event of selected)
       lastVersions.set(event.stream_id, Math.max(lastVersions.get(event.stream_id) ?? 0, Number(event.stream_version)));
     const applied = selected.filter((event) => inbox.has(event.event_id)).length;
     const streamsBehind = [...lastVersions].filter(([stream, version]) => checkpoints.get(stream) !== version).length;
-    progress.push({ queue: name, expected: selected.length, applied, missing: selected.length - applied, streamsBehind });
+    progress.push({
+      queue: name,
+      expected: selected.length,
+      applied,
+      waiting: waiting.size,
+      missing: selected.length - applied,
+      streamsBehind,
+    });
   }
   return progress;
 }

@@ -1,5 +1,5 @@
 import { eventStoreDdl } from '@app/eventstore';
-import { inboxDdl, parkedStreamsDdl } from '@app/messaging';
+import { inboxDdl, parkedStreamsDdl, waitingEventsDdl } from '@app/messaging';
 import { subscriptionsDdl } from '@app/relay';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
@@ -37,6 +37,7 @@ export const storeDdl = (schema: string): string[] => [
   ...subscriptionsDdl(schema),
   ...inboxDdl(schema),
   ...parkedStreamsDdl(schema),
+  ...waitingEventsDdl(schema),
 ];
 
 /** A fresh schema with its own event store, and a TypeORM DataSource bound to it. */

@@ -17,6 +17,7 @@ Subscriptions
   subscriptions                                  every subscription with its lag
   pause <name>  |  resume <name>                 e.g. pause fraud.account-events
   rewind <name> --to <position>                  re-deliver into that queue after a global position
+  rewind <name> --stream <id> --from <version>   re-deliver one stream from a version (fills a GAP_TIMEOUT)
   rebase <producer>                              after a restore or migration of its database: re-base its cursors
 
 Consumers added at run time (provision the broker side first: npm run provision -- --add-consumer <name> --producer <p>)

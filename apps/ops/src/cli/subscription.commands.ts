@@ -76,8 +76,29 @@ export const pauseCommand = (context: CommandContext) => subscriptionAction(cont
 export const resumeCommand = (context: CommandContext) => subscriptionAction(context, 'resume');
 
 export function rewindCommand(context: CommandContext): Promise<number> {
+  if (context.args.stream !== undefined) return redeliverStream(context);
   if (context.args.to === undefined) throw new CliError('rewind: give the position with --to <position> (0 rebuilds the consumer)', 2);
   return subscriptionAction(context, 'rewind', { toPosition: context.args.to });
+}
+
+/** `rewind <queue> --stream <id> --from <version>`: the producer delivers that one stream again from the version (a GAP_TIMEOUT's missing one). */
+async function redeliverStream({ client, args, print }: CommandContext): Promise<number> {
+  if (args.positionals.length !== 1) throw new CliError('rewind: give exactly one subscription name, e.g. account.account-events', 2);
+  if (args.from === undefined || !/^\d+$/.test(args.from) || Number(args.from) < 1) {
+    throw new CliError(
+      'rewind --stream: give the first version to deliver again with --from <version> (the missing version of its GAP_TIMEOUT)',
+      2,
+    );
+  }
+  const name = args.positionals[0];
+  const answer = await client.post<{ events: number }>(`/subscriptions/${encodeURIComponent(name)}/redeliver`, {
+    streamId: args.stream,
+    fromVersion: Number(args.from),
+  });
+  print(
+    args.json ? json(answer) : `Re-delivered ${answer.events} event(s) of ${String(args.stream)} from version ${args.from} into ${name}.`,
+  );
+  return 0;
 }
 
 async function subscriptionAction({ client, args, print }: CommandContext, action: string, body?: object): Promise<number> {

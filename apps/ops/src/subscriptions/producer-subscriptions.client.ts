@@ -30,7 +30,7 @@ export interface SubscriptionRegistrationBody {
 export type ProducerListing =
   { producer: Producer; available: true; subscriptions: ProducerSubscription[] } | { producer: Producer; available: false; error: string };
 
-export type SubscriptionAction = 'pause' | 'resume' | 'rewind';
+export type SubscriptionAction = 'pause' | 'resume' | 'rewind' | 'redeliver';
 
 /** A producer's commit frontier as it reports it (libs/relay FrontierMonitor.inspect), or why it could not. */
 export type ProducerFrontier =

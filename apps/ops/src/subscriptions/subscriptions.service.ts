@@ -114,7 +114,7 @@ export class SubscriptionsService {
     return new Map(answers.flat().map((entry) => [entry.queue, entry]));
   }
 
-  async act(name: string, action: SubscriptionAction, actor: string, body?: { toPosition: number }): Promise<unknown> {
+  async act(name: string, action: SubscriptionAction, actor: string, body?: object): Promise<unknown> {
     const producer = producerOf(name);
     const answer = await this.client.act(producer, name, action, actor, body);
     await this.actions.record(this.dataSource.manager, { actor, action, target: name, detail: body });

@@ -17,6 +17,15 @@ const MessageHeaders = Type.Object({
     description: 'the version of the stream’s previous event sent to the same queue (0 if none)',
   }),
   [Headers.globalPosition]: Type.String({ pattern: '^[0-9]+$', description: 'the event’s position in the producer’s event table' }),
+  [Headers.transactionId]: Type.String({ pattern: '^[0-9]+$', description: 'the producer transaction that appended the event' }),
+  [Headers.appendIndex]: Type.Integer({
+    minimum: 1,
+    description: 'the event’s place among the events of its stream that its transaction sent to this queue',
+  }),
+  [Headers.appendCount]: Type.Integer({
+    minimum: 1,
+    description: 'how many events of its stream its transaction sent to this queue; a consumer applies them together',
+  }),
   [Headers.correlationId]: Type.Optional(Type.String()),
   [Headers.causationId]: Type.Optional(Type.String()),
   [Headers.schemaVersion]: Type.Integer({ minimum: 1, description: 'the version of the data’s schema; equals the body’s schemaVersion' }),

@@ -21,6 +21,9 @@ import { HeldRetries, retryJitterMs } from './retry-jitter';
 /** The error code of a dead letter parked behind an earlier one of its stream. */
 export const PARKED = 'PARKED';
 
+/** The error code of the record of a gap that outlived its timeout: a predecessor never arrived. */
+export const GAP_TIMEOUT = 'GAP_TIMEOUT';
+
 export interface FailureRouterOptions {
   queue: string;
   connection: AmqpConnection;
@@ -102,6 +105,82 @@ export class FailureRouter {
   deadLetters(message: ConsumeMessage, error: unknown): boolean {
     const attempts = Number(message.properties.headers?.[Headers.attempts] ?? 0) + 1;
     return classifyFailure(error).permanent || attempts >= this.policy.maxAttempts;
+  }
+
+  /**
+   * Routes a waiting event whose handler failed when its gap closed, like `fail` (an attempt spent),
+   * but from the table rather than a delivery: nothing to acknowledge, and no jitter held, since the
+   * caller removes it from the table once the copy is confirmed. Throws when the copy was not.
+   */
+  async failWaiting(message: ConsumeMessage, error: unknown, envelope: EventEnvelope): Promise<void> {
+    const failure = classifyFailure(error);
+    const headers = message.properties.headers ?? {};
+    const attempts = Number(headers[Headers.attempts] ?? 0) + 1;
+    const target = this.deadLetters(message, error)
+      ? deadLetterQueueOf(this.options.queue)
+      : retryQueueOf(this.options.queue, retryTierOf(attempts));
+    const now = new Date().toISOString();
+    this.options.logger.warn(
+      `${envelope.type} ${envelope.eventId} failed after its gap closed (${failure.code}: ${failure.message}); attempt ${attempts} → ${target}`,
+    );
+    await this.publisher.publish(target, [
+      {
+        content: message.content,
+        options: {
+          ...message.properties,
+          messageId: envelope.eventId,
+          expiration: undefined,
+          headers: {
+            ...headers,
+            [Headers.originalQueue]: this.options.queue,
+            [Headers.attempts]: attempts,
+            [Headers.firstFailedAt]: headers[Headers.firstFailedAt] ?? now,
+            [Headers.lastFailedAt]: now,
+            [Headers.errorCode]: failure.code,
+            [Headers.errorMessage]: failure.message.slice(0, 1_000),
+          },
+        },
+      },
+    ]);
+  }
+
+  /**
+   * Reports a gap that outlived its timeout as a dead letter of the first event waiting behind it:
+   * `GAP_TIMEOUT`, the missing version in `x-missing-stream-version`. The events stay waiting (a
+   * replay of this record is a duplicate, dropped); the fix is to have the producer deliver the
+   * stream again from the missing version.
+   */
+  async reportGap(
+    message: ConsumeMessage,
+    envelope: EventEnvelope,
+    gap: { missingVersion: number; waitingEvents: number; waitedSeconds: number },
+  ) {
+    const headers = message.properties.headers ?? {};
+    const now = new Date().toISOString();
+    const description =
+      `${envelope.streamId}: version ${gap.missingVersion} never arrived; ${gap.waitingEvents} event(s) from version ` +
+      `${envelope.streamVersion} have waited behind it for ${Math.round(gap.waitedSeconds)} s`;
+    this.options.logger.error(`${GAP_TIMEOUT} ${description}`);
+    await this.publisher.publish(deadLetterQueueOf(this.options.queue), [
+      {
+        content: message.content,
+        options: {
+          ...message.properties,
+          messageId: envelope.eventId,
+          expiration: undefined,
+          headers: {
+            ...headers,
+            [Headers.originalQueue]: this.options.queue,
+            [Headers.attempts]: Number(headers[Headers.attempts] ?? 0),
+            [Headers.firstFailedAt]: headers[Headers.firstFailedAt] ?? now,
+            [Headers.lastFailedAt]: now,
+            [Headers.errorCode]: GAP_TIMEOUT,
+            [Headers.errorMessage]: description,
+            [Headers.missingStreamVersion]: gap.missingVersion,
+          },
+        },
+      },
+    ]);
   }
 
   /**

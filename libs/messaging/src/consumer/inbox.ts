@@ -1,13 +1,16 @@
 import { EntityManager } from 'typeorm';
 import { InboxVerdict, StreamPark, admissionVerdict, releasesPark } from './stream-parking.rules';
+import { drainsAfter } from './waiting-events.rules';
 
 export interface InboxDecision {
   verdict: InboxVerdict;
   appliedVersion: number;
   /** The dead letter the stream is parked behind at this queue, if any. */
   park?: StreamPark;
-  /** Applying this message releases the stream's park (it is the blocker, or past it). */
+  /** Admitting this message releases the stream's park (it is the blocker, or past it). */
   releases: boolean;
+  /** Whether, once this message is admitted, events waiting in its stream may be applied: look at them. */
+  drains: boolean;
 }
 
 /** A message asking to be applied: its id and its place in its stream. */
@@ -16,6 +19,8 @@ export interface Admission {
   streamId: string;
   streamVersion: number;
   previousVersion: number;
+  /** False while events of its append (sent to this queue) follow it. */
+  endsAppend: boolean;
 }
 
 /**
@@ -26,60 +31,66 @@ export class Inbox {
   private readonly inbox: string;
   private readonly checkpoints: string;
   private readonly parked: string;
+  private readonly waiting: string;
 
   constructor(schema: string) {
     this.inbox = `"${schema}".inbox`;
     this.checkpoints = `"${schema}".stream_checkpoints`;
     this.parked = `"${schema}".parked_streams`;
+    this.waiting = `"${schema}".waiting_events`;
   }
 
   /**
    * Records each message, checks its place in its stream and moves the checkpoint of each message
    * to be applied, for a batch of messages of distinct streams, in one statement. `previousVersion`
    * is the version of the stream's previous event sent to this queue; if that one has not been
-   * applied yet, the message is early and must wait, unless its stream is parked behind a dead
-   * letter (stream-parking.rules.ts; the checkpoint move below keeps the same rule). The stream
-   * checkpoints are locked until the transaction ends; the caller applies the messages in that same
-   * transaction and rolls it all back (checkpoints included) when one is early or fails.
+   * applied yet, or events of the message's append are still to come, the message must wait
+   * (WaitingEvents), unless its stream is parked behind a dead letter (stream-parking.rules.ts;
+   * the checkpoint move below keeps the same rule). The stream checkpoints are locked until the
+   * transaction ends; the caller applies the messages in that same transaction and rolls it all
+   * back (checkpoints included) when one fails.
    */
   async admit(manager: EntityManager, queue: string, admissions: readonly Admission[]): Promise<InboxDecision[]> {
-    const rows: { fresh: boolean; applied: number; blocker: string | null; blockerVersion: number | null }[] = await manager.query(
-      `WITH input AS (
-         SELECT * FROM unnest($2::text[], $3::text[], $4::int[], $5::int[])
-           WITH ORDINALITY AS t(message_id, stream_id, stream_version, previous_version, ord)
+    const rows: { fresh: boolean; applied: number; blocker: string | null; blockerVersion: number | null; waits: boolean }[] =
+      await manager.query(
+        `WITH input AS (
+         SELECT * FROM unnest($2::text[], $3::text[], $4::int[], $5::int[], $6::boolean[])
+           WITH ORDINALITY AS t(message_id, stream_id, stream_version, previous_version, ends_append, ord)
        ), fresh AS (
          INSERT INTO ${this.inbox} (queue, message_id) SELECT $1, message_id FROM input
          ON CONFLICT DO NOTHING RETURNING message_id
        ), locked AS (
          SELECT stream_id, version FROM ${this.checkpoints} WHERE queue = $1 AND stream_id = ANY($3) FOR UPDATE
        ), decided AS (
-         SELECT i.ord, i.message_id, i.stream_id, i.stream_version, i.previous_version,
+         SELECT i.ord, i.message_id, i.stream_id, i.stream_version, i.previous_version, i.ends_append,
                 f.message_id IS NOT NULL AS fresh, coalesce(l.version, 0) AS applied,
-                p.blocker_event_id AS blocker, p.blocker_version
+                p.blocker_event_id AS blocker, p.blocker_version,
+                EXISTS (SELECT 1 FROM ${this.waiting} w WHERE w.queue = $1 AND w.stream_id = i.stream_id) AS waits
            FROM input i LEFT JOIN fresh f USING (message_id) LEFT JOIN locked l USING (stream_id)
                 LEFT JOIN ${this.parked} p ON p.queue = $1 AND p.stream_id = i.stream_id
        ), advanced AS (
          INSERT INTO ${this.checkpoints} (queue, stream_id, version)
          SELECT $1, stream_id, stream_version FROM decided
-          WHERE fresh AND stream_version > applied AND previous_version <= applied
+          WHERE fresh AND stream_version > applied AND previous_version <= applied AND ends_append
             AND NOT coalesce(blocker_version > applied AND message_id <> blocker AND stream_version > blocker_version, false)
          ON CONFLICT (queue, stream_id) DO UPDATE SET version = excluded.version
        )
-       SELECT fresh, applied, blocker, blocker_version AS "blockerVersion" FROM decided ORDER BY ord`,
-      [
-        queue,
-        admissions.map((a) => a.messageId),
-        admissions.map((a) => a.streamId),
-        admissions.map((a) => a.streamVersion),
-        admissions.map((a) => a.previousVersion),
-      ],
-    );
-    return admissions.map(({ messageId, streamVersion, previousVersion }, i) => {
-      const { fresh, applied: appliedVersion, blocker, blockerVersion } = rows[i];
+       SELECT fresh, applied, blocker, blocker_version AS "blockerVersion", waits FROM decided ORDER BY ord`,
+        [
+          queue,
+          admissions.map((a) => a.messageId),
+          admissions.map((a) => a.streamId),
+          admissions.map((a) => a.streamVersion),
+          admissions.map((a) => a.previousVersion),
+          admissions.map((a) => a.endsAppend),
+        ],
+      );
+    return admissions.map(({ messageId, streamVersion, previousVersion, endsAppend }, i) => {
+      const { fresh, applied: appliedVersion, blocker, blockerVersion, waits } = rows[i];
       const park = blocker === null ? undefined : { blockerEventId: blocker, blockerVersion: Number(blockerVersion) };
-      const facts = { messageId, streamVersion, previousVersion, fresh, appliedVersion, park };
+      const facts = { messageId, streamVersion, previousVersion, endsAppend, fresh, appliedVersion, park };
       const verdict = admissionVerdict(facts);
-      return { verdict, appliedVersion, park, releases: releasesPark(facts, verdict) };
+      return { verdict, appliedVersion, park, releases: releasesPark(facts, verdict), drains: drainsAfter(facts, verdict, waits) };
     });
   }
 
@@ -100,5 +111,6 @@ export class Inbox {
     await manager.query(`DELETE FROM ${this.inbox} WHERE queue = $1`, [queue]);
     await manager.query(`DELETE FROM ${this.checkpoints} WHERE queue = $1`, [queue]);
     await manager.query(`DELETE FROM ${this.parked} WHERE queue = $1`, [queue]);
+    await manager.query(`DELETE FROM ${this.waiting} WHERE queue = $1`, [queue]);
   }
 }

@@ -1,5 +1,5 @@
 import { DomainError } from '@app/domain';
-import { OutOfOrderError, PermanentMessageError, classifyFailure, isInfrastructureFailure } from './message-failure';
+import { PermanentMessageError, classifyFailure, isInfrastructureFailure } from './message-failure';
 
 describe('classifyFailure', () => {
   it('treats a broken domain rule as permanent, keeping its code', () => {
@@ -22,10 +22,6 @@ describe('classifyFailure', () => {
     const deadlock = Object.assign(new Error('deadlock detected'), { code: '40P01' });
     expect(classifyFailure(deadlock)).toEqual({ permanent: false, code: '40P01', message: 'deadlock detected' });
     expect(classifyFailure(new TypeError('x is undefined'))).toEqual({ permanent: false, code: 'TypeError', message: 'x is undefined' });
-  });
-
-  it('retries an event that overtook an earlier one of its stream', () => {
-    expect(classifyFailure(new OutOfOrderError('account-1', 3, 5))).toMatchObject({ permanent: false, code: 'OUT_OF_ORDER' });
   });
 
   it('retries whatever else was thrown', () => {
@@ -59,7 +55,6 @@ describe('isInfrastructureFailure', () => {
       withCode('23505', 'duplicate key value violates unique constraint'),
       withCode('22P02', 'invalid input syntax for type uuid'),
       new DomainError('rule', 'LIMIT_TOO_LOW', 'the limit is below the balance'),
-      new OutOfOrderError('account-1', 1, 3),
       'a string',
       undefined,
     ]) {

@@ -11,15 +11,6 @@ export class PermanentMessageError extends Error {
   }
 }
 
-/** An event arrived before an earlier event of its stream; it is retried until the gap closes. */
-export class OutOfOrderError extends Error {
-  readonly code = 'OUT_OF_ORDER';
-  constructor(streamId: string, expectedAfter: number, got: number) {
-    super(`${streamId}: version ${got} arrived before version ${expectedAfter} was applied`);
-    this.name = 'OutOfOrderError';
-  }
-}
-
 export interface ClassifiedFailure {
   permanent: boolean;
   code: string;
@@ -28,7 +19,8 @@ export interface ClassifiedFailure {
 
 /**
  * Broken rules, schema violations and malformed messages are permanent; anything else (a lost
- * database connection, a deadlock, an out-of-order arrival) may pass, so it is retried.
+ * database connection, a deadlock) may pass, so it is retried. An event that arrives before its
+ * predecessor is no failure at all: it waits (waiting-events.rules.ts).
  */
 export function classifyFailure(error: unknown): ClassifiedFailure {
   if (error instanceof PermanentMessageError) return { permanent: true, code: error.code, message: error.message };

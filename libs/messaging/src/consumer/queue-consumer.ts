@@ -10,9 +10,12 @@ import { parseEnvelope } from './envelope-parser';
 import { FailureRouter } from './failure-router';
 import { Admission, Inbox } from './inbox';
 import { InfrastructureOutage } from './infrastructure-outage';
-import { OutOfOrderError, isInfrastructureFailure } from './message-failure';
+import { isInfrastructureFailure } from './message-failure';
 import { StreamOrdering } from './stream-ordering';
 import { StreamParking } from './stream-parking';
+import { WaitingEvent, WaitingEvents, asMessage } from './waiting-events';
+import { waitingMetrics } from './waiting-metrics';
+import { endsAppend, gapTimedOut, gapTimeoutFromEnv, inLayers, missingVersion, readyRun } from './waiting-events.rules';
 
 /** What a handler sees besides the event: its queue and the transaction its effects belong to. */
 export interface Delivery {
@@ -33,7 +36,7 @@ export interface DeliveredEvent {
 
 /**
  * Runs the handlers for a batch's admitted events, in delivery order and in the batch's transaction.
- * The batch holds at most one event per stream.
+ * One call holds at most one event per stream (a transaction may make several calls).
  */
 export type BatchDispatcher = (events: readonly DeliveredEvent[]) => Promise<void>;
 
@@ -49,7 +52,23 @@ export interface QueueConsumerOptions {
   prefetch?: number;
   /** Attempts before a transiently failing message is dead-lettered. */
   maxAttempts?: number;
+  /** How long events may wait behind a gap before it is reported as GAP_TIMEOUT (default: CONSUMER_GAP_TIMEOUT_MS, else 5 min). */
+  gapTimeoutMs?: number;
 }
+
+/** A handler failed on an event applied from `waiting_events`: it, not the batch's own events, is to blame. */
+class WaitingEventFailure extends Error {
+  constructor(
+    readonly event: WaitingEvent | undefined,
+    readonly envelope: EventEnvelope | undefined,
+    override readonly cause: unknown,
+  ) {
+    super(`an event applied after its gap closed failed: ${(cause as Error)?.message ?? String(cause)}`);
+  }
+}
+
+/** Waiting events looked at per statement while a closed gap is drained. */
+const DRAIN_CHUNK = 500;
 
 /** A delivered event waiting for its turn in a batch. */
 interface Arrival {
@@ -77,6 +96,12 @@ const settle = (arrival: Arrival): void => (arrival.parking ? void arrival.parki
  * by one, so a failure is classified for, and only costs, the event that caused it. A failure of a
  * server the consumer needs (InfrastructureOutage) costs no event anything: the batch is held, in
  * order, and tried again after a backoff.
+ *
+ * An event that arrives before its predecessor, or before the rest of its append (one producer
+ * transaction), is no failure: it waits in `waiting_events` (WaitingEvents), acknowledged, and the
+ * transaction that applies its predecessor applies it too, in version order, whole appends only,
+ * so a read model never shows part of a command. A gap that outlives `gapTimeoutMs` is reported
+ * as a GAP_TIMEOUT dead letter naming the missing version.
  */
 export class QueueConsumer {
   private readonly logger: Logger;
@@ -89,6 +114,11 @@ export class QueueConsumer {
   private readonly outage: InfrastructureOutage;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly waiting: Arrival[] = [];
+  private readonly waitingEvents: WaitingEvents;
+  /** Streams whose closed gap is to be drained on its own, after their batch committed without it. */
+  private readonly pendingDrains = new Set<string>();
+  private readonly gapTimeoutMs: number;
+  private sweepTimer?: NodeJS.Timeout;
   private applying = false;
   private stopping = false;
 
@@ -99,6 +129,8 @@ export class QueueConsumer {
     this.outage = new InfrastructureOutage(this.logger);
     this.failures = new FailureRouter({ ...options, logger: this.logger });
     this.parking = new StreamParking(options.dataSource, options.schema);
+    this.waitingEvents = new WaitingEvents(options.schema);
+    this.gapTimeoutMs = options.gapTimeoutMs ?? gapTimeoutFromEnv();
     this.subscription = new ChannelSubscription({
       connection: options.connection,
       logger: this.logger,
@@ -111,12 +143,14 @@ export class QueueConsumer {
 
   start(): Promise<void> {
     this.stopping = false;
+    this.scheduleSweep();
     return this.subscription.start();
   }
 
   /** Stops taking messages, lets the ones in hand finish, then closes the channel. */
   async stop(): Promise<void> {
     this.stopping = true;
+    clearTimeout(this.sweepTimer);
     this.outage.interrupt();
     await this.subscription.cancel();
     await Promise.allSettled([...this.inFlight]);
@@ -147,6 +181,7 @@ export class QueueConsumer {
       streamId: envelope.streamId,
       streamVersion: envelope.streamVersion,
       previousVersion: Number(headers[Headers.previousStreamVersion] ?? envelope.streamVersion - 1),
+      endsAppend: endsAppend(numberOrUndefined(headers[Headers.appendIndex]), numberOrUndefined(headers[Headers.appendCount])),
     };
     return new Promise((settled) => {
       this.waiting.push({ channel, message, envelope, admission, settled });
@@ -157,13 +192,14 @@ export class QueueConsumer {
   private async applyWaiting(): Promise<void> {
     this.applying = true;
     try {
-      while (this.waiting.length > 0) {
+      while (this.waiting.length > 0 || (this.pendingDrains.size > 0 && !this.stopping)) {
         // At most the prefetch: the broker hands out no more unacknowledged messages than that.
         const batch = this.waiting.splice(0);
         // Unacked, a message the consumer could not settle comes back when the channel closes.
-        const outcome = await this.applyBatch(batch).catch((error: Error) =>
-          this.logger.error(`could not settle a batch: ${error.message}`),
-        );
+        const outcome =
+          batch.length === 0
+            ? 'applied'
+            : await this.applyBatch(batch).catch((error: Error) => this.logger.error(`could not settle a batch: ${error.message}`));
         if (outcome && outcome !== 'applied' && !this.stopping) {
           // Kept in hand, in order, before anything that arrived meanwhile; a parked one is already on its way.
           batch.filter((arrival) => arrival.parking).forEach(settle);
@@ -172,6 +208,13 @@ export class QueueConsumer {
           continue;
         }
         if (outcome === 'applied') this.outage.recovered();
+        // Before the batch settles, so that no later event of these streams overtakes the drain.
+        const drained = outcome === 'applied' ? await this.drainPending() : 'applied';
+        if (drained !== 'applied' && !this.stopping) {
+          batch.forEach(settle);
+          await this.outage.backOff(drained.infrastructure);
+          continue;
+        }
         batch.forEach(settle);
       }
     } finally {
@@ -181,11 +224,15 @@ export class QueueConsumer {
 
   /**
    * Applies events of distinct streams in one transaction; on failure, each on its own. A failure
-   * of a server rather than of a message settles nothing and is answered, for a backoff.
+   * of a server rather than of a message settles nothing and is answered, for a backoff. An event
+   * that must wait is stored in `waiting_events` and acknowledged; one whose arrival closes a gap
+   * brings the events waiting behind it into the same transaction (`drain`), unless applying them
+   * failed, when the batch is applied without them and they are drained on their own.
    */
-  private async applyBatch(batch: Arrival[]): Promise<'applied' | { infrastructure: unknown }> {
+  private async applyBatch(batch: Arrival[], drain = true): Promise<'applied' | { infrastructure: unknown }> {
     const queue = this.options.queue;
     let applied: string[] = [];
+    let drained: WaitingEvent[] = [];
     let parked: { arrival: Arrival; blocker: { eventId: string; version: number } }[] = [];
     try {
       await this.options.dataSource.transaction(async (manager) => {
@@ -195,16 +242,20 @@ export class QueueConsumer {
           batch.map((arrival) => arrival.admission),
         );
         const toApply: DeliveredEvent[] = [];
-        for (const [i, { verdict, appliedVersion }] of decisions.entries()) {
+        for (const [i, { verdict }] of decisions.entries()) {
           const { envelope, message } = batch[i];
-          if (verdict === 'early') throw new OutOfOrderError(envelope.streamId, appliedVersion, envelope.streamVersion);
           // An operator's skip counts the event as applied, its effects left out.
           if (verdict === 'apply' && !message.properties.headers?.[Headers.skip]) {
             toApply.push({ envelope, delivery: this.delivery(manager, message) });
           }
         }
-        await this.dispatchAll(toApply);
         const admitted = (verdict: string) => batch.filter((_, i) => decisions[i].verdict === verdict);
+        await this.waitingEvents.hold(
+          manager,
+          queue,
+          admitted('wait').map(({ admission, message }) => ({ ...admission, message })),
+        );
+        await this.dispatchAll(toApply);
         parked = batch.flatMap((arrival, i) => {
           const park = decisions[i].park;
           return decisions[i].verdict === 'parked' && park
@@ -221,9 +272,21 @@ export class QueueConsumer {
           queue,
           batch.filter((_, i) => decisions[i].releases).map((a) => a.admission.streamId),
         );
+        const draining = batch.flatMap(({ admission }, i) =>
+          decisions[i].drains
+            ? [
+                {
+                  streamId: admission.streamId,
+                  appliedVersion: decisions[i].verdict === 'apply' ? admission.streamVersion : decisions[i].appliedVersion,
+                },
+              ]
+            : [],
+        );
+        if (drain) drained = await this.drain(manager, draining, 'together');
+        else for (const { streamId } of draining) this.pendingDrains.add(streamId);
         applied = admitted('apply').map((a) => a.envelope.occurredAt);
       });
-      observeApplied(queue, applied);
+      this.observe(applied, drained);
       for (const arrival of batch) {
         const behind = parked.find((p) => p.arrival === arrival);
         if (behind) arrival.parking = this.failures.parkBehind(arrival.channel, arrival.message, arrival.envelope, behind.blocker);
@@ -231,12 +294,14 @@ export class QueueConsumer {
       }
     } catch (error) {
       if (isInfrastructureFailure(error)) return { infrastructure: error };
+      // The batch's own events are not to blame: apply them alone, and drain their streams one by one.
+      if (error instanceof WaitingEventFailure) return this.applyBatch(batch, false);
       if (batch.length === 1) return this.failed(batch[0], error);
       // Which event failed, and how, is found out by applying each again on its own; the inbox
       // absorbs those already applied when an outage sends the whole batch round again.
       else {
         for (const arrival of batch) {
-          const outcome = await this.applyBatch([arrival]);
+          const outcome = await this.applyBatch([arrival], drain);
           if (outcome !== 'applied') return outcome;
         }
       }
@@ -244,10 +309,177 @@ export class QueueConsumer {
     return 'applied';
   }
 
+  private observe(applied: readonly string[], drained: readonly WaitingEvent[]): void {
+    const queue = this.options.queue;
+    observeApplied(queue, [...applied, ...drained.map((event) => parseEnvelope(event.body, this.producer).occurredAt)]);
+    if (drained.length > 0)
+      waitingMetrics.applied(
+        queue,
+        drained.map((event) => event.receivedAt),
+      );
+  }
+
+  /**
+   * Applies, in this transaction, the waiting events that now follow each stream's applied version,
+   * in version order and whole appends only (readyRun), through the same handlers: one event per
+   * stream per dispatch (inLayers). Answers the events applied. `alone` (one stream): a handler's
+   * failure names its event.
+   */
+  private async drain(
+    manager: EntityManager,
+    streams: readonly { streamId: string; appliedVersion: number }[],
+    mode: 'together' | 'alone',
+  ): Promise<WaitingEvent[]> {
+    const queue = this.options.queue;
+    const reached = new Map(streams.map(({ streamId, appliedVersion }) => [streamId, appliedVersion]));
+    const applied: WaitingEvent[] = [];
+    for (;;) {
+      const loaded = await this.waitingEvents.load(manager, queue, [...reached.keys()], DRAIN_CHUNK);
+      const byStream = new Map<string, WaitingEvent[]>();
+      for (const event of loaded) {
+        const events = byStream.get(event.streamId);
+        if (events) events.push(event);
+        else byStream.set(event.streamId, [event]);
+      }
+      const runs: WaitingEvent[][] = [];
+      const done: WaitingEvent[] = [];
+      for (const [streamId, waiting] of byStream) {
+        const { run, stale } = readyRun(reached.get(streamId) ?? 0, waiting);
+        done.push(...stale, ...run);
+        if (run.length > 0) runs.push(run);
+        else reached.delete(streamId);
+      }
+      for (const layer of inLayers(runs)) {
+        const events = layer
+          .filter((event) => !event.properties.headers?.[Headers.skip])
+          .map((event) => this.deliveredFrom(manager, event));
+        try {
+          await this.dispatchAll(events);
+        } catch (error) {
+          if (isInfrastructureFailure(error)) throw error;
+          throw mode === 'alone'
+            ? new WaitingEventFailure(layer[0], events[0]?.envelope, error)
+            : new WaitingEventFailure(undefined, undefined, error);
+        }
+      }
+      await this.waitingEvents.remove(manager, queue, done);
+      const moves = runs.map((run) => ({ streamId: run[0].streamId, version: run.at(-1)!.streamVersion }));
+      await this.waitingEvents.advance(manager, queue, moves);
+      for (const { streamId, version } of moves) reached.set(streamId, version);
+      applied.push(...runs.flat());
+      // A full chunk may have cut a run short: look again while runs move on.
+      if (loaded.length < DRAIN_CHUNK || runs.length === 0) return applied;
+    }
+  }
+
+  /**
+   * Drains, each in a transaction of its own, the streams whose drain failed with their batch. A
+   * waiting event whose handler fails goes to a retry tier (or the DLQ) like any failed delivery,
+   * an attempt spent; the events before it are drained again without it.
+   */
+  private async drainPending(): Promise<'applied' | { infrastructure: unknown }> {
+    for (const streamId of [...this.pendingDrains]) {
+      const outcome = await this.drainStream(streamId);
+      if (outcome !== 'applied') return outcome;
+      this.pendingDrains.delete(streamId);
+    }
+    return 'applied';
+  }
+
+  private async drainStream(streamId: string): Promise<'applied' | { infrastructure: unknown }> {
+    for (;;) {
+      try {
+        const drained = await this.options.dataSource.transaction(async (manager) => {
+          const appliedVersion = await this.waitingEvents.appliedVersion(manager, this.options.queue, streamId);
+          return this.drain(manager, [{ streamId, appliedVersion }], 'alone');
+        });
+        this.observe([], drained);
+        return 'applied';
+      } catch (error) {
+        if (isInfrastructureFailure(error)) return { infrastructure: error };
+        if (!(error instanceof WaitingEventFailure) || !error.event) {
+          this.logger.error(`could not drain ${streamId}: ${(error as Error).message}`);
+          return 'applied';
+        }
+        const routed = await this.routeWaitingFailure(error.event, error.cause);
+        if (routed !== 'applied') return routed;
+      }
+    }
+  }
+
+  /** Sends a waiting event whose handler failed to its retry tier or the DLQ, then takes it out of the table and the inbox. */
+  private async routeWaitingFailure(event: WaitingEvent, error: unknown): Promise<'applied' | { infrastructure: unknown }> {
+    const queue = this.options.queue;
+    const message = asMessage(event);
+    const envelope = parseEnvelope(message.content, this.producer);
+    try {
+      if (this.failures.deadLetters(message, error)) await this.parking.park(queue, envelope);
+      await this.failures.failWaiting(message, error, envelope);
+      await this.options.dataSource.transaction(async (manager) => {
+        await this.waitingEvents.remove(manager, queue, [event]);
+        await this.inbox.forget(manager, queue, [event.messageId]);
+      });
+      return 'applied';
+    } catch (routeError) {
+      return { infrastructure: routeError };
+    }
+  }
+
+  private deliveredFrom(manager: EntityManager, event: WaitingEvent): DeliveredEvent {
+    const message = asMessage(event);
+    return { envelope: parseEnvelope(message.content, this.producer), delivery: this.delivery(manager, message) };
+  }
+
+  /** Reports, on a timer, the gaps that outlived the timeout, and what waits, for the metrics. */
+  private scheduleSweep(): void {
+    clearTimeout(this.sweepTimer);
+    const every = Math.max(50, Math.min(5_000, Math.floor(this.gapTimeoutMs / 4)));
+    this.sweepTimer = setTimeout(() => {
+      void this.sweepGaps()
+        .catch((error: Error) => this.logger.warn(`could not look at waiting events: ${error.message}`))
+        .finally(() => {
+          if (!this.stopping) this.scheduleSweep();
+        });
+    }, every);
+    this.sweepTimer.unref();
+  }
+
+  async sweepGaps(): Promise<void> {
+    const { queue, dataSource } = this.options;
+    const { events, oldestSeconds } = await this.waitingEvents.overview(dataSource, queue);
+    waitingMetrics.observeWaiting(queue, events, oldestSeconds);
+    if (events === 0) return;
+    // A run whose gap closed but whose drain never ran (the process stopped between the two) is
+    // applied here, in its stream's turn, rather than waiting for the stream's next event.
+    for (const streamId of await this.waitingEvents.readyStreams(dataSource, queue)) {
+      void this.ordering.afterStream(streamId, async () => {
+        const outcome = await this.drainStream(streamId);
+        if (outcome !== 'applied') this.logger.warn(`could not drain ${streamId} yet: ${(outcome.infrastructure as Error).message}`);
+      });
+    }
+    if (!gapTimedOut(oldestSeconds * 1000, this.gapTimeoutMs, false)) return;
+    for (const gap of await this.waitingEvents.claimTimedOut(dataSource, queue, this.gapTimeoutMs)) {
+      const first = gap.waiting[0];
+      if (!first) continue;
+      const message = asMessage(first);
+      try {
+        await this.failures.reportGap(message, parseEnvelope(message.content, this.producer), {
+          missingVersion: missingVersion(gap.appliedVersion, gap.waiting),
+          waitingEvents: gap.waiting.length,
+          waitedSeconds: (Date.now() - Math.min(...gap.waiting.map((event) => new Date(event.receivedAt).getTime()))) / 1000,
+        });
+        waitingMetrics.gapTimedOut(queue);
+      } catch (error) {
+        this.logger.warn(`could not report the gap of ${gap.streamId}: ${(error as Error).message}`);
+        await this.waitingEvents.unclaim(dataSource, queue, gap.streamId);
+      }
+    }
+  }
+
   /**
    * Routes an event that failed on its own. One that fails for good parks its stream behind it
    * first, so that its followers wait in the DLQ with it; a replayed blocker that is retried unparks
-   * it, for while it may still pass, its followers wait for it as out of order.
+   * it, for while it may still pass, its followers wait for it in `waiting_events`.
    */
   private async failed(arrival: Arrival, error: unknown): Promise<'applied' | { infrastructure: unknown }> {
     const { channel, message, envelope } = arrival;
@@ -287,3 +519,5 @@ export class QueueConsumer {
     return { queue: this.options.queue, manager, message, attempt };
   }
 }
+
+const numberOrUndefined = (value: unknown): number | undefined => (value === undefined || value === null ? undefined : Number(value));

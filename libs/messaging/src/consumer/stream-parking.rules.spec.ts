@@ -4,7 +4,7 @@ const blockedAt3: StreamPark = { blockerEventId: 'e-3', blockerVersion: 3 };
 
 /** given the stream's state at the queue, when a message arrives, then its verdict (and whether it releases the park). */
 const given = (stream: { appliedVersion: number; park?: StreamPark }) => ({
-  when: (message: { messageId: string; streamVersion: number; previousVersion?: number; fresh?: boolean }) => {
+  when: (message: { messageId: string; streamVersion: number; previousVersion?: number; fresh?: boolean; endsAppend?: boolean }) => {
     const facts: AdmissionFacts = {
       ...stream,
       ...message,
@@ -26,8 +26,13 @@ describe('admitting a message to a consumer queue', () => {
     given({ appliedVersion: 2 }).when({ messageId: 'e-3', streamVersion: 3 }).then('apply');
   });
 
-  it('lets an event wait (retried) for an earlier one still on its way, when nothing is dead-lettered', () => {
-    given({ appliedVersion: 1 }).when({ messageId: 'e-4', streamVersion: 4 }).then('early');
+  it('lets an event wait (no attempt, no retry) for an earlier one still on its way, when nothing is dead-lettered', () => {
+    given({ appliedVersion: 1 }).when({ messageId: 'e-4', streamVersion: 4 }).then('wait');
+  });
+
+  it('lets an event wait for the rest of its append, even when it is next', () => {
+    given({ appliedVersion: 2 }).when({ messageId: 'e-3', streamVersion: 3, endsAppend: false }).then('wait');
+    given({ appliedVersion: 2 }).when({ messageId: 'e-3', streamVersion: 3, endsAppend: true }).then('apply');
   });
 
   it('parks a later event behind the dead-lettered blocker instead of retrying it', () => {
@@ -43,8 +48,16 @@ describe('admitting a message to a consumer queue', () => {
     given({ appliedVersion: 2, park: blockedAt3 }).when({ messageId: 'e-3', streamVersion: 3 }).then('apply', 'releases');
   });
 
-  it('lets the blocker wait for an earlier event, without releasing anything yet', () => {
-    given({ appliedVersion: 1, park: blockedAt3 }).when({ messageId: 'e-3', streamVersion: 3 }).then('early');
+  it('lets the replayed blocker wait for an earlier event, releasing the stream so its followers wait beside it', () => {
+    given({ appliedVersion: 1, park: blockedAt3 }).when({ messageId: 'e-3', streamVersion: 3 }).then('wait', 'releases');
+  });
+
+  it('lets the replayed blocker wait for the rest of its append, which the DLQ holds behind it', () => {
+    given({ appliedVersion: 2, park: blockedAt3 }).when({ messageId: 'e-3', streamVersion: 3, endsAppend: false }).then('wait', 'releases');
+  });
+
+  it('does not let an earlier event that waits release the park', () => {
+    given({ appliedVersion: 0, park: blockedAt3 }).when({ messageId: 'e-2', streamVersion: 2 }).then('wait');
   });
 
   it('ignores a park whose blocker is already applied (a rewind or a skip passed it) and releases it', () => {

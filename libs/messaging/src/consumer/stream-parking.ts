@@ -5,7 +5,7 @@ import { StreamPark, parkAfterDeadLetter } from './stream-parking.rules';
 /**
  * A consumer's `parked_streams`, written on the failure path only: a stream is parked when one of
  * its events is dead-lettered for good, and unparked when that blocker comes back from a replay and
- * is retried, for while it may still pass, its followers may wait for it as out of order.
+ * is retried, for while it may still pass, its followers may wait for it in `waiting_events`.
  * Releasing a park when the blocker is applied belongs to the inbox (same transaction).
  */
 export class StreamParking {

@@ -28,7 +28,7 @@ describe('storeMigrations', () => {
     await dataSource.destroy();
   });
 
-  it('lays the event table and snapshots from the event store, subscriptions from the relay, the inbox and parked streams from messaging', async () => {
+  it('lays the event table and snapshots from the event store, subscriptions from the relay, the inbox, parked streams and waiting events from messaging', async () => {
     const schema = `t_${uniqueSuffix()}`;
     const dataSource = await dataSourceFor(schema);
     try {
@@ -41,6 +41,7 @@ describe('storeMigrations', () => {
         'RelaySubscriptions1764000000002',
         'MessagingInbox1764000000003',
         'MessagingParkedStreams1764000000004',
+        'MessagingWaitingEvents1764000000005',
         'RelaySubscriptionBackfill1764000000710',
       ]);
       expect(await tables(dataSource, schema)).toEqual([
@@ -51,6 +52,7 @@ describe('storeMigrations', () => {
         'snapshots',
         'stream_checkpoints',
         'subscriptions',
+        'waiting_events',
       ]);
     } finally {
       await dataSource.destroy();

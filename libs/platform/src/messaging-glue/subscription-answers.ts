@@ -80,6 +80,14 @@ export class SubscriptionRewoundAnswer {
   @ApiProperty({ type: 'integer' }) toPosition: number;
 }
 
+/** What a per-stream rewind published. */
+export class StreamRedeliveredAnswer {
+  @ApiProperty() name: string;
+  @ApiProperty() streamId: string;
+  @ApiProperty({ type: 'integer' }) fromVersion: number;
+  @ApiProperty({ type: 'integer', description: 'events published into the queue again' }) events: number;
+}
+
 /** One consumer queue of this process with its commit-to-applied latency. */
 export class AppliedLatencyAnswer {
   @ApiProperty() queue: string;

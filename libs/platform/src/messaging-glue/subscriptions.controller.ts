@@ -13,6 +13,7 @@ import {
   SubscriptionRemovedAnswer,
   SubscriptionRewoundAnswer,
   SubscriptionStatusAnswer,
+  StreamRedeliveredAnswer,
 } from './subscription-answers';
 import { OperatorAction } from '../security/operator-action.decorator';
 
@@ -33,6 +34,19 @@ export class RewindSubscriptionDto {
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
   toPosition: number;
+}
+
+export class RedeliverStreamDto {
+  @ApiProperty({ description: 'The stream to deliver again, e.g. account-<uuid>', maxLength: 200 })
+  @IsString()
+  @MaxLength(200)
+  streamId: string;
+
+  @ApiProperty({ description: 'Its first version to deliver again: the missing version a GAP_TIMEOUT names', type: 'integer', minimum: 1 })
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
+  fromVersion: number;
 }
 
 export class RegisterSubscriptionDto {
@@ -142,5 +156,13 @@ export class SubscriptionsController {
   async rewind(@Param('name') name: string, @Body() body: RewindSubscriptionDto) {
     await this.relay.admin.rewind(name, body.toPosition);
     return { name, toPosition: body.toPosition };
+  }
+
+  @Post(':name/redeliver')
+  @OperatorAction({ problems: { 400: ['INVALID_VERSION'], 404: ['SUBSCRIPTION_NOT_FOUND'] } })
+  @ApiOperation({ summary: 'Rewind one stream: publish its events from fromVersion into this one queue again (fills a GAP_TIMEOUT)' })
+  @ApiOkResponse({ type: StreamRedeliveredAnswer })
+  redeliver(@Param('name') name: string, @Body() body: RedeliverStreamDto) {
+    return this.relay.redeliverStream(name, body.streamId, body.fromVersion);
   }
 }

@@ -92,6 +92,8 @@ export interface Arrival {
   version: number;
   type: string;
   previousVersion: number;
+  /** The event's place among its stream's events of one append sent to this queue, and their number. */
+  append: { index: number; count: number };
   body: Record<string, unknown>;
 }
 
@@ -111,6 +113,7 @@ export async function recordArrivals(queue: string): Promise<{ arrivals: Arrival
       version: Number(headers['x-stream-version']),
       type: String(message.properties.type),
       previousVersion: Number(headers['x-previous-stream-version']),
+      append: { index: Number(headers['x-append-index']), count: Number(headers['x-append-count']) },
       body: JSON.parse(message.content.toString()),
     });
     channel.ack(message);

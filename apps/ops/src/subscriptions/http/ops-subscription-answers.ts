@@ -66,6 +66,9 @@ export class SubscriptionActionAnswer {
   @ApiProperty() name: string;
   @ApiPropertyOptional({ enum: ['active', 'paused'], description: 'After pause or resume' }) status?: string;
   @ApiPropertyOptional({ type: 'integer', description: 'After rewind' }) toPosition?: number;
+  @ApiPropertyOptional({ description: 'After a per-stream rewind (redeliver)' }) streamId?: string;
+  @ApiPropertyOptional({ type: 'integer', description: 'After a per-stream rewind (redeliver)' }) fromVersion?: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'After a per-stream rewind: events published again' }) events?: number;
 }
 
 export class ProducerRebaseAnswer {

@@ -1,6 +1,7 @@
 import { Producers } from '@app/contracts';
 import {
   DownstreamUnavailableError,
+  RedeliverStreamDto,
   RegisterSubscriptionDto,
   REGISTRATION_PROBLEMS,
   RewindSubscriptionDto,
@@ -115,5 +116,16 @@ export class OpsSubscriptionsController {
   @ApiOkResponse({ type: SubscriptionActionAnswer })
   rewind(@Param('name') name: string, @Body() body: RewindSubscriptionDto, @Operator() actor: string) {
     return this.subscriptions.act(name, 'rewind', actor, { toPosition: body.toPosition });
+  }
+
+  @Post(':name/redeliver')
+  @OpsAction({ problems: { ...PRODUCER_UNREACHABLE, 400: ['INVALID_VERSION'], 404: ['SUBSCRIPTION_NOT_FOUND'] } })
+  @ApiOperation({
+    summary:
+      "Rewind one stream: its producer publishes the stream's events from fromVersion into this one queue again (fills a GAP_TIMEOUT)",
+  })
+  @ApiOkResponse({ type: SubscriptionActionAnswer })
+  redeliver(@Param('name') name: string, @Body() body: RedeliverStreamDto, @Operator() actor: string) {
+    return this.subscriptions.act(name, 'redeliver', actor, { streamId: body.streamId, fromVersion: body.fromVersion });
   }
 }
