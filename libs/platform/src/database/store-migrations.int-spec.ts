@@ -59,14 +59,18 @@ describe('storeMigrations', () => {
     }
   });
 
-  it('lays only the consumer tables for a service that records no events (Ops)', async () => {
+  it('lays only the consumer tables, waiting events included, for a service that records no events (Ops)', async () => {
     const schema = `t_${uniqueSuffix()}`;
     const dataSource = await dataSourceFor(schema, consumerMigrations(schema));
     try {
       await dataSource.query(`CREATE SCHEMA "${schema}"`);
       const ran = await dataSource.runMigrations();
-      expect(ran.map((migration) => migration.name)).toEqual(['MessagingInbox1764000000003', 'MessagingParkedStreams1764000000004']);
-      expect(await tables(dataSource, schema)).toEqual(['inbox', 'migrations', 'parked_streams', 'stream_checkpoints']);
+      expect(ran.map((migration) => migration.name)).toEqual([
+        'MessagingInbox1764000000003',
+        'MessagingParkedStreams1764000000004',
+        'MessagingWaitingEvents1764000000005',
+      ]);
+      expect(await tables(dataSource, schema)).toEqual(['inbox', 'migrations', 'parked_streams', 'stream_checkpoints', 'waiting_events']);
     } finally {
       await dataSource.destroy();
     }

@@ -10,13 +10,13 @@ import { subscriptionsMigrations } from '@app/relay';
 export const storeMigrations = (schema: string) => [
   ...eventStoreMigrations(schema),
   ...subscriptionsMigrations(schema),
-  ...inboxMigrations(schema),
-  ...parkedStreamsMigrations(schema),
-  ...waitingEventsMigrations(schema),
+  ...consumerMigrations(schema),
 ];
 
 /**
- * The migrations of a service that consumes but never records events (Ops): the inbox, stream
- * checkpoints and parked streams its consumers keep, and no event table, snapshots or subscriptions.
+ * The migrations of what a consumer keeps (all that Ops, which never records events, needs): the inbox,
+ * stream checkpoints, parked streams and waiting events.
  */
-export const consumerMigrations = (schema: string) => [...inboxMigrations(schema), ...parkedStreamsMigrations(schema)];
+export function consumerMigrations(schema: string) {
+  return [...inboxMigrations(schema), ...parkedStreamsMigrations(schema), ...waitingEventsMigrations(schema)];
+}
