@@ -7,10 +7,11 @@ import { StatsController } from './http/stats.controller';
 import { AccountViewProjection } from './projections/account-view.projection';
 import { AccountViewRepository } from './projections/account-view.repository';
 import { CountryStatsRepository } from './projections/country-stats.repository';
+import { CancelledTransactions } from './cancelled-transactions';
 import { PurchaseRecords } from './purchase-records';
 
 @Module({
   controllers: [AccountsController, AccountChangesController, AccountTransactionsController, StatsController, AccountViewProjection],
-  providers: [accountCommandsProvider, AccountViewRepository, CountryStatsRepository, PurchaseRecords],
+  providers: [accountCommandsProvider, AccountViewRepository, CountryStatsRepository, PurchaseRecords, CancelledTransactions],
 })
 export class AccountsModule {}
