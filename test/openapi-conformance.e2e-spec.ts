@@ -149,9 +149,10 @@ describe('OpenAPI conformance, as real processes', () => {
     await account.refused('POST', `/accounts/${id}/transactions`, { transactionId: '-t', amount: 5, currency: 'EUR' });
     await account.send('POST', `/accounts/${id}/transactions/t-9/refund`);
     // t-9 was refunded before any charge, so it is cancelled: its charge is refused.
-    expect((await account.send('POST', `/accounts/${id}/transactions`, { body: { transactionId: 't-9', amount: 5, currency: 'EUR' } })).body.code).toBe(
-      'TRANSACTION_CANCELLED',
-    );
+    expect(
+      (await account.send('POST', `/accounts/${id}/transactions`, { body: { transactionId: 't-9', amount: 5, currency: 'EUR' } })).body
+        .code,
+    ).toBe('TRANSACTION_CANCELLED');
     await account.send('POST', `/accounts/${id}/transactions/t-8/cancel`);
     await account.send('POST', `/accounts/${id}/transactions/t-2/cancel`);
     await account.send('POST', `/accounts/${id}/transactions/t-2/cancel`);

@@ -9,7 +9,12 @@ import { CheckoutLease1764000000500 } from './migrations/1764000000500-checkout-
   imports: [
     PlatformModule.forService({
       name: 'checkout',
-      migrations: [...storeMigrations('checkout'), CheckoutUnfinished1764000000400, CheckoutUnfinishedFollowsEvents1764000000410, CheckoutLease1764000000500],
+      migrations: [
+        ...storeMigrations('checkout'),
+        CheckoutUnfinished1764000000400,
+        CheckoutUnfinishedFollowsEvents1764000000410,
+        CheckoutLease1764000000500,
+      ],
     }),
     CheckoutsModule,
   ],

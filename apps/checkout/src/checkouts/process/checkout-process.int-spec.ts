@@ -296,7 +296,13 @@ describe('CheckoutProcess against a real event store', () => {
     expect(await taker.resume(checkoutId)).toMatchObject({ stage: 'completed' });
     expect(world.charges.size).toBe(1);
     expect(world.balances.get(accountId)).toBe(7_000);
-    expect(await steps(checkoutId)).toEqual(['CheckoutStarted', 'PaymentAuthorised', 'AccountCharged', 'PaymentCaptured', 'CheckoutCompleted']);
+    expect(await steps(checkoutId)).toEqual([
+      'CheckoutStarted',
+      'PaymentAuthorised',
+      'AccountCharged',
+      'PaymentCaptured',
+      'CheckoutCompleted',
+    ]);
     const epochs: { epoch: string }[] = await dataSource.query(
       `SELECT metadata->>'leaseEpoch' AS epoch FROM "${schema}".events WHERE stream_id = $1 ORDER BY stream_version`,
       [checkoutStreamId(checkoutId)],

@@ -168,7 +168,8 @@ export class CheckoutProcess {
     });
     // Another driver ended the checkout meanwhile (refused, or abandoned and compensated) without
     // this authorisation, and nobody else will release its hold.
-    if (isFinal(authorised) && authorised.authorisationId === undefined) await fence.call(() => this.downstream.void(authorisation.authorisationId));
+    if (isFinal(authorised) && authorised.authorisationId === undefined)
+      await fence.call(() => this.downstream.void(authorisation.authorisationId));
     return authorised;
   }
 
@@ -211,7 +212,8 @@ export class CheckoutProcess {
    */
   private async compensate(fence: LeaseFence, state: CheckoutState): Promise<CheckoutState> {
     const { checkoutId } = state;
-    const authorisationId = state.authorisationId ?? (await fence.call(() => this.downstream.findAuthorisation(checkoutId)))?.authorisationId;
+    const authorisationId =
+      state.authorisationId ?? (await fence.call(() => this.downstream.findAuthorisation(checkoutId)))?.authorisationId;
     let voided: VoidOutcome = 'not-voided';
     if (authorisationId !== undefined) voided = await fence.call(() => this.downstream.void(authorisationId));
     if (voided === 'captured') return this.report(fence, { type: 'RecordCapture', data: {} });

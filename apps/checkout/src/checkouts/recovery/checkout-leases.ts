@@ -37,7 +37,10 @@ export interface Lease {
 /** Whether `error` is the database refusing a step reported under a lease that was taken over. */
 export function isLeaseLost(error: unknown): boolean {
   const pgError = error as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
-  return (pgError?.driverError?.code ?? pgError?.code) === '23514' && (pgError?.driverError?.constraint ?? pgError?.constraint) === LEASE_CONSTRAINT;
+  return (
+    (pgError?.driverError?.code ?? pgError?.code) === '23514' &&
+    (pgError?.driverError?.constraint ?? pgError?.constraint) === LEASE_CONSTRAINT
+  );
 }
 
 /** Takes and renews leases on the unfinished checkouts' rows, on the database's clock. */
