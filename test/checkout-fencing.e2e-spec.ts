@@ -11,6 +11,8 @@ import { closeConnections, send } from './support/http';
 
 const SCHEDULES = Number(process.env.FENCING_SCHEDULES ?? 50);
 const SEED = Number(process.env.FENCING_SEED ?? Math.floor(Math.random() * 2 ** 31));
+/** With FENCING_SEED, the `path` fast-check printed for a failure replays just that schedule. */
+const PATH = process.env.FENCING_PATH;
 /** Scheduling noise on a shared machine, on top of the deadline and one worker interval. */
 const TOLERANCE_MS = 1_000;
 
@@ -170,7 +172,7 @@ describe('Checkout fencing under fault schedules, two drivers in two processes',
         tally.maxFinalMs = Math.max(tally.maxFinalMs, outcome.finalAfterMs ?? 0);
         expect({ outcome, problems: broken(outcome, boundMs) }).toEqual({ outcome, problems: [] });
       }),
-      { numRuns: SCHEDULES, seed: SEED, endOnFailure: true },
+      { numRuns: SCHEDULES, seed: SEED, endOnFailure: true, ...(PATH ? { path: PATH } : {}) },
     );
     process.stdout.write(`checkout fencing: ${JSON.stringify(tally)} in ${Math.round((Date.now() - began) / 1000)} s\n`);
   }, 3_600_000);

@@ -26,6 +26,7 @@ export class CheckoutRecoveryWorker implements OnApplicationBootstrap, BeforeApp
   private readonly leadership: LeaderElection;
   private readonly stopping = new AbortController();
   private loop?: Promise<void>;
+  private elected = false;
 
   constructor(
     config: PlatformConfig,
@@ -40,10 +41,14 @@ export class CheckoutRecoveryWorker implements OnApplicationBootstrap, BeforeApp
     });
     leaderGauge.set(0);
     this.leadership.on('elected', () => {
+      this.elected = true;
       leaderGauge.set(1);
       this.loop ??= this.run().finally(() => (this.loop = undefined));
     });
-    this.leadership.on('deposed', () => leaderGauge.set(0));
+    this.leadership.on('deposed', () => {
+      this.elected = false;
+      leaderGauge.set(0);
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -57,18 +62,26 @@ export class CheckoutRecoveryWorker implements OnApplicationBootstrap, BeforeApp
   }
 
   private async run(): Promise<void> {
-    while (this.leadership.isLeader && !this.stopping.signal.aborted) {
-      let found = 0;
-      try {
-        const due = await this.unfinished.due(this.options.pendingAgeMs, this.options.batchSize);
-        found = due.length;
-        // Each run records its own failure and next attempt; one checkout's outage is not the batch's.
-        await Promise.all(due.map((checkout) => this.process.resume(checkout.checkoutId).catch(() => undefined)));
-      } catch (error) {
-        this.logger.warn(`looking for unfinished checkouts failed: ${(error as Error).message}`);
-      }
+    // Runs until deposed. A lease gone stale (the process was frozen past it) only skips rounds
+    // until the next heartbeat renews it: no 'elected' follows, so leaving the loop would leave the
+    // lock held by a process that runs no worker.
+    while (this.elected && !this.stopping.signal.aborted) {
+      const found = this.leadership.isLeader ? await this.round() : 0;
       if (found < this.options.batchSize)
         await sleep(this.options.intervalMs, undefined, { signal: this.stopping.signal }).catch(() => undefined);
+    }
+  }
+
+  /** Drives every due checkout once; answers how many were due. */
+  private async round(): Promise<number> {
+    try {
+      const due = await this.unfinished.due(this.options.pendingAgeMs, this.options.batchSize);
+      // Each run records its own failure and next attempt; one checkout's outage is not the batch's.
+      await Promise.all(due.map((checkout) => this.process.resume(checkout.checkoutId).catch(() => undefined)));
+      return due.length;
+    } catch (error) {
+      this.logger.warn(`looking for unfinished checkouts failed: ${(error as Error).message}`);
+      return 0;
     }
   }
 }
