@@ -240,6 +240,8 @@ describe('OpenAPI conformance, as real processes', () => {
     await provider.send('POST', `/authorisations/${randomUUID()}/capture`);
 
     await provider.send('GET', '/test/behaviour');
+    await provider.send('GET', `/test/authorisations?reference=${randomUUID()}`);
+    await provider.refused('GET', '/test/authorisations');
     await provider.refused('PUT', '/test/behaviour', { authorise: { mode: 'sometimes' } });
     await provider.refused('PUT', '/test/behaviour', { capture: { failureRate: 2 } });
     await provider.send('PUT', '/test/behaviour', {
