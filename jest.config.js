@@ -27,10 +27,20 @@ const shared = {
 const onServers = { ...shared, setupFiles: ['<rootDir>/test/test-installation.setup.ts'] };
 
 const chaos = ['<rootDir>/test/cluster/**/*.e2e-spec.ts'];
-const soak = ['<rootDir>/test/account-soak.e2e-spec.ts', '<rootDir>/test/fuzz.e2e-spec.ts'];
+const soak = [
+  '<rootDir>/test/account-soak.e2e-spec.ts',
+  '<rootDir>/test/fuzz.e2e-spec.ts',
+  '<rootDir>/test/checkout-fencing.e2e-spec.ts',
+  '<rootDir>/libs/relay/src/election-restarts.int-spec.ts',
+];
 // The same files as path patterns, for the projects that leave them to those two.
 const chaosPaths = ['<rootDir>/test/cluster/'];
-const soakPaths = ['<rootDir>/test/account-soak\\.e2e-spec\\.ts$', '<rootDir>/test/fuzz\\.e2e-spec\\.ts$'];
+const soakPaths = [
+  '<rootDir>/test/account-soak\\.e2e-spec\\.ts$',
+  '<rootDir>/test/fuzz\\.e2e-spec\\.ts$',
+  '<rootDir>/test/checkout-fencing\\.e2e-spec\\.ts$',
+  '<rootDir>/libs/relay/src/election-restarts\\.int-spec\\.ts$',
+];
 
 module.exports = {
   // Integration and end-to-end specs wait on real servers and processes.
@@ -45,7 +55,7 @@ module.exports = {
       ...onServers,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
-      testPathIgnorePatterns: ['/node_modules/', ...chaosPaths],
+      testPathIgnorePatterns: ['/node_modules/', ...chaosPaths, ...soakPaths],
     },
     {
       ...onServers,

@@ -26,7 +26,15 @@ const KINDS = {
  * full: the long run, at the strength the specs were written for. A variable already set wins.
  */
 const SIZES = {
-  ci: { SOAK_ACCOUNTS: '5000', SOAK_PURCHASES: '20000', FUZZ_REQUESTS: '600', FUZZ_SEED: '20261127' },
+  ci: {
+    SOAK_ACCOUNTS: '5000',
+    SOAK_PURCHASES: '20000',
+    FUZZ_REQUESTS: '600',
+    FUZZ_SEED: '20261127',
+    FENCING_SCHEDULES: '50',
+    FENCING_SEED: '42',
+    ELECTION_RESTARTS: '20',
+  },
   full: {
     SOAK_ACCOUNTS: '50000',
     SOAK_PURCHASES: '200000',

@@ -99,4 +99,39 @@ describe('Account purchases across two instances', () => {
     expect((await stream(id)).filter((event) => event.type === 'ItemPurchased')).toHaveLength(1);
     expect((await settledView(id, 2))!.balance).toBe(7_000);
   });
+
+  it('never keeps a charge that raced its own refund: each of 40 ids ends refunded, or cancelled with its charge refused', async () => {
+    const id = await open(100_000);
+    const ids = Array.from({ length: 40 }, (_, i) => `raced-${i}`);
+    // A checkout's late charge and its compensation's refund, sent at once through different instances.
+    await Promise.all(
+      ids.flatMap((transactionId, i) => [
+        purchaseVia(urls[i % 2], id, transactionId, 100),
+        post(urls[(i + 1) % 2], `/accounts/${id}/transactions/${transactionId}/refund`),
+      ]),
+    );
+    const retried = await Promise.all(ids.map((transactionId, i) => purchaseVia(urls[i % 2], id, transactionId, 100)));
+    const events = await stream(id);
+    const charged = new Set(
+      events.filter((e) => e.type === 'ItemPurchased').map((e) => (e.data as { transactionId?: string }).transactionId),
+    );
+    const refunded = new Set(
+      events.filter((e) => e.type === 'PurchaseRefunded').map((e) => (e.data as { transactionId?: string }).transactionId),
+    );
+    for (const [i, transactionId] of ids.entries()) {
+      const outcome = {
+        transactionId,
+        charged: charged.has(transactionId),
+        refunded: refunded.has(transactionId),
+        retry: retried[i].status,
+      };
+      // Charged, then refunded when the refund came second: a retried charge answers the first result.
+      if (outcome.charged) expect(outcome).toEqual({ transactionId, charged: true, refunded: true, retry: 201 });
+      else {
+        expect(outcome).toEqual({ transactionId, charged: false, refunded: false, retry: 409 });
+        expect(retried[i].body.code).toBe('TRANSACTION_CANCELLED');
+      }
+    }
+    expect(events.at(-1)!.data.balanceAfter ?? 100_000).toBe(100_000);
+  });
 });

@@ -151,6 +151,15 @@ describe('OpenAPI conformance, as real processes', () => {
     await account.send('POST', `/accounts/${id}/transactions`, { body: { transactionId: 't-4', amount: 0, currency: 'EUR' } });
     await account.refused('POST', `/accounts/${id}/transactions`, { transactionId: '-t', amount: 5, currency: 'EUR' });
     await account.send('POST', `/accounts/${id}/transactions/t-9/refund`);
+    // t-9 was refunded before any charge, so it is cancelled: its charge is refused.
+    expect(
+      (await account.send('POST', `/accounts/${id}/transactions`, { body: { transactionId: 't-9', amount: 5, currency: 'EUR' } })).body
+        .code,
+    ).toBe('TRANSACTION_CANCELLED');
+    await account.send('POST', `/accounts/${id}/transactions/t-8/cancel`);
+    await account.send('POST', `/accounts/${id}/transactions/t-2/cancel`);
+    await account.send('POST', `/accounts/${id}/transactions/t-2/cancel`);
+    await account.send('POST', `/accounts/${randomUUID()}/transactions/t-2/cancel`);
     await account.send('POST', `/accounts/${id}/transactions/t-1/refund`);
     await account.send('POST', `/accounts/${id}/transactions/t-1/refund`);
     await account.send('POST', `/accounts/${id}/lock`);
@@ -234,6 +243,8 @@ describe('OpenAPI conformance, as real processes', () => {
     await provider.send('POST', `/authorisations/${randomUUID()}/capture`);
 
     await provider.send('GET', '/test/behaviour');
+    await provider.send('GET', `/test/authorisations?reference=${randomUUID()}`);
+    await provider.refused('GET', '/test/authorisations');
     await provider.refused('PUT', '/test/behaviour', { authorise: { mode: 'sometimes' } });
     await provider.refused('PUT', '/test/behaviour', { capture: { failureRate: 2 } });
     await provider.send('PUT', '/test/behaviour', {

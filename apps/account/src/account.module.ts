@@ -4,6 +4,7 @@ import { AccountsModule } from './accounts/accounts.module';
 import { AccountReadModels1764000000100 } from './migrations/1764000000100-account-read-models';
 import { CountryStatsShards1764000000200 } from './migrations/1764000000200-country-stats-shards';
 import { PurchaseOnce1764000000400 } from './migrations/1764000000400-purchase-once';
+import { CancelledTransactions1764000000500 } from './migrations/1764000000500-cancelled-transactions';
 
 @Module({
   imports: [
@@ -14,6 +15,7 @@ import { PurchaseOnce1764000000400 } from './migrations/1764000000400-purchase-o
         AccountReadModels1764000000100,
         CountryStatsShards1764000000200,
         PurchaseOnce1764000000400,
+        CancelledTransactions1764000000500,
       ],
     }),
     AccountsModule,

@@ -3,12 +3,18 @@ import { Module } from '@nestjs/common';
 import { CheckoutsModule } from './checkouts/checkouts.module';
 import { CheckoutUnfinished1764000000400 } from './migrations/1764000000400-checkout-unfinished';
 import { CheckoutUnfinishedFollowsEvents1764000000410 } from './migrations/1764000000410-checkout-unfinished-follows-events';
+import { CheckoutLease1764000000500 } from './migrations/1764000000500-checkout-lease';
 
 @Module({
   imports: [
     PlatformModule.forService({
       name: 'checkout',
-      migrations: [...storeMigrations('checkout'), CheckoutUnfinished1764000000400, CheckoutUnfinishedFollowsEvents1764000000410],
+      migrations: [
+        ...storeMigrations('checkout'),
+        CheckoutUnfinished1764000000400,
+        CheckoutUnfinishedFollowsEvents1764000000410,
+        CheckoutLease1764000000500,
+      ],
     }),
     CheckoutsModule,
   ],

@@ -21,6 +21,7 @@ export * from './http/problem-details.filter';
 export * from './http/problem-mapping';
 export * from './http/validation.pipe';
 export * from './http/service-client/json-http-client';
+export * from './http/service-client/call-deadline';
 export * from './logging/logger.module';
 export * from './metrics/http-metrics.hook';
 export * from './metrics/metrics.module';

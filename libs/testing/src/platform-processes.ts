@@ -44,6 +44,8 @@ export async function freePort(): Promise<number> {
 /** A further process of a service, started by `TestPlatform.startInstance`. */
 export interface ServiceInstance {
   url: string;
+  /** The operating-system process id, to pause (SIGSTOP) or watch it. */
+  pid: number;
   output(): string;
   stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
 }
@@ -185,7 +187,7 @@ export class TestPlatform {
       await stop('SIGKILL');
       throw error;
     }
-    return { url, output: () => log.join(''), stop };
+    return { url, pid: child.pid!, output: () => log.join(''), stop };
   }
 
   private spawn(service: ServiceName, port: number, log: string[]): ChildProcess {

@@ -8,6 +8,7 @@ import { StatsController } from './http/stats.controller';
 import { accountView } from './projections/account-view.projection';
 import { AccountViewRepository } from './projections/account-view.repository';
 import { CountryStatsRepository } from './projections/country-stats.repository';
+import { CancelledTransactions } from './cancelled-transactions';
 import { PurchaseRecords } from './purchase-records';
 
 @Module({
@@ -18,6 +19,6 @@ import { PurchaseRecords } from './purchase-records';
     StatsController,
     projectionController(accountView),
   ],
-  providers: [accountCommandsProvider, AccountViewRepository, CountryStatsRepository, PurchaseRecords],
+  providers: [accountCommandsProvider, AccountViewRepository, CountryStatsRepository, PurchaseRecords, CancelledTransactions],
 })
 export class AccountsModule {}

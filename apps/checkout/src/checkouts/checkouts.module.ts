@@ -11,6 +11,7 @@ import { CheckoutRecoveryWorker } from './recovery/checkout-recovery.worker';
 import { RecoveryOptions, recoveryOptionsFromEnv } from './recovery/recovery.options';
 import { RECOVERY_OPTIONS } from './recovery/recovery.tokens';
 import { UnfinishedCheckoutsRepository } from './recovery/unfinished-checkouts.repository';
+import { CheckoutLeases } from './recovery/checkout-leases';
 
 const downstreamProvider: Provider = {
   provide: CHECKOUT_DOWNSTREAM,
@@ -37,6 +38,11 @@ class DownstreamLifecycle implements OnApplicationShutdown {
       inject: [getDataSourceToken(), RECOVERY_OPTIONS],
       useFactory: (dataSource: DataSource, options: RecoveryOptions) =>
         new UnfinishedCheckoutsRepository(dataSource, 'checkout', options.deadlineMs),
+    },
+    {
+      provide: CheckoutLeases,
+      inject: [getDataSourceToken(), RECOVERY_OPTIONS],
+      useFactory: (dataSource: DataSource, options: RecoveryOptions) => new CheckoutLeases(dataSource, 'checkout', options),
     },
     CheckoutProcess,
     CheckoutRecoveryWorker,

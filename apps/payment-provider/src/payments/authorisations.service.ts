@@ -67,6 +67,11 @@ export class AuthorisationsService {
     return this.find(authorisationId);
   }
 
+  /** Every authorisation made for `reference` (a checkout id), for tests that check what a checkout left behind. */
+  byReference(reference: string): Authorisation[] {
+    return [...this.authorisations.values()].filter((authorisation) => authorisation.reference === reference);
+  }
+
   /** The authorisation made under `idempotencyKey`, whatever became of its answer. */
   async getByIdempotencyKey(idempotencyKey: string, signal?: AbortSignal): Promise<Authorisation> {
     await this.lookup(signal);

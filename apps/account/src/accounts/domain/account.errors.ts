@@ -20,6 +20,12 @@ export const AccountErrors = {
     new DomainError('conflict', 'TRANSACTION_ID_REUSED', `Transaction ${transactionId} was already used for a different amount`),
   transactionNotFound: (transactionId: string) =>
     new DomainError('not-found', 'TRANSACTION_NOT_FOUND', `The account has no purchase ${transactionId}`),
+  transactionCancelled: (transactionId: string) =>
+    new DomainError(
+      'conflict',
+      'TRANSACTION_CANCELLED',
+      `Transaction ${transactionId} was cancelled before it was charged; it is never charged`,
+    ),
   alreadyRefunded: (transactionId: string) =>
     new DomainError('conflict', 'PURCHASE_ALREADY_REFUNDED', `Purchase ${transactionId} has already been refunded`),
 };

@@ -1,5 +1,5 @@
 import { CommandResult } from '@app/eventstore';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { AccountState } from '../domain/account.decider';
 
 /** What a command on the account answers: the state it left, straight from the stream (not the read model). */
@@ -17,6 +17,13 @@ export class AccountCommandAnswer {
 export class TransactionAnswer {
   @ApiProperty() transactionId: string;
   @ApiProperty({ description: 'Available funds after this transaction' }) balance: number;
+}
+
+/** What cancelling a transaction did: refunded its charge, or recorded it cancelled before any charge. */
+export class CancelledTransactionAnswer {
+  @ApiProperty() transactionId: string;
+  @ApiProperty({ enum: ['refunded', 'cancelled'] }) outcome: 'refunded' | 'cancelled';
+  @ApiPropertyOptional({ description: 'Available funds after the refund' }) balance?: number;
 }
 
 export const answerOf = ({ state, version }: CommandResult<AccountState>): AccountCommandAnswer => ({

@@ -5,11 +5,17 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import { AccountCommands, accountStreamId } from '../account-commands';
 import { AccountErrors } from '../domain/account.errors';
 import { findPurchase } from '../domain/purchase-ledger';
+import { CancelledTransactions, isCancelledTransaction } from '../cancelled-transactions';
 import { PurchaseRecords, isRepeatedTransaction } from '../purchase-records';
-import { TransactionAnswer } from './account-answer';
+import { CancelledTransactionAnswer, TransactionAnswer } from './account-answer';
 import { accountIdPipe, assertTransactionId } from './account-params';
 import { ApiProblems, CommandMeta } from '@app/platform';
 import { PurchaseItemDto } from './purchase-item.dto';
+
+/** A charge the cancellation trigger refused is the domain's answer, not a database failure. */
+const cancelledAsDomainError = (transactionId: string) => (error: unknown) => {
+  throw isCancelledTransaction(error) ? AccountErrors.transactionCancelled(transactionId) : error;
+};
 
 const busy = (id: string) => new DomainError('conflict', 'CONCURRENCY_CONFLICT', `Account ${id} is too busy; retry the command`);
 
@@ -18,6 +24,8 @@ const busy = (id: string) => new DomainError('conflict', 'CONCURRENCY_CONFLICT',
  * The state remembers only recent purchases; an older transactionId is found in the event table:
  * a purchase learns of it when the purchase-once index refuses a second charge, a refund always
  * looks it up (refunds are rare, and usually of older purchases).
+ * A refund or cancellation of a transactionId never charged records it as cancelled, so that its
+ * charge, arriving late from a caller that gave up on it, is refused (409 TRANSACTION_CANCELLED).
  */
 @ApiTags('transactions')
 @Controller('accounts/:id/transactions')
@@ -27,6 +35,7 @@ export class AccountTransactionsController {
   constructor(
     private readonly commands: AccountCommands,
     private readonly records: PurchaseRecords,
+    private readonly cancellations: CancelledTransactions,
   ) {}
 
   @Post()
@@ -40,11 +49,12 @@ export class AccountTransactionsController {
       'INSUFFICIENT_FUNDS',
     ],
     404: ['ACCOUNT_NOT_FOUND'],
-    409: ['ACCOUNT_LOCKED', 'TRANSACTION_ID_REUSED', 'CONCURRENCY_CONFLICT'],
+    409: ['ACCOUNT_LOCKED', 'TRANSACTION_ID_REUSED', 'TRANSACTION_CANCELLED', 'CONCURRENCY_CONFLICT'],
   })
   @ApiOperation({
     summary:
-      'Charge a purchase (400 INSUFFICIENT_FUNDS, 409 ACCOUNT_LOCKED); retrying a transactionId answers the first result and charges once',
+      'Charge a purchase (400 INSUFFICIENT_FUNDS, 409 ACCOUNT_LOCKED); retrying a transactionId answers the first result and charges once; ' +
+      'a transactionId refunded or cancelled before it was charged is never charged (409 TRANSACTION_CANCELLED)',
   })
   @ApiCreatedResponse({ type: TransactionAnswer })
   async purchase(
@@ -55,11 +65,13 @@ export class AccountTransactionsController {
     const { transactionId, amount, currency, merchantId, reference } = body;
     const streamId = accountStreamId(id);
     const purchase = (recorded?: Awaited<ReturnType<PurchaseRecords['find']>>) =>
-      this.commands.execute(streamId, {
-        type: 'PurchaseItem',
-        data: { id, transactionId, amount, currency, merchantId, reference, recorded },
-        metadata,
-      });
+      this.commands
+        .execute(streamId, {
+          type: 'PurchaseItem',
+          data: { id, transactionId, amount, currency, merchantId, reference, recorded },
+          metadata,
+        })
+        .catch(cancelledAsDomainError(transactionId));
     try {
       const result = await purchase();
       const balance = findPurchase(result.state.purchases, transactionId)?.balanceAfter;
@@ -83,7 +95,11 @@ export class AccountTransactionsController {
     409: ['PURCHASE_ALREADY_REFUNDED', 'CONCURRENCY_CONFLICT'],
   })
   @HttpCode(200)
-  @ApiOperation({ summary: 'Refund a purchase whole (404 TRANSACTION_NOT_FOUND, 409 PURCHASE_ALREADY_REFUNDED)' })
+  @ApiOperation({
+    summary:
+      'Refund a purchase whole (409 PURCHASE_ALREADY_REFUNDED); a transactionId never charged answers 404 TRANSACTION_NOT_FOUND ' +
+      'and is cancelled: its charge is refused from then on',
+  })
   @ApiOkResponse({ type: TransactionAnswer })
   async refund(
     @Param('id', accountIdPipe) id: string,
@@ -91,7 +107,48 @@ export class AccountTransactionsController {
     @CommandMeta() metadata: CommandMetadata,
   ): Promise<TransactionAnswer> {
     assertTransactionId(transactionId);
+    const refunded = await this.refundOrCancel(id, transactionId, metadata);
+    if (refunded === 'cancelled') throw AccountErrors.transactionNotFound(transactionId);
+    return refunded;
+  }
+
+  @Post(':transactionId/cancel')
+  @ApiProblems({
+    400: ['INVALID_ACCOUNT_ID', 'INVALID_TRANSACTION_ID'],
+    404: ['ACCOUNT_NOT_FOUND'],
+    409: ['PURCHASE_ALREADY_REFUNDED', 'CONCURRENCY_CONFLICT'],
+  })
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Cancel a transaction: refunds it if it was charged (409 PURCHASE_ALREADY_REFUNDED if it was refunded), else records it ' +
+      'cancelled so that it is never charged; cancelling it again answers the same',
+  })
+  @ApiOkResponse({ type: CancelledTransactionAnswer })
+  async cancel(
+    @Param('id', accountIdPipe) id: string,
+    @Param('transactionId') transactionId: string,
+    @CommandMeta() metadata: CommandMetadata,
+  ): Promise<CancelledTransactionAnswer> {
+    assertTransactionId(transactionId);
+    const outcome = await this.refundOrCancel(id, transactionId, metadata);
+    return outcome === 'cancelled' ? { transactionId, outcome } : { ...outcome, outcome: 'refunded' };
+  }
+
+  /** Refunds the purchase; one never charged is cancelled instead, unless its charge lands meanwhile (then it is refunded). */
+  private async refundOrCancel(id: string, transactionId: string, metadata: CommandMetadata): Promise<TransactionAnswer | 'cancelled'> {
     const streamId = accountStreamId(id);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.refundOnce(id, streamId, transactionId, metadata);
+      } catch (error) {
+        if (!(error instanceof DomainError && error.code === 'TRANSACTION_NOT_FOUND') || attempt > 1) throw error;
+      }
+      if ((await this.cancellations.cancel(streamId, transactionId)) === 'cancelled') return 'cancelled';
+    }
+  }
+
+  private async refundOnce(id: string, streamId: string, transactionId: string, metadata: CommandMetadata): Promise<TransactionAnswer> {
     const recorded = await this.records.find(streamId, transactionId);
     const result = await this.commands
       .execute(streamId, { type: 'RefundPurchase', data: { id, transactionId, recorded }, metadata })

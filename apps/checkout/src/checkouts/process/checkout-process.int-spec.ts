@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { CheckoutCommands, checkoutStreamId } from '../checkout-commands';
 import { checkoutDecider } from '../domain/checkout.decider';
 import { CheckoutRequest } from '../domain/checkout.events';
+import { CheckoutLeases, checkoutLeaseDdl } from '../recovery/checkout-leases';
 import { recoveryOptionsFromEnv } from '../recovery/recovery.options';
 import {
   UnfinishedCheckoutsRepository,
@@ -21,7 +22,8 @@ describe('CheckoutProcess against a real event store', () => {
 
   beforeAll(async () => {
     ({ dataSource, schema } = await freshEventStore('checkout'));
-    for (const statement of [...unfinishedCheckoutsDdl(schema), ...unfinishedFollowsEventsDdl(schema)]) await dataSource.query(statement);
+    for (const statement of [...unfinishedCheckoutsDdl(schema), ...unfinishedFollowsEventsDdl(schema), ...checkoutLeaseDdl(schema)])
+      await dataSource.query(statement);
   });
 
   afterAll(async () => {
@@ -29,10 +31,12 @@ describe('CheckoutProcess against a real event store', () => {
     await dataSource.destroy();
   });
 
-  const processOf = (world: FakeWorld, env: NodeJS.ProcessEnv = {}) => {
+  // A margin of 1 ms: the fake world's calls take effect at once, so a failed run's lease may end at once.
+  const processOf = (world: FakeWorld, env: NodeJS.ProcessEnv = { CHECKOUT_LEASE_MARGIN_MS: '1' }) => {
     const options = recoveryOptionsFromEnv(env);
     const unfinished = new UnfinishedCheckoutsRepository(dataSource, schema, options.deadlineMs);
-    return new CheckoutProcess(new CheckoutCommands(dataSource, { schema, decider: checkoutDecider }), world, unfinished, options);
+    const leases = new CheckoutLeases(dataSource, schema, options);
+    return new CheckoutProcess(new CheckoutCommands(dataSource, { schema, decider: checkoutDecider }), world, unfinished, leases, options);
   };
 
   const setUp = () => {
@@ -99,14 +103,15 @@ describe('CheckoutProcess against a real event store', () => {
     expect(world.balances.get(accountId)).toBe(7_000);
   });
 
-  it('two processes driving one checkout at once record each step once and charge once', async () => {
+  it('two processes asked to drive one checkout at once: one drives it, the other leaves it to the lease holder', async () => {
     const { world, request, accountId, steps } = setUp();
     const checkoutId = randomUUID();
     const processes = [1, 2].map(() => processOf(world));
     const states = await Promise.all(
       processes.flatMap((p) => [p.checkout(checkoutId, 'k', request), p.checkout(checkoutId, 'k', request)]),
     );
-    expect(states.map((s) => s.stage)).toEqual(['completed', 'completed', 'completed', 'completed']);
+    expect(states.map((s) => s.stage)).toContain('completed');
+    expect(await processes[1].resume(checkoutId)).toMatchObject({ stage: 'completed' });
     expect(await steps(checkoutId)).toEqual([
       'CheckoutStarted',
       'PaymentAuthorised',
@@ -265,5 +270,57 @@ describe('CheckoutProcess against a real event store', () => {
     expect(state).toMatchObject({ stage: 'rejected', reason: 'OPERATOR_COMPENSATED', compensation: { refunded: false, voided: true } });
     expect([...world.authorisations.values()].map((a) => a.status)).toEqual(['voided']);
     expect(world.balances.get(accountId)).toBe(10_000);
+  });
+
+  it('stops a driver whose lease was taken over: its report is refused, and the new driver finishes the checkout once', async () => {
+    const { world, request, accountId, steps } = setUp();
+    const checkoutId = randomUUID();
+    const taker = processOf(world);
+    let tookOver = false;
+    const charge = world.charge.bind(world);
+    world.charge = async (...args) => {
+      // The first driver stalls past its lease in the middle of the charge; the worker takes over,
+      // charges and fails to capture, so the checkout stays unfinished under the worker's epoch.
+      if (!tookOver) {
+        tookOver = true;
+        await dataSource.query(`UPDATE "${schema}".unfinished_checkouts SET lease_until = now() WHERE checkout_id = $1`, [checkoutId]);
+        world.down.add('capture');
+        await expect(taker.resume(checkoutId)).rejects.toMatchObject({ code: 'PAYMENT_PROVIDER_UNAVAILABLE' });
+        world.down.delete('capture');
+      }
+      return charge(...args);
+    };
+    const stale = await processOf(world).checkout(checkoutId, 'k', request);
+    expect(stale).toMatchObject({ stage: 'charged' });
+    expect(await steps(checkoutId)).toEqual(['CheckoutStarted', 'PaymentAuthorised', 'AccountCharged']);
+    expect(await taker.resume(checkoutId)).toMatchObject({ stage: 'completed' });
+    expect(world.charges.size).toBe(1);
+    expect(world.balances.get(accountId)).toBe(7_000);
+    expect(await steps(checkoutId)).toEqual([
+      'CheckoutStarted',
+      'PaymentAuthorised',
+      'AccountCharged',
+      'PaymentCaptured',
+      'CheckoutCompleted',
+    ]);
+    const epochs: { epoch: string }[] = await dataSource.query(
+      `SELECT metadata->>'leaseEpoch' AS epoch FROM "${schema}".events WHERE stream_id = $1 ORDER BY stream_version`,
+      [checkoutStreamId(checkoutId)],
+    );
+    expect(epochs.map((e) => e.epoch)).toEqual([null, '1', '2', '3', '3']);
+  });
+
+  it('compensates, not finishes, a checkout whose driver finds it past its deadline', async () => {
+    const { world, request, accountId, steps } = setUp();
+    const checkoutId = randomUUID();
+    world.down.add('capture');
+    await expect(processOf(world).checkout(checkoutId, 'k', request)).rejects.toMatchObject({ code: 'PAYMENT_PROVIDER_UNAVAILABLE' });
+    world.down.delete('capture');
+    await dataSource.query(`UPDATE "${schema}".unfinished_checkouts SET started_at = now() - interval '1 hour' WHERE checkout_id = $1`, [
+      checkoutId,
+    ]);
+    expect(await processOf(world).resume(checkoutId)).toMatchObject({ stage: 'rejected', reason: 'DEADLINE_EXCEEDED' });
+    expect(world.balances.get(accountId)).toBe(10_000);
+    expect((await steps(checkoutId)).slice(-3)).toEqual(['CheckoutAbandoned', 'CheckoutCompensated', 'CheckoutRejected']);
   });
 });

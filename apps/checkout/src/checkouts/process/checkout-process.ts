@@ -4,12 +4,14 @@ import { commandMetadata } from '@app/eventstore';
 import { Inject, Injectable } from '@nestjs/common';
 import { CheckoutCommands, checkoutStreamId } from '../checkout-commands';
 import { AbandonCheckout, CheckoutCommand } from '../domain/checkout.commands';
-import { CheckoutState, isFinal, nextStep, passesScreening } from '../domain/checkout.decider';
+import { CheckoutState, NextStep, isFinal, nextStep, passesScreening } from '../domain/checkout.decider';
 import { CheckoutRequest } from '../domain/checkout.events';
 import { CHECKOUT_DOWNSTREAM, CheckoutDownstream, VoidOutcome } from '../downstream/checkout-downstream';
 import { RECOVERY_OPTIONS } from '../recovery/recovery.tokens';
 import { RecoveryOptions, retryBackoff } from '../recovery/recovery.options';
 import { UnfinishedCheckoutsRepository } from '../recovery/unfinished-checkouts.repository';
+import { CheckoutLeases, isLeaseLost } from '../recovery/checkout-leases';
+import { LeaseFence, LeaseLostError } from './lease-fence';
 
 /** A command without its metadata, which `report` adds. */
 type Report = CheckoutCommand extends infer C ? (C extends CheckoutCommand ? Omit<C, 'metadata'> : never) : never;
@@ -23,11 +25,14 @@ type Report = CheckoutCommand extends infer C ? (C extends CheckoutCommand ? Omi
  * authorisation by its key, a capture by the authorisation's status), so a lost answer is neither
  * repeated blindly nor undone blindly.
  *
- * One driver per checkout: in this process, concurrent runs of a checkout drive it in turn (the
- * later one finds it finished, or resumes it if the first failed); across
- * processes, the stream version lets only one report of each step through, and the callees'
+ * One driver per checkout, in any process: a run takes the checkout's lease before it reads the
+ * checkout and before each outside call, ends every call before its lease does, and reports each
+ * step under the lease's epoch, which the database refuses once another driver has taken over (a
+ * request's run that stalled past the pending age, the worker of another instance). A driver that
+ * lost its lease stops. In this process, concurrent runs of a checkout also go in turn. The callees'
  * idempotency (the checkout id as provider key, account transaction id and fraud assessment id)
- * makes a duplicate driver's calls repeat the first driver's effects instead of adding to them.
+ * makes a later driver's calls repeat an earlier one's effects instead of adding to them, and
+ * Account refuses the charge of a transaction it was asked to refund before (TRANSACTION_CANCELLED).
  */
 @Injectable()
 export class CheckoutProcess {
@@ -37,6 +42,7 @@ export class CheckoutProcess {
     private readonly commands: CheckoutCommands,
     @Inject(CHECKOUT_DOWNSTREAM) private readonly downstream: CheckoutDownstream,
     private readonly unfinished: UnfinishedCheckoutsRepository,
+    private readonly leases: CheckoutLeases,
     @Inject(RECOVERY_OPTIONS) private readonly options: RecoveryOptions,
   ) {}
 
@@ -55,11 +61,6 @@ export class CheckoutProcess {
 
   /** Resumes an unfinished checkout from its recorded steps, compensating it once past its deadline. */
   async resume(checkoutId: string): Promise<CheckoutState> {
-    const row = await this.unfinished.find(checkoutId);
-    if (row?.overdue) {
-      const state = await this.load(checkoutId);
-      if (state.stage !== 'none' && !isFinal(state)) return this.abandon(checkoutId, 'DEADLINE_EXCEEDED');
-    }
     return this.advance(checkoutId, () => this.load(checkoutId), true);
   }
 
@@ -77,10 +78,13 @@ export class CheckoutProcess {
 
   /**
    * One run at a time per checkout in this process, starting from the state `initial` reads once
-   * the run has its turn (a state read earlier may be stale); a failed run schedules the next attempt.
+   * the run has its turn and its lease (a state read earlier may be stale); a failed run schedules
+   * the next attempt, and a run that finds the checkout driven by another, or loses it, stops.
    */
   private advance(checkoutId: string, initial: () => Promise<CheckoutState>, resumed = false): Promise<CheckoutState> {
     return this.runs.run(checkoutId, async () => {
+      const fence = new LeaseFence(this.leases, checkoutId, { leaseMs: this.options.leaseMs, marginMs: this.options.leaseMarginMs });
+      const leased = await fence.take();
       let state = await initial();
       // Nothing to drive: a row an earlier version tracked before a start that never happened, or
       // before an end that did not remove it.
@@ -88,39 +92,54 @@ export class CheckoutProcess {
         await this.unfinished.finished(checkoutId);
         return state;
       }
+      if (!leased) return state;
       try {
         // The final event removed the checkout's row in the transaction that recorded it.
-        return await this.drive(state, resumed, (next) => (state = next));
+        return await this.drive(state, resumed, fence, (next) => (state = next));
       } catch (error) {
+        if (error instanceof LeaseLostError || isLeaseLost(error)) return this.load(checkoutId);
         const delay = (attempts: number) => backoffMs(attempts, retryBackoff(this.options));
         await this.unfinished.failed(checkoutId, nextStep(state), describe(error), delay).catch(() => undefined);
         throw error;
+      } finally {
+        await fence.release().catch(() => undefined);
       }
     });
   }
 
-  private async drive(initial: CheckoutState, resumed: boolean, progressed: (state: CheckoutState) => void): Promise<CheckoutState> {
+  private async drive(
+    initial: CheckoutState,
+    resumed: boolean,
+    fence: LeaseFence,
+    progressed: (state: CheckoutState) => void,
+  ): Promise<CheckoutState> {
     let state = initial;
     // Only the first step of a resumed run may have been tried before.
     for (let first = true; ; first = false) {
       const step = nextStep(state);
       const asked = resumed && first;
+      // Past its deadline a checkout only goes back, whoever drives it.
+      if (fence.overdue && FORWARD.has(step)) {
+        state = await this.report(fence, { type: 'AbandonCheckout', data: { reason: 'DEADLINE_EXCEEDED' } });
+        progressed(state);
+        continue;
+      }
       switch (step) {
         case 'done':
           return state;
         case 'start':
           throw new Error(`Checkout ${state.checkoutId} is driven before it was started`);
         case 'screen-and-authorise':
-          state = await this.screenAndAuthorise(state, asked);
+          state = await this.screenAndAuthorise(fence, state, asked);
           break;
         case 'charge':
-          state = await this.charge(state);
+          state = await this.charge(fence, state);
           break;
         case 'capture':
-          state = await this.capture(state, asked);
+          state = await this.capture(fence, state, asked);
           break;
         case 'compensate':
-          state = await this.compensate(state);
+          state = await this.compensate(fence, state);
           break;
         default:
           return assertNever(step);
@@ -129,86 +148,95 @@ export class CheckoutProcess {
     }
   }
 
-  private async screenAndAuthorise(state: CheckoutState, askFirst: boolean): Promise<CheckoutState> {
+  private async screenAndAuthorise(fence: LeaseFence, state: CheckoutState, askFirst: boolean): Promise<CheckoutState> {
     const { checkoutId, total } = state;
     const request = state.request!;
-    const earlier = askFirst ? await this.downstream.findAuthorisation(checkoutId) : undefined;
-    if (earlier?.status === 'voided')
-      return this.report(checkoutId, { type: 'RejectAuthorisation', data: { reason: 'AUTHORISATION_VOIDED' } });
+    // Asked under this run's lease, so after every call of an earlier driver has taken effect.
+    const earlier = askFirst ? await fence.call(() => this.downstream.findAuthorisation(checkoutId)) : undefined;
+    if (earlier?.status === 'voided') return this.report(fence, { type: 'RejectAuthorisation', data: { reason: 'AUTHORISATION_VOIDED' } });
     // Screening passed before that authorisation was asked for: its answer was only lost.
-    if (earlier) return this.report(checkoutId, { type: 'RecordAuthorisation', data: { authorisationId: earlier.authorisationId } });
-    const facts = await this.downstream.screen(checkoutId, request, total);
+    if (earlier) return this.report(fence, { type: 'RecordAuthorisation', data: { authorisationId: earlier.authorisationId } });
+    const facts = await fence.call(() => this.downstream.screen(checkoutId, request, total));
     // Only a refusal is recorded on its own; a pass is recorded by the authorisation it leads to,
     // which a resumed run finds by key (above) and takes as the pass.
-    if (!passesScreening(state, facts)) return this.report(checkoutId, { type: 'ScreenCheckout', data: facts });
-    const authorisation = await this.downstream.authorise(checkoutId, total, request.currency);
-    if (!authorisation.ok) return this.report(checkoutId, { type: 'RejectAuthorisation', data: { reason: authorisation.reason } });
-    const authorised = await this.report(checkoutId, {
+    if (!passesScreening(state, facts)) return this.report(fence, { type: 'ScreenCheckout', data: facts });
+    const authorisation = await fence.call(() => this.downstream.authorise(checkoutId, total, request.currency));
+    if (!authorisation.ok) return this.report(fence, { type: 'RejectAuthorisation', data: { reason: authorisation.reason } });
+    const authorised = await this.report(fence, {
       type: 'RecordAuthorisation',
       data: { authorisationId: authorisation.authorisationId, assessmentId: facts.assessment.assessmentId },
     });
     // Another driver ended the checkout meanwhile (refused, or abandoned and compensated) without
     // this authorisation, and nobody else will release its hold.
-    if (isFinal(authorised) && authorised.authorisationId === undefined) await this.downstream.void(authorisation.authorisationId);
+    if (isFinal(authorised) && authorised.authorisationId === undefined)
+      await fence.call(() => this.downstream.void(authorisation.authorisationId));
     return authorised;
   }
 
-  private async charge(state: CheckoutState): Promise<CheckoutState> {
-    const charge = await this.downstream.charge(state.checkoutId, state.request!, state.total);
+  private async charge(fence: LeaseFence, state: CheckoutState): Promise<CheckoutState> {
+    const charge = await fence.call(() => this.downstream.charge(state.checkoutId, state.request!, state.total));
     if (charge.ok)
-      return this.report(state.checkoutId, {
+      return this.report(fence, {
         type: 'RecordCharge',
         data: { transactionId: state.checkoutId, balanceAfter: charge.balanceAfter },
       });
     // Nothing was charged, so the only thing to undo is the hold on the buyer's payment.
-    const voided = await this.downstream.void(state.authorisationId!);
-    return this.report(state.checkoutId, { type: 'RejectCharge', data: { reason: charge.reason, voided: voided === 'voided' } });
+    const voided = await fence.call(() => this.downstream.void(state.authorisationId!));
+    return this.report(fence, { type: 'RejectCharge', data: { reason: charge.reason, voided: voided === 'voided' } });
   }
 
-  private async capture(state: CheckoutState, askFirst: boolean): Promise<CheckoutState> {
-    const { checkoutId, authorisationId } = state;
+  private async capture(fence: LeaseFence, state: CheckoutState, askFirst: boolean): Promise<CheckoutState> {
+    const { authorisationId } = state;
     if (askFirst) {
-      const status = await this.downstream.authorisationStatus(authorisationId!);
-      if (status === 'captured') return this.report(checkoutId, { type: 'RecordCapture', data: {} });
+      const status = await fence.call(() => this.downstream.authorisationStatus(authorisationId!));
+      if (status === 'captured') return this.report(fence, { type: 'RecordCapture', data: {} });
       if (status !== 'authorised')
-        return this.report(checkoutId, {
+        return this.report(fence, {
           type: 'RecordCaptureFailure',
           data: { reason: `AUTHORISATION_${status ?? 'not_found'}`.toUpperCase() },
         });
     }
-    const capture = await this.downstream.capture(authorisationId!);
+    const capture = await fence.call(() => this.downstream.capture(authorisationId!));
     return capture.ok
-      ? this.report(checkoutId, { type: 'RecordCapture', data: {} })
-      : this.report(checkoutId, { type: 'RecordCaptureFailure', data: { reason: capture.reason } });
+      ? this.report(fence, { type: 'RecordCapture', data: {} })
+      : this.report(fence, { type: 'RecordCaptureFailure', data: { reason: capture.reason } });
   }
 
   /**
    * Void first, refund second: a void refused because the payment was captured after all (another
    * driver's capture got through) means nothing must be undone, and so far nothing has been. An
-   * abandoned checkout may hold an authorisation whose answer was lost, so it is looked up by key.
-   * Only a checkout that reached the charge asks for a refund, and Account refunds only a purchase
-   * it recorded, so nothing that was not charged is ever refunded.
+   * abandoned checkout may hold an authorisation whose answer was lost, so it is looked up by key,
+   * under this run's lease: after every call of an earlier driver has taken effect. Only a checkout
+   * that reached the charge asks for a refund; Account refunds only a purchase it recorded, and
+   * cancels a transaction it has not charged, so a charge still on its way is refused when it lands.
    */
-  private async compensate(state: CheckoutState): Promise<CheckoutState> {
+  private async compensate(fence: LeaseFence, state: CheckoutState): Promise<CheckoutState> {
     const { checkoutId } = state;
-    const authorisationId = state.authorisationId ?? (await this.downstream.findAuthorisation(checkoutId))?.authorisationId;
+    const authorisationId =
+      state.authorisationId ?? (await fence.call(() => this.downstream.findAuthorisation(checkoutId)))?.authorisationId;
     let voided: VoidOutcome = 'not-voided';
-    if (authorisationId !== undefined) voided = await this.downstream.void(authorisationId);
-    if (voided === 'captured') return this.report(checkoutId, { type: 'RecordCapture', data: {} });
+    if (authorisationId !== undefined) voided = await fence.call(() => this.downstream.void(authorisationId));
+    if (voided === 'captured') return this.report(fence, { type: 'RecordCapture', data: {} });
     const mayBeCharged = state.stage === 'capture-failed' || state.abandonedFrom === 'authorised' || state.abandonedFrom === 'charged';
-    const refunded = mayBeCharged && (await this.downstream.refund(state.request!.accountId, checkoutId));
-    return this.report(checkoutId, { type: 'RecordCompensation', data: { refunded, voided: voided === 'voided' } });
+    const refunded = mayBeCharged && (await fence.call(() => this.downstream.refund(state.request!.accountId, checkoutId)));
+    return this.report(fence, { type: 'RecordCompensation', data: { refunded, voided: voided === 'voided' } });
   }
 
   private async load(checkoutId: string): Promise<CheckoutState> {
     return (await this.commands.load(checkoutStreamId(checkoutId))).state;
   }
 
-  private async report(checkoutId: string, report: Report): Promise<CheckoutState> {
-    const command = { ...report, metadata: metadata(checkoutId) } as CheckoutCommand;
+  /** Records a step: under the run's lease when a fence is given (refused once another driver took over), else unconditionally. */
+  private async report(on: LeaseFence | string, report: Report): Promise<CheckoutState> {
+    const checkoutId = typeof on === 'string' ? on : on.checkoutId;
+    const leased = typeof on === 'string' ? {} : { leaseEpoch: on.epoch };
+    const command = { ...report, metadata: { ...metadata(checkoutId), ...leased } } as CheckoutCommand;
     return (await this.commands.execute(checkoutStreamId(checkoutId), command)).state;
   }
 }
+
+/** The steps that move a checkout towards completion, which its deadline stops. */
+const FORWARD = new Set<NextStep>(['screen-and-authorise', 'charge', 'capture']);
 
 const metadata = (checkoutId: string) => commandMetadata('checkout', { correlationId: checkoutId });
 

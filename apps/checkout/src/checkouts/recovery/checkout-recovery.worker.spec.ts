@@ -33,6 +33,8 @@ const options: RecoveryOptions = {
   deadlineMs: 60_000,
   intervalMs: 5,
   batchSize: 50,
+  leaseMs: 10_000,
+  leaseMarginMs: 2_000,
 };
 
 describe('CheckoutRecoveryWorker', () => {

@@ -39,7 +39,7 @@ export class CheckoutRecoveryWorker implements OnApplicationBootstrap, BeforeApp
     this.leadership = new LeaderElection({
       databaseUrl: config.databaseUrl,
       lockKey: 'checkout-recovery',
-      role: 'checkout recovery worker',
+      role: 'checkout-recovery',
     });
     leaderGauge.set(0);
     this.leadership.on('elected', () => {
@@ -62,21 +62,24 @@ export class CheckoutRecoveryWorker implements OnApplicationBootstrap, BeforeApp
   }
 
   private async run(): Promise<void> {
+    // Runs from bootstrap to shutdown and works only while leading: a lease gone stale (the process
+    // was frozen past it) only skips rounds until the next heartbeat renews it, with no 'elected'.
     while (!this.stopping.signal.aborted) {
-      if (!this.leadership.isLeader) {
-        await this.wake.wait(this.options.intervalMs);
-        continue;
-      }
-      let found = 0;
-      try {
-        const due = await this.unfinished.due(this.options.pendingAgeMs, this.options.batchSize);
-        found = due.length;
-        // Each run records its own failure and next attempt; one checkout's outage is not the batch's.
-        await Promise.all(due.map((checkout) => this.process.resume(checkout.checkoutId).catch(() => undefined)));
-      } catch (error) {
-        this.logger.warn(`looking for unfinished checkouts failed: ${(error as Error).message}`);
-      }
+      const found = this.leadership.isLeader ? await this.round() : 0;
       if (found < this.options.batchSize && !this.stopping.signal.aborted) await this.wake.wait(this.options.intervalMs);
+    }
+  }
+
+  /** Drives every due checkout once; answers how many were due. */
+  private async round(): Promise<number> {
+    try {
+      const due = await this.unfinished.due(this.options.pendingAgeMs, this.options.batchSize);
+      // Each run records its own failure and next attempt; one checkout's outage is not the batch's.
+      await Promise.all(due.map((checkout) => this.process.resume(checkout.checkoutId).catch(() => undefined)));
+      return due.length;
+    } catch (error) {
+      this.logger.warn(`looking for unfinished checkouts failed: ${(error as Error).message}`);
+      return 0;
     }
   }
 }

@@ -22,6 +22,13 @@ describe('recovery options', () => {
       /DEADLINE_MS must be above/,
     );
   });
+
+  it('refuses a lease no call fits in: its margin must leave some of it', () => {
+    expect(() => recoveryOptionsFromEnv({ CHECKOUT_LEASE_MS: '1000', CHECKOUT_LEASE_MARGIN_MS: '1000' })).toThrow(
+      /CHECKOUT_LEASE_MS must be above CHECKOUT_LEASE_MARGIN_MS/,
+    );
+    expect(recoveryOptionsFromEnv({})).toMatchObject({ leaseMs: 10_000, leaseMarginMs: 2_000 });
+  });
 });
 
 describe('retry delay', () => {

@@ -15,6 +15,10 @@ export interface RecoveryOptions {
   intervalMs: number;
   /** How many due checkouts the worker drives at once. */
   batchSize: number;
+  /** How long a driver holds a checkout between renewals: a driver stalled longer (a pause, a hung call) is taken over. */
+  leaseMs: number;
+  /** A driver's calls end this long before its lease: the time a callee may still take to apply a call its caller gave up on. */
+  leaseMarginMs: number;
 }
 
 const VARIABLES: Record<keyof RecoveryOptions, [string, number]> = {
@@ -25,6 +29,8 @@ const VARIABLES: Record<keyof RecoveryOptions, [string, number]> = {
   deadlineMs: ['CHECKOUT_DEADLINE_MS', 60_000],
   intervalMs: ['CHECKOUT_RECOVERY_INTERVAL_MS', 1_000],
   batchSize: ['CHECKOUT_RECOVERY_BATCH', 50],
+  leaseMs: ['CHECKOUT_LEASE_MS', 10_000],
+  leaseMarginMs: ['CHECKOUT_LEASE_MARGIN_MS', 2_000],
 };
 
 /** Reads the recovery settings, throwing one readable error for every bad variable. */
@@ -41,6 +47,7 @@ export function recoveryOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Re
     // The worker must never take over a checkout its request is still driving.
     if (options.pendingAgeMs <= options.requestBudgetMs) problems.push('CHECKOUT_PENDING_AGE_MS must be above CHECKOUT_REQUEST_BUDGET_MS');
     if (options.deadlineMs <= options.pendingAgeMs) problems.push('CHECKOUT_DEADLINE_MS must be above CHECKOUT_PENDING_AGE_MS');
+    if (options.leaseMs <= options.leaseMarginMs) problems.push('CHECKOUT_LEASE_MS must be above CHECKOUT_LEASE_MARGIN_MS');
     if (options.retryCapMs < options.retryBaseMs) problems.push('CHECKOUT_RETRY_CAP_MS must be at least CHECKOUT_RETRY_BASE_MS');
   }
   if (problems.length > 0) throw new Error(`Invalid checkout configuration: ${problems.join('; ')}`);

@@ -61,7 +61,8 @@ export class UnfinishedCheckoutsRepository {
 
   /** Records a failed attempt; `delayFor` gives the wait before the next one from the attempt count. */
   async failed(checkoutId: string, step: string, error: string, delayFor: (attempts: number) => number): Promise<void> {
-    const rows: { attempts: number }[] = await this.dataSource.query(
+    // TypeORM answers an UPDATE … RETURNING with [rows, count].
+    const [rows]: [{ attempts: number }[], number] = await this.dataSource.query(
       `UPDATE ${this.table} SET attempts = attempts + 1, step = $2, last_error = $3 WHERE checkout_id = $1 RETURNING attempts`,
       [checkoutId, step, error.slice(0, 500)],
     );
@@ -77,11 +78,12 @@ export class UnfinishedCheckoutsRepository {
     return row ? normalised(row) : undefined;
   }
 
-  /** Checkouts older than `pendingAgeMs` whose next attempt is due, the longest waiting first. */
+  /** Checkouts older than `pendingAgeMs` whose next attempt is due and that no driver holds, the longest waiting first. */
   async due(pendingAgeMs: number, limit: number): Promise<UnfinishedCheckout[]> {
     const rows = await this.dataSource.query(
       `SELECT ${COLUMNS} FROM ${this.table}
         WHERE next_attempt_at <= now() AND started_at <= now() - $2 * interval '1 millisecond'
+          AND (lease_until IS NULL OR lease_until <= now())
         ORDER BY next_attempt_at LIMIT $3`,
       [this.deadlineMs, pendingAgeMs, limit],
     );

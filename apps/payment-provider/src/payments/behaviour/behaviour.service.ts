@@ -33,11 +33,15 @@ export class BehaviourService implements OnModuleDestroy {
   /**
    * Delays, fails or holds one call as configured, before the operation takes effect: a failed or
    * timed-out call changes nothing; a `lost` one is returned, and the caller makes the change and
-   * then answers with `lostAnswer`. `signal` ends a hold early when the caller hangs up.
+   * then answers with `lostAnswer`. `signal` ends a hold early when the caller hangs up, except for
+   * a `late` call, which takes effect after its latency all the same.
    */
   async apply(operation: Operation, signal?: AbortSignal): Promise<Mode> {
     const behaviour = this.current[operation];
-    if (behaviour.latencyMs > 0) await this.wait(behaviour.latencyMs, signal);
+    // A late call goes on after its caller hung up, as a provider that answers after the caller gave up.
+    const late = behaviour.mode === 'late';
+    if (behaviour.latencyMs > 0) await this.wait(behaviour.latencyMs, late ? undefined : signal);
+    if (late) return 'ok';
     const outcome = outcomeOf(behaviour, (this.options.random ?? Math.random)());
     if (outcome === 'timeout') {
       await this.wait(this.options.timeoutHoldMs ?? DEFAULT_TIMEOUT_HOLD_MS, signal);

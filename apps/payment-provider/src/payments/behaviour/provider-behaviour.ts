@@ -4,9 +4,10 @@ export type Operation = (typeof OPERATIONS)[number];
 
 /**
  * `timeout` holds the call and changes nothing; `lost` makes the change and then answers 504 as if
- * the answer had been lost on its way back; `down` refuses at once with 503, as an outage would.
+ * the answer had been lost on its way back; `down` refuses at once with 503, as an outage would;
+ * `late` makes the change after its latency even when the caller has given up waiting meanwhile.
  */
-export const MODES = ['ok', 'fail', 'timeout', 'lost', 'down'] as const;
+export const MODES = ['ok', 'fail', 'timeout', 'lost', 'down', 'late'] as const;
 export type Mode = (typeof MODES)[number];
 
 /** How the simulated provider treats one operation. */

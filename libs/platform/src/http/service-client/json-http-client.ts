@@ -1,6 +1,7 @@
 import { backoffMs } from '@app/async';
 import { DownstreamUnavailableError } from '../downstream-unavailable.error';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { msBeforeCallDeadline } from './call-deadline';
 import { Dispatcher, Pool } from 'undici';
 import { JsonResponse, TransportError, exchangeJson } from './json-exchange';
 
@@ -69,8 +70,18 @@ export class JsonHttpClient {
     let lastFailure: unknown;
     for (let attempt = 0; attempt <= this.options.retries; attempt++) {
       if (attempt > 0) await sleep(backoffMs(attempt, { baseMs: this.options.backoffMs, capMs: 5_000 }));
+      // Checked right before sending: a driver that stalled past its lease sends nothing more.
+      const left = msBeforeCallDeadline();
+      if (left <= 0) {
+        lastFailure = new Error('not sent: the checkout lease ends before an answer could come');
+        break;
+      }
       try {
-        const response = await exchangeJson(this.pool, { method, path, headers, body: payload }, call.timeoutMs ?? this.options.timeoutMs);
+        const response = await exchangeJson(
+          this.pool,
+          { method, path, headers, body: payload },
+          Math.min(call.timeoutMs ?? this.options.timeoutMs, left),
+        );
         if (!(call.idempotent && retryable(response)) || attempt === this.options.retries) return response;
         lastFailure = new Error(`answered ${response.status}`);
       } catch (error) {
