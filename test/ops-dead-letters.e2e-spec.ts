@@ -2,6 +2,9 @@ import { eventually, TEST_OPS_TOKEN, TestPlatform, asOperator } from '@app/testi
 import { randomUUID } from 'node:crypto';
 import { deadLetterOf, eventMessage, OpsApi, QueueWriter, startPlatform } from './support/ops-e2e-support';
 
+// A gap is reported within about a second here, not the installation's minutes (handed on to the services).
+process.env.CONSUMER_GAP_TIMEOUT_MS = '1000';
+
 const QUEUE = 'account.account-events';
 
 /**
@@ -65,17 +68,24 @@ describe('Ops dead letters, with real Account and Ops processes', () => {
     const poison = limitUpdated(id, 2, 5_000, 9_000);
     await writer.publish(QUEUE, [poison]);
 
+    // Version 1 never arrives: the early event waits, spending no attempt, until its gap times out.
     const dead = await deadLetterOf(ops, QUEUE, poison.options.messageId);
-    expect(dead).toMatchObject({ type: 'LimitUpdated', errorCode: 'OUT_OF_ORDER', attempts: 5, replayCount: 0 });
+    expect(dead).toMatchObject({ type: 'LimitUpdated', errorCode: 'GAP_TIMEOUT', attempts: 0, replayCount: 0 });
     expect(await ops.groups()).toContainEqual(
-      expect.objectContaining({ queue: QUEUE, type: 'LimitUpdated', code: 'OUT_OF_ORDER', count: 1 }),
+      expect.objectContaining({ queue: QUEUE, type: 'LimitUpdated', code: 'GAP_TIMEOUT', count: 1 }),
     );
     const shown = await ops.get<{ body: string; bodyEncoding: string; headers: Record<string, unknown> }>(`/dead-letters/${dead.id}`);
     expect(shown.bodyEncoding).toBe('utf8');
     expect(shown.body).toBe(poison.content.toString('utf8'));
-    expect(shown.headers).toMatchObject({ 'x-stream-id': `account-${id}`, 'x-error-code': 'OUT_OF_ORDER', 'x-original-queue': QUEUE });
+    expect(shown.headers).toMatchObject({
+      'x-stream-id': `account-${id}`,
+      'x-error-code': 'GAP_TIMEOUT',
+      'x-missing-stream-version': 1,
+      'x-original-queue': QUEUE,
+    });
 
-    // The cause: version 1 had not arrived. Once it has, the replay can apply.
+    // The cause: version 1 had not arrived. Once it has, the waiting version 2 applies right after
+    // it, and the operator's replay is a duplicate that changes nothing.
     await writer.publish(QUEUE, [opened(id, 'ZA', 5_000)]);
     await eventually(() => account(id), 15_000);
     const replay = await ops.post(`/dead-letters/${dead.id}/replay`);
@@ -91,11 +101,12 @@ describe('Ops dead letters, with real Account and Ops processes', () => {
     await writer.publish(QUEUE, [{ content: poison.content, options: { ...poison.options } }, limitUpdated(id, 3, 9_000, 9_500)]);
     await eventually(async () => (await account(id))?.version === 3, 15_000);
     expect(await countryStats('ZA')).toEqual({ country: 'ZA', totalAccounts: 1, combinedLimit: 9_500 });
-    expect((await ops.groups()).filter((g) => g.queue === QUEUE && g.code === 'OUT_OF_ORDER')).toEqual([]);
+    expect((await ops.groups()).filter((g) => g.queue === QUEUE && g.code === 'GAP_TIMEOUT')).toEqual([]);
   });
 
   it('brings a message that fails again back as the same dead letter, with its attempts added up', async () => {
-    const poison = limitUpdated(randomUUID(), 2, 1, 2);
+    // The first event of an account never opened: the view's handler fails on it every time.
+    const poison = limitUpdated(randomUUID(), 1, 1, 2);
     await writer.publish(QUEUE, [poison]);
     const dead = await deadLetterOf(ops, QUEUE, poison.options.messageId);
 
@@ -110,7 +121,7 @@ describe('Ops dead letters, with real Account and Ops processes', () => {
       200,
     );
 
-    expect(again).toMatchObject({ id: dead.id, attempts: 10, replayCount: 1, errorCode: 'OUT_OF_ORDER' });
+    expect(again).toMatchObject({ id: dead.id, attempts: 10, replayCount: 1, errorCode: dead.errorCode });
     const page = await ops.get<{ items: { messageId: string }[] }>(`/dead-letters?status=all&limit=1000&queue=${QUEUE}`);
     expect(page.items.filter((item) => item.messageId === poison.options.messageId)).toHaveLength(1);
   });

@@ -1,7 +1,9 @@
-import { KeyedSerialQueue, backoffMs } from '@app/async';
+import { KeyedSerialQueue, backoffMs, jitteredMs } from '@app/async';
 import { DomainError, assertNever } from '@app/domain';
 import { commandMetadata } from '@app/eventstore';
 import { Inject, Injectable } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CheckoutCommands, checkoutStreamId } from '../checkout-commands';
 import { AbandonCheckout, CheckoutCommand } from '../domain/checkout.commands';
 import { CheckoutState, NextStep, isFinal, nextStep, passesScreening } from '../domain/checkout.decider';
@@ -15,6 +17,9 @@ import { LeaseFence, LeaseLostError } from './lease-fence';
 
 /** A command without its metadata, which `report` adds. */
 type Report = CheckoutCommand extends infer C ? (C extends CheckoutCommand ? Omit<C, 'metadata'> : never) : never;
+
+/** How often a run waiting for another driver's lease asks again (jittered). */
+const LEASE_POLL_MS = 100;
 
 /**
  * Drives a checkout from its recorded steps to a final state. Every call to another service is
@@ -84,7 +89,7 @@ export class CheckoutProcess {
   private advance(checkoutId: string, initial: () => Promise<CheckoutState>, resumed = false): Promise<CheckoutState> {
     return this.runs.run(checkoutId, async () => {
       const fence = new LeaseFence(this.leases, checkoutId, { leaseMs: this.options.leaseMs, marginMs: this.options.leaseMarginMs });
-      const leased = await fence.take();
+      const leased = await this.takeTurn(fence, checkoutId);
       let state = await initial();
       // Nothing to drive: a row an earlier version tracked before a start that never happened, or
       // before an end that did not remove it.
@@ -105,6 +110,23 @@ export class CheckoutProcess {
         await fence.release().catch(() => undefined);
       }
     });
+  }
+
+  /**
+   * Takes the lease, waiting while another driver holds it (a concurrent request of the same key in
+   * another process, or an earlier run whose lease outlives it by the margin), until the checkout is
+   * final or the request budget has passed: a retry then answers what that driver reached instead
+   * of an early 202. False when it never got the lease.
+   */
+  private async takeTurn(fence: LeaseFence, checkoutId: string): Promise<boolean> {
+    const until = performance.now() + this.options.requestBudgetMs;
+    for (;;) {
+      if (await fence.take()) return true;
+      if (performance.now() >= until) return false;
+      const state = await this.load(checkoutId);
+      if (state.stage === 'none' || isFinal(state)) return false;
+      await sleep(jitteredMs(LEASE_POLL_MS));
+    }
   }
 
   private async drive(
