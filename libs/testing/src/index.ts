@@ -5,3 +5,4 @@ export * from './private-postgres';
 export * from './consumer-progress';
 export * from './service-http';
 export * from './spec-log';
+export * from './promql-metric-names';
