@@ -6,3 +6,4 @@ export * from './consumer-progress';
 export * from './service-http';
 export * from './spec-log';
 export * from './projection-spec';
+export * from './promql-metric-names';

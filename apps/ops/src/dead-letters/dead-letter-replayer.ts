@@ -1,6 +1,7 @@
 import { AmqpConnection, ConfirmPublisher, REPLAY_EXCHANGE } from '@app/messaging';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { deadLetterActions } from './dead-letter.metrics';
 import { DeadLetterFilter, DeadLetterRepository, LockedDeadLetter } from './dead-letter.repository';
 import { Headers } from '@app/contracts';
 import { toReplayMessage } from './domain/replay-message';
@@ -83,6 +84,7 @@ export class DeadLetterReplayer {
           rows.map((row) => withSkip(toReplayMessage(row, row.replayCount), skip.has(row.id))),
         );
         published.push(...rows.map((row) => row.id));
+        deadLetterActions.replayed(queue, rows.filter((row) => !skip.has(row.id)).length);
       } catch (error) {
         const reason = (error as Error).message;
         this.logger.warn(`replay of ${rows.length} dead letter(s) to ${queue} failed: ${reason}`);

@@ -1,6 +1,7 @@
 import { Headers } from '@app/contracts';
 import { PARKED } from '@app/messaging';
 import { EntityManager } from 'typeorm';
+import { deadLetterActions } from './dead-letter.metrics';
 import { DeadLetterRecord } from './domain/dead-letter-record';
 import { Json } from './domain/json-value';
 import { REPLAY_NUMBER_HEADER } from './domain/replay-message';
@@ -323,16 +324,18 @@ export class DeadLetterRepository {
   /** Archives the dead ones among `ids`; answers which were archived. */
   async archive(manager: EntityManager, ids: readonly number[], actor: string): Promise<number[]> {
     // Wrapped in a SELECT: TypeORM answers a bare UPDATE with [rows, count] instead of rows.
-    const rows: { id: string }[] = await manager.query(
+    const rows: { id: string; queue: string }[] = await manager.query(
       `WITH archived AS (
          UPDATE ${this.table} SET status = 'archived', archived_at = now(), archived_by = $2, updated_at = now()
           WHERE id = ANY($1::bigint[]) AND status = 'dead'
-          RETURNING id)
-       SELECT id FROM archived`,
+          RETURNING id, queue)
+       SELECT id, queue FROM archived`,
       [ids, actor],
     );
     const archived = rows.map((row) => Number(row.id));
     await this.recordActions(manager, archived, actor, 'archive');
+    // Last statement of the caller's transaction: only a failed commit could leave the count one ahead.
+    for (const [queue, count] of countBy(rows.map((row) => row.queue))) deadLetterActions.archived(queue, count);
     return archived;
   }
 
@@ -363,3 +366,9 @@ export class DeadLetterRepository {
 
 const byKey = (a: DeadLetterRecord, b: DeadLetterRecord): number =>
   a.queue < b.queue ? -1 : a.queue > b.queue ? 1 : a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0;
+
+function countBy(values: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return counts;
+}

@@ -4,6 +4,7 @@ import { BeforeApplicationShutdown, Injectable, Module, OnApplicationBootstrap }
 import { DataSource } from 'typeorm';
 import { OPS_SCHEMA } from '../ops-schema';
 import { DeadLetterReplayer } from './dead-letter-replayer';
+import { registerDeadLetterMetrics } from './dead-letter.metrics';
 import { DeadLetterRepository } from './dead-letter.repository';
 import { DeadLettersService } from './dead-letters.service';
 import { DeadLettersController } from './http/dead-letters.controller';
@@ -32,6 +33,11 @@ class DeadLetterLifecycle implements OnApplicationBootstrap, BeforeApplicationSh
   controllers: [DeadLettersController],
   providers: [
     { provide: DeadLetterRepository, useValue: new DeadLetterRepository(OPS_SCHEMA) },
+    {
+      provide: 'DeadLetterMetrics',
+      inject: [DataSource],
+      useFactory: (dataSource: DataSource) => registerDeadLetterMetrics(dataSource, OPS_SCHEMA),
+    },
     {
       provide: DeadLetterReplayer,
       inject: [AmqpConnection, DataSource, DeadLetterRepository],

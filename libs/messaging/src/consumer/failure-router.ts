@@ -15,6 +15,7 @@ import { AmqpConnection } from '../amqp-connection';
 import { ConfirmPublisher } from '../confirm-publisher';
 import { failureExchange } from '../topology';
 import { ackAfterCommit, requeue } from './channel-subscription';
+import { failureMetrics } from './failure-metrics';
 import { classifyFailure } from './message-failure';
 import { HeldRetries, retryJitterMs } from './retry-jitter';
 
@@ -90,6 +91,8 @@ export class FailureRouter {
           },
         ]);
         ackAfterCommit(channel, message);
+        if (deadLetter) failureMetrics.deadLetters.inc({ queue: this.options.queue, code: failure.code });
+        else failureMetrics.retries.inc({ queue: this.options.queue, tier: tier.name });
       } catch (publishError) {
         // The message stays unacknowledged and comes back; nothing is lost.
         this.options.logger.warn(`could not move ${messageId} to ${target}: ${(publishError as Error).message}`);
@@ -213,6 +216,7 @@ export class FailureRouter {
         },
       ]);
       ackAfterCommit(channel, message);
+      failureMetrics.deadLetters.inc({ queue: this.options.queue, code: PARKED });
     } catch (publishError) {
       this.options.logger.warn(`could not park ${envelope.eventId} in ${target}: ${(publishError as Error).message}`);
       requeue(channel, message);

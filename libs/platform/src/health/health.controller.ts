@@ -13,6 +13,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { BROKER_STATUS, BrokerStatus } from './broker-status';
+import { registerDependencyMetrics } from './dependency-metrics';
 import { ShutdownState } from './shutdown-state';
 
 @ApiExcludeController()
@@ -34,6 +35,12 @@ export class HealthController implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     this.dataSource = this.lookup<DataSource>(DataSource);
     this.broker = this.lookup<BrokerStatus>(BROKER_STATUS);
+    const dataSource = this.dataSource;
+    const broker = this.broker;
+    registerDependencyMetrics({
+      database: dataSource && (() => pingWithin(dataSource, 1500)),
+      broker: broker && (() => broker.isConnected()),
+    });
   }
 
   @Get('live')
@@ -91,5 +98,16 @@ export class HealthController implements OnApplicationBootstrap {
     } catch {
       return undefined;
     }
+  }
+}
+
+/** `SELECT 1` answered within `timeoutMs`, like readiness' database check. */
+async function pingWithin(dataSource: DataSource, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  try {
+    return await Promise.race([dataSource.query('SELECT 1').then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
