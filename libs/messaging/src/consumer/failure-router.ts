@@ -184,6 +184,7 @@ export class FailureRouter {
         },
       },
     ]);
+    failureMetrics.deadLetters.inc({ queue: this.options.queue, code: GAP_TIMEOUT });
   }
 
   /**
