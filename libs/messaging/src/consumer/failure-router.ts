@@ -63,7 +63,6 @@ export class FailureRouter {
     const deadLetter = this.deadLetters(message, error);
     const tier = retryTierOf(attempts, this.policy.tiers);
     const target = deadLetter ? deadLetterQueueOf(this.options.queue) : retryQueueOf(this.options.queue, tier);
-    const now = new Date().toISOString();
     const messageId = String(message.properties.messageId ?? envelope?.eventId ?? randomUUID());
     const log = `${envelope?.type ?? 'message'} ${messageId} failed (${failure.code}: ${failure.message}); attempt ${attempts} → ${target}`;
     if (deadLetter) this.options.logger.error(log);
@@ -71,24 +70,7 @@ export class FailureRouter {
     const move = async () => {
       try {
         await this.publisher.publish(target, [
-          {
-            content: message.content,
-            options: {
-              ...message.properties,
-              messageId,
-              // A retry is timed by its tier's TTL alone, and a dead letter never expires.
-              expiration: undefined,
-              headers: {
-                ...headers,
-                [Headers.originalQueue]: this.options.queue,
-                [Headers.attempts]: attempts,
-                [Headers.firstFailedAt]: headers[Headers.firstFailedAt] ?? now,
-                [Headers.lastFailedAt]: now,
-                [Headers.errorCode]: failure.code,
-                [Headers.errorMessage]: failure.message.slice(0, 1_000),
-              },
-            },
-          },
+          failureCopy(this.options.queue, message, messageId, { attempts, code: failure.code, message: failure.message }),
         ]);
         ackAfterCommit(channel, message);
         if (deadLetter) failureMetrics.deadLetters.inc({ queue: this.options.queue, code: failure.code });
@@ -121,29 +103,12 @@ export class FailureRouter {
     const attempts = Number(headers[Headers.attempts] ?? 0) + 1;
     const target = this.deadLetters(message, error)
       ? deadLetterQueueOf(this.options.queue)
-      : retryQueueOf(this.options.queue, retryTierOf(attempts));
-    const now = new Date().toISOString();
+      : retryQueueOf(this.options.queue, retryTierOf(attempts, this.policy.tiers));
     this.options.logger.warn(
       `${envelope.type} ${envelope.eventId} failed after its gap closed (${failure.code}: ${failure.message}); attempt ${attempts} → ${target}`,
     );
     await this.publisher.publish(target, [
-      {
-        content: message.content,
-        options: {
-          ...message.properties,
-          messageId: envelope.eventId,
-          expiration: undefined,
-          headers: {
-            ...headers,
-            [Headers.originalQueue]: this.options.queue,
-            [Headers.attempts]: attempts,
-            [Headers.firstFailedAt]: headers[Headers.firstFailedAt] ?? now,
-            [Headers.lastFailedAt]: now,
-            [Headers.errorCode]: failure.code,
-            [Headers.errorMessage]: failure.message.slice(0, 1_000),
-          },
-        },
-      },
+      failureCopy(this.options.queue, message, envelope.eventId, { attempts, code: failure.code, message: failure.message }),
     ]);
   }
 
@@ -159,30 +124,17 @@ export class FailureRouter {
     gap: { missingVersion: number; waitingEvents: number; waitedSeconds: number },
   ) {
     const headers = message.properties.headers ?? {};
-    const now = new Date().toISOString();
     const description =
       `${envelope.streamId}: version ${gap.missingVersion} never arrived; ${gap.waitingEvents} event(s) from version ` +
       `${envelope.streamVersion} have waited behind it for ${Math.round(gap.waitedSeconds)} s`;
     this.options.logger.error(`${GAP_TIMEOUT} ${description}`);
     await this.publisher.publish(deadLetterQueueOf(this.options.queue), [
-      {
-        content: message.content,
-        options: {
-          ...message.properties,
-          messageId: envelope.eventId,
-          expiration: undefined,
-          headers: {
-            ...headers,
-            [Headers.originalQueue]: this.options.queue,
-            [Headers.attempts]: Number(headers[Headers.attempts] ?? 0),
-            [Headers.firstFailedAt]: headers[Headers.firstFailedAt] ?? now,
-            [Headers.lastFailedAt]: now,
-            [Headers.errorCode]: GAP_TIMEOUT,
-            [Headers.errorMessage]: description,
-            [Headers.missingStreamVersion]: gap.missingVersion,
-          },
-        },
-      },
+      failureCopy(this.options.queue, message, envelope.eventId, {
+        attempts: Number(headers[Headers.attempts] ?? 0),
+        code: GAP_TIMEOUT,
+        message: description,
+        headers: { [Headers.missingStreamVersion]: gap.missingVersion },
+      }),
     ]);
     failureMetrics.deadLetters.inc({ queue: this.options.queue, code: GAP_TIMEOUT });
   }
@@ -193,28 +145,15 @@ export class FailureRouter {
    */
   async parkBehind(channel: Channel, message: ConsumeMessage, envelope: EventEnvelope, blocker: { eventId: string; version: number }) {
     const headers = message.properties.headers ?? {};
-    const now = new Date().toISOString();
     const target = deadLetterQueueOf(this.options.queue);
     try {
       await this.publisher.publish(target, [
-        {
-          content: message.content,
-          options: {
-            ...message.properties,
-            messageId: envelope.eventId,
-            expiration: undefined,
-            headers: {
-              ...headers,
-              [Headers.originalQueue]: this.options.queue,
-              [Headers.attempts]: Number(headers[Headers.attempts] ?? 0),
-              [Headers.firstFailedAt]: headers[Headers.firstFailedAt] ?? now,
-              [Headers.lastFailedAt]: now,
-              [Headers.errorCode]: PARKED,
-              [Headers.errorMessage]: `${envelope.streamId} is parked behind version ${blocker.version} (${blocker.eventId}), dead-lettered earlier`,
-              [Headers.parkedBehind]: blocker.eventId,
-            },
-          },
-        },
+        failureCopy(this.options.queue, message, envelope.eventId, {
+          attempts: Number(headers[Headers.attempts] ?? 0),
+          code: PARKED,
+          message: `${envelope.streamId} is parked behind version ${blocker.version} (${blocker.eventId}), dead-lettered earlier`,
+          headers: { [Headers.parkedBehind]: blocker.eventId },
+        }),
       ]);
       ackAfterCommit(channel, message);
       failureMetrics.deadLetters.inc({ queue: this.options.queue, code: PARKED });
@@ -223,4 +162,40 @@ export class FailureRouter {
       requeue(channel, message);
     }
   }
+}
+
+/** What a failure copy says of its failure: the attempts so far, the code and message, and any header of its own. */
+interface FailureRecord {
+  attempts: number;
+  code: string;
+  message: string;
+  headers?: Record<string, unknown>;
+}
+
+/**
+ * The copy of a failed message for its retry tier or the DLQ: the same body, properties and message
+ * id, no per-message expiry (a retry is timed by its tier's TTL alone, and a dead letter never
+ * expires), and the dead-letter headers.
+ */
+function failureCopy(queue: string, message: ConsumeMessage, messageId: string, record: FailureRecord) {
+  const headers = message.properties.headers ?? {};
+  const now = new Date().toISOString();
+  return {
+    content: message.content,
+    options: {
+      ...message.properties,
+      messageId,
+      expiration: undefined,
+      headers: {
+        ...headers,
+        [Headers.originalQueue]: queue,
+        [Headers.attempts]: record.attempts,
+        [Headers.firstFailedAt]: headers[Headers.firstFailedAt] ?? now,
+        [Headers.lastFailedAt]: now,
+        [Headers.errorCode]: record.code,
+        [Headers.errorMessage]: record.message.slice(0, 1_000),
+        ...record.headers,
+      },
+    },
+  };
 }
