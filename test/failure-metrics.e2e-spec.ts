@@ -1,5 +1,6 @@
 import { AmqpConnection, PermanentMessageError, QueueConsumer } from '@app/messaging';
-import { TestPlatform, eventually, freshEventStore, uniqueSuffix } from '@app/testing';
+import { TestPlatform, eventually, freshEventStore } from '@app/testing';
+import { randomUUID } from 'node:crypto';
 import { register } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { DeadLetter, OpsApi, QueueWriter, eventMessage, startPlatform } from './support/ops-e2e-support';
@@ -70,14 +71,19 @@ describe('Failure metrics', () => {
     sample(await (await fetch(`${platform.url('ops')}/metrics`)).text(), name, labels);
 
   it('counts retries and dead letters by queue, tier and code, and Ops stored, parked, archived and replayed ones', async () => {
-    const poisoned = `account-${uniqueSuffix()}`;
-    const flaky = `account-${uniqueSuffix()}`;
+    const poisoned = randomUUID();
+    const flaky = randomUUID();
     await writer.publish(QUEUE, [
-      eventMessage({ type: 'LimitUpdated', streamId: flaky, streamVersion: 1, data: { id: flaky, newLimit: 1, oldLimit: 0, flaky: true } }),
+      eventMessage({
+        type: 'LimitUpdated',
+        streamId: `account-${flaky}`,
+        streamVersion: 1,
+        data: { id: flaky, newLimit: 1, oldLimit: 0, flaky: true },
+      }),
       ...[1, 2, 3].map((version) =>
         eventMessage({
           type: 'LimitUpdated',
-          streamId: poisoned,
+          streamId: `account-${poisoned}`,
           streamVersion: version,
           data: { id: poisoned, newLimit: version, oldLimit: 0, poison: version === 1 },
         }),
