@@ -16,8 +16,7 @@ const has = (command: string) => {
 
 /** Images cannot be pulled here; Debian's docker-compose checks the file without them. A spec installs nothing (`.ci/run` does). */
 function ensureDockerCompose(): void {
-  if (!has('docker-compose'))
-    throw new Error("docker-compose is missing: install Debian's docker-compose package (apt-get install docker-compose)");
+  if (!has('docker-compose')) throw new Error("docker-compose is missing: install Debian's docker-compose package (.ci/run does)");
 }
 
 interface ComposeService {

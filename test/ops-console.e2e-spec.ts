@@ -23,7 +23,9 @@ describe('Ops web console', () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM))
-      throw new Error(`The Ops console spec needs Chromium at ${CHROMIUM}, which is missing: install it (apt-get install chromium).`);
+      throw new Error(
+        `The Ops console spec needs Chromium at ${CHROMIUM}, which is missing: install Debian's chromium package (.ci/run does).`,
+      );
     platform = await startPlatform(['account', 'ops']);
     ops = new OpsApi(platform.url('ops'));
     writer = await new QueueWriter(platform.amqpUrl).start();

@@ -19,7 +19,7 @@ const NODE = 1;
 
 /**
  * The relay and a consumer on one connection, as in a service, while their broker node stops
- * (`rabbitmqctl stop_app`, closing every connection and refusing new ones) and starts again: they
+ * (the app of that one node only, closing every connection and refusing new ones) and starts again: they
  * recover on their own and lose nothing. The queue has members on the other nodes, but the
  * connection knows only this node: for the service it is a whole broker outage.
  */
