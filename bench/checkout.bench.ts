@@ -12,7 +12,7 @@
  *   (BENCH_CHECKOUTS, BENCH_CONCURRENCY, BENCH_ACCOUNTS, BENCH_WARMUP, BENCH_OPEN_LOOP_SECONDS,
  *    BENCH_BASELINE_CHECKOUTS_PER_S: today's throughput at concurrency 16, measured in the same hour)
  */
-import { DATA_SERVICES } from '@app/platform';
+import { DATA_SERVICES } from '@app/provisioning';
 import { TestPlatform, testAdminDatabaseUrl } from '@app/testing';
 import { Client } from 'pg';
 import { UrlOf, checkoutBody, onboardMerchant, openAccount, postCheckout } from '../test/support/checkout-fixtures';

@@ -3,7 +3,8 @@
  * and RabbitMQ, one sample checkout to show the flow, and a clean stop on Ctrl-C.
  */
 import { DefaultPorts, ServiceName } from '@app/contracts';
-import { DEFAULT_ADMIN_AMQP_URL, DEFAULT_ADMIN_DATABASE_URL, findUnreachableDependencies } from '@app/platform';
+import { findUnreachableDependencies } from '@app/platform';
+import { DEFAULT_ADMIN_AMQP_URL, DEFAULT_ADMIN_DATABASE_URL } from '@app/provisioning';
 import { join } from 'node:path';
 import { PLATFORM_DIR, provisionAll } from './provision/provision-platform';
 import { runSampleCheckout } from './start/sample-checkout';

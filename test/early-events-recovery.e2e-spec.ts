@@ -1,4 +1,4 @@
-import type { DataService } from '@app/platform';
+import type { DataService } from '@app/provisioning';
 import { PrivatePostgres, TestPlatform, consumerProgress, eventually, operatorHeaders } from '@app/testing';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';

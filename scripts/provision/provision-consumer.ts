@@ -8,7 +8,7 @@ import {
   provisionExtraConsumer,
   readEnvFiles,
   writeEnvFiles,
-} from '@app/platform';
+} from '@app/provisioning';
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';

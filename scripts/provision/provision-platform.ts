@@ -14,7 +14,7 @@ import {
   readEnvFiles,
   platformQueues,
   writeEnvFiles,
-} from '@app/platform';
+} from '@app/provisioning';
 import { topologyOf } from '@app/messaging';
 import { DefaultPorts, ServiceName } from '@app/contracts';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-import type { DataService } from '@app/platform';
+import type { DataService } from '@app/provisioning';
 import { Client } from 'pg';
 
 /** What one consumer queue has applied of its producer's events, read from each service's own database. */

@@ -1,18 +1,18 @@
 import { DefaultPorts, ServiceName, serviceUrlVariable } from '@app/contracts';
+import { serviceNodeFlags } from '@app/platform';
 import {
   DataService,
   InstallationNames,
   ServiceSettings,
   adminDatabaseUrlOf,
   authSettings,
-  serviceNodeFlags,
   deprovision,
   deprovisionExtraConsumer,
   ensureAuthKeys,
   provision,
   provisionExtraConsumer,
   vhostUrl,
-} from '@app/platform';
+} from '@app/provisioning';
 import { randomBytes } from 'node:crypto';
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';

@@ -7,7 +7,7 @@ import { connect } from 'amqplib';
 import { vhostUrl } from './broker-provisioning';
 import { DATA_SERVICES, principalOf } from './principals';
 import { provision, readEnvFiles, writeEnvFiles } from './provision';
-import { adminDatabaseUrl, brokerVerdict, provisionedScene, queryAs } from './provision-test-kit';
+import { adminDatabaseUrl, brokerVerdict, provisionedScene, queryAs } from './test/provision-test-kit';
 
 describe('provisioning: a database, a role and a broker user per service', () => {
   let scene: Awaited<ReturnType<typeof provisionedScene>>;

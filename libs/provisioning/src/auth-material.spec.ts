@@ -1,4 +1,4 @@
-import { CredentialVerifier, operatorTokensOf, parsePublicKeys } from '../security/credentials';
+import { CredentialVerifier, operatorTokensOf, parsePublicKeys } from '@app/platform';
 import { authSettings, ensureAuthKeys, retireOldKeys, rotateAuthKeys } from './auth-material';
 
 const verifierOf = (settings: Record<string, string>) =>

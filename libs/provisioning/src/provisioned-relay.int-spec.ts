@@ -5,7 +5,7 @@ import { eventually, testAmqpUrl } from '@app/testing';
 import { connect } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { provisionedScene } from './provision-test-kit';
+import { provisionedScene } from './test/provision-test-kit';
 import { vhostUrl } from './broker-provisioning';
 
 const QUEUE = 'fraud.account-events';

@@ -1,8 +1,8 @@
 import { testAmqpUrl, testDatabaseUrl, uniqueSuffix } from '@app/testing';
 import { connect } from 'amqplib';
 import { Client } from 'pg';
-import { DataService, InstallationNames, principalOf } from './principals';
-import { deprovision, provision, ServiceSettings } from './provision';
+import { DataService, InstallationNames, principalOf } from '../principals';
+import { deprovision, provision, ServiceSettings } from '../provision';
 
 export const adminDatabaseUrl = (database = 'postgres'): string => {
   const url = new URL(testDatabaseUrl());

@@ -1,7 +1,7 @@
 import { ServiceName } from '@app/contracts';
 import { randomBytes } from 'node:crypto';
 import type { JWK } from 'jose';
-import { newSigningKey, signCredential } from '../security/credentials';
+import { newSigningKey, signCredential } from '@app/platform';
 
 /**
  * The installation's secrets, held by the provisioning alone: the private signing keys (newest

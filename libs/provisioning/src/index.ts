@@ -1,0 +1,6 @@
+export * from './auth-material';
+export * from './broker-provisioning';
+export * from './consumer-provisioning';
+export * from './database-provisioning';
+export * from './principals';
+export * from './provision';
