@@ -6,5 +6,4 @@ export * from './event-store.migration';
 export * from './recorded-event';
 export * from './snapshot-store';
 export * from './state-cache';
-export * from './connection-safety';
 export * from './upcast-recorded';

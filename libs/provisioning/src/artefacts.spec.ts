@@ -5,7 +5,7 @@ import { brokerDefinitions } from './broker-provisioning';
 import { provisioningSql } from './database-provisioning';
 import { DEFAULT_INSTALLATION, platformQueues } from './principals';
 
-const deploy = (file: string) => readFileSync(join(__dirname, '..', '..', '..', '..', 'deploy', file), 'utf8');
+const deploy = (file: string) => readFileSync(join(__dirname, '..', '..', '..', 'deploy', file), 'utf8');
 
 describe('the reviewable production artefacts in deploy/', () => {
   it('are exactly what npm run provision does (regenerate with npm run provision -- --artefacts)', () => {

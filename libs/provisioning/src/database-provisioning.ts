@@ -1,8 +1,6 @@
+import { SERVICE_ROLE_SETTINGS } from '@app/postgres';
 import { Client } from 'pg';
 import { InstallationNames, DATA_SERVICES, ServicePrincipal, principalOf } from './principals';
-
-/** Bounds every service session: a runaway statement or a forgotten transaction cannot pin the relay's frontier for long. */
-export const SERVICE_ROLE_SETTINGS = { statement_timeout: '60s', idle_in_transaction_session_timeout: '60s' } as const;
 
 const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 const literal = (value: string): string => `'${value.replace(/'/g, "''")}'`;

@@ -2,7 +2,7 @@ import { ConfirmPublisher } from '@app/messaging';
 import { toOutgoingMessages } from './outbox-message';
 import { relayMetrics } from './relay-metrics';
 import { CursorPosition, Subscription, SubscriptionStore } from './subscription-store';
-import { WakeSignal } from './wake-signal';
+import { WakeSignal } from '@app/async';
 
 export interface DeliveryRunContext {
   queue: string;

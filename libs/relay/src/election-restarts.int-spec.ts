@@ -1,7 +1,7 @@
 import { AmqpConnection } from '@app/messaging';
 import { PrivatePostgres, eventually, storeDdl, testAmqpUrl, uniqueSuffix } from '@app/testing';
 import { Client, Pool } from 'pg';
-import { LeaderElection } from './leader-election';
+import { LeaderElection } from '@app/postgres';
 import { OutboxRelay } from './outbox-relay';
 import { Arrival, appendEvents, deleteQueues, recordArrivals } from './test/relay-test-kit';
 

@@ -1,10 +1,11 @@
 import { jitteredMs } from '@app/async';
-import { CommitSignal, pgClientSafety, pgServerSafetyOptions } from '@app/eventstore';
+import { CommitSignal } from '@app/eventstore';
+import { pgClientSafety, pgServerSafetyOptions } from '@app/postgres';
 import { AmqpConnection, ConfirmPublisher, declareQueues, producerExchange } from '@app/messaging';
 import { Logger } from '@nestjs/common';
 import { Pool } from 'pg';
 import { FrontierMonitor } from './frontier-monitor';
-import { LeaderElection } from './leader-election';
+import { LeaderElection } from '@app/postgres';
 import { toOutgoingMessages } from './outbox-message';
 import { relayMetrics } from './relay-metrics';
 import { SubscriptionAdmin } from './subscription-admin';
@@ -12,7 +13,7 @@ import { SubscriptionStore } from './subscription-store';
 import { SubscriptionWorker, WorkerSettings } from './subscription-worker';
 import { SubscriptionWorkers } from './subscription-workers';
 import { describeAhead, transactionIdsAhead } from './transaction-id-rebase';
-import { WakeSignal } from './wake-signal';
+import { WakeSignal } from '@app/async';
 
 export interface RelayRoute {
   queue: string;

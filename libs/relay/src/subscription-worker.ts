@@ -6,7 +6,7 @@ import { rebuildMessage } from './outbox-message';
 import { relayMetrics } from './relay-metrics';
 import { Subscription, SubscriptionStore } from './subscription-store';
 import { TokenBucket } from './token-bucket';
-import { WakeSignal } from './wake-signal';
+import { WakeSignal } from '@app/async';
 
 export interface WorkerSettings {
   producer: string;

@@ -1,4 +1,4 @@
-import { pgClientSafety, pgServerSafetyOptions } from '@app/eventstore';
+import { pgClientSafety, pgServerSafetyOptions } from '@app/postgres';
 import { DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, MixedList } from 'typeorm';

@@ -1,4 +1,4 @@
-import { LeaderElection } from '@app/relay';
+import { LeaderElection } from '@app/postgres';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Controller, Get, INestApplication, Module, Param } from '@nestjs/common';
 import { Test } from '@nestjs/testing';

@@ -1,4 +1,4 @@
-import { runningElections } from '@app/relay';
+import { runningElections } from '@app/postgres';
 import { Public } from '../security/principal';
 import { Controller, Get, OnApplicationBootstrap, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';

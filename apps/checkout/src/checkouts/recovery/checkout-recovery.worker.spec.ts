@@ -23,7 +23,7 @@ class ElectionDouble extends EventEmitter {
   }
 }
 
-jest.mock('@app/relay', () => ({ ...jest.requireActual('@app/relay'), LeaderElection: jest.fn(() => new ElectionDouble()) }));
+jest.mock('@app/postgres', () => ({ ...jest.requireActual('@app/postgres'), LeaderElection: jest.fn(() => new ElectionDouble()) }));
 
 const options: RecoveryOptions = {
   requestBudgetMs: 5_000,

@@ -1,5 +1,6 @@
 import { PlatformConfig } from '@app/platform';
-import { LeaderElection, WakeSignal } from '@app/relay';
+import { WakeSignal } from '@app/async';
+import { LeaderElection } from '@app/postgres';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Gauge, register } from 'prom-client';
 import { CheckoutProcess } from '../process/checkout-process';

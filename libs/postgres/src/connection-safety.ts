@@ -44,3 +44,9 @@ export function pgServerSafetyOptions(safety: Partial<ConnectionSafety> = {}): s
     `-c tcp_user_timeout=${idleSeconds * 1000 + 6_000}`,
   ].join(' ');
 }
+
+/**
+ * Bounds every service session, set on the service's role by provisioning: a runaway statement or a
+ * forgotten transaction cannot pin the relay's frontier for long.
+ */
+export const SERVICE_ROLE_SETTINGS = { statement_timeout: '60s', idle_in_transaction_session_timeout: '60s' } as const;

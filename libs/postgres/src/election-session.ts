@@ -1,4 +1,4 @@
-import { pgClientSafety, pgServerSafetyOptions } from '@app/eventstore';
+import { pgClientSafety, pgServerSafetyOptions } from './connection-safety';
 import { Client } from 'pg';
 
 /** One database session of a leader election: the advisory lock lives exactly as long as it. */
