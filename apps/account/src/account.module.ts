@@ -1,4 +1,5 @@
-import { PlatformModule, storeMigrations } from '@app/platform';
+import { PlatformModule } from '@app/platform';
+import { RelayModule, storeMigrations } from '@app/relay';
 import { Module } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module';
 import { AccountReadModels1764000000100 } from './migrations/1764000000100-account-read-models';
@@ -18,6 +19,7 @@ import { CancelledTransactions1764000000500 } from './migrations/1764000000500-c
         CancelledTransactions1764000000500,
       ],
     }),
+    RelayModule,
     AccountsModule,
   ],
 })

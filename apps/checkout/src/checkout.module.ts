@@ -1,4 +1,5 @@
-import { PlatformModule, storeMigrations } from '@app/platform';
+import { PlatformModule } from '@app/platform';
+import { RelayModule, storeMigrations } from '@app/relay';
 import { Module } from '@nestjs/common';
 import { CheckoutsModule } from './checkouts/checkouts.module';
 import { CheckoutUnfinished1764000000400 } from './migrations/1764000000400-checkout-unfinished';
@@ -16,6 +17,7 @@ import { CheckoutLease1764000000500 } from './migrations/1764000000500-checkout-
         CheckoutLease1764000000500,
       ],
     }),
+    RelayModule,
     CheckoutsModule,
   ],
 })

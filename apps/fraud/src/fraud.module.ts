@@ -1,4 +1,5 @@
-import { PlatformModule, storeMigrations } from '@app/platform';
+import { PlatformModule } from '@app/platform';
+import { RelayModule, storeMigrations } from '@app/relay';
 import { Module } from '@nestjs/common';
 import { AssessmentsModule } from './assessments/assessments.module';
 import { FraudRiskProfiles1764000000300 } from './migrations/1764000000300-fraud-risk-profiles';
@@ -7,6 +8,7 @@ import { RiskProfilesModule } from './risk-profiles/risk-profiles.module';
 @Module({
   imports: [
     PlatformModule.forService({ name: 'fraud', migrations: [...storeMigrations('fraud'), FraudRiskProfiles1764000000300] }),
+    RelayModule,
     RiskProfilesModule,
     AssessmentsModule,
   ],

@@ -1,4 +1,5 @@
-import { PlatformModule, storeMigrations } from '@app/platform';
+import { PlatformModule } from '@app/platform';
+import { RelayModule, storeMigrations } from '@app/relay';
 import { Module } from '@nestjs/common';
 import { MerchantsModule } from './merchants/merchants.module';
 import { MerchantSalesLedger1764000000200 } from './migrations/1764000000200-merchant-sales-ledger';
@@ -10,6 +11,7 @@ import { MerchantApiKeys1764000000600 } from './migrations/1764000000600-merchan
       name: 'merchant',
       migrations: [...storeMigrations('merchant'), MerchantSalesLedger1764000000200, MerchantApiKeys1764000000600],
     }),
+    RelayModule,
     MerchantsModule,
   ],
 })

@@ -1,4 +1,5 @@
-import { consumerMigrations, PlatformModule } from '@app/platform';
+import { consumerMigrations } from '@app/messaging';
+import { PlatformModule } from '@app/platform';
 import { Module } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
 import { CheckoutsModule } from './checkouts/checkouts.module';

@@ -35,7 +35,7 @@ export const eventsChannel = (schema: string): string => `${schema}_events`;
 
 /**
  * The TypeORM migrations installing the event store in `schema`; list them first in a service's
- * migrations (`storeMigrations` in libs/platform lists them with the relay's and the inbox's).
+ * migrations (`storeMigrations` in libs/relay lists them with the relay's and the inbox's).
  * The first also laid the subscription and inbox tables on installs made before those moved to
  * their libs, whose own migrations create them only where missing. The second removes the per-statement NOTIFY trigger of earlier installs, whose
  * notify lock serialised all commits; appenders now signal after commit (`CommitSignal`).

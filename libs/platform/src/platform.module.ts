@@ -1,7 +1,6 @@
-import { DefaultPorts, ServiceName, routesFrom } from '@app/contracts';
+import { DefaultPorts, ServiceName } from '@app/contracts';
 import { CommitSignal } from '@app/eventstore';
-import { AmqpConnection } from '@app/messaging';
-import { OutboxRelay } from '@app/relay';
+import { AmqpConnection, ConsumerLatencyController } from '@app/messaging';
 import { DynamicModule, Inject, Injectable, Module, OnModuleInit, Provider } from '@nestjs/common';
 import { InjectDataSource, getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource, MixedList } from 'typeorm';
@@ -9,11 +8,8 @@ import { loadPlatformConfig, platformConfigModule } from './config/platform-conf
 import { ClassType, databaseModule, runMigrationsExclusively } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { loggerModule } from './logging/logger.module';
-import { brokerProviders, SERVICE_NAME } from './messaging-glue/broker-connection.provider';
-import { relayProviders } from './messaging-glue/relay.lifecycle';
-import { AsyncApiController } from './messaging-glue/asyncapi.controller';
-import { ConsumerLatencyController } from './messaging-glue/consumer-latency.controller';
-import { SubscriptionsController } from './messaging-glue/subscriptions.controller';
+import { brokerProviders } from './broker/broker-connection.provider';
+import { SERVICE_NAME } from './config/service-name';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpsTokenGuard } from './security/ops-token.guard';
 import { SecurityModule } from './security/security.module';
@@ -41,8 +37,8 @@ class MigrationRunner implements OnModuleInit {
 
 /**
  * Everything a service of the platform stands on, from its name alone: validated config, JSON
- * logs, its schema and migrations, health, metrics, the broker connection and, for a producer,
- * the outbox relay with its operator routes.
+ * logs, its schema and migrations, health, metrics, the broker connection and the consumer
+ * latency route. A producer adds the outbox relay with its operator routes (`RelayModule`, libs/relay).
  */
 @Module({})
 export class PlatformModule {
@@ -50,9 +46,8 @@ export class PlatformModule {
     const config = loadPlatformConfig(DefaultPorts[service.name]);
     const hasDatabase = service.migrations !== undefined;
     const hasBroker = service.broker ?? hasDatabase;
-    const producer = hasDatabase && routesFrom(service.name).length > 0;
     const providers: Provider[] = [{ provide: SERVICE_NAME, useValue: service.name }, OpsTokenGuard];
-    // One commit signal per service: its command paths signal it, and its relay, while leading, listens to it.
+    // One commit signal per service: its command paths signal it, and its relay (RelayModule), while leading, listens to it.
     const commitSignal = {
       provide: CommitSignal,
       inject: [getDataSourceToken()],
@@ -60,7 +55,6 @@ export class PlatformModule {
     };
     if (hasDatabase) providers.push(MigrationRunner, commitSignal);
     if (hasBroker) providers.push(...brokerProviders);
-    if (producer) providers.push(...relayProviders);
     return {
       module: PlatformModule,
       global: true,
@@ -72,18 +66,9 @@ export class PlatformModule {
         MetricsModule,
         ...(hasDatabase ? [databaseModule({ schema: service.name, migrations: service.migrations! })] : []),
       ],
-      controllers: [
-        ...(producer ? [SubscriptionsController, AsyncApiController] : []),
-        ...(hasDatabase ? [ConsumerLatencyController] : []),
-      ],
+      controllers: hasDatabase ? [ConsumerLatencyController] : [],
       providers,
-      exports: [
-        SERVICE_NAME,
-        OpsTokenGuard,
-        ...(hasDatabase ? [CommitSignal] : []),
-        ...(hasBroker ? [AmqpConnection] : []),
-        ...(producer ? [OutboxRelay] : []),
-      ],
+      exports: [SERVICE_NAME, OpsTokenGuard, ...(hasDatabase ? [CommitSignal] : []), ...(hasBroker ? [AmqpConnection] : [])],
     };
   }
 }

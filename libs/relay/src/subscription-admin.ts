@@ -1,18 +1,8 @@
 import { DomainError } from '@app/domain';
+import { SubscriptionRegistration } from '@app/messaging';
 import { Pool } from 'pg';
-import { StartPosition } from './start-position';
 import { COMMIT_FRONTIER_SQL, OUTBOX_COLUMNS, OutboxRow, SubscriptionLag } from './subscription-store';
 import { RebaseOutcome, rebaseTransactionIds } from './transaction-id-rebase';
-
-/** A consumer queue an operator adds at run time, beside the routing table in code. */
-export interface SubscriptionRegistration {
-  name: string;
-  /** null: every type. */
-  eventTypes: readonly string[] | null;
-  from: StartPosition;
-  /** Paces the backfill (the events up to the head at registration); live events after it are not paced. */
-  backfillRatePerSecond?: number | null;
-}
 
 /**
  * The cursor that re-delivers every event after the global position `$2`. Commit order is

@@ -31,7 +31,7 @@ export async function ensureTestDatabase(url = testDatabaseUrl()): Promise<void>
   }
 }
 
-/** The tables `storeMigrations` (libs/platform) lays, as plain SQL, for specs and benchmarks that set up a schema themselves. */
+/** The tables `storeMigrations` (libs/relay) lays, as plain SQL, for specs and benchmarks that set up a schema themselves. */
 export const storeDdl = (schema: string): string[] => [
   ...eventStoreDdl(schema),
   ...subscriptionsDdl(schema),

@@ -1,7 +1,7 @@
 import { parseQueueName } from '@app/contracts';
 import { DomainError } from '@app/domain';
 import { Logger } from '@nestjs/common';
-import { registrationFor } from '@app/relay';
+import { registrationFor } from '@app/messaging';
 import { DataSource } from 'typeorm';
 import { OperatorActionsRepository } from '../operators/operator-actions.repository';
 import { ConsumerQueueCheck } from './consumer-queue-check';

@@ -1,4 +1,4 @@
-import { SubscriptionRemovedAnswer } from '@app/platform';
+import { SubscriptionRemovedAnswer } from '@app/messaging';
 import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
 import type { BackfillView, SubscriptionView } from '../subscriptions.service';
 

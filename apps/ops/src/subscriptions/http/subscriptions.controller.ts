@@ -1,12 +1,12 @@
 import { Producers } from '@app/contracts';
+import { DownstreamUnavailableError } from '@app/platform';
 import {
-  DownstreamUnavailableError,
   RedeliverStreamDto,
   RegisterSubscriptionDto,
   REGISTRATION_PROBLEMS,
   RewindSubscriptionDto,
   SubscriptionRegisteredAnswer,
-} from '@app/platform';
+} from '@app/messaging';
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';

@@ -1,9 +1,8 @@
 import { AmqpConnection } from '@app/messaging';
 import { Injectable, OnApplicationShutdown, OnModuleInit, Provider } from '@nestjs/common';
 import { PlatformConfig } from '../config/platform-config';
+import { SERVICE_NAME } from '../config/service-name';
 import { BROKER_STATUS, BrokerStatus } from '../health/broker-status';
-
-export const SERVICE_NAME = Symbol('SERVICE_NAME');
 
 /** Owns the service's AMQP connection: opened at start, closed last on shutdown. */
 @Injectable()

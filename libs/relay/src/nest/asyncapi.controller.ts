@@ -1,8 +1,7 @@
 import { Producer, asyncApiDocument } from '@app/contracts';
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Public } from '../security/principal';
-import { SERVICE_NAME } from './broker-connection.provider';
+import { Public, SERVICE_NAME } from '@app/platform';
 
 /**
  * A producer's AsyncAPI 3 document: the contract of its queues for downstream teams. Public like

@@ -1,7 +1,22 @@
 import { DefaultPorts, isCatalogued, parseQueueName } from '@app/contracts';
 import { DomainError } from '@app/domain';
-import { parseStartPosition } from './start-position';
-import { SubscriptionRegistration } from './subscription-admin';
+import { StartPosition, parseStartPosition } from './start-position';
+
+/** A consumer queue an operator adds at run time, beside the routing table in code. */
+export interface SubscriptionRegistration {
+  name: string;
+  /** null: every type. */
+  eventTypes: readonly string[] | null;
+  from: StartPosition;
+  /** Paces the backfill (the events up to the head at registration); live events after it are not paced. */
+  backfillRatePerSecond?: number | null;
+}
+
+/** What a producer refuses in a registration (registrationFor here, the relay's SubscriptionAdmin.register); Ops passes them on. */
+export const REGISTRATION_PROBLEMS = {
+  400: ['INVALID_QUEUE_NAME', 'RESERVED_CONSUMER', 'INVALID_POSITION', 'UNKNOWN_EVENT_TYPE', 'INVALID_RATE'],
+  409: ['SUBSCRIPTION_EXISTS'],
+} as const;
 
 /** An operator's request to add a consumer queue of one producer, as it arrives (HTTP, CLI). */
 export interface RegistrationRequest {

@@ -1,7 +1,8 @@
 import { eventStoreDdl } from '@app/eventstore';
 import { ensureTestDatabase, testDatabaseUrl, uniqueSuffix } from '@app/testing';
 import { DataSource } from 'typeorm';
-import { consumerMigrations, storeMigrations } from './store-migrations';
+import { consumerMigrations } from '@app/messaging';
+import { storeMigrations } from './store-migrations';
 
 /** Each lib lays its own tables; installs made when the event store's migration laid them all keep working. */
 describe('storeMigrations', () => {

@@ -1,10 +1,9 @@
 import { queueName, routesFrom } from '@app/contracts';
 import { CommitSignal } from '@app/eventstore';
 import { AmqpConnection } from '@app/messaging';
-import { OutboxRelay } from '@app/relay';
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap, Provider } from '@nestjs/common';
-import { PlatformConfig } from '../config/platform-config';
-import { SERVICE_NAME } from './broker-connection.provider';
+import { PlatformConfig, SERVICE_NAME } from '@app/platform';
+import { OutboxRelay } from '../outbox-relay';
 
 /** Starts the service's outbox relay after migrations, and stops it before anything else closes. */
 @Injectable()

@@ -87,11 +87,3 @@ export class StreamRedeliveredAnswer {
   @ApiProperty({ type: 'integer' }) fromVersion: number;
   @ApiProperty({ type: 'integer', description: 'events published into the queue again' }) events: number;
 }
-
-/** One consumer queue of this process with its commit-to-applied latency. */
-export class AppliedLatencyAnswer {
-  @ApiProperty() queue: string;
-  @ApiProperty({ type: Number, nullable: true }) p50Seconds: number | null;
-  @ApiProperty({ type: Number, nullable: true }) p99Seconds: number | null;
-  @ApiProperty({ type: 'integer' }) samples: number;
-}

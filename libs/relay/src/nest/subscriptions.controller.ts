@@ -1,11 +1,10 @@
-import { Callers } from '../security/principal';
 import { parseQueueName } from '@app/contracts';
-import { OutboxRelay, registrationFor } from '@app/relay';
-import { Body, Controller, Delete, Get, Inject, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { SERVICE_NAME } from './broker-connection.provider';
 import {
+  REGISTRATION_PROBLEMS,
+  RedeliverStreamDto,
+  RegisterSubscriptionDto,
+  RewindSubscriptionDto,
+  registrationFor,
   FrontierAnswer,
   RebaseAnswer,
   SubscriptionLagAnswer,
@@ -14,75 +13,11 @@ import {
   SubscriptionRewoundAnswer,
   SubscriptionStatusAnswer,
   StreamRedeliveredAnswer,
-} from './subscription-answers';
-import { OperatorAction } from '../security/operator-action.decorator';
-
-/** What a producer refuses in a registration (libs/relay registrationFor, SubscriptionAdmin.register); Ops passes them on. */
-export const REGISTRATION_PROBLEMS = {
-  400: ['INVALID_QUEUE_NAME', 'RESERVED_CONSUMER', 'INVALID_POSITION', 'UNKNOWN_EVENT_TYPE', 'INVALID_RATE'],
-  409: ['SUBSCRIPTION_EXISTS'],
-} as const;
-
-export class RewindSubscriptionDto {
-  @ApiProperty({
-    description: 'Re-deliver every event after this global position; 0 rebuilds the consumer',
-    type: 'integer',
-    minimum: 0,
-    maximum: Number.MAX_SAFE_INTEGER,
-  })
-  @IsInt()
-  @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
-  toPosition: number;
-}
-
-export class RedeliverStreamDto {
-  @ApiProperty({ description: 'The stream to deliver again, e.g. account-<uuid>', maxLength: 200 })
-  @IsString()
-  @MaxLength(200)
-  streamId: string;
-
-  @ApiProperty({ description: 'Its first version to deliver again: the missing version a GAP_TIMEOUT names', type: 'integer', minimum: 1 })
-  @IsInt()
-  @Min(1)
-  @Max(2_147_483_647)
-  fromVersion: number;
-}
-
-export class RegisterSubscriptionDto {
-  @ApiProperty({ description: 'The consumer queue, <consumer>.<producer>-events', example: 'bi.account-events', maxLength: 200 })
-  @IsString()
-  @MaxLength(200)
-  name: string;
-
-  @ApiPropertyOptional({ description: 'The event types it receives; omitted or empty: every type', type: [String], maxItems: 100 })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsString({ each: true })
-  eventTypes?: string[];
-
-  @ApiProperty({
-    description: 'Where it starts: 0 for all history, a global position, or "now"',
-    example: '0',
-    pattern: '^([Nn][Oo][Ww]|[0-9]{1,16})$',
-  })
-  @IsString()
-  @Matches(/^(now|\d{1,16})$/i)
-  from: string;
-
-  @ApiPropertyOptional({
-    description: 'Events a second the backfill may deliver into this queue alone; omitted: full speed',
-    type: 'integer',
-    minimum: 1,
-    maximum: 1_000_000,
-  })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
-  backfillRatePerSecond?: number;
-}
+} from '@app/messaging';
+import { Callers, OperatorAction, SERVICE_NAME } from '@app/platform';
+import { Body, Controller, Delete, Get, Inject, Param, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { OutboxRelay } from '../outbox-relay';
 
 /** This producer's relay subscriptions, for operators (Ops aggregates them across services). */
 @ApiTags('subscriptions')
