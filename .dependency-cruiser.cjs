@@ -49,6 +49,91 @@ module.exports = {
       to: { path: '^apps/', pathNot: '^apps/$1/' },
     },
     {
+      name: 'provisioning-is-for-tooling',
+      comment:
+        'Provisioning holds administrator rights (roles, vhosts, keys): only the scripts, the test platform, specs and ' +
+        'benchmarks use it. A service or a runtime lib that imported it would carry those rights into production.',
+      severity: 'error',
+      from: { pathNot: ['^(scripts|test|bench|libs/testing|libs/provisioning)/'] },
+      to: { path: '^libs/provisioning/' },
+    },
+    {
+      name: 'platform-is-the-runtime-only',
+      comment:
+        'libs/platform is the Nest runtime of every service (bootstrap, config, HTTP and problem+json, security, health, ' +
+        'logs, metrics). The relay stands on it (RelayModule), never the other way round; provisioning is tooling.',
+      severity: 'error',
+      from: { path: '^libs/platform/' },
+      to: { path: '^libs/(relay|provisioning)/' },
+    },
+    {
+      name: 'postgres-lib-stands-alone',
+      comment:
+        'libs/postgres (leader election, connection safety) is a small PostgreSQL kit that the relay and the services use: ' +
+        'it imports no service, no Nest runtime lib and nothing that reaches the broker.',
+      severity: 'error',
+      from: { path: '^libs/postgres/' },
+      to: { path: ['^apps/', '^libs/(platform|relay|messaging|eventstore|provisioning)/', 'node_modules/(amqplib|typeorm|@nestjs/(core|typeorm|swagger|platform-[^/]+))(/|$)'] },
+    },
+    {
+      name: 'ops-does-not-depend-on-the-relay',
+      comment:
+        "Ops steers each producer's relay over HTTP; the subscription API they share (requests, answers, registration rules) " +
+        'is in libs/messaging/src/subscriptions.',
+      severity: 'error',
+      from: { path: '^apps/ops/' },
+      to: { path: '^libs/relay/' },
+    },
+    {
+      name: 'not-to-test',
+      comment: 'Production code never imports the test platform (libs/testing), test/, or a test kit (a src/test/ folder).',
+      severity: 'error',
+      from: {
+        path: '^(apps|libs)/',
+        pathNot: ['\\.(spec|int-spec|e2e-spec)\\.ts$', '^libs/testing/', '/src/test/', '(^|/)fake-[^/]+\\.ts$'],
+      },
+      to: { path: ['^test/', '^libs/testing/', '/src/test/'] },
+    },
+    {
+      name: 'not-to-spec',
+      comment: 'A spec file is a leaf: shared test code goes in a test kit (libs/testing, test/support, a src/test/ folder).',
+      severity: 'error',
+      from: {},
+      to: { path: '\\.(spec|int-spec|e2e-spec)\\.ts$' },
+    },
+    {
+      name: 'no-orphans',
+      comment: 'A module nothing imports is dead code, unless it is an entry point (a main, a script, a spec, a benchmark, a config).',
+      severity: 'error',
+      from: {
+        orphan: true,
+        pathNot: [
+          '(^|/)\\.[^/]+\\.(js|cjs|mjs|ts|json)$',
+          '\\.d\\.ts$',
+          '(^|/)tsconfig[^/]*\\.json$',
+          '\\.(spec|int-spec|e2e-spec)\\.ts$',
+          '^apps/[^/]+/src/(main|cli)\\.ts$',
+          '^scripts/',
+          '^bench/[^/]+\\.bench\\.ts$',
+          '^test/[^/]+\\.setup\\.ts$',
+          '(^|/)(jest|eslint|prettier)\\.config\\.[cm]?[jt]s$',
+        ],
+      },
+      to: {},
+    },
+    {
+      name: 'no-folder-cycles-in-an-app',
+      comment:
+        "Folders of a service depend one way (Checkout's process/ and recovery/ both stand on unfinished/): a cycle " +
+        'between folders means neither can be read, moved or tested without the other.',
+      severity: 'error',
+      scope: 'folder',
+      // Known, left for their own change: Fraud's assessments/ and risk-profiles/ use each other (the projection
+      // rework moves the risk rules), and Account's projection int-spec reaches back into migrations/.
+      from: { path: '^apps/', pathNot: ['^apps/fraud/src/(assessments|risk-profiles)$', '^apps/account/src/(accounts|migrations)$'] },
+      to: { circular: true },
+    },
+    {
       name: 'no-cycles',
       severity: 'error',
       from: {},

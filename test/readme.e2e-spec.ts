@@ -144,7 +144,7 @@ describe('README', () => {
 function sourceVariables(): string[] {
   const files = [
     'apps/checkout/src/checkouts/downstream/downstream.options.ts',
-    'apps/checkout/src/checkouts/recovery/recovery.options.ts',
+    'apps/checkout/src/checkouts/unfinished/recovery.options.ts',
     'apps/fraud/src/assessments/risk-policy.config.ts',
   ];
   const named = files.flatMap((file) =>

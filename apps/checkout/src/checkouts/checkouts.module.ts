@@ -8,10 +8,10 @@ import { HttpCheckoutDownstream } from './downstream/http-checkout-downstream';
 import { CheckoutsController } from './http/checkouts.controller';
 import { CheckoutProcess } from './process/checkout-process';
 import { CheckoutRecoveryWorker } from './recovery/checkout-recovery.worker';
-import { RecoveryOptions, recoveryOptionsFromEnv } from './recovery/recovery.options';
-import { RECOVERY_OPTIONS } from './recovery/recovery.tokens';
-import { UnfinishedCheckoutsRepository } from './recovery/unfinished-checkouts.repository';
-import { CheckoutLeases } from './recovery/checkout-leases';
+import { RecoveryOptions, recoveryOptionsFromEnv } from './unfinished/recovery.options';
+import { RECOVERY_OPTIONS } from './unfinished/recovery.tokens';
+import { UnfinishedCheckoutsRepository } from './unfinished/unfinished-checkouts.repository';
+import { CheckoutLeases } from './unfinished/checkout-leases';
 
 const downstreamProvider: Provider = {
   provide: CHECKOUT_DOWNSTREAM,

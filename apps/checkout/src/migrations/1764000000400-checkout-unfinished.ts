@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { unfinishedCheckoutsDdl } from '../checkouts/recovery/unfinished-checkouts.repository';
+import { unfinishedCheckoutsDdl } from '../checkouts/unfinished/unfinished-checkouts.repository';
 
 export class CheckoutUnfinished1764000000400 implements MigrationInterface {
   name = 'CheckoutUnfinished1764000000400';

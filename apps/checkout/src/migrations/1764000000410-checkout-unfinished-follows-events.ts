@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { unfinishedFollowsEventsDdl } from '../checkouts/recovery/unfinished-checkouts.repository';
+import { unfinishedFollowsEventsDdl } from '../checkouts/unfinished/unfinished-checkouts.repository';
 
 /** Rows tracked by the earlier version stay: their checkouts' final events remove them like any other. */
 export class CheckoutUnfinishedFollowsEvents1764000000410 implements MigrationInterface {

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { checkoutLeaseDdl } from '../checkouts/recovery/checkout-leases';
+import { checkoutLeaseDdl } from '../checkouts/unfinished/checkout-leases';
 
 /** Rows tracked before have epoch 0 and no lease: the first driver to come takes them. */
 export class CheckoutLease1764000000500 implements MigrationInterface {

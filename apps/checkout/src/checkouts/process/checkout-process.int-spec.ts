@@ -6,13 +6,13 @@ import { DataSource } from 'typeorm';
 import { CheckoutCommands, checkoutStreamId } from '../checkout-commands';
 import { checkoutDecider } from '../domain/checkout.decider';
 import { CheckoutRequest } from '../domain/checkout.events';
-import { CheckoutLeases, checkoutLeaseDdl } from '../recovery/checkout-leases';
-import { recoveryOptionsFromEnv } from '../recovery/recovery.options';
+import { CheckoutLeases, checkoutLeaseDdl } from '../unfinished/checkout-leases';
+import { recoveryOptionsFromEnv } from '../unfinished/recovery.options';
 import {
   UnfinishedCheckoutsRepository,
   unfinishedCheckoutsDdl,
   unfinishedFollowsEventsDdl,
-} from '../recovery/unfinished-checkouts.repository';
+} from '../unfinished/unfinished-checkouts.repository';
 import { CheckoutProcess } from './checkout-process';
 import { FakeWorld } from './fake-checkout-world';
 

@@ -9,10 +9,10 @@ import { AbandonCheckout, CheckoutCommand } from '../domain/checkout.commands';
 import { CheckoutState, NextStep, isFinal, nextStep, passesScreening } from '../domain/checkout.decider';
 import { CheckoutRequest } from '../domain/checkout.events';
 import { CHECKOUT_DOWNSTREAM, CheckoutDownstream, VoidOutcome } from '../downstream/checkout-downstream';
-import { RECOVERY_OPTIONS } from '../recovery/recovery.tokens';
-import { RecoveryOptions, retryBackoff } from '../recovery/recovery.options';
-import { UnfinishedCheckoutsRepository } from '../recovery/unfinished-checkouts.repository';
-import { CheckoutLeases, isLeaseLost } from '../recovery/checkout-leases';
+import { RECOVERY_OPTIONS } from '../unfinished/recovery.tokens';
+import { RecoveryOptions, retryBackoff } from '../unfinished/recovery.options';
+import { UnfinishedCheckoutsRepository } from '../unfinished/unfinished-checkouts.repository';
+import { CheckoutLeases, isLeaseLost } from '../unfinished/checkout-leases';
 import { LeaseFence, LeaseLostError } from './lease-fence';
 
 /** A command without its metadata, which `report` adds. */

@@ -1,5 +1,5 @@
 import { msBeforeCallDeadline } from '@app/platform';
-import { CheckoutLeases, Lease } from '../recovery/checkout-leases';
+import { CheckoutLeases, Lease } from '../unfinished/checkout-leases';
 import { LeaseFence, LeaseLostError } from './lease-fence';
 
 /** CheckoutLeases as the fence sees it: each take answers the next scripted lease (undefined: held by another). */

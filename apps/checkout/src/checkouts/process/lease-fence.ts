@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { withCallDeadline } from '@app/platform';
-import { CheckoutLeases, Lease } from '../recovery/checkout-leases';
+import { CheckoutLeases, Lease } from '../unfinished/checkout-leases';
 
 /** The checkout was taken over by another driver: this one must stop, and record nothing more. */
 export class LeaseLostError extends Error {

@@ -3,8 +3,8 @@ import { eventually } from '@app/testing';
 import { EventEmitter } from 'node:events';
 import { CheckoutProcess } from '../process/checkout-process';
 import { CheckoutRecoveryWorker } from './checkout-recovery.worker';
-import { RecoveryOptions } from './recovery.options';
-import { UnfinishedCheckoutsRepository } from './unfinished-checkouts.repository';
+import { RecoveryOptions } from '../unfinished/recovery.options';
+import { UnfinishedCheckoutsRepository } from '../unfinished/unfinished-checkouts.repository';
 
 // The worker's election, driven by the spec: leadership comes and goes as the spec says.
 class ElectionDouble extends EventEmitter {

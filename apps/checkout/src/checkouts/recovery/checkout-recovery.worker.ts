@@ -4,9 +4,9 @@ import { LeaderElection } from '@app/postgres';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Gauge, register } from 'prom-client';
 import { CheckoutProcess } from '../process/checkout-process';
-import { RecoveryOptions } from './recovery.options';
-import { RECOVERY_OPTIONS } from './recovery.tokens';
-import { UnfinishedCheckoutsRepository } from './unfinished-checkouts.repository';
+import { RecoveryOptions } from '../unfinished/recovery.options';
+import { RECOVERY_OPTIONS } from '../unfinished/recovery.tokens';
+import { UnfinishedCheckoutsRepository } from '../unfinished/unfinished-checkouts.repository';
 
 const LEADER = 'checkout_recovery_leader';
 const leaderGauge: Gauge =
