@@ -73,7 +73,13 @@ module.exports = {
         'it imports no service, no Nest runtime lib and nothing that reaches the broker.',
       severity: 'error',
       from: { path: '^libs/postgres/' },
-      to: { path: ['^apps/', '^libs/(platform|relay|messaging|eventstore|provisioning)/', 'node_modules/(amqplib|typeorm|@nestjs/(core|typeorm|swagger|platform-[^/]+))(/|$)'] },
+      to: {
+        path: [
+          '^apps/',
+          '^libs/(platform|relay|messaging|eventstore|provisioning)/',
+          'node_modules/(amqplib|typeorm|@nestjs/(core|typeorm|swagger|platform-[^/]+))(/|$)',
+        ],
+      },
     },
     {
       name: 'ops-does-not-depend-on-the-relay',
