@@ -8,3 +8,6 @@ export * from './snapshot-store';
 export * from './state-cache';
 export * from './connection-safety';
 export * from './upcast-recorded';
+export * from './aggregate';
+export * from './aggregate.provider';
+export * from './new-stream-path';
