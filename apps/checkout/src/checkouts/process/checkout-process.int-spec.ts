@@ -68,6 +68,20 @@ describe('CheckoutProcess against a real event store', () => {
     ]);
   });
 
+  it('records who asked for the checkout on its start, and the process as actor of the steps it records', async () => {
+    const { checkouts, process, request } = setUp();
+    const checkoutId = randomUUID();
+    await process.checkout(checkoutId, 'k', request, `merchant:${request.merchantId}`);
+    const recorded = await checkouts.readStream(checkoutId);
+    expect(recorded.map((event) => [event.type, event.metadata.actor, event.metadata.correlationId])).toEqual([
+      ['CheckoutStarted', `merchant:${request.merchantId}`, checkoutId],
+      ['PaymentAuthorised', 'checkout', checkoutId],
+      ['AccountCharged', 'checkout', checkoutId],
+      ['PaymentCaptured', 'checkout', checkoutId],
+      ['CheckoutCompleted', 'checkout', checkoutId],
+    ]);
+  });
+
   it('drives twenty concurrent requests for one checkout as one run with one charge', async () => {
     const { world, process, request, accountId, steps } = setUp();
     const checkoutId = randomUUID();
