@@ -1,7 +1,7 @@
 import { EventStore } from '@app/eventstore';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { accountStreamId } from '../../apps/account/src/accounts/account-commands';
+import { accountAggregate } from '../../apps/account/src/accounts/account.aggregate';
 import { AccountCommand } from '../../apps/account/src/accounts/domain/account.commands';
 import { accountDecider } from '../../apps/account/src/accounts/domain/account.decider';
 import { AccountEvent } from '../../apps/account/src/accounts/domain/account.events';
@@ -15,7 +15,7 @@ const metadata = { now: new Date().toISOString(), actor: 'bench-seed' };
  */
 export async function seedAccount(databaseUrl: string, totalEvents: number, limit = 100_000_000): Promise<string> {
   const id = randomUUID();
-  const streamId = accountStreamId(id);
+  const streamId = accountAggregate.streamId(id);
   const dataSource = new DataSource({ type: 'postgres', url: databaseUrl, extra: { max: 2 } });
   await dataSource.initialize();
   const store = new EventStore('account');

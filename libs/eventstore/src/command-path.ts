@@ -2,6 +2,7 @@ import { KeyedSerialQueue } from '@app/async';
 import { Command, Decider, DomainError, Message, fold } from '@app/domain';
 import { DataSource } from 'typeorm';
 import { AppendGroup } from './append-group';
+import { eventMetadataOf } from './command-metadata';
 import { CommitSignal } from './commit-signal';
 import { EventStore, WrongExpectedVersionError } from './event-store';
 import { NewEvent, RecordedEvent, RecordedOf } from './recorded-event';
@@ -35,7 +36,7 @@ interface Pending<State, C> {
 }
 
 /**
- * The one command path every aggregate uses: load → decide → append with the expected version,
+ * The engine of every evolving aggregate's write path (services reach it through `defineAggregate`): load → decide → append with the expected version,
  * reloading and deciding again when another writer (in this process or another) got there first.
  *
  * Commands on the same stream queue up in this process and are decided in order against the
@@ -167,7 +168,7 @@ export class CommandPath<State, C extends Command, E extends Message> {
         const decided = this.decider.decide(pending.command, state);
         const from = events.length;
         state = fold(this.decider, decided, state);
-        const { now: _now, ...metadata } = pending.command.metadata;
+        const metadata = eventMetadataOf(pending.command);
         events.push(...decided.map((event) => ({ type: event.type, data: event.data, metadata })));
         outcomes.push({ pending, from, to: events.length, state });
       } catch (error) {

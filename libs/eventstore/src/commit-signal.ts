@@ -25,7 +25,8 @@ export class CommitSignal {
 
   constructor(
     private readonly db: Queryable,
-    schema: string,
+    /** The service's schema, whose event table its command paths append to. */
+    readonly schema: string,
   ) {
     this.channel = eventsChannel(schema);
   }

@@ -1,5 +1,6 @@
 export * from './command-metadata';
-export * from './command-path';
+// The engine stays inside the lib: services reach it through defineAggregate and provideAggregate.
+export type { CommandResult } from './command-path';
 export * from './commit-signal';
 export * from './event-store';
 export * from './event-store.migration';
@@ -7,3 +8,6 @@ export * from './recorded-event';
 export * from './snapshot-store';
 export * from './state-cache';
 export * from './upcast-recorded';
+export * from './aggregate';
+export * from './aggregate.provider';
+export * from './new-stream-path';

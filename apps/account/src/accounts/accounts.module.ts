@@ -1,6 +1,7 @@
+import { provideAggregate } from '@app/eventstore';
 import { projectionController } from '@app/messaging';
 import { Module } from '@nestjs/common';
-import { accountCommandsProvider } from './account-commands';
+import { accountAggregate } from './account.aggregate';
 import { AccountChangesController } from './http/account-changes.controller';
 import { AccountTransactionsController } from './http/account-transactions.controller';
 import { AccountsController } from './http/accounts.controller';
@@ -19,6 +20,6 @@ import { PurchaseRecords } from './purchase-records';
     StatsController,
     projectionController(accountView),
   ],
-  providers: [accountCommandsProvider, AccountViewRepository, CountryStatsRepository, PurchaseRecords, CancelledTransactions],
+  providers: [provideAggregate(accountAggregate), AccountViewRepository, CountryStatsRepository, PurchaseRecords, CancelledTransactions],
 })
 export class AccountsModule {}

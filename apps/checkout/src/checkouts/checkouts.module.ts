@@ -1,7 +1,8 @@
+import { provideAggregate } from '@app/eventstore';
 import { Module, OnApplicationShutdown, Provider } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { checkoutCommandsProvider } from './checkout-commands';
+import { checkoutAggregate } from './checkout.aggregate';
 import { CHECKOUT_DOWNSTREAM } from './downstream/checkout-downstream';
 import { downstreamOptionsFromEnv } from './downstream/downstream.options';
 import { HttpCheckoutDownstream } from './downstream/http-checkout-downstream';
@@ -29,7 +30,7 @@ class DownstreamLifecycle implements OnApplicationShutdown {
 @Module({
   controllers: [CheckoutsController],
   providers: [
-    checkoutCommandsProvider,
+    provideAggregate(checkoutAggregate),
     downstreamProvider,
     { provide: DownstreamLifecycle, inject: [CHECKOUT_DOWNSTREAM], useFactory: (d: HttpCheckoutDownstream) => new DownstreamLifecycle(d) },
     { provide: RECOVERY_OPTIONS, useFactory: () => recoveryOptionsFromEnv() },

@@ -25,6 +25,22 @@ export const PRINCIPAL_PROPERTY = 'principal';
 export const principalOfRequest = (request: unknown): Principal | undefined =>
   (request as Record<string, Principal | undefined>)[PRINCIPAL_PROPERTY];
 
+/**
+ * The principal as the actor its commands' events record: the credential's subject
+ * (`service:<name>`, `merchant:<id>`), or the operator (with the operator's name once principals carry one).
+ */
+export function actorOf(principal: Principal | undefined): string {
+  if (!principal) return 'anonymous';
+  switch (principal.kind) {
+    case 'operator':
+      return 'name' in principal && typeof principal.name === 'string' ? `operator:${principal.name}` : 'operator';
+    case 'service':
+      return `service:${principal.service}`;
+    case 'merchant':
+      return `merchant:${principal.merchantId}`;
+  }
+}
+
 /** The authenticated caller of this request. */
 export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal | undefined =>
   principalOfRequest(context.switchToHttp().getRequest()),

@@ -1,7 +1,8 @@
 import { CommandMetadata } from '@app/domain';
 import { Body, Controller, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AccountCommands, accountStreamId } from '../account-commands';
+import { InjectAggregate } from '@app/eventstore';
+import { AccountAggregate, accountAggregate } from '../account.aggregate';
 import { AccountCommand } from '../domain/account.commands';
 import { AccountCommandAnswer, answerOf } from './account-answer';
 import { accountIdPipe } from './account-params';
@@ -12,7 +13,7 @@ import { AddPhoneNumberDto, NewAddressDto, UpdateLimitDto } from './open-account
 @ApiTags('accounts')
 @Controller('accounts/:id')
 export class AccountChangesController {
-  constructor(private readonly commands: AccountCommands) {}
+  constructor(@InjectAggregate(accountAggregate) private readonly accounts: AccountAggregate) {}
 
   @Put('limit')
   @ApiProblems({
@@ -77,6 +78,6 @@ export class AccountChangesController {
   }
 
   private async run(id: string, command: AccountCommand): Promise<AccountCommandAnswer> {
-    return answerOf(await this.commands.execute(accountStreamId(id), command));
+    return answerOf(await this.accounts.execute(id, command));
   }
 }

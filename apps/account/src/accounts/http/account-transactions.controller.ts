@@ -2,7 +2,8 @@ import { Callers } from '@app/platform';
 import { CommandMetadata, DomainError } from '@app/domain';
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AccountCommands, accountStreamId } from '../account-commands';
+import { InjectAggregate } from '@app/eventstore';
+import { AccountAggregate, accountAggregate } from '../account.aggregate';
 import { AccountErrors } from '../domain/account.errors';
 import { findPurchase } from '../domain/purchase-ledger';
 import { CancelledTransactions, isCancelledTransaction } from '../cancelled-transactions';
@@ -33,7 +34,7 @@ const busy = (id: string) => new DomainError('conflict', 'CONCURRENCY_CONFLICT',
 @Callers('service:checkout')
 export class AccountTransactionsController {
   constructor(
-    private readonly commands: AccountCommands,
+    @InjectAggregate(accountAggregate) private readonly accounts: AccountAggregate,
     private readonly records: PurchaseRecords,
     private readonly cancellations: CancelledTransactions,
   ) {}
@@ -63,10 +64,10 @@ export class AccountTransactionsController {
     @CommandMeta() metadata: CommandMetadata,
   ): Promise<TransactionAnswer> {
     const { transactionId, amount, currency, merchantId, reference } = body;
-    const streamId = accountStreamId(id);
+    const streamId = this.accounts.streamId(id);
     const purchase = (recorded?: Awaited<ReturnType<PurchaseRecords['find']>>) =>
-      this.commands
-        .execute(streamId, {
+      this.accounts
+        .execute(id, {
           type: 'PurchaseItem',
           data: { id, transactionId, amount, currency, merchantId, reference, recorded },
           metadata,
@@ -137,7 +138,7 @@ export class AccountTransactionsController {
 
   /** Refunds the purchase; one never charged is cancelled instead, unless its charge lands meanwhile (then it is refunded). */
   private async refundOrCancel(id: string, transactionId: string, metadata: CommandMetadata): Promise<TransactionAnswer | 'cancelled'> {
-    const streamId = accountStreamId(id);
+    const streamId = this.accounts.streamId(id);
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.refundOnce(id, streamId, transactionId, metadata);
@@ -150,8 +151,8 @@ export class AccountTransactionsController {
 
   private async refundOnce(id: string, streamId: string, transactionId: string, metadata: CommandMetadata): Promise<TransactionAnswer> {
     const recorded = await this.records.find(streamId, transactionId);
-    const result = await this.commands
-      .execute(streamId, { type: 'RefundPurchase', data: { id, transactionId, recorded }, metadata })
+    const result = await this.accounts
+      .execute(id, { type: 'RefundPurchase', data: { id, transactionId, recorded }, metadata })
       .catch((error: unknown) => {
         throw isRepeatedTransaction(error) ? AccountErrors.alreadyRefunded(transactionId) : error;
       });

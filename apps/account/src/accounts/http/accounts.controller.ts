@@ -3,7 +3,8 @@ import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { AccountCommands, accountStreamId } from '../account-commands';
+import { InjectAggregate } from '@app/eventstore';
+import { AccountAggregate, accountAggregate } from '../account.aggregate';
 import { AccountErrors } from '../domain/account.errors';
 import { AccountViewRepository } from '../projections/account-view.repository';
 import { EventsPageQuery, MAX_EVENTS_PAGE, accountIdPipe } from './account-params';
@@ -15,7 +16,7 @@ import { AccountEventAnswer, AccountViewAnswer, OpenedAccountAnswer } from './ac
 @Controller('accounts')
 export class AccountsController {
   constructor(
-    private readonly commands: AccountCommands,
+    @InjectAggregate(accountAggregate) private readonly accounts: AccountAggregate,
     private readonly views: AccountViewRepository,
   ) {}
 
@@ -25,7 +26,7 @@ export class AccountsController {
   @ApiProblems({ 400: ['INVALID_LIMIT'], 422: ['LIMIT_EXCEEDED'] })
   async open(@Body() body: OpenAccountDto, @CommandMeta() metadata: CommandMetadata): Promise<{ id: string }> {
     const id = randomUUID();
-    await this.commands.execute(accountStreamId(id), { type: 'OpenAccount', data: { id, ...body }, metadata });
+    await this.accounts.execute(id, { type: 'OpenAccount', data: { id, ...body }, metadata });
     return { id };
   }
 
@@ -47,8 +48,8 @@ export class AccountsController {
   async events(@Param('id', accountIdPipe) id: string, @Query() query: EventsPageQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     const afterVersion = query.afterVersion ?? 0;
     const limit = query.limit ?? MAX_EVENTS_PAGE;
-    const events = await this.commands.readStream(accountStreamId(id), afterVersion, limit);
-    if (events.length === 0 && (await this.commands.readStream(accountStreamId(id), 0, 1)).length === 0) throw AccountErrors.notFound(id);
+    const events = await this.accounts.readStream(id, afterVersion, limit);
+    if (events.length === 0 && (await this.accounts.readStream(id, 0, 1)).length === 0) throw AccountErrors.notFound(id);
     if (events.length === limit) {
       void reply.header(
         'Link',

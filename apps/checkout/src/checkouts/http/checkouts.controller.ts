@@ -1,5 +1,7 @@
 import { DomainError, fold } from '@app/domain';
+import { InjectAggregate } from '@app/eventstore';
 import {
+  actorOf,
   ApiProblems,
   assertMerchantScope,
   Callers,
@@ -12,7 +14,7 @@ import {
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CheckoutCommands, checkoutStreamId } from '../checkout-commands';
+import { CheckoutAggregate, checkoutAggregate } from '../checkout.aggregate';
 import { CheckoutState, checkoutDecider, isFinal } from '../domain/checkout.decider';
 import { CheckoutProcess } from '../process/checkout-process';
 import { RecoveryOptions } from '../unfinished/recovery.options';
@@ -33,7 +35,7 @@ const PENDING_HEADERS = { Location: { description: '/checkouts/{checkoutId}', sc
 export class CheckoutsController {
   constructor(
     private readonly process: CheckoutProcess,
-    private readonly commands: CheckoutCommands,
+    @InjectAggregate(checkoutAggregate) private readonly checkouts: CheckoutAggregate,
     private readonly unfinished: UnfinishedCheckoutsRepository,
     @Inject(RECOVERY_OPTIONS) private readonly options: RecoveryOptions,
   ) {}
@@ -91,7 +93,7 @@ export class CheckoutsController {
     const { accountId, merchantId, items, currency } = body;
     const request = { accountId, merchantId, currency, items: items.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })) };
     const checkoutId = checkoutIdFor(idempotencyKey);
-    return this.answer(checkoutId, reply, this.process.checkout(checkoutId, idempotencyKey, request));
+    return this.answer(checkoutId, reply, this.process.checkout(checkoutId, idempotencyKey, request, actorOf(caller)));
   }
 
   @Get('unfinished')
@@ -114,7 +116,7 @@ export class CheckoutsController {
   @ApiOkResponse({ type: CheckoutViewAnswer })
   @ApiProblems({ 400: ['BAD_REQUEST'], 404: ['CHECKOUT_NOT_FOUND'] })
   async get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal) {
-    const events = await this.commands.readStream(checkoutStreamId(id));
+    const events = await this.checkouts.readStream(id);
     if (events.length === 0) throw new DomainError('not-found', 'CHECKOUT_NOT_FOUND', `Checkout ${id} does not exist`);
     const state = fold(checkoutDecider, events);
     const view = viewOf(state, events, isFinal(state) ? undefined : await this.unfinished.find(id));
@@ -135,9 +137,10 @@ export class CheckoutsController {
   })
   compensate(
     @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() caller: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CheckoutOutcome | PendingOutcome> {
-    return this.answer(id, reply, this.process.abandon(id, 'OPERATOR_COMPENSATED'));
+    return this.answer(id, reply, this.process.abandon(id, 'OPERATOR_COMPENSATED', actorOf(caller)));
   }
 
   /** The outcome if the run ends within the budget; else 202 pending, while the run (or the worker) goes on. */

@@ -1,10 +1,9 @@
 import { DownstreamUnavailableError } from '@app/platform';
-import { commandMetadata } from '@app/eventstore';
+import { commandMetadata, createAggregate } from '@app/eventstore';
 import { freshEventStore } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { CheckoutCommands, checkoutStreamId } from '../checkout-commands';
-import { checkoutDecider } from '../domain/checkout.decider';
+import { checkoutAggregate } from '../checkout.aggregate';
 import { CheckoutRequest } from '../domain/checkout.events';
 import { CheckoutLeases, checkoutLeaseDdl } from '../unfinished/checkout-leases';
 import { recoveryOptionsFromEnv } from '../unfinished/recovery.options';
@@ -36,12 +35,12 @@ describe('CheckoutProcess against a real event store', () => {
     const options = recoveryOptionsFromEnv(env);
     const unfinished = new UnfinishedCheckoutsRepository(dataSource, schema, options.deadlineMs);
     const leases = new CheckoutLeases(dataSource, schema, options);
-    return new CheckoutProcess(new CheckoutCommands(dataSource, { schema, decider: checkoutDecider }), world, unfinished, leases, options);
+    return new CheckoutProcess(createAggregate(checkoutAggregate, dataSource, { schema }), world, unfinished, leases, options);
   };
 
   const setUp = () => {
     const world = new FakeWorld();
-    const commands = new CheckoutCommands(dataSource, { schema, decider: checkoutDecider });
+    const checkouts = createAggregate(checkoutAggregate, dataSource, { schema });
     const accountId = randomUUID();
     world.balances.set(accountId, 10_000);
     const request: CheckoutRequest = {
@@ -50,8 +49,8 @@ describe('CheckoutProcess against a real event store', () => {
       items: [{ sku: 'book', quantity: 2, unitPrice: 1_500 }],
       currency: 'EUR',
     };
-    const steps = async (checkoutId: string) => (await commands.readStream(checkoutStreamId(checkoutId))).map((e) => e.type);
-    return { world, commands, process: processOf(world), request, accountId, steps };
+    const steps = async (checkoutId: string) => (await checkouts.readStream(checkoutId)).map((e) => e.type);
+    return { world, checkouts, process: processOf(world), request, accountId, steps };
   };
 
   it('records every step of a completed checkout and charges once', async () => {
@@ -66,6 +65,20 @@ describe('CheckoutProcess against a real event store', () => {
       'AccountCharged',
       'PaymentCaptured',
       'CheckoutCompleted',
+    ]);
+  });
+
+  it('records who asked for the checkout on its start, and the process as actor of the steps it records', async () => {
+    const { checkouts, process, request } = setUp();
+    const checkoutId = randomUUID();
+    await process.checkout(checkoutId, 'k', request, `merchant:${request.merchantId}`);
+    const recorded = await checkouts.readStream(checkoutId);
+    expect(recorded.map((event) => [event.type, event.metadata.actor, event.metadata.correlationId])).toEqual([
+      ['CheckoutStarted', `merchant:${request.merchantId}`, checkoutId],
+      ['PaymentAuthorised', 'checkout', checkoutId],
+      ['AccountCharged', 'checkout', checkoutId],
+      ['PaymentCaptured', 'checkout', checkoutId],
+      ['CheckoutCompleted', 'checkout', checkoutId],
     ]);
   });
 
@@ -211,11 +224,11 @@ describe('CheckoutProcess against a real event store', () => {
   });
 
   it('tracks a checkout in the transaction that starts it, so a crash right after the start leaves it for the worker', async () => {
-    const { commands, request } = setUp();
+    const { checkouts, request } = setUp();
     const checkoutId = randomUUID();
     const unfinished = new UnfinishedCheckoutsRepository(dataSource, schema, 60_000);
     const metadata = commandMetadata('spec');
-    await commands.execute(checkoutStreamId(checkoutId), {
+    await checkouts.execute(checkoutId, {
       type: 'StartCheckout',
       data: { checkoutId, idempotencyKey: 'k', request },
       metadata,
@@ -305,7 +318,7 @@ describe('CheckoutProcess against a real event store', () => {
     ]);
     const epochs: { epoch: string }[] = await dataSource.query(
       `SELECT metadata->>'leaseEpoch' AS epoch FROM "${schema}".events WHERE stream_id = $1 ORDER BY stream_version`,
-      [checkoutStreamId(checkoutId)],
+      [checkoutAggregate.streamId(checkoutId)],
     );
     expect(epochs.map((e) => e.epoch)).toEqual([null, '1', '2', '3', '3']);
   });

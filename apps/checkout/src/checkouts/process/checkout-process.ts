@@ -1,10 +1,10 @@
 import { KeyedSerialQueue, backoffMs, jitteredMs } from '@app/async';
 import { DomainError, assertNever } from '@app/domain';
-import { commandMetadata } from '@app/eventstore';
+import { InjectAggregate, commandMetadata } from '@app/eventstore';
 import { Inject, Injectable } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CheckoutCommands, checkoutStreamId } from '../checkout-commands';
+import { CheckoutAggregate, checkoutAggregate } from '../checkout.aggregate';
 import { AbandonCheckout, CheckoutCommand } from '../domain/checkout.commands';
 import { CheckoutState, NextStep, isFinal, nextStep, passesScreening } from '../domain/checkout.decider';
 import { CheckoutRequest } from '../domain/checkout.events';
@@ -44,21 +44,24 @@ export class CheckoutProcess {
   private readonly runs = new KeyedSerialQueue();
 
   constructor(
-    private readonly commands: CheckoutCommands,
+    @InjectAggregate(checkoutAggregate) private readonly checkouts: CheckoutAggregate,
     @Inject(CHECKOUT_DOWNSTREAM) private readonly downstream: CheckoutDownstream,
     private readonly unfinished: UnfinishedCheckoutsRepository,
     private readonly leases: CheckoutLeases,
     @Inject(RECOVERY_OPTIONS) private readonly options: RecoveryOptions,
   ) {}
 
-  /** Starts the checkout (or recognises a retry of it) and runs it; throws when a callee is unavailable. */
-  async checkout(checkoutId: string, idempotencyKey: string, request: CheckoutRequest): Promise<CheckoutState> {
+  /**
+   * Starts the checkout (or recognises a retry of it) and runs it; throws when a callee is unavailable.
+   * `actor` asked for it (the request's principal); the steps that follow are the process' own.
+   */
+  async checkout(checkoutId: string, idempotencyKey: string, request: CheckoutRequest, actor = PROCESS_ACTOR): Promise<CheckoutState> {
     // Its CheckoutStarted tracks it as unfinished in the same transaction (unfinishedFollowsEventsDdl):
     // a crash right after the start still leaves it for the worker.
-    const started = await this.commands.execute(checkoutStreamId(checkoutId), {
+    const started = await this.checkouts.execute(checkoutId, {
       type: 'StartCheckout',
       data: { checkoutId, idempotencyKey, request },
-      metadata: metadata(checkoutId),
+      metadata: metadata(checkoutId, actor),
     });
     if (isFinal(started.state)) return started.state;
     return started.events.length > 0 ? this.advance(checkoutId, async () => started.state) : this.resume(checkoutId);
@@ -69,15 +72,15 @@ export class CheckoutProcess {
     return this.advance(checkoutId, () => this.load(checkoutId), true);
   }
 
-  /** Stops trying to finish the checkout and undoes what it did; a final checkout is a 409. */
-  async abandon(checkoutId: string, reason: AbandonCheckout['data']['reason']): Promise<CheckoutState> {
-    const { state } = await this.commands.load(checkoutStreamId(checkoutId));
+  /** Stops trying to finish the checkout, at `actor`'s request, and undoes what it did; a final checkout is a 409. */
+  async abandon(checkoutId: string, reason: AbandonCheckout['data']['reason'], actor = PROCESS_ACTOR): Promise<CheckoutState> {
+    const { state } = await this.checkouts.load(checkoutId);
     if (state.stage === 'none') throw new DomainError('not-found', 'CHECKOUT_NOT_FOUND', `Checkout ${checkoutId} does not exist`);
     if (isFinal(state)) {
       await this.unfinished.finished(checkoutId);
       throw new DomainError('conflict', 'CHECKOUT_ALREADY_FINAL', `Checkout ${checkoutId} is already ${state.stage}`);
     }
-    await this.report(checkoutId, { type: 'AbandonCheckout', data: { reason } });
+    await this.report(checkoutId, { type: 'AbandonCheckout', data: { reason } }, actor);
     return this.advance(checkoutId, () => this.load(checkoutId), true);
   }
 
@@ -245,22 +248,26 @@ export class CheckoutProcess {
   }
 
   private async load(checkoutId: string): Promise<CheckoutState> {
-    return (await this.commands.load(checkoutStreamId(checkoutId))).state;
+    return (await this.checkouts.load(checkoutId)).state;
   }
 
   /** Records a step: under the run's lease when a fence is given (refused once another driver took over), else unconditionally. */
-  private async report(on: LeaseFence | string, report: Report): Promise<CheckoutState> {
+  private async report(on: LeaseFence | string, report: Report, actor = PROCESS_ACTOR): Promise<CheckoutState> {
     const checkoutId = typeof on === 'string' ? on : on.checkoutId;
     const leased = typeof on === 'string' ? {} : { leaseEpoch: on.epoch };
-    const command = { ...report, metadata: { ...metadata(checkoutId), ...leased } } as CheckoutCommand;
-    return (await this.commands.execute(checkoutStreamId(checkoutId), command)).state;
+    const command = { ...report, metadata: { ...metadata(checkoutId, actor), ...leased } } as CheckoutCommand;
+    return (await this.checkouts.execute(checkoutId, command)).state;
   }
 }
 
 /** The steps that move a checkout towards completion, which its deadline stops. */
 const FORWARD = new Set<NextStep>(['screen-and-authorise', 'charge', 'capture']);
 
-const metadata = (checkoutId: string) => commandMetadata('checkout', { correlationId: checkoutId });
+/** The actor of the steps the process records itself, from the callees' answers (in a request's run or the worker's). */
+const PROCESS_ACTOR = 'checkout';
+
+// Every event of a checkout carries its id as correlation id, whoever drove the step.
+const metadata = (checkoutId: string, actor: string) => commandMetadata(actor, { correlationId: checkoutId });
 
 /** The error as an operator reads it: a code and what the callee said, never a stack or personal data. */
 function describe(error: unknown): string {

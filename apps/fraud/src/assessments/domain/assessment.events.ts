@@ -9,7 +9,5 @@ type Data<T extends EventTypeOf<'fraud'>> = EventData<'fraud', T>;
 // The wire says only `string` for a reason, so that a new code is no schema change; the decider emits its own codes.
 export type FraudAssessed = Message<'FraudAssessed', Omit<Data<'FraudAssessed'>, 'reasons'> & { reasons: ReasonCode[] }>;
 
-export const assessmentStreamId = (assessmentId: string): string => `assessment-${assessmentId}`;
-
 /** Compiles only while EventCatalog.fraud lists exactly these wire names. */
 export const fraudWireNames: CatalogMatches<'fraud', FraudAssessed> = true;

@@ -1,7 +1,7 @@
-import { ApiProblems, Callers } from '@app/platform';
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { CommandMetadata } from '@app/domain';
+import { ApiProblems, Callers, CommandMeta } from '@app/platform';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
 import { AssessmentService } from '../assessment.service';
 import { AssessDto } from './assess.dto';
 import { AssessmentAnswer } from './assessment-answer';
@@ -21,11 +21,10 @@ export class AssessmentsController {
   })
   @ApiOkResponse({ type: AssessmentAnswer })
   @ApiProblems({ 409: ['ASSESSMENT_CONFLICT'] })
-  assess(@Body() body: AssessDto, @Req() request: FastifyRequest) {
-    // The request id is the caller's x-correlation-id when it sent one (see createHttpAdapter).
+  assess(@Body() body: AssessDto, @CommandMeta() metadata: CommandMetadata) {
     return this.assessments.assess(
       { accountId: body.accountId, merchantId: body.merchantId, amount: body.amount, currency: body.currency, checkoutId: body.checkoutId },
-      request.id,
+      metadata,
     );
   }
 }

@@ -6,7 +6,8 @@ import { MerchantAnswer, OnboardedMerchantAnswer, SalesLedgerAnswer } from './me
 import { randomUUID } from 'node:crypto';
 import { MerchantState } from '../domain/merchant.decider';
 import { MerchantApiKeys } from '../merchant-api-keys';
-import { MerchantCommands, merchantStreamId } from '../merchant-commands';
+import { InjectAggregate } from '@app/eventstore';
+import { MerchantAggregate, merchantAggregate } from '../merchant.aggregate';
 import { SalesLedgerRepository } from '../projections/sales-ledger.repository';
 import { BankAccountDto, OnboardMerchantDto, SalesQueryDto, SuspendMerchantDto } from './merchant.dto';
 
@@ -24,7 +25,7 @@ const view = (state: MerchantState, version: number) => ({
 @Controller('merchants')
 export class MerchantsController {
   constructor(
-    private readonly commands: MerchantCommands,
+    @InjectAggregate(merchantAggregate) private readonly merchants: MerchantAggregate,
     private readonly sales: SalesLedgerRepository,
     private readonly apiKeys: MerchantApiKeys,
   ) {}
@@ -35,7 +36,7 @@ export class MerchantsController {
   @ApiCreatedResponse({ type: OnboardedMerchantAnswer })
   async onboard(@Body() body: OnboardMerchantDto, @CommandMeta() metadata: CommandMetadata): Promise<{ id: string; apiKey?: string }> {
     const id = randomUUID();
-    await this.commands.execute(merchantStreamId(id), { type: 'OnboardMerchant', data: { id, ...body }, metadata });
+    await this.merchants.execute(id, { type: 'OnboardMerchant', data: { id, ...body }, metadata });
     const apiKey = await this.apiKeys.issue(id);
     return apiKey ? { id, apiKey } : { id };
   }
@@ -51,7 +52,7 @@ export class MerchantsController {
   @ApiOperation({ summary: 'The merchant, as of its latest event' })
   @ApiOkResponse({ type: MerchantAnswer })
   async get(@Param('id', new ParseUUIDPipe()) id: string) {
-    const { state, version } = await this.commands.load(merchantStreamId(id));
+    const { state, version } = await this.merchants.load(id);
     if (!state.exists) throw notFound(id);
     return view(state, version);
   }
@@ -66,7 +67,7 @@ export class MerchantsController {
     @Body() body: BankAccountDto,
     @CommandMeta() metadata: CommandMetadata,
   ) {
-    const result = await this.commands.execute(merchantStreamId(id), {
+    const result = await this.merchants.execute(id, {
       type: 'ChangeBankAccount',
       data: { id, bankAccount: { iban: body.iban, bic: body.bic } },
       metadata,
@@ -80,7 +81,7 @@ export class MerchantsController {
   @ApiOperation({ summary: 'Suspend the merchant: checkouts to it are refused' })
   @ApiOkResponse({ type: MerchantAnswer })
   async suspend(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: SuspendMerchantDto, @CommandMeta() metadata: CommandMetadata) {
-    const result = await this.commands.execute(merchantStreamId(id), {
+    const result = await this.merchants.execute(id, {
       type: 'SuspendMerchant',
       data: { id, reason: body.reason },
       metadata,
@@ -94,7 +95,7 @@ export class MerchantsController {
   @ApiOperation({ summary: 'Reinstate a suspended merchant' })
   @ApiOkResponse({ type: MerchantAnswer })
   async reinstate(@Param('id', new ParseUUIDPipe()) id: string, @CommandMeta() metadata: CommandMetadata) {
-    const result = await this.commands.execute(merchantStreamId(id), { type: 'ReinstateMerchant', data: { id }, metadata });
+    const result = await this.merchants.execute(id, { type: 'ReinstateMerchant', data: { id }, metadata });
     return view(result.state, result.version);
   }
 
@@ -103,7 +104,7 @@ export class MerchantsController {
   @ApiOperation({ summary: 'The sales ledger: totals per currency and the latest sales (read model from checkout events)' })
   @ApiOkResponse({ type: SalesLedgerAnswer })
   async salesLedger(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: SalesQueryDto) {
-    const { state } = await this.commands.load(merchantStreamId(id));
+    const { state } = await this.merchants.load(id);
     if (!state.exists) throw notFound(id);
     return this.sales.ledger(id, query.last ?? 20);
   }

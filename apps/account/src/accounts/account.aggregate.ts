@@ -1,17 +1,7 @@
-import { CommandPath, CommitSignal, SnapshotPolicy } from '@app/eventstore';
-import { Provider } from '@nestjs/common';
-import { getDataSourceToken } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { AccountCommand } from './domain/account.commands';
+import { AggregateOf, SnapshotPolicy, defineAggregate } from '@app/eventstore';
 import { AccountPolicy, AccountState, DEFAULT_MAX_LIMIT, createAccountDecider } from './domain/account.decider';
-import { AccountEvent } from './domain/account.events';
 import { initialAccountState } from './domain/account.state';
 import { ledgerFromSnapshot } from './domain/purchase-ledger';
-
-/** The account aggregate's command path: stream `account-<id>` in the `account` schema. */
-export class AccountCommands extends CommandPath<AccountState, AccountCommand, AccountEvent> {}
-
-export const accountStreamId = (id: string): string => `account-${id}`;
 
 /**
  * A cold load (a restart, another instance's first command, an evicted cache entry) reads the
@@ -41,14 +31,13 @@ export function accountPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): Acco
   return { maxLimit };
 }
 
-export const accountCommandsProvider: Provider = {
-  provide: AccountCommands,
-  inject: [getDataSourceToken(), CommitSignal],
-  useFactory: (dataSource: DataSource, signal: CommitSignal) =>
-    new AccountCommands(dataSource, {
-      schema: 'account',
-      decider: createAccountDecider(accountPolicyFromEnv()),
-      snapshots: accountSnapshots,
-      signal,
-    }),
-};
+/** The account aggregate: stream `account-<id>`, its policy read from the environment at start. */
+export const accountAggregate = defineAggregate({
+  name: 'account',
+  decider: () => createAccountDecider(accountPolicyFromEnv()),
+  streamId: (id: string) => `account-${id}`,
+  snapshots: accountSnapshots,
+});
+
+/** The account's write path, injected with `@InjectAggregate(accountAggregate)`. */
+export type AccountAggregate = AggregateOf<typeof accountAggregate>;
