@@ -1,4 +1,4 @@
-import { TestPlatform } from '@app/testing';
+import { TestPlatform, accountApplication } from '@app/testing';
 import { send } from './support/http';
 
 interface AccountRead {
@@ -29,14 +29,7 @@ describe("Account's read model shows whole commands only", () => {
   const account = (method: string, path: string, body?: unknown) => send(platform.url('account'), method, path, body);
 
   it(`never shows part of a lock while a VIP account is locked and unlocked ${CYCLES} times`, async () => {
-    const opened = await account('POST', '/accounts', {
-      name: 'Ada',
-      lastName: 'Lovelace',
-      country: 'GB',
-      address: { street: '1 Analytical St', city: 'London', zip: 'N1' },
-      limit: 1_000,
-      currency: 'EUR',
-    });
+    const opened = await account('POST', '/accounts', accountApplication({ limit: 1_000 }));
     expect(opened.status).toBe(201);
     const id = opened.body.id as string;
     // The versions at which a command ended: the only ones a reader may see.

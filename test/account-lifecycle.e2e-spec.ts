@@ -1,4 +1,4 @@
-import { TEST_OPS_TOKEN, TestPlatform, eventually, asOperator } from '@app/testing';
+import { TEST_OPS_TOKEN, TestPlatform, accountApplication, eventually, asOperator } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { send } from './support/http';
@@ -19,15 +19,7 @@ describe('Account service, as a real process', () => {
     send(platform.url('account'), method, path, body, headers);
 
   const open = async (overrides: Record<string, unknown> = {}): Promise<string> => {
-    const answer = await account('POST', '/accounts', {
-      name: 'Ada',
-      lastName: 'Lovelace',
-      country: 'GB',
-      address: { street: '1 Analytical St', city: 'London', zip: 'N1' },
-      limit: 1_000,
-      currency: 'EUR',
-      ...overrides,
-    });
+    const answer = await account('POST', '/accounts', accountApplication(overrides));
     expect(answer.status).toBe(201);
     return answer.body.id;
   };

@@ -1,4 +1,4 @@
-import { TestPlatform, eventually } from '@app/testing';
+import { TestPlatform, accountApplication, eventually } from '@app/testing';
 import { send } from './support/http';
 
 /** The first vertical slice: commands over HTTP, events through the relay, the read model from the queue. */
@@ -16,14 +16,7 @@ describe('Account slice, as a real process', () => {
   const account = (method: string, path: string, body?: unknown) => send(platform.url('account'), method, path, body);
 
   it('opens an account, updates its limit, and the read model follows through account.account-events', async () => {
-    const opened = await account('POST', '/accounts', {
-      name: 'Grace',
-      lastName: 'Hopper',
-      country: 'US',
-      address: { street: '1 Navy Way', city: 'Arlington', zip: '22202' },
-      limit: 50_000,
-      currency: 'USD',
-    });
+    const opened = await account('POST', '/accounts', accountApplication({ country: 'US', limit: 50_000, currency: 'USD' }));
     expect(opened.status).toBe(201);
     const { id } = opened.body as { id: string };
 

@@ -1,13 +1,7 @@
 import type { DataService } from '@app/platform';
-import { PrivatePostgres, TestPlatform, consumerProgress, eventually, operatorHeaders } from '@app/testing';
-import { execFileSync } from 'node:child_process';
+import { PrivatePostgresPlatform, accountApplication, consumerProgress, eventually } from '@app/testing';
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 
-const authorized = (init: RequestInit = {}): RequestInit => ({
-  ...init,
-  headers: { 'content-type': 'application/json', ...operatorHeaders(), ...(init.headers ?? {}) },
-});
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const CONSUMERS = ['account', 'fraud', 'ops'] as const;
 const ACCOUNTS = 20;
@@ -23,48 +17,22 @@ const LIMIT = 100_000_000;
  * this spec's own: the shared one on 5432 is never stopped.
  */
 describe('Recovery without a person: early events wait for their predecessor', () => {
-  let server: PrivatePostgres;
-  let platform: TestPlatform;
-  const previousDatabaseUrl = process.env.TEST_DATABASE_URL;
+  let installation: PrivatePostgresPlatform;
   const accounts: string[] = [];
   /** Per round: the most events that waited at once at one consumer, and the longest any waited. */
   let waited = { events: 0, seconds: 0, where: '' };
 
   beforeAll(async () => {
-    server = await PrivatePostgres.start();
-    process.env.TEST_DATABASE_URL = server.url('platform_test');
-    platform = await TestPlatform.start([...CONSUMERS]);
+    installation = await PrivatePostgresPlatform.start([...CONSUMERS]);
   });
 
   afterAll(async () => {
-    await platform?.stop().catch(() => undefined);
-    server?.destroy();
-    if (previousDatabaseUrl === undefined) delete process.env.TEST_DATABASE_URL;
-    else process.env.TEST_DATABASE_URL = previousDatabaseUrl;
+    await installation?.stop();
   });
 
-  const call = async (path: string, init?: RequestInit) => {
-    const response = await fetch(`${platform.url('account')}${path}`, authorized({ ...init, signal: AbortSignal.timeout(10_000) }));
-    return { status: response.status, body: (await response.json().catch(() => undefined)) as Record<string, unknown> };
-  };
-  const ready = async (service: (typeof CONSUMERS)[number]) => {
-    try {
-      return (await fetch(`${platform.url(service)}/health/ready`, { signal: AbortSignal.timeout(3_000) })).status === 200;
-    } catch {
-      return false;
-    }
-  };
-  const query = async <T>(service: DataService, sql: string, params: unknown[] = []): Promise<T[]> => {
-    const client = new Client({ connectionString: platform.databaseUrl(service), connectionTimeoutMillis: 2_000 });
-    // The watcher's session may be cut by the stop itself: that is a failed sample, not a failed spec.
-    client.on('error', () => undefined);
-    await client.connect();
-    try {
-      return (await client.query(sql, params)).rows as T[];
-    } finally {
-      await client.end();
-    }
-  };
+  const call = (path: string, init?: RequestInit) => installation.call('account', path, init);
+  const ready = (service: (typeof CONSUMERS)[number]) => installation.ready(service);
+  const query = <T>(service: DataService, sql: string, params: unknown[] = []) => installation.query<T>(service, sql, params);
 
   /** Samples every consumer's waiting_events until stopped, keeping the largest count and the longest wait. */
   const watchWaiting = (round: string) => {
@@ -128,7 +96,7 @@ describe('Recovery without a person: early events wait for their predecessor', (
     let lastReport = '';
     await eventually(
       async () => {
-        const report = await consumerProgress(platform, 'account');
+        const report = await consumerProgress(installation.platform, 'account');
         lastReport = report.map((p) => `${p.queue}: ${p.streamsBehind} behind, ${p.waiting} waiting, ${p.missing} missing`).join('; ');
         return report.every((p) => p.streamsBehind === 0 && p.missing === 0 && p.waiting === 0);
       },
@@ -148,14 +116,11 @@ describe('Recovery without a person: early events wait for their predecessor', (
     // No dead letter (stored by Ops or waiting in a DLQ), no parked stream, no attempt spent on ordering.
     const [dead] = await query<{ n: number }>('ops', 'SELECT count(*)::int AS n FROM ops.dead_letters');
     expect(dead.n).toBe(0);
-    const queues = execFileSync('rabbitmqctl', ['list_queues', '-p', platform.vhost, '--quiet', '--no-table-headers', 'name', 'messages'], {
-      encoding: 'utf8',
-    });
-    for (const line of queues.split('\n').filter((l) => /\.(dlq|retry\.[^\s]+)\s/.test(l))) expect(line).toMatch(/\s0$/);
+    for (const line of installation.queueDepths().filter((l) => /\.(dlq|retry\.[^\s]+)\s/.test(l))) expect(line).toMatch(/\s0$/);
     for (const service of CONSUMERS) {
       const [parked] = await query<{ n: number }>(service, `SELECT count(*)::int AS n FROM "${service}".parked_streams`);
       expect(parked.n).toBe(0);
-      expect(platform.output(service)).not.toMatch(/OUT_OF_ORDER|arrived before version/);
+      expect(installation.platform.output(service)).not.toMatch(/OUT_OF_ORDER|arrived before version/);
     }
   };
 
@@ -163,23 +128,16 @@ describe('Recovery without a person: early events wait for their predecessor', (
     for (let i = 0; i < ACCOUNTS; i++) {
       const opened = await call('/accounts', {
         method: 'POST',
-        body: JSON.stringify({
-          name: 'Ada',
-          lastName: 'Lovelace',
-          country: i % 2 ? 'GB' : 'FR',
-          address: { street: '1 Main', city: 'London', zip: 'N1' },
-          limit: LIMIT,
-          currency: 'EUR',
-        }),
+        body: JSON.stringify(accountApplication({ country: i % 2 ? 'GB' : 'FR', limit: LIMIT })),
       });
       expect(opened.status).toBe(201);
       accounts.push(opened.body.id as string);
     }
     const stopWatching = watchWaiting('PostgreSQL stopped 10 s');
     await purchasesUnder(async () => {
-      server.stop();
+      installation.server.stop();
       await sleep(10_000);
-      server.start();
+      installation.server.start();
     });
     await expectCaughtUpWithoutHelp();
     await stopWatching();
@@ -188,8 +146,8 @@ describe('Recovery without a person: early events wait for their predecessor', (
   it("catches up by itself after Account's process is SIGKILLed under purchases", async () => {
     const stopWatching = watchWaiting('Account SIGKILLed');
     await purchasesUnder(async () => {
-      await platform.stopService('account', 'SIGKILL');
-      await platform.startService('account');
+      await installation.platform.stopService('account', 'SIGKILL');
+      await installation.platform.startService('account');
     });
     await expectCaughtUpWithoutHelp();
     await stopWatching();
