@@ -1,5 +1,5 @@
 import type { DataService } from '@app/platform';
-import { PrivatePostgresPlatform, accountApplication, consumerProgress, eventually } from '@app/testing';
+import { privatePostgresPlatform, consumerProgress, eventually } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -17,22 +17,14 @@ const LIMIT = 100_000_000;
  * this spec's own: the shared one on 5432 is never stopped.
  */
 describe('Recovery without a person: early events wait for their predecessor', () => {
-  let installation: PrivatePostgresPlatform;
+  const installation = privatePostgresPlatform([...CONSUMERS]);
   const accounts: string[] = [];
   /** Per round: the most events that waited at once at one consumer, and the longest any waited. */
   let waited = { events: 0, seconds: 0, where: '' };
 
-  beforeAll(async () => {
-    installation = await PrivatePostgresPlatform.start([...CONSUMERS]);
-  });
-
-  afterAll(async () => {
-    await installation?.stop();
-  });
-
-  const call = (path: string, init?: RequestInit) => installation.call('account', path, init);
-  const ready = (service: (typeof CONSUMERS)[number]) => installation.ready(service);
-  const query = <T>(service: DataService, sql: string, params: unknown[] = []) => installation.query<T>(service, sql, params);
+  const call = (path: string, init?: RequestInit) => installation().call('account', path, init);
+  const ready = (service: (typeof CONSUMERS)[number]) => installation().ready(service);
+  const query = <T>(service: DataService, sql: string) => installation().query<T>(service, sql);
 
   /** Samples every consumer's waiting_events until stopped, keeping the largest count and the longest wait. */
   const watchWaiting = (round: string) => {
@@ -96,7 +88,7 @@ describe('Recovery without a person: early events wait for their predecessor', (
     let lastReport = '';
     await eventually(
       async () => {
-        const report = await consumerProgress(installation.platform, 'account');
+        const report = await consumerProgress(installation().platform, 'account');
         lastReport = report.map((p) => `${p.queue}: ${p.streamsBehind} behind, ${p.waiting} waiting, ${p.missing} missing`).join('; ');
         return report.every((p) => p.streamsBehind === 0 && p.missing === 0 && p.waiting === 0);
       },
@@ -116,28 +108,24 @@ describe('Recovery without a person: early events wait for their predecessor', (
     // No dead letter (stored by Ops or waiting in a DLQ), no parked stream, no attempt spent on ordering.
     const [dead] = await query<{ n: number }>('ops', 'SELECT count(*)::int AS n FROM ops.dead_letters');
     expect(dead.n).toBe(0);
-    for (const line of installation.queueDepths().filter((l) => /\.(dlq|retry\.[^\s]+)\s/.test(l))) expect(line).toMatch(/\s0$/);
+    for (const line of installation()
+      .queueDepths()
+      .filter((l) => /\.(dlq|retry\.[^\s]+)\s/.test(l)))
+      expect(line).toMatch(/\s0$/);
     for (const service of CONSUMERS) {
       const [parked] = await query<{ n: number }>(service, `SELECT count(*)::int AS n FROM "${service}".parked_streams`);
       expect(parked.n).toBe(0);
-      expect(installation.platform.output(service)).not.toMatch(/OUT_OF_ORDER|arrived before version/);
+      expect(installation().platform.output(service)).not.toMatch(/OUT_OF_ORDER|arrived before version/);
     }
   };
 
   it('catches up by itself after PostgreSQL stops for 10 s under purchases', async () => {
-    for (let i = 0; i < ACCOUNTS; i++) {
-      const opened = await call('/accounts', {
-        method: 'POST',
-        body: JSON.stringify(accountApplication({ country: i % 2 ? 'GB' : 'FR', limit: LIMIT })),
-      });
-      expect(opened.status).toBe(201);
-      accounts.push(opened.body.id as string);
-    }
+    accounts.push(...(await installation().openAccounts(ACCOUNTS, LIMIT)));
     const stopWatching = watchWaiting('PostgreSQL stopped 10 s');
     await purchasesUnder(async () => {
-      installation.server.stop();
+      installation().server.stop();
       await sleep(10_000);
-      installation.server.start();
+      installation().server.start();
     });
     await expectCaughtUpWithoutHelp();
     await stopWatching();
@@ -146,8 +134,8 @@ describe('Recovery without a person: early events wait for their predecessor', (
   it("catches up by itself after Account's process is SIGKILLed under purchases", async () => {
     const stopWatching = watchWaiting('Account SIGKILLed');
     await purchasesUnder(async () => {
-      await installation.platform.stopService('account', 'SIGKILL');
-      await installation.platform.startService('account');
+      await installation().platform.stopService('account', 'SIGKILL');
+      await installation().platform.startService('account');
     });
     await expectCaughtUpWithoutHelp();
     await stopWatching();

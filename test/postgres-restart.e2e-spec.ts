@@ -1,5 +1,5 @@
 import type { DataService } from '@app/platform';
-import { PrivatePostgresPlatform, accountApplication, consumerProgress, eventually } from '@app/testing';
+import { privatePostgresPlatform, consumerProgress, eventually } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -10,30 +10,14 @@ const CONSUMERS = ['account', 'fraud', 'ops'] as const;
  * flow. It runs on a server of this spec's own: the shared one on 5432 is never stopped.
  */
 describe('A PostgreSQL restart under load', () => {
-  let installation: PrivatePostgresPlatform;
+  const installation = privatePostgresPlatform([...CONSUMERS]);
 
-  beforeAll(async () => {
-    installation = await PrivatePostgresPlatform.start([...CONSUMERS]);
-  });
-
-  afterAll(async () => {
-    await installation?.stop();
-  });
-
-  const call = (path: string, init?: RequestInit) => installation.call('account', path, init);
-  const ready = (service: (typeof CONSUMERS)[number]) => installation.ready(service);
-  const query = <T>(service: DataService, sql: string, params: unknown[] = []) => installation.query<T>(service, sql, params);
+  const call = (path: string, init?: RequestInit) => installation().call('account', path, init);
+  const ready = (service: (typeof CONSUMERS)[number]) => installation().ready(service);
+  const query = <T>(service: DataService, sql: string) => installation().query<T>(service, sql);
 
   it('dead-letters nothing: every read model matches its stream, and every service is ready again by itself', async () => {
-    const accounts: string[] = [];
-    for (let i = 0; i < 20; i++) {
-      const opened = await call('/accounts', {
-        method: 'POST',
-        body: JSON.stringify(accountApplication({ country: i % 2 ? 'GB' : 'FR', limit: 1_000_000 })),
-      });
-      expect(opened.status).toBe(201);
-      accounts.push(opened.body.id as string);
-    }
+    const accounts = await installation().openAccounts(20, 1_000_000);
 
     // Purchases flow all along; during the outage they fail, and that is fine.
     let flowing = true;
@@ -51,9 +35,9 @@ describe('A PostgreSQL restart under load', () => {
     // Purchases flow before the outage; it lasts until every service has seen it (not ready: its database does not answer).
     await eventually(() => succeeded >= 50, 30_000, 100);
     const beforeOutage = succeeded;
-    installation.server.stop();
+    installation().server.stop();
     await eventually(async () => (await Promise.all(CONSUMERS.map(ready))).every((isReady) => !isReady), 30_000, 250);
-    installation.server.start();
+    installation().server.start();
     const atRestart = succeeded;
     // The HTTP side takes purchases again with no restart of its own, and goes on taking them.
     await eventually(() => succeeded >= atRestart + 50, 30_000, 100);
@@ -65,7 +49,7 @@ describe('A PostgreSQL restart under load', () => {
     await eventually(async () => (await Promise.all(CONSUMERS.map(ready))).every(Boolean), 60_000, 500);
 
     // Every consumer's read models caught up with the account streams.
-    const progress = () => consumerProgress(installation.platform, 'account');
+    const progress = () => consumerProgress(installation().platform, 'account');
     expect((await progress()).map((p) => p.queue).sort()).toEqual(['account.account-events', 'fraud.account-events', 'ops.account-events']);
     let lastReport = '';
     const behind = async () => {
@@ -75,7 +59,7 @@ describe('A PostgreSQL restart under load', () => {
     };
     await eventually(async () => (await behind()) === 0, 90_000, 1_000).catch(async (error: Error) => {
       const [dead] = await query<{ n: number }>('ops', 'SELECT count(*)::int AS n FROM ops.dead_letters');
-      const logs = CONSUMERS.map((service) => `--- ${service}\n${installation.platform.output(service).slice(-3_000)}`).join('\n');
+      const logs = CONSUMERS.map((service) => `--- ${service}\n${installation().platform.output(service).slice(-3_000)}`).join('\n');
       throw new Error(`${error.message}: ${lastReport} dead letters: ${dead.n}\n${logs}`);
     });
     const [audit] = await query<{ n: number }>('ops', "SELECT count(*)::int AS n FROM ops.audit_events WHERE producer = 'account'");
@@ -87,7 +71,9 @@ describe('A PostgreSQL restart under load', () => {
     // No dead letter: none stored by Ops, none waiting in a dead-letter queue.
     const [dead] = await query<{ n: number }>('ops', 'SELECT count(*)::int AS n FROM ops.dead_letters');
     expect(dead.n).toBe(0);
-    const deadLetterQueues = installation.queueDepths().filter((line) => /\.dlq\s/.test(line));
+    const deadLetterQueues = installation()
+      .queueDepths()
+      .filter((line) => /\.dlq\s/.test(line));
     expect(deadLetterQueues.length).toBeGreaterThan(0);
     for (const line of deadLetterQueues) expect(line).toMatch(/\s0$/);
   });

@@ -2,6 +2,7 @@ import type { ServiceName } from '@app/contracts';
 import type { DataService } from '@app/platform';
 import { execFileSync } from 'node:child_process';
 import { Client } from 'pg';
+import { accountApplication } from './accounts';
 import { TestPlatform, operatorHeaders } from './platform-processes';
 import { PrivatePostgres } from './private-postgres';
 
@@ -74,6 +75,18 @@ export class PrivatePostgresPlatform {
     }
   }
 
+  /** Opens `count` accounts of `limit` through Account (every other one in France), answering their ids. */
+  async openAccounts(count: number, limit: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const body = JSON.stringify(accountApplication({ country: i % 2 ? 'GB' : 'FR', limit }));
+      const opened = await this.call('account', '/accounts', { method: 'POST', body });
+      if (opened.status !== 201) throw new Error(`opening an account answered ${opened.status}: ${JSON.stringify(opened.body)}`);
+      ids.push(opened.body.id as string);
+    }
+    return ids;
+  }
+
   /** Every queue of the platform's virtual host with the messages in it, as `rabbitmqctl list_queues` lines. */
   queueDepths(): string[] {
     const listed = execFileSync(
@@ -90,4 +103,23 @@ export class PrivatePostgresPlatform {
 function restoreDatabaseUrl(previous: string | undefined): void {
   if (previous === undefined) delete process.env.TEST_DATABASE_URL;
   else process.env.TEST_DATABASE_URL = previous;
+}
+
+/**
+ * The platform of the calling describe block: started in its `beforeAll` (a private server, then
+ * `services`), stopped and deleted in its `afterAll`. Answers the running installation.
+ */
+export function privatePostgresPlatform(services: ServiceName[]): () => PrivatePostgresPlatform {
+  let installation: PrivatePostgresPlatform | undefined;
+  beforeAll(async () => {
+    installation = await PrivatePostgresPlatform.start(services);
+  });
+  afterAll(async () => {
+    await installation?.stop();
+  });
+  return () => {
+    if (!installation)
+      throw new Error('the private-PostgreSQL platform is not running: call privatePostgresPlatform() inside a describe block');
+    return installation;
+  };
 }
