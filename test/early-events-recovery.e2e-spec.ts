@@ -1,6 +1,5 @@
 import type { DataService } from '@app/platform';
 import { privatePostgresPlatform, consumerProgress, eventually } from '@app/testing';
-import { randomUUID } from 'node:crypto';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const CONSUMERS = ['account', 'fraud', 'ops'] as const;
@@ -57,28 +56,14 @@ describe('Recovery without a person: early events wait for their predecessor', (
 
   /** 10 buyers per account purchase until told to stop; failures during the disruption are fine. */
   const purchasesUnder = async (disrupt: () => Promise<void>) => {
-    let flowing = true;
-    let succeeded = 0;
-    const buyers = accounts.flatMap((account) =>
-      Array.from({ length: BUYERS_PER_ACCOUNT }, async () => {
-        while (flowing) {
-          const answer = await call(`/accounts/${account}/transactions`, {
-            method: 'POST',
-            body: JSON.stringify({ transactionId: randomUUID(), amount: 1, currency: 'EUR' }),
-          }).catch(() => ({ status: 0 }));
-          if (answer.status === 201) succeeded++;
-          else await sleep(200);
-        }
-      }),
-    );
+    const flow = installation().purchaseFlow(accounts, BUYERS_PER_ACCOUNT);
     await sleep(3_000);
-    const beforeDisruption = succeeded;
+    const beforeDisruption = flow.succeeded();
     await disrupt();
-    const afterDisruption = succeeded;
-    await eventually(() => succeeded > afterDisruption, 60_000, 100);
+    const afterDisruption = flow.succeeded();
+    await eventually(() => flow.succeeded() > afterDisruption, 60_000, 100);
     await sleep(3_000);
-    flowing = false;
-    await Promise.all(buyers);
+    await flow.stop();
     expect(beforeDisruption).toBeGreaterThan(0);
   };
 

@@ -1,8 +1,6 @@
 import type { DataService } from '@app/platform';
 import { privatePostgresPlatform, consumerProgress, eventually } from '@app/testing';
-import { randomUUID } from 'node:crypto';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const CONSUMERS = ['account', 'fraud', 'ops'] as const;
 
 /**
@@ -20,29 +18,17 @@ describe('A PostgreSQL restart under load', () => {
     const accounts = await installation().openAccounts(20, 1_000_000);
 
     // Purchases flow all along; during the outage they fail, and that is fine.
-    let flowing = true;
-    let succeeded = 0;
-    const buyers = accounts.slice(0, 8).map(async (account) => {
-      while (flowing) {
-        const answer = await call(`/accounts/${account}/transactions`, {
-          method: 'POST',
-          body: JSON.stringify({ transactionId: randomUUID(), amount: 1, currency: 'EUR' }),
-        }).catch(() => ({ status: 0 }));
-        if (answer.status === 201) succeeded++;
-        else await sleep(200);
-      }
-    });
+    const flow = installation().purchaseFlow(accounts.slice(0, 8));
     // Purchases flow before the outage; it lasts until every service has seen it (not ready: its database does not answer).
-    await eventually(() => succeeded >= 50, 30_000, 100);
-    const beforeOutage = succeeded;
+    await eventually(() => flow.succeeded() >= 50, 30_000, 100);
+    const beforeOutage = flow.succeeded();
     installation().server.stop();
     await eventually(async () => (await Promise.all(CONSUMERS.map(ready))).every((isReady) => !isReady), 30_000, 250);
     installation().server.start();
-    const atRestart = succeeded;
+    const atRestart = flow.succeeded();
     // The HTTP side takes purchases again with no restart of its own, and goes on taking them.
-    await eventually(() => succeeded >= atRestart + 50, 30_000, 100);
-    flowing = false;
-    await Promise.all(buyers);
+    await eventually(() => flow.succeeded() >= atRestart + 50, 30_000, 100);
+    await flow.stop();
     expect(beforeOutage).toBeGreaterThan(0);
 
     // Every service recovers by itself, with no restart.

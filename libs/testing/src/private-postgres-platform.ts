@@ -1,6 +1,7 @@
 import type { ServiceName } from '@app/contracts';
 import type { DataService } from '@app/platform';
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { accountApplication } from './accounts';
 import { TestPlatform, operatorHeaders } from './platform-processes';
@@ -85,6 +86,34 @@ export class PrivatePostgresPlatform {
       ids.push(opened.body.id as string);
     }
     return ids;
+  }
+
+  /**
+   * Purchases of 1 on each of `accounts` by `perAccount` buyers each, until `stop()`: a buyer whose
+   * purchase fails (the database or Account down) waits 200 ms and tries again. `succeeded()` counts
+   * the purchases Account accepted.
+   */
+  purchaseFlow(accounts: string[], perAccount = 1): { succeeded(): number; stop(): Promise<void> } {
+    let flowing = true;
+    let succeeded = 0;
+    const buyer = async (account: string) => {
+      while (flowing) {
+        const body = JSON.stringify({ transactionId: randomUUID(), amount: 1, currency: 'EUR' });
+        const answer = await this.call('account', `/accounts/${account}/transactions`, { method: 'POST', body }).catch(() => ({
+          status: 0,
+        }));
+        if (answer.status === 201) succeeded++;
+        else await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    };
+    const buyers = accounts.flatMap((account) => Array.from({ length: perAccount }, () => buyer(account)));
+    return {
+      succeeded: () => succeeded,
+      stop: async () => {
+        flowing = false;
+        await Promise.all(buyers);
+      },
+    };
   }
 
   /** Every queue of the platform's virtual host with the messages in it, as `rabbitmqctl list_queues` lines. */
