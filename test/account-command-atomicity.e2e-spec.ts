@@ -1,5 +1,5 @@
-import { TestPlatform } from '@app/testing';
-import { send } from './support/http';
+import { accountApplication } from '@app/testing';
+import { accountService } from './support/account-service';
 
 interface AccountRead {
   status: string;
@@ -16,27 +16,10 @@ const CYCLES = 200;
  * in one, so a reader polling GET /accounts/:id never sees a state that no command produced.
  */
 describe("Account's read model shows whole commands only", () => {
-  let platform: TestPlatform;
-
-  beforeAll(async () => {
-    platform = await TestPlatform.start(['account']);
-  });
-
-  afterAll(async () => {
-    await platform?.stop();
-  });
-
-  const account = (method: string, path: string, body?: unknown) => send(platform.url('account'), method, path, body);
+  const { account } = accountService();
 
   it(`never shows part of a lock while a VIP account is locked and unlocked ${CYCLES} times`, async () => {
-    const opened = await account('POST', '/accounts', {
-      name: 'Ada',
-      lastName: 'Lovelace',
-      country: 'GB',
-      address: { street: '1 Analytical St', city: 'London', zip: 'N1' },
-      limit: 1_000,
-      currency: 'EUR',
-    });
+    const opened = await account('POST', '/accounts', accountApplication({ limit: 1_000 }));
     expect(opened.status).toBe(201);
     const id = opened.body.id as string;
     // The versions at which a command ended: the only ones a reader may see.

@@ -1,33 +1,14 @@
-import { TEST_OPS_TOKEN, TestPlatform, eventually, asOperator } from '@app/testing';
+import { TEST_OPS_TOKEN, accountApplication, eventually, asOperator } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { send } from './support/http';
+import { accountService } from './support/account-service';
 
 /** The account's whole contract over HTTP against a real process: commands, stream, read models, rebuild. */
 describe('Account service, as a real process', () => {
-  let platform: TestPlatform;
-
-  beforeAll(async () => {
-    platform = await TestPlatform.start(['account']);
-  });
-
-  afterAll(async () => {
-    await platform?.stop();
-  });
-
-  const account = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-    send(platform.url('account'), method, path, body, headers);
+  const { account, platform } = accountService();
 
   const open = async (overrides: Record<string, unknown> = {}): Promise<string> => {
-    const answer = await account('POST', '/accounts', {
-      name: 'Ada',
-      lastName: 'Lovelace',
-      country: 'GB',
-      address: { street: '1 Analytical St', city: 'London', zip: 'N1' },
-      limit: 1_000,
-      currency: 'EUR',
-      ...overrides,
-    });
+    const answer = await account('POST', '/accounts', accountApplication(overrides));
     expect(answer.status).toBe(201);
     return answer.body.id;
   };
@@ -211,7 +192,7 @@ describe('Account service, as a real process', () => {
   });
 
   it('documents every Account route in OpenAPI at /docs', async () => {
-    expect((await fetch(`${platform.url('account')}/docs`, asOperator())).status).toBe(200);
+    expect((await fetch(`${platform().url('account')}/docs`, asOperator())).status).toBe(200);
     const document = (await account('GET', '/docs-json')).body as { paths: Record<string, Record<string, unknown>> };
     const routes = Object.entries(document.paths).flatMap(([path, operations]) =>
       Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
@@ -239,7 +220,7 @@ describe('Account service, as a real process', () => {
     await purchase(id, 'before-rebuild', 1_000);
     await account('POST', `/accounts/${id}/lock`);
     await viewAt(id, 4);
-    const db = new Client({ connectionString: platform.databaseUrl('account') });
+    const db = new Client({ connectionString: platform().databaseUrl('account') });
     await db.connect();
     try {
       const readModels = async () => ({

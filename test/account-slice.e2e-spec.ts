@@ -1,29 +1,12 @@
-import { TestPlatform, eventually } from '@app/testing';
-import { send } from './support/http';
+import { accountApplication, eventually } from '@app/testing';
+import { accountService } from './support/account-service';
 
 /** The first vertical slice: commands over HTTP, events through the relay, the read model from the queue. */
 describe('Account slice, as a real process', () => {
-  let platform: TestPlatform;
-
-  beforeAll(async () => {
-    platform = await TestPlatform.start(['account']);
-  });
-
-  afterAll(async () => {
-    await platform?.stop();
-  });
-
-  const account = (method: string, path: string, body?: unknown) => send(platform.url('account'), method, path, body);
+  const { account } = accountService();
 
   it('opens an account, updates its limit, and the read model follows through account.account-events', async () => {
-    const opened = await account('POST', '/accounts', {
-      name: 'Grace',
-      lastName: 'Hopper',
-      country: 'US',
-      address: { street: '1 Navy Way', city: 'Arlington', zip: '22202' },
-      limit: 50_000,
-      currency: 'USD',
-    });
+    const opened = await account('POST', '/accounts', accountApplication({ country: 'US', limit: 50_000, currency: 'USD' }));
     expect(opened.status).toBe(201);
     const { id } = opened.body as { id: string };
 

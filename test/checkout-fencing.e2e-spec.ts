@@ -17,7 +17,7 @@ import {
 } from './support/fencing-schedules';
 import { closeConnections, send } from './support/http';
 
-const SCHEDULES = Number(process.env.FENCING_SCHEDULES ?? 50);
+const SCHEDULES = Number(process.env.FENCING_SCHEDULES ?? 20);
 const SEED = Number(process.env.FENCING_SEED ?? Math.floor(Math.random() * 2 ** 31));
 /** With FENCING_SEED, the `path` fast-check printed for a failure replays just that schedule. */
 const PATH = process.env.FENCING_PATH;

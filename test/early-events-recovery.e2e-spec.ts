@@ -1,13 +1,6 @@
 import type { DataService } from '@app/provisioning';
-import { PrivatePostgres, TestPlatform, consumerProgress, eventually, operatorHeaders } from '@app/testing';
-import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
+import { privatePostgresPlatform, consumerProgress, eventually } from '@app/testing';
 
-const authorized = (init: RequestInit = {}): RequestInit => ({
-  ...init,
-  headers: { 'content-type': 'application/json', ...operatorHeaders(), ...(init.headers ?? {}) },
-});
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const CONSUMERS = ['account', 'fraud', 'ops'] as const;
 const ACCOUNTS = 20;
@@ -23,48 +16,14 @@ const LIMIT = 100_000_000;
  * this spec's own: the shared one on 5432 is never stopped.
  */
 describe('Recovery without a person: early events wait for their predecessor', () => {
-  let server: PrivatePostgres;
-  let platform: TestPlatform;
-  const previousDatabaseUrl = process.env.TEST_DATABASE_URL;
+  const installation = privatePostgresPlatform([...CONSUMERS]);
   const accounts: string[] = [];
   /** Per round: the most events that waited at once at one consumer, and the longest any waited. */
   let waited = { events: 0, seconds: 0, where: '' };
 
-  beforeAll(async () => {
-    server = await PrivatePostgres.start();
-    process.env.TEST_DATABASE_URL = server.url('platform_test');
-    platform = await TestPlatform.start([...CONSUMERS]);
-  });
-
-  afterAll(async () => {
-    await platform?.stop().catch(() => undefined);
-    server?.destroy();
-    if (previousDatabaseUrl === undefined) delete process.env.TEST_DATABASE_URL;
-    else process.env.TEST_DATABASE_URL = previousDatabaseUrl;
-  });
-
-  const call = async (path: string, init?: RequestInit) => {
-    const response = await fetch(`${platform.url('account')}${path}`, authorized({ ...init, signal: AbortSignal.timeout(10_000) }));
-    return { status: response.status, body: (await response.json().catch(() => undefined)) as Record<string, unknown> };
-  };
-  const ready = async (service: (typeof CONSUMERS)[number]) => {
-    try {
-      return (await fetch(`${platform.url(service)}/health/ready`, { signal: AbortSignal.timeout(3_000) })).status === 200;
-    } catch {
-      return false;
-    }
-  };
-  const query = async <T>(service: DataService, sql: string, params: unknown[] = []): Promise<T[]> => {
-    const client = new Client({ connectionString: platform.databaseUrl(service), connectionTimeoutMillis: 2_000 });
-    // The watcher's session may be cut by the stop itself: that is a failed sample, not a failed spec.
-    client.on('error', () => undefined);
-    await client.connect();
-    try {
-      return (await client.query(sql, params)).rows as T[];
-    } finally {
-      await client.end();
-    }
-  };
+  const call = (path: string, init?: RequestInit) => installation().call('account', path, init);
+  const ready = (service: (typeof CONSUMERS)[number]) => installation().ready(service);
+  const query = <T>(service: DataService, sql: string) => installation().query<T>(service, sql);
 
   /** Samples every consumer's waiting_events until stopped, keeping the largest count and the longest wait. */
   const watchWaiting = (round: string) => {
@@ -97,28 +56,14 @@ describe('Recovery without a person: early events wait for their predecessor', (
 
   /** 10 buyers per account purchase until told to stop; failures during the disruption are fine. */
   const purchasesUnder = async (disrupt: () => Promise<void>) => {
-    let flowing = true;
-    let succeeded = 0;
-    const buyers = accounts.flatMap((account) =>
-      Array.from({ length: BUYERS_PER_ACCOUNT }, async () => {
-        while (flowing) {
-          const answer = await call(`/accounts/${account}/transactions`, {
-            method: 'POST',
-            body: JSON.stringify({ transactionId: randomUUID(), amount: 1, currency: 'EUR' }),
-          }).catch(() => ({ status: 0 }));
-          if (answer.status === 201) succeeded++;
-          else await sleep(200);
-        }
-      }),
-    );
+    const flow = installation().purchaseFlow(accounts, BUYERS_PER_ACCOUNT);
     await sleep(3_000);
-    const beforeDisruption = succeeded;
+    const beforeDisruption = flow.succeeded();
     await disrupt();
-    const afterDisruption = succeeded;
-    await eventually(() => succeeded > afterDisruption, 60_000, 100);
+    const afterDisruption = flow.succeeded();
+    await eventually(() => flow.succeeded() > afterDisruption, 60_000, 100);
     await sleep(3_000);
-    flowing = false;
-    await Promise.all(buyers);
+    await flow.stop();
     expect(beforeDisruption).toBeGreaterThan(0);
   };
 
@@ -128,7 +73,7 @@ describe('Recovery without a person: early events wait for their predecessor', (
     let lastReport = '';
     await eventually(
       async () => {
-        const report = await consumerProgress(platform, 'account');
+        const report = await consumerProgress(installation().platform, 'account');
         lastReport = report.map((p) => `${p.queue}: ${p.streamsBehind} behind, ${p.waiting} waiting, ${p.missing} missing`).join('; ');
         return report.every((p) => p.streamsBehind === 0 && p.missing === 0 && p.waiting === 0);
       },
@@ -148,38 +93,24 @@ describe('Recovery without a person: early events wait for their predecessor', (
     // No dead letter (stored by Ops or waiting in a DLQ), no parked stream, no attempt spent on ordering.
     const [dead] = await query<{ n: number }>('ops', 'SELECT count(*)::int AS n FROM ops.dead_letters');
     expect(dead.n).toBe(0);
-    const queues = execFileSync('rabbitmqctl', ['list_queues', '-p', platform.vhost, '--quiet', '--no-table-headers', 'name', 'messages'], {
-      encoding: 'utf8',
-    });
-    for (const line of queues.split('\n').filter((l) => /\.(dlq|retry\.[^\s]+)\s/.test(l))) expect(line).toMatch(/\s0$/);
+    for (const line of installation()
+      .queueDepths()
+      .filter((l) => /\.(dlq|retry\.[^\s]+)\s/.test(l)))
+      expect(line).toMatch(/\s0$/);
     for (const service of CONSUMERS) {
       const [parked] = await query<{ n: number }>(service, `SELECT count(*)::int AS n FROM "${service}".parked_streams`);
       expect(parked.n).toBe(0);
-      expect(platform.output(service)).not.toMatch(/OUT_OF_ORDER|arrived before version/);
+      expect(installation().platform.output(service)).not.toMatch(/OUT_OF_ORDER|arrived before version/);
     }
   };
 
   it('catches up by itself after PostgreSQL stops for 10 s under purchases', async () => {
-    for (let i = 0; i < ACCOUNTS; i++) {
-      const opened = await call('/accounts', {
-        method: 'POST',
-        body: JSON.stringify({
-          name: 'Ada',
-          lastName: 'Lovelace',
-          country: i % 2 ? 'GB' : 'FR',
-          address: { street: '1 Main', city: 'London', zip: 'N1' },
-          limit: LIMIT,
-          currency: 'EUR',
-        }),
-      });
-      expect(opened.status).toBe(201);
-      accounts.push(opened.body.id as string);
-    }
+    accounts.push(...(await installation().openAccounts(ACCOUNTS, LIMIT)));
     const stopWatching = watchWaiting('PostgreSQL stopped 10 s');
     await purchasesUnder(async () => {
-      server.stop();
+      installation().server.stop();
       await sleep(10_000);
-      server.start();
+      installation().server.start();
     });
     await expectCaughtUpWithoutHelp();
     await stopWatching();
@@ -188,8 +119,8 @@ describe('Recovery without a person: early events wait for their predecessor', (
   it("catches up by itself after Account's process is SIGKILLed under purchases", async () => {
     const stopWatching = watchWaiting('Account SIGKILLed');
     await purchasesUnder(async () => {
-      await platform.stopService('account', 'SIGKILL');
-      await platform.startService('account');
+      await installation().platform.stopService('account', 'SIGKILL');
+      await installation().platform.startService('account');
     });
     await expectCaughtUpWithoutHelp();
     await stopWatching();

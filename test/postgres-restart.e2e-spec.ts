@@ -1,14 +1,6 @@
 import type { DataService } from '@app/provisioning';
-import { PrivatePostgres, TestPlatform, operatorHeaders, consumerProgress, eventually } from '@app/testing';
-import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
+import { privatePostgresPlatform, consumerProgress, eventually } from '@app/testing';
 
-const authorized = (init: RequestInit = {}): RequestInit => ({
-  ...init,
-  headers: { 'content-type': 'application/json', ...operatorHeaders(), ...(init.headers ?? {}) },
-});
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const CONSUMERS = ['account', 'fraud', 'ops'] as const;
 
 /**
@@ -16,93 +8,34 @@ const CONSUMERS = ['account', 'fraud', 'ops'] as const;
  * flow. It runs on a server of this spec's own: the shared one on 5432 is never stopped.
  */
 describe('A PostgreSQL restart under load', () => {
-  let server: PrivatePostgres;
-  let platform: TestPlatform;
-  const previousDatabaseUrl = process.env.TEST_DATABASE_URL;
+  const installation = privatePostgresPlatform([...CONSUMERS]);
 
-  beforeAll(async () => {
-    server = await PrivatePostgres.start();
-    process.env.TEST_DATABASE_URL = server.url('platform_test');
-    platform = await TestPlatform.start([...CONSUMERS]);
-  });
-
-  afterAll(async () => {
-    await platform?.stop().catch(() => undefined);
-    server?.destroy();
-    if (previousDatabaseUrl === undefined) delete process.env.TEST_DATABASE_URL;
-    else process.env.TEST_DATABASE_URL = previousDatabaseUrl;
-  });
-
-  const call = async (path: string, init?: RequestInit) => {
-    const response = await fetch(`${platform.url('account')}${path}`, authorized({ ...init, signal: AbortSignal.timeout(10_000) }));
-    return { status: response.status, body: (await response.json().catch(() => undefined)) as Record<string, unknown> };
-  };
-  const ready = async (service: (typeof CONSUMERS)[number]) => {
-    try {
-      return (await fetch(`${platform.url(service)}/health/ready`, { signal: AbortSignal.timeout(3_000) })).status === 200;
-    } catch {
-      return false;
-    }
-  };
-  const query = async <T>(service: DataService, sql: string, params: unknown[] = []): Promise<T[]> => {
-    const client = new Client({ connectionString: platform.databaseUrl(service) });
-    await client.connect();
-    try {
-      return (await client.query(sql, params)).rows as T[];
-    } finally {
-      await client.end();
-    }
-  };
+  const call = (path: string, init?: RequestInit) => installation().call('account', path, init);
+  const ready = (service: (typeof CONSUMERS)[number]) => installation().ready(service);
+  const query = <T>(service: DataService, sql: string) => installation().query<T>(service, sql);
 
   it('dead-letters nothing: every read model matches its stream, and every service is ready again by itself', async () => {
-    const accounts: string[] = [];
-    for (let i = 0; i < 20; i++) {
-      const opened = await call('/accounts', {
-        method: 'POST',
-        body: JSON.stringify({
-          name: 'Ada',
-          lastName: 'Lovelace',
-          country: i % 2 ? 'GB' : 'FR',
-          address: { street: '1 Main', city: 'London', zip: 'N1' },
-          limit: 1_000_000,
-          currency: 'EUR',
-        }),
-      });
-      expect(opened.status).toBe(201);
-      accounts.push(opened.body.id as string);
-    }
+    const accounts = await installation().openAccounts(20, 1_000_000);
 
     // Purchases flow all along; during the outage they fail, and that is fine.
-    let flowing = true;
-    let succeeded = 0;
-    const buyers = accounts.slice(0, 8).map(async (account) => {
-      while (flowing) {
-        const answer = await call(`/accounts/${account}/transactions`, {
-          method: 'POST',
-          body: JSON.stringify({ transactionId: randomUUID(), amount: 1, currency: 'EUR' }),
-        }).catch(() => ({ status: 0 }));
-        if (answer.status === 201) succeeded++;
-        else await sleep(200);
-      }
-    });
+    const flow = installation().purchaseFlow(accounts.slice(0, 8));
     // Purchases flow before the outage; it lasts until every service has seen it (not ready: its database does not answer).
-    await eventually(() => succeeded >= 50, 30_000, 100);
-    const beforeOutage = succeeded;
-    server.stop();
+    await eventually(() => flow.succeeded() >= 50, 30_000, 100);
+    const beforeOutage = flow.succeeded();
+    installation().server.stop();
     await eventually(async () => (await Promise.all(CONSUMERS.map(ready))).every((isReady) => !isReady), 30_000, 250);
-    server.start();
-    const atRestart = succeeded;
+    installation().server.start();
+    const atRestart = flow.succeeded();
     // The HTTP side takes purchases again with no restart of its own, and goes on taking them.
-    await eventually(() => succeeded >= atRestart + 50, 30_000, 100);
-    flowing = false;
-    await Promise.all(buyers);
+    await eventually(() => flow.succeeded() >= atRestart + 50, 30_000, 100);
+    await flow.stop();
     expect(beforeOutage).toBeGreaterThan(0);
 
     // Every service recovers by itself, with no restart.
     await eventually(async () => (await Promise.all(CONSUMERS.map(ready))).every(Boolean), 60_000, 500);
 
     // Every consumer's read models caught up with the account streams.
-    const progress = () => consumerProgress(platform, 'account');
+    const progress = () => consumerProgress(installation().platform, 'account');
     expect((await progress()).map((p) => p.queue).sort()).toEqual(['account.account-events', 'fraud.account-events', 'ops.account-events']);
     let lastReport = '';
     const behind = async () => {
@@ -112,7 +45,7 @@ describe('A PostgreSQL restart under load', () => {
     };
     await eventually(async () => (await behind()) === 0, 90_000, 1_000).catch(async (error: Error) => {
       const [dead] = await query<{ n: number }>('ops', 'SELECT count(*)::int AS n FROM ops.dead_letters');
-      const logs = CONSUMERS.map((service) => `--- ${service}\n${platform.output(service).slice(-3_000)}`).join('\n');
+      const logs = CONSUMERS.map((service) => `--- ${service}\n${installation().platform.output(service).slice(-3_000)}`).join('\n');
       throw new Error(`${error.message}: ${lastReport} dead letters: ${dead.n}\n${logs}`);
     });
     const [audit] = await query<{ n: number }>('ops', "SELECT count(*)::int AS n FROM ops.audit_events WHERE producer = 'account'");
@@ -124,10 +57,9 @@ describe('A PostgreSQL restart under load', () => {
     // No dead letter: none stored by Ops, none waiting in a dead-letter queue.
     const [dead] = await query<{ n: number }>('ops', 'SELECT count(*)::int AS n FROM ops.dead_letters');
     expect(dead.n).toBe(0);
-    const queues = execFileSync('rabbitmqctl', ['list_queues', '-p', platform.vhost, '--quiet', '--no-table-headers', 'name', 'messages'], {
-      encoding: 'utf8',
-    });
-    const deadLetterQueues = queues.split('\n').filter((line) => /\.dlq\s/.test(line));
+    const deadLetterQueues = installation()
+      .queueDepths()
+      .filter((line) => /\.dlq\s/.test(line));
     expect(deadLetterQueues.length).toBeGreaterThan(0);
     for (const line of deadLetterQueues) expect(line).toMatch(/\s0$/);
   });

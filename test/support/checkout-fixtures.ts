@@ -1,3 +1,4 @@
+import { accountApplication } from '@app/testing';
 import { send } from './http';
 
 /** Where each service of a running platform listens. */
@@ -16,14 +17,7 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | false>, wh
 
 /** Opens an account and waits until Account's read model shows it, as Checkout will read it. */
 export async function openAccount(urlOf: UrlOf, limit: number, currency = 'EUR'): Promise<string> {
-  const opened = await send(urlOf('account'), 'POST', '/accounts', {
-    name: 'Ada',
-    lastName: 'Lovelace',
-    country: 'GB',
-    address: { street: '12 St James’s Square', city: 'London', zip: 'SW1Y 4JH' },
-    limit,
-    currency,
-  });
+  const opened = await send(urlOf('account'), 'POST', '/accounts', accountApplication({ limit, currency }));
   if (opened.status !== 201) throw new Error(`opening an account answered ${opened.status}: ${JSON.stringify(opened.body)}`);
   const id = String(opened.body.id);
   await waitFor(async () => (await send(urlOf('account'), 'GET', `/accounts/${id}`)).status === 200, `account ${id} to be readable`);

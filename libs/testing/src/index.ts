@@ -7,3 +7,5 @@ export * from './service-http';
 export * from './spec-log';
 export * from './projection-spec';
 export * from './promql-metric-names';
+export * from './private-postgres-platform';
+export * from './accounts';

@@ -1,4 +1,5 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { MigrationInterface } from 'typeorm';
+import { ddlMigration } from './ddl-migration';
 
 /** The SQL that lays a consumer's `inbox` (messages taken) and `stream_checkpoints` (versions applied). */
 export function inboxDdl(schema: string): string[] {
@@ -25,15 +26,10 @@ export function inboxDdl(schema: string): string[] {
  * got the tables from the event store's first migration.
  */
 export function inboxMigrations(schema: string): (new () => MigrationInterface)[] {
-  class MessagingInbox1764000000003 implements MigrationInterface {
-    name = 'MessagingInbox1764000000003';
-    async up(queryRunner: QueryRunner): Promise<void> {
-      for (const statement of inboxDdl(schema)) await queryRunner.query(statement);
-    }
-    async down(queryRunner: QueryRunner): Promise<void> {
-      await queryRunner.query(`DROP TABLE IF EXISTS "${schema}".stream_checkpoints`);
-      await queryRunner.query(`DROP TABLE IF EXISTS "${schema}".inbox`);
-    }
-  }
-  return [MessagingInbox1764000000003];
+  return [
+    ddlMigration('MessagingInbox1764000000003', inboxDdl(schema), [
+      `DROP TABLE IF EXISTS "${schema}".stream_checkpoints`,
+      `DROP TABLE IF EXISTS "${schema}".inbox`,
+    ]),
+  ];
 }

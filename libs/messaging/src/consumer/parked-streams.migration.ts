@@ -1,4 +1,5 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { MigrationInterface } from 'typeorm';
+import { ddlMigration } from './ddl-migration';
 
 /** The SQL that lays a consumer's `parked_streams`: the streams held behind a dead letter, per queue. */
 export function parkedStreamsDdl(schema: string): string[] {
@@ -16,14 +17,7 @@ export function parkedStreamsDdl(schema: string): string[] {
 
 /** The consumer's migration of `parked_streams` for `schema`; `IF NOT EXISTS` like the inbox's. */
 export function parkedStreamsMigrations(schema: string): (new () => MigrationInterface)[] {
-  class MessagingParkedStreams1764000000004 implements MigrationInterface {
-    name = 'MessagingParkedStreams1764000000004';
-    async up(queryRunner: QueryRunner): Promise<void> {
-      for (const statement of parkedStreamsDdl(schema)) await queryRunner.query(statement);
-    }
-    async down(queryRunner: QueryRunner): Promise<void> {
-      await queryRunner.query(`DROP TABLE IF EXISTS "${schema}".parked_streams`);
-    }
-  }
-  return [MessagingParkedStreams1764000000004];
+  return [
+    ddlMigration('MessagingParkedStreams1764000000004', parkedStreamsDdl(schema), [`DROP TABLE IF EXISTS "${schema}".parked_streams`]),
+  ];
 }

@@ -1,4 +1,5 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { MigrationInterface } from 'typeorm';
+import { ddlMigration } from './ddl-migration';
 
 /**
  * The SQL that lays a consumer's `waiting_events`: events that arrived before their predecessor (or
@@ -25,14 +26,7 @@ export function waitingEventsDdl(schema: string): string[] {
 
 /** The consumer's migration of `waiting_events` for `schema`; `IF NOT EXISTS` like the inbox's. */
 export function waitingEventsMigrations(schema: string): (new () => MigrationInterface)[] {
-  class MessagingWaitingEvents1764000000005 implements MigrationInterface {
-    name = 'MessagingWaitingEvents1764000000005';
-    async up(queryRunner: QueryRunner): Promise<void> {
-      for (const statement of waitingEventsDdl(schema)) await queryRunner.query(statement);
-    }
-    async down(queryRunner: QueryRunner): Promise<void> {
-      await queryRunner.query(`DROP TABLE IF EXISTS "${schema}".waiting_events`);
-    }
-  }
-  return [MessagingWaitingEvents1764000000005];
+  return [
+    ddlMigration('MessagingWaitingEvents1764000000005', waitingEventsDdl(schema), [`DROP TABLE IF EXISTS "${schema}".waiting_events`]),
+  ];
 }
