@@ -20,3 +20,4 @@ export * from './transport/patterns';
 export * from './consumer/applied-latency';
 export * from './projection/projection';
 export * from './projection/projection-controller';
+export * from './transport/traced-apply';
