@@ -3,11 +3,14 @@ import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DefaultPorts } from '@app/contracts';
 import { configureHttpApp, createHttpAdapter, loadPlatformConfig } from '@app/platform';
+import { startTracing } from '@app/tracing';
 import { Logger } from 'nestjs-pino';
 import { PaymentProviderModule } from './payment-provider.module';
 import { providerOptionsFromEnv } from './payments/provider-options';
 
 async function bootstrap(): Promise<void> {
+  // A no-op unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+  startTracing('payment-provider');
   const config = loadPlatformConfig(DefaultPorts['payment-provider']);
   const options = providerOptionsFromEnv(process.env, config.logLevel);
   const app = await NestFactory.create<NestFastifyApplication>(PaymentProviderModule.forRoot(options), createHttpAdapter(config.http), {

@@ -3,6 +3,8 @@ export interface EventMetadata {
   correlationId?: string;
   causationId?: string;
   actor?: string;
+  /** The W3C trace context the event was appended in; the relay's publish continues that trace. */
+  traceparent?: string;
   [key: string]: unknown;
 }
 
@@ -56,6 +58,14 @@ export const Headers = {
   /** On a GAP_TIMEOUT dead letter: the stream version that never arrived. */
   missingStreamVersion: 'x-missing-stream-version',
 } as const;
+
+/**
+ * The AMQP header with the W3C trace context (https://www.w3.org/TR/trace-context/) of the relay's
+ * publish that sent an event, when the producer traces; the consumer's apply continues that trace.
+ * Its own constant until docs/architecture.md lists it among the headers (architecture-doc.spec.ts
+ * holds every member of `Headers` to that table).
+ */
+export const TraceparentHeader = 'traceparent';
 
 /** Control message types the relay can put on a queue besides events. */
 export const ControlTypes = {

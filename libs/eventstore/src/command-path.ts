@@ -1,5 +1,7 @@
 import { KeyedSerialQueue } from '@app/async';
 import { Command, Decider, DomainError, Message, fold } from '@app/domain';
+import { endSpan, startSpan, traceparentOf, tracingEnabled } from '@app/tracing';
+import { context, trace } from '@opentelemetry/api';
 import { DataSource } from 'typeorm';
 import { AppendGroup } from './append-group';
 import { eventMetadataOf } from './command-metadata';
@@ -33,6 +35,8 @@ interface Pending<State, C> {
   command: C;
   resolve(result: CommandResult<State>): void;
   reject(error: unknown): void;
+  /** What its events' metadata adds for tracing: the `traceparent` of the command's append span. */
+  traced: { traceparent?: string };
 }
 
 /**
@@ -72,8 +76,26 @@ export class CommandPath<State, C extends Command, E extends Message> {
 
   /** Decides `command` against the stream's current state and appends the resulting events. */
   execute(streamId: string, command: C): Promise<CommandResult<State>> {
+    if (!tracingEnabled()) return this.enqueue(streamId, command, {});
+    // A span per command, from the caller's context: its events carry it to the relay, whose publish
+    // continues the trace in another transaction, and the consumers after it.
+    const span = startSpan(`append ${command.type}`, { attributes: { 'eventstore.schema': this.store.schema } });
+    const traceparent = traceparentOf(trace.setSpan(context.active(), span));
+    return this.enqueue(streamId, command, { traceparent }).then(
+      (result) => {
+        endSpan(span);
+        return result;
+      },
+      (error: unknown) => {
+        endSpan(span, error);
+        throw error;
+      },
+    );
+  }
+
+  private enqueue(streamId: string, command: C, traced: Pending<State, C>['traced']): Promise<CommandResult<State>> {
     return new Promise((resolve, reject) => {
-      const pending = { command, resolve, reject };
+      const pending = { command, resolve, reject, traced };
       const waiting = this.waiting.get(streamId);
       if (waiting) {
         waiting.push(pending);
@@ -168,7 +190,8 @@ export class CommandPath<State, C extends Command, E extends Message> {
         const decided = this.decider.decide(pending.command, state);
         const from = events.length;
         state = fold(this.decider, decided, state);
-        const metadata = eventMetadataOf(pending.command);
+        const commandMetadata = eventMetadataOf(pending.command);
+        const metadata = pending.traced.traceparent ? { ...commandMetadata, ...pending.traced } : commandMetadata;
         events.push(...decided.map((event) => ({ type: event.type, data: event.data, metadata })));
         outcomes.push({ pending, from, to: events.length, state });
       } catch (error) {

@@ -1,4 +1,5 @@
-import { currentSchemaVersion } from '@app/contracts';
+import { EventMetadata, currentSchemaVersion } from '@app/contracts';
+import { traceparentOf, tracingEnabled } from '@app/tracing';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { Message } from '@app/domain';
@@ -25,6 +26,16 @@ export interface SingleAppend {
 
 const UNIQUE_VIOLATION = '23505';
 const STREAM_VERSION_CONSTRAINT = 'events_stream_version_unique';
+
+/**
+ * An event appended outside the command path (which gives each command's events its own) carries the
+ * active trace context, so that the relay's publish of it continues the trace it was written in.
+ */
+function withTraceparent(metadata: EventMetadata): EventMetadata {
+  if (!tracingEnabled() || metadata.traceparent !== undefined) return metadata;
+  const traceparent = traceparentOf();
+  return traceparent === undefined ? metadata : { ...metadata, traceparent };
+}
 
 /** Appends to and reads from one service's event table. */
 export class EventStore {
@@ -99,7 +110,7 @@ export class EventStore {
         // An event is written at the version its producer's schema is at today (1 for a type the contracts do not list).
         rows.map((r) => r.event.schemaVersion ?? (currentSchemaVersion(this.producer, r.event.type) || 1)),
         rows.map((r) => JSON.stringify(r.event.data)),
-        rows.map((r) => JSON.stringify(r.event.metadata ?? {})),
+        rows.map((r) => JSON.stringify(withTraceparent(r.event.metadata ?? {}))),
       ],
     );
   }

@@ -26,3 +26,4 @@ export * from './subscriptions/consumer-registration';
 export * from './subscriptions/start-position';
 export * from './subscriptions/subscription-answers';
 export * from './subscriptions/subscription-requests';
+export * from './transport/traced-apply';

@@ -1,6 +1,8 @@
 import { ConfirmPublisher } from '@app/messaging';
+import { tracingEnabled } from '@app/tracing';
 import { toOutgoingMessages } from './outbox-message';
 import { relayMetrics } from './relay-metrics';
+import { tracePublishes } from './traced-publish';
 import { CursorPosition, Subscription, SubscriptionStore } from './subscription-store';
 import { WakeSignal } from '@app/async';
 
@@ -110,9 +112,16 @@ export class DeliveryRun {
       const to = { transactionId: last.transaction_id, position: last.global_position };
       this.readFrom = { ...this.readFrom, cursorTransactionId: to.transactionId, cursorPosition: to.position };
       const started = process.hrtime.bigint();
+      const messages = toOutgoingMessages(producer, rows);
+      const traced = tracingEnabled() ? tracePublishes(queue, rows, messages) : undefined;
       const confirmed = publisher
-        .publish(queue, toOutgoingMessages(producer, rows))
+        .publish(queue, traced?.messages ?? messages)
         .then(() => relayMetrics.publishSeconds.observe(this.labels, Number(process.hrtime.bigint() - started) / 1e9));
+      if (traced)
+        confirmed.then(
+          () => traced.end(),
+          (error: unknown) => traced.end(error),
+        );
       // Awaited in order by `run`; a failure of a later batch must not surface as unhandled meanwhile.
       confirmed.catch(() => undefined);
       this.inFlight.push({ count: rows.length, to, confirmed });

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { Producer } from '../catalog';
-import { Headers } from '../envelope';
+import { Headers, TraceparentHeader } from '../envelope';
 import { Route, queueName, routesFrom } from '../routing';
 import { EventSchemas, currentSchemaVersion, eventDataSchema } from './event-schemas';
 import { plainJsonSchema } from './published-schemas';
@@ -29,6 +29,12 @@ const MessageHeaders = Type.Object({
   [Headers.correlationId]: Type.Optional(Type.String()),
   [Headers.causationId]: Type.Optional(Type.String()),
   [Headers.schemaVersion]: Type.Integer({ minimum: 1, description: 'the version of the data’s schema; equals the body’s schemaVersion' }),
+  [TraceparentHeader]: Type.Optional(
+    Type.String({
+      pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$',
+      description: 'W3C trace context of the publish, when the producer traces: the consumer continues that trace',
+    }),
+  ),
 });
 
 /** The contract's body around one event type's data at one version. */
@@ -47,6 +53,7 @@ const envelopeSchema = (type: string, version: number, data: Json): Json =>
         correlationId: Type.Optional(Type.String()),
         causationId: Type.Optional(Type.String()),
         actor: Type.Optional(Type.String()),
+        traceparent: Type.Optional(Type.String({ description: 'W3C trace context the event was appended in, when the producer traces' })),
       }),
     }),
   );

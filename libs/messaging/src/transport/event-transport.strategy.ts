@@ -6,6 +6,7 @@ import { AmqpConnection } from '../amqp-connection';
 import { DeliveredEvent, Delivery, QueueConsumer } from '../consumer/queue-consumer';
 import { EventBatchContext, handlerRuns } from './event-batch';
 import { EventContext } from './event-context';
+import { applyTraced } from './traced-apply';
 import { AnyEvent, eventPattern, rebuildPattern } from './patterns';
 
 export interface EventTransportOptions {
@@ -70,7 +71,7 @@ export class EventTransport extends Server implements CustomTransportStrategy {
   private async dispatch(envelope: EventEnvelope, delivery: Delivery): Promise<'handled' | 'unhandled'> {
     const handler = this.handlerFor(envelope, delivery.queue);
     if (!handler) return 'unhandled';
-    await this.invoke(handler, envelope, new EventContext([delivery]));
+    await applyTraced([{ envelope, delivery }], () => this.invoke(handler, envelope, new EventContext([delivery])));
     return 'handled';
   }
 
@@ -100,8 +101,8 @@ export class EventTransport extends Server implements CustomTransportStrategy {
     for (const run of handlerRuns(events, (envelope, queue) => this.handlerFor(envelope, queue))) {
       const envelopes = run.events.map((event) => event.envelope);
       const deliveries = run.events.map((event) => event.delivery);
-      if (run.batch) await this.invoke(run.handler, envelopes, new EventBatchContext([deliveries]));
-      else await this.invoke(run.handler, envelopes[0], new EventContext([deliveries[0]]));
+      if (run.batch) await applyTraced(run.events, () => this.invoke(run.handler, envelopes, new EventBatchContext([deliveries])));
+      else await applyTraced(run.events, () => this.invoke(run.handler, envelopes[0], new EventContext([deliveries[0]])));
     }
   }
 }

@@ -1,5 +1,6 @@
 import { DefaultPorts, ServiceName, assertUpcasterChains, queueName, routesTo } from '@app/contracts';
 import { AmqpConnection, EventTransport } from '@app/messaging';
+import { startTracing } from '@app/tracing';
 import { INestApplication, Logger } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NestFactory } from '@nestjs/core';
@@ -28,6 +29,8 @@ export async function bootstrapService(rootModule: unknown, options: BootstrapOp
   try {
     // A gap or a cycle in an event's upcaster chain would misread stored events: refuse to start instead.
     assertUpcasterChains();
+    // Before anything that may trace; a no-op unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+    const stopTracing = startTracing(options.name);
     const config = loadPlatformConfig(DefaultPorts[options.name]);
     const database = options.database ?? true;
     if (database) {
@@ -36,7 +39,7 @@ export async function bootstrapService(rootModule: unknown, options: BootstrapOp
     }
     const app = await NestFactory.create<NestFastifyApplication>(rootModule as never, createHttpAdapter(config.http), { bufferLogs: true });
     configureHttpApp(app, { title: options.title, description: options.description, shutdownHooks: false });
-    closeGracefullyOnSignals(app, config.shutdownGraceMs);
+    closeGracefullyOnSignals(app, config.shutdownGraceMs, stopTracing);
     const queues = routesTo(options.name).map((route) => queueName(route.consumer, route.producer));
     if (database && queues.length > 0) {
       const transport = new EventTransport({

@@ -11,6 +11,7 @@ import { guardRequestBodies } from './request-body-guards';
 import { refuseUnstorableInput } from './storable-input';
 import { ProblemDetailsFilter, sendProblem } from './problem-details.filter';
 import { mapToProblem } from './problem-mapping';
+import { traceHttpRequests } from './trace-requests.hook';
 import { createValidationPipe } from './validation.pipe';
 
 export interface HttpAppOptions {
@@ -61,6 +62,7 @@ export function configureHttpApp(app: NestFastifyApplication, options: HttpAppOp
     done();
   });
   observeHttpRequests(server);
+  traceHttpRequests(server);
   refuseUnstorableInput(server);
   useJsonBodyParser(app, MAX_BODY_BYTES);
   app.useGlobalFilters(new ProblemDetailsFilter());

@@ -1,3 +1,4 @@
+import { traceLogFields } from '@app/tracing';
 import { DynamicModule, RequestMethod } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'http';
 import { LoggerModule } from 'nestjs-pino';
@@ -21,13 +22,17 @@ export const requestLogSerializers = {
   err: stdSerializers.err,
 };
 
-/** JSON pino logging with the service name; a request's lines carry its correlation id (see createHttpAdapter). */
+/**
+ * JSON pino logging with the service name; a request's lines carry its correlation id (see createHttpAdapter),
+ * and every line written inside a span carries its `trace_id` and `span_id`.
+ */
 export function loggerModule(serviceName: string, level: string): DynamicModule {
   return LoggerModule.forRoot({
     forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
     pinoHttp: {
       level,
       base: { service: serviceName },
+      mixin: traceLogFields,
       wrapSerializers: false,
       serializers: requestLogSerializers,
       autoLogging: { ignore: (req) => QUIET_PATHS.test(req.url ?? '') },

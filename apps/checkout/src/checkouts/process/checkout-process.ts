@@ -1,6 +1,7 @@
 import { KeyedSerialQueue, backoffMs, jitteredMs } from '@app/async';
 import { DomainError, assertNever } from '@app/domain';
 import { InjectAggregate, commandMetadata } from '@app/eventstore';
+import { contextFromCarrier, inSpan, tracingEnabled } from '@app/tracing';
 import { Inject, Injectable } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -70,6 +71,14 @@ export class CheckoutProcess {
   /** Resumes an unfinished checkout from its recorded steps, compensating it once past its deadline. */
   async resume(checkoutId: string): Promise<CheckoutState> {
     return this.advance(checkoutId, () => this.load(checkoutId), true);
+  }
+
+  /** Resumes it for the recovery worker, in the trace its start was recorded in: one checkout, one trace. */
+  async recover(checkoutId: string): Promise<CheckoutState> {
+    if (!tracingEnabled()) return this.resume(checkoutId);
+    const [started] = await this.checkouts.readStream(checkoutId, 0, 1);
+    const parent = contextFromCarrier(started?.metadata);
+    return inSpan('checkout recovery', { parent, attributes: { 'checkout.id': checkoutId } }, () => this.resume(checkoutId));
   }
 
   /** Stops trying to finish the checkout, at `actor`'s request, and undoes what it did; a final checkout is a 409. */
@@ -149,27 +158,30 @@ export class CheckoutProcess {
         progressed(state);
         continue;
       }
-      switch (step) {
-        case 'done':
-          return state;
-        case 'start':
-          throw new Error(`Checkout ${state.checkoutId} is driven before it was started`);
-        case 'screen-and-authorise':
-          state = await this.screenAndAuthorise(fence, state, asked);
-          break;
-        case 'charge':
-          state = await this.charge(fence, state);
-          break;
-        case 'capture':
-          state = await this.capture(fence, state, asked);
-          break;
-        case 'compensate':
-          state = await this.compensate(fence, state);
-          break;
-        default:
-          return assertNever(step);
-      }
+      if (step === 'done') return state;
+      const current = state;
+      state = await inSpan(`checkout ${step}`, { attributes: { 'checkout.id': state.checkoutId } }, () =>
+        this.takeStep(step, fence, current, asked),
+      );
       progressed(state);
+    }
+  }
+
+  /** One step's calls and the report of their answers. */
+  private takeStep(step: Exclude<NextStep, 'done'>, fence: LeaseFence, state: CheckoutState, asked: boolean): Promise<CheckoutState> {
+    switch (step) {
+      case 'start':
+        throw new Error(`Checkout ${state.checkoutId} is driven before it was started`);
+      case 'screen-and-authorise':
+        return this.screenAndAuthorise(fence, state, asked);
+      case 'charge':
+        return this.charge(fence, state);
+      case 'capture':
+        return this.capture(fence, state, asked);
+      case 'compensate':
+        return this.compensate(fence, state);
+      default:
+        return assertNever(step);
     }
   }
 

@@ -42,7 +42,7 @@ describe('CheckoutRecoveryWorker', () => {
     const due = jest.fn(async () => []);
     const worker = new CheckoutRecoveryWorker(
       { databaseUrl: 'unused' } as PlatformConfig,
-      { resume: jest.fn() } as unknown as CheckoutProcess,
+      { recover: jest.fn() } as unknown as CheckoutProcess,
       { due } as unknown as UnfinishedCheckoutsRepository,
       options,
     );

@@ -76,7 +76,7 @@ export class CheckoutRecoveryWorker implements OnApplicationBootstrap, BeforeApp
     try {
       const due = await this.unfinished.due(this.options.pendingAgeMs, this.options.batchSize);
       // Each run records its own failure and next attempt; one checkout's outage is not the batch's.
-      await Promise.all(due.map((checkout) => this.process.resume(checkout.checkoutId).catch(() => undefined)));
+      await Promise.all(due.map((checkout) => this.process.recover(checkout.checkoutId).catch(() => undefined)));
       return due.length;
     } catch (error) {
       this.logger.warn(`looking for unfinished checkouts failed: ${(error as Error).message}`);

@@ -1,4 +1,6 @@
 import { backoffMs } from '@app/async';
+import { inSpan, injectTraceparent, tracingEnabled } from '@app/tracing';
+import { SpanKind } from '@opentelemetry/api';
 import { DownstreamUnavailableError } from '../downstream-unavailable.error';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { msBeforeCallDeadline } from './call-deadline';
@@ -63,7 +65,18 @@ export class JsonHttpClient {
     this.headers = { accept: 'application/json', ...(options.credential ? { authorization: `Bearer ${options.credential}` } : {}) };
   }
 
-  async call(method: Dispatcher.HttpMethod, path: string, call: CallOptions): Promise<JsonResponse> {
+  /** Calls `path`; with tracing on, in a client span whose `traceparent` the callee continues. */
+  call(method: Dispatcher.HttpMethod, path: string, call: CallOptions): Promise<JsonResponse> {
+    if (!tracingEnabled()) return this.attempts(method, path, call);
+    const attributes = { 'http.request.method': method, 'server.address': this.service, 'url.path': path.split('?')[0] };
+    return inSpan(`${method} ${this.service}`, { kind: SpanKind.CLIENT, attributes }, () => {
+      const headers = { ...call.headers };
+      injectTraceparent(headers);
+      return this.attempts(method, path, { ...call, headers });
+    });
+  }
+
+  private async attempts(method: Dispatcher.HttpMethod, path: string, call: CallOptions): Promise<JsonResponse> {
     const retryable = call.retryable ?? defaultRetryable;
     const payload = call.body === undefined ? undefined : JSON.stringify(call.body);
     const headers = { ...this.headers, ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...call.headers };
