@@ -32,7 +32,10 @@ export { SubscriptionRegisteredAnswer, SubscriptionRemovedAnswer } from './messa
 export * from './platform.module';
 export * from './security/auth.guard';
 export * from './security/credentials';
-export * from './security/ops-token.guard';
+export * from './security/operator-role.guard';
+export * from './security/operator-roles';
+export * from './security/operator-directory';
+export * from './security/acting-operator';
 export * from './security/operator-action.decorator';
 export * from './security/principal';
 export * from './security/security.module';
@@ -42,4 +45,5 @@ export * from './provisioning/principals';
 export * from './provisioning/provision';
 export * from './provisioning/auth-material';
 export * from './provisioning/consumer-provisioning';
+export * from './provisioning/operator-provisioning';
 export * from './config/http-limits';

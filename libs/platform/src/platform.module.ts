@@ -15,7 +15,7 @@ import { AsyncApiController } from './messaging-glue/asyncapi.controller';
 import { ConsumerLatencyController } from './messaging-glue/consumer-latency.controller';
 import { SubscriptionsController } from './messaging-glue/subscriptions.controller';
 import { MetricsModule } from './metrics/metrics.module';
-import { OpsTokenGuard } from './security/ops-token.guard';
+import { OperatorRoleGuard } from './security/operator-role.guard';
 import { SecurityModule } from './security/security.module';
 
 export interface ServiceDefinition {
@@ -51,7 +51,7 @@ export class PlatformModule {
     const hasDatabase = service.migrations !== undefined;
     const hasBroker = service.broker ?? hasDatabase;
     const producer = hasDatabase && routesFrom(service.name).length > 0;
-    const providers: Provider[] = [{ provide: SERVICE_NAME, useValue: service.name }, OpsTokenGuard];
+    const providers: Provider[] = [{ provide: SERVICE_NAME, useValue: service.name }, OperatorRoleGuard];
     // One commit signal per service: its command paths signal it, and its relay, while leading, listens to it.
     const commitSignal = {
       provide: CommitSignal,
@@ -79,7 +79,7 @@ export class PlatformModule {
       providers,
       exports: [
         SERVICE_NAME,
-        OpsTokenGuard,
+        OperatorRoleGuard,
         ...(hasDatabase ? [CommitSignal] : []),
         ...(hasBroker ? [AmqpConnection] : []),
         ...(producer ? [OutboxRelay] : []),

@@ -110,7 +110,7 @@ export class SubscriptionsController {
   }
 
   @Post('rebase')
-  @OperatorAction()
+  @OperatorAction({ role: 'admin' })
   @ApiOperation({ summary: 'After a restore or migration: renumber stored transaction ids and cursors so the relay runs again' })
   @ApiOkResponse({ type: RebaseAnswer })
   rebase() {
@@ -118,7 +118,7 @@ export class SubscriptionsController {
   }
 
   @Post()
-  @OperatorAction({ problems: REGISTRATION_PROBLEMS, status: 201 })
+  @OperatorAction({ role: 'admin', problems: REGISTRATION_PROBLEMS, status: 201 })
   @ApiOperation({ summary: 'Add a consumer queue at run time: its own cursor from a position or now, and an optional backfill pace' })
   @ApiCreatedResponse({ type: SubscriptionRegisteredAnswer })
   register(@Body() body: RegisterSubscriptionDto) {
@@ -126,7 +126,7 @@ export class SubscriptionsController {
   }
 
   @Delete(':name')
-  @OperatorAction({ problems: { 404: ['SUBSCRIPTION_NOT_FOUND'], 409: ['DEFAULT_SUBSCRIPTION'] } })
+  @OperatorAction({ role: 'admin', problems: { 404: ['SUBSCRIPTION_NOT_FOUND'], 409: ['DEFAULT_SUBSCRIPTION'] } })
   @ApiOperation({ summary: 'Remove a consumer queue registered at run time (the routing table in code stays)' })
   @ApiOkResponse({ type: SubscriptionRemovedAnswer })
   async remove(@Param('name') name: string) {
@@ -135,7 +135,7 @@ export class SubscriptionsController {
   }
 
   @Post(':name/pause')
-  @OperatorAction({ problems: { 404: ['SUBSCRIPTION_NOT_FOUND'] } })
+  @OperatorAction({ role: 'operator', problems: { 404: ['SUBSCRIPTION_NOT_FOUND'] } })
   @ApiOkResponse({ type: SubscriptionStatusAnswer })
   async pause(@Param('name') name: string) {
     await this.relay.admin.pause(name);
@@ -143,7 +143,7 @@ export class SubscriptionsController {
   }
 
   @Post(':name/resume')
-  @OperatorAction({ problems: { 404: ['SUBSCRIPTION_NOT_FOUND'] } })
+  @OperatorAction({ role: 'operator', problems: { 404: ['SUBSCRIPTION_NOT_FOUND'] } })
   @ApiOkResponse({ type: SubscriptionStatusAnswer })
   async resume(@Param('name') name: string) {
     await this.relay.admin.resume(name);
@@ -151,7 +151,7 @@ export class SubscriptionsController {
   }
 
   @Post(':name/rewind')
-  @OperatorAction({ problems: { 400: ['INVALID_POSITION'], 404: ['SUBSCRIPTION_NOT_FOUND'] } })
+  @OperatorAction({ role: 'operator', problems: { 400: ['INVALID_POSITION'], 404: ['SUBSCRIPTION_NOT_FOUND'] } })
   @ApiOkResponse({ type: SubscriptionRewoundAnswer })
   async rewind(@Param('name') name: string, @Body() body: RewindSubscriptionDto) {
     await this.relay.admin.rewind(name, body.toPosition);
@@ -159,7 +159,7 @@ export class SubscriptionsController {
   }
 
   @Post(':name/redeliver')
-  @OperatorAction({ problems: { 400: ['INVALID_VERSION'], 404: ['SUBSCRIPTION_NOT_FOUND'] } })
+  @OperatorAction({ role: 'operator', problems: { 400: ['INVALID_VERSION'], 404: ['SUBSCRIPTION_NOT_FOUND'] } })
   @ApiOperation({ summary: 'Rewind one stream: publish its events from fromVersion into this one queue again (fills a GAP_TIMEOUT)' })
   @ApiOkResponse({ type: StreamRedeliveredAnswer })
   redeliver(@Param('name') name: string, @Body() body: RedeliverStreamDto) {

@@ -69,15 +69,18 @@ export class CheckoutProcess {
     return this.advance(checkoutId, () => this.load(checkoutId), true);
   }
 
-  /** Stops trying to finish the checkout and undoes what it did; a final checkout is a 409. */
-  async abandon(checkoutId: string, reason: AbandonCheckout['data']['reason']): Promise<CheckoutState> {
+  /**
+   * Stops trying to finish the checkout and undoes what it did; a final checkout is a 409. `actor`
+   * (an operator who forced it) is recorded on the decision; the undo steps that follow are Checkout's.
+   */
+  async abandon(checkoutId: string, reason: AbandonCheckout['data']['reason'], actor = 'checkout'): Promise<CheckoutState> {
     const { state } = await this.commands.load(checkoutStreamId(checkoutId));
     if (state.stage === 'none') throw new DomainError('not-found', 'CHECKOUT_NOT_FOUND', `Checkout ${checkoutId} does not exist`);
     if (isFinal(state)) {
       await this.unfinished.finished(checkoutId);
       throw new DomainError('conflict', 'CHECKOUT_ALREADY_FINAL', `Checkout ${checkoutId} is already ${state.stage}`);
     }
-    await this.report(checkoutId, { type: 'AbandonCheckout', data: { reason } });
+    await this.report(checkoutId, { type: 'AbandonCheckout', data: { reason } }, actor);
     return this.advance(checkoutId, () => this.load(checkoutId), true);
   }
 
@@ -249,10 +252,10 @@ export class CheckoutProcess {
   }
 
   /** Records a step: under the run's lease when a fence is given (refused once another driver took over), else unconditionally. */
-  private async report(on: LeaseFence | string, report: Report): Promise<CheckoutState> {
+  private async report(on: LeaseFence | string, report: Report, actor = 'checkout'): Promise<CheckoutState> {
     const checkoutId = typeof on === 'string' ? on : on.checkoutId;
     const leased = typeof on === 'string' ? {} : { leaseEpoch: on.epoch };
-    const command = { ...report, metadata: { ...metadata(checkoutId), ...leased } } as CheckoutCommand;
+    const command = { ...report, metadata: { ...metadata(checkoutId, actor), ...leased } } as CheckoutCommand;
     return (await this.commands.execute(checkoutStreamId(checkoutId), command)).state;
   }
 }
@@ -260,7 +263,7 @@ export class CheckoutProcess {
 /** The steps that move a checkout towards completion, which its deadline stops. */
 const FORWARD = new Set<NextStep>(['screen-and-authorise', 'charge', 'capture']);
 
-const metadata = (checkoutId: string) => commandMetadata('checkout', { correlationId: checkoutId });
+const metadata = (checkoutId: string, actor = 'checkout') => commandMetadata(actor, { correlationId: checkoutId });
 
 /** The error as an operator reads it: a code and what the callee said, never a stack or personal data. */
 function describe(error: unknown): string {
