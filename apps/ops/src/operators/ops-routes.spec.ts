@@ -23,7 +23,10 @@ function controllersOf(module: Class, seen = new Set<Class>()): Class[] {
 const routes = controllersOf(OpsModule).flatMap((controller) =>
   Object.getOwnPropertyNames(controller.prototype)
     .map((name) => ({ name, handler: (controller.prototype as Record<string, unknown>)[name] }))
-    .filter(({ handler }) => typeof handler === 'function' && Reflect.getMetadata(PATH_METADATA, handler as object) !== undefined)
+    .filter(
+      ({ name, handler }) =>
+        name !== 'constructor' && typeof handler === 'function' && Reflect.getMetadata(PATH_METADATA, handler as object) !== undefined,
+    )
     .map(({ name, handler }) => ({
       route: `${controller.name}.${name}`,
       method: Reflect.getMetadata(METHOD_METADATA, handler as object) as RequestMethod,
