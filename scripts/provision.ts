@@ -5,9 +5,12 @@
  * `npm run provision -- --artefacts` instead writes the reviewable production artefacts to `deploy/`;
  * `--rotate-keys` and `--retire-keys` start and end a key rotation. `--add-consumer <name> --producer <p>`
  * and `--remove-consumer <name> [--yes]` add and remove a consumer outside the platform's services.
+ * `--add-operator <name> --role viewer|operator|admin` and `--remove-operator <name>` manage named
+ * operators; `--retire-ops-token` stops OPS_TOKEN logging anyone in to Ops (`--restore-ops-token` undoes it).
  */
 import { join } from 'node:path';
 import { addConsumer, removeConsumer } from './provision/provision-consumer';
+import { addOperatorFrom, removeOperatorFrom, setBootstrapAdmin } from './provision/provision-operator';
 import { provisionAll, writeProvisioningArtefacts } from './provision/provision-platform';
 
 async function main(): Promise<void> {
@@ -23,6 +26,27 @@ async function main(): Promise<void> {
     const removed = await removeConsumer(process.argv, process.env);
     process.stdout.write(
       removed ? `removed subscriptions (${removed.subscriptions.join(', ') || 'none'}), queues and broker user\n` : 'nothing removed\n',
+    );
+    return;
+  }
+  if (process.argv.some((arg) => arg.startsWith('--add-operator'))) {
+    const { name, role, credential } = await addOperatorFrom(process.argv, process.env);
+    process.stdout.write(
+      `operator ${name} (${role}) added; their credential, shown this once (Ops keeps only its SHA-256):\n${credential}\n` +
+        'they use it as OPS_TOKEN for npm run ops, and sign in to the console with it\n',
+    );
+    return;
+  }
+  if (process.argv.some((arg) => arg.startsWith('--remove-operator'))) {
+    const removed = await removeOperatorFrom(process.argv, process.env);
+    process.stdout.write(removed ? 'operator removed; Ops refuses their credential from now on\n' : 'no such operator\n');
+    return;
+  }
+  if (process.argv.includes('--retire-ops-token') || process.argv.includes('--restore-ops-token')) {
+    const retire = process.argv.includes('--retire-ops-token');
+    const file = await setBootstrapAdmin(!retire);
+    process.stdout.write(
+      `OPS_BOOTSTRAP_ADMIN=${!retire} in ${file}; restart Ops: OPS_TOKEN ${retire ? 'no longer logs anyone in' : 'logs in as the bootstrap admin again'}\n`,
     );
     return;
   }

@@ -1,4 +1,4 @@
-import { TEST_OPS_TOKEN, TestPlatform } from '@app/testing';
+import { eventually, TEST_OPS_TOKEN, TestPlatform } from '@app/testing';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -178,7 +178,9 @@ describe('Checkout recovery, end to end', () => {
     expect(cli.stdout).toContain(checkoutId);
     expect(cli.stdout).toMatch(/unfinished checkout\(s\); the oldest started/);
 
-    const forced = await probe.call('ops', 'POST', `/checkouts/${checkoutId}/compensate`, undefined, { 'x-operator': 'ada' });
+    // A named operator forces it; a header naming someone else changes nothing.
+    const ada = { authorization: `Bearer ${await platform.addOperator('ada', 'operator')}`, 'x-operator': 'mallory' };
+    const forced = await probe.call('ops', 'POST', `/checkouts/${checkoutId}/compensate`, undefined, ada);
     expect([200, 202]).toContain(forced.status);
     const final = await probe.final(checkoutId, 30_000);
     expect(final).toMatchObject({ status: 'rejected', reason: 'OPERATOR_COMPENSATED', compensation: { refunded: true, voided: true } });
@@ -186,16 +188,36 @@ describe('Checkout recovery, end to end', () => {
     // Without any credential (send would present the operator's).
     const anonymous = await fetch(`${platform.url('checkout')}/checkouts/${checkoutId}/compensate`, { method: 'POST' });
     expect(anonymous.status).toBe(401);
-    const again = await probe.call('ops', 'POST', `/checkouts/${checkoutId}/compensate`, undefined, { 'x-operator': 'ada' });
+    const again = await probe.call('ops', 'POST', `/checkouts/${checkoutId}/compensate`, undefined, ada);
     expect(again).toMatchObject({ status: 409, body: { code: 'CHECKOUT_ALREADY_FINAL' } });
 
     const ops = new Client({ connectionString: platform.databaseUrl('ops') });
-    await ops.connect();
+    const checkout = new Client({ connectionString: platform.databaseUrl('checkout') });
+    await Promise.all([ops.connect(), checkout.connect()]);
     try {
-      const { rows } = await ops.query(`SELECT actor, action FROM ops.operator_actions WHERE target = $1`, [checkoutId]);
-      expect(rows).toEqual([{ actor: 'ada', action: 'compensate-checkout' }]);
+      // Both requests, the refused one too, each recorded once it is answered.
+      const actions = await eventually(
+        async () => {
+          const { rows } = await ops.query(`SELECT actor, action, outcome FROM ops.operator_actions WHERE target = $1 ORDER BY id`, [
+            checkoutId,
+          ]);
+          return rows.length === 2 ? rows : undefined;
+        },
+        10_000,
+        100,
+      );
+      expect(actions).toEqual([
+        { actor: 'ada', action: 'checkout.compensate', outcome: forced.status },
+        { actor: 'ada', action: 'checkout.compensate', outcome: 409 },
+      ]);
+      // Checkout records the operator Ops authenticated as the one who decided it.
+      const { rows } = await checkout.query(
+        `SELECT metadata->>'actor' AS actor FROM checkout.events WHERE stream_id = $1 AND type = 'CheckoutAbandoned'`,
+        [`checkout-${checkoutId}`],
+      );
+      expect(rows).toEqual([{ actor: 'operator:ada' }]);
     } finally {
-      await ops.end();
+      await Promise.all([ops.end(), checkout.end()]);
     }
   }, 90_000);
 });

@@ -365,6 +365,13 @@ describe('OpenAPI conformance, as real processes', () => {
     await ops.refused('GET', '/audit?limit=501');
     await ops.refused('GET', '/audit?after=yesterday');
 
+    const actions = await ops.send('GET', '/operator-actions?limit=1');
+    if (actions.body.nextCursor) await ops.send('GET', `/operator-actions?limit=1&cursor=${actions.body.nextCursor}`);
+    await ops.send('GET', '/operator-actions?operator=bootstrap&action=dead-letter.replay&target=1');
+    await ops.send('GET', '/operator-actions?cursor=not-a-cursor');
+    await ops.refused('GET', '/operator-actions?limit=501');
+    await ops.refused('GET', '/operator-actions?before=tomorrow');
+
     await ops.send('POST', `/checkouts/${randomUUID()}/compensate`);
     await ops.send('POST', '/checkouts/not-a-uuid/compensate');
 

@@ -1,5 +1,5 @@
 import { Routes } from '@app/contracts';
-import { eventually, TEST_OPS_TOKEN, TestPlatform, asOperator } from '@app/testing';
+import { eventually, TestPlatform, asOperator } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { Browser, chromium, Page } from 'playwright-core';
@@ -82,8 +82,8 @@ describe('Ops web console', () => {
     ]);
 
     await page.goto(`${platform.url('ops')}/console`);
-    await page.fill('#operator', 'console-operator');
-    await page.fill('#token', TEST_OPS_TOKEN);
+    // A named admin: the console registers and removes consumers below.
+    await page.fill('#token', await platform.addOperator('console-operator', 'admin'));
     await page.click('#save-token');
     await page.waitForSelector('#auth-state:text("token set")');
     // Every route needs the token, reads included: the page's first loads were refused (401), as they should be.
@@ -204,6 +204,24 @@ describe('Ops web console', () => {
     expect((await ops.get<{ subscriptions: { name: string }[] }>('/subscriptions')).subscriptions.some((s) => s.name === queue)).toBe(
       false,
     );
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows what operators did, filtered by operator, refusals included', async () => {
+    const viewer = await platform.addOperator('console-viewer', 'viewer');
+    expect((await ops.post('/dead-letters/999999999/replay', {}, viewer)).status).toBe(403);
+    await page.click('#nav-actions');
+    await page.waitForSelector('#actions-filter');
+    await page.fill('#actions-operator', 'console-viewer');
+    await page.click('#actions-filter button[type=submit]');
+    const refused = page.locator('tr.operator-action[data-actor="console-viewer"][data-action="dead-letter.replay"]');
+    await refused.waitFor();
+    expect(await refused.locator('td.outcome').textContent()).toBe('403 FORBIDDEN');
+    expect(await page.locator('tr.operator-action').count()).toBe(1);
+    // The first case's replay, by the operator whose credential the console held.
+    await page.fill('#actions-operator', 'console-operator');
+    await page.click('#actions-filter button[type=submit]');
+    await page.locator('tr.operator-action[data-actor="console-operator"][data-action="dead-letter.replay"][data-outcome="200"]').waitFor();
     expect(pageErrors).toEqual([]);
   });
 

@@ -91,8 +91,8 @@ describe('Ops dead letters, with real Account and Ops processes', () => {
     await eventually(() => account(id), 15_000);
     const replay = await ops.post(`/dead-letters/${dead.id}/replay`);
     expect(replay.status).toBe(200);
-    expect(replay.body).toMatchObject({ status: 'replayed', replayCount: 1, lastReplayedBy: 'e2e-operator' });
-    expect(replay.body.history).toEqual([expect.objectContaining({ action: 'replay', actor: 'e2e-operator' })]);
+    expect(replay.body).toMatchObject({ status: 'replayed', replayCount: 1, lastReplayedBy: 'bootstrap' });
+    expect(replay.body.history).toEqual([expect.objectContaining({ action: 'replay', actor: 'bootstrap' })]);
 
     await eventually(async () => (await account(id))?.version === 2, 15_000);
     expect(await account(id)).toMatchObject({ limit: 9_000 });
@@ -138,7 +138,7 @@ describe('Ops dead letters, with real Account and Ops processes', () => {
     expect(await ops.groups()).toContainEqual(expect.objectContaining({ queue: QUEUE, type: null, code: 'MALFORMED_JSON' }));
 
     const archived = await ops.post(`/dead-letters/${dead.id}/archive`);
-    expect(archived).toMatchObject({ status: 200, body: { status: 'archived', archivedBy: 'e2e-operator' } });
+    expect(archived).toMatchObject({ status: 200, body: { status: 'archived', archivedBy: 'bootstrap' } });
     expect((await ops.groups()).filter((g) => g.code === 'MALFORMED_JSON')).toEqual([]);
     expect((await ops.post(`/dead-letters/${dead.id}/replay`)).body).toMatchObject({ status: 409, code: 'DEAD_LETTER_NOT_DEAD' });
     expect((await ops.post('/dead-letters/999999999/archive')).body).toMatchObject({ status: 404, code: 'DEAD_LETTER_NOT_FOUND' });

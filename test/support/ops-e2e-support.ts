@@ -32,14 +32,9 @@ export class OpsApi {
     return (await response.json()) as T;
   }
 
-  /** `token: null` sends no Authorization header at all. */
-  async post<T = Record<string, unknown>>(
-    path: string,
-    body?: unknown,
-    token: string | null = TEST_OPS_TOKEN,
-    operator = 'e2e-operator',
-  ): Promise<Answer<T>> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-operator': operator };
+  /** `token: null` sends no Authorization header at all; with the bootstrap token, Ops records the actor `bootstrap`. */
+  async post<T = Record<string, unknown>>(path: string, body?: unknown, token: string | null = TEST_OPS_TOKEN): Promise<Answer<T>> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (token !== null) headers.authorization = `Bearer ${token}`;
     const response = await fetch(`${this.baseUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body ?? {}) });
     return { status: response.status, body: (await response.json()) as T };

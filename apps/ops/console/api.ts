@@ -1,16 +1,16 @@
 import { byId } from './dom.js';
 
-/** Where the page keeps the operator's token and name: this tab only, gone when it closes. */
+/** Where the page keeps the operator's credential: this tab only, gone when it closes. */
 export const TOKEN_KEY = 'ops.token';
-export const OPERATOR_KEY = 'ops.operator';
 
-/** Calls the Ops API with the operator's token and name; a refusal becomes an Error an operator can act on. */
+/**
+ * Calls the Ops API with the operator's credential, which alone says who acts; a refusal becomes an
+ * Error an operator can act on.
+ */
 export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const token = sessionStorage.getItem(TOKEN_KEY);
-  const operator = sessionStorage.getItem(OPERATOR_KEY);
   if (token) headers.authorization = 'Bearer ' + token;
-  if (operator) headers['x-operator'] = operator;
   if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
@@ -23,8 +23,8 @@ export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknow
   if (response.ok) return data as T;
   const problem = (data ?? {}) as { detail?: string; title?: string };
   let detail = problem.detail || problem.title || 'HTTP ' + response.status;
-  if (response.status === 401) detail = 'Enter the operator token first. ' + detail;
-  if (response.status === 403) detail = 'The operator token was refused. ' + detail;
+  if (response.status === 401) detail = 'Enter the operator token first (your credential). ' + detail;
+  if (response.status === 403) detail = 'Your role does not allow this. ' + detail;
   throw new Error(detail);
 }
 

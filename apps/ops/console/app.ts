@@ -2,13 +2,14 @@
  * The Ops console: plain browser code, no framework, no CDN. Every value from the API is written as
  * text, never as HTML (dom.ts `el`), because dead letters carry arbitrary bytes.
  */
-import { OPERATOR_KEY, TOKEN_KEY, clearNoticeUnlessKept, refresh, showing } from './api.js';
+import { TOKEN_KEY, clearNoticeUnlessKept, refresh, showing } from './api.js';
 import { showCheckouts } from './checkout-views.js';
 import { showGroups, showList, showMessage, showParked } from './dead-letter-views.js';
+import { showOperatorActions } from './operator-action-views.js';
 import { byId } from './dom.js';
 import { showSubscriptions } from './subscription-views.js';
 
-const SECTIONS = ['groups', 'parked', 'subscriptions', 'checkouts'] as const;
+const SECTIONS = ['groups', 'parked', 'subscriptions', 'checkouts', 'actions'] as const;
 /** The views that refresh themselves; a list or a message waits for the operator. */
 const OVERVIEWS = new Set(['', '#/groups', '#/subscriptions', '#/checkouts', '#/parked']);
 
@@ -25,6 +26,8 @@ function route(): Promise<void> {
       return showing(showParked);
     case 'checkouts':
       return showing(showCheckouts);
+    case 'actions':
+      return showing(() => showOperatorActions(new URLSearchParams(query)));
     case 'list':
       return showing(() => showList(new URLSearchParams(query)));
     case 'message':
@@ -35,17 +38,13 @@ function route(): Promise<void> {
 }
 
 function showAuth(): void {
-  byId('auth-state').textContent = sessionStorage.getItem(TOKEN_KEY) ? 'token set' : 'no token: enter the operator token';
-  byId<HTMLInputElement>('operator').value = sessionStorage.getItem(OPERATOR_KEY) || '';
+  byId('auth-state').textContent = sessionStorage.getItem(TOKEN_KEY) ? 'token set' : 'no token: enter your operator credential';
 }
 
 byId('auth').addEventListener('submit', (event) => {
   event.preventDefault();
   const token = byId<HTMLInputElement>('token').value.trim();
-  const operator = byId<HTMLInputElement>('operator').value.trim();
   if (token) sessionStorage.setItem(TOKEN_KEY, token);
-  if (operator) sessionStorage.setItem(OPERATOR_KEY, operator);
-  else sessionStorage.removeItem(OPERATOR_KEY);
   byId<HTMLInputElement>('token').value = '';
   showAuth();
 });

@@ -7,6 +7,8 @@ import { ConsoleController } from './console/console.controller';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { OpsTables1764000000500 } from './migrations/1764000000500-ops-tables';
 import { ReplayClaims1764000000600 } from './migrations/1764000000600-replay-claims';
+import { NamedOperators1764000000700 } from './migrations/1764000000700-named-operators';
+import { OperatorsModule } from './operators/operators.module';
 import { OPS_SCHEMA } from './ops-schema';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 
@@ -15,8 +17,9 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module';
     // Ops records no events of its own: its consumers' tables, and none of the event store's.
     PlatformModule.forService({
       name: OPS_SCHEMA,
-      migrations: [...consumerMigrations(OPS_SCHEMA), OpsTables1764000000500, ReplayClaims1764000000600],
+      migrations: [...consumerMigrations(OPS_SCHEMA), OpsTables1764000000500, ReplayClaims1764000000600, NamedOperators1764000000700],
     }),
+    OperatorsModule,
     DeadLettersModule,
     SubscriptionsModule,
     AuditModule,

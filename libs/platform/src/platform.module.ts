@@ -11,7 +11,7 @@ import { loggerModule } from './logging/logger.module';
 import { brokerProviders } from './broker/broker-connection.provider';
 import { SERVICE_NAME } from './config/service-name';
 import { MetricsModule } from './metrics/metrics.module';
-import { OpsTokenGuard } from './security/ops-token.guard';
+import { OperatorRoleGuard } from './security/operator-role.guard';
 import { SecurityModule } from './security/security.module';
 
 export interface ServiceDefinition {
@@ -46,7 +46,7 @@ export class PlatformModule {
     const config = loadPlatformConfig(DefaultPorts[service.name]);
     const hasDatabase = service.migrations !== undefined;
     const hasBroker = service.broker ?? hasDatabase;
-    const providers: Provider[] = [{ provide: SERVICE_NAME, useValue: service.name }, OpsTokenGuard];
+    const providers: Provider[] = [{ provide: SERVICE_NAME, useValue: service.name }, OperatorRoleGuard];
     // One commit signal per service: its command paths signal it, and its relay (RelayModule), while leading, listens to it.
     const commitSignal = {
       provide: CommitSignal,
@@ -68,7 +68,7 @@ export class PlatformModule {
       ],
       controllers: hasDatabase ? [ConsumerLatencyController] : [],
       providers,
-      exports: [SERVICE_NAME, OpsTokenGuard, ...(hasDatabase ? [CommitSignal] : []), ...(hasBroker ? [AmqpConnection] : [])],
+      exports: [SERVICE_NAME, OperatorRoleGuard, ...(hasDatabase ? [CommitSignal] : []), ...(hasBroker ? [AmqpConnection] : [])],
     };
   }
 }

@@ -4,3 +4,4 @@ export * from './consumer-provisioning';
 export * from './database-provisioning';
 export * from './principals';
 export * from './provision';
+export * from './operator-provisioning';

@@ -2,6 +2,9 @@ import { DefaultPorts, ServiceName, serviceUrlVariable } from '@app/contracts';
 import { serviceNodeFlags } from '@app/platform';
 import {
   DataService,
+  OperatorRole,
+  addOperator,
+  removeOperator,
   InstallationNames,
   ServiceSettings,
   adminDatabaseUrlOf,
@@ -233,6 +236,16 @@ export class TestPlatform {
       this.ctlEnv(),
     );
     return AMQP_URL;
+  }
+
+  /** Adds a named operator as `npm run provision -- --add-operator <name> --role <role>` does; answers their credential. */
+  addOperator(name: string, role: OperatorRole): Promise<string> {
+    return addOperator(testAdminDatabaseUrl(), this.names, name, role);
+  }
+
+  /** Removes one as `npm run provision -- --remove-operator <name>` does. */
+  removeOperator(name: string): Promise<boolean> {
+    return removeOperator(testAdminDatabaseUrl(), this.names, name);
   }
 
   /** Removes it as `npm run provision -- --remove-consumer <consumer> --yes` does. */

@@ -1,6 +1,6 @@
 import { UnfinishedCheckouts } from '@app/contracts';
+import { OPERATOR_HEADER } from '@app/platform';
 import { OpsServiceClients, passedOn } from '../downstream/ops-service-clients';
-import { OPERATOR_HEADER } from '../operators/operator.decorator';
 
 const ACTION_TIMEOUT_MS = 30_000;
 
@@ -20,7 +20,7 @@ export class CheckoutServiceClient {
     return passedOn('checkout', response) as unknown as UnfinishedCheckouts;
   }
 
-  /** Forces a pending checkout to compensate; Checkout's refusal (404, 409) keeps its status and code. */
+  /** Forces a pending checkout to compensate, naming the operator for Checkout's record; Checkout's refusal (404, 409) keeps its status and code. */
   async compensate(checkoutId: string, actor: string): Promise<Record<string, unknown>> {
     const response = await this.clients.of('checkout').call('POST', `/checkouts/${encodeURIComponent(checkoutId)}/compensate`, {
       headers: { [OPERATOR_HEADER]: actor },

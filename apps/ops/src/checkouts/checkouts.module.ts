@@ -1,8 +1,5 @@
 import { PlatformConfig, operatorTokensOf } from '@app/platform';
 import { Module } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { OperatorActionsRepository } from '../operators/operator-actions.repository';
-import { OPS_SCHEMA } from '../ops-schema';
 import { CheckoutServiceClient } from './checkout-service.client';
 import { OpsCheckoutsController } from './http/ops-checkouts.controller';
 import { OpsCheckoutsService } from './ops-checkouts.service';
@@ -22,9 +19,8 @@ import { registerUnfinishedCheckoutMetrics } from './unfinished-checkouts.metric
     },
     {
       provide: OpsCheckoutsService,
-      inject: [CheckoutServiceClient, DataSource],
-      useFactory: (client: CheckoutServiceClient, dataSource: DataSource) =>
-        new OpsCheckoutsService(client, dataSource, new OperatorActionsRepository(OPS_SCHEMA)),
+      inject: [CheckoutServiceClient],
+      useFactory: (client: CheckoutServiceClient) => new OpsCheckoutsService(client),
     },
   ],
 })

@@ -33,12 +33,16 @@ Checkouts
 Audit log
   audit [--stream ID] [--type T] [--producer P] [--after ISO] [--before ISO] [--limit N]
 
+Operator actions (who did what; refused requests too)
+  actions [--operator NAME] [--action A] [--target T] [--after ISO] [--before ISO] [--limit N] [--cursor C]
+
 Options
   --json        machine-readable output
   --url URL     the Ops API (default: OPS_URL or http://127.0.0.1:3005)
   --chunk N     dead letters per replay request (default 500)
 
-Environment: OPS_URL, OPS_TOKEN (needed for replay, skip, archive, pause, resume, rewind, compensate, consumers), OPS_OPERATOR (your name).
+Environment: OPS_URL, OPS_TOKEN (your own credential from npm run provision -- --add-operator; a viewer reads, an operator
+  also replays, skips, archives, pauses, resumes, rewinds and compensates, an admin also manages consumers and rebases).
 Use --type '' for messages without a type.`;
 
 export interface CliArguments {
@@ -64,6 +68,10 @@ export interface CliArguments {
   detach: boolean;
   stream?: string;
   producer?: string;
+  operator?: string;
+  action?: string;
+  target?: string;
+  cursor?: string;
 }
 
 const integer = (name: string, value: string | undefined, min: number): number | undefined => {
@@ -107,6 +115,10 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     detach: values.detach ?? false,
     stream: values.stream,
     producer: values.producer,
+    operator: values.operator,
+    action: values.action,
+    target: values.target,
+    cursor: values.cursor,
   };
 }
 
@@ -136,6 +148,10 @@ function parse(argv: readonly string[]) {
       detach: { type: 'boolean' },
       stream: { type: 'string' },
       producer: { type: 'string' },
+      operator: { type: 'string' },
+      action: { type: 'string' },
+      target: { type: 'string' },
+      cursor: { type: 'string' },
     },
   });
 }

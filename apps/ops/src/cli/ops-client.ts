@@ -17,8 +17,8 @@ const REQUEST_TIMEOUT_MS = 120_000;
 export class OpsClient {
   constructor(
     readonly baseUrl: string,
+    // Ops records whose credential this is as the actor of every action.
     private readonly token: string | undefined,
-    private readonly operator: string,
   ) {}
 
   get<T>(path: string, query: Query = {}): Promise<T> {
@@ -33,7 +33,7 @@ export class OpsClient {
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json', 'x-operator': this.operator };
+    const headers: Record<string, string> = { accept: 'application/json' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
@@ -50,10 +50,11 @@ export class OpsClient {
     const text = await response.text();
     const answer = parse(text);
     if (response.ok) return answer as T;
-    // 401: no valid credential at all; 403: a valid one that is not the operator's.
-    if (response.status === 401 && !this.token)
-      throw new CliError('Ops refused the request: operator actions need a token. Set OPS_TOKEN.');
-    if (response.status === 401 || response.status === 403) throw new CliError('Ops refused the operator token in OPS_TOKEN.');
+    // 401: no valid credential at all; 403: a valid one whose role does not allow this.
+    if (response.status === 401 && !this.token) throw new CliError('Ops refused the request: it needs your credential. Set OPS_TOKEN.');
+    if (response.status === 401) throw new CliError('Ops does not know the credential in OPS_TOKEN (removed, retired or mistyped).');
+    if (response.status === 403)
+      throw new CliError(`Ops refused: ${(answer as { detail?: string } | undefined)?.detail ?? 'your role does not allow this'}.`);
     const problem = (answer ?? {}) as { detail?: unknown; code?: unknown };
     const detail = typeof problem.detail === 'string' ? problem.detail : text.slice(0, 200) || response.statusText;
     const code = typeof problem.code === 'string' ? ` ${problem.code}` : '';

@@ -1,9 +1,9 @@
-import { userInfo } from 'node:os';
 import { compensateCommand, unfinishedCommand } from './checkout.commands';
 import { USAGE, parseCliArguments } from './cli-arguments';
 import { consumersCommand } from './consumer.commands';
 import { archiveCommand, CommandContext, groupsCommand, listCommand, replayCommand, showCommand } from './dead-letter.commands';
 import { CliError, OpsClient } from './ops-client';
+import { actionsCommand } from './operator-action.commands';
 import { parkedCommand, skipCommand } from './parked.commands';
 import { auditCommand, pauseCommand, rebaseCommand, resumeCommand, rewindCommand, subscriptionsCommand } from './subscription.commands';
 
@@ -24,6 +24,7 @@ const COMMANDS: Record<string, (context: CommandContext) => Promise<number>> = {
   unfinished: unfinishedCommand,
   compensate: compensateCommand,
   consumers: consumersCommand,
+  actions: actionsCommand,
 };
 
 export interface CliIo {
@@ -36,14 +37,6 @@ const standardIo: CliIo = {
   error: (text) => process.stderr.write(`${text}\n`),
 };
 
-function operatorName(env: NodeJS.ProcessEnv): string {
-  try {
-    return env.OPS_OPERATOR ?? userInfo().username;
-  } catch {
-    return 'cli';
-  }
-}
-
 /** Runs one CLI command and answers its exit code; every failure is one readable line on stderr. */
 export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIo = standardIo): Promise<number> {
   try {
@@ -54,7 +47,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
     }
     const command = COMMANDS[args.command];
     if (!command) throw new CliError(`Unknown command "${args.command}".\n\n${USAGE}`, 2);
-    const client = new OpsClient(args.url ?? env.OPS_URL ?? 'http://127.0.0.1:3005', env.OPS_TOKEN || undefined, operatorName(env));
+    const client = new OpsClient(args.url ?? env.OPS_URL ?? 'http://127.0.0.1:3005', env.OPS_TOKEN || undefined);
     return await command({ client, args, print: io.print });
   } catch (error) {
     if (error instanceof CliError) {

@@ -16,10 +16,10 @@ export const CONSOLE_HTML = String.raw`<!doctype html>
     <a href="#/parked" id="nav-parked">Parked streams</a>
     <a href="#/subscriptions" id="nav-subscriptions">Subscriptions</a>
     <a href="#/checkouts" id="nav-checkouts">Unfinished checkouts</a>
+    <a href="#/actions" id="nav-actions">Operator actions</a>
   </nav>
   <form id="auth" autocomplete="off">
-    <label>Operator <input id="operator" name="operator" placeholder="your name" maxlength="64"></label>
-    <label>Token <input id="token" name="token" type="password" placeholder="OPS_TOKEN"></label>
+    <label>Credential <input id="token" name="token" type="password" placeholder="your operator credential"></label>
     <button type="submit" id="save-token">Use token</button>
     <button type="button" id="forget-token">Forget</button>
     <span id="auth-state"></span>

@@ -1,6 +1,54 @@
+import { DomainError } from '@app/domain';
 import { EntityManager } from 'typeorm';
 
-/** Operator actions that are not about one dead letter (subscription pause, resume, rewind). */
+export interface OperatorActionFilter {
+  operator?: string;
+  action?: string;
+  target?: string;
+  /** Exclusive bounds on when it was done. */
+  after?: string;
+  before?: string;
+}
+
+export interface OperatorActionEntry {
+  id: string;
+  at: Date;
+  actor: string;
+  action: string;
+  target: string;
+  /** The HTTP status Ops answered. */
+  outcome: number;
+  detail: Record<string, unknown>;
+}
+
+export interface RecordedRequest {
+  actor: string;
+  action: string;
+  target: string;
+  outcome: number;
+  detail: object;
+}
+
+// Newest first is id order: ids are given as rows are written, and a timestamp cursor would lose
+// the microseconds that JavaScript's Date cannot hold.
+const encodeCursor = (entry: OperatorActionEntry): string => Buffer.from(JSON.stringify({ before: entry.id })).toString('base64url');
+
+function decodeCursor(cursor: string): string {
+  try {
+    const position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { before?: unknown } | null;
+    // A forged cursor must fail here, as a 400, not in PostgreSQL's casts, as a 500.
+    if (typeof position?.before === 'string' && /^\d{1,18}$/.test(position.before)) return position.before;
+  } catch {
+    // Reported below.
+  }
+  throw new DomainError('validation', 'INVALID_CURSOR', 'cursor must be the nextCursor of a previous page');
+}
+
+/**
+ * What operators did: one row per state-changing request to Ops, with who (the authenticated
+ * principal), what, on what, and the answer's status, refusals included; plus the rows a replay
+ * or an archive writes about each dead letter (outcome NULL), which make up its history.
+ */
 export class OperatorActionsRepository {
   private readonly table: string;
 
@@ -8,12 +56,42 @@ export class OperatorActionsRepository {
     this.table = `"${schema}".operator_actions`;
   }
 
-  async record(manager: EntityManager, action: { actor: string; action: string; target: string; detail?: object }) {
-    await manager.query(`INSERT INTO ${this.table} (actor, action, target, detail) VALUES ($1, $2, $3, $4::jsonb)`, [
-      action.actor,
-      action.action,
-      action.target,
-      JSON.stringify(action.detail ?? {}),
+  async recordRequest(manager: EntityManager, request: RecordedRequest): Promise<void> {
+    await manager.query(`INSERT INTO ${this.table} (actor, action, target, outcome, detail) VALUES ($1, $2, $3, $4, $5::jsonb)`, [
+      request.actor,
+      request.action,
+      request.target,
+      request.outcome,
+      JSON.stringify(request.detail),
     ]);
+  }
+
+  /** The requests matching `filter`, newest first, a page at a time. */
+  async search(manager: EntityManager, filter: OperatorActionFilter, page: { limit: number; cursor?: string }) {
+    const params: unknown[] = [];
+    const clauses = ['outcome IS NOT NULL'];
+    const add = (sql: string, ...values: unknown[]) => {
+      let text = sql;
+      for (const value of values) {
+        params.push(value);
+        text = text.replace('?', `$${params.length}`);
+      }
+      clauses.push(text);
+    };
+    if (filter.operator !== undefined) add('actor = ?', filter.operator);
+    if (filter.action !== undefined) add('action = ?', filter.action);
+    if (filter.target !== undefined) add('target = ?', filter.target);
+    if (filter.after !== undefined) add('at > ?::timestamptz', filter.after);
+    if (filter.before !== undefined) add('at < ?::timestamptz', filter.before);
+    if (page.cursor !== undefined) add('id < ?::bigint', decodeCursor(page.cursor));
+    params.push(page.limit);
+    const rows: OperatorActionEntry[] = await manager.query(
+      `SELECT id::text AS id, at, actor, action, target, outcome, detail
+         FROM ${this.table} WHERE ${clauses.join(' AND ')}
+        ORDER BY id DESC
+        LIMIT $${params.length}`,
+      params,
+    );
+    return { items: rows, nextCursor: rows.length === page.limit ? encodeCursor(rows[rows.length - 1]) : null };
   }
 }

@@ -1,21 +1,30 @@
-import { OperatorAction, OperatorActionOptions } from '@app/platform';
+import { OperatorAction, OperatorActionOptions, principalOfRequest } from '@app/platform';
 import { applyDecorators, createParamDecorator, ExecutionContext } from '@nestjs/common';
-import { ApiHeader } from '@nestjs/swagger';
+import { RouteConfig } from '@nestjs/platform-fastify';
 
-/** Names the operator in the audit of their actions; every caller shares the one token. */
-export const OPERATOR_HEADER = 'x-operator';
-const PLAIN_NAME = /^[\w.@+ -]{1,64}$/;
+/** Where an Ops action's name travels to the recorder: Fastify's route config, which it reads even for a refused request. */
+export const OPS_ACTION_CONFIG = 'opsAction';
 
-/** Who performs an operator action: the `X-Operator` header if it is a plain name, else `operator`. */
-export function operatorOf(header: string | string[] | undefined): string {
-  const value = (Array.isArray(header) ? header[0] : header)?.trim();
-  return value && PLAIN_NAME.test(value) ? value : 'operator';
+export interface OpsActionOptions extends OperatorActionOptions {
+  /** The action's name in `ops.operator_actions`, e.g. `dead-letter.replay`. */
+  action: string;
 }
 
-export const Operator = createParamDecorator((_: unknown, context: ExecutionContext): string =>
-  operatorOf(context.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined> }>().headers[OPERATOR_HEADER]),
-);
+/**
+ * An operator's action on Ops: the role it needs (OperatorAction; 401 without a known credential,
+ * 403 below the role), and its name, under which every request to it is recorded with its outcome
+ * (OperatorActionRecorder), refused ones included.
+ */
+export const OpsAction = ({ action, ...options }: OpsActionOptions): MethodDecorator =>
+  applyDecorators(OperatorAction(options), RouteConfig({ [OPS_ACTION_CONFIG]: action }));
 
-/** An operator's action on Ops (OperatorAction), documenting the `X-Operator` header its audit records. */
-export const OpsAction = (options: OperatorActionOptions = {}): MethodDecorator =>
-  applyDecorators(OperatorAction(options), ApiHeader({ name: OPERATOR_HEADER, required: false, description: 'Who acts, for the record' }));
+/** Who the authenticated operator is: the audit's actor, never a header the caller chose. */
+export const actorOf = (request: unknown): string => {
+  const principal = principalOfRequest(request);
+  if (!principal) return 'unauthenticated';
+  return principal.kind === 'operator' ? principal.name : principal.kind === 'service' ? `service:${principal.service}` : 'merchant';
+};
+
+export const Operator = createParamDecorator((_: unknown, context: ExecutionContext): string =>
+  actorOf(context.switchToHttp().getRequest()),
+);

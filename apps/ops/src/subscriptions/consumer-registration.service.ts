@@ -2,8 +2,6 @@ import { parseQueueName } from '@app/contracts';
 import { DomainError } from '@app/domain';
 import { Logger } from '@nestjs/common';
 import { registrationFor } from '@app/messaging';
-import { DataSource } from 'typeorm';
-import { OperatorActionsRepository } from '../operators/operator-actions.repository';
 import { ConsumerQueueCheck } from './consumer-queue-check';
 import { ProducerSubscriptionsClient, SubscriptionRegistrationBody } from './producer-subscriptions.client';
 import { DeadLetterQueues } from './registered-dead-letter-queues';
@@ -20,8 +18,6 @@ export class ConsumerRegistrationService {
   constructor(
     private readonly client: ProducerSubscriptionsClient,
     private readonly queues: ConsumerQueueCheck,
-    private readonly dataSource: DataSource,
-    private readonly actions: OperatorActionsRepository,
     private readonly deadLetters: DeadLetterQueues,
   ) {}
 
@@ -31,7 +27,6 @@ export class ConsumerRegistrationService {
     registrationFor(producer, body);
     await this.queues.assertProvisioned(body.name, parseQueueName(body.name)!.consumer, producer);
     const answer = await this.client.register(producer, body, actor);
-    await this.actions.record(this.dataSource.manager, { actor, action: 'register', target: body.name, detail: body });
     // The subscription exists by now: a DLQ Ops cannot drain yet is worth a warning, not a failed request.
     await this.deadLetters
       .add(body.name)
@@ -51,7 +46,6 @@ export class ConsumerRegistrationService {
     const producer = producerOf(name);
     await this.client.remove(producer, name, actor);
     await this.deadLetters.remove(name);
-    await this.actions.record(this.dataSource.manager, { actor, action: 'remove', target: name, detail: {} });
     return {
       name,
       removed: true,

@@ -1,8 +1,7 @@
 import { Producer, ServiceName } from '@app/contracts';
 import type { AppliedLatency } from '@app/messaging';
-import { DownstreamUnavailableError } from '@app/platform';
+import { DownstreamUnavailableError, OPERATOR_HEADER } from '@app/platform';
 import { OpsServiceClients, passedOn } from '../downstream/ops-service-clients';
-import { OPERATOR_HEADER } from '../operators/operator.decorator';
 
 /** One subscription as its producer reports it (libs/relay SubscriptionAdmin). */
 export interface ProducerSubscription {

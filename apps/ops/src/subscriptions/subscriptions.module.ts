@@ -1,11 +1,8 @@
 import { AmqpConnection } from '@app/messaging';
 import { PlatformConfig, operatorTokensOf } from '@app/platform';
 import { BeforeApplicationShutdown, Injectable, Module, OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { DeadLettersModule } from '../dead-letters/dead-letters.module';
 import { DeadLetterDrain } from '../dead-letters/messaging/dead-letter-drain';
-import { OperatorActionsRepository } from '../operators/operator-actions.repository';
-import { OPS_SCHEMA } from '../ops-schema';
 import { OpsSubscriptionsController } from './http/subscriptions.controller';
 import { ConsumerQueueCheck } from './consumer-queue-check';
 import { ConsumerRegistrationService } from './consumer-registration.service';
@@ -38,21 +35,14 @@ class RegisteredDeadLetterQueuesLifecycle implements OnApplicationBootstrap, Bef
     },
     {
       provide: SubscriptionsService,
-      inject: [ProducerSubscriptionsClient, DataSource],
-      useFactory: (client: ProducerSubscriptionsClient, dataSource: DataSource) =>
-        new SubscriptionsService(client, dataSource, new OperatorActionsRepository(OPS_SCHEMA)),
+      inject: [ProducerSubscriptionsClient],
+      useFactory: (client: ProducerSubscriptionsClient) => new SubscriptionsService(client),
     },
     {
       provide: ConsumerRegistrationService,
-      inject: [ProducerSubscriptionsClient, AmqpConnection, DataSource, DeadLetterDrain],
-      useFactory: (client: ProducerSubscriptionsClient, connection: AmqpConnection, dataSource: DataSource, drain: DeadLetterDrain) =>
-        new ConsumerRegistrationService(
-          client,
-          new ConsumerQueueCheck(connection),
-          dataSource,
-          new OperatorActionsRepository(OPS_SCHEMA),
-          drain,
-        ),
+      inject: [ProducerSubscriptionsClient, AmqpConnection, DeadLetterDrain],
+      useFactory: (client: ProducerSubscriptionsClient, connection: AmqpConnection, drain: DeadLetterDrain) =>
+        new ConsumerRegistrationService(client, new ConsumerQueueCheck(connection), drain),
     },
     {
       provide: RegisteredDeadLetterQueues,

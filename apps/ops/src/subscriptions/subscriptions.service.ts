@@ -1,8 +1,6 @@
 import { DefaultPorts, parseQueueName, Producer, Producers, queueName, routesFrom, ServiceName } from '@app/contracts';
 import { AppliedLatency, appliedLatencyByQueue } from '@app/messaging';
 import { DomainError } from '@app/domain';
-import { DataSource } from 'typeorm';
-import { OperatorActionsRepository } from '../operators/operator-actions.repository';
 import { ProducerFrontier, ProducerSubscription, ProducerSubscriptionsClient, SubscriptionAction } from './producer-subscriptions.client';
 
 export interface SubscriptionView {
@@ -41,11 +39,7 @@ export interface ProducerView {
 
 /** Every producer's subscriptions in one list, and the operator actions on them. */
 export class SubscriptionsService {
-  constructor(
-    private readonly client: ProducerSubscriptionsClient,
-    private readonly dataSource: DataSource,
-    private readonly actions: OperatorActionsRepository,
-  ) {}
+  constructor(private readonly client: ProducerSubscriptionsClient) {}
 
   async list(): Promise<{ producers: ProducerView[]; subscriptions: SubscriptionView[] }> {
     const [listings, frontiers, latency] = await Promise.all([
@@ -117,7 +111,6 @@ export class SubscriptionsService {
   async act(name: string, action: SubscriptionAction, actor: string, body?: object): Promise<unknown> {
     const producer = producerOf(name);
     const answer = await this.client.act(producer, name, action, actor, body);
-    await this.actions.record(this.dataSource.manager, { actor, action, target: name, detail: body });
     return answer;
   }
 
@@ -126,7 +119,6 @@ export class SubscriptionsService {
       throw new DomainError('not-found', 'PRODUCER_NOT_FOUND', `No producer named "${producer}"`);
     }
     const answer = await this.client.rebase(producer as Producer, actor);
-    await this.actions.record(this.dataSource.manager, { actor, action: 'rebase', target: producer, detail: answer as object });
     return answer;
   }
 }

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MinLength, Min, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MinLength, Min, validateSync } from 'class-validator';
 import { HttpLimits, readHttpLimits } from './http-limits';
 import { redactCredentials } from './redact-credentials';
 
@@ -33,6 +33,14 @@ export class PlatformConfig {
   @IsString()
   @MinLength(1, { message: 'must not be empty when set' })
   opsToken?: string;
+
+  /**
+   * Whether OPS_TOKEN logs a person in as the bootstrap administrator (`OPS_BOOTSTRAP_ADMIN`, true
+   * by default). Set false on Ops once named operators exist: the token then only carries Ops' own
+   * calls to the other services.
+   */
+  @IsBoolean({ message: 'must be true or false' })
+  opsBootstrapAdmin: boolean;
 
   /** The public keys that sign service credentials and merchant API keys: a JWK set, as JSON. */
   @IsOptional()
@@ -68,6 +76,7 @@ const ENV_NAMES: Record<Exclude<keyof PlatformConfig, 'http'>, string> = {
   port: 'PORT',
   host: 'HOST',
   opsToken: 'OPS_TOKEN',
+  opsBootstrapAdmin: 'OPS_BOOTSTRAP_ADMIN',
   authPublicKeys: 'AUTH_PUBLIC_KEYS',
   serviceToken: 'SERVICE_TOKEN',
   databasePoolSize: 'DATABASE_POOL_SIZE',
@@ -87,6 +96,9 @@ export class ConfigValidationError extends Error {
 const read = (env: NodeJS.ProcessEnv, name: string): string | undefined =>
   env[name] === undefined || env[name] === '' ? undefined : env[name];
 
+// Anything but the two words is left as it is, for the validator to name.
+const booleanOf = (value: string): unknown => ({ true: true, false: false })[value.trim().toLowerCase()] ?? value;
+
 /** Reads and validates the platform variables from `env`, throwing ConfigValidationError. */
 export function loadPlatformConfig(defaultPort: number, env: NodeJS.ProcessEnv = process.env): PlatformConfig {
   const rawPort = read(env, 'PORT');
@@ -98,6 +110,7 @@ export function loadPlatformConfig(defaultPort: number, env: NodeJS.ProcessEnv =
     port: rawPort === undefined ? defaultPort : /^\d+$/.test(rawPort.trim()) ? Number(rawPort) : NaN,
     host: read(env, 'HOST') ?? '127.0.0.1',
     opsToken: env.OPS_TOKEN,
+    opsBootstrapAdmin: booleanOf(read(env, 'OPS_BOOTSTRAP_ADMIN') ?? 'true'),
     authPublicKeys: read(env, 'AUTH_PUBLIC_KEYS'),
     serviceToken: read(env, 'SERVICE_TOKEN'),
     // Small by default: five services and their relays share one server's connection limit.

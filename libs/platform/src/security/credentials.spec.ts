@@ -1,4 +1,4 @@
-import { CredentialVerifier, matchesAnySecret, newSigningKey, operatorTokensOf, signCredential } from './credentials';
+import { BOOTSTRAP_ADMIN, CredentialVerifier, matchesAnySecret, newSigningKey, operatorTokensOf, signCredential } from './credentials';
 import type { JWK } from 'jose';
 
 const publicOf = ({ d: _private, ...rest }: JWK): JWK => rest;
@@ -10,8 +10,8 @@ describe('credentials', () => {
     expect(matchesAnySecret('old-token', ['new-token', 'old-token'])).toBe(true);
     expect(matchesAnySecret('old-toke', ['new-token', 'old-token'])).toBe(false);
     const verifier = new CredentialVerifier(['new-token', 'old-token']);
-    expect(await verifier.verify('new-token')).toEqual({ kind: 'operator' });
-    expect(await verifier.verify('old-token')).toEqual({ kind: 'operator' });
+    expect(await verifier.verify('new-token')).toEqual(BOOTSTRAP_ADMIN);
+    expect(await verifier.verify('old-token')).toEqual(BOOTSTRAP_ADMIN);
     expect(await verifier.verify('other')).toBeUndefined();
     expect(await new CredentialVerifier([]).verify('')).toBeUndefined();
   });

@@ -1,6 +1,7 @@
 import { ServiceName } from '@app/contracts';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, JSONWebKeySet, JWK, jwtVerify, SignJWT } from 'jose';
+import { BOOTSTRAP_OPERATOR } from './operator-roles';
 import { Principal } from './principal';
 
 /** The issuer every platform credential names; a token from anywhere else is not ours. */
@@ -35,6 +36,9 @@ function matchesAnyDigest(given: string, expectedDigests: readonly Buffer[]): bo
   return found;
 }
 
+/** Whoever holds OPS_TOKEN: the installation's first administrator, until the token is retired. */
+export const BOOTSTRAP_ADMIN: Principal = { kind: 'operator', name: BOOTSTRAP_OPERATOR, role: 'admin' };
+
 /** OPS_TOKEN holds one operator token, or during a rotation several separated by commas. */
 export const operatorTokensOf = (value: string | undefined): string[] =>
   (value ?? '')
@@ -60,7 +64,7 @@ export class CredentialVerifier {
   }
 
   async verify(credential: string): Promise<Principal | undefined> {
-    if (this.operatorDigests.length > 0 && matchesAnyDigest(credential, this.operatorDigests)) return { kind: 'operator' };
+    if (this.operatorDigests.length > 0 && matchesAnyDigest(credential, this.operatorDigests)) return BOOTSTRAP_ADMIN;
     if (!this.keys || credential.split('.').length !== 3) return undefined;
     const known = this.verified.get(credential);
     if (known) return known;

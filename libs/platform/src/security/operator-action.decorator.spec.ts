@@ -1,12 +1,12 @@
 import { GUARDS_METADATA, HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { OperatorAction } from './operator-action.decorator';
-import { OpsTokenGuard } from './ops-token.guard';
+import { OPERATOR_ROLE_KEY, OperatorRoleGuard } from './operator-role.guard';
 
 class Routes {
-  @OperatorAction({ problems: { 404: ['SUBSCRIPTION_NOT_FOUND'] } })
+  @OperatorAction({ role: 'operator', problems: { 404: ['SUBSCRIPTION_NOT_FOUND'] } })
   act() {}
 
-  @OperatorAction({ status: 201 })
+  @OperatorAction({ role: 'admin', status: 201 })
   create() {}
 }
 
@@ -16,8 +16,10 @@ const DECORATORS = { API_SECURITY: 'swagger/apiSecurity', API_EXTENSION: 'swagge
 const metadata = (key: string, method: keyof Routes): unknown => Reflect.getMetadata(key, Routes.prototype[method]);
 
 describe('OperatorAction', () => {
-  it("guards the route with the operator's guard and documents the bearer scheme", () => {
-    expect(metadata(GUARDS_METADATA, 'act')).toEqual([OpsTokenGuard]);
+  it("guards the route with the operator's role guard, names the role and documents the bearer scheme", () => {
+    expect(metadata(GUARDS_METADATA, 'act')).toEqual([OperatorRoleGuard]);
+    expect(metadata(OPERATOR_ROLE_KEY, 'act')).toBe('operator');
+    expect(metadata(OPERATOR_ROLE_KEY, 'create')).toBe('admin');
     expect(metadata(DECORATORS.API_SECURITY, 'act')).toEqual([{ bearer: [] }]);
   });
 

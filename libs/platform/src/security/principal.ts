@@ -1,8 +1,15 @@
 import { ServiceName } from '@app/contracts';
 import { createParamDecorator, ExecutionContext, ForbiddenException, SetMetadata } from '@nestjs/common';
+import { OperatorRole } from './operator-roles';
 
-/** Who is calling: an operator, one of the platform's services, or a merchant with its API key. */
-export type Principal = { kind: 'operator' } | { kind: 'service'; service: ServiceName } | { kind: 'merchant'; merchantId: string };
+/**
+ * Who is calling: an operator (a named person with a role, or OPS_TOKEN's bootstrap administrator),
+ * one of the platform's services, or a merchant with its API key.
+ */
+export type Principal =
+  | { kind: 'operator'; name: string; role: OperatorRole }
+  | { kind: 'service'; service: ServiceName }
+  | { kind: 'merchant'; merchantId: string };
 
 /** A caller a route admits besides the operator, who may call every route. */
 export type CallerRule = `service:${ServiceName}` | 'merchant';

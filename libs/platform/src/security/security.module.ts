@@ -12,7 +12,8 @@ import { CredentialVerifier, operatorTokensOf, parsePublicKeys } from './credent
       provide: CredentialVerifier,
       inject: [PlatformConfig],
       useFactory: (config: PlatformConfig) =>
-        new CredentialVerifier(operatorTokensOf(config.opsToken), parsePublicKeys(config.authPublicKeys)),
+        // A retired bootstrap token logs nobody in here; the service may still send it to others.
+        new CredentialVerifier(config.opsBootstrapAdmin ? operatorTokensOf(config.opsToken) : [], parsePublicKeys(config.authPublicKeys)),
     },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],

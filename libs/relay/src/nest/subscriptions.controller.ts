@@ -45,7 +45,7 @@ export class SubscriptionsController {
   }
 
   @Post('rebase')
-  @OperatorAction()
+  @OperatorAction({ role: 'admin' })
   @ApiOperation({ summary: 'After a restore or migration: renumber stored transaction ids and cursors so the relay runs again' })
   @ApiOkResponse({ type: RebaseAnswer })
   rebase() {
@@ -53,7 +53,7 @@ export class SubscriptionsController {
   }
 
   @Post()
-  @OperatorAction({ problems: REGISTRATION_PROBLEMS, status: 201 })
+  @OperatorAction({ role: 'admin', problems: REGISTRATION_PROBLEMS, status: 201 })
   @ApiOperation({ summary: 'Add a consumer queue at run time: its own cursor from a position or now, and an optional backfill pace' })
   @ApiCreatedResponse({ type: SubscriptionRegisteredAnswer })
   register(@Body() body: RegisterSubscriptionDto) {
@@ -61,7 +61,7 @@ export class SubscriptionsController {
   }
 
   @Delete(':name')
-  @OperatorAction({ problems: { 404: ['SUBSCRIPTION_NOT_FOUND'], 409: ['DEFAULT_SUBSCRIPTION'] } })
+  @OperatorAction({ role: 'admin', problems: { 404: ['SUBSCRIPTION_NOT_FOUND'], 409: ['DEFAULT_SUBSCRIPTION'] } })
   @ApiOperation({ summary: 'Remove a consumer queue registered at run time (the routing table in code stays)' })
   @ApiOkResponse({ type: SubscriptionRemovedAnswer })
   async remove(@Param('name') name: string) {
@@ -70,7 +70,7 @@ export class SubscriptionsController {
   }
 
   @Post(':name/pause')
-  @OperatorAction({ problems: { 404: ['SUBSCRIPTION_NOT_FOUND'] } })
+  @OperatorAction({ role: 'operator', problems: { 404: ['SUBSCRIPTION_NOT_FOUND'] } })
   @ApiOkResponse({ type: SubscriptionStatusAnswer })
   async pause(@Param('name') name: string) {
     await this.relay.admin.pause(name);
@@ -78,7 +78,7 @@ export class SubscriptionsController {
   }
 
   @Post(':name/resume')
-  @OperatorAction({ problems: { 404: ['SUBSCRIPTION_NOT_FOUND'] } })
+  @OperatorAction({ role: 'operator', problems: { 404: ['SUBSCRIPTION_NOT_FOUND'] } })
   @ApiOkResponse({ type: SubscriptionStatusAnswer })
   async resume(@Param('name') name: string) {
     await this.relay.admin.resume(name);
@@ -86,7 +86,7 @@ export class SubscriptionsController {
   }
 
   @Post(':name/rewind')
-  @OperatorAction({ problems: { 400: ['INVALID_POSITION'], 404: ['SUBSCRIPTION_NOT_FOUND'] } })
+  @OperatorAction({ role: 'operator', problems: { 400: ['INVALID_POSITION'], 404: ['SUBSCRIPTION_NOT_FOUND'] } })
   @ApiOkResponse({ type: SubscriptionRewoundAnswer })
   async rewind(@Param('name') name: string, @Body() body: RewindSubscriptionDto) {
     await this.relay.admin.rewind(name, body.toPosition);
@@ -94,7 +94,7 @@ export class SubscriptionsController {
   }
 
   @Post(':name/redeliver')
-  @OperatorAction({ problems: { 400: ['INVALID_VERSION'], 404: ['SUBSCRIPTION_NOT_FOUND'] } })
+  @OperatorAction({ role: 'operator', problems: { 400: ['INVALID_VERSION'], 404: ['SUBSCRIPTION_NOT_FOUND'] } })
   @ApiOperation({ summary: 'Rewind one stream: publish its events from fromVersion into this one queue again (fills a GAP_TIMEOUT)' })
   @ApiOkResponse({ type: StreamRedeliveredAnswer })
   redeliver(@Param('name') name: string, @Body() body: RedeliverStreamDto) {

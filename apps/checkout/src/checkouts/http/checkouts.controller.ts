@@ -1,6 +1,7 @@
 import { DomainError, fold } from '@app/domain';
 import { InjectAggregate } from '@app/eventstore';
 import {
+  ActingOperator,
   actorOf,
   ApiProblems,
   assertMerchantScope,
@@ -126,6 +127,7 @@ export class CheckoutsController {
 
   @Post(':id/compensate')
   @OperatorAction({
+    role: 'operator',
     problems: { 400: ['BAD_REQUEST'], 404: ['CHECKOUT_NOT_FOUND'], 409: ['CHECKOUT_ALREADY_FINAL', 'CONCURRENCY_CONFLICT'] },
   })
   @ApiOperation({ summary: 'Operators: stop trying to finish a pending checkout and undo it (void, refund); 409 once it is final' })
@@ -139,8 +141,9 @@ export class CheckoutsController {
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentPrincipal() caller: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @ActingOperator() actor: string,
   ): Promise<CheckoutOutcome | PendingOutcome> {
-    return this.answer(id, reply, this.process.abandon(id, 'OPERATOR_COMPENSATED', actorOf(caller)));
+    return this.answer(id, reply, this.process.abandon(id, 'OPERATOR_COMPENSATED', actor));
   }
 
   /** The outcome if the run ends within the budget; else 202 pending, while the run (or the worker) goes on. */

@@ -26,6 +26,8 @@ export class OpsCheckoutsController {
 
   @Post(':id/compensate')
   @OpsAction({
+    action: 'checkout.compensate',
+    role: 'operator',
     problems: {
       ...CHECKOUT_UNREACHABLE,
       400: ['BAD_REQUEST'],

@@ -69,7 +69,7 @@ export class DeadLettersController {
   }
 
   @Post('replay')
-  @OpsAction({ problems: { 400: ['SELECTION_REQUIRED'] } })
+  @OpsAction({ action: 'dead-letters.replay', role: 'operator', problems: { 400: ['SELECTION_REQUIRED'] } })
   @ApiOperation({ summary: 'Replay a selection, a queue, a group or all into their original queues' })
   @ApiOkResponse({ type: ReplayOutcomeAnswer })
   replay(@Body() body: DeadLetterSelectionDto, @Operator() actor: string) {
@@ -77,7 +77,7 @@ export class DeadLettersController {
   }
 
   @Post('archive')
-  @OpsAction({ problems: { 400: ['SELECTION_REQUIRED'] } })
+  @OpsAction({ action: 'dead-letters.archive', role: 'operator', problems: { 400: ['SELECTION_REQUIRED'] } })
   @ApiOperation({ summary: 'Archive a selection, a queue, a group or all' })
   @ApiOkResponse({ type: ArchiveOutcomeAnswer })
   archive(@Body() body: DeadLetterSelectionDto, @Operator() actor: string) {
@@ -86,6 +86,8 @@ export class DeadLettersController {
 
   @Post(':id/replay')
   @OpsAction({
+    action: 'dead-letter.replay',
+    role: 'operator',
     problems: {
       400: ['INVALID_DEAD_LETTER_ID'],
       404: ['DEAD_LETTER_NOT_FOUND'],
@@ -101,6 +103,8 @@ export class DeadLettersController {
 
   @Post(':id/skip')
   @OpsAction({
+    action: 'dead-letter.skip',
+    role: 'operator',
     problems: {
       400: ['INVALID_DEAD_LETTER_ID'],
       404: ['DEAD_LETTER_NOT_FOUND'],
@@ -117,7 +121,11 @@ export class DeadLettersController {
   }
 
   @Post(':id/archive')
-  @OpsAction({ problems: { 400: ['INVALID_DEAD_LETTER_ID'], 404: ['DEAD_LETTER_NOT_FOUND'], 409: ['DEAD_LETTER_NOT_DEAD'] } })
+  @OpsAction({
+    action: 'dead-letter.archive',
+    role: 'operator',
+    problems: { 400: ['INVALID_DEAD_LETTER_ID'], 404: ['DEAD_LETTER_NOT_FOUND'], 409: ['DEAD_LETTER_NOT_DEAD'] },
+  })
   @ApiOperation({ summary: 'Archive one dead letter' })
   @ApiOkResponse({ type: DeadLetterAnswer })
   archiveOne(@Param('id', DeadLetterIdPipe) id: number, @Operator() actor: string) {

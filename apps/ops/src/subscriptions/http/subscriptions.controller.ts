@@ -52,6 +52,8 @@ export class OpsSubscriptionsController {
 
   @Post()
   @OpsAction({
+    action: 'subscription.register',
+    role: 'admin',
     problems: {
       ...PRODUCER_UNREACHABLE,
       ...REGISTRATION_PROBLEMS,
@@ -73,6 +75,8 @@ export class OpsSubscriptionsController {
 
   @Post(':name/remove')
   @OpsAction({
+    action: 'subscription.remove',
+    role: 'admin',
     problems: {
       ...PRODUCER_UNREACHABLE,
       400: ['CONFIRMATION_REQUIRED'],
@@ -87,7 +91,7 @@ export class OpsSubscriptionsController {
   }
 
   @Post('producers/:producer/rebase')
-  @OpsAction({ problems: { ...PRODUCER_UNREACHABLE, 404: ['PRODUCER_NOT_FOUND'] } })
+  @OpsAction({ action: 'producer.rebase', role: 'admin', problems: { ...PRODUCER_UNREACHABLE, 404: ['PRODUCER_NOT_FOUND'] } })
   @ApiOperation({ summary: "After a restore or migration of a producer's database: re-base its cursors so its relay runs again" })
   @ApiOkResponse({ type: ProducerRebaseAnswer })
   rebase(@Param('producer') producer: string, @Operator() actor: string) {
@@ -95,7 +99,7 @@ export class OpsSubscriptionsController {
   }
 
   @Post(':name/pause')
-  @OpsAction({ problems: { ...PRODUCER_UNREACHABLE, 404: ['SUBSCRIPTION_NOT_FOUND'] } })
+  @OpsAction({ action: 'subscription.pause', role: 'operator', problems: { ...PRODUCER_UNREACHABLE, 404: ['SUBSCRIPTION_NOT_FOUND'] } })
   @ApiOperation({ summary: 'Stop delivering into this queue' })
   @ApiOkResponse({ type: SubscriptionActionAnswer })
   pause(@Param('name') name: string, @Operator() actor: string) {
@@ -103,7 +107,7 @@ export class OpsSubscriptionsController {
   }
 
   @Post(':name/resume')
-  @OpsAction({ problems: { ...PRODUCER_UNREACHABLE, 404: ['SUBSCRIPTION_NOT_FOUND'] } })
+  @OpsAction({ action: 'subscription.resume', role: 'operator', problems: { ...PRODUCER_UNREACHABLE, 404: ['SUBSCRIPTION_NOT_FOUND'] } })
   @ApiOperation({ summary: 'Deliver into this queue again' })
   @ApiOkResponse({ type: SubscriptionActionAnswer })
   resume(@Param('name') name: string, @Operator() actor: string) {
@@ -111,7 +115,11 @@ export class OpsSubscriptionsController {
   }
 
   @Post(':name/rewind')
-  @OpsAction({ problems: { ...PRODUCER_UNREACHABLE, 400: ['INVALID_POSITION'], 404: ['SUBSCRIPTION_NOT_FOUND'] } })
+  @OpsAction({
+    action: 'subscription.rewind',
+    role: 'operator',
+    problems: { ...PRODUCER_UNREACHABLE, 400: ['INVALID_POSITION'], 404: ['SUBSCRIPTION_NOT_FOUND'] },
+  })
   @ApiOperation({ summary: 'Re-deliver into this one queue every event after toPosition (0 rebuilds the consumer)' })
   @ApiOkResponse({ type: SubscriptionActionAnswer })
   rewind(@Param('name') name: string, @Body() body: RewindSubscriptionDto, @Operator() actor: string) {
@@ -119,7 +127,11 @@ export class OpsSubscriptionsController {
   }
 
   @Post(':name/redeliver')
-  @OpsAction({ problems: { ...PRODUCER_UNREACHABLE, 400: ['INVALID_VERSION'], 404: ['SUBSCRIPTION_NOT_FOUND'] } })
+  @OpsAction({
+    action: 'subscription.redeliver',
+    role: 'operator',
+    problems: { ...PRODUCER_UNREACHABLE, 400: ['INVALID_VERSION'], 404: ['SUBSCRIPTION_NOT_FOUND'] },
+  })
   @ApiOperation({
     summary:
       "Rewind one stream: its producer publishes the stream's events from fromVersion into this one queue again (fills a GAP_TIMEOUT)",
