@@ -6,7 +6,9 @@ import { ConsoleController } from './console/console.controller';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { OpsTables1764000000500 } from './migrations/1764000000500-ops-tables';
 import { ReplayClaims1764000000600 } from './migrations/1764000000600-replay-claims';
+import { DeadLetterEdits1764000000700 } from './migrations/1764000000700-dead-letter-edits';
 import { OPS_SCHEMA } from './ops-schema';
+import { RetentionModule } from './retention/retention.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 
 @Module({
@@ -14,12 +16,13 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module';
     // Ops records no events of its own: its consumers' tables, and none of the event store's.
     PlatformModule.forService({
       name: OPS_SCHEMA,
-      migrations: [...consumerMigrations(OPS_SCHEMA), OpsTables1764000000500, ReplayClaims1764000000600],
+      migrations: [...consumerMigrations(OPS_SCHEMA), OpsTables1764000000500, ReplayClaims1764000000600, DeadLetterEdits1764000000700],
     }),
     DeadLettersModule,
     SubscriptionsModule,
     AuditModule,
     CheckoutsModule,
+    RetentionModule,
   ],
   controllers: [ConsoleController],
 })
