@@ -195,7 +195,7 @@ describe('Ops edit and retry, search, cursor pages and dry run', () => {
       pages += 1;
     }
     expect(pages).toBe(3);
-    expect(ids).toEqual(stored.map((s) => s.id));
+    expect(ids).toEqual(stored.map((s) => s.id).sort((a, b) => a - b));
     const streamId = (JSON.parse(stored[4].message.content.toString()) as { streamId: string }).streamId;
     expect((await pageOf(`search=${streamId}`)).items.map((item) => item.id)).toEqual([stored[4].id]);
     const later = new Date(Date.now() + 3_600_000).toISOString();
