@@ -222,6 +222,92 @@ describe('Ops web console', () => {
     await page.fill('#actions-operator', 'console-operator');
     await page.click('#actions-filter button[type=submit]');
     await page.locator('tr.operator-action[data-actor="console-operator"][data-action="dead-letter.replay"][data-outcome="200"]').waitFor();
+  });
+
+  it('searches dead letters by text and time, loads page after page, and dry-runs a group without sending it', async () => {
+    const marker = `console-${randomUUID().slice(0, 8)}`;
+    const code = `HELD_${marker.slice(-8).toUpperCase()}`;
+    const messages = Array.from({ length: 60 }, (_, index) =>
+      eventMessage({
+        type: 'LimitUpdated',
+        streamId: `account-${randomUUID()}`,
+        streamVersion: 2,
+        data: { id: randomUUID(), newLimit: index, oldLimit: 0 },
+      }),
+    );
+    await writer.publish(
+      `${QUEUE}.dlq`,
+      messages.map((message) => asDeadLetter(message, QUEUE, code, `${marker}: held for the console`)),
+    );
+    await eventually(async () => (await ops.groups()).find((g) => g.code === code)?.count === 60, 30_000, 200);
+
+    await page.click('#nav-groups');
+    await page.fill('#search-text', marker);
+    await page.click('#search-form button[type=submit]');
+    await page.waitForSelector('#list-count:text("60 dead letter(s), 50 shown")');
+    expect(await page.locator('tr.dead-letter').count()).toBe(50);
+    await page.click('#load-more');
+    await page.waitForSelector('#list-count:text-is("60 dead letter(s)")');
+    expect(await page.locator('tr.dead-letter').count()).toBe(60);
+    expect(await page.locator('#load-more').isHidden()).toBe(true);
+
+    await page.click('#nav-groups');
+    await page.fill('#search-text', marker);
+    await page.fill('#search-from', '2099-01-01T00:00');
+    await page.click('#search-form button[type=submit]');
+    await page.waitForSelector('p.empty:text("No dead letter matches.")');
+
+    await page.click('#nav-groups');
+    const group = page.locator(`tr.group[data-code="${code}"]`);
+    await group.locator('button.dry-run').click();
+    await page.waitForSelector('#dry-run:text("would replay 60 dead letter(s); nothing was sent")');
+    expect(await page.textContent('#dry-run')).toContain(`${QUEUE} · LimitUpdated · ${code}: 60`);
+    expect((await ops.groups()).find((g) => g.code === code)?.count).toBe(60);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('edits a dead letter: shows the schema check refusing a bad edit, then replays the edited copy and keeps both bodies', async () => {
+    const id = randomUUID();
+    const opened = eventMessage({
+      type: 'AccountOpened',
+      streamId: `account-${id}`,
+      streamVersion: 1,
+      data: {
+        id,
+        name: 'Edsger',
+        lastName: 'Dijkstra',
+        country: 'NL',
+        address: { street: '1 Gracht', city: 'Amsterdam', zip: '1011' },
+        limit: 300,
+        currency: 'euro',
+      },
+    });
+    await writer.publish(QUEUE, [opened]);
+    const dead = await deadLetterOf(ops, QUEUE, opened.options.messageId);
+    expect(dead.errorCode).toBe('SCHEMA_VIOLATION');
+
+    await page.goto(`${platform.url('ops')}/console#/message/${dead.id}`);
+    await page.waitForSelector('#edit-body');
+    const original = await page.inputValue('#edit-body');
+    await page.fill('#edit-body', original.replace('"euro"', '"eur0"'));
+    await page.click('#edit-retry');
+    await page.waitForSelector('#edit-errors:visible');
+    expect(await page.textContent('#edit-errors')).toContain('/currency');
+    expect(await ops.get(`/dead-letters/${dead.id}`)).toMatchObject({ status: 'dead' });
+
+    await page.fill('#edit-body', original.replace('"euro"', '"EUR"'));
+    await page.click('#edit-retry');
+    await page.waitForSelector('#notice:text("the original is kept, superseded")');
+    await page.waitForSelector('#message-fields:text("Edited copy of")');
+    await eventually(async () => (await fetch(`${platform.url('account')}/accounts/${id}`, asOperator())).ok, 15_000, 100);
+
+    await page.goto(`${platform.url('ops')}/console#/message/${dead.id}`);
+    await page.waitForSelector('#message-fields:text("superseded")');
+    expect(await page.locator('#edit-body').count()).toBe(0);
+    const edit = page.locator('li.history-edit');
+    expect(await edit.textContent()).toContain('edit by console-operator');
+    expect(await edit.locator('pre.history-original').textContent()).toContain('"currency":"euro"');
+    expect(await edit.locator('pre.history-edited').textContent()).toContain('"currency": "EUR"');
     expect(pageErrors).toEqual([]);
   });
 

@@ -1,4 +1,5 @@
 import { api, fail, navigate, refresh, say } from './api.js';
+import { editForm, historyItem } from './dead-letter-edit.js';
 import { el, render, table, time } from './dom.js';
 
 interface Group {
@@ -25,13 +26,28 @@ interface DeadLetter {
   replayCount: number;
   lastReplayedAt: string | null;
   lastReplayedBy: string | null;
+  editOf: number | null;
+  supersededAt: string | null;
+  supersededBy: string | null;
 }
 interface DeadLetterDetail extends DeadLetter {
   body: string;
   bodyEncoding: string;
   headers: Record<string, unknown>;
-  history: { at: string; action: string; actor: string }[];
+  editedInto: number | null;
+  history: Parameters<typeof historyItem>[0][];
 }
+interface Page {
+  items: DeadLetter[];
+  total: number;
+  nextCursor: string | null;
+}
+interface DryRun {
+  wouldReplay: number;
+  groups: { queue: string; type: string | null; code: string; count: number }[];
+}
+/** Rows a page of the list loads; "Load more" fetches the next, with no ceiling. */
+const PAGE_SIZE = 50;
 interface BulkOutcome {
   requested: number;
   replayed?: number;
@@ -79,10 +95,62 @@ function act(action: keyof typeof DONE, id: number, after: () => void): void {
     .catch(fail);
 }
 
+/** A replay's dry run: how many it would send and from which groups, sending nothing. */
+function dryRun(selection: Selection): void {
+  api<DryRun>('POST', '/dead-letters/replay/dry-run', selection)
+    .then((plan) => {
+      const box = document.getElementById('dry-run');
+      if (!box) return;
+      box.replaceChildren(
+        el('strong', { text: 'Dry run: would replay ' + plan.wouldReplay + ' dead letter(s); nothing was sent.' }),
+        el(
+          'ul',
+          {},
+          plan.groups.map((g) => el('li', { text: g.queue + ' · ' + (g.type || '(none)') + ' · ' + g.code + ': ' + g.count })),
+        ),
+      );
+      box.hidden = false;
+    })
+    .catch(fail);
+}
+
+/** Search every dead letter by free text (type, error, stream id, message id) and time of last failure. */
+function searchForm(): HTMLElement {
+  const input = (id: string, attrs: Record<string, string>) => el('input', { id, name: id, ...attrs });
+  const submit = (event: Event) => {
+    event.preventDefault();
+    const value = (id: string) => (document.getElementById(id) as HTMLInputElement).value.trim();
+    const iso = (local: string) => (local ? new Date(local).toISOString() : '');
+    const query: Record<string, string> = { search: value('search-text'), from: iso(value('search-from')), to: iso(value('search-to')) };
+    query.status = (document.getElementById('search-status') as HTMLSelectElement).value;
+    navigate('#/list?' + new URLSearchParams(Object.entries(query).filter(([, v]) => v !== '')).toString());
+  };
+  return el('form', { id: 'search-form', class: 'toolbar', onsubmit: submit }, [
+    input('search-text', { type: 'search', placeholder: 'type, error, stream id…', 'aria-label': 'search text' }),
+    el('label', {}, [' from ', input('search-from', { type: 'datetime-local' })]),
+    el('label', {}, [' to ', input('search-to', { type: 'datetime-local' })]),
+    el('select', { id: 'search-status', 'aria-label': 'status' }, [
+      el('option', { value: 'dead', text: 'dead' }),
+      el('option', { value: 'all', text: 'any status' }),
+    ]),
+    el('button', { type: 'submit', text: 'Search' }),
+  ]);
+}
+
 export async function showGroups(): Promise<void> {
   const title = el('h2', { text: 'Dead-letter groups' });
   const groups = await api<Group[]>('GET', '/dead-letters/groups');
-  if (groups.length === 0) return render([title, el('p', { class: 'muted empty', text: 'No dead letters.' })]);
+  // The refresh timer redraws this view: a dry run's answer or a search being typed must survive it.
+  if (document.getElementById('search-form')) return updateGroups(groups);
+  const box = el('div', { id: 'dry-run', class: 'notice-box', hidden: true });
+  render([title, searchForm(), box, el('div', { id: 'groups' })]);
+  updateGroups(groups);
+}
+
+function updateGroups(groups: Group[]): void {
+  const holder = document.getElementById('groups');
+  if (!holder) return;
+  if (groups.length === 0) return holder.replaceChildren(el('p', { class: 'muted empty', text: 'No dead letters.' }));
   const rows = groups.map((g) =>
     el('tr', { class: 'group', 'data-queue': g.queue, 'data-code': g.code }, [
       el('td', { text: g.queue }),
@@ -93,49 +161,94 @@ export async function showGroups(): Promise<void> {
       el('td', { text: time(g.lastFailedAt) }),
       el('td', {}, [
         el('a', { href: listHash(g), class: 'button open-group', text: 'Open' }),
+        el('button', { class: 'dry-run', text: 'Dry run', onclick: () => dryRun({ group: groupOf(g) }) }),
         el('button', { class: 'primary', text: 'Replay all', onclick: () => bulk('replay', { group: groupOf(g) }, g.count) }),
         el('button', { class: 'danger', text: 'Archive all', onclick: () => bulk('archive', { group: groupOf(g) }, g.count) }),
       ]),
     ]),
   );
-  render([title, table(['Queue', 'Type', 'Error', 'Count', 'First failure', 'Last failure', ''], rows)]);
+  holder.replaceChildren(table(['Queue', 'Type', 'Error', 'Count', 'First failure', 'Last failure', ''], rows));
 }
 
+/** The filters a list address carries: a group (queue, type, code), or a search (text, time range, status). */
+const FILTERS = ['queue', 'type', 'code', 'search', 'from', 'to', 'status'] as const;
+
 export async function showList(params: URLSearchParams): Promise<void> {
-  const group = { queue: params.get('queue') || '', type: params.get('type') || '', code: params.get('code') || '' };
-  const query = new URLSearchParams({ ...group, limit: '200' });
-  const page = await api<{ items: DeadLetter[]; total: number }>('GET', '/dead-letters?' + query.toString());
+  const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+  for (const name of FILTERS) if (params.has(name)) query.set(name, params.get(name) || '');
+  const isGroup = params.has('code');
+  const page = await api<Page>('GET', '/dead-letters?' + query.toString());
   const selected = (): number[] =>
     [...document.querySelectorAll<HTMLInputElement>('#view input.pick:checked')].map((box) => Number(box.value));
-  const rows = page.items.map((d) =>
+  const rowOf = (d: DeadLetter) =>
     el('tr', { class: 'dead-letter', 'data-id': d.id, 'data-message-id': d.messageId }, [
       el('td', {}, [el('input', { type: 'checkbox', class: 'pick', value: d.id, 'aria-label': 'select ' + d.id })]),
       el('td', {}, [el('a', { href: '#/message/' + d.id, class: 'open-message', text: d.messageId })]),
-      el('td', { class: 'num', text: d.attempts }),
+      el('td', { text: isGroup ? d.attempts : d.queue + ' · ' + (d.type || '(none)') + ' · ' + d.errorCode }),
       el('td', { text: time(d.lastFailedAt) }),
       el('td', { class: 'error', title: d.errorMessage, text: d.errorMessage }),
       el('td', {}, [
-        el('button', { class: 'primary replay', text: 'Replay', onclick: () => act('replay', d.id, refresh) }),
-        el('button', { class: 'danger archive', text: 'Archive', onclick: () => act('archive', d.id, refresh) }),
+        d.status === 'dead'
+          ? el('button', { class: 'primary replay', text: 'Replay', onclick: () => act('replay', d.id, refresh) })
+          : el('span', { class: 'muted', text: d.status }),
+        d.status === 'dead'
+          ? el('button', { class: 'danger archive', text: 'Archive', onclick: () => act('archive', d.id, refresh) })
+          : null,
       ]),
-    ]),
-  );
+    ]);
   const onSelected = (action: 'replay' | 'archive') => () => {
     const ids = selected();
     if (ids.length) bulk(action, { ids }, ids.length);
   };
-  const shown = page.total > page.items.length ? ', first ' + page.items.length + ' shown' : '';
+  const body = el('tbody', {}, page.items.map(rowOf));
+  const count = el('p', { id: 'list-count', class: 'muted' });
+  let shown = page.items.length;
+  let cursor = page.nextCursor;
+  const more = el('button', { id: 'load-more', text: 'Load ' + PAGE_SIZE + ' more' });
+  const counted = () => {
+    count.textContent = page.total + ' dead letter(s)' + (shown < page.total ? ', ' + shown + ' shown' : '');
+    more.hidden = cursor === null;
+  };
+  more.addEventListener('click', () => {
+    if (cursor === null) return;
+    query.set('cursor', cursor);
+    api<Page>('GET', '/dead-letters?' + query.toString())
+      .then((next) => {
+        body.append(...next.items.map(rowOf));
+        shown += next.items.length;
+        cursor = next.nextCursor;
+        counted();
+      })
+      .catch(fail);
+  });
+  counted();
+  const title = isGroup
+    ? (params.get('queue') || '') + ' · ' + (params.get('type') || '(no type)') + ' · ' + params.get('code')
+    : 'Search' + (params.get('search') ? ': "' + params.get('search') + '"' : '');
+  const headings = ['', 'Message id', isGroup ? 'Attempts' : 'Queue · type · error', 'Last failure', 'Error', ''];
   render([
     el('p', {}, [el('a', { href: '#/groups', text: '← all groups' })]),
-    el('h2', { text: group.queue + ' · ' + (group.type || '(no type)') + ' · ' + group.code }),
-    el('p', { class: 'muted', text: page.total + ' dead letter(s)' + shown }),
+    el('h2', { text: title }),
+    count,
     el('div', { class: 'toolbar' }, [
       el('button', { class: 'primary', text: 'Replay selected', onclick: onSelected('replay') }),
       el('button', { class: 'danger', text: 'Archive selected', onclick: onSelected('archive') }),
+      el('button', { id: 'dry-run-selected', text: 'Dry run selected', onclick: () => selected().length && dryRun({ ids: selected() }) }),
     ]),
+    el('div', { id: 'dry-run', class: 'notice-box', hidden: true }),
     page.items.length
-      ? table(['', 'Message id', 'Attempts', 'Last failure', 'Error', ''], rows)
-      : el('p', { class: 'muted empty', text: 'None left in this group.' }),
+      ? el('table', {}, [
+          el('thead', {}, [
+            el(
+              'tr',
+              {},
+              headings.map((h) => el('th', { text: h })),
+            ),
+          ]),
+          body,
+        ])
+      : el('p', { class: 'muted empty', text: isGroup ? 'None left in this group.' : 'No dead letter matches.' }),
+    more,
   ]);
 }
 
@@ -165,6 +278,8 @@ export async function showMessage(id: string): Promise<void> {
     ['Last failure', time(d.lastFailedAt)],
     ['Replays', replays],
   ];
+  if (d.editOf !== null) fields.push(['Edited copy of', d.editOf]);
+  if (d.status === 'superseded') fields.push(['Superseded', time(d.supersededAt) + ' by ' + d.supersededBy + ', copy ' + d.editedInto]);
   const actions =
     d.status === 'dead'
       ? [
@@ -184,16 +299,11 @@ export async function showMessage(id: string): Promise<void> {
     el('div', { class: 'toolbar' }, actions),
     el('h3', { text: 'Body (' + d.bodyEncoding + ')' }),
     el('pre', { id: 'message-body', text: prettyBody(d) }),
+    d.status === 'dead' && d.bodyEncoding === 'utf8' ? editForm(d.id, prettyBody(d)) : null,
     el('h3', { text: 'Headers' }),
     el('pre', { id: 'message-headers', text: JSON.stringify(d.headers, null, 2) }),
     el('h3', { text: 'History' }),
-    d.history.length
-      ? el(
-          'ul',
-          {},
-          d.history.map((h) => el('li', { text: time(h.at) + ' ' + h.action + ' by ' + h.actor })),
-        )
-      : el('p', { class: 'muted', text: 'No operator action yet.' }),
+    d.history.length ? el('ul', {}, d.history.map(historyItem)) : el('p', { class: 'muted', text: 'No operator action yet.' }),
   ]);
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { operatorCredentialDigest } from '../security/operator-directory';
-import { OPERATOR_NAME, OPERATOR_ROLES, OperatorRole, isOperatorRole } from '../security/operator-roles';
+import { operatorCredentialDigest } from '@app/platform';
+import { OPERATOR_NAME, OPERATOR_ROLES, OperatorRole, isOperatorRole } from '@app/platform';
 import { adminDatabaseUrlOf } from './provision';
 import { InstallationNames, principalOf } from './principals';
 

@@ -82,3 +82,29 @@ export async function runBulk(
   }
   return totals;
 }
+
+export interface DryRunPlan {
+  dryRun: true;
+  requested: number;
+  wouldReplay: number;
+  groups: { queue: string; type: string | null; code: string; count: number }[];
+}
+
+/** What replaying `ids` would send, asked chunk by chunk (the server takes at most 1,000 ids a request) and summed per group. */
+export async function dryRunReplay(client: OpsClient, ids: readonly number[], chunk = 1_000): Promise<DryRunPlan> {
+  const plan: DryRunPlan = { dryRun: true, requested: 0, wouldReplay: 0, groups: [] };
+  const groups = new Map<string, DryRunPlan['groups'][number]>();
+  for (let start = 0; start < ids.length; start += chunk) {
+    const answer = await client.post<DryRunPlan>('/dead-letters/replay/dry-run', { ids: ids.slice(start, start + chunk) });
+    plan.requested += answer.requested;
+    plan.wouldReplay += answer.wouldReplay;
+    for (const group of answer.groups) {
+      const key = JSON.stringify([group.queue, group.type, group.code]);
+      const known = groups.get(key);
+      if (known) known.count += group.count;
+      else groups.set(key, { ...group });
+    }
+  }
+  plan.groups = [...groups.values()].sort((a, b) => b.count - a.count);
+  return plan;
+}

@@ -5,10 +5,12 @@ export const USAGE = `Usage: npm run ops -- <command> [options]
 
 Dead letters
   groups [--status dead|replayed|archived]       dead letters grouped by queue, type and error
-  list [--queue Q] [--type T] [--code C] [--status S|all] [--limit N] [--after ID]
+  list [--queue Q] [--type T] [--code C] [--status S|all] [--search TEXT] [--since ISO] [--until ISO] [--limit N] [--cursor C]
+                                                 --search: within type, error code, error message, stream id, message id
   show <id>                                      one dead letter with body, headers and history
   replay <id>...                                 replay these dead letters into their queues (with those parked behind them)
   replay --queue Q [--type T] [--code C] | --all replay every matching dead letter (with progress)
+  replay ... --dry-run                           say how many it would send, in which groups; send nothing
   archive <id>... | --queue Q [--type T] [--code C] | --all
   parked [--queue Q]                             streams held behind a dead letter (the blocker), per consumer queue
   skip <id>                                      go on without this dead letter; those parked behind it follow
@@ -59,6 +61,11 @@ export interface CliArguments {
   limit?: number;
   after?: string;
   before?: string;
+  search?: string;
+  since?: string;
+  until?: string;
+  cursor?: string;
+  dryRun: boolean;
   chunk: number;
   to?: number;
   from?: string;
@@ -103,6 +110,11 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     limit: integer('limit', values.limit, 1),
     after: values.after,
     before: values.before,
+    search: values.search,
+    since: values.since,
+    until: values.until,
+    cursor: values.cursor,
+    dryRun: values['dry-run'] ?? false,
     chunk: integer('chunk', values.chunk, 1) ?? 500,
     to: integer('to', values.to, 0),
     from: values.from,
@@ -139,6 +151,11 @@ function parse(argv: readonly string[]) {
       limit: { type: 'string' },
       after: { type: 'string' },
       before: { type: 'string' },
+      search: { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      cursor: { type: 'string' },
+      'dry-run': { type: 'boolean' },
       chunk: { type: 'string' },
       to: { type: 'string' },
       from: { type: 'string' },

@@ -1,4 +1,4 @@
-import { BulkAction, collectDeadIds, progressBar, runBulk } from './bulk-action';
+import { BulkAction, collectDeadIds, dryRunReplay, progressBar, runBulk } from './bulk-action';
 import { CliArguments } from './cli-arguments';
 import { formatTime, renderFields, renderTable } from './format';
 import { CliError, OpsClient } from './ops-client';
@@ -41,13 +41,17 @@ export async function groupsCommand({ client, args, print }: CommandContext): Pr
 }
 
 export async function listCommand({ client, args, print }: CommandContext): Promise<number> {
-  const page = await client.get<{ items: DeadLetterSummary[]; total: number; nextAfter: number | null }>('/dead-letters', {
+  const page = await client.get<{ items: DeadLetterSummary[]; total: number; nextCursor: string | null }>('/dead-letters', {
     queue: args.queue,
     type: args.type,
     code: args.code,
     status: args.status,
+    search: args.search,
+    from: args.since,
+    to: args.until,
     limit: args.limit,
     after: args.after,
+    cursor: args.cursor,
   });
   if (args.json) {
     print(json(page));
@@ -72,7 +76,7 @@ export async function listCommand({ client, args, print }: CommandContext): Prom
       ]),
     ),
   );
-  const more = page.nextAfter === null ? '' : `; next page: --after ${page.nextAfter}`;
+  const more = page.nextCursor === null ? '' : `; next page: --cursor ${page.nextCursor}`;
   print(`\n${page.items.length} shown of ${page.total}${more}`);
   return 0;
 }
@@ -116,7 +120,7 @@ async function bulkCommand({ client, args, print }: CommandContext, action: Bulk
   if (args.positionals.length === 0 && !filtered && !args.all) {
     throw new CliError(`${action}: give dead-letter ids, or --queue/--type/--code, or --all`, 2);
   }
-  if (args.positionals.length === 1) {
+  if (args.positionals.length === 1 && !args.dryRun) {
     const id = positiveId(args.positionals[0]);
     const d = await client.post<DeadLetterSummary>(`/dead-letters/${id}/${action}`);
     print(
@@ -124,10 +128,29 @@ async function bulkCommand({ client, args, print }: CommandContext, action: Bulk
     );
     return 0;
   }
+  if (args.dryRun && action !== 'replay') throw new CliError('--dry-run is for replay', 2);
   const ids =
     args.positionals.length > 0
       ? args.positionals.map((id) => Number(positiveId(id)))
       : await collectDeadIds(client, { queue: args.queue, type: args.type, code: args.code });
+  if (args.dryRun) {
+    const plan = await dryRunReplay(client, ids);
+    if (args.json) print(json(plan));
+    else {
+      print(
+        `Dry run: would replay ${plan.wouldReplay} dead letter(s) of ${ids.length} selected, in ${plan.groups.length} group(s); sent nothing.`,
+      );
+      if (plan.groups.length > 0) {
+        print(
+          renderTable(
+            ['QUEUE', 'TYPE', 'ERROR', 'COUNT'],
+            plan.groups.map((g) => [g.queue, g.type ?? '(none)', g.code, g.count]),
+          ),
+        );
+      }
+    }
+    return 0;
+  }
   if (ids.length === 0) {
     print(args.json ? json({ requested: 0, done: 0, skipped: [], failed: [] }) : `Nothing to ${action}.`);
     return 0;

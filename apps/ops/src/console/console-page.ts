@@ -58,6 +58,9 @@ dt { font-weight: 600; }
 dd { margin: 0; }
 .muted { color: #68717c; }
 .toolbar { margin: .6rem 0; }
+textarea { width: 100%; min-height: 16rem; font: 12px/1.4 ui-monospace, monospace; }
+.error-text { color: #b42318; white-space: pre-wrap; }
+.notice-box { margin: .6rem 0; padding: .5rem .8rem; background: #fff; border: 1px solid #8b96a3; border-radius: 3px; }
 .status-paused, .status-unavailable { color: #b42318; font-weight: 600; }
 #notice { margin: .8rem 1.2rem 0; padding: .5rem .8rem; border-radius: 3px; background: #e7f5ea; border: 1px solid #6fbf7f; }
 #notice.error { background: #fdecea; border-color: #e08b83; }

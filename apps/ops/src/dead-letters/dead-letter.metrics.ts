@@ -33,7 +33,7 @@ export function registerDeadLetterMetrics(dataSource: DataSource, schema: string
   register.removeSingleMetric('ops_dead_letters');
   new Gauge({
     name: 'ops_dead_letters',
-    help: 'Dead letters stored by Ops, per queue, error code and status (dead, replayed, archived)',
+    help: 'Dead letters stored by Ops, per queue, error code and status (dead, replayed, archived, superseded)',
     labelNames: ['queue', 'code', 'status'],
     async collect() {
       this.reset();

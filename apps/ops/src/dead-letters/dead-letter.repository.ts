@@ -6,7 +6,10 @@ import { DeadLetterRecord } from './domain/dead-letter-record';
 import { Json } from './domain/json-value';
 import { REPLAY_NUMBER_HEADER } from './domain/replay-message';
 
-export type DeadLetterStatus = 'dead' | 'replayed' | 'archived';
+export type DeadLetterStatus = 'dead' | 'replayed' | 'archived' | 'superseded';
+
+/** Resolved dead letters: retention may purge them once old enough. `dead` ones are never purged. */
+export const RESOLVED_STATUSES: readonly DeadLetterStatus[] = ['replayed', 'archived', 'superseded'];
 
 /** Which dead letters an operation is about; `type: ''` means "no type" (a typeless message). */
 export interface DeadLetterFilter {
@@ -14,6 +17,12 @@ export interface DeadLetterFilter {
   queue?: string;
   type?: string;
   code?: string;
+  /** Free text, matched case-insensitively within type, error code, error message, stream id and message id. */
+  search?: string;
+  /** Last failed at or after this instant (ISO). */
+  from?: string;
+  /** Last failed before this instant (ISO). */
+  to?: string;
 }
 
 export interface DeadLetterSummary {
@@ -33,13 +42,28 @@ export interface DeadLetterSummary {
   lastReplayedBy: string | null;
   archivedAt: Date | null;
   archivedBy: string | null;
+  /** The dead letter this one is an operator's edited copy of. */
+  editOf: number | null;
+  supersededAt: Date | null;
+  supersededBy: string | null;
 }
 
 export interface DeadLetterDetail extends DeadLetterSummary {
   headers: Record<string, Json>;
   properties: Record<string, Json>;
   body: Buffer;
-  history: { at: Date; actor: string; action: string }[];
+  /** The edited copy that replaced this one, if an operator edited it. */
+  editedInto: number | null;
+  history: { at: Date; actor: string; action: string; detail: Record<string, Json> }[];
+}
+
+/** What an edit needs of its original, and what it writes: the copy's message id and body. */
+export interface DeadLetterEdit {
+  messageId: string;
+  body: Buffer;
+  actor: string;
+  /** The two bodies as the audit keeps them (text, or base64 when not UTF-8). */
+  audit: { originalBody: string; editedBody: string };
 }
 
 export interface LockedDeadLetter {
@@ -56,12 +80,19 @@ const SUMMARY_COLUMNS = `id, queue, message_id AS "messageId", type, error_code 
   error_message AS "errorMessage", attempts, times_dead_lettered AS "timesDeadLettered",
   first_failed_at AS "firstFailedAt", last_failed_at AS "lastFailedAt", status, replay_count AS "replayCount",
   last_replayed_at AS "lastReplayedAt", last_replayed_by AS "lastReplayedBy", archived_at AS "archivedAt",
-  archived_by AS "archivedBy"`;
+  archived_by AS "archivedBy", edit_of AS "editOf", superseded_at AS "supersededAt", superseded_by AS "supersededBy"`;
 
 const INSERT_COLUMNS = 11;
 
 // bigint columns arrive as strings; ids stay far below 2^53.
 const withNumericId = <T extends { id: unknown }>(row: T): T => ({ ...row, id: Number(row.id) });
+const withNumericIds = <T extends { id: unknown; editOf?: unknown }>(row: T): T => ({
+  ...withNumericId(row),
+  editOf: row.editOf === null || row.editOf === undefined ? null : Number(row.editOf),
+});
+
+/** `%` and `_` in an operator's search text are letters, not wildcards. */
+const likePattern = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** A stream a consumer holds behind a dead letter, with that blocker and the dead letters parked behind it. */
 export interface ParkedStream {
@@ -98,7 +129,7 @@ export class DeadLetterRepository {
    * unless this is a redelivery of a failure already stored (same or older `last_failed_at`). A
    * failure of the latest replay (its replay number, kept by the consumer, is the row's replay
    * count) is always new, whatever its timestamp: a consumer whose clock is behind must not make
-   * a dead letter vanish.
+   * a dead letter vanish. A superseded one stays so: its edited copy is the one that may be sent.
    */
   async record(manager: EntityManager, records: readonly DeadLetterRecord[]): Promise<void> {
     // One statement cannot touch a row twice; a repeated key waits for the next statement.
@@ -148,10 +179,10 @@ export class DeadLetterRepository {
          last_failed_at = excluded.last_failed_at,
          times_dead_lettered = d.times_dead_lettered + 1,
          status = 'dead', archived_at = NULL, archived_by = NULL, replay_claimed_at = NULL, updated_at = now()
-       WHERE d.last_failed_at < excluded.last_failed_at
+       WHERE d.status <> 'superseded' AND (d.last_failed_at < excluded.last_failed_at
           OR (d.status = 'replayed' AND d.replay_count > 0 AND
               CASE WHEN excluded.headers->>'${REPLAY_NUMBER_HEADER}' ~ '^[0-9]{1,9}$'
-                   THEN (excluded.headers->>'${REPLAY_NUMBER_HEADER}')::int ELSE 0 END >= d.replay_count)`,
+                   THEN (excluded.headers->>'${REPLAY_NUMBER_HEADER}')::int ELSE 0 END >= d.replay_count))`,
       params,
     );
   }
@@ -170,7 +201,7 @@ export class DeadLetterRepository {
         WHERE ${where} AND id > $${params.length - 1} ORDER BY id LIMIT $${params.length}`,
       params,
     );
-    return { items: items.map(withNumericId), total };
+    return { items: items.map(withNumericIds), total };
   }
 
   async groups(manager: EntityManager, status: DeadLetterStatus) {
@@ -195,10 +226,18 @@ export class DeadLetterRepository {
   }
 
   async find(manager: EntityManager, id: number): Promise<DeadLetterDetail | undefined> {
-    const [row] = await manager.query(`SELECT ${SUMMARY_COLUMNS}, headers, properties, body FROM ${this.table} WHERE id = $1`, [id]);
+    const [row] = await manager.query(
+      `SELECT ${SUMMARY_COLUMNS}, headers, properties, body,
+              (SELECT max(e.id) FROM ${this.table} e WHERE e.edit_of = $1) AS "editedInto"
+         FROM ${this.table} WHERE id = $1`,
+      [id],
+    );
     if (!row) return undefined;
-    const history = await manager.query(`SELECT at, actor, action FROM ${this.actions} WHERE dead_letter_id = $1 ORDER BY id`, [id]);
-    return { ...withNumericId(row as DeadLetterDetail), history };
+    const history = await manager.query(`SELECT at, actor, action, detail FROM ${this.actions} WHERE dead_letter_id = $1 ORDER BY id`, [
+      id,
+    ]);
+    const detail = withNumericIds(row as DeadLetterDetail);
+    return { ...detail, editedInto: detail.editedInto === null ? null : Number(detail.editedInto), history };
   }
 
   /** Streams parked behind a dead letter, per queue: the parked dead letters grouped under their blocker. */
@@ -241,7 +280,8 @@ export class DeadLetterRepository {
   async parkedFollowers(manager: EntityManager, ids: readonly number[]): Promise<Map<number, number[]>> {
     const rows: { blocker: string; follower: string }[] = await manager.query(
       `SELECT b.id AS blocker, f.id AS follower
-         FROM ${this.table} b JOIN ${this.table} f ON f.queue = b.queue AND f.headers->>'${Headers.parkedBehind}' = b.message_id
+         FROM ${this.table} b JOIN ${this.table} f
+           ON f.queue = b.queue AND f.headers->>'${Headers.parkedBehind}' = coalesce(b.origin_message_id, b.message_id)
         WHERE b.id = ANY($1::bigint[]) AND f.status = 'dead' AND f.error_code = $2
         ORDER BY b.id, ${STREAM_VERSION.replaceAll('headers', 'f.headers')}, f.id`,
       [ids, PARKED],
@@ -339,6 +379,50 @@ export class DeadLetterRepository {
     return archived;
   }
 
+  /**
+   * Edit and retry, the state change: the original turns `superseded` only if it is still `dead`
+   * (a conditional UPDATE: a concurrent replay, archive or edit that got there first makes this
+   * one change nothing), and in the same statement its edited copy is inserted as a `dead` row of
+   * its own, and the edit is recorded with both bodies. Answers the copy's id, or undefined when
+   * the original was no longer dead. Whoever wins the row lock wins; the others find it taken.
+   */
+  async supersede(manager: EntityManager, id: number, edit: DeadLetterEdit): Promise<number | undefined> {
+    const rows: { id: string }[] = await manager.query(
+      `WITH original AS (
+         UPDATE ${this.table} SET status = 'superseded', superseded_at = now(), superseded_by = $3, updated_at = now()
+          WHERE id = $1 AND status = 'dead'
+          RETURNING id, queue, message_id, origin_message_id, type, headers, properties, error_code, error_message, attempts,
+                    first_failed_at, last_failed_at, times_dead_lettered),
+       copy AS (
+         INSERT INTO ${this.table} (queue, message_id, type, headers, properties, body, error_code, error_message, attempts,
+                first_failed_at, last_failed_at, times_dead_lettered, edit_of, origin_message_id)
+         SELECT queue, $2, type, headers, properties, $4, error_code, error_message, attempts, first_failed_at, last_failed_at,
+                times_dead_lettered, id, coalesce(origin_message_id, message_id)
+           FROM original
+         RETURNING id, edit_of),
+       audit AS (
+         INSERT INTO ${this.actions} (actor, action, target, dead_letter_id, detail)
+         SELECT $3, 'edit', o.queue, o.id,
+                jsonb_build_object('messageId', o.message_id, 'editedId', c.id, 'editedMessageId', $2::text,
+                                   'originalBody', $5::text, 'editedBody', $6::text)
+           FROM original o JOIN copy c ON c.edit_of = o.id)
+       SELECT id FROM copy`,
+      [id, edit.messageId, edit.actor, edit.body, edit.audit.originalBody, edit.audit.editedBody],
+    );
+    return rows.length === 0 ? undefined : Number(rows[0].id);
+  }
+
+  /** How many of the dead ones among `ids` fall in each group: what a replay of them would send. */
+  async groupsOf(manager: EntityManager, ids: readonly number[]) {
+    const rows: { queue: string; type: string | null; code: string; count: number }[] = await manager.query(
+      `SELECT queue, type, error_code AS code, count(*)::int AS count
+         FROM ${this.table} WHERE id = ANY($1::bigint[]) AND status = 'dead'
+        GROUP BY queue, type, error_code ORDER BY count(*) DESC, queue, type, error_code`,
+      [ids],
+    );
+    return rows;
+  }
+
   private async recordActions(manager: EntityManager, ids: readonly number[], actor: string, action: string) {
     if (ids.length === 0) return;
     await manager.query(
@@ -353,13 +437,22 @@ export class DeadLetterRepository {
     const clauses = ['true'];
     const add = (sql: string, value: unknown) => {
       params.push(value);
-      clauses.push(sql.replace('?', `$${params.length}`));
+      clauses.push(sql.replace(/\?1?/g, `$${params.length}`));
     };
     const status = filter.status ?? 'dead';
     if (status !== 'all') add('status = ?', status);
     if (filter.queue !== undefined) add('queue = ?', filter.queue);
     if (filter.type !== undefined) add(`coalesce(type, '') = ?`, filter.type);
     if (filter.code !== undefined) add('error_code = ?', filter.code);
+    if (filter.from !== undefined) add('last_failed_at >= ?::timestamptz', filter.from);
+    if (filter.to !== undefined) add('last_failed_at < ?::timestamptz', filter.to);
+    if (filter.search !== undefined && filter.search.trim() !== '') {
+      add(
+        `(coalesce(type, '') ILIKE ?1 OR error_code ILIKE ?1 OR error_message ILIKE ?1
+          OR coalesce(headers->>'${Headers.streamId}', '') ILIKE ?1 OR message_id ILIKE ?1)`,
+        likePattern(filter.search.trim()),
+      );
+    }
     return clauses.join(' AND ');
   }
 }

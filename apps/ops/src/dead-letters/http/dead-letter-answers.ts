@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-const STATUSES = ['dead', 'replayed', 'archived'];
+const STATUSES = ['dead', 'replayed', 'archived', 'superseded'];
 
 /** A dead letter without its message. */
 export class DeadLetterSummaryAnswer {
@@ -20,6 +20,9 @@ export class DeadLetterSummaryAnswer {
   @ApiProperty({ type: String, nullable: true }) lastReplayedBy: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) archivedAt: string | null;
   @ApiProperty({ type: String, nullable: true }) archivedBy: string | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'The dead letter this one is an edited copy of' }) editOf: number | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) supersededAt: string | null;
+  @ApiProperty({ type: String, nullable: true }) supersededBy: string | null;
 }
 
 export class DeadLetterPageAnswer {
@@ -27,12 +30,20 @@ export class DeadLetterPageAnswer {
   @ApiProperty({ type: 'integer', description: 'How many match the filter' }) total: number;
   @ApiProperty({ type: 'integer', nullable: true, description: 'Pass as after for the next page; null on the last' }) nextAfter:
     number | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last' }) nextCursor:
+    string | null;
 }
 
 export class DeadLetterHistoryAnswer {
   @ApiProperty({ format: 'date-time' }) at: string;
   @ApiProperty() actor: string;
   @ApiProperty({ example: 'replay' }) action: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'For an edit: messageId, editedId, editedMessageId, originalBody and editedBody',
+  })
+  detail: Record<string, unknown>;
 }
 
 /** One dead letter with its message and what operators did with it. */
@@ -41,7 +52,30 @@ export class DeadLetterAnswer extends DeadLetterSummaryAnswer {
   @ApiProperty({ type: 'object', additionalProperties: true }) properties: Record<string, unknown>;
   @ApiProperty({ description: 'The message body, as text when it is UTF-8, else base64' }) body: string;
   @ApiProperty({ enum: ['utf8', 'base64'] }) bodyEncoding: string;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'The edited copy that superseded this one' }) editedInto: number | null;
   @ApiProperty({ type: [DeadLetterHistoryAnswer] }) history: DeadLetterHistoryAnswer[];
+}
+
+/** Edit and retry: the original, now superseded, and its edited copy, replayed. */
+export class EditOutcomeAnswer {
+  @ApiProperty({ type: DeadLetterAnswer }) original: DeadLetterAnswer;
+  @ApiProperty({ type: DeadLetterAnswer }) edited: DeadLetterAnswer;
+}
+
+export class DryRunGroupAnswer {
+  @ApiProperty() queue: string;
+  @ApiProperty({ type: String, nullable: true }) type: string | null;
+  @ApiProperty() code: string;
+  @ApiProperty({ type: 'integer' }) count: number;
+}
+
+/** What a replay would send, sending nothing. */
+export class ReplayDryRunAnswer {
+  @ApiProperty({ enum: [true] }) dryRun: true;
+  @ApiProperty({ type: 'integer', description: 'Dead letters selected' }) requested: number;
+  @ApiProperty({ type: 'integer', description: 'Messages the replay would send, those parked behind a blocker included' })
+  wouldReplay: number;
+  @ApiProperty({ type: [DryRunGroupAnswer] }) groups: DryRunGroupAnswer[];
 }
 
 export class DeadLetterGroupAnswer {

@@ -7,15 +7,19 @@ import {
   IsArray,
   IsIn,
   IsInt,
+  IsISO8601,
   IsOptional,
   IsString,
   Matches,
   Max,
+  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
 
-const STATUSES = ['dead', 'replayed', 'archived'] as const;
+const STATUSES = ['dead', 'replayed', 'archived', 'superseded'] as const;
+/** An edited body no bigger than a message a producer would send. */
+const MAX_EDITED_BODY = 1_000_000;
 
 export class ListDeadLettersQuery {
   @ApiPropertyOptional({ description: 'Original queue, e.g. fraud.account-events' })
@@ -33,6 +37,28 @@ export class ListDeadLettersQuery {
   @IsString()
   code?: string;
 
+  @ApiPropertyOptional({ description: 'Free text within type, error code, error message, stream id and message id (case-insensitive)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  search?: string;
+
+  @ApiPropertyOptional({ description: 'Last failed at or after this instant', format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'Last failed before this instant', format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+
+  @ApiPropertyOptional({ description: "The previous page's nextCursor (opaque); the first page has none" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+
   @ApiPropertyOptional({ enum: [...STATUSES, 'all'], default: 'dead' })
   @IsOptional()
   @IsIn([...STATUSES, 'all'])
@@ -47,7 +73,7 @@ export class ListDeadLettersQuery {
   limit?: number;
 
   @ApiPropertyOptional({
-    description: "Page after this id (the previous page's nextAfter)",
+    description: "Page after this id (the previous page's nextAfter); prefer cursor",
     type: 'integer',
     minimum: 0,
     maximum: Number.MAX_SAFE_INTEGER,
@@ -127,4 +153,11 @@ export class DeadLetterSelectionDto {
   @IsOptional()
   @Equals(true)
   all?: true;
+}
+
+export class EditDeadLetterDto {
+  @ApiProperty({ description: 'The corrected message body (the event envelope as JSON text); checked against its schema version' })
+  @IsString()
+  @MaxLength(MAX_EDITED_BODY)
+  body: string;
 }

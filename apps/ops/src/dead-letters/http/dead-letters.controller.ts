@@ -1,6 +1,6 @@
 import { DomainError } from '@app/domain';
 import { ApiProblems } from '@app/platform';
-import { Body, Controller, Get, Param, PipeTransform, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, PipeTransform, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Operator, OpsAction } from '../../operators/operator.decorator';
 import { DeadLetterSelection, DeadLettersService } from '../dead-letters.service';
@@ -9,10 +9,12 @@ import {
   DeadLetterAnswer,
   DeadLetterGroupAnswer,
   DeadLetterPageAnswer,
+  EditOutcomeAnswer,
   ParkedStreamAnswer,
+  ReplayDryRunAnswer,
   ReplayOutcomeAnswer,
 } from './dead-letter-answers';
-import { DeadLetterSelectionDto, GroupsQuery, ListDeadLettersQuery, ParkedQuery } from './dead-letter.dto';
+import { DeadLetterSelectionDto, EditDeadLetterDto, GroupsQuery, ListDeadLettersQuery, ParkedQuery } from './dead-letter.dto';
 
 /** A dead letter id is a positive whole number; anything else is the caller's mistake (400), not an unknown id. */
 class DeadLetterIdPipe implements PipeTransform<string, number> {
@@ -39,11 +41,12 @@ export class DeadLettersController {
   constructor(private readonly deadLetters: DeadLettersService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Dead letters, oldest first, filtered and paged by id' })
+  @ApiOperation({ summary: 'Dead letters, oldest first, filtered, searched and paged by an opaque cursor' })
   @ApiOkResponse({ type: DeadLetterPageAnswer })
+  @ApiProblems({ 400: ['INVALID_CURSOR'] })
   list(@Query() query: ListDeadLettersQuery) {
-    const { limit = 50, after = 0, ...filter } = query;
-    return this.deadLetters.list(filter, { limit, after });
+    const { limit = 50, after = 0, cursor, ...filter } = query;
+    return this.deadLetters.list(filter, { limit, after, cursor });
   }
 
   @Get('groups')
@@ -76,6 +79,15 @@ export class DeadLettersController {
     return this.deadLetters.replay(toSelection(body), actor);
   }
 
+  @Post('replay/dry-run')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'What a replay of this selection would send (how many, which groups), sending nothing' })
+  @ApiOkResponse({ type: ReplayDryRunAnswer })
+  @ApiProblems({ 400: ['SELECTION_REQUIRED'] })
+  replayDryRun(@Body() body: DeadLetterSelectionDto) {
+    return this.deadLetters.replayDryRun(toSelection(body));
+  }
+
   @Post('archive')
   @OpsAction({ action: 'dead-letters.archive', role: 'operator', problems: { 400: ['SELECTION_REQUIRED'] } })
   @ApiOperation({ summary: 'Archive a selection, a queue, a group or all' })
@@ -99,6 +111,23 @@ export class DeadLettersController {
   @ApiOkResponse({ type: DeadLetterAnswer })
   replayOne(@Param('id', DeadLetterIdPipe) id: number, @Operator() actor: string) {
     return this.deadLetters.replayOne(id, actor);
+  }
+
+  @Post(':id/edit')
+  @OpsAction({
+    problems: {
+      400: ['INVALID_DEAD_LETTER_ID', 'INVALID_EDIT'],
+      404: ['DEAD_LETTER_NOT_FOUND'],
+      409: ['DEAD_LETTER_NOT_DEAD'],
+      503: ['BROKER_UNAVAILABLE'],
+    },
+  })
+  @ApiOperation({
+    summary: 'Edit and retry: the edited body, checked against its schema version, is replayed as a copy; the original is kept, superseded',
+  })
+  @ApiOkResponse({ type: EditOutcomeAnswer })
+  edit(@Param('id', DeadLetterIdPipe) id: number, @Body() body: EditDeadLetterDto, @Operator() actor: string) {
+    return this.deadLetters.editAndRetry(id, body.body, actor);
   }
 
   @Post(':id/skip')
