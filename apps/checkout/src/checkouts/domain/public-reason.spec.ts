@@ -18,7 +18,7 @@ describe('publicReasonOf', () => {
     expect(publicReasonOf(internal)).toBe(expected);
   });
 
-  it("given a fraud verdict, when mapped, then it is a plain decline that names no rule and no review", () => {
+  it('given a fraud verdict, when mapped, then it is a plain decline that names no rule and no review', () => {
     expect([publicReasonOf('FRAUD_REJECTED'), publicReasonOf('FRAUD_REVIEW')]).toEqual(['declined', 'declined']);
   });
 

@@ -17,7 +17,13 @@ describe('parseListQuery', () => {
   it('given every parameter, when parsed, then each becomes part of the filter', () => {
     const cursor = cursorAfter('4711');
     expect(
-      parseListQuery({ status: 'rejected', createdFrom: '2026-01-01T00:00:00Z', createdTo: '2026-02-01T00:00:00.000+01:00', cursor, limit: '100' }),
+      parseListQuery({
+        status: 'rejected',
+        createdFrom: '2026-01-01T00:00:00Z',
+        createdTo: '2026-02-01T00:00:00.000+01:00',
+        cursor,
+        limit: '100',
+      }),
     ).toEqual({
       status: 'rejected',
       createdFrom: new Date('2026-01-01T00:00:00Z'),

@@ -21,7 +21,15 @@ import { MerchantCheckoutsRepository } from '../merchant-view/merchant-checkouts
 import { MerchantCheckoutView, merchantViewOf } from '../merchant-view/merchant-checkout.view';
 import { CheckoutOutcomeAnswer, PendingCheckoutAnswer } from './checkout-answers';
 import { checkoutIdFor } from './checkout-id';
-import { CheckoutListQuery, InvalidListQuery, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, LIST_STATUSES, cursorAfter, parseListQuery } from './checkout-list.query';
+import {
+  CheckoutListQuery,
+  InvalidListQuery,
+  LIST_LIMIT_DEFAULT,
+  LIST_LIMIT_MAX,
+  LIST_STATUSES,
+  cursorAfter,
+  parseListQuery,
+} from './checkout-list.query';
 import { CheckoutOutcome, PendingOutcome, outcomeOf } from './checkout.view';
 import { MerchantCheckoutAnswer, MerchantCheckoutPageAnswer } from './merchant-checkout-answers';
 import { StartCheckoutDto } from './start-checkout.dto';
@@ -110,9 +118,18 @@ export class CheckoutsController {
   @ApiQuery({ name: 'status', required: false, schema: { type: 'string', enum: [...LIST_STATUSES] } })
   @ApiQuery({ name: 'createdFrom', required: false, schema: { type: 'string', format: 'date-time' } })
   @ApiQuery({ name: 'createdTo', required: false, schema: { type: 'string', format: 'date-time' } })
-  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: LIST_LIMIT_MAX, default: LIST_LIMIT_DEFAULT } })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: LIST_LIMIT_MAX, default: LIST_LIMIT_DEFAULT },
+  })
   @ApiQuery({ name: 'cursor', required: false, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } })
-  @ApiQuery({ name: 'merchantId', required: false, description: "A merchant's key may name only its own", schema: { type: 'string', format: 'uuid' } })
+  @ApiQuery({
+    name: 'merchantId',
+    required: false,
+    description: "A merchant's key may name only its own",
+    schema: { type: 'string', format: 'uuid' },
+  })
   @ApiOkResponse({ type: MerchantCheckoutPageAnswer })
   @ApiProblems({ 400: ['INVALID_STATUS', 'INVALID_DATE', 'INVALID_DATE_RANGE', 'INVALID_LIMIT', 'INVALID_CURSOR', 'INVALID_MERCHANT_ID'] })
   async list(@Query() query: CheckoutListQuery, @CurrentPrincipal() caller: Principal): Promise<MerchantCheckoutPageAnswer> {
