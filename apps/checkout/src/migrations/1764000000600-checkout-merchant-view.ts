@@ -14,7 +14,8 @@ export class CheckoutMerchantView1764000000600 implements MigrationInterface {
   name = 'CheckoutMerchantView1764000000600';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('LOCK TABLE checkout.events IN SHARE MODE');
+    // Appends wait (reads do not) until the trigger and the backfill commit together: no start is missed or counted twice.
+    await queryRunner.query('LOCK TABLE checkout.events IN SHARE ROW EXCLUSIVE MODE');
     for (const statement of [...merchantCheckoutsDdl('checkout'), ...merchantCheckoutsFollowEventsDdl('checkout')]) {
       await queryRunner.query(statement);
     }
