@@ -125,7 +125,7 @@ describe('Checkout fencing under fault schedules, two drivers in two processes',
     const accountId = await openAccount(urlOf, 100_000);
     const { worker, request } = await roles();
     const key = randomUUID();
-    const checkoutId = checkoutIdFor(key);
+    const checkoutId = checkoutIdFor(merchantId, key);
     const started = Date.now();
     let backAfterMs = 0;
     const at = (ms: number, act: () => unknown) => sleep(Math.max(0, started + ms - Date.now())).then(act);

@@ -53,7 +53,7 @@ describe('Checkout flow, end to end', () => {
     expect(again).toMatchObject({ status: 200, body: answer.body });
     expect(await purchasesOf(urlOf, accountId)).toEqual({ charged: [checkoutId], refunded: [] });
 
-    const view = await send(urlOf('checkout'), 'GET', `/checkouts/${checkoutId}`);
+    const view = await send(urlOf('checkout'), 'GET', `/checkouts/${checkoutId}/internal`);
     expect(view.body).toMatchObject({ checkoutId, status: 'completed', accountId, merchantId, total: 3_500, transactionId: checkoutId });
     expect(stepsOf(view.body)).toEqual(COMPLETED_STEPS);
     const authorisation = await send(urlOf('payment-provider'), 'GET', `/authorisations/${view.body.authorisationId}`);
@@ -150,7 +150,7 @@ describe('Checkout flow, end to end', () => {
   /** No purchase on the account, and no authorisation left open at the provider. */
   async function expectNothingLeftBehind(accountId: string, checkoutId: string): Promise<void> {
     expect((await purchasesOf(urlOf, accountId)).charged).toEqual([]);
-    const view = await send(urlOf('checkout'), 'GET', `/checkouts/${checkoutId}`);
+    const view = await send(urlOf('checkout'), 'GET', `/checkouts/${checkoutId}/internal`);
     if (view.body.authorisationId) {
       const authorisation = await send(urlOf('payment-provider'), 'GET', `/authorisations/${view.body.authorisationId}`);
       expect(authorisation.body.status).toBe('voided');

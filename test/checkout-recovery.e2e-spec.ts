@@ -48,7 +48,7 @@ describe('Checkout recovery, end to end', () => {
     });
     const pending = await waitFor(
       async () => {
-        const view = await probe.call('checkout', 'GET', `/checkouts/${checkoutId}`);
+        const view = await probe.call('checkout', 'GET', `/checkouts/${checkoutId}/internal`);
         return view.body.lastError ? view.body : undefined;
       },
       'the last error to show',
@@ -86,7 +86,7 @@ describe('Checkout recovery, end to end', () => {
     expect(answer.status).toBe(202);
     const { checkoutId } = answer.body;
     await waitFor(
-      async () => (await probe.call('checkout', 'GET', `/checkouts/${checkoutId}`)).body.stage === 'charged',
+      async () => (await probe.call('checkout', 'GET', `/checkouts/${checkoutId}/internal`)).body.stage === 'charged',
       'the charge',
       20_000,
     );
@@ -141,7 +141,7 @@ describe('Checkout recovery, end to end', () => {
     const money = await probe.moneyOf(accountId);
     expect([...money.charged.keys()]).toEqual([checkoutId]);
     await probe.expectAgreement({ ...final, accountId }, money);
-    const view = await probe.call('checkout', 'GET', `/checkouts/${checkoutId}`);
+    const view = await probe.call('checkout', 'GET', `/checkouts/${checkoutId}/internal`);
     expect(stepsOf(view.body)).toEqual(COMPLETED_STEPS);
     const metrics = await (await fetch(`${platform.url('payment-provider')}/metrics`)).text();
     expect(metrics).toMatch(/payment_provider_operations_total\{operation="capture",outcome="lost"\} [1-9]/);

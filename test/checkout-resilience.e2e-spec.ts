@@ -51,7 +51,7 @@ describe('Checkout resilience, end to end', () => {
     });
     const { checkoutId } = answer.body;
     expect(await purchasesOf(urlOf, accountId)).toEqual({ charged: [checkoutId], refunded: [checkoutId] });
-    const view = await send(urlOf('checkout'), 'GET', `/checkouts/${checkoutId}`);
+    const view = await send(urlOf('checkout'), 'GET', `/checkouts/${checkoutId}/internal`);
     expect(view.body.steps.map((s: { step: string }) => s.step)).toEqual([
       'CheckoutStarted',
       'PaymentAuthorised',
@@ -85,7 +85,7 @@ describe('Checkout resilience, end to end', () => {
     expect(stuck).toMatchObject({ status: 202, body: { status: 'pending' } });
     const checkoutId = (await purchasesOf(urlOf, accountId)).charged[0];
     expect(stuck.body.checkoutId).toBe(checkoutId);
-    expect((await send(urlOf('checkout'), 'GET', `/checkouts/${checkoutId}`)).body).toMatchObject({
+    expect((await send(urlOf('checkout'), 'GET', `/checkouts/${checkoutId}/internal`)).body).toMatchObject({
       status: 'pending',
       stage: 'charged',
       step: 'capture',
@@ -111,7 +111,7 @@ describe('Checkout resilience, end to end', () => {
       expect(new Set(answers.map((a) => JSON.stringify(a.body)))).toEqual(new Set([JSON.stringify(answers[0].body)]));
       expect(answers[0].body).toMatchObject({ status: 'completed', total: 700 });
       expect(await purchasesOf(urlOf, accountId)).toEqual({ charged: [answers[0].body.checkoutId], refunded: [] });
-      const view = await send(urlOf('checkout'), 'GET', `/checkouts/${answers[0].body.checkoutId}`);
+      const view = await send(urlOf('checkout'), 'GET', `/checkouts/${answers[0].body.checkoutId}/internal`);
       expect(stepsOf(view.body)).toEqual(COMPLETED_STEPS);
     } finally {
       await second.stop();
@@ -124,7 +124,7 @@ describe('Checkout resilience, end to end', () => {
     expect(answers.map((a) => a.body.reason ?? a.body.status).sort()).toEqual(['INSUFFICIENT_FUNDS', 'completed']);
     const refused = answers.find((a) => a.body.status === 'rejected')!.body.checkoutId;
     expect((await purchasesOf(urlOf, accountId)).charged).toHaveLength(1);
-    const view = await send(urlOf('checkout'), 'GET', `/checkouts/${refused}`);
+    const view = await send(urlOf('checkout'), 'GET', `/checkouts/${refused}/internal`);
     if (view.body.authorisationId) {
       expect((await send(urlOf('payment-provider'), 'GET', `/authorisations/${view.body.authorisationId}`)).body.status).toBe('voided');
     }

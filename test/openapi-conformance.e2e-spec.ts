@@ -108,10 +108,12 @@ describe('OpenAPI conformance, as real processes', () => {
       for (const [path, item] of Object.entries<Record<string, any>>(document.paths)) {
         for (const [method, operation] of Object.entries<any>(item)) {
           const success = Object.keys(operation.responses).filter((status) => status.startsWith('2'));
+          // A merchant's key is a second, documented scheme on the routes it may call: only Checkout's own.
+          const merchantRoute = service === 'checkout' && ['/checkouts', '/checkouts/{id}'].includes(path) && method !== 'delete';
           expect({ service, path, security: operation.security, has401: '401' in operation.responses }).toEqual({
             service,
             path,
-            security: [{ bearer: [] }],
+            security: merchantRoute ? [{ bearer: [] }, { merchantApiKey: [] }] : [{ bearer: [] }],
             has401: true,
           });
           // Every success answer describes its body.
@@ -285,6 +287,15 @@ describe('OpenAPI conformance, as real processes', () => {
     await checkout.send('GET', `/checkouts/${completed.body.checkoutId}`);
     await checkout.send('GET', `/checkouts/${randomUUID()}`);
     await checkout.send('GET', '/checkouts/not-a-uuid');
+    await checkout.send('GET', `/checkouts/${completed.body.checkoutId}/internal`);
+    await checkout.send('GET', `/checkouts/${randomUUID()}/internal`);
+    await checkout.send('GET', '/checkouts/not-a-uuid/internal');
+    const page = await checkout.send('GET', `/checkouts?merchantId=${merchantId}&limit=1`);
+    await checkout.send('GET', `/checkouts?merchantId=${merchantId}&limit=1&cursor=${page.body.nextCursor}`);
+    await checkout.send('GET', '/checkouts?status=completed&createdFrom=2026-01-01T00:00:00Z&createdTo=2036-01-02T00:00:00Z');
+    await checkout.send('GET', '/checkouts?cursor=bm90LWEtY3Vyc29y');
+    await checkout.refused('GET', '/checkouts?limit=101');
+    await checkout.refused('GET', '/checkouts?status=done');
 
     // The provider refuses every authorisation for now: the checkout stays pending, then is compensated.
     await drivers['payment-provider'].send('PUT', '/test/behaviour', { body: { authorise: { mode: 'down' } } });
@@ -292,6 +303,7 @@ describe('OpenAPI conformance, as real processes', () => {
     const pendingForOps = await post(randomUUID(), body);
     expect([pending.status, pending.body.status]).toEqual([202, 'pending']);
     await checkout.send('GET', `/checkouts/${pending.body.checkoutId}`);
+    await checkout.send('GET', `/checkouts/${pending.body.checkoutId}/internal`);
     await checkout.send('GET', '/checkouts/unfinished');
     await checkout.send('GET', '/checkouts/unfinished?limit=1');
     await checkout.refused('GET', '/checkouts/unfinished?limit=many');

@@ -25,6 +25,8 @@ interface Route {
 describe('authenticated callers, and no secrets or personal data in logs', () => {
   let platform: TestPlatform;
   const routes: Route[] = [];
+  /** Routes whose document lists the merchant's key as a scheme, as `METHOD service path`. */
+  const merchantRoutes = new Set<string>();
   let accountId: string;
   let merchant: { id: string; apiKey: string };
   let other: { id: string; apiKey: string };
@@ -67,9 +69,15 @@ describe('authenticated callers, and no secrets or personal data in logs', () =>
   beforeAll(async () => {
     platform = await TestPlatform.start(SERVICES, { LOG_LEVEL: 'trace' });
     for (const service of SERVICES) {
-      const docs = (await call(service, 'GET', '/docs-json')).body as { paths: Record<string, Record<string, unknown>> };
+      const docs = (await call(service, 'GET', '/docs-json')).body as {
+        paths: Record<string, Record<string, { security?: Record<string, unknown>[] }>>;
+      };
       for (const [path, operations] of Object.entries(docs.paths)) {
-        for (const method of Object.keys(operations)) routes.push({ service, method: method.toUpperCase(), path });
+        for (const [method, operation] of Object.entries(operations)) {
+          routes.push({ service, method: method.toUpperCase(), path });
+          if (operation.security?.some((scheme) => 'merchantApiKey' in scheme))
+            merchantRoutes.add(`${method.toUpperCase()} ${service} ${path}`);
+        }
       }
     }
     const opened = await call('account', 'POST', '/accounts', TEST_OPS_TOKEN, {
@@ -142,19 +150,29 @@ describe('authenticated callers, and no secrets or personal data in logs', () =>
     expect(answers.filter((a) => a.status === 401 || a.status === 403 || a.status >= 500)).toEqual([]);
   });
 
-  it('lets a merchant key create and read its own checkouts, and answers 403 everywhere else', async () => {
+  it('lets a merchant key create, read and list its own checkouts, 404 for another’s, and answers 403 everywhere else', async () => {
+    expect([...merchantRoutes].filter((route) => route.includes(' checkout ')).sort()).toEqual([
+      'GET checkout /checkouts',
+      'GET checkout /checkouts/{id}',
+      'POST checkout /checkouts',
+    ]);
     const body = { accountId, merchantId: merchant.id, currency: 'EUR', items: [{ sku: 'nanosecond-wire', quantity: 2, unitPrice: 300 }] };
     const created = await call('checkout', 'POST', '/checkouts', merchant.apiKey, body, { 'idempotency-key': randomUUID() });
     expect(created).toMatchObject({ status: 200, body: { status: 'completed', total: 600 } });
     const read = await call('checkout', 'GET', `/checkouts/${created.body.checkoutId}`, merchant.apiKey);
-    expect(read).toMatchObject({ status: 200, body: { merchantId: merchant.id } });
+    expect(read).toMatchObject({ status: 200, body: { id: created.body.checkoutId, status: 'completed', total: 600 } });
+    const listed = await call('checkout', 'GET', '/checkouts', merchant.apiKey);
+    expect(listed).toMatchObject({ status: 200, body: { checkouts: [{ id: created.body.checkoutId }], nextCursor: null } });
+    expect((await call('checkout', 'GET', '/checkouts', other.apiKey)).body).toEqual({ checkouts: [], nextCursor: null });
+    expect((await call('checkout', 'GET', `/checkouts?merchantId=${merchant.id}`, other.apiKey)).status).toBe(403);
 
     const foreign = await call('checkout', 'POST', '/checkouts', other.apiKey, body, { 'idempotency-key': randomUUID() });
     expect(foreign).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
-    expect((await call('checkout', 'GET', `/checkouts/${created.body.checkoutId}`, other.apiKey)).status).toBe(403);
+    const peek = await call('checkout', 'GET', `/checkouts/${created.body.checkoutId}`, other.apiKey);
+    expect(peek).toMatchObject({ status: 404, body: { code: 'CHECKOUT_NOT_FOUND' } });
 
     const elsewhere = [];
-    for (const route of routes.filter((r) => !(r.service === 'checkout' && r.path.startsWith('/checkouts')))) {
+    for (const route of routes.filter((r) => !merchantRoutes.has(`${r.method} ${r.service} ${r.path}`))) {
       const answer = await call(route.service, route.method, concrete(route.path), merchant.apiKey);
       elsewhere.push({ ...route, status: answer.status, problem: answer.type.startsWith('application/problem+json') });
     }

@@ -61,5 +61,5 @@ export async function purchasesOf(urlOf: UrlOf, accountId: string): Promise<{ ch
 /** The steps of a checkout that went through without a hitch, in order. */
 export const COMPLETED_STEPS = ['CheckoutStarted', 'PaymentAuthorised', 'AccountCharged', 'PaymentCaptured', 'CheckoutCompleted'];
 
-/** The step names of a checkout's view (`GET /checkouts/:id`). */
+/** The step names of a checkout's internal view (`GET /checkouts/:id/internal`, operators only). */
 export const stepsOf = (view: { steps: { step: string }[] }): string[] => view.steps.map((s) => s.step);

@@ -52,7 +52,9 @@ export class RecoveryProbe {
   async final(checkoutId: string, timeoutMs: number, checkoutUrl = this.platform.url('checkout')): Promise<FinalCheckout> {
     return waitFor(
       async () => {
-        const view = await send(checkoutUrl, 'GET', `/checkouts/${checkoutId}`, undefined, { authorization: `Bearer ${TEST_OPS_TOKEN}` });
+        const view = await send(checkoutUrl, 'GET', `/checkouts/${checkoutId}/internal`, undefined, {
+          authorization: `Bearer ${TEST_OPS_TOKEN}`,
+        });
         return view.body.status === 'completed' || view.body.status === 'rejected' ? (view.body as FinalCheckout) : undefined;
       },
       `checkout ${checkoutId} to be final`,

@@ -5,6 +5,7 @@ import { CheckoutsModule } from './checkouts/checkouts.module';
 import { CheckoutUnfinished1764000000400 } from './migrations/1764000000400-checkout-unfinished';
 import { CheckoutUnfinishedFollowsEvents1764000000410 } from './migrations/1764000000410-checkout-unfinished-follows-events';
 import { CheckoutLease1764000000500 } from './migrations/1764000000500-checkout-lease';
+import { CheckoutMerchantView1764000000600 } from './migrations/1764000000600-checkout-merchant-view';
 
 @Module({
   imports: [
@@ -15,6 +16,7 @@ import { CheckoutLease1764000000500 } from './migrations/1764000000500-checkout-
         CheckoutUnfinished1764000000400,
         CheckoutUnfinishedFollowsEvents1764000000410,
         CheckoutLease1764000000500,
+        CheckoutMerchantView1764000000600,
       ],
     }),
     RelayModule,

@@ -7,6 +7,8 @@ import { CHECKOUT_DOWNSTREAM } from './downstream/checkout-downstream';
 import { downstreamOptionsFromEnv } from './downstream/downstream.options';
 import { HttpCheckoutDownstream } from './downstream/http-checkout-downstream';
 import { CheckoutsController } from './http/checkouts.controller';
+import { OperatorCheckoutsController } from './http/operator-checkouts.controller';
+import { MerchantCheckoutsRepository } from './merchant-view/merchant-checkouts.repository';
 import { CheckoutProcess } from './process/checkout-process';
 import { CheckoutRecoveryWorker } from './recovery/checkout-recovery.worker';
 import { RecoveryOptions, recoveryOptionsFromEnv } from './unfinished/recovery.options';
@@ -28,7 +30,7 @@ class DownstreamLifecycle implements OnApplicationShutdown {
 }
 
 @Module({
-  controllers: [CheckoutsController],
+  controllers: [CheckoutsController, OperatorCheckoutsController],
   providers: [
     provideAggregate(checkoutAggregate),
     downstreamProvider,
@@ -39,6 +41,11 @@ class DownstreamLifecycle implements OnApplicationShutdown {
       inject: [getDataSourceToken(), RECOVERY_OPTIONS],
       useFactory: (dataSource: DataSource, options: RecoveryOptions) =>
         new UnfinishedCheckoutsRepository(dataSource, 'checkout', options.deadlineMs),
+    },
+    {
+      provide: MerchantCheckoutsRepository,
+      inject: [getDataSourceToken()],
+      useFactory: (dataSource: DataSource) => new MerchantCheckoutsRepository(dataSource, 'checkout'),
     },
     {
       provide: CheckoutLeases,

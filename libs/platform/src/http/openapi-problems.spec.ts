@@ -47,4 +47,23 @@ describe('completeOpenApiDocument', () => {
     expect(completed.components?.securitySchemes?.bearer).toEqual({ type: 'http', scheme: 'bearer' });
     expect(completed.components?.schemas?.Problem).toMatchObject({ required: ['type', 'title', 'status', 'detail', 'code'] });
   });
+
+  it("names the merchant's key as a second scheme on the routes that take it, and only where one does", () => {
+    // Given one route a merchant's key may call and one it may not
+    const document = documentWith({
+      '/orders': {
+        get: { responses: { '200': { description: 'ok' } }, security: [{ merchantApiKey: [] }] },
+        delete: { responses: { '200': { description: 'ok' } } },
+      },
+    });
+
+    // When the document is completed
+    const completed = completeOpenApiDocument(document);
+
+    // Then the first lists both alternatives, the second only the bearer credential, and the scheme is defined
+    expect((completed.paths['/orders'].get as any).security).toEqual([{ bearer: [] }, { merchantApiKey: [] }]);
+    expect((completed.paths['/orders'].delete as any).security).toEqual([{ bearer: [] }]);
+    expect(completed.components?.securitySchemes?.merchantApiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(completeOpenApiDocument(documentWith({})).components?.securitySchemes?.merchantApiKey).toBeUndefined();
+  });
 });

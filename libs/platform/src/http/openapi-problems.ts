@@ -1,4 +1,4 @@
-import { ApiExtension } from '@nestjs/swagger';
+import { ApiExtension, ApiSecurity } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { PROBLEM_CONTENT_TYPE } from './problem';
 
@@ -12,6 +12,16 @@ const BODY_METHODS = new Set(['post', 'put', 'patch', 'delete']);
 
 /** Lists a route's problem codes; `completeOpenApiDocument` turns them into documented responses. */
 export const ApiProblems = (codes: ProblemCodes): MethodDecorator & ClassDecorator => ApiExtension(PROBLEMS_EXTENSION, codes);
+
+const MERCHANT_KEY_SCHEME = 'merchantApiKey';
+const MERCHANT_KEY = {
+  type: 'http',
+  scheme: 'bearer',
+  description: "A merchant's API key (POST /merchants answers it once); it acts for its own merchant only",
+} as const;
+
+/** Documents that a merchant's API key is accepted on the route, besides the operator's and services' credentials. */
+export const ApiMerchantKey = (): MethodDecorator & ClassDecorator => ApiSecurity(MERCHANT_KEY_SCHEME);
 
 /** Routes anyone may call: probes, metrics and the documents themselves. */
 export const isPublicPath = (path: string): boolean => /^\/(health|metrics|docs)(\/|$|-)/.test(path);
@@ -59,6 +69,7 @@ export function completeOpenApiDocument(document: OpenAPIObject): OpenAPIObject 
     schemas: { ...document.components?.schemas, Problem: PROBLEM_SCHEMA },
     securitySchemes: { ...document.components?.securitySchemes, bearer: { type: 'http', scheme: 'bearer' } },
   };
+  let merchantKeyUsed = false;
   for (const [path, item] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(item) as [string, Operation][]) {
       if (!operation?.responses) continue;
@@ -76,11 +87,15 @@ export function completeOpenApiDocument(document: OpenAPIObject): OpenAPIObject 
       for (const [status, more] of Object.entries(listed)) add(Number(status), more ?? []);
       for (const [status, list] of Object.entries(codes)) operation.responses[status] = problemResponse(Number(status), list);
       if (!isPublicPath(path)) {
-        operation.security = [{ bearer: [] }];
+        // Alternatives: the bearer credential everyone has, and the merchant's key where @ApiMerchantKey says so.
+        const merchant = (operation.security ?? []).filter((scheme) => MERCHANT_KEY_SCHEME in scheme);
+        merchantKeyUsed ||= merchant.length > 0;
+        operation.security = [{ bearer: [] }, ...merchant];
         operation.responses['401'] = problemResponse(401, undefined);
         operation.responses['403'] = problemResponse(403, undefined);
       }
     }
   }
+  if (merchantKeyUsed) document.components.securitySchemes![MERCHANT_KEY_SCHEME] = MERCHANT_KEY;
   return document;
 }

@@ -1,8 +1,8 @@
-import { DomainError, fold } from '@app/domain';
-import { InjectAggregate } from '@app/eventstore';
+import { DomainError } from '@app/domain';
 import {
   ActingOperator,
   actorOf,
+  ApiMerchantKey,
   ApiProblems,
   assertMerchantScope,
   Callers,
@@ -15,20 +15,29 @@ import {
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CheckoutAggregate, checkoutAggregate } from '../checkout.aggregate';
-import { CheckoutState, checkoutDecider, isFinal } from '../domain/checkout.decider';
+import { CheckoutState, isFinal } from '../domain/checkout.decider';
 import { CheckoutProcess } from '../process/checkout-process';
 import { RecoveryOptions } from '../unfinished/recovery.options';
 import { RECOVERY_OPTIONS } from '../unfinished/recovery.tokens';
-import { UnfinishedCheckoutsRepository } from '../unfinished/unfinished-checkouts.repository';
-import { CheckoutOutcomeAnswer, CheckoutViewAnswer, PendingCheckoutAnswer, UnfinishedCheckoutsAnswer } from './checkout-answers';
+import { MerchantCheckoutsRepository } from '../merchant-view/merchant-checkouts.repository';
+import { MerchantCheckoutView, merchantViewOf } from '../merchant-view/merchant-checkout.view';
+import { CheckoutOutcomeAnswer, PendingCheckoutAnswer } from './checkout-answers';
 import { checkoutIdFor } from './checkout-id';
-import { CheckoutOutcome, PendingOutcome, outcomeOf, viewOf } from './checkout.view';
+import {
+  CheckoutListQuery,
+  InvalidListQuery,
+  LIST_LIMIT_DEFAULT,
+  LIST_LIMIT_MAX,
+  LIST_STATUSES,
+  cursorAfter,
+  parseListQuery,
+} from './checkout-list.query';
+import { CheckoutOutcome, PendingOutcome, outcomeOf } from './checkout.view';
+import { MerchantCheckoutAnswer, MerchantCheckoutPageAnswer } from './merchant-checkout-answers';
 import { StartCheckoutDto } from './start-checkout.dto';
 import { withinBudget } from './within-budget';
 
 const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,255}$/;
-const MAX_LISTED = 1_000;
 const PENDING_HEADERS = { Location: { description: '/checkouts/{checkoutId}', schema: { type: 'string' } } };
 
 @ApiTags('checkouts')
@@ -36,27 +45,28 @@ const PENDING_HEADERS = { Location: { description: '/checkouts/{checkoutId}', sc
 export class CheckoutsController {
   constructor(
     private readonly process: CheckoutProcess,
-    @InjectAggregate(checkoutAggregate) private readonly checkouts: CheckoutAggregate,
-    private readonly unfinished: UnfinishedCheckoutsRepository,
+    private readonly merchantCheckouts: MerchantCheckoutsRepository,
     @Inject(RECOVERY_OPTIONS) private readonly options: RecoveryOptions,
   ) {}
 
   @Post()
   @Callers('merchant')
+  @ApiMerchantKey()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Check out: screen, authorise, charge, capture',
     description:
       'Answers 200 with status completed or rejected (with a reason code). A checkout that cannot finish within the ' +
       'request (a callee down or not answering, or the time budget spent) answers 202 {checkoutId, status: pending} with ' +
-      'Location: /checkouts/:id, and the platform finishes it by itself: completed, or compensated. The Idempotency-Key ' +
-      'names the checkout: a retry with the same key and body gets the same checkout and never charges twice. The same ' +
-      'key with a different body is 409 IDEMPOTENCY_KEY_REUSED.',
+      'Location: /checkouts/:id, and the platform finishes it by itself: completed, or compensated. The merchant and its ' +
+      'Idempotency-Key name the checkout: a retry with the same key and body gets the same checkout and never charges ' +
+      "twice; another merchant's equal key names another checkout. The same key with a different body is 409 " +
+      'IDEMPOTENCY_KEY_REUSED.',
   })
   @ApiHeader({
     name: 'Idempotency-Key',
     required: true,
-    description: '1 to 255 printable characters, unique per checkout',
+    description: '1 to 255 printable characters, unique per checkout of this merchant',
     schema: { type: 'string', pattern: IDEMPOTENCY_KEY.source },
   })
   @ApiOkResponse({ type: CheckoutOutcomeAnswer, description: 'The checkout is final: completed, or rejected with a reason code' })
@@ -93,36 +103,68 @@ export class CheckoutsController {
     }
     const { accountId, merchantId, items, currency } = body;
     const request = { accountId, merchantId, currency, items: items.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })) };
-    const checkoutId = checkoutIdFor(idempotencyKey);
+    // A checkout this merchant started with the key keeps its id, however it was derived (a legacy one from the key alone).
+    const checkoutId = (await this.merchantCheckouts.idFor(merchantId, idempotencyKey)) ?? checkoutIdFor(merchantId, idempotencyKey);
     return this.answer(checkoutId, reply, this.process.checkout(checkoutId, idempotencyKey, request, actorOf(caller)));
   }
 
-  @Get('unfinished')
+  @Get()
+  @Callers('merchant')
+  @ApiMerchantKey()
   @ApiOperation({
-    summary: 'Checkouts not final yet: how many, how old the oldest is (seconds), and the oldest of them with their step and last error',
+    summary: "The caller's checkouts, newest first, a page at a time",
+    description:
+      "A merchant's key lists its own merchant's checkouts; the operator lists every merchant's, or one's with merchantId. " +
+      'createdFrom is inclusive, createdTo exclusive. Pass the answer’s nextCursor as cursor, with the same filters, for the next page.',
   })
-  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 0, maximum: MAX_LISTED, default: 100 } })
-  @ApiOkResponse({ type: UnfinishedCheckoutsAnswer })
-  @ApiProblems({ 400: ['INVALID_LIMIT'] })
-  unfinishedCheckouts(@Query('limit') limit?: string) {
-    const parsed = limit === undefined ? 100 : /^\d{1,4}$/.test(limit) ? Number(limit) : NaN;
-    if (!(parsed >= 0 && parsed <= MAX_LISTED))
-      throw new ProblemException(400, 'INVALID_LIMIT', `limit must be a whole number from 0 to ${MAX_LISTED}`);
-    return this.unfinished.summary(parsed);
+  @ApiQuery({ name: 'status', required: false, schema: { type: 'string', enum: [...LIST_STATUSES] } })
+  @ApiQuery({ name: 'createdFrom', required: false, schema: { type: 'string', format: 'date-time' } })
+  @ApiQuery({ name: 'createdTo', required: false, schema: { type: 'string', format: 'date-time' } })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: LIST_LIMIT_MAX, default: LIST_LIMIT_DEFAULT },
+  })
+  @ApiQuery({ name: 'cursor', required: false, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } })
+  @ApiQuery({
+    name: 'merchantId',
+    required: false,
+    description: "A merchant's key may name only its own",
+    schema: { type: 'string', format: 'uuid' },
+  })
+  @ApiOkResponse({ type: MerchantCheckoutPageAnswer })
+  @ApiProblems({ 400: ['INVALID_STATUS', 'INVALID_DATE', 'INVALID_DATE_RANGE', 'INVALID_LIMIT', 'INVALID_CURSOR', 'INVALID_MERCHANT_ID'] })
+  async list(@Query() query: CheckoutListQuery, @CurrentPrincipal() caller: Principal): Promise<MerchantCheckoutPageAnswer> {
+    let filter;
+    try {
+      filter = parseListQuery(query);
+    } catch (error) {
+      if (error instanceof InvalidListQuery) throw new ProblemException(400, error.code, error.message);
+      throw error;
+    }
+    if (caller.kind === 'merchant') {
+      assertMerchantScope(caller, filter.merchantId ?? caller.merchantId);
+      filter.merchantId = caller.merchantId;
+    }
+    const { rows, more } = await this.merchantCheckouts.list(filter);
+    return { checkouts: rows.map(merchantViewOf), nextCursor: more ? cursorAfter(rows.at(-1)!.position) : null };
   }
 
   @Get(':id')
   @Callers('merchant')
-  @ApiOperation({ summary: 'The checkout, every step it has recorded, and while pending its next step and last error' })
-  @ApiOkResponse({ type: CheckoutViewAnswer })
+  @ApiMerchantKey()
+  @ApiOperation({
+    summary: "The merchant's view of a checkout: amounts, items, times and a public outcome code",
+    description:
+      "A merchant's key sees only its own merchant's checkouts: another's id is 404, as an unknown one. Operators read " +
+      'every step at GET /checkouts/{id}/internal.',
+  })
+  @ApiOkResponse({ type: MerchantCheckoutAnswer })
   @ApiProblems({ 400: ['BAD_REQUEST'], 404: ['CHECKOUT_NOT_FOUND'] })
-  async get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal) {
-    const events = await this.checkouts.readStream(id);
-    if (events.length === 0) throw new DomainError('not-found', 'CHECKOUT_NOT_FOUND', `Checkout ${id} does not exist`);
-    const state = fold(checkoutDecider, events);
-    const view = viewOf(state, events, isFinal(state) ? undefined : await this.unfinished.find(id));
-    assertMerchantScope(caller, view.merchantId);
-    return view;
+  async get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal): Promise<MerchantCheckoutView> {
+    const row = await this.merchantCheckouts.find(id, caller.kind === 'merchant' ? caller.merchantId : undefined);
+    if (!row) throw new DomainError('not-found', 'CHECKOUT_NOT_FOUND', `Checkout ${id} does not exist`);
+    return merchantViewOf(row);
   }
 
   @Post(':id/compensate')
