@@ -95,7 +95,7 @@ describe('Account service, as a real process', () => {
       reference: 'cart 7',
       balanceAfter: 3_800,
     });
-    expect(stream[5].metadata).toMatchObject({ actor: 'operator', ...{ correlationId: correlation['x-correlation-id'] } });
+    expect(stream[5].metadata).toMatchObject({ actor: 'operator:bootstrap', ...{ correlationId: correlation['x-correlation-id'] } });
     expect(stream[7].data).toEqual({ id, transactionId: 'order-1', amount: 1_200, currency: 'EUR', balanceAfter: 4_700 });
     expect(stream[8].data).toEqual({ id, newLimit: 0, oldLimit: 5_000 });
     expect(stream[9].data).toEqual({ id, oldStatus: 'active', newStatus: 'locked' });

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
-import { checkoutIdFor } from '../apps/checkout/src/checkouts/http/checkout-id';
+import { checkoutIdFor } from '../apps/checkout/src/checkouts/merchant-view/checkout-id';
 import { UrlOf, checkoutBody, onboardMerchant, openAccount, waitFor } from './support/checkout-fixtures';
 import { RecoveryProbe } from './support/checkout-recovery-support';
 import {

@@ -41,7 +41,7 @@ describe('command metadata, as a real process', () => {
     expect(onboarded.status).toBe(201);
 
     expect(await metadataOf('merchant', `merchant-${onboarded.body.id}`)).toEqual([
-      { metadata: { actor: 'operator', correlationId, causationId } },
+      { metadata: { actor: 'operator:bootstrap', correlationId, causationId } },
     ]);
   });
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { legacyCheckoutIdFor } from '../apps/checkout/src/checkouts/http/checkout-id';
+import { legacyCheckoutIdFor } from '../apps/checkout/src/checkouts/merchant-view/checkout-id';
 import { UrlOf, checkoutBody, openAccount, purchasesOf } from './support/checkout-fixtures';
 import { closeConnections, send } from './support/http';
 

@@ -29,10 +29,13 @@ describe('Ops edit and retry, search, cursor pages and dry run', () => {
   let channel: Channel;
   /** Every body that reached the consumer queue, by event id, in arrival order. */
   const received = new Map<string, { name: string; currency: string }[]>();
+  /** Three named operators' credentials, by name: the audit's actor is whoever authenticated. */
+  const credentials: Record<string, string> = {};
 
   beforeAll(async () => {
     platform = await startPlatform(['ops']);
     ops = new OpsApi(platform.url('ops'));
+    for (const name of ['ada', 'bob', 'cy']) credentials[name] = await platform.addOperator(name, 'operator');
     writer = await new QueueWriter(platform.amqpUrl).start();
     connection = new AmqpConnection({ url: platform.amqpUrl, name: 'edit-retry-consumer' });
     await connection.start();
@@ -52,7 +55,7 @@ describe('Ops edit and retry, search, cursor pages and dry run', () => {
     await platform?.stop();
   });
 
-  const cli = (args: string[]) => runOpsCli(args, { OPS_URL: platform.url('ops'), OPS_TOKEN: TEST_OPS_TOKEN, OPS_OPERATOR: 'cli-e2e' });
+  const cli = (args: string[]) => runOpsCli(args, { OPS_URL: platform.url('ops'), OPS_TOKEN: TEST_OPS_TOKEN });
 
   /** An AccountOpened its producer wrote with a currency the contract refuses, dead-lettered as the consumer does. */
   const poisoned = (marker: string) => {
@@ -106,16 +109,14 @@ describe('Ops edit and retry, search, cursor pages and dry run', () => {
           ops.post<Shown & { edited: Shown; original: Shown }>(
             `/dead-letters/${target.id}/edit`,
             { body: edited(target.message, 'Edit A') },
-            TEST_OPS_TOKEN,
-            'ada',
+            credentials.ada,
           ),
           ops.post<Shown & { edited: Shown; original: Shown }>(
             `/dead-letters/${target.id}/edit`,
             { body: edited(target.message, 'Edit B') },
-            TEST_OPS_TOKEN,
-            'bob',
+            credentials.bob,
           ),
-          ops.post<Shown>(`/dead-letters/${target.id}/replay`, undefined, TEST_OPS_TOKEN, 'cy'),
+          ops.post<Shown>(`/dead-letters/${target.id}/replay`, undefined, credentials.cy),
         ]);
         return { target, first, second, replay };
       }),

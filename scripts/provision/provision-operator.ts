@@ -1,4 +1,11 @@
-import { addOperator, DEFAULT_ADMIN_DATABASE_URL, DEFAULT_INSTALLATION, readEnvFiles, removeOperator, writeEnvFiles } from '@app/platform';
+import {
+  addOperator,
+  DEFAULT_ADMIN_DATABASE_URL,
+  DEFAULT_INSTALLATION,
+  readEnvFiles,
+  removeOperator,
+  writeEnvFiles,
+} from '@app/provisioning';
 import { join } from 'node:path';
 import { flagValue } from './provision-consumer';
 import { PLATFORM_DIR } from './provision-platform';

@@ -19,7 +19,13 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module';
     // Ops records no events of its own: its consumers' tables, and none of the event store's.
     PlatformModule.forService({
       name: OPS_SCHEMA,
-      migrations: [...consumerMigrations(OPS_SCHEMA), OpsTables1764000000500, ReplayClaims1764000000600, NamedOperators1764000000700, DeadLetterEdits1764000000800],
+      migrations: [
+        ...consumerMigrations(OPS_SCHEMA),
+        OpsTables1764000000500,
+        ReplayClaims1764000000600,
+        NamedOperators1764000000700,
+        DeadLetterEdits1764000000800,
+      ],
     }),
     OperatorsModule,
     DeadLettersModule,

@@ -1,23 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { operatorCredentialDigest } from '@app/platform';
-import { OPERATOR_NAME, OPERATOR_ROLES, OperatorRole, isOperatorRole } from '@app/platform';
+import { OPERATOR_NAME, OPERATOR_ROLES, OperatorRole, isOperatorRole, operatorCredentialDigest, operatorsDdl } from '@app/platform';
 import { adminDatabaseUrlOf } from './provision';
 import { InstallationNames, principalOf } from './principals';
-
-/**
- * The named operators Ops admits: who, with which role, and the SHA-256 of their credential. The
- * provisioning writes it (it holds the administrator's URL), Ops reads it on every request, so an
- * operator added or removed counts at once, without a restart.
- */
-export const operatorsDdl = (schema: string): string[] => [
-  `CREATE TABLE IF NOT EXISTS "${schema}".operators (
-     name text PRIMARY KEY,
-     role text NOT NULL CHECK (role IN (${OPERATOR_ROLES.map((role) => `'${role}'`).join(', ')})),
-     credential_sha256 bytea NOT NULL UNIQUE,
-     added_at timestamptz NOT NULL DEFAULT now()
-   )`,
-];
 
 const OPS = 'ops';
 

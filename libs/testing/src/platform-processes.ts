@@ -1,8 +1,7 @@
 import { DefaultPorts, ServiceName, serviceUrlVariable } from '@app/contracts';
-import { serviceNodeFlags } from '@app/platform';
+import { OperatorRole, serviceNodeFlags } from '@app/platform';
 import {
   DataService,
-  OperatorRole,
   addOperator,
   removeOperator,
   InstallationNames,

@@ -78,7 +78,6 @@ export interface CliArguments {
   operator?: string;
   action?: string;
   target?: string;
-  cursor?: string;
 }
 
 const integer = (name: string, value: string | undefined, min: number): number | undefined => {
@@ -130,7 +129,6 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     operator: values.operator,
     action: values.action,
     target: values.target,
-    cursor: values.cursor,
   };
 }
 
@@ -168,7 +166,6 @@ function parse(argv: readonly string[]) {
       operator: { type: 'string' },
       action: { type: 'string' },
       target: { type: 'string' },
-      cursor: { type: 'string' },
     },
   });
 }

@@ -6,11 +6,6 @@ describe('actorOf', () => {
     expect(actorOf({ kind: 'merchant', merchantId: '0b7e4a40-7a8d-4f5e-9a35-5b0f0a0e2c11' })).toBe(
       'merchant:0b7e4a40-7a8d-4f5e-9a35-5b0f0a0e2c11',
     );
-    expect(actorOf({ kind: 'operator' })).toBe('operator');
-  });
-
-  it('names an operator by name once the principal carries one', () => {
-    const named = { kind: 'operator', name: 'ada' } as const;
-    expect(actorOf(named)).toBe('operator:ada');
+    expect(actorOf({ kind: 'operator', name: 'ada', role: 'operator' })).toBe('operator:ada');
   });
 });

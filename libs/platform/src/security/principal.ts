@@ -40,7 +40,7 @@ export function actorOf(principal: Principal | undefined): string {
   if (!principal) return 'anonymous';
   switch (principal.kind) {
     case 'operator':
-      return 'name' in principal && typeof principal.name === 'string' ? `operator:${principal.name}` : 'operator';
+      return `operator:${principal.name}`;
     case 'service':
       return `service:${principal.service}`;
     case 'merchant':

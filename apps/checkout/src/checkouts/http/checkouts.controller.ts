@@ -22,7 +22,7 @@ import { RECOVERY_OPTIONS } from '../unfinished/recovery.tokens';
 import { MerchantCheckoutsRepository } from '../merchant-view/merchant-checkouts.repository';
 import { MerchantCheckoutView, merchantViewOf } from '../merchant-view/merchant-checkout.view';
 import { CheckoutOutcomeAnswer, PendingCheckoutAnswer } from './checkout-answers';
-import { checkoutIdFor } from './checkout-id';
+import { checkoutIdFor } from '../merchant-view/checkout-id';
 import {
   CheckoutListQuery,
   InvalidListQuery,

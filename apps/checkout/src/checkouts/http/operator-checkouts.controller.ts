@@ -2,7 +2,8 @@ import { DomainError, fold } from '@app/domain';
 import { ApiProblems, ProblemException } from '@app/platform';
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CheckoutCommands, checkoutStreamId } from '../checkout-commands';
+import { InjectAggregate } from '@app/eventstore';
+import { CheckoutAggregate, checkoutAggregate } from '../checkout.aggregate';
 import { checkoutDecider, isFinal } from '../domain/checkout.decider';
 import { UnfinishedCheckoutsRepository } from '../unfinished/unfinished-checkouts.repository';
 import { CheckoutViewAnswer, UnfinishedCheckoutsAnswer } from './checkout-answers';
@@ -18,7 +19,7 @@ const MAX_LISTED = 1_000;
 @Controller('checkouts')
 export class OperatorCheckoutsController {
   constructor(
-    private readonly commands: CheckoutCommands,
+    @InjectAggregate(checkoutAggregate) private readonly checkouts: CheckoutAggregate,
     private readonly unfinished: UnfinishedCheckoutsRepository,
   ) {}
 
@@ -41,7 +42,7 @@ export class OperatorCheckoutsController {
   @ApiOkResponse({ type: CheckoutViewAnswer })
   @ApiProblems({ 400: ['BAD_REQUEST'], 404: ['CHECKOUT_NOT_FOUND'] })
   async internal(@Param('id', new ParseUUIDPipe()) id: string) {
-    const events = await this.commands.readStream(checkoutStreamId(id));
+    const events = await this.checkouts.readStream(id);
     if (events.length === 0) throw new DomainError('not-found', 'CHECKOUT_NOT_FOUND', `Checkout ${id} does not exist`);
     const state = fold(checkoutDecider, events);
     return viewOf(state, events, isFinal(state) ? undefined : await this.unfinished.find(id));

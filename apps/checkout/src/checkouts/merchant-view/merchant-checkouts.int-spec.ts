@@ -1,19 +1,19 @@
+import { createAggregate } from '@app/eventstore';
 import { freshEventStore } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { CheckoutCommands } from '../checkout-commands';
-import { checkoutDecider } from '../domain/checkout.decider';
+import { checkoutAggregate } from '../checkout.aggregate';
 import { CheckoutRequest } from '../domain/checkout.events';
-import { checkoutIdFor, legacyCheckoutIdFor } from '../http/checkout-id';
+import { checkoutIdFor, legacyCheckoutIdFor } from './checkout-id';
 import { CheckoutProcess } from '../process/checkout-process';
 import { FakeWorld } from '../process/fake-checkout-world';
-import { CheckoutLeases, checkoutLeaseDdl } from '../recovery/checkout-leases';
-import { recoveryOptionsFromEnv } from '../recovery/recovery.options';
+import { CheckoutLeases, checkoutLeaseDdl } from '../unfinished/checkout-leases';
+import { recoveryOptionsFromEnv } from '../unfinished/recovery.options';
 import {
   UnfinishedCheckoutsRepository,
   unfinishedCheckoutsDdl,
   unfinishedFollowsEventsDdl,
-} from '../recovery/unfinished-checkouts.repository';
+} from '../unfinished/unfinished-checkouts.repository';
 import { merchantCheckoutsBackfill, merchantCheckoutsDdl, merchantCheckoutsFollowEventsDdl } from './merchant-checkouts.ddl';
 import { MerchantCheckoutsRepository } from './merchant-checkouts.repository';
 
@@ -40,7 +40,7 @@ describe('merchant_checkouts against a real event store', () => {
     world.balances.set(accountId, 5_000);
     const options = recoveryOptionsFromEnv({ CHECKOUT_LEASE_MARGIN_MS: '1' });
     process = new CheckoutProcess(
-      new CheckoutCommands(dataSource, { schema, decider: checkoutDecider }),
+      createAggregate(checkoutAggregate, dataSource, { schema }),
       world,
       new UnfinishedCheckoutsRepository(dataSource, schema, options.deadlineMs),
       new CheckoutLeases(dataSource, schema, options),

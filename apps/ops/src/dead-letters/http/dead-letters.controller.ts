@@ -115,6 +115,8 @@ export class DeadLettersController {
 
   @Post(':id/edit')
   @OpsAction({
+    action: 'dead-letter.edit',
+    role: 'operator',
     problems: {
       400: ['INVALID_DEAD_LETTER_ID', 'INVALID_EDIT'],
       404: ['DEAD_LETTER_NOT_FOUND'],
