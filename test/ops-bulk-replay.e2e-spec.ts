@@ -70,7 +70,7 @@ describe('Ops CLI and bulk replay', () => {
   });
 
   const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-    runOpsCli(args, { OPS_URL: platform.url('ops'), OPS_TOKEN: TEST_OPS_TOKEN, OPS_OPERATOR: 'cli-e2e', ...env });
+    runOpsCli(args, { OPS_URL: platform.url('ops'), OPS_TOKEN: TEST_OPS_TOKEN, ...env });
   const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .+:\d+/);
 
   it('fails clearly, with a non-zero exit and no stack trace: Ops unreachable, no or wrong token, unknown id, bad usage', async () => {

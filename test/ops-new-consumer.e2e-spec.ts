@@ -70,7 +70,7 @@ describe('a new consumer registered at run time through Ops, with real Account a
         process.execPath,
         [join(process.cwd(), 'dist', 'apps', 'ops', 'cli.js'), ...args],
         {
-          env: { ...process.env, OPS_URL: platform.url('ops'), OPS_TOKEN: TEST_OPS_TOKEN, OPS_OPERATOR: 'e2e-operator' },
+          env: { ...process.env, OPS_URL: platform.url('ops'), OPS_TOKEN: TEST_OPS_TOKEN },
           timeout: 600_000,
         },
         (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr }),

@@ -74,7 +74,7 @@ describe('Poison parks only its own aggregate, with a real Ops process', () => {
     await platform?.stop();
   });
 
-  const opsEnv = () => ({ OPS_URL: platform.url('ops'), OPS_TOKEN: TEST_OPS_TOKEN, OPS_OPERATOR: 'parking-e2e' });
+  const opsEnv = () => ({ OPS_URL: platform.url('ops'), OPS_TOKEN: TEST_OPS_TOKEN });
 
   const startConsumer = async (on: Lane) => {
     on.consumer = new QueueConsumer({

@@ -79,7 +79,7 @@ describe('README', () => {
       '<code>': 'SCHEMA_VIOLATION',
       '<checkout-id>': randomUUID(),
     };
-    const env = { OPS_URL: platform.url('ops'), OPS_TOKEN: TEST_OPS_TOKEN, OPS_OPERATOR: 'readme-spec' };
+    const env = { OPS_URL: platform.url('ops'), OPS_TOKEN: TEST_OPS_TOKEN };
 
     for (const shown of readmeCommands().filter((command) => !RUN_BY_CI.has(command))) {
       const command = shown.replace(/<[a-z-]+>/g, (placeholder) => placeholders[placeholder] ?? placeholder);
@@ -109,7 +109,11 @@ describe('README', () => {
       'OPS_TOKEN',
       'LOG_LEVEL',
       'OPS_URL',
-      'OPS_OPERATOR',
+      'OPS_BOOTSTRAP_ADMIN',
+      'DEAD_LETTER_RETENTION_DAYS',
+      'OPERATOR_ACTION_RETENTION_DAYS',
+      'RETENTION_INTERVAL_MS',
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
       'ACCOUNT_URL',
       'MERCHANT_URL',
       'CHECKOUT_URL',
