@@ -367,6 +367,8 @@ describe('OpenAPI conformance, as real processes', () => {
     await ops.send('POST', '/dead-letters/replay/dry-run', { body: { queue } });
     await ops.send('POST', '/dead-letters/999999999/edit', { body: { body: '{}' } });
     await ops.send('POST', `/dead-letters/${first}/edit`, { body: { body: 'not an envelope' } });
+    await ops.refused('POST', '/dead-letters/replay/dry-run', { ids: [] });
+    await ops.refused('POST', `/dead-letters/${first}/edit`, {});
     await ops.send('POST', '/dead-letters/replay', { body: {} });
     await ops.refused('POST', '/dead-letters/replay', { ids: [] });
     await ops.refused('POST', '/dead-letters/archive', { queue: 'nowhere' });

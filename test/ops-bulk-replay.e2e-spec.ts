@@ -79,7 +79,7 @@ describe('Ops CLI and bulk replay', () => {
     expect(unreachable.stderr).toMatch(/^ops: Cannot reach Ops at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
 
     const anonymous = await cli(['replay', '1'], { OPS_TOKEN: '' });
-    expect(anonymous).toMatchObject({ code: 1, stderr: 'ops: Ops refused the request: operator actions need a token. Set OPS_TOKEN.\n' });
+    expect(anonymous).toMatchObject({ code: 1, stderr: 'ops: Ops refused the request: it needs your credential. Set OPS_TOKEN.\n' });
     const wrong = await cli(['pause', QUEUE], { OPS_TOKEN: 'not-the-token' });
     expect(wrong).toMatchObject({ code: 1, stderr: 'ops: Ops refused the operator token in OPS_TOKEN.\n' });
 

@@ -96,13 +96,13 @@ describe('Ops named operators and roles', () => {
 
   it("refuses an operator an admin's action (consumers) with 403, and records the failure of an allowed one", async () => {
     expect((await call(credentials.operator, 'POST', '/subscriptions/fraud.account-events/remove')).status).toBe(403);
-    // Allowed, but the queue is unknown: recorded with its status and code.
-    expect((await call(credentials.operator, 'POST', '/subscriptions/nobody.account-events/pause')).status).toBe(404);
+    // Allowed, but no producer has such a queue: Ops answers 404 itself, recorded with its status and code.
+    expect((await call(credentials.operator, 'POST', '/subscriptions/nobody.nothing/pause')).status).toBe(404);
     const recorded = await eventually(async () => {
       const found = await actions('operator=ada-operator&action=subscription.pause');
       return found.length > 0 && found;
     }, 10_000);
-    expect(recorded[0]).toMatchObject({ target: 'nobody.account-events', outcome: 404, detail: { code: 'SUBSCRIPTION_NOT_FOUND' } });
+    expect(recorded[0]).toMatchObject({ target: 'nobody.nothing', outcome: 404, detail: { code: 'SUBSCRIPTION_NOT_FOUND' } });
   });
 
   it('refuses a removed operator, the retired OPS_TOKEN and no credential with 401, and records each', async () => {

@@ -28,6 +28,8 @@ const RUN_BY_CI = new Set([
     (match) => match[1],
   ),
   ...['unit', 'int', 'e2e', 'chaos', 'soak'].map((kind) => `npm run test:${kind}`),
+  // `npm test` builds first, and the build type-checks the whole tree before it bundles (package.json).
+  'npm run typecheck',
 ]);
 
 /**
