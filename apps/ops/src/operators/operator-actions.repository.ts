@@ -30,7 +30,8 @@ export interface RecordedRequest {
 }
 
 // Newest first is id order: ids are given as rows are written, and a timestamp cursor would lose
-// the microseconds that JavaScript's Date cannot hold.
+// the microseconds that JavaScript's Date cannot hold. Sorted by the bigint column, not the answer's
+// text `id` (as text, 9 sorts after 10).
 const encodeCursor = (entry: OperatorActionEntry): string => Buffer.from(JSON.stringify({ before: entry.id })).toString('base64url');
 
 function decodeCursor(cursor: string): string {
@@ -87,8 +88,8 @@ export class OperatorActionsRepository {
     params.push(page.limit);
     const rows: OperatorActionEntry[] = await manager.query(
       `SELECT id::text AS id, at, actor, action, target, outcome, detail
-         FROM ${this.table} WHERE ${clauses.join(' AND ')}
-        ORDER BY id DESC
+         FROM ${this.table} recorded WHERE ${clauses.join(' AND ')}
+        ORDER BY recorded.id DESC
         LIMIT $${params.length}`,
       params,
     );
