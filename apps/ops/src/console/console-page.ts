@@ -34,6 +34,8 @@ export const CONSOLE_HTML = String.raw`<!doctype html>
 
 export const CONSOLE_CSS = String.raw`
 * { box-sizing: border-box; }
+/* The hidden attribute must win over a display set below (button, a.button), or a hidden "Load more" still shows. */
+[hidden] { display: none !important; }
 body { margin: 0; font: 14px/1.45 system-ui, sans-serif; color: #1d232a; background: #f6f7f9; }
 header { display: flex; flex-wrap: wrap; gap: 1rem 2rem; align-items: center; padding: .6rem 1.2rem; background: #1d232a; color: #fff; }
 header h1 { font-size: 1.1rem; margin: 0; }
