@@ -1,9 +1,11 @@
 import { PlatformModule, storeMigrations } from '@app/platform';
 import { Module } from '@nestjs/common';
 import { CheckoutsModule } from './checkouts/checkouts.module';
+import { MerchantLimitsModule } from './limits/merchant-limits.module';
 import { CheckoutUnfinished1764000000400 } from './migrations/1764000000400-checkout-unfinished';
 import { CheckoutUnfinishedFollowsEvents1764000000410 } from './migrations/1764000000410-checkout-unfinished-follows-events';
 import { CheckoutLease1764000000500 } from './migrations/1764000000500-checkout-lease';
+import { CheckoutRequestCounts1764000000700 } from './migrations/1764000000700-checkout-request-counts';
 
 @Module({
   imports: [
@@ -14,9 +16,11 @@ import { CheckoutLease1764000000500 } from './migrations/1764000000500-checkout-
         CheckoutUnfinished1764000000400,
         CheckoutUnfinishedFollowsEvents1764000000410,
         CheckoutLease1764000000500,
+        CheckoutRequestCounts1764000000700,
       ],
     }),
     CheckoutsModule,
+    MerchantLimitsModule,
   ],
 })
 export class CheckoutModule {}

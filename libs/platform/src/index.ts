@@ -32,6 +32,11 @@ export { SubscriptionRegisteredAnswer, SubscriptionRemovedAnswer } from './messa
 export * from './platform.module';
 export * from './security/auth.guard';
 export * from './security/credentials';
+export * from './security/merchant-key-format';
+export * from './security/merchant-key-status';
+export * from './security/merchant-key-status.poller';
+export * from './security/request-limit';
+export * from './security/request-limited.decorator';
 export * from './security/ops-token.guard';
 export * from './security/operator-action.decorator';
 export * from './security/principal';

@@ -2,7 +2,11 @@ import { ServiceName } from '@app/contracts';
 import { createParamDecorator, ExecutionContext, ForbiddenException, SetMetadata } from '@nestjs/common';
 
 /** Who is calling: an operator, one of the platform's services, or a merchant with its API key. */
-export type Principal = { kind: 'operator' } | { kind: 'service'; service: ServiceName } | { kind: 'merchant'; merchantId: string };
+export type Principal =
+  | { kind: 'operator' }
+  | { kind: 'service'; service: ServiceName }
+  /** `keyId`: which of the merchant's keys, for its limit and its "last used". */
+  | { kind: 'merchant'; merchantId: string; keyId: string };
 
 /** A caller a route admits besides the operator, who may call every route. */
 export type CallerRule = `service:${ServiceName}` | 'merchant';

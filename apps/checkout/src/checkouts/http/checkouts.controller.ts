@@ -8,6 +8,7 @@ import {
   DownstreamUnavailableError,
   Principal,
   ProblemException,
+  RequestLimited,
 } from '@app/platform';
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
@@ -40,6 +41,7 @@ export class CheckoutsController {
 
   @Post()
   @Callers('merchant')
+  @RequestLimited()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Check out: screen, authorise, charge, capture',
@@ -110,6 +112,7 @@ export class CheckoutsController {
 
   @Get(':id')
   @Callers('merchant')
+  @RequestLimited()
   @ApiOperation({ summary: 'The checkout, every step it has recorded, and while pending its next step and last error' })
   @ApiOkResponse({ type: CheckoutViewAnswer })
   @ApiProblems({ 400: ['BAD_REQUEST'], 404: ['CHECKOUT_NOT_FOUND'] })
