@@ -37,6 +37,7 @@ export * from './security/merchant-key-status';
 export * from './security/merchant-key-status.poller';
 export * from './security/request-limit';
 export * from './security/request-limited.decorator';
+export * from './security/service-credential';
 export * from './security/ops-token.guard';
 export * from './security/operator-action.decorator';
 export * from './security/principal';

@@ -1,5 +1,12 @@
 import { serviceUrl } from '@app/contracts';
-import { JsonHttpClient, keyStatusPollMs, MerchantKeyStatus, MerchantKeyStatusPoller, MerchantKeyStatusSnapshot } from '@app/platform';
+import {
+  JsonHttpClient,
+  keyStatusPollMs,
+  MerchantKeyStatus,
+  MerchantKeyStatusPoller,
+  MerchantKeyStatusSnapshot,
+  ServiceCredential,
+} from '@app/platform';
 import { Provider } from '@nestjs/common';
 
 /** One sync with Merchant may take this long; with the poll interval, it bounds how late a revocation is seen. */
@@ -10,11 +17,12 @@ export const merchantKeyStatusPollerProvider: Provider = {
   provide: MerchantKeyStatusPoller,
   inject: [MerchantKeyStatus],
   useFactory: (status: MerchantKeyStatus) => {
+    const credential = ServiceCredential.fromEnv('checkout');
     const merchant = new JsonHttpClient('merchant', serviceUrl('merchant'), {
       timeoutMs: SYNC_TIMEOUT_MS,
       retries: 0,
       backoffMs: 100,
-      credential: process.env.SERVICE_TOKEN,
+      credential: () => credential.current(),
     });
     return new MerchantKeyStatusPoller(
       status,

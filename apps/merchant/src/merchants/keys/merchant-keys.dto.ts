@@ -35,11 +35,11 @@ export class MerchantKeyAnswer {
   @ApiProperty({ description: 'What the key starts with: mk_ and its id', example: 'mk_3f9a1c0b7d2e4a68' }) prefix: string;
   @ApiProperty({ enum: ['active', 'expiring', 'expired', 'revoked'] }) state: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ format: 'date-time', nullable: true, type: 'string', description: 'Last seen by a verifier (to within a few seconds)' })
-  lastUsedAt: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: 'string', description: 'When it stops working (rolled or revoked)' })
-  expiresAt: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: 'string' }) revokedAt: string | null;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Last seen by a verifier (to within a few seconds); absent if never' })
+  lastUsedAt?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'When it stops (stopped) working: rolled or revoked; absent if never' })
+  expiresAt?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'When it was revoked' }) revokedAt?: string;
 }
 
 export class MintedKeyAnswer extends MerchantKeyAnswer {

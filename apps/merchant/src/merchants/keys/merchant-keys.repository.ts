@@ -7,9 +7,9 @@ import { DataSource } from 'typeorm';
 export interface MerchantKeyRow {
   id: string;
   createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-  revokedAt: string | null;
+  lastUsedAt?: string;
+  expiresAt?: string;
+  revokedAt?: string;
 }
 
 const COLUMNS = `key_id AS id, issued_at AS "createdAt", last_used_at AS "lastUsedAt", expires_at AS "expiresAt", revoked_at AS "revokedAt"`;
@@ -21,13 +21,13 @@ interface RawRow {
   expiresAt: Date | null;
   revokedAt: Date | null;
 }
-const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
+// A time not yet set is left out rather than null, as every answer of the platform does.
 const rowOf = (raw: RawRow): MerchantKeyRow => ({
   id: raw.id,
   createdAt: raw.createdAt.toISOString(),
-  lastUsedAt: iso(raw.lastUsedAt),
-  expiresAt: iso(raw.expiresAt),
-  revokedAt: iso(raw.revokedAt),
+  ...(raw.lastUsedAt ? { lastUsedAt: raw.lastUsedAt.toISOString() } : {}),
+  ...(raw.expiresAt ? { expiresAt: raw.expiresAt.toISOString() } : {}),
+  ...(raw.revokedAt ? { revokedAt: raw.revokedAt.toISOString() } : {}),
 });
 
 /** merchant.api_keys and merchant.request_limits: the keys' lifecycle and the status every verifier copies. */
