@@ -384,6 +384,9 @@ describe('OpenAPI conformance, as real processes', () => {
     await ops.send('POST', '/dead-letters/replay', { body: { ids: [first, second] } });
     await ops.send('POST', '/dead-letters/archive', { body: { queue } });
     await ops.send('POST', '/dead-letters/archive', { body: { group: { queue, type: 'LimitUpdated', code: 'SCHEMA_VIOLATION' } } });
+    await ops.send('POST', '/dead-letters/replay/dry-run', { body: { queue } });
+    await ops.send('POST', '/dead-letters/999999999/edit', { body: { body: '{}' } });
+    await ops.send('POST', `/dead-letters/${first}/edit`, { body: { body: 'not an envelope' } });
     await ops.send('POST', '/dead-letters/replay', { body: {} });
     await ops.refused('POST', '/dead-letters/replay', { ids: [] });
     await ops.refused('POST', '/dead-letters/archive', { queue: 'nowhere' });

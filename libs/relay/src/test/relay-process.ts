@@ -61,8 +61,11 @@ export class RelayProcess {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** Resolves once the runner has printed `relay-runner: <state>` (ready, leader, standby). */
-  async waitFor(state: 'ready' | 'leader' | 'standby', timeoutMs = 20_000): Promise<void> {
+  /**
+   * Resolves once the runner has printed `relay-runner: <state>` (ready, leader, standby). The
+   * default is generous: under ts-node on a loaded 2-core machine a start alone took over 20 s.
+   */
+  async waitFor(state: 'ready' | 'leader' | 'standby', timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!this.log.includes(`relay-runner: ${state}`)) {
       if (!this.isRunning) throw new Error(`relay runner exited before "${state}":\n${this.log}`);
