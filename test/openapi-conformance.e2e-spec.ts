@@ -108,8 +108,10 @@ describe('OpenAPI conformance, as real processes', () => {
       for (const [path, item] of Object.entries<Record<string, any>>(document.paths)) {
         for (const [method, operation] of Object.entries<any>(item)) {
           const success = Object.keys(operation.responses).filter((status) => status.startsWith('2'));
-          // A merchant's key is a second, documented scheme on the routes it may call: only Checkout's own.
-          const merchantRoute = service === 'checkout' && ['/checkouts', '/checkouts/{id}'].includes(path) && method !== 'delete';
+          // A merchant's key is a second, documented scheme on the routes it may call: Checkout's own and its keys in Merchant.
+          const merchantRoute =
+            (service === 'checkout' && ['/checkouts', '/checkouts/{id}'].includes(path) && method !== 'delete') ||
+            (service === 'merchant' && path.startsWith('/merchants/{id}/keys'));
           expect({ service, path, security: operation.security, has401: '401' in operation.responses }).toEqual({
             service,
             path,
@@ -199,6 +201,24 @@ describe('OpenAPI conformance, as real processes', () => {
     await merchant.send('GET', `/merchants/${id}/sales?last=5`);
     await merchant.refused('GET', `/merchants/${id}/sales?last=101`);
     await merchant.send('GET', `/merchants/${randomUUID()}/sales`);
+    const keyId = (await merchant.send('GET', `/merchants/${id}/keys`)).body.items[0].id as string;
+    await merchant.send('GET', `/merchants/${randomUUID()}/keys`);
+    const minted = (await merchant.send('POST', `/merchants/${id}/keys`)).body.id as string;
+    await merchant.send('POST', `/merchants/${randomUUID()}/keys`);
+    await merchant.send('POST', `/merchants/${id}/keys/${minted}/roll`, { body: { expiresInHours: 1 } });
+    await merchant.refused('POST', `/merchants/${id}/keys/${keyId}/roll`, { expiresInHours: 1_000 });
+    await merchant.send('POST', `/merchants/${id}/keys/ffffffffffffffff/roll`, { body: { expiresInHours: 1 } });
+    await merchant.send('DELETE', `/merchants/${id}/keys/${minted}`);
+    await merchant.send('POST', `/merchants/${id}/keys/${minted}/roll`, { body: { expiresInHours: 1 } });
+    await merchant.send('DELETE', `/merchants/${id}/keys/ffffffffffffffff`);
+    await merchant.send('GET', `/merchants/${id}/request-limit`);
+    await merchant.send('PUT', `/merchants/${id}/request-limit`, { body: { requests: 50, windowSeconds: 10 } });
+    await merchant.refused('PUT', `/merchants/${id}/request-limit`, { requests: 0, windowSeconds: 10 });
+    await merchant.send('GET', `/merchants/${id}/request-limit`);
+    await merchant.send('DELETE', `/merchants/${id}/request-limit`);
+    await merchant.send('DELETE', `/merchants/${randomUUID()}/request-limit`);
+    await merchant.send('POST', '/merchant-keys/sync', { body: { used: [] } });
+    await merchant.refused('POST', '/merchant-keys/sync', { used: [{ keyId: 'not-a-key', at: 'never' }] });
     await unreadable(merchant, '/merchants');
     await drivePlatformRoutes(merchant);
     expectConformant(merchant);

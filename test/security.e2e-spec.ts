@@ -156,6 +156,13 @@ describe('authenticated callers, and no secrets or personal data in logs', () =>
       'GET checkout /checkouts/{id}',
       'POST checkout /checkouts',
     ]);
+    // Besides those, a merchant's key may manage the merchant's own keys (merchant-keys.e2e-spec.ts).
+    expect([...merchantRoutes].filter((route) => route.includes(' merchant ')).sort()).toEqual([
+      'DELETE merchant /merchants/{id}/keys/{keyId}',
+      'GET merchant /merchants/{id}/keys',
+      'POST merchant /merchants/{id}/keys',
+      'POST merchant /merchants/{id}/keys/{keyId}/roll',
+    ]);
     const body = { accountId, merchantId: merchant.id, currency: 'EUR', items: [{ sku: 'nanosecond-wire', quantity: 2, unitPrice: 300 }] };
     const created = await call('checkout', 'POST', '/checkouts', merchant.apiKey, body, { 'idempotency-key': randomUUID() });
     expect(created).toMatchObject({ status: 200, body: { status: 'completed', total: 600 } });

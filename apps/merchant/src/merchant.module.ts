@@ -4,12 +4,18 @@ import { Module } from '@nestjs/common';
 import { MerchantsModule } from './merchants/merchants.module';
 import { MerchantSalesLedger1764000000200 } from './migrations/1764000000200-merchant-sales-ledger';
 import { MerchantApiKeys1764000000600 } from './migrations/1764000000600-merchant-api-keys';
+import { MerchantKeyLifecycle1764000000700 } from './migrations/1764000000700-merchant-key-lifecycle';
 
 @Module({
   imports: [
     PlatformModule.forService({
       name: 'merchant',
-      migrations: [...storeMigrations('merchant'), MerchantSalesLedger1764000000200, MerchantApiKeys1764000000600],
+      migrations: [
+        ...storeMigrations('merchant'),
+        MerchantSalesLedger1764000000200,
+        MerchantApiKeys1764000000600,
+        MerchantKeyLifecycle1764000000700,
+      ],
     }),
     RelayModule,
     MerchantsModule,

@@ -1,16 +1,20 @@
-import { BOOTSTRAP_ADMIN, CredentialVerifier, operatorTokensOf, parsePublicKeys } from '@app/platform';
+import { BOOTSTRAP_ADMIN, CredentialVerifier, mintServiceCredential, operatorTokensOf, parsePublicKeys } from '@app/platform';
 import { authSettings, ensureAuthKeys, retireOldKeys, rotateAuthKeys } from './auth-material';
 
 const verifierOf = (settings: Record<string, string>) =>
   new CredentialVerifier(operatorTokensOf(settings.OPS_TOKEN), parsePublicKeys(settings.AUTH_PUBLIC_KEYS));
+/** The credential a checkout process started with `settings` would send. */
+const checkoutTokenOf = (settings: Record<string, string>) =>
+  mintServiceCredential(JSON.parse(settings.SERVICE_SIGNING_KEY), 'checkout', 60);
 
 describe('auth material: a key rotation without downtime', () => {
   it('keeps the old credentials valid while the new ones take over, and only the new ones after retiring', async () => {
     const before = await ensureAuthKeys();
-    const old = (await authSettings(before, ['checkout'])).get('checkout')!;
+    const oldSettings = (await authSettings(before, ['checkout'])).get('checkout')!;
+    const old = { ...oldSettings, SERVICE_TOKEN: checkoutTokenOf(oldSettings) };
     const rotating = await rotateAuthKeys(before);
     const during = await authSettings(rotating, ['checkout', 'merchant']);
-    const fresh = during.get('checkout')!;
+    const fresh = { ...during.get('checkout')!, SERVICE_TOKEN: checkoutTokenOf(during.get('checkout')!) };
     expect(fresh.SERVICE_TOKEN).not.toBe(old.SERVICE_TOKEN);
     // A service restarted with the new settings still accepts callers that have not restarted yet, and vice versa.
     expect(await verifierOf(fresh).verify(old.SERVICE_TOKEN)).toEqual({ kind: 'service', service: 'checkout' });
@@ -20,7 +24,8 @@ describe('auth material: a key rotation without downtime', () => {
     expect(JSON.parse(during.get('merchant')!.MERCHANT_KEY_SIGNING_KEY).kid).toBe(rotating.merchant[1].kid);
     expect(during.get('checkout')!.MERCHANT_KEY_SIGNING_KEY).toBeUndefined();
 
-    const after = (await authSettings(retireOldKeys(rotating), ['checkout'])).get('checkout')!;
+    const afterSettings = (await authSettings(retireOldKeys(rotating), ['checkout'])).get('checkout')!;
+    const after = { ...afterSettings, SERVICE_TOKEN: checkoutTokenOf(afterSettings) };
     expect(await verifierOf(after).verify(old.SERVICE_TOKEN)).toBeUndefined();
     expect(await verifierOf(after).verify(before.opsTokens[0])).toBeUndefined();
     expect(await verifierOf(after).verify(after.SERVICE_TOKEN)).toEqual({ kind: 'service', service: 'checkout' });
@@ -34,7 +39,8 @@ describe('auth material: a key rotation without downtime', () => {
     const published = JSON.parse((await authSettings(first, ['account'])).get('account')!.AUTH_PUBLIC_KEYS) as {
       keys: Record<string, unknown>[];
     };
-    expect(published.keys).toHaveLength(2);
+    // The service key, Merchant's key, and each service's own key derived from the service key.
+    expect(published.keys).toHaveLength(2 + 6);
     // Public halves only: no service can sign anything with what every service is given.
     for (const key of published.keys) expect(key.d).toBeUndefined();
   });

@@ -1,7 +1,7 @@
-import { ServiceName } from '@app/contracts';
+import { DefaultPorts, ServiceName } from '@app/contracts';
 import { randomBytes } from 'node:crypto';
 import type { JWK } from 'jose';
-import { newSigningKey, signCredential } from '@app/platform';
+import { newSigningKey, ownServiceKey } from '@app/platform';
 
 /**
  * The installation's secrets, held by the provisioning alone: the private signing keys (newest
@@ -44,16 +44,23 @@ export function retireOldKeys(keys: AuthKeys): AuthKeys {
 
 const publicOf = ({ d: _private, ...rest }: JWK): JWK => rest;
 
-/** Each service's auth settings: every valid public key and operator token, its own credential, and Merchant's signing key. */
+const ALL_SERVICES = Object.keys(DefaultPorts) as ServiceName[];
+
+/**
+ * Each service's auth settings: every valid public key (each service's own keys included) and
+ * operator token, its own signing key (SERVICE_SIGNING_KEY, derived from the newest service key,
+ * from which it mints and renews its expiring credentials), and Merchant's signing key.
+ */
 export async function authSettings(keys: AuthKeys, services: readonly ServiceName[]): Promise<Map<ServiceName, Record<string, string>>> {
-  const publicKeys = JSON.stringify({ keys: [...keys.service, ...keys.merchant].map(publicOf) });
+  const ownKeys = keys.service.flatMap((serviceKey) => ALL_SERVICES.map((service) => ownServiceKey(serviceKey, service)));
+  const publicKeys = JSON.stringify({ keys: [...keys.service, ...keys.merchant, ...ownKeys].map(publicOf) });
   const signer = keys.service[keys.service.length - 1];
   const settings = new Map<ServiceName, Record<string, string>>();
   for (const service of services) {
     settings.set(service, {
       OPS_TOKEN: keys.opsTokens.join(','),
       AUTH_PUBLIC_KEYS: publicKeys,
-      SERVICE_TOKEN: await signCredential(signer, `service:${service}`),
+      SERVICE_SIGNING_KEY: JSON.stringify(ownServiceKey(signer, service)),
       ...(service === 'merchant' ? { MERCHANT_KEY_SIGNING_KEY: JSON.stringify(keys.merchant[keys.merchant.length - 1]) } : {}),
     });
   }

@@ -1,5 +1,5 @@
 import { DefaultPorts, ServiceName, serviceUrlVariable } from '@app/contracts';
-import { OperatorRole, serviceNodeFlags } from '@app/platform';
+import { mintServiceCredential, OperatorRole, serviceNodeFlags } from '@app/platform';
 import {
   DataService,
   addOperator,
@@ -137,9 +137,9 @@ export class TestPlatform {
     return this.settings.get(service)!;
   }
 
-  /** `service`'s own credential, for specs that call as that service. */
+  /** A credential of `service`'s own (valid an hour), for specs that call as that service. */
   serviceToken(service: ServiceName): string {
-    return this.auth.get(service)!.SERVICE_TOKEN;
+    return mintServiceCredential(JSON.parse(this.auth.get(service)!.SERVICE_SIGNING_KEY), service, 3_600);
   }
 
   /** The administrator (guest) on this platform's virtual host. */

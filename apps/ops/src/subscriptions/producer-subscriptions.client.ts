@@ -1,6 +1,6 @@
 import { Producer, ServiceName } from '@app/contracts';
 import type { AppliedLatency } from '@app/messaging';
-import { DownstreamUnavailableError, OPERATOR_HEADER } from '@app/platform';
+import { DownstreamUnavailableError, OPERATOR_HEADER, ServiceCredential } from '@app/platform';
 import { OpsServiceClients, passedOn } from '../downstream/ops-service-clients';
 
 /** One subscription as its producer reports it (libs/relay SubscriptionAdmin). */
@@ -54,18 +54,20 @@ const ACTION_TIMEOUT_MS = 10_000;
  */
 export class ProducerSubscriptionsClient {
   private readonly clients: OpsServiceClients;
+  private readonly credential: ServiceCredential;
 
   constructor(
     private readonly opsToken: string | undefined,
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
     this.clients = new OpsServiceClients(opsToken, env);
+    this.credential = ServiceCredential.fromEnv('ops', env);
   }
 
   async list(producer: Producer): Promise<ProducerListing> {
     try {
       // Listing is Ops' own business: its own credential. Actions below are an operator's, with the operator token.
-      const serviceToken = this.env.SERVICE_TOKEN ?? this.opsToken ?? '';
+      const serviceToken = this.credential.current() ?? this.opsToken ?? '';
       const response = await this.clients
         .of(producer)
         .call('GET', '/subscriptions', { headers: { authorization: `Bearer ${serviceToken}` }, idempotent: true });

@@ -2,12 +2,25 @@ import { ApiExtension, ApiSecurity } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { PROBLEM_CONTENT_TYPE } from './problem';
 
-type ProblemStatus = 400 | 404 | 409 | 422 | 502 | 503 | 504;
+type ProblemStatus = 400 | 404 | 409 | 422 | 429 | 502 | 503 | 504;
 
 /** The problem codes a route may answer besides the ones every route of its kind gets, by status. */
 export type ProblemCodes = Partial<Record<ProblemStatus, readonly string[]>>;
 
 const PROBLEMS_EXTENSION = 'x-problems';
+/** Marks an operation held to the merchant key's request limit (RequestLimited). */
+export const REQUEST_LIMITED_EXTENSION = 'x-request-limited';
+
+const RATE_LIMIT_HEADERS = {
+  RateLimit: {
+    description: 'draft-ietf-httpapi-ratelimit-headers: the quota left (r) and seconds until it resets (t)',
+    schema: { type: 'string', example: '"checkouts";r=42;t=7' },
+  },
+  'RateLimit-Policy': {
+    description: 'draft-ietf-httpapi-ratelimit-headers: the quota (q) per window of w seconds',
+    schema: { type: 'string', example: '"checkouts";q=100;w=10' },
+  },
+};
 const BODY_METHODS = new Set(['post', 'put', 'patch', 'delete']);
 
 /** Lists a route's problem codes; `completeOpenApiDocument` turns them into documented responses. */
@@ -55,7 +68,22 @@ type Operation = {
   responses: Record<string, unknown>;
   security?: Record<string, string[]>[];
   [PROBLEMS_EXTENSION]?: ProblemCodes;
+  [REQUEST_LIMITED_EXTENSION]?: boolean;
 };
+
+/** A request-limited operation's answers carry the RateLimit headers, and it may answer 429 with Retry-After. */
+function documentRequestLimit(operation: Operation): void {
+  for (const [status, response] of Object.entries(operation.responses) as [string, { headers?: Record<string, unknown> }][])
+    if (status.startsWith('2')) response.headers = { ...response.headers, ...RATE_LIMIT_HEADERS };
+  operation.responses['429'] = {
+    ...problemResponse(429, ['RATE_LIMITED']),
+    description: 'Problem: RATE_LIMITED, this key made its quota of requests in this window',
+    headers: {
+      ...RATE_LIMIT_HEADERS,
+      'Retry-After': { description: 'Seconds until the window resets', schema: { type: 'integer', minimum: 1 } },
+    },
+  };
+}
 
 /**
  * Makes the document tell what every service answers, in one place rather than on every route: the
@@ -86,6 +114,8 @@ export function completeOpenApiDocument(document: OpenAPIObject): OpenAPIObject 
       }
       for (const [status, more] of Object.entries(listed)) add(Number(status), more ?? []);
       for (const [status, list] of Object.entries(codes)) operation.responses[status] = problemResponse(Number(status), list);
+      if (operation[REQUEST_LIMITED_EXTENSION]) documentRequestLimit(operation);
+      delete operation[REQUEST_LIMITED_EXTENSION];
       if (!isPublicPath(path)) {
         // Alternatives: the bearer credential everyone has, and the merchant's key where @ApiMerchantKey says so.
         const merchant = (operation.security ?? []).filter((scheme) => MERCHANT_KEY_SCHEME in scheme);

@@ -1,4 +1,6 @@
 import { BOOTSTRAP_ADMIN, CredentialVerifier, matchesAnySecret, newSigningKey, operatorTokensOf, signCredential } from './credentials';
+import { formatMerchantKey, legacyMerchantKeyId, newMerchantKeyId } from './merchant-key-format';
+import { MerchantKeyStatus } from './merchant-key-status';
 import type { JWK } from 'jose';
 
 const publicOf = ({ d: _private, ...rest }: JWK): JWK => rest;
@@ -34,10 +36,8 @@ describe('credentials', () => {
     const merchant = await newSigningKey('merchant');
     const stranger = await newSigningKey('service');
     const verifier = new CredentialVerifier([], { keys: [service.publicJwk, publicOf(merchant.privateJwk)] });
-    expect(await verifier.verify(await signCredential(merchant.privateJwk, `merchant:${merchantId}`))).toEqual({
-      kind: 'merchant',
-      merchantId,
-    });
+    const legacy = await signCredential(merchant.privateJwk, `merchant:${merchantId}`);
+    expect(await verifier.verify(legacy)).toEqual({ kind: 'merchant', merchantId, keyId: legacyMerchantKeyId(legacy) });
     // Merchant's key (which the Merchant service holds) cannot mint a service credential, nor the other way round.
     expect(await verifier.verify(await signCredential(merchant.privateJwk, 'service:account'))).toBeUndefined();
     expect(await verifier.verify(await signCredential(service.privateJwk, `merchant:${merchantId}`))).toBeUndefined();
@@ -48,5 +48,69 @@ describe('credentials', () => {
       JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), sub: 'service:checkout' }),
     ).toString('base64url');
     expect(await verifier.verify(`${header}.${forged}.${signature}`)).toBeUndefined();
+  });
+
+  it('reads a merchant key’s id from its prefix, and only when its signed token names the same id', async () => {
+    const merchant = await newSigningKey('merchant');
+    const service = await newSigningKey('service');
+    const verifier = new CredentialVerifier([], { keys: [merchant.publicJwk, service.publicJwk] });
+    const keyId = newMerchantKeyId();
+    const key = formatMerchantKey(keyId, await signCredential(merchant.privateJwk, `merchant:${merchantId}`, { id: keyId }));
+    expect(await verifier.verify(key)).toEqual({ kind: 'merchant', merchantId, keyId });
+    const other = newMerchantKeyId();
+    expect(await verifier.verify(formatMerchantKey(other, key.slice(`mk_${keyId}_`.length)))).toBeUndefined();
+    const serviceToken = await signCredential(service.privateJwk, 'service:checkout', { id: keyId });
+    expect(await verifier.verify(formatMerchantKey(keyId, serviceToken))).toBeUndefined();
+  });
+
+  it('refuses a merchant key that Merchant’s status ends or whose merchant is suspended, and any before the status arrived', async () => {
+    const merchant = await newSigningKey('merchant');
+    const status = new MerchantKeyStatus();
+    status.enforced = true;
+    const verifier = new CredentialVerifier([], { keys: [merchant.publicJwk] }, status);
+    const keyOf = async (keyId: string) =>
+      formatMerchantKey(keyId, await signCredential(merchant.privateJwk, `merchant:${merchantId}`, { id: keyId }));
+    const [kept, rolled, revoked] = [newMerchantKeyId(), newMerchantKeyId(), newMerchantKeyId()];
+    const now = Date.now();
+    expect(await verifier.verify(await keyOf(kept), now)).toBeUndefined();
+
+    const ending = [
+      { keyId: rolled, notAfter: new Date(now + 60_000).toISOString() },
+      { keyId: revoked, notAfter: new Date(now - 1).toISOString() },
+    ];
+    status.apply({ endingKeys: ending, suspendedMerchants: [], limits: [] }, now);
+    expect(await verifier.verify(await keyOf(kept), now)).toMatchObject({ keyId: kept });
+    expect(await verifier.verify(await keyOf(rolled), now)).toMatchObject({ keyId: rolled });
+    expect(await verifier.verify(await keyOf(rolled), now + 60_000)).toBeUndefined();
+    expect(await verifier.verify(await keyOf(revoked), now)).toBeUndefined();
+    expect(
+      status
+        .takeUsage()
+        .map((use) => use.keyId)
+        .sort(),
+    ).toEqual([kept, rolled].sort());
+
+    status.apply({ endingKeys: ending, suspendedMerchants: [merchantId], limits: [] }, now);
+    expect(await verifier.verify(await keyOf(kept), now)).toBeUndefined();
+  });
+
+  it('remembers a verified credential no longer than its exp', async () => {
+    const own = await newSigningKey('service.checkout');
+    const verifier = new CredentialVerifier([], { keys: [own.publicJwk] });
+    const token = await signCredential(own.privateJwk, 'service:checkout', { lifetimeSeconds: 60 });
+    const now = Date.now();
+    expect(await verifier.verify(token, now)).toEqual({ kind: 'service', service: 'checkout' });
+    expect(await verifier.verify(token, now + 61_000)).toBeUndefined();
+  });
+
+  it('lets a service’s own key vouch for that service alone', async () => {
+    const own = await newSigningKey('service.payment-provider');
+    const verifier = new CredentialVerifier([], { keys: [own.publicJwk] });
+    expect(await verifier.verify(await signCredential(own.privateJwk, 'service:payment-provider'))).toEqual({
+      kind: 'service',
+      service: 'payment-provider',
+    });
+    expect(await verifier.verify(await signCredential(own.privateJwk, 'service:checkout'))).toBeUndefined();
+    expect(await verifier.verify(await signCredential(own.privateJwk, `merchant:${merchantId}`))).toBeUndefined();
   });
 });

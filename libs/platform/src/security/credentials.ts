@@ -1,6 +1,8 @@
 import { ServiceName } from '@app/contracts';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, JSONWebKeySet, JWK, jwtVerify, SignJWT } from 'jose';
+import { legacyMerchantKeyId, parseMerchantKey } from './merchant-key-format';
+import { MerchantKeyStatus } from './merchant-key-status';
 import { BOOTSTRAP_OPERATOR } from './operator-roles';
 import { Principal } from './principal';
 
@@ -19,7 +21,22 @@ const SUBJECTS: Record<string, RegExp> = {
   merchant: /^merchant:[0-9a-f-]{36}$/,
 };
 
-export type SigningKeyKind = keyof typeof SUBJECTS & ('service' | 'merchant');
+/**
+ * A service's own key (`service.<name>-<hex>`, held by that service alone) vouches for that
+ * service only: it lets the service mint its own short-lived credentials without being able to
+ * pose as another.
+ */
+const OWN_SERVICE_KEY = /^service\.(account|merchant|checkout|fraud|ops|payment-provider)$/;
+
+export type SigningKeyKind = 'service' | 'merchant' | `service.${ServiceName}`;
+
+/** The kind of a key id: everything before its last `-` (`service`, `merchant`, `service.payment-provider`). */
+const kindOfKid = (kid: string): string => kid.slice(0, Math.max(0, kid.lastIndexOf('-')));
+
+const vouchesFor = (kind: string, subject: string): boolean => {
+  const own = OWN_SERVICE_KEY.exec(kind);
+  return own ? subject === `service:${own[1]}` : (SUBJECTS[kind]?.test(subject) ?? false);
+};
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -46,44 +63,73 @@ export const operatorTokensOf = (value: string | undefined): string[] =>
     .map((token) => token.trim())
     .filter((token) => token.length > 0);
 
-/** Verifies a bearer credential: the operator token, or a token signed by a key of AUTH_PUBLIC_KEYS. */
+/**
+ * Verifies a bearer credential: the operator token, or a token signed by a key of AUTH_PUBLIC_KEYS
+ * (a service credential, or a merchant API key `mk_<id>_<token>`). A merchant key must also be
+ * admitted by MerchantKeyStatus (not revoked, rolled past its end, or of a suspended merchant).
+ */
 export class CredentialVerifier {
   private readonly keys?: ReturnType<typeof createLocalJWKSet>;
   private readonly kidKinds = new Map<string, string>();
   // A service sends the same credential on every call; checking its signature once saves an EdDSA
-  // verification per request. The keys cannot change without a restart, so an entry never goes stale.
-  private readonly verified = new Map<string, Principal>();
+  // verification per request. An entry lives no longer than its credential's `exp`.
+  private readonly verified = new Map<string, { principal: Principal; expiresAt: number }>();
   private readonly operatorDigests: readonly Buffer[];
 
-  constructor(operatorTokens: readonly string[], publicKeys?: JSONWebKeySet) {
+  constructor(
+    operatorTokens: readonly string[],
+    publicKeys?: JSONWebKeySet,
+    private readonly keyStatus = new MerchantKeyStatus(),
+  ) {
     this.operatorDigests = operatorTokens.map(digest);
     if (publicKeys && publicKeys.keys.length > 0) {
       this.keys = createLocalJWKSet(publicKeys);
-      for (const key of publicKeys.keys) if (key.kid) this.kidKinds.set(key.kid, key.kid.split('-')[0]);
+      for (const key of publicKeys.keys) if (key.kid) this.kidKinds.set(key.kid, kindOfKid(key.kid));
     }
   }
 
-  async verify(credential: string): Promise<Principal | undefined> {
+  async verify(credential: string, now = Date.now()): Promise<Principal | undefined> {
     if (this.operatorDigests.length > 0 && matchesAnyDigest(credential, this.operatorDigests)) return BOOTSTRAP_ADMIN;
-    if (!this.keys || credential.split('.').length !== 3) return undefined;
-    const known = this.verified.get(credential);
-    if (known) return known;
-    const principal = await this.verifySigned(credential);
-    if (principal) {
-      if (this.verified.size >= MAX_REMEMBERED) this.verified.clear();
-      this.verified.set(credential, principal);
-    }
+    const principal = await this.verifyRemembered(credential, now);
+    if (principal?.kind === 'merchant' && !this.keyStatus.admits(principal.merchantId, principal.keyId, now)) return undefined;
     return principal;
   }
 
-  private async verifySigned(credential: string): Promise<Principal | undefined> {
+  private async verifyRemembered(credential: string, now: number): Promise<Principal | undefined> {
+    const formatted = parseMerchantKey(credential);
+    const token = formatted?.token ?? credential;
+    if (!this.keys || token.split('.').length !== 3) return undefined;
+    const known = this.verified.get(credential);
+    if (known && now < known.expiresAt) return known.principal;
+    if (known) this.verified.delete(credential);
+    const verified = await this.verifySigned(token, formatted?.keyId, now);
+    if (verified) {
+      if (this.verified.size >= MAX_REMEMBERED) this.verified.clear();
+      this.verified.set(credential, verified);
+    }
+    return verified?.principal;
+  }
+
+  private async verifySigned(
+    token: string,
+    keyId: string | undefined,
+    now: number,
+  ): Promise<{ principal: Principal; expiresAt: number } | undefined> {
     try {
-      const { payload, protectedHeader } = await jwtVerify(credential, this.keys!, { issuer: CREDENTIAL_ISSUER, algorithms: [ALGORITHM] });
+      const { payload, protectedHeader } = await jwtVerify(token, this.keys!, {
+        issuer: CREDENTIAL_ISSUER,
+        algorithms: [ALGORITHM],
+        currentDate: new Date(now),
+      });
       const kind = this.kidKinds.get(protectedHeader.kid ?? '');
       const subject = payload.sub ?? '';
-      if (!kind || !SUBJECTS[kind]?.test(subject)) return undefined;
+      if (!kind || !vouchesFor(kind, subject)) return undefined;
+      const expiresAt = payload.exp === undefined ? Infinity : payload.exp * 1000;
       const [type, id] = subject.split(/:(.*)/s);
-      return type === 'service' ? { kind: 'service', service: id as ServiceName } : { kind: 'merchant', merchantId: id };
+      if (type === 'service') return keyId ? undefined : { principal: { kind: 'service', service: id as ServiceName }, expiresAt };
+      // A formatted key's id is the one its signed token names; a bare token is a key from before ids.
+      if (keyId !== undefined && payload.jti !== keyId) return undefined;
+      return { principal: { kind: 'merchant', merchantId: id, keyId: keyId ?? legacyMerchantKeyId(token) }, expiresAt };
     } catch {
       return undefined;
     }
@@ -98,16 +144,24 @@ export async function newSigningKey(kind: SigningKeyKind): Promise<{ privateJwk:
   return { privateJwk: { ...(await exportJWK(privateKey)), ...meta }, publicJwk: { ...(await exportJWK(publicKey)), ...meta } };
 }
 
-/** A credential for `subject` (`service:<name>` or `merchant:<id>`), signed with `privateJwk`; it does not expire. */
-export async function signCredential(privateJwk: JWK, subject: string): Promise<string> {
+export interface CredentialOptions {
+  /** Its id (`jti`); random unless given (a merchant key's id). */
+  id?: string;
+  /** Seconds it is valid for; without, it does not expire. */
+  lifetimeSeconds?: number;
+}
+
+/** A credential for `subject` (`service:<name>` or `merchant:<id>`), signed with `privateJwk`. */
+export async function signCredential(privateJwk: JWK, subject: string, options: CredentialOptions = {}): Promise<string> {
   const key = await importJWK(privateJwk, ALGORITHM);
-  return new SignJWT({})
+  const jwt = new SignJWT({})
     .setProtectedHeader({ alg: ALGORITHM, kid: privateJwk.kid })
     .setIssuer(CREDENTIAL_ISSUER)
     .setSubject(subject)
     .setIssuedAt()
-    .setJti(randomBytes(12).toString('hex'))
-    .sign(key);
+    .setJti(options.id ?? randomBytes(12).toString('hex'));
+  if (options.lifetimeSeconds !== undefined) jwt.setExpirationTime(Math.floor(Date.now() / 1000) + options.lifetimeSeconds);
+  return jwt.sign(key);
 }
 
 /** Parses AUTH_PUBLIC_KEYS (a JWK set as JSON); undefined when unset. */

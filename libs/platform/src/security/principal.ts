@@ -4,12 +4,13 @@ import { OperatorRole } from './operator-roles';
 
 /**
  * Who is calling: an operator (a named person with a role, or OPS_TOKEN's bootstrap administrator),
- * one of the platform's services, or a merchant with its API key.
+ * one of the platform's services, or a merchant with one of its API keys.
  */
 export type Principal =
   | { kind: 'operator'; name: string; role: OperatorRole }
   | { kind: 'service'; service: ServiceName }
-  | { kind: 'merchant'; merchantId: string };
+  /** `keyId`: which of the merchant's keys, for its limit and its "last used". */
+  | { kind: 'merchant'; merchantId: string; keyId: string };
 
 /** A caller a route admits besides the operator, who may call every route. */
 export type CallerRule = `service:${ServiceName}` | 'merchant';

@@ -1,5 +1,5 @@
 import { serviceUrl } from '@app/contracts';
-import { DownstreamUnavailableError, JsonHttpClient, JsonResponse } from '@app/platform';
+import { DownstreamUnavailableError, JsonHttpClient, JsonResponse, ServiceCredential } from '@app/platform';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ScreeningFacts } from '../domain/checkout.commands';
 import { CheckoutRequest } from '../domain/checkout.events';
@@ -22,8 +22,9 @@ export class HttpCheckoutDownstream implements CheckoutDownstream {
     private readonly options: DownstreamOptions,
     env: NodeJS.ProcessEnv = process.env,
   ) {
+    const credential = ServiceCredential.fromEnv('checkout', env);
     const client = (service: 'account' | 'merchant' | 'fraud' | 'payment-provider') =>
-      new JsonHttpClient(service, serviceUrl(service, env), { ...options, credential: env.SERVICE_TOKEN });
+      new JsonHttpClient(service, serviceUrl(service, env), { ...options, credential: () => credential.current() });
     this.account = client('account');
     this.merchant = client('merchant');
     this.fraud = client('fraud');

@@ -11,6 +11,7 @@ import {
   DownstreamUnavailableError,
   Principal,
   ProblemException,
+  RequestLimited,
 } from '@app/platform';
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
@@ -52,6 +53,7 @@ export class CheckoutsController {
   @Post()
   @Callers('merchant')
   @ApiMerchantKey()
+  @RequestLimited()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Check out: screen, authorise, charge, capture',
@@ -111,6 +113,7 @@ export class CheckoutsController {
   @Get()
   @Callers('merchant')
   @ApiMerchantKey()
+  @RequestLimited()
   @ApiOperation({
     summary: "The caller's checkouts, newest first, a page at a time",
     description:
@@ -153,6 +156,7 @@ export class CheckoutsController {
   @Get(':id')
   @Callers('merchant')
   @ApiMerchantKey()
+  @RequestLimited()
   @ApiOperation({
     summary: "The merchant's view of a checkout: amounts, items, times and a public outcome code",
     description:

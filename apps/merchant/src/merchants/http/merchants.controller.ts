@@ -5,7 +5,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import { MerchantAnswer, OnboardedMerchantAnswer, SalesLedgerAnswer } from './merchant-answers';
 import { randomUUID } from 'node:crypto';
 import { MerchantState } from '../domain/merchant.decider';
-import { MerchantApiKeys } from '../merchant-api-keys';
+import { MerchantApiKeys } from '../keys/merchant-api-keys';
 import { InjectAggregate } from '@app/eventstore';
 import { MerchantAggregate, merchantAggregate } from '../merchant.aggregate';
 import { SalesLedgerRepository } from '../projections/sales-ledger.repository';
@@ -37,8 +37,8 @@ export class MerchantsController {
   async onboard(@Body() body: OnboardMerchantDto, @CommandMeta() metadata: CommandMetadata): Promise<{ id: string; apiKey?: string }> {
     const id = randomUUID();
     await this.merchants.execute(id, { type: 'OnboardMerchant', data: { id, ...body }, metadata });
-    const apiKey = await this.apiKeys.issue(id);
-    return apiKey ? { id, apiKey } : { id };
+    const key = await this.apiKeys.issue(id);
+    return key ? { id, apiKey: key.apiKey } : { id };
   }
 
   /**

@@ -19,8 +19,8 @@ export interface HttpClientOptions {
   retries: number;
   /** The first retry's backoff ceiling; doubled on every further attempt, with jitter (backoffMs). */
   backoffMs: number;
-  /** This service's own credential, sent as a bearer token with every call. */
-  credential?: string;
+  /** This service's own credential, sent as a bearer token with every call; a function for one that is renewed. */
+  credential?: string | (() => string | undefined);
 }
 
 export interface CallOptions {
@@ -62,7 +62,7 @@ export class JsonHttpClient {
       headersTimeout: 0,
       bodyTimeout: 0,
     });
-    this.headers = { accept: 'application/json', ...(options.credential ? { authorization: `Bearer ${options.credential}` } : {}) };
+    this.headers = { accept: 'application/json' };
   }
 
   /** Calls `path`; with tracing on, in a client span whose `traceparent` the callee continues. */
@@ -79,7 +79,13 @@ export class JsonHttpClient {
   private async attempts(method: Dispatcher.HttpMethod, path: string, call: CallOptions): Promise<JsonResponse> {
     const retryable = call.retryable ?? defaultRetryable;
     const payload = call.body === undefined ? undefined : JSON.stringify(call.body);
-    const headers = { ...this.headers, ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...call.headers };
+    const credential = typeof this.options.credential === 'function' ? this.options.credential() : this.options.credential;
+    const headers = {
+      ...this.headers,
+      ...(credential ? { authorization: `Bearer ${credential}` } : {}),
+      ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+      ...call.headers,
+    };
     let lastFailure: unknown;
     for (let attempt = 0; attempt <= this.options.retries; attempt++) {
       if (attempt > 0) await sleep(backoffMs(attempt, { baseMs: this.options.backoffMs, capMs: 5_000 }));

@@ -1,0 +1,84 @@
+import { ServiceName } from '@app/contracts';
+import { createPrivateKey, hkdfSync, JsonWebKeyInput, KeyObject, randomBytes, sign } from 'node:crypto';
+import type { JWK } from 'jose';
+
+/** The issuer every platform credential names (also CREDENTIAL_ISSUER in credentials.ts). */
+const ISSUER = 'checkout-platform';
+const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+/** How long a service's own credential lives unless SERVICE_CREDENTIAL_TTL_SECONDS says otherwise. */
+export const DEFAULT_SERVICE_CREDENTIAL_TTL_SECONDS = 3_600;
+
+export const serviceCredentialTtlSeconds = (env: NodeJS.ProcessEnv = process.env): number => {
+  const value = Number(env.SERVICE_CREDENTIAL_TTL_SECONDS ?? DEFAULT_SERVICE_CREDENTIAL_TTL_SECONDS);
+  return Number.isInteger(value) && value >= 2 && value <= 86_400 ? value : DEFAULT_SERVICE_CREDENTIAL_TTL_SECONDS;
+};
+
+const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/**
+ * A credential for `service:<name>` signed with the service's own key, valid `lifetimeSeconds`
+ * from `nowMs`. Signed synchronously (node:crypto's Ed25519), so a caller can renew it in the
+ * middle of building a request.
+ */
+export function mintServiceCredential(ownKey: JWK, service: ServiceName, lifetimeSeconds: number, nowMs = Date.now()): string {
+  const iat = Math.floor(nowMs / 1000);
+  const header = base64url({ alg: 'EdDSA', kid: ownKey.kid });
+  const payload = base64url({
+    iss: ISSUER,
+    sub: `service:${service}`,
+    iat,
+    exp: iat + lifetimeSeconds,
+    jti: randomBytes(12).toString('hex'),
+  });
+  const key = createPrivateKey({ key: ownKey, format: 'jwk' } as JsonWebKeyInput);
+  return `${header}.${payload}.${sign(null, Buffer.from(`${header}.${payload}`), key).toString('base64url')}`;
+}
+
+/**
+ * A service's own signing key, derived (HKDF) from a provisioning service key: the provisioning
+ * can hand it to that service alone, publish its public half, and rotate it with the service key,
+ * without storing anything more. Its id `service.<name>-<parent's suffix>` lets it vouch for that
+ * service only.
+ */
+export function ownServiceKey(serviceKey: JWK, service: ServiceName): JWK {
+  const seed = Buffer.from(hkdfSync('sha256', Buffer.from(serviceKey.d!, 'base64url'), Buffer.alloc(0), `service:${service}`, 32));
+  const privateKey: KeyObject = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+  const suffix = (serviceKey.kid ?? '').slice((serviceKey.kid ?? '').lastIndexOf('-') + 1);
+  return { ...(privateKey.export({ format: 'jwk' }) as JWK), kid: `service.${service}-${suffix}`, alg: 'EdDSA', use: 'sig' };
+}
+
+/**
+ * This service's credential for calling the others, renewed before it expires without a restart:
+ * minted from SERVICE_SIGNING_KEY on first use, and again on the first use after two thirds of
+ * its lifetime, so one in flight always has a third of its lifetime left. Without a signing key,
+ * the fixed SERVICE_TOKEN of an older provisioning.
+ */
+export class ServiceCredential {
+  private token?: string;
+  private renewAtMs = 0;
+
+  constructor(
+    private readonly service: ServiceName,
+    private readonly ownKey: JWK | undefined,
+    private readonly fixedToken: string | undefined,
+    private readonly lifetimeSeconds: number,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  static fromEnv(service: ServiceName, env: NodeJS.ProcessEnv = process.env): ServiceCredential {
+    const raw = env.SERVICE_SIGNING_KEY;
+    return new ServiceCredential(service, raw ? (JSON.parse(raw) as JWK) : undefined, env.SERVICE_TOKEN, serviceCredentialTtlSeconds(env));
+  }
+
+  /** The credential to send now. */
+  current(): string | undefined {
+    if (!this.ownKey) return this.fixedToken;
+    const now = this.clock();
+    if (!this.token || now >= this.renewAtMs) {
+      this.token = mintServiceCredential(this.ownKey, this.service, this.lifetimeSeconds, now);
+      this.renewAtMs = now + (this.lifetimeSeconds * 1000 * 2) / 3;
+    }
+    return this.token;
+  }
+}
