@@ -46,6 +46,7 @@ describe('One trace per checkout', () => {
     const complete = (spans: ReceivedSpan[]) => {
       const ids = new Set(spans.map((span) => span.spanId));
       return (
+        SERVICES.every((service) => spans.some((span) => span.service === service)) &&
         CONSUMERS.every((name) => spans.some((span) => span.name === name)) &&
         spans.every((span) => span === root || ids.has(span.parentSpanId))
       );
