@@ -81,7 +81,10 @@ describe('Ops CLI and bulk replay', () => {
     const anonymous = await cli(['replay', '1'], { OPS_TOKEN: '' });
     expect(anonymous).toMatchObject({ code: 1, stderr: 'ops: Ops refused the request: it needs your credential. Set OPS_TOKEN.\n' });
     const wrong = await cli(['pause', QUEUE], { OPS_TOKEN: 'not-the-token' });
-    expect(wrong).toMatchObject({ code: 1, stderr: 'ops: Ops refused the operator token in OPS_TOKEN.\n' });
+    expect(wrong).toMatchObject({
+      code: 1,
+      stderr: 'ops: Ops does not know the credential in OPS_TOKEN (removed, retired or mistyped).\n',
+    });
 
     const unknown = await cli(['show', '987654321']);
     expect(unknown.code).toBe(1);
