@@ -2,6 +2,7 @@ import { EventEnvelope } from '@app/contracts';
 import { DomainError } from '@app/domain';
 import { isTimestamp } from '@app/platform';
 import { EntityManager } from 'typeorm';
+import { WhereClause } from '../persistence/where-clause';
 
 export interface AuditFilter {
   producer?: string;
@@ -90,33 +91,24 @@ export class AuditLogRepository {
   }
 
   async search(manager: EntityManager, filter: AuditFilter, page: { limit: number; cursor?: string }) {
-    const params: unknown[] = [];
-    const clauses = ['true'];
-    const add = (sql: string, ...values: unknown[]) => {
-      let text = sql;
-      for (const value of values) {
-        params.push(value);
-        text = text.replace('?', `$${params.length}`);
-      }
-      clauses.push(text);
-    };
-    if (filter.producer !== undefined) add('producer = ?', filter.producer);
-    if (filter.streamId !== undefined) add('stream_id = ?', filter.streamId);
-    if (filter.type !== undefined) add('type = ?', filter.type);
-    if (filter.after !== undefined) add('occurred_at > ?::timestamptz', filter.after);
-    if (filter.before !== undefined) add('occurred_at < ?::timestamptz', filter.before);
+    const where = new WhereClause();
+    if (filter.producer !== undefined) where.add('producer = ?', filter.producer);
+    if (filter.streamId !== undefined) where.add('stream_id = ?', filter.streamId);
+    if (filter.type !== undefined) where.add('type = ?', filter.type);
+    if (filter.after !== undefined) where.add('occurred_at > ?::timestamptz', filter.after);
+    if (filter.before !== undefined) where.add('occurred_at < ?::timestamptz', filter.before);
     if (page.cursor !== undefined) {
-      add('(occurred_at, global_position, event_id) < (?::timestamptz, ?::bigint, ?::uuid)', ...decodeCursor(page.cursor));
+      where.add('(occurred_at, global_position, event_id) < (?::timestamptz, ?::bigint, ?::uuid)', ...decodeCursor(page.cursor));
     }
-    params.push(page.limit);
+    const limit = where.param(page.limit);
     const rows: AuditEntry[] = await manager.query(
       `SELECT event_id AS "eventId", producer, stream_id AS "streamId", stream_version AS "streamVersion", type,
               schema_version AS "schemaVersion", global_position::text AS "globalPosition", occurred_at AS "occurredAt",
               data, metadata
-         FROM ${this.table} WHERE ${clauses.join(' AND ')}
+         FROM ${this.table} WHERE ${where.sql}
         ORDER BY occurred_at DESC, global_position DESC, event_id DESC
-        LIMIT $${params.length}`,
-      params,
+        LIMIT ${limit}`,
+      where.params,
     );
     return { items: rows, nextCursor: rows.length === page.limit ? encodeCursor(rows[rows.length - 1]) : null };
   }

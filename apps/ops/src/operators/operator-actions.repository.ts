@@ -1,5 +1,6 @@
 import { DomainError } from '@app/domain';
 import { EntityManager } from 'typeorm';
+import { WhereClause } from '../persistence/where-clause';
 
 export interface OperatorActionFilter {
   operator?: string;
@@ -69,29 +70,20 @@ export class OperatorActionsRepository {
 
   /** The requests matching `filter`, newest first, a page at a time. */
   async search(manager: EntityManager, filter: OperatorActionFilter, page: { limit: number; cursor?: string }) {
-    const params: unknown[] = [];
-    const clauses = ['outcome IS NOT NULL'];
-    const add = (sql: string, ...values: unknown[]) => {
-      let text = sql;
-      for (const value of values) {
-        params.push(value);
-        text = text.replace('?', `$${params.length}`);
-      }
-      clauses.push(text);
-    };
-    if (filter.operator !== undefined) add('actor = ?', filter.operator);
-    if (filter.action !== undefined) add('action = ?', filter.action);
-    if (filter.target !== undefined) add('target = ?', filter.target);
-    if (filter.after !== undefined) add('at > ?::timestamptz', filter.after);
-    if (filter.before !== undefined) add('at < ?::timestamptz', filter.before);
-    if (page.cursor !== undefined) add('id < ?::bigint', decodeCursor(page.cursor));
-    params.push(page.limit);
+    const where = new WhereClause('outcome IS NOT NULL');
+    if (filter.operator !== undefined) where.add('actor = ?', filter.operator);
+    if (filter.action !== undefined) where.add('action = ?', filter.action);
+    if (filter.target !== undefined) where.add('target = ?', filter.target);
+    if (filter.after !== undefined) where.add('at > ?::timestamptz', filter.after);
+    if (filter.before !== undefined) where.add('at < ?::timestamptz', filter.before);
+    if (page.cursor !== undefined) where.add('id < ?::bigint', decodeCursor(page.cursor));
+    const limit = where.param(page.limit);
     const rows: OperatorActionEntry[] = await manager.query(
       `SELECT id::text AS id, at, actor, action, target, outcome, detail
-         FROM ${this.table} recorded WHERE ${clauses.join(' AND ')}
+         FROM ${this.table} recorded WHERE ${where.sql}
         ORDER BY recorded.id DESC
-        LIMIT $${params.length}`,
-      params,
+        LIMIT ${limit}`,
+      where.params,
     );
     return { items: rows, nextCursor: rows.length === page.limit ? encodeCursor(rows[rows.length - 1]) : null };
   }
