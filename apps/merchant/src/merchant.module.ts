@@ -5,6 +5,8 @@ import { MerchantsModule } from './merchants/merchants.module';
 import { MerchantSalesLedger1764000000200 } from './migrations/1764000000200-merchant-sales-ledger';
 import { MerchantApiKeys1764000000600 } from './migrations/1764000000600-merchant-api-keys';
 import { MerchantKeyLifecycle1764000000700 } from './migrations/1764000000700-merchant-key-lifecycle';
+import { MerchantWebhooks1764000000800 } from './migrations/1764000000800-merchant-webhooks';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -15,10 +17,12 @@ import { MerchantKeyLifecycle1764000000700 } from './migrations/1764000000700-me
         MerchantSalesLedger1764000000200,
         MerchantApiKeys1764000000600,
         MerchantKeyLifecycle1764000000700,
+        MerchantWebhooks1764000000800,
       ],
     }),
     RelayModule,
     MerchantsModule,
+    WebhooksModule,
   ],
 })
 export class MerchantModule {}

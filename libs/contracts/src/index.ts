@@ -5,3 +5,5 @@ export * from './routing';
 export * from './retry-policy';
 export * from './unfinished-checkouts';
 export * from './events';
+export * from './public-reason';
+export * from './uuid-v5';

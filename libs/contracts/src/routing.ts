@@ -12,8 +12,9 @@ export interface Route {
 
 /**
  * The routing of the contract (docs/architecture.md#routing); a change here is a contract change. Where a consumer
- * uses only some of a producer's types, its subscription carries just those: the sales ledger
- * counts completed checkouts, the velocity rule started ones. The other four checkout events
+ * uses only some of a producer's types, its subscription carries just those: Merchant's sales ledger
+ * counts completed checkouts and its webhooks notify starts and outcomes, the velocity rule counts
+ * started ones. The other checkout events
  * would each cost those consumers a transaction for nothing. Checkout reads merchants
  * synchronously (a suspension must stop the very next checkout), so it has no merchant queue.
  */
@@ -23,7 +24,11 @@ export const Routes: readonly Route[] = [
   { producer: 'account', consumer: 'ops', eventTypes: null },
   { producer: 'merchant', consumer: 'fraud', eventTypes: null },
   { producer: 'merchant', consumer: 'ops', eventTypes: null },
-  { producer: 'checkout', consumer: 'merchant', eventTypes: ['CheckoutCompleted'] },
+  {
+    producer: 'checkout',
+    consumer: 'merchant',
+    eventTypes: ['CheckoutStarted', 'CheckoutCompleted', 'CheckoutRejected', 'CheckoutCompensated'],
+  },
   { producer: 'checkout', consumer: 'fraud', eventTypes: ['CheckoutStarted'] },
   { producer: 'checkout', consumer: 'ops', eventTypes: null },
   { producer: 'fraud', consumer: 'ops', eventTypes: null },

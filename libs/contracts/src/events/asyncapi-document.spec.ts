@@ -35,7 +35,7 @@ describe('asyncApiDocument', () => {
         .messages()
         .all()
         .map((m) => m.name()),
-    ).toEqual(['CheckoutCompleted']);
+    ).toEqual(['CheckoutStarted', 'CheckoutCompleted', 'CheckoutRejected', 'CheckoutCompensated']);
   });
 
   it('publishes AddressUpdated at v2 with its headers', async () => {

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PUBLIC_OUTCOMES, PublicOutcome } from '../domain/public-reason';
+import { PUBLIC_OUTCOMES, PublicOutcome } from '@app/contracts';
 import type { MerchantCheckoutView } from '../merchant-view/merchant-checkout.view';
 import { LineItemAnswer } from './checkout-answers';
 

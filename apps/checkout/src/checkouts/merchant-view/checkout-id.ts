@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { uuidV5 } from '@app/contracts';
 
 // Both fixed forever: changing one would give every Idempotency-Key a new checkout.
 const LEGACY_NAMESPACE = Buffer.from('6f1c9b1e2a7d4c0e9f3b5a8d7e6c4b21', 'hex');
@@ -20,12 +20,4 @@ export function checkoutIdFor(merchantId: string, idempotencyKey: string): strin
  */
 export function legacyCheckoutIdFor(idempotencyKey: string): string {
   return uuidV5(LEGACY_NAMESPACE, idempotencyKey);
-}
-
-function uuidV5(namespace: Buffer, name: string): string {
-  const hash = createHash('sha1').update(namespace).update(name, 'utf8').digest();
-  hash[6] = (hash[6] & 0x0f) | 0x50;
-  hash[8] = (hash[8] & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

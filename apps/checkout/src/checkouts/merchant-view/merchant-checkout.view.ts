@@ -1,5 +1,5 @@
 import { LineItem } from '../domain/checkout.events';
-import { PublicOutcome, publicReasonOf } from '../domain/public-reason';
+import { PublicOutcome, publicReasonOf } from '@app/contracts';
 
 /** A row of `merchant_checkouts` with the next attempt time of an unfinished checkout. */
 export interface MerchantCheckoutRow {

@@ -7,7 +7,7 @@ import { EntityManager } from 'typeorm';
  * (in this run or an earlier one) changes no total, and the totals grow by the sales inserted, per
  * merchant and currency.
  */
-const salesRecorded = (manager: EntityManager, events: readonly ContractEvent<'checkout', 'CheckoutCompleted'>[]) =>
+export const salesRecorded = (manager: EntityManager, events: readonly ContractEvent<'checkout', 'CheckoutCompleted'>[]) =>
   manager.query(
     `WITH inserted AS (
        INSERT INTO merchant.sales (checkout_id, merchant_id, account_id, total, currency, completed_at)

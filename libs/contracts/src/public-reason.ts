@@ -1,4 +1,6 @@
 /**
+ * Shared by Checkout's merchant view and Merchant's webhooks, so both tell a merchant the same codes.
+ *
  * What a merchant is told about a checkout's outcome: a closed set that only grows, never the internal
  * reason itself, which may name a fraud rule, a provider's status or an internal step.
  */
