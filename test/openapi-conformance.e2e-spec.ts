@@ -111,7 +111,7 @@ describe('OpenAPI conformance, as real processes', () => {
           // A merchant's key is a second, documented scheme on the routes it may call: Checkout's own and its keys in Merchant.
           const merchantRoute =
             (service === 'checkout' && ['/checkouts', '/checkouts/{id}'].includes(path) && method !== 'delete') ||
-            (service === 'merchant' && path.startsWith('/merchants/{id}/keys'));
+            (service === 'merchant' && (path.startsWith('/merchants/{id}/keys') || path.startsWith('/merchants/{id}/webhook-endpoints')));
           expect({ service, path, security: operation.security, has401: '401' in operation.responses }).toEqual({
             service,
             path,
@@ -217,6 +217,36 @@ describe('OpenAPI conformance, as real processes', () => {
     await merchant.send('GET', `/merchants/${id}/request-limit`);
     await merchant.send('DELETE', `/merchants/${id}/request-limit`);
     await merchant.send('DELETE', `/merchants/${randomUUID()}/request-limit`);
+    const hooks = `/merchants/${id}/webhook-endpoints`;
+    const endpoint = (await merchant.send('POST', hooks, { body: { url: 'https://203.0.113.10/hooks', events: ['checkout.completed'] } }))
+      .body.id as string;
+    await merchant.send('POST', hooks, { body: { url: 'https://203.0.113.10/hooks', events: ['checkout.completed'] } });
+    await merchant.send('POST', hooks, { body: { url: 'http://203.0.113.10/hooks', events: ['checkout.completed'] } });
+    await merchant.refused('POST', hooks, { url: 'https://203.0.113.10/hooks', events: ['checkout.shipped'] });
+    await merchant.send('POST', `/merchants/${randomUUID()}/webhook-endpoints`, {
+      body: { url: 'https://203.0.113.11/', events: ['checkout.pending'] },
+    });
+    await merchant.send('GET', hooks);
+    await merchant.send('GET', `/merchants/${randomUUID()}/webhook-endpoints`);
+    await merchant.send('GET', `${hooks}/${endpoint}`);
+    await merchant.send('GET', `${hooks}/${randomUUID()}`);
+    await merchant.send('POST', `${hooks}/${endpoint}/rotate-secret`, { body: { overlapHours: 2 } });
+    await merchant.refused('POST', `${hooks}/${endpoint}/rotate-secret`, { overlapHours: 1_000 });
+    await merchant.send('POST', `${hooks}/${randomUUID()}/rotate-secret`, { body: { overlapHours: 2 } });
+    await merchant.send('POST', `${hooks}/${endpoint}/disable`);
+    await merchant.send('POST', `${hooks}/${randomUUID()}/disable`);
+    await merchant.send('POST', `${hooks}/${endpoint}/enable`);
+    await merchant.send('POST', `${hooks}/${randomUUID()}/enable`);
+    await merchant.send('POST', `${hooks}/${endpoint}/test`);
+    await merchant.send('POST', `${hooks}/${randomUUID()}/test`);
+    await merchant.send('GET', `${hooks}/${endpoint}/deliveries?status=pending&limit=5`);
+    await merchant.refused('GET', `${hooks}/${endpoint}/deliveries?limit=500`);
+    await merchant.send('GET', `${hooks}/${randomUUID()}/deliveries`);
+    await merchant.send('POST', `${hooks}/${endpoint}/deliveries/replay`, { body: {} });
+    await merchant.refused('POST', `${hooks}/${endpoint}/deliveries/replay`, { deliveryIds: ['not-a-uuid'] });
+    await merchant.send('POST', `${hooks}/${randomUUID()}/deliveries/replay`, { body: { deliveryIds: [randomUUID()] } });
+    await merchant.send('DELETE', `${hooks}/${endpoint}`);
+    await merchant.send('DELETE', `${hooks}/${endpoint}`);
     await merchant.send('POST', '/merchant-keys/sync', { body: { used: [] } });
     await merchant.refused('POST', '/merchant-keys/sync', { used: [{ keyId: 'not-a-key', at: 'never' }] });
     await unreadable(merchant, '/merchants');

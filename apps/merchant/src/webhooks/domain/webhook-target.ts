@@ -61,11 +61,11 @@ export function addressKind(address: string): AddressKind {
   return 'unusable';
 }
 
-function ipv4Kind([a, b]: number[]): AddressKind {
+function ipv4Kind([a, b, c]: number[]): AddressKind {
   if (a === 127) return 'loopback';
   if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return 'private';
   if ((a === 100 && b >= 64 && b <= 127) || (a === 169 && b === 254)) return 'private';
-  if (a === 0 || a >= 224 || (a === 192 && b === 0) || (a === 198 && (b === 18 || b === 19))) return 'unusable';
+  if (a === 0 || a >= 224 || (a === 192 && b === 0 && (c === 0 || c === 2)) || (a === 198 && (b === 18 || b === 19))) return 'unusable';
   return 'public';
 }
 
