@@ -8,7 +8,9 @@
  * with the CPU of every process involved, PostgreSQL and RabbitMQ included. Prints figures and the
  * issue's targets; asserts nothing.
  *
- *   npm run bench:checkout [-- --cpu-prof]
+ *   npm run bench:checkout [-- --cpu-prof] [-- --webhook]
+ *   (--webhook or BENCH_WEBHOOK=1: the merchant has a webhook endpoint for checkout.completed, a local
+ *    server; prints the delivery latency from the event's commit to the endpoint's receipt)
  *   (BENCH_CHECKOUTS, BENCH_CONCURRENCY, BENCH_ACCOUNTS, BENCH_WARMUP, BENCH_OPEN_LOOP_SECONDS,
  *    BENCH_BASELINE_CHECKOUTS_PER_S: today's throughput at concurrency 16, measured in the same hour)
  */
@@ -24,6 +26,7 @@ import { OpenLoopResult, describeOpenLoop, percentileOf, runOpenLoop } from './s
 import { backendPids, backgroundPids, databaseCounters, describeCounters } from './support/pg-activity';
 import { ProcessGroups, describePerUnit, measureCpu, postgresServerPids, rabbitPids, totalOf } from '../test/support/process-cpu';
 import { Target, baseline, printTargets } from './support/targets';
+import { WebhookReceiver } from './support/webhook-receiver';
 
 const CHECKOUTS = Number(process.env.BENCH_CHECKOUTS ?? 2_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -36,6 +39,7 @@ const DOWNSTREAM_CALLS_PER_CHECKOUT = 6;
 const UNIT_PRICE = 1_000;
 const SERVICES = ['account', 'merchant', 'fraud', 'payment-provider', 'checkout', 'ops'] as const;
 const OPEN_LOOP_LOADS = [0.25, 0.5];
+const WEBHOOK = process.argv.includes('--webhook') || process.env.BENCH_WEBHOOK === '1';
 /** PostgreSQL publishes an idle backend's counters up to 10 s late. */
 const STATS_SETTLE_MS = 11_000;
 
@@ -56,8 +60,10 @@ async function main(): Promise<void> {
     FRAUD_VELOCITY_MAX_PER_MINUTE: '1000000',
     PROVIDER_LATENCY_MS: '0',
     LOG_LEVEL: 'warn',
+    ...(WEBHOOK ? { WEBHOOK_DEVELOPMENT_MODE: 'true' } : {}),
     ...profile?.env,
   });
+  const receiver = WEBHOOK ? new WebhookReceiver() : undefined;
   let ceiling: CeilingServers | undefined;
   try {
     ceiling = await startCeiling(DOWNSTREAM_CALLS_PER_CHECKOUT);
@@ -78,6 +84,15 @@ async function main(): Promise<void> {
     // The platform: every service, the platform's PostgreSQL backends and the server's own processes, the broker.
     const urlOf: UrlOf = (service) => platform.url(service);
     const merchantId = await onboardMerchant(urlOf);
+    if (receiver) {
+      const url = await receiver.start();
+      const endpoint = await send(urlOf('merchant'), 'POST', `/merchants/${merchantId}/webhook-endpoints`, {
+        url,
+        events: ['checkout.completed'],
+      });
+      if (endpoint.status !== 201) throw new Error(`registering the webhook endpoint answered ${endpoint.status}`);
+      log(`  the merchant has a webhook endpoint for checkout.completed at ${url}`);
+    }
     // Generous: the open-loop phases buy too, at a rate known only once the closed loop has run.
     const limit = Math.ceil(((CHECKOUTS + WARMUP) / ACCOUNTS) * 10 + 10) * UNIT_PRICE;
     const accounts: string[] = [];
@@ -103,7 +118,8 @@ async function main(): Promise<void> {
       const result = await runLoad(CHECKOUTS, CONCURRENCY, checkout('measured'), completed);
       // Includes the queue consumers' catch-up, so it is the whole cost of a checkout, not only the request's.
       const lag = await salesLedgerCatchUp(urlOf, merchantId, warmup.ok + result.ok);
-      return { result, lag };
+      const webhookLag = await receiver?.caughtUp(warmup.ok + result.ok);
+      return { result, lag, webhookLag };
     });
     await sleep(STATS_SETTLE_MS);
     const countersAfter = await databaseCounters(admin, databases);
@@ -112,6 +128,15 @@ async function main(): Promise<void> {
     log(`  checkout (6 services, completed checkouts)            ${describeLoad(checkouts)}`);
     const { lag } = measured.result;
     log(`    merchant sales ledger caught up ${lag === undefined ? 'not within 60 s' : `${lag} ms after the last checkout`}`);
+    if (receiver) {
+      const latencies = [...receiver.latencies.values()].sort((a, b) => a - b);
+      const { webhookLag } = measured.result;
+      log(
+        `    webhooks: ${latencies.length} checkout.completed received, commit to receipt p50 ${percentileOf(latencies, 50).toFixed(0)} ms, ` +
+          `p99 ${percentileOf(latencies, 99).toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms; ` +
+          `all in ${webhookLag === undefined ? 'not within 60 s' : `${webhookLag} ms after the ledger`}`,
+      );
+    }
     log(`    CPU ms per completed checkout: ${describePerUnit(measured.spent, checkouts.ok)}`);
     log(
       `    platform total (services + postgres + rabbitmq) ${platformCpu.toFixed(2)} ms = ${(platformCpu / ceilingCpu).toFixed(1)}× the ceiling's ${ceilingCpu.toFixed(3)} ms`,
@@ -156,6 +181,7 @@ async function main(): Promise<void> {
   } finally {
     closeConnections();
     ceiling?.stop();
+    receiver?.stop();
     const names = new Map(SERVICES.map((service) => [platform.pid(service), service]));
     await platform.stop();
     await admin.end();

@@ -114,6 +114,8 @@ describe('Merchants: checkouts per merchant, a minimal view and a list', () => {
     for (let i = 0; i < 4; i++) answers.push((await checkout(shopA, randomUUID(), checkoutBody(accountId, shopA.id, 1_000))).body);
     const [completed, declined] = [answers[0].checkoutId, answers[3].checkoutId];
     expect((await internal(declined)).body).toMatchObject({ reason: 'FRAUD_REVIEW', details: expect.arrayContaining(['VELOCITY']) });
+    // The merchant's own POST answer tells the public code too, never the rule or its details.
+    expect(answers[3]).toEqual({ checkoutId: declined, status: 'rejected', total: 1_000, currency: 'EUR', outcome: { code: 'declined' } });
     const seen = [];
     for (const [id, code] of [
       [completed, 'succeeded'],

@@ -1,4 +1,4 @@
-import type { UnfinishedCheckout, UnfinishedCheckouts } from '@app/contracts';
+import { PUBLIC_OUTCOMES, type PublicOutcome, type UnfinishedCheckout, type UnfinishedCheckouts } from '@app/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { CheckoutOutcome, PendingOutcome } from './checkout.view';
 
@@ -10,13 +10,19 @@ export class CompensationAnswer {
   @ApiProperty() voided: boolean;
 }
 
+export class PublicOutcomeAnswer {
+  @ApiProperty({ enum: PUBLIC_OUTCOMES }) code: PublicOutcome;
+}
+
 /** A final checkout: completed, or rejected with a reason code. */
 export class CheckoutOutcomeAnswer implements CheckoutOutcome {
   @ApiProperty({ format: 'uuid' }) checkoutId: string;
   @ApiProperty({ enum: ['completed', 'rejected'] }) status: 'completed' | 'rejected';
-  @ApiPropertyOptional({ example: 'INSUFFICIENT_FUNDS' }) reason?: string;
-  @ApiPropertyOptional({ type: [String] }) details?: string[];
-  @ApiPropertyOptional({ type: CompensationAnswer, description: 'Present when money had moved and was given back' })
+  @ApiPropertyOptional({ example: 'INSUFFICIENT_FUNDS', description: 'The internal reason: answered to operators only' }) reason?: string;
+  @ApiPropertyOptional({ type: [String], description: 'Answered to operators only' }) details?: string[];
+  @ApiPropertyOptional({ type: PublicOutcomeAnswer, description: 'To a merchant: the public outcome code, as GET /checkouts/:id shows it' })
+  outcome?: PublicOutcomeAnswer;
+  @ApiPropertyOptional({ type: CompensationAnswer, description: 'Present when money had moved and was given back (operators only)' })
   compensation?: CompensationAnswer;
   @ApiProperty({ description: 'In minor units' }) total: number;
   @ApiProperty({ example: 'EUR' }) currency: string;

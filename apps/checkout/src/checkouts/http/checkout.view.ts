@@ -1,6 +1,6 @@
 import { RecordedEvent } from '@app/eventstore';
 import { CheckoutState, isFinal, nextStep } from '../domain/checkout.decider';
-import { UnfinishedCheckout } from '@app/contracts';
+import { PublicOutcome, publicReasonOf, UnfinishedCheckout } from '@app/contracts';
 
 /** The answer to POST /checkouts once the checkout is final. */
 export interface CheckoutOutcome {
@@ -8,6 +8,8 @@ export interface CheckoutOutcome {
   status: 'completed' | 'rejected';
   reason?: string;
   details?: string[];
+  /** For a merchant: the public outcome code, in place of the reason and details. */
+  outcome?: { code: PublicOutcome };
   /** Present when money had moved and was given back: what was undone. */
   compensation?: { refunded: boolean; voided: boolean };
   total: number;
@@ -18,6 +20,16 @@ export interface CheckoutOutcome {
 export interface PendingOutcome {
   checkoutId: string;
   status: 'pending';
+}
+
+/**
+ * What a merchant's own POST /checkouts is answered: the public outcome code (as GET /checkouts/:id shows
+ * it) instead of the internal reason, fraud details and compensation steps, which stay the operator's.
+ */
+export function merchantOutcomeOf(outcome: CheckoutOutcome | PendingOutcome): CheckoutOutcome | PendingOutcome {
+  if (outcome.status === 'pending') return outcome;
+  const { checkoutId, status, total, currency } = outcome;
+  return { checkoutId, status, total, currency, outcome: { code: status === 'completed' ? 'succeeded' : publicReasonOf(outcome.reason) } };
 }
 
 export function outcomeOf(state: CheckoutState): CheckoutOutcome {

@@ -33,7 +33,7 @@ import {
   cursorAfter,
   parseListQuery,
 } from './checkout-list.query';
-import { CheckoutOutcome, PendingOutcome, outcomeOf } from './checkout.view';
+import { CheckoutOutcome, PendingOutcome, merchantOutcomeOf, outcomeOf } from './checkout.view';
 import { MerchantCheckoutAnswer, MerchantCheckoutPageAnswer } from './merchant-checkout-answers';
 import { StartCheckoutDto } from './start-checkout.dto';
 import { withinBudget } from './within-budget';
@@ -107,7 +107,8 @@ export class CheckoutsController {
     const request = { accountId, merchantId, currency, items: items.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })) };
     // A checkout this merchant started with the key keeps its id, however it was derived (a legacy one from the key alone).
     const checkoutId = (await this.merchantCheckouts.idFor(merchantId, idempotencyKey)) ?? checkoutIdFor(merchantId, idempotencyKey);
-    return this.answer(checkoutId, reply, this.process.checkout(checkoutId, idempotencyKey, request, actorOf(caller)));
+    const answer = await this.answer(checkoutId, reply, this.process.checkout(checkoutId, idempotencyKey, request, actorOf(caller)));
+    return caller.kind === 'merchant' ? merchantOutcomeOf(answer) : answer;
   }
 
   @Get()
