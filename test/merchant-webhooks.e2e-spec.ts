@@ -239,8 +239,10 @@ describe('Merchants: signed webhooks', () => {
     expect(receivers.slow.received).toHaveLength(0);
 
     // The failing endpoint: its log says why, and it is disabled after failing for 75 s; its merchant enables it again.
-    const failingLog = await hooks(failing, 'GET', `/${failingId}/deliveries?status=pending`);
-    expect(failingLog.body.items[0]).toMatchObject({ lastStatusCode: 500, lastError: expect.stringMatching(/^HTTP_500/) });
+    const failingLog = await hooks(failing, 'GET', `/${failingId}/deliveries?status=pending&limit=100`);
+    const tried = failingLog.body.items.filter((item: { attempts: number }) => item.attempts > 0);
+    expect(tried.length).toBeGreaterThan(0);
+    for (const item of tried) expect(item).toMatchObject({ lastStatusCode: 500, lastError: expect.stringMatching(/^HTTP_500/) });
     const disabled = await waitFor(
       async () => {
         const endpoint = await hooks(failing, 'GET', `/${failingId}`);

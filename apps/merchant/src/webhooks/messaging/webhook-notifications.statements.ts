@@ -161,4 +161,9 @@ export async function checkoutsFinished(manager: EntityManager, events: readonly
       dueAt: new Date(e.occurredAt),
     }));
   if (endpoints.length > 0) await record(manager, notices, endpoints, facts);
+  // A completed or rejected checkout is final (a compensation comes just before its rejection): forget it.
+  const final = known.filter((k) => events.some((e) => e.data.checkoutId === k.checkoutId && e.type !== 'CheckoutCompensated'));
+  if (final.length > 0) {
+    await manager.query('DELETE FROM merchant.webhook_checkouts WHERE checkout_id = ANY($1::uuid[])', [final.map((k) => k.checkoutId)]);
+  }
 }
