@@ -1,7 +1,20 @@
 import { Counter, Gauge, register } from 'prom-client';
 
-const counter = (name: string, help: string): Counter<'reason'> =>
-  (register.getSingleMetric(name) as Counter<'reason'> | undefined) ?? new Counter({ name, help, labelNames: ['reason'] });
+const FAILURES = 'webhook_delivery_failures_total';
+const EXHAUSTED = 'webhook_deliveries_exhausted_total';
+const DISABLED = 'webhook_endpoints_disabled_total';
+
+const failures = (): Counter<'reason'> =>
+  (register.getSingleMetric(FAILURES) as Counter<'reason'> | undefined) ??
+  new Counter({
+    name: FAILURES,
+    help: 'Webhook delivery attempts that failed, per reason (http_5xx, http_4xx, http_other, timeout, connection, refused_address)',
+    labelNames: ['reason'],
+  });
+const plain = (name: string, help: string): Counter =>
+  (register.getSingleMetric(name) as Counter | undefined) ?? new Counter({ name, help });
+const exhausted = () => plain(EXHAUSTED, 'Webhook deliveries that failed for good (their retry schedule spent)');
+const disabled = () => plain(DISABLED, 'Webhook endpoints disabled for failing too long');
 
 /** Why an attempt failed, as a bounded label: never a URL, an endpoint or a merchant. */
 export function failureReason(statusCode: number | null, error: string | null): string {
@@ -11,28 +24,17 @@ export function failureReason(statusCode: number | null, error: string | null): 
   return 'connection';
 }
 
-/** `webhook_delivery_failures_total{reason}`, `webhook_deliveries_exhausted_total`, `webhook_endpoints_disabled_total`. */
 export const webhookMetrics = {
-  attemptFailed: (reason: string) =>
-    counter(
-      'webhook_delivery_failures_total',
-      'Webhook delivery attempts that failed, per reason (http_5xx, http_4xx, http_other, timeout, connection, refused_address)',
-    ).inc({ reason }),
-  exhausted: () =>
-    counter('webhook_deliveries_exhausted_total', 'Webhook deliveries that failed for good (retry schedule spent)').inc({
-      reason: 'exhausted',
-    }),
-  disabled: () => counter('webhook_endpoints_disabled_total', 'Webhook endpoints disabled for failing too long').inc({ reason: 'failing' }),
+  attemptFailed: (reason: string) => failures().inc({ reason }),
+  exhausted: () => exhausted().inc(),
+  disabled: () => disabled().inc(),
 };
 
 /** Registers the counters (so they are exported before their first failure) and the backlog gauge, read at scrape time. */
 export function registerWebhookMetrics(backlog: () => Promise<number>): void {
-  counter(
-    'webhook_delivery_failures_total',
-    'Webhook delivery attempts that failed, per reason (http_5xx, http_4xx, http_other, timeout, connection, refused_address)',
-  );
-  counter('webhook_deliveries_exhausted_total', 'Webhook deliveries that failed for good (retry schedule spent)');
-  counter('webhook_endpoints_disabled_total', 'Webhook endpoints disabled for failing too long');
+  failures();
+  exhausted();
+  disabled();
   register.removeSingleMetric('webhook_deliveries_backlog');
   new Gauge({
     name: 'webhook_deliveries_backlog',
