@@ -198,6 +198,7 @@ describe('Ops named operators and roles', () => {
     await eventually(async () => (await call(minted.body.apiKey as string, 'GET', keysPath, {}, {}, 'merchant')).status === 401, 10_000);
     const unknown = await call(credentials.admin, 'DELETE', `${keysPath}/0123456789abcdef`);
     expect(unknown).toMatchObject({ status: 404, body: { code: 'KEY_NOT_FOUND' } });
+    expect((await call(credentials.admin, 'DELETE', `${keysPath}/..%2F..%2Fmerchants`)).status).toBe(404);
 
     const recorded = await eventually(async () => {
       const found = await actions(`target=${merchantId}&limit=100`);
@@ -213,6 +214,7 @@ describe('Ops named operators and roles', () => {
     ]);
     const onKeys = await actions(`operator=ada-admin&action=merchant-keys.revoke`);
     expect(onKeys.map((a) => [a.target, a.outcome])).toEqual([
+      [`${merchantId}/../../merchants`, 404],
       [`${merchantId}/0123456789abcdef`, 404],
       [`${merchantId}/${minted.body.id as string}`, 200],
     ]);

@@ -1,4 +1,5 @@
-import { NamedOperator } from '@app/platform';
+import { DomainError } from '@app/domain';
+import { isMerchantKeyId, NamedOperator } from '@app/platform';
 import { OpsServiceClients, passedOn } from '../downstream/ops-service-clients';
 
 const ACTION_TIMEOUT_MS = 10_000;
@@ -23,11 +24,13 @@ export class MerchantKeysClient {
   }
 
   roll(merchantId: string, keyId: string, expiresInHours: number, operator: NamedOperator): Promise<Record<string, unknown>> {
-    return this.send('POST', `/merchants/${merchantId}/keys/${encodeURIComponent(keyId)}/roll`, operator, { expiresInHours });
+    assertKeyId(keyId);
+    return this.send('POST', `/merchants/${merchantId}/keys/${keyId}/roll`, operator, { expiresInHours });
   }
 
   revoke(merchantId: string, keyId: string, operator: NamedOperator): Promise<Record<string, unknown>> {
-    return this.send('DELETE', `/merchants/${merchantId}/keys/${encodeURIComponent(keyId)}`, operator);
+    assertKeyId(keyId);
+    return this.send('DELETE', `/merchants/${merchantId}/keys/${keyId}`, operator);
   }
 
   /** Nest calls this as Ops stops: the connection pool closes. */
@@ -45,4 +48,10 @@ export class MerchantKeysClient {
     });
     return passedOn('merchant', response);
   }
+}
+
+/** What Merchant answers for a key id it cannot have (16 hex digits or none), answered without asking it. */
+function assertKeyId(keyId: string): void {
+  if (!isMerchantKeyId(keyId))
+    throw new DomainError('not-found', 'KEY_NOT_FOUND', 'The merchant has no such key (key ids are 16 hex digits)');
 }
