@@ -8,9 +8,11 @@
  * with the CPU of every process involved, PostgreSQL and RabbitMQ included. Prints figures and the
  * issue's targets; asserts nothing.
  *
- *   npm run bench:checkout [-- --cpu-prof] [-- --webhook]
+ *   npm run bench:checkout [-- --cpu-prof] [-- --webhook] [-- --tracing]
  *   (--webhook or BENCH_WEBHOOK=1: the merchant has a webhook endpoint for checkout.completed, a local
  *    server; prints the delivery latency from the event's commit to the endpoint's receipt)
+ *   --tracing: every service exports its traces (OTEL_EXPORTER_OTLP_ENDPOINT) to an OTLP/HTTP sink in
+ *   this process that answers 200 and only counts; compare with a run without it for tracing's cost
  *   (BENCH_CHECKOUTS, BENCH_CONCURRENCY, BENCH_ACCOUNTS, BENCH_WARMUP, BENCH_OPEN_LOOP_SECONDS,
  *    BENCH_BASELINE_CHECKOUTS_PER_S: today's throughput at concurrency 16, measured in the same hour)
  */
@@ -25,6 +27,7 @@ import { printProfiles, profiling, profilingEnv, startProfiling } from './suppor
 import { OpenLoopResult, describeOpenLoop, percentileOf, runOpenLoop } from './support/open-loop';
 import { backendPids, backgroundPids, databaseCounters, describeCounters } from './support/pg-activity';
 import { ProcessGroups, describePerUnit, measureCpu, postgresServerPids, rabbitPids, totalOf } from '../test/support/process-cpu';
+import { OtlpSink } from './support/otlp-sink';
 import { Target, baseline, printTargets } from './support/targets';
 import { WebhookReceiver } from './support/webhook-receiver';
 
@@ -42,6 +45,7 @@ const OPEN_LOOP_LOADS = [0.25, 0.5];
 const WEBHOOK = process.argv.includes('--webhook') || process.env.BENCH_WEBHOOK === '1';
 /** PostgreSQL publishes an idle backend's counters up to 10 s late. */
 const STATS_SETTLE_MS = 11_000;
+const TRACING = process.argv.includes('--tracing') || process.env.BENCH_TRACING === '1';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -56,12 +60,15 @@ async function main(): Promise<void> {
   const admin = new Client({ connectionString: testAdminDatabaseUrl() });
   await admin.connect();
   const profile = profiling ? profilingEnv() : undefined;
+  const sink = TRACING ? await OtlpSink.start() : undefined;
+  log(sink ? `tracing ON: every service exports to an OTLP/HTTP sink at ${sink.url} (answers 200, counts)` : 'tracing OFF');
   const platform = await TestPlatform.start([...SERVICES], {
     FRAUD_VELOCITY_MAX_PER_MINUTE: '1000000',
     PROVIDER_LATENCY_MS: '0',
     LOG_LEVEL: 'warn',
     ...(WEBHOOK ? { WEBHOOK_DEVELOPMENT_MODE: 'true' } : {}),
     ...profile?.env,
+    ...(sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {}),
   });
   const receiver = WEBHOOK ? new WebhookReceiver() : undefined;
   let ceiling: CeilingServers | undefined;
@@ -112,6 +119,7 @@ async function main(): Promise<void> {
     const warmup = await runLoad(WARMUP, CONCURRENCY, checkout('warmup'), completed);
     await salesLedgerCatchUp(urlOf, merchantId, warmup.ok);
     await sleep(STATS_SETTLE_MS);
+    sink?.reset();
     const countersBefore = await databaseCounters(admin, databases);
     if (profile) startProfiling(SERVICES.map((service) => platform.pid(service)));
     const measured = await measureCpu(groups, async () => {
@@ -143,6 +151,16 @@ async function main(): Promise<void> {
     );
     log("    (postgres: the platform databases' backends and the server's background processes; rabbitmq: the whole shared node)");
     log(`    PostgreSQL: ${describeCounters(countersBefore, countersAfter, checkouts.ok, 'checkout')}`);
+    if (sink) {
+      // The settle above is longer than a batch's delay (5 s): every measured checkout's spans are in.
+      const perCheckout = sink.spanCount / Math.max(checkouts.ok, 1);
+      log(
+        `    traces: ${sink.spanCount} spans (${perCheckout.toFixed(1)} per checkout) in ${sink.exports} exports, ` +
+          `${(sink.bytes / Math.max(checkouts.ok, 1) / 1024).toFixed(1)} KiB per checkout; by service and span:`,
+      );
+      for (const [name, count] of [...sink.spans].sort((a, b) => a[0].localeCompare(b[0])))
+        log(`      ${name}  ${(count / Math.max(checkouts.ok, 1)).toFixed(2)}/checkout`);
+    }
 
     // Open loop at fixed rates, the platform then the ceiling at the same rate.
     const openLoop: { load: number; platform: OpenLoopResult; ceiling: OpenLoopResult }[] = [];
@@ -182,6 +200,7 @@ async function main(): Promise<void> {
     closeConnections();
     ceiling?.stop();
     receiver?.stop();
+    sink?.close();
     const names = new Map(SERVICES.map((service) => [platform.pid(service), service]));
     await platform.stop();
     await admin.end();

@@ -45,6 +45,34 @@ describe('command metadata, as a real process', () => {
     ]);
   });
 
+  it('records the operator Ops names in the credential it signs, and never one a header names', async () => {
+    const body = { name: 'Hopper Tools', country: 'GB', bankAccount: { iban: 'GB82WEST12345698765432', bic: 'NWBKGB2L' } };
+    // What Ops sends when ada (an admin) acts through it: a credential signed with Ops' own key.
+    const asAda = await send(platform.url('merchant'), 'POST', '/merchants', body, {
+      authorization: `Bearer ${platform.operatorCredential('ada', 'admin')}`,
+    });
+    expect(asAda.status).toBe(201);
+    expect(await metadataOf('merchant', `merchant-${asAda.body.id}`)).toEqual([
+      { metadata: { actor: 'operator:ada', correlationId: expect.any(String) } },
+    ]);
+
+    // The bootstrap token naming someone in a header is still the bootstrap admin, and only that.
+    const asBootstrap = await send(platform.url('merchant'), 'POST', '/merchants', body, { 'x-operator': 'mallory' });
+    expect(asBootstrap.status).toBe(201);
+    expect(await metadataOf('merchant', `merchant-${asBootstrap.body.id}`)).toEqual([
+      { metadata: { actor: 'operator:bootstrap', correlationId: expect.any(String) } },
+    ]);
+
+    // A service's own credential cannot be passed off as an operator's, nor can one Ops signed be altered.
+    const forged = platform.operatorCredential('ada', 'viewer').split('.');
+    const claims = { ...JSON.parse(Buffer.from(forged[1], 'base64url').toString()), role: 'admin' };
+    const altered = [forged[0], Buffer.from(JSON.stringify(claims)).toString('base64url'), forged[2]].join('.');
+    for (const credential of [platform.serviceToken('ops'), altered]) {
+      const refused = await send(platform.url('merchant'), 'POST', '/merchants', body, { authorization: `Bearer ${credential}` });
+      expect(refused.status).toBe(credential === altered ? 401 : 403);
+    }
+  });
+
   it('records the calling service as actor of the assessment it asked for', async () => {
     const correlationId = randomUUID();
     const checkoutId = randomUUID();

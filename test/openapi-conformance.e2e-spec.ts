@@ -442,6 +442,19 @@ describe('OpenAPI conformance, as real processes', () => {
     await ops.send('POST', `/checkouts/${randomUUID()}/compensate`);
     await ops.send('POST', '/checkouts/not-a-uuid/compensate');
 
+    // A merchant's keys, through Ops (which calls Merchant as the admin).
+    const keysOf = `/merchants/${await onboardMerchant()}/keys`;
+    const firstKey = (await ops.send('GET', keysOf)).body.items[0].id as string;
+    await ops.send('GET', `/merchants/${randomUUID()}/keys`);
+    await ops.send('GET', '/merchants/not-a-uuid/keys');
+    const mintedKey = (await ops.send('POST', keysOf)).body.id as string;
+    await ops.send('POST', `/merchants/${randomUUID()}/keys`);
+    await ops.send('POST', `${keysOf}/${mintedKey}/roll`, { body: { expiresInHours: 1 } });
+    await ops.refused('POST', `${keysOf}/${firstKey}/roll`, { expiresInHours: 1_000 });
+    await ops.send('DELETE', `${keysOf}/${mintedKey}`);
+    await ops.send('POST', `${keysOf}/${mintedKey}/roll`, { body: { expiresInHours: 1 } });
+    await ops.send('DELETE', `${keysOf}/ffffffffffffffff`);
+
     const subscriptions = await ops.send('GET', '/subscriptions');
     expect(subscriptions.status).toBe(200);
     const name = 'fraud.account-events';

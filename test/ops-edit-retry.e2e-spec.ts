@@ -2,6 +2,9 @@ import { AmqpConnection } from '@app/messaging';
 import { eventually, TEST_OPS_TOKEN, TestPlatform } from '@app/testing';
 import type { Channel } from 'amqplib';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { asDeadLetter, deadLetterOf, eventMessage, OpsApi, QueueWriter, runOpsCli, startPlatform } from './support/ops-e2e-support';
 
 const QUEUE = 'fraud.account-events';
@@ -179,6 +182,36 @@ describe('Ops edit and retry, search, cursor pages and dry run', () => {
     expect(await ops.get(`/dead-letters/${target.id}`)).toMatchObject({ status: 'dead', history: [] });
   });
 
+  it('edits and retries from the CLI: fields set on the stored body, or a whole body from a file', async () => {
+    const [bySet, byFile] = await store(2, `cli-${randomUUID()}`);
+    const refused = await cli(['edit', String(bySet.id), '--set', 'data.currency=eur0']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/AccountOpened v1.*\/currency.*\(400 INVALID_EDIT\)/s);
+    expect((await cli(['edit', String(bySet.id)])).code).toBe(2);
+
+    const set = await cli(['edit', String(bySet.id), '--set', 'data.currency=EUR', '--set', 'data.name=Fixed by CLI']);
+    expect(set).toMatchObject({ code: 0, stderr: '' });
+    const editedId = Number(
+      new RegExp(`^Edited dead letter ${bySet.id} into (\\d+) \\(${QUEUE}, replayed\\); ${bySet.id} is superseded\\.$`, 'm').exec(
+        set.stdout,
+      )?.[1],
+    );
+    expect(editedId).toBeGreaterThan(bySet.id);
+
+    const file = join(mkdtempSync(join(tmpdir(), 'ops-edit-')), 'body.json');
+    writeFileSync(file, edited(byFile.message, 'From a file'));
+    const whole = await cli(['edit', String(byFile.id), '--body-file', file, '--json']);
+    expect(whole).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(whole.stdout)).toMatchObject({ original: { id: byFile.id, status: 'superseded' }, edited: { status: 'replayed' } });
+
+    await drained();
+    expect(received.get(bySet.eventId)).toEqual([{ name: 'Fixed by CLI', currency: 'EUR' }]);
+    expect(received.get(byFile.eventId)).toEqual([{ name: 'From a file', currency: 'EUR' }]);
+    const original = await ops.get<Shown>(`/dead-letters/${bySet.id}`);
+    expect(original).toMatchObject({ status: 'superseded', editedInto: editedId, body: bySet.message.content.toString() });
+    expect(original.history).toEqual([expect.objectContaining({ action: 'edit', actor: 'bootstrap' })]);
+  });
+
   it('searches by text and time, pages by cursor past any ceiling, and dry-runs a replay that sends nothing', async () => {
     const marker = `search-${randomUUID()}`;
     const stored = await store(7, marker);
@@ -197,6 +230,18 @@ describe('Ops edit and retry, search, cursor pages and dry run', () => {
     }
     expect(pages).toBe(3);
     expect(ids).toEqual(stored.map((s) => s.id).sort((a, b) => a - b));
+    // A total that is a multiple of the page size: the last full page says there is no next one.
+    const whole = await pageOf(`search=${marker}&limit=7`);
+    expect(whole).toMatchObject({ total: 7, nextCursor: null });
+    expect(whole.items.map((item) => item.id)).toEqual(ids);
+    const single: number[] = [];
+    for (let next: string | null = ''; next !== null;) {
+      const page = await pageOf(`search=${marker}&limit=1${next ? `&cursor=${encodeURIComponent(next)}` : ''}`);
+      expect(page.items).toHaveLength(1);
+      single.push(page.items[0].id);
+      next = page.nextCursor;
+    }
+    expect(single).toEqual(ids);
     const streamId = (JSON.parse(stored[4].message.content.toString()) as { streamId: string }).streamId;
     expect((await pageOf(`search=${streamId}`)).items.map((item) => item.id)).toEqual([stored[4].id]);
     const later = new Date(Date.now() + 3_600_000).toISOString();
@@ -210,6 +255,9 @@ describe('Ops edit and retry, search, cursor pages and dry run', () => {
     expect(listed.stdout).toContain('5 shown of 7');
     const rest = await cli(['list', '--search', marker, '--limit', '5', '--cursor', next!, '--json']);
     expect((JSON.parse(rest.stdout) as { items: { id: number }[] }).items.map((item) => item.id)).toEqual(ids.slice(5));
+    const all = await cli(['list', '--search', marker, '--limit', '7']);
+    expect(all.stdout).toContain('7 shown of 7');
+    expect(all.stdout).not.toContain('next page');
 
     const plan = await ops.post('/dead-letters/replay/dry-run', { ids: stored.slice(0, 4).map((s) => s.id) });
     expect(plan).toMatchObject({

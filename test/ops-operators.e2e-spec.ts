@@ -15,22 +15,30 @@ interface Action {
 /**
  * Named operators on an Ops whose OPS_TOKEN is retired (OPS_BOOTSTRAP_ADMIN=false): each acts with
  * their own credential and role, and every request to an action is recorded under the
- * authenticated name, refusals included, whatever an X-Operator header says.
+ * authenticated name, refusals included, whatever an X-Operator header says. Merchant has retired
+ * OPS_TOKEN too: what Ops does there for an admin, it does with a credential naming that admin.
  */
 describe('Ops named operators and roles', () => {
   let platform: TestPlatform;
   let writer: QueueWriter;
   const credentials: Record<string, string> = {};
 
-  const call = async (credential: string | null, method: string, path: string, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${platform.url('ops')}${path}`, {
+  const call = async (
+    credential: string | null,
+    method: string,
+    path: string,
+    headers: Record<string, string> = {},
+    body: object = {},
+    service: 'ops' | 'merchant' = 'ops',
+  ) => {
+    const response = await fetch(`${platform.url(service)}${path}`, {
       method,
       headers: {
         ...(credential === null ? {} : { authorization: `Bearer ${credential}` }),
         ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
         ...headers,
       },
-      body: method === 'POST' ? '{}' : undefined,
+      body: method === 'POST' ? JSON.stringify(body) : undefined,
     });
     return {
       status: response.status,
@@ -63,7 +71,7 @@ describe('Ops named operators and roles', () => {
   }
 
   beforeAll(async () => {
-    platform = await startPlatform(['ops'], { OPS_BOOTSTRAP_ADMIN: 'false' });
+    platform = await startPlatform(['merchant', 'ops'], { OPS_BOOTSTRAP_ADMIN: 'false' });
     writer = await new QueueWriter(platform.amqpUrl).start();
     for (const role of ['viewer', 'operator', 'admin'] as const) credentials[role] = await platform.addOperator(`ada-${role}`, role);
   });
@@ -146,5 +154,70 @@ describe('Ops named operators and roles', () => {
     const refused = await runOpsCli(['replay', String(id)], { OPS_URL: platform.url('ops'), OPS_TOKEN: credentials.viewer });
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('needs the operator role');
+  });
+
+  it("lets an admin list, mint, roll and revoke a merchant's keys through Ops, refuses viewers and operators, and records each", async () => {
+    const onboarded = await call(
+      platform.operatorCredential('setup', 'admin'),
+      'POST',
+      '/merchants',
+      {},
+      { name: 'Keys Ltd', country: 'GB', bankAccount: { iban: 'GB82WEST12345698765432', bic: 'NWBKGB2L' } },
+      'merchant',
+    );
+    expect(onboarded.status).toBe(201);
+    const merchantId = onboarded.body.id as string;
+    const keysPath = `/merchants/${merchantId}/keys`;
+    // Merchant no longer takes OPS_TOKEN: whatever Ops does there below, it does as the named admin.
+    expect((await call(TEST_OPS_TOKEN, 'GET', keysPath, {}, {}, 'merchant')).status).toBe(401);
+
+    for (const role of ['viewer', 'operator'] as const) {
+      const refusedList = await call(credentials[role], 'GET', keysPath);
+      expect(refusedList).toMatchObject({ status: 403, type: expect.stringContaining('application/problem+json') });
+      expect(refusedList.body.detail).toContain('needs the admin role');
+      expect((await call(credentials[role], 'POST', keysPath)).status).toBe(403);
+    }
+
+    const listed = await call(credentials.admin, 'GET', keysPath);
+    expect(listed.status).toBe(200);
+    const [first] = listed.body.items as { id: string; state: string }[];
+    expect(listed.body.items).toEqual([expect.objectContaining({ id: first.id, state: 'active' })]);
+    expect(JSON.stringify(listed.body)).not.toContain('mk_' + first.id + '_');
+
+    const minted = await call(credentials.admin, 'POST', keysPath);
+    expect(minted).toMatchObject({ status: 201, body: { state: 'active', apiKey: expect.stringMatching(/^mk_[0-9a-f]{16}_/) } });
+    // The minted key is the merchant's: it lists its own keys at Merchant.
+    expect((await call(minted.body.apiKey as string, 'GET', keysPath, {}, {}, 'merchant')).status).toBe(200);
+
+    const rolled = await call(credentials.admin, 'POST', `${keysPath}/${first.id}/roll`, {}, { expiresInHours: 1 });
+    expect(rolled).toMatchObject({ status: 201, body: { rolled: { id: first.id, state: 'expiring' }, key: { state: 'active' } } });
+    expect((await call(credentials.admin, 'POST', `${keysPath}/${first.id}/roll`, {}, { expiresInHours: -1 })).status).toBe(400);
+
+    const revoked = await call(credentials.admin, 'DELETE', `${keysPath}/${minted.body.id as string}`);
+    expect(revoked).toMatchObject({ status: 200, body: { id: minted.body.id, state: 'revoked' } });
+    await eventually(async () => (await call(minted.body.apiKey as string, 'GET', keysPath, {}, {}, 'merchant')).status === 401, 10_000);
+    const unknown = await call(credentials.admin, 'DELETE', `${keysPath}/0123456789abcdef`);
+    expect(unknown).toMatchObject({ status: 404, body: { code: 'KEY_NOT_FOUND' } });
+    expect((await call(credentials.admin, 'DELETE', `${keysPath}/..%2F..%2Fmerchants`)).status).toBe(404);
+
+    const recorded = await eventually(async () => {
+      const found = await actions(`target=${merchantId}&limit=100`);
+      return found.length === 6 && found;
+    }, 10_000);
+    expect(recorded.map((a) => [a.actor, a.action, a.outcome]).reverse()).toEqual([
+      ['ada-viewer', 'merchant-keys.list', 403],
+      ['ada-viewer', 'merchant-keys.mint', 403],
+      ['ada-operator', 'merchant-keys.list', 403],
+      ['ada-operator', 'merchant-keys.mint', 403],
+      ['ada-admin', 'merchant-keys.list', 200],
+      ['ada-admin', 'merchant-keys.mint', 201],
+    ]);
+    const onKeys = await actions(`operator=ada-admin&action=merchant-keys.revoke`);
+    expect(onKeys.map((a) => [a.target, a.outcome])).toEqual([
+      [`${merchantId}/../../merchants`, 404],
+      [`${merchantId}/0123456789abcdef`, 404],
+      [`${merchantId}/${minted.body.id as string}`, 200],
+    ]);
+    expect((await actions(`operator=ada-admin&action=merchant-keys.roll`)).map((a) => a.outcome)).toEqual([400, 201]);
   });
 });

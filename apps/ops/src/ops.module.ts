@@ -10,6 +10,7 @@ import { ReplayClaims1764000000600 } from './migrations/1764000000600-replay-cla
 import { NamedOperators1764000000700 } from './migrations/1764000000700-named-operators';
 import { OperatorsModule } from './operators/operators.module';
 import { DeadLetterEdits1764000000800 } from './migrations/1764000000800-dead-letter-edits';
+import { MerchantsModule } from './merchants/merchants.module';
 import { OPS_SCHEMA } from './ops-schema';
 import { RetentionModule } from './retention/retention.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
@@ -32,6 +33,7 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module';
     SubscriptionsModule,
     AuditModule,
     CheckoutsModule,
+    MerchantsModule,
     RetentionModule,
   ],
   controllers: [ConsoleController],

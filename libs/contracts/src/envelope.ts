@@ -57,15 +57,16 @@ export const Headers = {
   replayNumber: 'x-replay-number',
   /** On a GAP_TIMEOUT dead letter: the stream version that never arrived. */
   missingStreamVersion: 'x-missing-stream-version',
+  /**
+   * The W3C trace context (https://www.w3.org/TR/trace-context/) of the relay's publish that sent
+   * an event, when the producer traces; the consumer's apply continues that trace. W3C's own name,
+   * without the `x-` of the platform's headers, so any OpenTelemetry AMQP instrumentation reads it.
+   */
+  traceparent: 'traceparent',
 } as const;
 
-/**
- * The AMQP header with the W3C trace context (https://www.w3.org/TR/trace-context/) of the relay's
- * publish that sent an event, when the producer traces; the consumer's apply continues that trace.
- * Its own constant until docs/architecture.md lists it among the headers (architecture-doc.spec.ts
- * holds every member of `Headers` to that table).
- */
-export const TraceparentHeader = 'traceparent';
+/** The same header as `Headers.traceparent`, under the name the relay and consumer were written against. */
+export const TraceparentHeader = Headers.traceparent;
 
 /** Control message types the relay can put on a queue besides events. */
 export const ControlTypes = {

@@ -33,6 +33,7 @@ export * from './security/credentials';
 export * from './security/operator-role.guard';
 export * from './security/operator-roles';
 export * from './security/operator-directory';
+export * from './security/operator-credential';
 export * from './security/acting-operator';
 export * from './security/merchant-key-format';
 export * from './security/merchant-key-status';

@@ -1,5 +1,5 @@
 import { DefaultPorts, ServiceName, serviceUrlVariable } from '@app/contracts';
-import { mintServiceCredential, OperatorRole, serviceNodeFlags } from '@app/platform';
+import { mintOperatorCredential, mintServiceCredential, OperatorRole, serviceNodeFlags } from '@app/platform';
 import {
   DataService,
   addOperator,
@@ -140,6 +140,11 @@ export class TestPlatform {
   /** A credential of `service`'s own (valid an hour), for specs that call as that service. */
   serviceToken(service: ServiceName): string {
     return mintServiceCredential(JSON.parse(this.auth.get(service)!.SERVICE_SIGNING_KEY), service, 3_600);
+  }
+
+  /** What Ops sends when it acts for `name` (valid a minute): a credential signed with Ops' own key, naming them and their role. */
+  operatorCredential(name: string, role: OperatorRole): string {
+    return mintOperatorCredential(JSON.parse(this.auth.get('ops')!.SERVICE_SIGNING_KEY), { name, role }, 60);
   }
 
   /** The administrator (guest) on this platform's virtual host. */

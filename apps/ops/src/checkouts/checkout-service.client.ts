@@ -1,5 +1,5 @@
 import { UnfinishedCheckouts } from '@app/contracts';
-import { OPERATOR_HEADER } from '@app/platform';
+import { NamedOperator } from '@app/platform';
 import { OpsServiceClients, passedOn } from '../downstream/ops-service-clients';
 
 const ACTION_TIMEOUT_MS = 30_000;
@@ -20,10 +20,10 @@ export class CheckoutServiceClient {
     return passedOn('checkout', response) as unknown as UnfinishedCheckouts;
   }
 
-  /** Forces a pending checkout to compensate, naming the operator for Checkout's record; Checkout's refusal (404, 409) keeps its status and code. */
-  async compensate(checkoutId: string, actor: string): Promise<Record<string, unknown>> {
+  /** Forces a pending checkout to compensate as `operator` (Checkout records them); Checkout's refusal (404, 409) keeps its status and code. */
+  async compensate(checkoutId: string, operator: NamedOperator): Promise<Record<string, unknown>> {
     const response = await this.clients.of('checkout').call('POST', `/checkouts/${encodeURIComponent(checkoutId)}/compensate`, {
-      headers: { [OPERATOR_HEADER]: actor },
+      headers: this.clients.onBehalfOf(operator),
       idempotent: false,
       timeoutMs: ACTION_TIMEOUT_MS,
     });

@@ -1,4 +1,5 @@
 import { UnfinishedCheckouts } from '@app/contracts';
+import { NamedOperator } from '@app/platform';
 import { CheckoutServiceClient } from './checkout-service.client';
 
 const LISTED = 100;
@@ -12,7 +13,7 @@ export class OpsCheckoutsService {
   }
 
   /** Checkout records the operator as the actor of its compensation; Ops records the request (OperatorActionRecorder). */
-  compensate(checkoutId: string, actor: string): Promise<Record<string, unknown>> {
-    return this.client.compensate(checkoutId, actor);
+  compensate(checkoutId: string, operator: NamedOperator): Promise<Record<string, unknown>> {
+    return this.client.compensate(checkoutId, operator);
   }
 }

@@ -14,6 +14,9 @@ Dead letters
   archive <id>... | --queue Q [--type T] [--code C] | --all
   parked [--queue Q]                             streams held behind a dead letter (the blocker), per consumer queue
   skip <id>                                      go on without this dead letter; those parked behind it follow
+  edit <id> --set PATH=VALUE... | --body-file F  edit and retry: fix the stored body (e.g. --set data.currency=EUR; VALUE
+                                                 is JSON, or else text) or replace it (F: a file, - for stdin); the edited
+                                                 copy is checked against its schema and replayed, the original superseded
 
 Subscriptions
   subscriptions                                  every subscription with its lag
@@ -44,7 +47,8 @@ Options
   --chunk N     dead letters per replay request (default 500)
 
 Environment: OPS_URL, OPS_TOKEN (your own credential from npm run provision -- --add-operator; a viewer reads, an operator
-  also replays, skips, archives, pauses, resumes, rewinds and compensates, an admin also manages consumers and rebases).
+  also replays, edits, skips, archives, pauses, resumes, rewinds and compensates, an admin also manages consumers and
+  rebases).
 Use --type '' for messages without a type.`;
 
 export interface CliArguments {
@@ -78,6 +82,8 @@ export interface CliArguments {
   operator?: string;
   action?: string;
   target?: string;
+  set: string[];
+  bodyFile?: string;
 }
 
 const integer = (name: string, value: string | undefined, min: number): number | undefined => {
@@ -129,6 +135,8 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     operator: values.operator,
     action: values.action,
     target: values.target,
+    set: values.set ?? [],
+    bodyFile: values['body-file'],
   };
 }
 
@@ -166,6 +174,8 @@ function parse(argv: readonly string[]) {
       operator: { type: 'string' },
       action: { type: 'string' },
       target: { type: 'string' },
+      set: { type: 'string', multiple: true },
+      'body-file': { type: 'string' },
     },
   });
 }

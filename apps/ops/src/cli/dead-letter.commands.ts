@@ -1,6 +1,8 @@
 import { BulkAction, collectDeadIds, dryRunReplay, progressBar, runBulk } from './bulk-action';
 import { CliArguments } from './cli-arguments';
 import { formatTime, renderFields, renderTable } from './format';
+import { readFileSync } from 'node:fs';
+import { applyEdits } from './edit-body';
 import { CliError, OpsClient } from './ops-client';
 
 export interface CommandContext {
@@ -164,6 +166,46 @@ async function bulkCommand({ client, args, print }: CommandContext, action: Bulk
     for (const { id, reason } of [...totals.skipped, ...totals.failed].slice(0, 20)) print(`  ${id}: ${reason}`);
   }
   return totals.failed.length > 0 || (args.positionals.length > 0 && totals.skipped.length > 0) ? 1 : 0;
+}
+
+/**
+ * Edit and retry: the stored body with `--set` edits applied, or the body of `--body-file` (`-`:
+ * stdin), sent to `POST /dead-letters/:id/edit`; Ops checks it against the event's schema version,
+ * replays the edited copy and keeps the original, superseded.
+ */
+export async function editCommand({ client, args, print }: CommandContext, readBody = readBodyFile): Promise<number> {
+  const id = singleId(args, 'edit');
+  if (args.set.length > 0 === (args.bodyFile !== undefined)) {
+    throw new CliError('edit: give --set PATH=VALUE (one or more) or --body-file FILE, not both', 2);
+  }
+  let body: string;
+  if (args.bodyFile !== undefined) body = readBody(args.bodyFile);
+  else {
+    const stored = await client.get<{ body: unknown; bodyEncoding: string }>(`/dead-letters/${id}`);
+    if (stored.bodyEncoding !== 'utf8' || typeof stored.body !== 'string') {
+      throw new CliError(`dead letter ${id} is not stored as text: replace its body with --body-file`, 2);
+    }
+    body = applyEdits(stored.body, args.set);
+  }
+  const outcome = await client.post<{ original: DeadLetterSummary; edited: DeadLetterSummary & { messageId: string } }>(
+    `/dead-letters/${id}/edit`,
+    { body },
+  );
+  print(
+    args.json
+      ? json(outcome)
+      : `Edited dead letter ${outcome.original.id} into ${outcome.edited.id} (${outcome.edited.queue}, ${outcome.edited.status}); ` +
+          `${outcome.original.id} is ${outcome.original.status}.`,
+  );
+  return 0;
+}
+
+function readBodyFile(file: string): string {
+  try {
+    return readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (error) {
+    throw new CliError(`edit: cannot read ${file === '-' ? 'stdin' : file}: ${(error as Error).message}`, 2);
+  }
 }
 
 function singleId(args: CliArguments, command: string): string {

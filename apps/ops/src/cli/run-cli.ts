@@ -1,7 +1,15 @@
 import { compensateCommand, unfinishedCommand } from './checkout.commands';
 import { USAGE, parseCliArguments } from './cli-arguments';
 import { consumersCommand } from './consumer.commands';
-import { archiveCommand, CommandContext, groupsCommand, listCommand, replayCommand, showCommand } from './dead-letter.commands';
+import {
+  archiveCommand,
+  CommandContext,
+  editCommand,
+  groupsCommand,
+  listCommand,
+  replayCommand,
+  showCommand,
+} from './dead-letter.commands';
 import { CliError, OpsClient } from './ops-client';
 import { actionsCommand } from './operator-action.commands';
 import { parkedCommand, skipCommand } from './parked.commands';
@@ -13,6 +21,7 @@ const COMMANDS: Record<string, (context: CommandContext) => Promise<number>> = {
   show: showCommand,
   replay: replayCommand,
   archive: archiveCommand,
+  edit: (context) => editCommand(context),
   parked: parkedCommand,
   skip: skipCommand,
   subscriptions: subscriptionsCommand,

@@ -187,21 +187,25 @@ export class DeadLetterRepository {
     );
   }
 
+  /**
+   * One page after `page.after`, oldest first, and whether more match: one row beyond the page is
+   * read, so a page that ends exactly at the last match says so (no empty page after it).
+   */
   async list(
     manager: EntityManager,
     filter: DeadLetterFilter,
     page: { after: number; limit: number },
-  ): Promise<{ items: DeadLetterSummary[]; total: number }> {
+  ): Promise<{ items: DeadLetterSummary[]; total: number; more: boolean }> {
     const params: unknown[] = [];
     const where = this.where(filter, params);
     const [{ total }] = await manager.query(`SELECT count(*)::int AS total FROM ${this.table} WHERE ${where}`, params);
-    params.push(page.after, page.limit);
-    const items: DeadLetterSummary[] = await manager.query(
+    params.push(page.after, page.limit + 1);
+    const rows: DeadLetterSummary[] = await manager.query(
       `SELECT ${SUMMARY_COLUMNS} FROM ${this.table}
         WHERE ${where} AND id > $${params.length - 1} ORDER BY id LIMIT $${params.length}`,
       params,
     );
-    return { items: items.map(withNumericIds), total };
+    return { items: rows.slice(0, page.limit).map(withNumericIds), total, more: rows.length > page.limit };
   }
 
   async groups(manager: EntityManager, status: DeadLetterStatus) {

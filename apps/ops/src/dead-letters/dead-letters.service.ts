@@ -27,8 +27,8 @@ export class DeadLettersService {
   async list(filter: DeadLetterFilter, page: { after: number; limit: number; cursor?: string }) {
     const after = page.cursor === undefined ? page.after : decodeCursor(page.cursor);
     if (after === undefined) throw new DomainError('validation', 'INVALID_CURSOR', 'cursor is not one this API handed out');
-    const { items, total } = await this.repository.list(this.dataSource.manager, filter, { after, limit: page.limit });
-    const nextAfter = items.length === page.limit ? items[items.length - 1].id : null;
+    const { items, total, more } = await this.repository.list(this.dataSource.manager, filter, { after, limit: page.limit });
+    const nextAfter = more ? items[items.length - 1].id : null;
     return { items, total, nextAfter, nextCursor: nextAfter === null ? null : encodeCursor(nextAfter) };
   }
 

@@ -1,5 +1,13 @@
 import { ServiceName, serviceUrl } from '@app/contracts';
-import { codeOfStatus, DownstreamUnavailableError, JsonHttpClient, JsonResponse, ProblemException } from '@app/platform';
+import {
+  codeOfStatus,
+  DownstreamUnavailableError,
+  JsonHttpClient,
+  JsonResponse,
+  NamedOperator,
+  OperatorCredentials,
+  ProblemException,
+} from '@app/platform';
 
 /** How long Ops waits for another service's answer to a read (a listing, a frontier, a latency). */
 export const READ_TIMEOUT_MS = 3_000;
@@ -10,11 +18,24 @@ export const READ_TIMEOUT_MS = 3_000;
  */
 export class OpsServiceClients {
   private readonly clients = new Map<ServiceName, JsonHttpClient>();
+  private readonly operators: OperatorCredentials;
 
   constructor(
     private readonly opsToken: string | undefined,
     private readonly env: NodeJS.ProcessEnv = process.env,
-  ) {}
+  ) {
+    this.operators = OperatorCredentials.fromEnv(env);
+  }
+
+  /**
+   * The headers of a call made for `operator`: a credential Ops signs naming them and their role,
+   * so the service records them as the actor and applies their role. Without a signing key, none:
+   * the call goes with OPS_TOKEN, as the bootstrap administrator.
+   */
+  onBehalfOf(operator: NamedOperator): Record<string, string> {
+    const credential = this.operators.of(operator);
+    return credential ? { authorization: `Bearer ${credential}` } : {};
+  }
 
   of(service: ServiceName): JsonHttpClient {
     let client = this.clients.get(service);
@@ -39,16 +60,23 @@ export class OpsServiceClients {
 
 /**
  * Another service's answer to an operator's action, passed on: its body when it succeeded, its own
- * status and code when it refused (404, 409…), 503 when it failed, and 502 when it refused Ops' token.
+ * status and code when it refused (404, 409…), 503 when it failed, and 502 when it refused Ops' credential.
  */
 export function passedOn(service: ServiceName, response: JsonResponse): Record<string, unknown> {
   if (response.status >= 200 && response.status < 300) return response.body;
   if (response.status >= 500) throw new DownstreamUnavailableError(service, new Error(`answered ${response.status}`));
-  if (response.status === 401 || response.status === 403) {
+  if (response.status === 401) {
     throw new ProblemException(
       502,
       'OPS_TOKEN_REJECTED',
-      `The ${service} service refused Ops' operator token; OPS_TOKEN must be the same for both`,
+      `The ${service} service refused Ops' credential; both need the same AUTH_PUBLIC_KEYS (and OPS_TOKEN)`,
+    );
+  }
+  if (response.status === 403) {
+    throw new ProblemException(
+      502,
+      'OPS_TOKEN_REJECTED',
+      `The ${service} service refused Ops' credential for this action: ${typeof response.body.detail === 'string' ? response.body.detail : '403'}`,
     );
   }
   const { code, detail } = response.body;

@@ -77,7 +77,8 @@ export class OperatorActionsRepository {
     if (filter.after !== undefined) where.add('at > ?::timestamptz', filter.after);
     if (filter.before !== undefined) where.add('at < ?::timestamptz', filter.before);
     if (page.cursor !== undefined) where.add('id < ?::bigint', decodeCursor(page.cursor));
-    const limit = where.param(page.limit);
+    // One row beyond the page says whether another follows: a last page that is full has no cursor.
+    const limit = where.param(page.limit + 1);
     const rows: OperatorActionEntry[] = await manager.query(
       `SELECT id::text AS id, at, actor, action, target, outcome, detail
          FROM ${this.table} recorded WHERE ${where.sql}
@@ -85,6 +86,7 @@ export class OperatorActionsRepository {
         LIMIT ${limit}`,
       where.params,
     );
-    return { items: rows, nextCursor: rows.length === page.limit ? encodeCursor(rows[rows.length - 1]) : null };
+    const items = rows.slice(0, page.limit);
+    return { items, nextCursor: rows.length > page.limit ? encodeCursor(items[items.length - 1]) : null };
   }
 }

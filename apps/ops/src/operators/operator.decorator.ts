@@ -1,5 +1,5 @@
-import { OperatorAction, OperatorActionOptions, principalOfRequest } from '@app/platform';
-import { applyDecorators, createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { NamedOperator, OperatorAction, OperatorActionOptions, principalOfRequest } from '@app/platform';
+import { applyDecorators, createParamDecorator, ExecutionContext, ForbiddenException } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 
 /** Where an Ops action's name travels to the recorder: Fastify's route config, which it reads even for a refused request. */
@@ -28,3 +28,13 @@ export const actorOf = (request: unknown): string => {
 export const Operator = createParamDecorator((_: unknown, context: ExecutionContext): string =>
   actorOf(context.switchToHttp().getRequest()),
 );
+
+/**
+ * The authenticated operator, name and role, for an action Ops forwards to another service on
+ * their behalf (OpsServiceClients.onBehalfOf). Only on an `@OpsAction`, whose guard admits operators only.
+ */
+export const ActingFor = createParamDecorator((_: unknown, context: ExecutionContext): NamedOperator => {
+  const principal = principalOfRequest(context.switchToHttp().getRequest());
+  if (principal?.kind !== 'operator') throw new ForbiddenException('Only an operator may do this');
+  return { name: principal.name, role: principal.role };
+});

@@ -1,5 +1,6 @@
 import { parseQueueName } from '@app/contracts';
 import { DomainError } from '@app/domain';
+import { NamedOperator } from '@app/platform';
 import { Logger } from '@nestjs/common';
 import { registrationFor } from '@app/messaging';
 import { ConsumerQueueCheck } from './consumer-queue-check';
@@ -21,12 +22,12 @@ export class ConsumerRegistrationService {
     private readonly deadLetters: DeadLetterQueues,
   ) {}
 
-  async register(body: SubscriptionRegistrationBody, actor: string): Promise<unknown> {
+  async register(body: SubscriptionRegistrationBody, operator: NamedOperator): Promise<unknown> {
     const producer = producerOf(body.name);
     // The producer checks it again; checked here first, a wrong request is not answered "not provisioned".
     registrationFor(producer, body);
     await this.queues.assertProvisioned(body.name, parseQueueName(body.name)!.consumer, producer);
-    const answer = await this.client.register(producer, body, actor);
+    const answer = await this.client.register(producer, body, operator);
     // The subscription exists by now: a DLQ Ops cannot drain yet is worth a warning, not a failed request.
     await this.deadLetters
       .add(body.name)
@@ -35,7 +36,7 @@ export class ConsumerRegistrationService {
   }
 
   /** Deletes the subscription once `confirm` repeats its name: the cursor and filter are gone for good. */
-  async remove(name: string, confirm: string | undefined, actor: string): Promise<unknown> {
+  async remove(name: string, confirm: string | undefined, operator: NamedOperator): Promise<unknown> {
     if (confirm !== name) {
       throw new DomainError(
         'validation',
@@ -44,7 +45,7 @@ export class ConsumerRegistrationService {
       );
     }
     const producer = producerOf(name);
-    await this.client.remove(producer, name, actor);
+    await this.client.remove(producer, name, operator);
     await this.deadLetters.remove(name);
     return {
       name,

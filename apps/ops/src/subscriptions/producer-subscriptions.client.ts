@@ -1,6 +1,6 @@
 import { Producer, ServiceName } from '@app/contracts';
 import type { AppliedLatency } from '@app/messaging';
-import { DownstreamUnavailableError, OPERATOR_HEADER, ServiceCredential } from '@app/platform';
+import { DownstreamUnavailableError, NamedOperator, ServiceCredential } from '@app/platform';
 import { OpsServiceClients, passedOn } from '../downstream/ops-service-clients';
 
 /** One subscription as its producer reports it (libs/relay SubscriptionAdmin). */
@@ -66,7 +66,7 @@ export class ProducerSubscriptionsClient {
 
   async list(producer: Producer): Promise<ProducerListing> {
     try {
-      // Listing is Ops' own business: its own credential. Actions below are an operator's, with the operator token.
+      // Listing is Ops' own business: its own credential. Actions below are an operator's, with a credential naming them.
       const serviceToken = this.credential.current() ?? this.opsToken ?? '';
       const response = await this.clients
         .of(producer)
@@ -102,24 +102,24 @@ export class ProducerSubscriptionsClient {
     return response.body;
   }
 
-  /** Forwards an operator action with Ops' own token; the producer's refusal keeps its status and code. */
-  act(producer: Producer, name: string, action: SubscriptionAction, actor: string, body?: object): Promise<unknown> {
-    return this.send(producer, 'POST', `/subscriptions/${encodeURIComponent(name)}/${action}`, actor, body ?? {});
+  /** Forwards an operator's action as that operator (OpsServiceClients.onBehalfOf); the producer's refusal keeps its status and code. */
+  act(producer: Producer, name: string, action: SubscriptionAction, operator: NamedOperator, body?: object): Promise<unknown> {
+    return this.send(producer, 'POST', `/subscriptions/${encodeURIComponent(name)}/${action}`, operator, body ?? {});
   }
 
   /** Asks `producer` to re-base its stored transaction ids after a restore (libs/relay rebaseTransactionIds). */
-  rebase(producer: Producer, actor: string): Promise<unknown> {
-    return this.send(producer, 'POST', '/subscriptions/rebase', actor, {});
+  rebase(producer: Producer, operator: NamedOperator): Promise<unknown> {
+    return this.send(producer, 'POST', '/subscriptions/rebase', operator, {});
   }
 
   /** Asks `producer` to add a subscription with its own cursor (libs/relay SubscriptionAdmin.register). */
-  register(producer: Producer, body: SubscriptionRegistrationBody, actor: string): Promise<ProducerSubscription> {
-    return this.send(producer, 'POST', '/subscriptions', actor, body) as Promise<ProducerSubscription>;
+  register(producer: Producer, body: SubscriptionRegistrationBody, operator: NamedOperator): Promise<ProducerSubscription> {
+    return this.send(producer, 'POST', '/subscriptions', operator, body) as Promise<ProducerSubscription>;
   }
 
   /** Asks `producer` to delete a subscription registered at run time. */
-  remove(producer: Producer, name: string, actor: string): Promise<unknown> {
-    return this.send(producer, 'DELETE', `/subscriptions/${encodeURIComponent(name)}`, actor);
+  remove(producer: Producer, name: string, operator: NamedOperator): Promise<unknown> {
+    return this.send(producer, 'DELETE', `/subscriptions/${encodeURIComponent(name)}`, operator);
   }
 
   /** Nest calls this as Ops stops: the connection pools close. */
@@ -128,10 +128,16 @@ export class ProducerSubscriptionsClient {
   }
 
   // Fastify refuses an empty body declared as JSON: a DELETE goes without one.
-  private async send(producer: Producer, method: 'POST' | 'DELETE', path: string, actor: string, body?: object): Promise<unknown> {
+  private async send(
+    producer: Producer,
+    method: 'POST' | 'DELETE',
+    path: string,
+    operator: NamedOperator,
+    body?: object,
+  ): Promise<unknown> {
     const response = await this.clients.of(producer).call(method, path, {
       body,
-      headers: { [OPERATOR_HEADER]: actor },
+      headers: this.clients.onBehalfOf(operator),
       idempotent: false,
       timeoutMs: ACTION_TIMEOUT_MS,
     });

@@ -1,6 +1,7 @@
 import { DefaultPorts, parseQueueName, Producer, Producers, queueName, routesFrom, ServiceName } from '@app/contracts';
 import { AppliedLatency, appliedLatencyByQueue } from '@app/messaging';
 import { DomainError } from '@app/domain';
+import { NamedOperator } from '@app/platform';
 import { ProducerFrontier, ProducerSubscription, ProducerSubscriptionsClient, SubscriptionAction } from './producer-subscriptions.client';
 
 export interface SubscriptionView {
@@ -108,17 +109,17 @@ export class SubscriptionsService {
     return new Map(answers.flat().map((entry) => [entry.queue, entry]));
   }
 
-  async act(name: string, action: SubscriptionAction, actor: string, body?: object): Promise<unknown> {
+  async act(name: string, action: SubscriptionAction, operator: NamedOperator, body?: object): Promise<unknown> {
     const producer = producerOf(name);
-    const answer = await this.client.act(producer, name, action, actor, body);
+    const answer = await this.client.act(producer, name, action, operator, body);
     return answer;
   }
 
-  async rebase(producer: string, actor: string): Promise<unknown> {
+  async rebase(producer: string, operator: NamedOperator): Promise<unknown> {
     if (!(Producers as string[]).includes(producer)) {
       throw new DomainError('not-found', 'PRODUCER_NOT_FOUND', `No producer named "${producer}"`);
     }
-    const answer = await this.client.rebase(producer as Producer, actor);
+    const answer = await this.client.rebase(producer as Producer, operator);
     return answer;
   }
 }

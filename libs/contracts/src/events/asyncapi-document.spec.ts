@@ -1,5 +1,6 @@
 import { Parser } from '@asyncapi/parser';
 import { Producers } from '../catalog';
+import { Headers } from '../envelope';
 import { queueName, routesFrom } from '../routing';
 import { asyncApiDocument } from './asyncapi-document';
 
@@ -47,4 +48,33 @@ describe('asyncApiDocument', () => {
     );
     expect(document!.components().messages().get('AddressUpdated.v1')).toBeUndefined();
   });
+
+  it.each(Producers)('declares every header an event of %s carries, the traceparent header included', async (producer) => {
+    const { document } = await parser.parse(JSON.stringify(asyncApiDocument(producer)));
+    const eventHeaders = Object.values(Headers).filter((header) => !FAILURE_OR_OPERATOR_HEADERS.has(header));
+    expect(eventHeaders).toContain('traceparent');
+    for (const message of document!.components().messages().all()) {
+      const headers = message.headers()!.properties()!;
+      expect(Object.keys(headers).sort()).toEqual([...eventHeaders].sort());
+      const traceparent = headers[Headers.traceparent];
+      expect(message.headers()!.required() ?? []).not.toContain(Headers.traceparent);
+      expect(new RegExp(traceparent.pattern()!).test('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01')).toBe(true);
+      expect(new RegExp(traceparent.pattern()!).test('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7')).toBe(false);
+    }
+  });
 });
+
+/** Headers a relay's event message never carries: set on retries and dead letters, by operators, or on control messages. */
+const FAILURE_OR_OPERATOR_HEADERS = new Set<string>([
+  Headers.originalQueue,
+  Headers.attempts,
+  Headers.firstFailedAt,
+  Headers.lastFailedAt,
+  Headers.errorCode,
+  Headers.errorMessage,
+  Headers.control,
+  Headers.parkedBehind,
+  Headers.skip,
+  Headers.replayNumber,
+  Headers.missingStreamVersion,
+]);

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { Producer } from '../catalog';
-import { Headers, TraceparentHeader } from '../envelope';
+import { Headers } from '../envelope';
 import { Route, queueName, routesFrom } from '../routing';
 import { EventSchemas, currentSchemaVersion, eventDataSchema } from './event-schemas';
 import { plainJsonSchema } from './published-schemas';
@@ -29,7 +29,7 @@ const MessageHeaders = Type.Object({
   [Headers.correlationId]: Type.Optional(Type.String()),
   [Headers.causationId]: Type.Optional(Type.String()),
   [Headers.schemaVersion]: Type.Integer({ minimum: 1, description: 'the version of the data’s schema; equals the body’s schemaVersion' }),
-  [TraceparentHeader]: Type.Optional(
+  [Headers.traceparent]: Type.Optional(
     Type.String({
       pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$',
       description: 'W3C trace context of the publish, when the producer traces: the consumer continues that trace',

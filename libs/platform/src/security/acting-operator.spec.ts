@@ -4,17 +4,13 @@ describe('actingOperator', () => {
   const bootstrap = { kind: 'operator', name: 'bootstrap', role: 'admin' } as const;
   const ada = { kind: 'operator', name: 'ada', role: 'operator' } as const;
 
-  it('names the operator Ops acts for when the caller holds the bootstrap token (Ops itself)', () => {
-    expect(actingOperator(bootstrap, 'ada')).toBe('operator:ada');
-    expect(actingOperator(bootstrap, undefined)).toBe('operator:bootstrap');
+  it('is the authenticated operator, the one an Ops-signed credential names included', () => {
+    expect(actingOperator(bootstrap)).toBe('operator:bootstrap');
+    expect(actingOperator(ada)).toBe('operator:ada');
   });
 
-  it("never lets a named operator's header change who they are", () => {
-    expect(actingOperator(ada, 'grace')).toBe('operator:ada');
-  });
-
-  it('takes no header that is not a plain name', () => {
-    expect(actingOperator(bootstrap, 'eve\nforged log line')).toBe('operator:bootstrap');
-    expect(actingOperator(bootstrap, 'Robert"); DROP')).toBe('operator:bootstrap');
+  it('is nobody for a principal that is not an operator', () => {
+    expect(actingOperator({ kind: 'service', service: 'ops' })).toBe('unknown');
+    expect(actingOperator(undefined)).toBe('unknown');
   });
 });

@@ -1,6 +1,8 @@
 import { BOOTSTRAP_ADMIN, CredentialVerifier, matchesAnySecret, newSigningKey, operatorTokensOf, signCredential } from './credentials';
 import { formatMerchantKey, legacyMerchantKeyId, newMerchantKeyId } from './merchant-key-format';
 import { MerchantKeyStatus } from './merchant-key-status';
+import { mintOperatorCredential, OperatorCredentials } from './operator-credential';
+import { ownServiceKey, signWithOwnKey } from './service-credential';
 import type { JWK } from 'jose';
 
 const publicOf = ({ d: _private, ...rest }: JWK): JWK => rest;
@@ -112,5 +114,35 @@ describe('credentials', () => {
     });
     expect(await verifier.verify(await signCredential(own.privateJwk, 'service:checkout'))).toBeUndefined();
     expect(await verifier.verify(await signCredential(own.privateJwk, `merchant:${merchantId}`))).toBeUndefined();
+  });
+
+  it('takes the operator Ops names in a credential signed with its own key, and from no other key', async () => {
+    const service = await newSigningKey('service');
+    const [ops, checkout] = [ownServiceKey(service.privateJwk, 'ops'), ownServiceKey(service.privateJwk, 'checkout')];
+    const verifier = new CredentialVerifier([], { keys: [service.publicJwk, publicOf(ops), publicOf(checkout)] });
+    const ada = { name: 'ada', role: 'operator' } as const;
+    expect(await verifier.verify(mintOperatorCredential(ops, ada, 60))).toEqual({ kind: 'operator', ...ada });
+    // Another service's own key, or the provisioning's service key, cannot name an operator.
+    expect(await verifier.verify(mintOperatorCredential(checkout, ada, 60))).toBeUndefined();
+    expect(await verifier.verify(await signCredential(service.privateJwk, 'operator:ada'))).toBeUndefined();
+    // Nor can Ops itself without a role, with a role that is none, for a name that is not plain, or for ever.
+    expect(await verifier.verify(signWithOwnKey(ops, { sub: 'operator:ada' }, 60))).toBeUndefined();
+    expect(await verifier.verify(signWithOwnKey(ops, { sub: 'operator:ada', role: 'root' }, 60))).toBeUndefined();
+    expect(await verifier.verify(signWithOwnKey(ops, { sub: 'operator:Ada Lovelace', role: 'admin' }, 60))).toBeUndefined();
+    expect(await verifier.verify(await signCredential(ops, 'operator:ada'))).toBeUndefined();
+    const now = Date.now();
+    expect(await verifier.verify(mintOperatorCredential(ops, ada, 60, now), now + 61_000)).toBeUndefined();
+  });
+
+  it('renews an operator credential at two thirds of its life, one per operator and role; none without a key', async () => {
+    expect(new OperatorCredentials(undefined).of({ name: 'ada', role: 'admin' })).toBeUndefined();
+    let now = 1_000_000;
+    const { privateJwk } = await newSigningKey('service');
+    const signing = new OperatorCredentials(ownServiceKey(privateJwk, 'ops'), 60, () => now);
+    const first = signing.of({ name: 'ada', role: 'admin' });
+    expect(signing.of({ name: 'ada', role: 'admin' })).toBe(first);
+    expect(signing.of({ name: 'ada', role: 'viewer' })).not.toBe(first);
+    now += 40_000;
+    expect(signing.of({ name: 'ada', role: 'admin' })).not.toBe(first);
   });
 });

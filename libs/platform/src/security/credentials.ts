@@ -3,7 +3,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, JSONWebKeySet, JWK, jwtVerify, SignJWT } from 'jose';
 import { legacyMerchantKeyId, parseMerchantKey } from './merchant-key-format';
 import { MerchantKeyStatus } from './merchant-key-status';
-import { BOOTSTRAP_OPERATOR } from './operator-roles';
+import { OPERATOR_SUBJECT } from './operator-credential';
+import { BOOTSTRAP_OPERATOR, isOperatorRole } from './operator-roles';
 import { Principal } from './principal';
 
 /** The issuer every platform credential names; a token from anywhere else is not ours. */
@@ -33,8 +34,13 @@ export type SigningKeyKind = 'service' | 'merchant' | `service.${ServiceName}`;
 /** The kind of a key id: everything before its last `-` (`service`, `merchant`, `service.payment-provider`). */
 const kindOfKid = (kid: string): string => kid.slice(0, Math.max(0, kid.lastIndexOf('-')));
 
+/**
+ * Ops' own key also vouches for the named operators Ops authenticated and acts for
+ * (`operator:<name>`, OperatorCredentials); no other key may name an operator.
+ */
 const vouchesFor = (kind: string, subject: string): boolean => {
   const own = OWN_SERVICE_KEY.exec(kind);
+  if (own?.[1] === 'ops' && OPERATOR_SUBJECT.test(subject)) return true;
   return own ? subject === `service:${own[1]}` : (SUBJECTS[kind]?.test(subject) ?? false);
 };
 
@@ -65,7 +71,8 @@ export const operatorTokensOf = (value: string | undefined): string[] =>
 
 /**
  * Verifies a bearer credential: the operator token, or a token signed by a key of AUTH_PUBLIC_KEYS
- * (a service credential, or a merchant API key `mk_<id>_<token>`). A merchant key must also be
+ * (a service credential, a credential Ops signed for the operator it acts for, or a merchant API
+ * key `mk_<id>_<token>`). A merchant key must also be
  * admitted by MerchantKeyStatus (not revoked, rolled past its end, or of a suspended merchant).
  */
 export class CredentialVerifier {
@@ -127,6 +134,11 @@ export class CredentialVerifier {
       const expiresAt = payload.exp === undefined ? Infinity : payload.exp * 1000;
       const [type, id] = subject.split(/:(.*)/s);
       if (type === 'service') return keyId ? undefined : { principal: { kind: 'service', service: id as ServiceName }, expiresAt };
+      if (type === 'operator') {
+        // Only ever short-lived, and only with a role Ops checked.
+        if (keyId !== undefined || payload.exp === undefined || !isOperatorRole(payload.role)) return undefined;
+        return { principal: { kind: 'operator', name: id, role: payload.role }, expiresAt };
+      }
       // A formatted key's id is the one its signed token names; a bare token is a key from before ids.
       if (keyId !== undefined && payload.jti !== keyId) return undefined;
       return { principal: { kind: 'merchant', merchantId: id, keyId: keyId ?? legacyMerchantKeyId(token) }, expiresAt };

@@ -22,11 +22,19 @@ const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toStrin
  * middle of building a request.
  */
 export function mintServiceCredential(ownKey: JWK, service: ServiceName, lifetimeSeconds: number, nowMs = Date.now()): string {
+  return signWithOwnKey(ownKey, { sub: `service:${service}` }, lifetimeSeconds, nowMs);
+}
+
+/**
+ * A JWT of `claims` (plus issuer, times and a random id) signed with a service's own key, valid
+ * `lifetimeSeconds` from `nowMs`; synchronous (node:crypto's Ed25519).
+ */
+export function signWithOwnKey(ownKey: JWK, claims: Record<string, unknown>, lifetimeSeconds: number, nowMs = Date.now()): string {
   const iat = Math.floor(nowMs / 1000);
   const header = base64url({ alg: 'EdDSA', kid: ownKey.kid });
   const payload = base64url({
     iss: ISSUER,
-    sub: `service:${service}`,
+    ...claims,
     iat,
     exp: iat + lifetimeSeconds,
     jti: randomBytes(12).toString('hex'),

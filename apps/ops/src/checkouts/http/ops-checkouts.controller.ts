@@ -1,7 +1,7 @@
-import { ApiProblems } from '@app/platform';
+import { ApiProblems, NamedOperator } from '@app/platform';
 import { Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Operator, OpsAction } from '../../operators/operator.decorator';
+import { ActingFor, OpsAction } from '../../operators/operator.decorator';
 import { OpsCheckoutsService } from '../ops-checkouts.service';
 import { CompensatedCheckoutAnswer, UnfinishedCheckoutsAnswer } from './ops-checkout-answers';
 
@@ -37,7 +37,7 @@ export class OpsCheckoutsController {
   })
   @ApiOperation({ summary: 'Stop trying to finish a checkout and undo it (void, refund); audited. 409 once it is final' })
   @ApiOkResponse({ type: CompensatedCheckoutAnswer })
-  compensate(@Param('id', new ParseUUIDPipe()) id: string, @Operator() actor: string) {
-    return this.checkouts.compensate(id, actor);
+  compensate(@Param('id', new ParseUUIDPipe()) id: string, @ActingFor() operator: NamedOperator) {
+    return this.checkouts.compensate(id, operator);
   }
 }

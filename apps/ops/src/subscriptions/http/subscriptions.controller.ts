@@ -1,5 +1,5 @@
 import { Producers } from '@app/contracts';
-import { DownstreamUnavailableError } from '@app/platform';
+import { DownstreamUnavailableError, NamedOperator } from '@app/platform';
 import {
   RedeliverStreamDto,
   RegisterSubscriptionDto,
@@ -10,7 +10,7 @@ import {
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { Operator, OpsAction } from '../../operators/operator.decorator';
+import { ActingFor, OpsAction } from '../../operators/operator.decorator';
 import { ConsumerRegistrationService } from '../consumer-registration.service';
 import { SubscriptionsService } from '../subscriptions.service';
 import {
@@ -69,8 +69,8 @@ export class OpsSubscriptionsController {
       "Register a new consumer of a producer's events: its queue (provisioned first), event types, start position (0 or now), backfill pace",
   })
   @ApiCreatedResponse({ type: SubscriptionRegisteredAnswer, description: "The producer's answer, passed on" })
-  register(@Body() body: RegisterSubscriptionDto, @Operator() actor: string) {
-    return this.registrations.register(body, actor);
+  register(@Body() body: RegisterSubscriptionDto, @ActingFor() operator: NamedOperator) {
+    return this.registrations.register(body, operator);
   }
 
   @Post(':name/remove')
@@ -86,32 +86,32 @@ export class OpsSubscriptionsController {
   })
   @ApiOperation({ summary: 'Remove a consumer registered at run time: deletes its subscription; needs {confirm: <name>}' })
   @ApiOkResponse({ type: OpsSubscriptionRemovedAnswer })
-  remove(@Param('name') name: string, @Body() body: RemoveSubscriptionDto, @Operator() actor: string) {
-    return this.registrations.remove(name, body.confirm, actor);
+  remove(@Param('name') name: string, @Body() body: RemoveSubscriptionDto, @ActingFor() operator: NamedOperator) {
+    return this.registrations.remove(name, body.confirm, operator);
   }
 
   @Post('producers/:producer/rebase')
   @OpsAction({ action: 'producer.rebase', role: 'admin', problems: { ...PRODUCER_UNREACHABLE, 404: ['PRODUCER_NOT_FOUND'] } })
   @ApiOperation({ summary: "After a restore or migration of a producer's database: re-base its cursors so its relay runs again" })
   @ApiOkResponse({ type: ProducerRebaseAnswer })
-  rebase(@Param('producer') producer: string, @Operator() actor: string) {
-    return this.subscriptions.rebase(producer, actor);
+  rebase(@Param('producer') producer: string, @ActingFor() operator: NamedOperator) {
+    return this.subscriptions.rebase(producer, operator);
   }
 
   @Post(':name/pause')
   @OpsAction({ action: 'subscription.pause', role: 'operator', problems: { ...PRODUCER_UNREACHABLE, 404: ['SUBSCRIPTION_NOT_FOUND'] } })
   @ApiOperation({ summary: 'Stop delivering into this queue' })
   @ApiOkResponse({ type: SubscriptionActionAnswer })
-  pause(@Param('name') name: string, @Operator() actor: string) {
-    return this.subscriptions.act(name, 'pause', actor);
+  pause(@Param('name') name: string, @ActingFor() operator: NamedOperator) {
+    return this.subscriptions.act(name, 'pause', operator);
   }
 
   @Post(':name/resume')
   @OpsAction({ action: 'subscription.resume', role: 'operator', problems: { ...PRODUCER_UNREACHABLE, 404: ['SUBSCRIPTION_NOT_FOUND'] } })
   @ApiOperation({ summary: 'Deliver into this queue again' })
   @ApiOkResponse({ type: SubscriptionActionAnswer })
-  resume(@Param('name') name: string, @Operator() actor: string) {
-    return this.subscriptions.act(name, 'resume', actor);
+  resume(@Param('name') name: string, @ActingFor() operator: NamedOperator) {
+    return this.subscriptions.act(name, 'resume', operator);
   }
 
   @Post(':name/rewind')
@@ -122,8 +122,8 @@ export class OpsSubscriptionsController {
   })
   @ApiOperation({ summary: 'Re-deliver into this one queue every event after toPosition (0 rebuilds the consumer)' })
   @ApiOkResponse({ type: SubscriptionActionAnswer })
-  rewind(@Param('name') name: string, @Body() body: RewindSubscriptionDto, @Operator() actor: string) {
-    return this.subscriptions.act(name, 'rewind', actor, { toPosition: body.toPosition });
+  rewind(@Param('name') name: string, @Body() body: RewindSubscriptionDto, @ActingFor() operator: NamedOperator) {
+    return this.subscriptions.act(name, 'rewind', operator, { toPosition: body.toPosition });
   }
 
   @Post(':name/redeliver')
@@ -137,7 +137,7 @@ export class OpsSubscriptionsController {
       "Rewind one stream: its producer publishes the stream's events from fromVersion into this one queue again (fills a GAP_TIMEOUT)",
   })
   @ApiOkResponse({ type: SubscriptionActionAnswer })
-  redeliver(@Param('name') name: string, @Body() body: RedeliverStreamDto, @Operator() actor: string) {
-    return this.subscriptions.act(name, 'redeliver', actor, { streamId: body.streamId, fromVersion: body.fromVersion });
+  redeliver(@Param('name') name: string, @Body() body: RedeliverStreamDto, @ActingFor() operator: NamedOperator) {
+    return this.subscriptions.act(name, 'redeliver', operator, { streamId: body.streamId, fromVersion: body.fromVersion });
   }
 }
