@@ -23,9 +23,12 @@ export const provisioningSettings = defineSettings('provisioning', {
   }),
 });
 
+/** An OPS_TOKEN in the environment is kept as the operator token instead of a new one. */
+export const provisionedOpsTokenSettings = defineSettings('provisioned operator token', { OPS_TOKEN: opsTokenSetting });
+
 /** `npm run provision`: its own settings, the retry policy it declares queues for, and an operator token to keep. */
 export const provisionConfig = defineServiceSchema('`npm run provision`', [
   provisioningSettings,
   retrySettings,
-  defineSettings('provisioned operator token', { OPS_TOKEN: opsTokenSetting }),
+  provisionedOpsTokenSettings,
 ]);
