@@ -18,6 +18,12 @@ export const provisioningSettings = defineSettings('provisioning', {
   RABBITMQCTL: text('how to run rabbitmqctl against that broker, e.g. `docker compose exec -T rabbitmq rabbitmqctl`', {
     default: 'rabbitmqctl',
   }),
+  RABBITMQ_MANAGEMENT_URL: url(
+    'import the broker users through this management API (e.g. `http://rabbitmq:15672`) instead of rabbitmqctl',
+    {
+      protocols: ['http', 'https'],
+    },
+  ),
   PLATFORM_SETTINGS_DIR: text('where it writes each service’s settings (`<dir>/<service>.env`) and keeps the keys', {
     default: '.platform',
   }),
