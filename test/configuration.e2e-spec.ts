@@ -1,4 +1,5 @@
 import { TABLE_START, configurationRows, renderEnvExample, tableRowsIn, variablesOf } from '@app/config';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVERY_SERVICE, SERVICE_SCHEMAS, TOOL_SCHEMAS } from '../scripts/configuration-schemas';
@@ -34,5 +35,27 @@ describe('Configuration schemas and their documentation', () => {
     // Sourced, an uncommented URL with credentials (a superuser's above all) would override every service's own.
     const live = assigned.filter((m) => !m[0].startsWith('#') && /:\/\/[^/\s]*@/.test(m[2])).map((m) => m[1]);
     expect(live).toEqual([]);
+  });
+
+  it.each(EVERY_SERVICE)('stop %s at start with one line per bad variable, before it connects to anything', (service) => {
+    const { status, stderr } = spawnSync(process.execPath, [join('dist', 'apps', service, 'main.js')], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+      // An unreachable database: a service that connected first would say so instead.
+      env: {
+        ...process.env,
+        DATABASE_URL: 'postgres://nobody:hunter2@127.0.0.1:9/none',
+        DATABASE_POOL_SIZE: 'lots',
+        HTTP_MAX_CONNECTIONS: '0',
+      },
+    });
+    expect({ status, stderr }).toEqual({
+      status: 1,
+      stderr:
+        `${service} could not start: Invalid configuration:\n` +
+        '  - DATABASE_POOL_SIZE must be an integer between 1 and 100 (got "lots")\n' +
+        '  - HTTP_MAX_CONNECTIONS must be an integer between 1 and 3600000 (got "0")\n',
+    });
   });
 });
