@@ -1,19 +1,30 @@
 # One image build for every app; each app is a target: `docker build --target account .`
 # Each CMD carries serviceNodeFlags (libs/contracts/src/runtime.ts); NODE_OPTIONS cannot hold them all.
-# The compose file's `platform` profile builds and runs them all (see docs/scaling.md).
+# The compose file's `platform` profile builds and runs them all, after the `provision` target (see docs/scaling.md).
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npm run build && npm prune --omit=dev
+RUN npm run build
+
+# The compose platform's one-shot provisioning: `npm run provision` itself (scripts/provision.ts, with
+# the dev dependencies it runs on), as `node`; each service's settings volume is mounted under /settings.
+FROM build AS provision
+RUN mkdir -p /settings/account /settings/merchant /settings/checkout /settings/fraud /settings/ops /settings/payment-provider \
+  && chown -R node:node /settings && chmod -R 0700 /settings
+USER node
+ENTRYPOINT ["node_modules/.bin/ts-node", "--transpile-only", "-r", "tsconfig-paths/register", "scripts/provision.ts"]
+
+FROM build AS production-modules
+RUN npm prune --omit=dev
 
 FROM node:20-bookworm-slim AS runtime
 WORKDIR /app
 ENV NODE_ENV=production
-COPY --from=build /app/package.json ./
-COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/dist ./dist
+COPY --from=production-modules /app/package.json ./
+COPY --from=production-modules /app/node_modules ./node_modules
+COPY --from=production-modules /app/dist ./dist
 USER node
 
 FROM runtime AS account

@@ -4,38 +4,43 @@
  */
 import { DefaultPorts, ServiceName } from '@app/contracts';
 import { findUnreachableDependencies } from '@app/platform';
-import { DEFAULT_ADMIN_AMQP_URL, DEFAULT_ADMIN_DATABASE_URL } from '@app/provisioning';
+import { readSettings } from '@app/config';
+import { provisioningSettings } from '@app/provisioning';
 import { join } from 'node:path';
-import { PLATFORM_DIR, provisionAll } from './provision/provision-platform';
+import { platformDir, provisionAll } from './provision/provision-platform';
 import { runSampleCheckout } from './start/sample-checkout';
 import { ServiceProcess } from './start/service-process';
 
 // Producers of data first, Checkout after the services it calls, Ops last.
 const ORDER: ServiceName[] = ['payment-provider', 'account', 'merchant', 'fraud', 'checkout', 'ops'];
+/** What `npm start` prints once its sample checkout went through (.ci/run waits for it), or failed. */
+export const SAMPLE_DONE = 'sample checkout complete.';
+export const SAMPLE_FAILED = 'the sample checkout failed';
+
 const say = (line: string) => process.stdout.write(`${'[platform]'.padEnd(19)} ${line}\n`);
 
 async function main(): Promise<void> {
-  const adminDatabaseUrl = process.env.ADMIN_DATABASE_URL || DEFAULT_ADMIN_DATABASE_URL;
-  const adminAmqpUrl = process.env.ADMIN_AMQP_URL || DEFAULT_ADMIN_AMQP_URL;
-  const problems = await findUnreachableDependencies({ databaseUrl: adminDatabaseUrl, amqpUrl: adminAmqpUrl });
+  const admin = readSettings(provisioningSettings);
+  const problems = await findUnreachableDependencies({ databaseUrl: admin.ADMIN_DATABASE_URL, amqpUrl: admin.ADMIN_AMQP_URL });
   if (problems.length > 0) {
     problems.forEach((problem) => process.stderr.write(`${problem}\n`));
     process.exit(1);
   }
   say('provisioning databases, roles, broker users and permissions (npm run provision)…');
-  const { opsToken } = await provisionAll();
+  const { opsToken, settings } = await provisionAll();
+  const dir = platformDir();
   const services = ORDER.map(
     (name) =>
       new ServiceProcess(
         name,
         {
-          ...withoutAdministration(process.env),
-          // Loopback only: the platform is for this machine's eyes.
+          // What was just provisioned wins over the shell (a sourced file must not swap a service's own role for another).
+          ...without(process.env, ['ADMIN_DATABASE_URL', 'ADMIN_AMQP_URL', ...Object.keys(settings.get(name) ?? {})]),
+          // Loopback only: the platform is for this machine's eyes. LOG_LEVEL as documented (info) unless set.
           HOST: '127.0.0.1',
           PORT: String(DefaultPorts[name]),
-          LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
         },
-        join(PLATFORM_DIR, `${name}.env`),
+        join(dir, `${name}.env`),
       ),
   );
 
@@ -68,7 +73,7 @@ async function main(): Promise<void> {
 
   const url = (name: ServiceName) => services.find((s) => s.name === name)!.url;
   say(`ops console        ${url('ops')}/console`);
-  say(`operator token: ${opsToken}   (kept in ${PLATFORM_DIR}/; OPS_TOKEN chooses your own)`);
+  say(`operator token: ${opsToken}   (kept in ${dir}/; OPS_TOKEN chooses your own)`);
   say('driving one sample checkout:');
   try {
     await runSampleCheckout(
@@ -76,16 +81,16 @@ async function main(): Promise<void> {
       opsToken,
       (line) => say(`  ${line}`),
     );
+    say(SAMPLE_DONE);
   } catch (error) {
-    say(`  the sample checkout failed: ${(error as Error).message}`);
+    say(`  ${SAMPLE_FAILED}: ${(error as Error).message}`);
   }
   say('the platform is running; press Ctrl-C to stop it.');
 }
 
-/** A service never holds the administrator's credentials. */
-function withoutAdministration(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const { ADMIN_DATABASE_URL: _database, ADMIN_AMQP_URL: _amqp, ...rest } = env;
-  return rest;
+/** `env` less `names`: a service never holds the administrator's credentials, nor a shell's copy of its own settings. */
+function without(env: NodeJS.ProcessEnv, names: readonly string[]): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !names.includes(name)));
 }
 
 main().catch((error: Error) => {

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { APPS, ComposeService, environmentOf, platformProblems } from './support/compose-checks';
 
 const root = join(__dirname, '..');
 const run = (command: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
@@ -19,12 +20,13 @@ function ensureDockerCompose(): void {
   if (!has('docker-compose')) throw new Error("docker-compose is missing: install Debian's docker-compose package (.ci/run does)");
 }
 
-interface ComposeService {
-  profiles?: string[];
-  build?: { target?: string };
-  environment?: Record<string, string>;
-  deploy?: { replicas?: number };
-}
+// The deployment's own secrets, as an operator exports them; the checks find these values where they belong.
+const SECRETS = {
+  OPS_TOKEN: 'compose-check',
+  POSTGRES_PASSWORD: 'postgres-password-of-this-deployment',
+  RABBITMQ_ADMIN_PASSWORD: 'rabbitmq-password-of-this-deployment',
+  RABBITMQ_ERLANG_COOKIE: 'erlang-cookie-of-this-deployment',
+};
 
 /** docker-compose.yml and the Dockerfile describe the whole platform, checked without images. */
 describe('Deployment manifests', () => {
@@ -32,7 +34,7 @@ describe('Deployment manifests', () => {
 
   beforeAll(() => {
     ensureDockerCompose();
-    const yaml = run('docker-compose', ['config'], { OPS_TOKEN: 'compose-check' });
+    const yaml = run('docker-compose', ['config'], SECRETS);
     // docker-compose is Python with PyYAML; its resolved file as JSON is one call away.
     services = JSON.parse(
       execFileSync('python3', ['-c', 'import sys, yaml, json; print(json.dumps(yaml.safe_load(sys.stdin)))'], {
@@ -43,7 +45,7 @@ describe('Deployment manifests', () => {
   }, 600_000);
 
   it('is a valid compose file (docker-compose config -q)', () => {
-    expect(() => run('docker-compose', ['config', '-q'], { OPS_TOKEN: 'compose-check' })).not.toThrow();
+    expect(() => run('docker-compose', ['config', '-q'], SECRETS)).not.toThrow();
   });
 
   it('still gives a newcomer just PostgreSQL and RabbitMQ with `docker compose up -d`', () => {
@@ -55,14 +57,30 @@ describe('Deployment manifests', () => {
 
   it('runs every app from a Dockerfile target, our services twice, on a 3-node cluster', () => {
     const targets = [...readFileSync(join(root, 'Dockerfile'), 'utf8').matchAll(/^FROM runtime AS ([a-z-]+)$/gm)].map((m) => m[1]);
-    const apps = ['account', 'merchant', 'checkout', 'fraud', 'ops', 'payment-provider'];
+    const apps = [...APPS];
     expect(targets.sort()).toEqual([...apps].sort());
     for (const app of apps) expect(services[app].build?.target).toBe(app);
     for (const app of apps.filter((a) => a !== 'payment-provider')) {
       expect(services[app].deploy?.replicas).toBe(2);
-      expect(services[app].environment?.AMQP_URL.split(',')).toHaveLength(3);
-      expect(services[app].environment?.DATABASE_URL).toMatch(new RegExp(`/${app}$`));
     }
+    // Provisioned against every node: each service's AMQP_URL then lists the three (provision.ts).
+    expect(environmentOf(services.provision).ADMIN_AMQP_URL.split(',')).toHaveLength(3);
     expect(Object.keys(services)).toEqual(expect.arrayContaining(['rabbitmq-2', 'rabbitmq-3', 'load-balancer']));
+  });
+
+  it('runs as provisioned: one-shot provisioning, own settings only, 0.0.0.0, no superuser, trust or guest', () => {
+    expect(platformProblems(services, { erlangCookie: SECRETS.RABBITMQ_ERLANG_COOKIE })).toEqual([]);
+  });
+
+  it.each(['POSTGRES_PASSWORD', 'RABBITMQ_ADMIN_PASSWORD', 'RABBITMQ_ERLANG_COOKIE'])(
+    'refuses to render without this deployment’s %s (no default secret, no fixed cookie)',
+    (name) => {
+      const without = { ...SECRETS, [name]: '' };
+      expect(() => run('docker-compose', ['config', '-q'], without)).toThrow(new RegExp(name));
+    },
+  );
+
+  it('lets no broker node accept guest from another container', () => {
+    expect(readFileSync(join(root, 'deploy', 'rabbitmq', 'cluster-node.conf'), 'utf8')).not.toMatch(/guest/);
   });
 });

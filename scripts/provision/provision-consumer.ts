@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { PLATFORM_DIR } from './provision-platform';
+import { platformDir } from './provision-platform';
 
 /** The value after `flag` in `argv` (`--flag value` or `--flag=value`). */
 export function flagValue(argv: readonly string[], flag: string): string | undefined {
@@ -28,7 +28,7 @@ export function flagValue(argv: readonly string[], flag: string): string | undef
  * queues, as the administrator; its AMQP_URL goes to `.platform/<name>.env` (0600). Its
  * subscription is then registered by an operator through Ops (`npm run ops -- consumers add`).
  */
-export async function addConsumer(argv: readonly string[], env: NodeJS.ProcessEnv, dir = join(process.cwd(), PLATFORM_DIR)) {
+export async function addConsumer(argv: readonly string[], env: NodeJS.ProcessEnv, dir = platformDir()) {
   const consumer = flagValue(argv, '--add-consumer') ?? '';
   const producers = (flagValue(argv, '--producer') ?? '')
     .split(',')
@@ -48,7 +48,7 @@ export async function addConsumer(argv: readonly string[], env: NodeJS.ProcessEn
 }
 
 /** `--remove-consumer <name> [--yes]`: after a confirmation, its subscriptions, queues and broker user go. */
-export async function removeConsumer(argv: readonly string[], env: NodeJS.ProcessEnv, dir = join(process.cwd(), PLATFORM_DIR)) {
+export async function removeConsumer(argv: readonly string[], env: NodeJS.ProcessEnv, dir = platformDir()) {
   const consumer = flagValue(argv, '--remove-consumer') ?? '';
   if (!argv.includes('--yes') && !(await confirmed(consumer))) return undefined;
   const removed = await deprovisionExtraConsumer(

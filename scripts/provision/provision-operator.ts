@@ -8,7 +8,7 @@ import {
 } from '@app/provisioning';
 import { join } from 'node:path';
 import { flagValue } from './provision-consumer';
-import { PLATFORM_DIR } from './provision-platform';
+import { platformDir } from './provision-platform';
 
 const adminUrl = (env: NodeJS.ProcessEnv) => env.ADMIN_DATABASE_URL || DEFAULT_ADMIN_DATABASE_URL;
 
@@ -32,7 +32,7 @@ export function removeOperatorFrom(argv: readonly string[], env: NodeJS.ProcessE
  * that OPS_TOKEN no longer (or again) logs anyone in to Ops once Ops restarts. Ops keeps the token
  * for its own calls to the other services.
  */
-export async function setBootstrapAdmin(enabled: boolean, dir = join(process.cwd(), PLATFORM_DIR)): Promise<string> {
+export async function setBootstrapAdmin(enabled: boolean, dir = platformDir()): Promise<string> {
   const ops = (await readEnvFiles(dir, ['ops'])).get('ops');
   if (!ops) throw new Error(`no ${join(dir, 'ops.env')}: run npm run provision first`);
   await writeEnvFiles(dir, new Map([['ops', { ...ops, OPS_BOOTSTRAP_ADMIN: String(enabled) }]]));

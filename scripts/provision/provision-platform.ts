@@ -4,9 +4,10 @@ import {
   ensureAuthKeys,
   retireOldKeys,
   rotateAuthKeys,
-  DEFAULT_ADMIN_AMQP_URL,
-  DEFAULT_ADMIN_DATABASE_URL,
   DEFAULT_INSTALLATION,
+  SettingsLayout,
+  provisionedOpsTokenSettings,
+  provisioningSettings,
   DataService,
   brokerDefinitions,
   provision,
@@ -16,11 +17,16 @@ import {
   writeEnvFiles,
 } from '@app/provisioning';
 import { topologyOf } from '@app/messaging';
-import { DefaultPorts, ServiceName } from '@app/contracts';
+import { DefaultPorts, ServiceName, retryPolicyFrom } from '@app/contracts';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { readSettings } from '@app/config';
 
 export const PLATFORM_DIR = '.platform';
+
+/** Where the settings go: PLATFORM_SETTINGS_DIR (default `.platform`), from the working directory. */
+export const platformDir = (env: NodeJS.ProcessEnv = process.env): string =>
+  resolve(process.cwd(), readSettings(provisioningSettings, env).PLATFORM_SETTINGS_DIR);
 
 export type KeyStep = 'keep' | 'rotate' | 'retire';
 
@@ -28,16 +34,24 @@ export type KeyStep = 'keep' | 'rotate' | 'retire';
  * Provisions the installation named by the defaults with the administrator URLs of `env`, and
  * writes the env files; `keys` starts or ends a key rotation (README, "Rotating a key").
  */
-export async function provisionAll(env: NodeJS.ProcessEnv = process.env, dir = join(process.cwd(), PLATFORM_DIR), keys: KeyStep = 'keep') {
+export async function provisionAll(
+  env: NodeJS.ProcessEnv = process.env,
+  dir = platformDir(env),
+  keys: KeyStep = 'keep',
+  layout: SettingsLayout = 'files',
+) {
   const services = Object.keys(DefaultPorts) as ServiceName[];
-  const previous = (await readEnvFiles(dir, services)) as Map<DataService, Record<string, string>>;
+  const previous = (await readEnvFiles(dir, services, layout)) as Map<DataService, Record<string, string>>;
+  const admin = readSettings(provisioningSettings, env);
   const settings = await provision({
-    adminDatabaseUrl: env.ADMIN_DATABASE_URL || DEFAULT_ADMIN_DATABASE_URL,
-    adminAmqpUrl: env.ADMIN_AMQP_URL || DEFAULT_ADMIN_AMQP_URL,
+    adminDatabaseUrl: admin.ADMIN_DATABASE_URL,
+    adminAmqpUrl: admin.ADMIN_AMQP_URL,
+    rabbitmqctl: admin.RABBITMQCTL,
     names: DEFAULT_INSTALLATION,
     previous,
+    retryPolicy: retryPolicyFrom(env),
   });
-  let authKeys = await ensureAuthKeys(await readKeys(dir), env.OPS_TOKEN || undefined);
+  let authKeys = await ensureAuthKeys(await readKeys(dir), readSettings(provisionedOpsTokenSettings, env).OPS_TOKEN);
   if (keys === 'rotate') authKeys = await rotateAuthKeys(authKeys);
   if (keys === 'retire') authKeys = retireOldKeys(authKeys);
   await writeKeys(dir, authKeys);
@@ -46,7 +60,7 @@ export async function provisionAll(env: NodeJS.ProcessEnv = process.env, dir = j
   for (const service of services) {
     files.set(service, { ...previous.get(service as DataService), ...settings.get(service as DataService), ...auth.get(service) });
   }
-  await writeEnvFiles(dir, files);
+  await writeEnvFiles(dir, files, layout);
   return { dir, settings: files, opsToken: authKeys.opsTokens[0] };
 }
 

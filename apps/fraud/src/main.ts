@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { bootstrapService } from '@app/platform';
+import { fraudConfig } from './fraud.config';
 import { FraudModule } from './fraud.module';
 
-void bootstrapService(FraudModule, { name: 'fraud', title: 'Fraud service' });
+void bootstrapService(FraudModule, { name: 'fraud', config: fraudConfig, title: 'Fraud service' });

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { bootstrapService } from '@app/platform';
+import { merchantConfig } from './merchant.config';
 import { MerchantModule } from './merchant.module';
 
-void bootstrapService(MerchantModule, { name: 'merchant', title: 'Merchant service' });
+void bootstrapService(MerchantModule, { name: 'merchant', config: merchantConfig, title: 'Merchant service' });

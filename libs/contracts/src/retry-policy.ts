@@ -1,3 +1,5 @@
+import { defineSettings, integer, readSettings, text } from '@app/config';
+
 /**
  * How a consumer's failed message is tried again: the delays it waits, shortest first, and the
  * attempts before it is dead-lettered. An installation setting: `npm run provision` declares one
@@ -44,12 +46,35 @@ export function parseRetryTiers(text: string): RetryTier[] {
   return tiers;
 }
 
+/** RETRY_TIERS and RETRY_MAX_ATTEMPTS: written by `npm run provision` for every consumer, so queues and consumers agree. */
+export const retrySettings = defineSettings(
+  'retry policy',
+  {
+    RETRY_TIERS: text('ascending retry delays (`ms` or `s`): one queue `<queue>.retry.<delay>` per delay; another delay is another queue', {
+      default: DEFAULT_RETRY_TIERS,
+      pattern: /^\s*\d+\s*(ms|s)\s*(,\s*\d+\s*(ms|s)\s*)*$/,
+      rule: 'a comma-separated list of delays like 250ms,1s,5s,30s',
+    }),
+    RETRY_MAX_ATTEMPTS: integer('tries of a failing message before it is dead-lettered', {
+      default: DEFAULT_MAX_ATTEMPTS,
+      min: 1,
+      max: 1_000,
+    }),
+  },
+  (values) => {
+    try {
+      parseRetryTiers(values.RETRY_TIERS);
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  },
+);
+
 /** The retry policy of RETRY_TIERS and RETRY_MAX_ATTEMPTS in `env`, the defaults where unset. */
 export function retryPolicyFrom(env: Readonly<Record<string, string | undefined>>): RetryPolicy {
-  const tiers = parseRetryTiers(env.RETRY_TIERS || DEFAULT_RETRY_TIERS);
-  const maxAttempts = Number(env.RETRY_MAX_ATTEMPTS || DEFAULT_MAX_ATTEMPTS);
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new Error(`RETRY_MAX_ATTEMPTS must be a whole number of at least 1`);
-  return { tiers, maxAttempts };
+  const values = readSettings(retrySettings, env);
+  return { tiers: parseRetryTiers(values.RETRY_TIERS), maxAttempts: values.RETRY_MAX_ATTEMPTS };
 }
 
 /** This process's retry policy (its environment, as provisioned). Read on each call: cheap, and a spec may set its own. */

@@ -45,3 +45,4 @@ export * from './security/operator-action.decorator';
 export * from './security/principal';
 export * from './security/security.module';
 export * from './config/http-limits';
+export * from './config/service-settings';

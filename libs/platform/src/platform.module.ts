@@ -1,10 +1,11 @@
+import { inspectSettings } from '@app/config';
 import { DefaultPorts, ServiceName } from '@app/contracts';
 import { CommitSignal } from '@app/eventstore';
 import { AmqpConnection, ConsumerLatencyController } from '@app/messaging';
 import { DynamicModule, Inject, Injectable, Module, OnModuleInit, Provider } from '@nestjs/common';
 import { InjectDataSource, getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource, MixedList } from 'typeorm';
-import { loadPlatformConfig, platformConfigModule } from './config/platform-config';
+import { platformConfigModule, platformSettings } from './config/platform-config';
 import { ClassType, databaseModule, runMigrationsExclusively } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { loggerModule } from './logging/logger.module';
@@ -43,7 +44,9 @@ class MigrationRunner implements OnModuleInit {
 @Module({})
 export class PlatformModule {
   static forService(service: ServiceDefinition): DynamicModule {
-    const config = loadPlatformConfig(DefaultPorts[service.name]);
+    // Runs as the service's module is imported, before bootstrapService validates the schema: it must not throw,
+    // or a bad variable would end in a stack trace instead of the one-line error naming each variable.
+    const logLevel = inspectSettings(platformSettings, process.env).values.LOG_LEVEL ?? 'info';
     const hasDatabase = service.migrations !== undefined;
     const hasBroker = service.broker ?? hasDatabase;
     const providers: Provider[] = [{ provide: SERVICE_NAME, useValue: service.name }, OperatorRoleGuard];
@@ -60,7 +63,7 @@ export class PlatformModule {
       global: true,
       imports: [
         platformConfigModule(DefaultPorts[service.name]),
-        loggerModule(service.name, config.logLevel),
+        loggerModule(service.name, logLevel),
         SecurityModule,
         HealthModule,
         MetricsModule,

@@ -126,6 +126,30 @@ export function rabbitmqctl(args: readonly string[], input?: string, env: NodeJS
   });
 }
 
+/**
+ * Imports a definitions document as the administrator of `adminAmqpUrl`: through the management
+ * HTTP API when RABBITMQ_MANAGEMENT_URL is set (a provisioning container has no rabbitmqctl: the
+ * compose platform), else with `rabbitmqctl import_definitions`. Both are the broker's own upsert.
+ */
+export async function importDefinitions(definitions: unknown, adminAmqpUrl: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const management = env.RABBITMQ_MANAGEMENT_URL;
+  if (!management) {
+    await rabbitmqctl(['import_definitions', '--format', 'json'], JSON.stringify(definitions), env);
+    return;
+  }
+  const first = new URL(adminAmqpUrl.split(',')[0].trim());
+  const credentials = Buffer.from(`${decodeURIComponent(first.username || 'guest')}:${decodeURIComponent(first.password || 'guest')}`);
+  const response = await fetch(new URL('api/definitions', management.endsWith('/') ? management : `${management}/`), {
+    method: 'POST',
+    headers: { authorization: `Basic ${credentials.toString('base64')}`, 'content-type': 'application/json' },
+    body: JSON.stringify(definitions),
+  });
+  if (!response.ok)
+    throw new Error(
+      `importing the broker definitions through ${management} answered ${response.status}: ${(await response.text()).slice(0, 200)}`,
+    );
+}
+
 const PRECONDITION_FAILED = 406;
 
 /**
@@ -144,7 +168,7 @@ export async function provisionBroker(
   const [firstNode] = adminAmqpUrl.split(',').map((url) => url.trim());
   const adminUser = decodeURIComponent(new URL(firstNode).username || 'guest');
   const definitions = brokerDefinitions(names, { passwords, adminUser });
-  await rabbitmqctl(['import_definitions', '--format', 'json'], JSON.stringify(definitions), env);
+  await importDefinitions(definitions, adminAmqpUrl, env);
   // The import finishes asynchronously: wait until every user can log in to the virtual host.
   await Promise.all(
     DATA_SERVICES.map((service) => {

@@ -5,3 +5,4 @@ export * from './database-provisioning';
 export * from './principals';
 export * from './provision';
 export * from './operator-provisioning';
+export * from './provisioning.settings';

@@ -1,7 +1,7 @@
 import { RetryPolicy, configuredRetryPolicy, retryPolicySettings } from '@app/contracts';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { dropBroker, provisionBroker, vhostUrl } from './broker-provisioning';
 import { dropDatabases, provisionDatabases } from './database-provisioning';
 import { DATA_SERVICES, DataService, InstallationNames, principalOf, ServicePrincipal } from './principals';
@@ -92,17 +92,26 @@ export async function deprovision(options: Pick<ProvisionOptions, 'adminDatabase
 const ctlEnv = (rabbitmqctl: string | undefined): NodeJS.ProcessEnv =>
   rabbitmqctl ? { ...process.env, RABBITMQCTL: rabbitmqctl } : process.env;
 
-const envFile = (dir: string, service: string): string => join(dir, `${service}.env`);
+/** `files`: `<dir>/<service>.env`; `directories`: `<dir>/<service>/service.env`, one folder (a volume) per service. */
+export type SettingsLayout = 'files' | 'directories';
+
+/** Where a service's settings file is. */
+export const envFileOf = (dir: string, service: string, layout: SettingsLayout = 'files'): string =>
+  layout === 'directories' ? join(dir, service, 'service.env') : join(dir, `${service}.env`);
 
 // Node's --env-file reads a single-quoted value as it is (JSON included); plain values need no quotes.
 const quoted = (value: string): string => (/^[\w:/@.,%+=~-]*$/.test(value) ? value : `'${value}'`);
 const unquoted = (value: string): string => (/^'.*'$/.test(value) ? value.slice(1, -1) : value);
 
 /** Reads `<dir>/<service>.env` files of an earlier run (missing ones are skipped). */
-export async function readEnvFiles(dir: string, services: readonly string[]): Promise<Map<string, Record<string, string>>> {
+export async function readEnvFiles(
+  dir: string,
+  services: readonly string[],
+  layout: SettingsLayout = 'files',
+): Promise<Map<string, Record<string, string>>> {
   const found = new Map<string, Record<string, string>>();
   for (const service of services) {
-    const text = await readFile(envFile(dir, service), 'utf8').catch(() => undefined);
+    const text = await readFile(envFileOf(dir, service, layout), 'utf8').catch(() => undefined);
     if (text === undefined) continue;
     const entries = text.split('\n').flatMap((line) => {
       const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
@@ -114,10 +123,15 @@ export async function readEnvFiles(dir: string, services: readonly string[]): Pr
 }
 
 /** Writes each service's settings to `<dir>/<service>.env`, readable by the owner only (0600). */
-export async function writeEnvFiles(dir: string, settings: ReadonlyMap<string, Record<string, string>>): Promise<void> {
+export async function writeEnvFiles(
+  dir: string,
+  settings: ReadonlyMap<string, Record<string, string>>,
+  layout: SettingsLayout = 'files',
+): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   for (const [service, values] of settings) {
-    const file = envFile(dir, service);
+    const file = envFileOf(dir, service, layout);
+    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
     const body = Object.entries(values)
       .map(([key, value]) => `${key}=${quoted(value)}`)
       .join('\n');

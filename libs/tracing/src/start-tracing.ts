@@ -1,3 +1,4 @@
+import { defineSettings, readSettings, url } from '@app/config';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -10,6 +11,12 @@ import { setTracingEnabled } from './spans';
 /** The standard variable naming the OTLP/HTTP collector; tracing is on only when it is set. */
 export const OTLP_ENDPOINT_VARIABLE = 'OTEL_EXPORTER_OTLP_ENDPOINT';
 
+export const tracingSettings = defineSettings('tracing', {
+  [OTLP_ENDPOINT_VARIABLE]: url('send traces over OTLP/HTTP (JSON) to `<endpoint>/v1/traces`; unset, no tracing SDK starts', {
+    protocols: ['http', 'https'],
+  }),
+});
+
 /** Flushes the spans still buffered and stops exporting. */
 export type StopTracing = () => Promise<void>;
 
@@ -19,7 +26,7 @@ export type StopTracing = () => Promise<void>;
  * API stays the no-op one, and every seam skips its tracing (tracingEnabled). Call once, first thing.
  */
 export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): StopTracing {
-  if (!env[OTLP_ENDPOINT_VARIABLE]) return async () => undefined;
+  if (!readSettings(tracingSettings, env)[OTLP_ENDPOINT_VARIABLE]) return async () => undefined;
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }),
     // The exporter reads the endpoint (and OTEL_EXPORTER_OTLP_HEADERS, …) from the environment itself.

@@ -1,3 +1,4 @@
+import { defineSettings, integer, readSettings } from '@app/config';
 import { AggregateOf, SnapshotPolicy, defineAggregate } from '@app/eventstore';
 import { AccountPolicy, AccountState, DEFAULT_MAX_LIMIT, createAccountDecider } from './domain/account.decider';
 import { initialAccountState } from './domain/account.state';
@@ -20,16 +21,15 @@ export const accountSnapshots: SnapshotPolicy<AccountState> = {
   },
 };
 
+/** Account's own setting: the highest limit an account may have. */
+export const accountSettings = defineSettings('account policy', {
+  ACCOUNT_MAX_LIMIT: integer('the highest limit, in minor units (above it: 422 `LIMIT_EXCEEDED`)', { default: DEFAULT_MAX_LIMIT, min: 1 }),
+});
+
 /** The account policy from the environment: ACCOUNT_MAX_LIMIT (minor units, default 100,000,000). */
-export function accountPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): AccountPolicy {
-  const raw = env.ACCOUNT_MAX_LIMIT?.trim();
-  if (!raw) return { maxLimit: DEFAULT_MAX_LIMIT };
-  const maxLimit = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(maxLimit) || maxLimit <= 0) {
-    throw new Error(`ACCOUNT_MAX_LIMIT must be a positive integer amount in minor units (got "${raw}")`);
-  }
-  return { maxLimit };
-}
+export const accountPolicyFromEnv = (env: NodeJS.ProcessEnv = process.env): AccountPolicy => ({
+  maxLimit: readSettings(accountSettings, env).ACCOUNT_MAX_LIMIT,
+});
 
 /** The account aggregate: stream `account-<id>`, its policy read from the environment at start. */
 export const accountAggregate = defineAggregate({

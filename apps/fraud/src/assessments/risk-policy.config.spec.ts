@@ -23,7 +23,7 @@ describe('risk policy from the environment', () => {
     }));
   it('names every invalid variable at once', () => {
     expect(() => loadRiskPolicy({ FRAUD_VELOCITY_MAX_PER_MINUTE: '2.5', FRAUD_ADDRESS_CHANGE_LARGE_SHARE: 'lots' })).toThrow(
-      'FRAUD_VELOCITY_MAX_PER_MINUTE must be an integer of at least 1 (got "2.5"); FRAUD_ADDRESS_CHANGE_LARGE_SHARE must be a number above 0 and at most 1 (got "lots")',
+      'FRAUD_VELOCITY_MAX_PER_MINUTE must be an integer of at least 1 (got "2.5")\n  - FRAUD_ADDRESS_CHANGE_LARGE_SHARE must be a number above 0 and at most 1 (got "lots")',
     );
   });
 });

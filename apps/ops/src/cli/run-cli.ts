@@ -1,3 +1,5 @@
+import { ConfigValidationError, readSettings } from '@app/config';
+import { cliSettings } from './cli.settings';
 import { compensateCommand, unfinishedCommand } from './checkout.commands';
 import { USAGE, parseCliArguments } from './cli-arguments';
 import { consumersCommand } from './consumer.commands';
@@ -56,9 +58,14 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
     }
     const command = COMMANDS[args.command];
     if (!command) throw new CliError(`Unknown command "${args.command}".\n\n${USAGE}`, 2);
-    const client = new OpsClient(args.url ?? env.OPS_URL ?? 'http://127.0.0.1:3005', env.OPS_TOKEN || undefined);
+    const settings = readSettings(cliSettings, env);
+    const client = new OpsClient(args.url ?? settings.OPS_URL ?? 'http://127.0.0.1:3005', settings.OPS_TOKEN);
     return await command({ client, args, print: io.print });
   } catch (error) {
+    if (error instanceof ConfigValidationError) {
+      io.error(`ops: ${error.message}`);
+      return 2;
+    }
     if (error instanceof CliError) {
       io.error(`ops: ${error.message}`);
       return error.exitCode;

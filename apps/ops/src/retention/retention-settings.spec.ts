@@ -15,7 +15,7 @@ describe('retention settings', () => {
 
   it('refuses a value that is not a positive whole number, naming the setting', () => {
     expect(() => retentionFromEnv({ DEAD_LETTER_RETENTION_DAYS: '0' })).toThrow(
-      'DEAD_LETTER_RETENTION_DAYS must be a positive whole number of days, got "0"',
+      'DEAD_LETTER_RETENTION_DAYS must be an integer of at least 1 (got "0")',
     );
     expect(() => retentionFromEnv({ OPERATOR_ACTION_RETENTION_DAYS: '1.5' })).toThrow('OPERATOR_ACTION_RETENTION_DAYS');
     expect(() => retentionFromEnv({ RETENTION_INTERVAL_MS: 'hourly' })).toThrow('RETENTION_INTERVAL_MS');

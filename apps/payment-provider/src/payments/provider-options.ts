@@ -1,4 +1,6 @@
-import { behaviourFromEnv, ProviderBehaviour } from './behaviour/provider-behaviour';
+import { readSettings } from '@app/config';
+import { ProviderBehaviour } from './behaviour/provider-behaviour';
+import { behaviourFromEnv, providerSettings } from './behaviour/provider.settings';
 
 export const PROVIDER_OPTIONS = Symbol('PROVIDER_OPTIONS');
 
@@ -18,6 +20,6 @@ export interface PaymentProviderOptions {
 /** Reads the simulator's options from the environment, throwing on invalid values. */
 export const providerOptionsFromEnv = (env: NodeJS.ProcessEnv, logLevel: string): PaymentProviderOptions => ({
   logLevel,
-  testRoutes: env.PROVIDER_TEST_ROUTES !== 'false',
+  testRoutes: readSettings(providerSettings, env).PROVIDER_TEST_ROUTES !== false,
   behaviour: behaviourFromEnv(env),
 });

@@ -1,3 +1,5 @@
+import { defineSettings, integer, readSettings } from '@app/config';
+
 /**
  * Resequencing: events that arrive before their predecessor, or before the rest of their append
  * (one producer transaction), wait in the consumer's `waiting_events` and are applied, in version
@@ -70,15 +72,17 @@ export function drainsAfter(
 /** The default wait behind a gap: minutes, not seconds, since a predecessor is usually only late. */
 export const DEFAULT_GAP_TIMEOUT_MS = 300_000;
 
+/** Every consumer: how long events may wait behind a missing predecessor before the gap is reported. */
+export const consumerSettings = defineSettings('consumer', {
+  CONSUMER_GAP_TIMEOUT_MS: integer(
+    'how long events may wait behind a missing predecessor before the gap is reported as `GAP_TIMEOUT` (ms)',
+    { default: DEFAULT_GAP_TIMEOUT_MS, min: 1 },
+  ),
+});
+
 /** The gap timeout from CONSUMER_GAP_TIMEOUT_MS, else the default; a bad value is refused at start. */
-export function gapTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.CONSUMER_GAP_TIMEOUT_MS;
-  if (raw === undefined || raw === '') return DEFAULT_GAP_TIMEOUT_MS;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 1)
-    throw new Error(`CONSUMER_GAP_TIMEOUT_MS must be a positive whole number of milliseconds, got "${raw}"`);
-  return value;
-}
+export const gapTimeoutFromEnv = (env: NodeJS.ProcessEnv = process.env): number =>
+  readSettings(consumerSettings, env).CONSUMER_GAP_TIMEOUT_MS;
 
 /** A stream's gap is reported once its oldest waiting event has waited longer than the timeout; a parked stream's wait is the park's to report. */
 export const gapTimedOut = (oldestWaitingMs: number, timeoutMs: number, parked: boolean): boolean =>

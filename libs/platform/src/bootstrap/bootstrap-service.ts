@@ -1,3 +1,4 @@
+import { ServiceSchema, validateServiceConfig } from '@app/config';
 import { DefaultPorts, ServiceName, assertUpcasterChains, queueName, routesTo } from '@app/contracts';
 import { AmqpConnection, EventTransport } from '@app/messaging';
 import { startTracing } from '@app/tracing';
@@ -13,6 +14,8 @@ import { assertDependenciesReachable } from './preflight';
 
 export interface BootstrapOptions {
   name: ServiceName;
+  /** Every variable the service reads: validated before anything starts, then the only ones it may read. */
+  config: ServiceSchema;
   title: string;
   description?: string;
   /** Whether the service has its own schema (and so a broker connection and queues). */
@@ -29,6 +32,7 @@ export async function bootstrapService(rootModule: unknown, options: BootstrapOp
   try {
     // A gap or a cycle in an event's upcaster chain would misread stored events: refuse to start instead.
     assertUpcasterChains();
+    validateServiceConfig(options.config);
     // Before anything that may trace; a no-op unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
     const stopTracing = startTracing(options.name);
     const config = loadPlatformConfig(DefaultPorts[options.name]);

@@ -1,3 +1,5 @@
+import { Values, defineSettings, integer } from '@app/config';
+
 /** How long a client may take and how many may connect: every HTTP server of the platform applies these. */
 export interface HttpLimits {
   /** The request line and headers must arrive within this (HTTP_HEADERS_TIMEOUT_MS). */
@@ -20,34 +22,37 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
   maxConnections: 1_000,
 };
 
-const VARIABLES: Record<keyof HttpLimits, string> = {
-  headersTimeoutMs: 'HTTP_HEADERS_TIMEOUT_MS',
-  bodyTimeoutMs: 'HTTP_BODY_TIMEOUT_MS',
-  requestTimeoutMs: 'HTTP_REQUEST_TIMEOUT_MS',
-  keepAliveTimeoutMs: 'HTTP_KEEP_ALIVE_TIMEOUT_MS',
-  maxConnections: 'HTTP_MAX_CONNECTIONS',
-};
-
 const MAX_SETTING = 3_600_000;
+const limit = (description: string, fallback: number) => integer(description, { default: fallback, min: 1, max: MAX_SETTING });
 
-/** Reads the limits from `env` (empty means unset); `problems` lists each invalid variable. */
-export function readHttpLimits(env: NodeJS.ProcessEnv = process.env): { limits: HttpLimits; problems: string[] } {
-  const limits = { ...DEFAULT_HTTP_LIMITS };
-  const problems: string[] = [];
-  for (const key of Object.keys(VARIABLES) as (keyof HttpLimits)[]) {
-    const raw = env[VARIABLES[key]]?.trim();
-    if (!raw) continue;
-    const value = /^\d{1,7}$/.test(raw) ? Number(raw) : NaN;
-    if (!(value >= 1 && value <= MAX_SETTING)) {
-      problems.push(`${VARIABLES[key]} must be an integer between 1 and ${MAX_SETTING} (got "${raw}")`);
-      continue;
-    }
-    limits[key] = value;
-  }
-  for (const part of ['headersTimeoutMs', 'bodyTimeoutMs'] as const) {
-    if (problems.length === 0 && limits[part] > limits.requestTimeoutMs) {
-      problems.push(`${VARIABLES[part]} must not exceed HTTP_REQUEST_TIMEOUT_MS, which bounds the whole request`);
-    }
-  }
-  return { limits, problems };
-}
+/** Every HTTP server's bounds on slow and numerous clients (milliseconds, and a connection count). */
+export const httpLimitSettings = defineSettings(
+  'HTTP limits',
+  {
+    HTTP_HEADERS_TIMEOUT_MS: limit('the request line and headers must arrive within this (ms)', DEFAULT_HTTP_LIMITS.headersTimeoutMs),
+    HTTP_BODY_TIMEOUT_MS: limit(
+      'the body must arrive whole within this after the headers (else `408`); also how long a body is read and discarded before a `413` closes the connection (ms)',
+      DEFAULT_HTTP_LIMITS.bodyTimeoutMs,
+    ),
+    HTTP_REQUEST_TIMEOUT_MS: limit('the whole request must arrive within this (ms)', DEFAULT_HTTP_LIMITS.requestTimeoutMs),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: limit('an idle kept-alive connection closes after this (ms)', DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs),
+    HTTP_MAX_CONNECTIONS: limit('connections beyond this many are refused', DEFAULT_HTTP_LIMITS.maxConnections),
+  },
+  (v) =>
+    v.HTTP_HEADERS_TIMEOUT_MS > v.HTTP_REQUEST_TIMEOUT_MS
+      ? 'HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS, which bounds the whole request'
+      : undefined,
+  (v) =>
+    v.HTTP_BODY_TIMEOUT_MS > v.HTTP_REQUEST_TIMEOUT_MS
+      ? 'HTTP_BODY_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS, which bounds the whole request'
+      : undefined,
+);
+
+/** The limits of the group's values. */
+export const httpLimitsOf = (v: Values<typeof httpLimitSettings.settings>): HttpLimits => ({
+  headersTimeoutMs: v.HTTP_HEADERS_TIMEOUT_MS,
+  bodyTimeoutMs: v.HTTP_BODY_TIMEOUT_MS,
+  requestTimeoutMs: v.HTTP_REQUEST_TIMEOUT_MS,
+  keepAliveTimeoutMs: v.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+  maxConnections: v.HTTP_MAX_CONNECTIONS,
+});

@@ -1,8 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MinLength, Min, validateSync } from 'class-validator';
-import { HttpLimits, readHttpLimits } from './http-limits';
-import { redactCredentials } from './redact-credentials';
+import { opsTokenSetting } from '@app/contracts';
+import { defineSettings, flag, integer, oneOf, readSettingsGroups, text, url } from '@app/config';
+import { HttpLimits, httpLimitSettings, httpLimitsOf } from './http-limits';
+
+export { ConfigValidationError } from '@app/config';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -10,148 +11,100 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/platform';
 export const DEFAULT_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
-const PORT_RULE = 'must be an integer between 0 and 65535';
+/** The variables every service reads through the platform runtime. */
+export const platformSettings = defineSettings('platform', {
+  DATABASE_URL: url('its own database, as its own role (every service with data)', {
+    protocols: ['postgres', 'postgresql'],
+    default: DEFAULT_DATABASE_URL,
+    shownDefault: 'written by `npm run provision`',
+    secret: true,
+  }),
+  DATABASE_POOL_SIZE: integer('connections per service process', { default: 10, min: 1, max: 100 }),
+  AMQP_URL: url('the broker, as this service’s own user; a comma-separated list of a cluster’s nodes, between which it fails over', {
+    protocols: ['amqp', 'amqps'],
+    list: true,
+    default: DEFAULT_AMQP_URL,
+    shownDefault: 'written by `npm run provision`',
+    secret: true,
+  }),
+  PORT: integer('where it listens', { min: 0, max: 65535, shownDefault: 'its port in the [README](../README.md)' }),
+  HOST: text('the interface to listen on (a container sets `0.0.0.0`)', {
+    default: '127.0.0.1',
+    pattern: /^[\w.:-]+$/,
+    rule: 'an interface address or host name, e.g. 127.0.0.1 or 0.0.0.0',
+  }),
+  OPS_TOKEN: opsTokenSetting,
+  OPS_BOOTSTRAP_ADMIN: flag(
+    '`false` stops `OPS_TOKEN` signing anyone in to Ops (named operators only); `npm run provision -- --retire-ops-token`',
+    {
+      default: true,
+    },
+  ),
+  AUTH_PUBLIC_KEYS: text('public keys (a JWK set) that vouch for service and merchant credentials', {
+    shownDefault: 'written by `npm run provision`',
+  }),
+  SERVICE_TOKEN: text('a fixed service credential, for a service provisioned before `SERVICE_SIGNING_KEY` (which wins)', { secret: true }),
+  LOG_LEVEL: oneOf(LOG_LEVELS, 'how much it logs', { default: 'info' }),
+  SHUTDOWN_GRACE_MS: integer('how long a stopping service keeps serving while not ready, for its load balancer to notice', {
+    default: 0,
+    min: 0,
+    max: 120_000,
+  }),
+});
 
-/** The environment every service reads; property names map to the variables in ENV_NAMES. */
+/** The environment every service reads (platformSettings), as the runtime uses it. */
 export class PlatformConfig {
-  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL' })
   databaseUrl: string;
-
-  @Matches(/^amqps?:\/\/\S+$/, { message: 'must be an amqp:// or amqps:// URL' })
   amqpUrl: string;
-
-  @IsInt({ message: PORT_RULE })
-  @Min(0, { message: PORT_RULE })
-  @Max(65535, { message: PORT_RULE })
   port: number;
-
   /** The interface to listen on: loopback unless told otherwise (a container sets `HOST=0.0.0.0`). */
-  @Matches(/^[\w.:-]+$/, { message: 'must be an interface address or host name, e.g. 127.0.0.1 or 0.0.0.0' })
   host: string;
-
-  @IsOptional()
-  @IsString()
-  @MinLength(1, { message: 'must not be empty when set' })
   opsToken?: string;
-
   /**
    * Whether OPS_TOKEN logs a person in as the bootstrap administrator (`OPS_BOOTSTRAP_ADMIN`, true
    * by default). Set false on Ops once named operators exist: the token then only carries Ops' own
    * calls to the other services.
    */
-  @IsBoolean({ message: 'must be true or false' })
   opsBootstrapAdmin: boolean;
-
   /** The public keys that sign service credentials and merchant API keys: a JWK set, as JSON. */
-  @IsOptional()
-  @IsString()
   authPublicKeys?: string;
-
   /** This service's own credential for calling the others. */
-  @IsOptional()
-  @IsString()
   serviceToken?: string;
-
-  @IsInt({ message: 'must be an integer between 1 and 100' })
-  @Min(1, { message: 'must be an integer between 1 and 100' })
-  @Max(100, { message: 'must be an integer between 1 and 100' })
   databasePoolSize: number;
-
-  @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   logLevel: LogLevel;
-
   /** How long a stopping service keeps serving while not ready, for its load balancer to notice. */
-  @IsInt({ message: 'must be an integer between 0 and 120000' })
-  @Min(0, { message: 'must be an integer between 0 and 120000' })
-  @Max(120_000, { message: 'must be an integer between 0 and 120000' })
   shutdownGraceMs: number;
-
   /** Timeouts and the connection cap of the HTTP server (see http-limits.ts). */
   http: HttpLimits;
 }
 
-const ENV_NAMES: Record<Exclude<keyof PlatformConfig, 'http'>, string> = {
-  databaseUrl: 'DATABASE_URL',
-  amqpUrl: 'AMQP_URL',
-  port: 'PORT',
-  host: 'HOST',
-  opsToken: 'OPS_TOKEN',
-  opsBootstrapAdmin: 'OPS_BOOTSTRAP_ADMIN',
-  authPublicKeys: 'AUTH_PUBLIC_KEYS',
-  serviceToken: 'SERVICE_TOKEN',
-  databasePoolSize: 'DATABASE_POOL_SIZE',
-  logLevel: 'LOG_LEVEL',
-  shutdownGraceMs: 'SHUTDOWN_GRACE_MS',
-};
-
-/** Thrown when the environment is invalid; the message lists every offending variable. */
-export class ConfigValidationError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigValidationError';
-  }
-}
-
-// An empty variable (`PORT=`) means "unset", as shells and compose files often produce them.
-const read = (env: NodeJS.ProcessEnv, name: string): string | undefined =>
-  env[name] === undefined || env[name] === '' ? undefined : env[name];
-
-// Anything but the two words is left as it is, for the validator to name.
-const booleanOf = (value: string): unknown => ({ true: true, false: false })[value.trim().toLowerCase()] ?? value;
-
-/** Reads and validates the platform variables from `env`, throwing ConfigValidationError. */
+/** Reads and validates the platform variables from `env`, throwing ConfigValidationError naming each bad one. */
 export function loadPlatformConfig(defaultPort: number, env: NodeJS.ProcessEnv = process.env): PlatformConfig {
-  const rawPort = read(env, 'PORT');
-  const rawPoolSize = read(env, 'DATABASE_POOL_SIZE');
-  const rawGrace = read(env, 'SHUTDOWN_GRACE_MS');
-  const config = Object.assign(new PlatformConfig(), {
-    databaseUrl: read(env, 'DATABASE_URL') ?? DEFAULT_DATABASE_URL,
-    amqpUrl: read(env, 'AMQP_URL') ?? DEFAULT_AMQP_URL,
-    port: rawPort === undefined ? defaultPort : /^\d+$/.test(rawPort.trim()) ? Number(rawPort) : NaN,
-    host: read(env, 'HOST') ?? '127.0.0.1',
-    opsToken: env.OPS_TOKEN,
-    opsBootstrapAdmin: booleanOf(read(env, 'OPS_BOOTSTRAP_ADMIN') ?? 'true'),
-    authPublicKeys: read(env, 'AUTH_PUBLIC_KEYS'),
-    serviceToken: read(env, 'SERVICE_TOKEN'),
-    // Small by default: five services and their relays share one server's connection limit.
-    databasePoolSize: rawPoolSize === undefined ? 10 : /^\d+$/.test(rawPoolSize.trim()) ? Number(rawPoolSize) : NaN,
-    logLevel: (read(env, 'LOG_LEVEL') ?? 'info').toLowerCase(),
-    shutdownGraceMs: rawGrace === undefined ? 0 : /^\d+$/.test(rawGrace.trim()) ? Number(rawGrace) : NaN,
+  // One error for both groups: an operator fixes every variable in one go.
+  const [values, http] = readSettingsGroups([platformSettings, httpLimitSettings], env);
+  return Object.assign(new PlatformConfig(), {
+    databaseUrl: values.DATABASE_URL,
+    amqpUrl: values.AMQP_URL,
+    port: values.PORT ?? defaultPort,
+    host: values.HOST,
+    opsToken: values.OPS_TOKEN,
+    opsBootstrapAdmin: values.OPS_BOOTSTRAP_ADMIN,
+    authPublicKeys: values.AUTH_PUBLIC_KEYS,
+    serviceToken: values.SERVICE_TOKEN,
+    databasePoolSize: values.DATABASE_POOL_SIZE,
+    logLevel: values.LOG_LEVEL,
+    shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
+    http: httpLimitsOf(http),
   });
-  const http = readHttpLimits(env);
-  config.http = http.limits;
-  const errors = validateSync(config);
-  if (errors.length > 0 || http.problems.length > 0) {
-    throw new ConfigValidationError([
-      ...errors.map((error) => {
-        const name = ENV_NAMES[error.property as keyof typeof ENV_NAMES] ?? error.property;
-        const shown = name === 'PORT' ? rawPort : ['OPS_TOKEN', 'SERVICE_TOKEN', 'AUTH_PUBLIC_KEYS'].includes(name) ? undefined : env[name];
-        const got = shown === undefined ? '' : ` (got "${redactCredentials(shown)}")`;
-        return `${name} ${Object.values(error.constraints ?? {})[0] ?? 'is invalid'}${got}`;
-      }),
-      ...http.problems,
-    ]);
-  }
-  return config;
 }
 
 @Module({})
 export class PlatformConfigModule {
-  /** A global module validating the environment and providing `PlatformConfig` for injection. */
+  /** A global module providing `PlatformConfig` for injection, read once. */
   static forRoot(defaultPort: number): DynamicModule {
     return {
       module: PlatformConfigModule,
       global: true,
-      imports: [
-        ConfigModule.forRoot({
-          isGlobal: true,
-          ignoreEnvFile: true,
-          validate: (env) => {
-            loadPlatformConfig(defaultPort, env as NodeJS.ProcessEnv);
-            return env;
-          },
-        }),
-      ],
       providers: [{ provide: PlatformConfig, useFactory: () => loadPlatformConfig(defaultPort) }],
       exports: [PlatformConfig],
     };

@@ -1,11 +1,17 @@
+import { defineSettings, integer, readSettings } from '@app/config';
 import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { MerchantKeyStatus, MerchantKeyStatusSnapshot } from './merchant-key-status';
 
-/** How often a verifier refreshes its copy of Merchant's key status (ms); with one answer's time, the revocation bound. */
-export const keyStatusPollMs = (env: NodeJS.ProcessEnv = process.env): number => {
-  const value = Number(env.KEY_STATUS_POLL_MS ?? 1_000);
-  return Number.isInteger(value) && value >= 100 && value <= 60_000 ? value : 1_000;
-};
+/** Checkout and Merchant: how often a verifier of merchant keys refreshes its copy of Merchant's key status. */
+export const keyStatusSettings = defineSettings('merchant key status', {
+  KEY_STATUS_POLL_MS: integer(
+    'how often a verifier of merchant keys refreshes which keys are revoked or ended and which merchants suspended (ms); with one answer’s time, the revocation bound',
+    { default: 1_000, min: 100, max: 60_000 },
+  ),
+});
+
+/** How often a verifier refreshes its copy of Merchant's key status (ms). */
+export const keyStatusPollMs = (env: NodeJS.ProcessEnv = process.env): number => readSettings(keyStatusSettings, env).KEY_STATUS_POLL_MS;
 
 /** One exchange with Merchant: the uses seen since the last one go up, the current status comes back. */
 export type KeyStatusSync = (usage: { keyId: string; at: string }[]) => Promise<MerchantKeyStatusSnapshot>;

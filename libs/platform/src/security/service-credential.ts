@@ -1,6 +1,8 @@
+import { defineSettings, integer, json, readSettings } from '@app/config';
 import { ServiceName } from '@app/contracts';
 import { createPrivateKey, hkdfSync, JsonWebKeyInput, KeyObject, randomBytes, sign } from 'node:crypto';
 import type { JWK } from 'jose';
+import { platformSettings } from '../config/platform-config';
 
 /** The issuer every platform credential names (also CREDENTIAL_ISSUER in credentials.ts). */
 const ISSUER = 'checkout-platform';
@@ -9,10 +11,25 @@ const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'he
 /** How long a service's own credential lives unless SERVICE_CREDENTIAL_TTL_SECONDS says otherwise. */
 export const DEFAULT_SERVICE_CREDENTIAL_TTL_SECONDS = 3_600;
 
-export const serviceCredentialTtlSeconds = (env: NodeJS.ProcessEnv = process.env): number => {
-  const value = Number(env.SERVICE_CREDENTIAL_TTL_SECONDS ?? DEFAULT_SERVICE_CREDENTIAL_TTL_SECONDS);
-  return Number.isInteger(value) && value >= 2 && value <= 86_400 ? value : DEFAULT_SERVICE_CREDENTIAL_TTL_SECONDS;
-};
+/** A caller's own credential: the key it mints it from, and how long each one lives (SERVICE_TOKEN is a platform setting). */
+export const serviceCredentialSettings = defineSettings('service credential', {
+  SERVICE_SIGNING_KEY: json(
+    'its own signing key (a private JWK): it mints its service credentials from it, renewed at 2/3 of their lifetime',
+    {
+      secret: true,
+      shownDefault: 'written by `npm run provision`',
+      check: (key) => typeof key === 'object' && key !== null && 'd' in key,
+    },
+  ),
+  SERVICE_CREDENTIAL_TTL_SECONDS: integer('how long a self-minted service credential is valid; a verifier refuses it after that', {
+    default: DEFAULT_SERVICE_CREDENTIAL_TTL_SECONDS,
+    min: 2,
+    max: 86_400,
+  }),
+});
+
+export const serviceCredentialTtlSeconds = (env: NodeJS.ProcessEnv = process.env): number =>
+  readSettings(serviceCredentialSettings, env).SERVICE_CREDENTIAL_TTL_SECONDS;
 
 const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -75,8 +92,15 @@ export class ServiceCredential {
   ) {}
 
   static fromEnv(service: ServiceName, env: NodeJS.ProcessEnv = process.env): ServiceCredential {
-    const raw = env.SERVICE_SIGNING_KEY;
-    return new ServiceCredential(service, raw ? (JSON.parse(raw) as JWK) : undefined, env.SERVICE_TOKEN, serviceCredentialTtlSeconds(env));
+    const own = readSettings(serviceCredentialSettings, env);
+    // SERVICE_TOKEN is a platform setting (every service may hold one); here it is the fallback only.
+    const fixed = readSettings(platformSettings, env).SERVICE_TOKEN;
+    return new ServiceCredential(
+      service,
+      own.SERVICE_SIGNING_KEY ? (JSON.parse(own.SERVICE_SIGNING_KEY) as JWK) : undefined,
+      fixed,
+      own.SERVICE_CREDENTIAL_TTL_SECONDS,
+    );
   }
 
   /** The credential to send now. */

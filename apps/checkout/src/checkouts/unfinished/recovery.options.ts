@@ -1,4 +1,5 @@
 import { BackoffPolicy } from '@app/async';
+import { defineSettings, integer, readSettings } from '@app/config';
 
 /** How long a checkout may take, and how the recovery worker retries it; read from the environment at start. */
 export interface RecoveryOptions {
@@ -21,37 +22,58 @@ export interface RecoveryOptions {
   leaseMarginMs: number;
 }
 
-const VARIABLES: Record<keyof RecoveryOptions, [string, number]> = {
-  requestBudgetMs: ['CHECKOUT_REQUEST_BUDGET_MS', 5_000],
-  pendingAgeMs: ['CHECKOUT_PENDING_AGE_MS', 15_000],
-  retryBaseMs: ['CHECKOUT_RETRY_BASE_MS', 500],
-  retryCapMs: ['CHECKOUT_RETRY_CAP_MS', 10_000],
-  deadlineMs: ['CHECKOUT_DEADLINE_MS', 60_000],
-  intervalMs: ['CHECKOUT_RECOVERY_INTERVAL_MS', 1_000],
-  batchSize: ['CHECKOUT_RECOVERY_BATCH', 50],
-  leaseMs: ['CHECKOUT_LEASE_MS', 10_000],
-  leaseMarginMs: ['CHECKOUT_LEASE_MARGIN_MS', 2_000],
-};
+const ms = (description: string, fallback: number) => integer(`${description} (ms)`, { default: fallback, min: 1, max: 9_999_999_999 });
+
+/** Checkout's time limits; the rules keep the worker off a checkout its request still drives. */
+export const recoverySettings = defineSettings(
+  'checkout recovery',
+  {
+    CHECKOUT_REQUEST_BUDGET_MS: ms(
+      'how long `POST /checkouts` drives a checkout before it answers `202 {checkoutId, status: pending}`',
+      5_000,
+    ),
+    CHECKOUT_PENDING_AGE_MS: ms(
+      'how old an unfinished checkout must be before the recovery worker takes it over (above the budget)',
+      15_000,
+    ),
+    CHECKOUT_RETRY_BASE_MS: ms('the worker’s first retry delay: doubled per attempt, jittered, capped', 500),
+    CHECKOUT_RETRY_CAP_MS: ms('the worker’s longest retry delay', 10_000),
+    CHECKOUT_DEADLINE_MS: ms(
+      'after this long since its start a checkout is compensated (void, refund) instead of retried (above the pending age)',
+      60_000,
+    ),
+    CHECKOUT_RECOVERY_INTERVAL_MS: ms('how often the worker looks for due checkouts', 1_000),
+    CHECKOUT_RECOVERY_BATCH: integer('how many due checkouts the worker drives at once', { default: 50, min: 1, max: 10_000 }),
+    CHECKOUT_LEASE_MS: ms(
+      'how long a driver (the request’s run or the recovery worker, in any process) holds an unfinished checkout between renewals; a driver stalled longer is taken over',
+      10_000,
+    ),
+    CHECKOUT_LEASE_MARGIN_MS: ms('a driver’s calls end this long before its lease does (below `CHECKOUT_LEASE_MS`)', 2_000),
+  },
+  // The worker must never take over a checkout its request is still driving.
+  (v) =>
+    v.CHECKOUT_PENDING_AGE_MS <= v.CHECKOUT_REQUEST_BUDGET_MS
+      ? 'CHECKOUT_PENDING_AGE_MS must be above CHECKOUT_REQUEST_BUDGET_MS'
+      : undefined,
+  (v) => (v.CHECKOUT_DEADLINE_MS <= v.CHECKOUT_PENDING_AGE_MS ? 'CHECKOUT_DEADLINE_MS must be above CHECKOUT_PENDING_AGE_MS' : undefined),
+  (v) => (v.CHECKOUT_LEASE_MS <= v.CHECKOUT_LEASE_MARGIN_MS ? 'CHECKOUT_LEASE_MS must be above CHECKOUT_LEASE_MARGIN_MS' : undefined),
+  (v) => (v.CHECKOUT_RETRY_CAP_MS < v.CHECKOUT_RETRY_BASE_MS ? 'CHECKOUT_RETRY_CAP_MS must be at least CHECKOUT_RETRY_BASE_MS' : undefined),
+);
 
 /** Reads the recovery settings, throwing one readable error for every bad variable. */
 export function recoveryOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): RecoveryOptions {
-  const problems: string[] = [];
-  const entries = Object.entries(VARIABLES).map(([key, [name, fallback]]) => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return [key, fallback];
-    if (!/^[1-9]\d{0,9}$/.test(raw)) problems.push(`${name} must be a positive whole number (got "${raw}")`);
-    return [key, Number(raw)];
-  });
-  const options = Object.fromEntries(entries) as RecoveryOptions;
-  if (problems.length === 0) {
-    // The worker must never take over a checkout its request is still driving.
-    if (options.pendingAgeMs <= options.requestBudgetMs) problems.push('CHECKOUT_PENDING_AGE_MS must be above CHECKOUT_REQUEST_BUDGET_MS');
-    if (options.deadlineMs <= options.pendingAgeMs) problems.push('CHECKOUT_DEADLINE_MS must be above CHECKOUT_PENDING_AGE_MS');
-    if (options.leaseMs <= options.leaseMarginMs) problems.push('CHECKOUT_LEASE_MS must be above CHECKOUT_LEASE_MARGIN_MS');
-    if (options.retryCapMs < options.retryBaseMs) problems.push('CHECKOUT_RETRY_CAP_MS must be at least CHECKOUT_RETRY_BASE_MS');
-  }
-  if (problems.length > 0) throw new Error(`Invalid checkout configuration: ${problems.join('; ')}`);
-  return options;
+  const v = readSettings(recoverySettings, env);
+  return {
+    requestBudgetMs: v.CHECKOUT_REQUEST_BUDGET_MS,
+    pendingAgeMs: v.CHECKOUT_PENDING_AGE_MS,
+    retryBaseMs: v.CHECKOUT_RETRY_BASE_MS,
+    retryCapMs: v.CHECKOUT_RETRY_CAP_MS,
+    deadlineMs: v.CHECKOUT_DEADLINE_MS,
+    intervalMs: v.CHECKOUT_RECOVERY_INTERVAL_MS,
+    batchSize: v.CHECKOUT_RECOVERY_BATCH,
+    leaseMs: v.CHECKOUT_LEASE_MS,
+    leaseMarginMs: v.CHECKOUT_LEASE_MARGIN_MS,
+  };
 }
 
 /** The worker's retry delays, as the one backoff of the repository (`backoffMs` of `@app/async`) takes them. */

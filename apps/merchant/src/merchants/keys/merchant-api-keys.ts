@@ -1,3 +1,4 @@
+import { defineSettings, json, readSettings } from '@app/config';
 import { formatMerchantKey, newMerchantKeyId, signCredential } from '@app/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
@@ -6,6 +7,15 @@ import { MerchantKeyRow, MerchantKeysRepository } from './merchant-keys.reposito
 
 /** A key just minted: its listing and, this once, the key itself. */
 export type MintedKey = MerchantKeyRow & { apiKey: string };
+
+/** Merchant's own signing key for merchant API keys; only Merchant holds it. */
+export const merchantKeySettings = defineSettings('merchant API keys', {
+  MERCHANT_KEY_SIGNING_KEY: json('signs merchant API keys (a private JWK); unset, onboarding issues no API keys', {
+    secret: true,
+    shownDefault: 'written by `npm run provision`',
+    check: (key) => typeof key === 'object' && key !== null && 'd' in key,
+  }),
+});
 
 /**
  * Issues each merchant's API keys: `mk_<id>_<token>`, the token a credential for `merchant:<id>`
@@ -18,7 +28,7 @@ export class MerchantApiKeys {
   private readonly signingKey?: JWK;
 
   constructor(private readonly keys: MerchantKeysRepository) {
-    const raw = process.env.MERCHANT_KEY_SIGNING_KEY;
+    const raw = readSettings(merchantKeySettings).MERCHANT_KEY_SIGNING_KEY;
     if (raw) this.signingKey = JSON.parse(raw) as JWK;
     else new Logger('MerchantApiKeys').warn('MERCHANT_KEY_SIGNING_KEY is not set: onboarding issues no API keys (run npm run provision)');
   }

@@ -1,4 +1,5 @@
-import { behaviourFromEnv, NORMAL, outcomeOf, patchBehaviour, ProviderBehaviour } from './provider-behaviour';
+import { NORMAL, outcomeOf, patchBehaviour, ProviderBehaviour } from './provider-behaviour';
+import { behaviourFromEnv } from './provider.settings';
 
 const normal: ProviderBehaviour = { authorise: NORMAL, capture: NORMAL, void: NORMAL, lookup: NORMAL };
 
@@ -47,7 +48,7 @@ describe('behaviourFromEnv', () => {
 
   it('lists every invalid variable', () => {
     expect(() => behaviourFromEnv({ PROVIDER_LATENCY_MS: '-1', PROVIDER_AUTHORISE_FAILURE_RATE: '2', PROVIDER_MODE: 'slow' })).toThrow(
-      /PROVIDER_LATENCY_MS must be a whole number[\s\S]*PROVIDER_MODE must be one of ok, fail, timeout, lost, down[\s\S]*PROVIDER_AUTHORISE_FAILURE_RATE must be a probability/,
+      /PROVIDER_LATENCY_MS must be an integer[\s\S]*PROVIDER_MODE must be one of ok, fail, timeout, lost, down[\s\S]*PROVIDER_AUTHORISE_FAILURE_RATE must be a number of at least 0 and at most 1/,
     );
   });
 });

@@ -39,39 +39,3 @@ export const patchBehaviour = (current: ProviderBehaviour, patch: BehaviourPatch
 
 const defined = <T extends object>(value: T | undefined): Partial<T> =>
   Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
-
-/**
- * Reads `PROVIDER_LATENCY_MS`, `PROVIDER_FAILURE_RATE`, `PROVIDER_MODE` for every operation, and
- * `PROVIDER_<AUTHORISE|CAPTURE|VOID>_<LATENCY_MS|FAILURE_RATE|MODE>` for one; throws on bad values.
- */
-export function behaviourFromEnv(env: NodeJS.ProcessEnv): ProviderBehaviour {
-  const problems: string[] = [];
-  const read = (prefix: string): Partial<OperationBehaviour> => {
-    const latency = env[`${prefix}LATENCY_MS`];
-    const rate = env[`${prefix}FAILURE_RATE`];
-    const mode = env[`${prefix}MODE`];
-    const result: Partial<OperationBehaviour> = {};
-    if (latency !== undefined && latency !== '') {
-      if (/^\d+$/.test(latency)) result.latencyMs = Number(latency);
-      else problems.push(`${prefix}LATENCY_MS must be a whole number of milliseconds (got "${latency}")`);
-    }
-    if (rate !== undefined && rate !== '') {
-      const value = Number(rate);
-      if (Number.isFinite(value) && value >= 0 && value <= 1) result.failureRate = value;
-      else problems.push(`${prefix}FAILURE_RATE must be a probability between 0 and 1 (got "${rate}")`);
-    }
-    if (mode !== undefined && mode !== '') {
-      if ((MODES as readonly string[]).includes(mode)) result.mode = mode as Mode;
-      else problems.push(`${prefix}MODE must be one of ${MODES.join(', ')} (got "${mode}")`);
-    }
-    return result;
-  };
-  const everyOperation = read('PROVIDER_');
-  const base = { ...NORMAL, ...everyOperation };
-  const behaviour = patchBehaviour(
-    { authorise: base, capture: base, void: base, lookup: base },
-    Object.fromEntries(OPERATIONS.map((op) => [op, read(`PROVIDER_${op.toUpperCase()}_`)])),
-  );
-  if (problems.length > 0) throw new Error(`Invalid payment provider configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  return behaviour;
-}
