@@ -1,6 +1,7 @@
 import type { JWK } from 'jose';
 import { NamedOperator } from './operator-directory';
-import { serviceCredentialTtlSeconds, signWithOwnKey } from './service-credential';
+import { readSettings } from '@app/config';
+import { serviceCredentialSettings, signWithOwnKey } from './service-credential';
 
 /**
  * How long a credential Ops signs for an operator lives (seconds): long enough for one action's
@@ -41,10 +42,10 @@ export class OperatorCredentials {
   ) {}
 
   static fromEnv(env: NodeJS.ProcessEnv = process.env): OperatorCredentials {
-    const raw = env.SERVICE_SIGNING_KEY;
+    const own = readSettings(serviceCredentialSettings, env);
     return new OperatorCredentials(
-      raw ? (JSON.parse(raw) as JWK) : undefined,
-      Math.min(OPERATOR_CREDENTIAL_TTL_SECONDS, serviceCredentialTtlSeconds(env)),
+      own.SERVICE_SIGNING_KEY ? (JSON.parse(own.SERVICE_SIGNING_KEY) as JWK) : undefined,
+      Math.min(OPERATOR_CREDENTIAL_TTL_SECONDS, own.SERVICE_CREDENTIAL_TTL_SECONDS),
     );
   }
 
