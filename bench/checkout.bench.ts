@@ -10,7 +10,8 @@
  *
  *   npm run bench:checkout [-- --cpu-prof]
  *   (BENCH_CHECKOUTS, BENCH_CONCURRENCY, BENCH_ACCOUNTS, BENCH_WARMUP, BENCH_OPEN_LOOP_SECONDS,
- *    BENCH_BASELINE_CHECKOUTS_PER_S: today's throughput at concurrency 16, measured in the same hour)
+ *    BENCH_BASELINE_CHECKOUTS_PER_S: today's throughput at concurrency 16, measured in the same hour;
+ *    BENCH_BASELINE_CHECKOUT_CPU_MS: today's platform total CPU per completed checkout, same sitting)
  */
 import { DATA_SERVICES } from '@app/provisioning';
 import { TestPlatform, testAdminDatabaseUrl } from '@app/testing';
@@ -21,7 +22,7 @@ import { CeilingServers, startCeiling } from './support/checkout-ceiling';
 import { describeLoad, runLoad } from './support/checkout-load';
 import { printProfiles, profiling, profilingEnv, startProfiling } from './support/cpu-profile';
 import { OpenLoopResult, describeOpenLoop, percentileOf, runOpenLoop } from './support/open-loop';
-import { backendPids, backgroundPids, databaseCounters, describeCounters } from './support/pg-activity';
+import { backendPids, backgroundPids, databaseCounters, describeCounters, describePerDatabase } from './support/pg-activity';
 import { ProcessGroups, describePerUnit, measureCpu, postgresServerPids, rabbitPids, totalOf } from '../test/support/process-cpu';
 import { Target, baseline, printTargets } from './support/targets';
 
@@ -31,6 +32,7 @@ const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 64);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 300);
 const OPEN_LOOP_MS = Number(process.env.BENCH_OPEN_LOOP_SECONDS ?? 15) * 1_000;
 const BASELINE_PER_S = baseline('BENCH_BASELINE_CHECKOUTS_PER_S');
+const BASELINE_CPU_MS = baseline('BENCH_BASELINE_CHECKOUT_CPU_MS');
 /** Account read, merchant read, assessment, authorise, charge, capture. */
 const DOWNSTREAM_CALLS_PER_CHECKOUT = 6;
 const UNIT_PRICE = 1_000;
@@ -118,6 +120,10 @@ async function main(): Promise<void> {
     );
     log("    (postgres: the platform databases' backends and the server's background processes; rabbitmq: the whole shared node)");
     log(`    PostgreSQL: ${describeCounters(countersBefore, countersAfter, checkouts.ok, 'checkout')}`);
+    const transactionsPerCheckout = (countersAfter.transactions - countersBefore.transactions) / Math.max(checkouts.ok, 1);
+    log(
+      `    transactions per checkout by database: ${describePerDatabase(countersBefore, countersAfter, checkouts.ok, (database) => database.slice(platform.names.prefix.length))}`,
+    );
 
     // Open loop at fixed rates, the platform then the ceiling at the same rate.
     const openLoop: { load: number; platform: OpenLoopResult; ceiling: OpenLoopResult }[] = [];
@@ -138,6 +144,18 @@ async function main(): Promise<void> {
         measured: `${platformCpu.toFixed(2)} ms vs ${ceilingCpu.toFixed(3)} ms = ${(platformCpu / ceilingCpu).toFixed(1)}×`,
         goal: '≤ 30×',
         met: platformCpu <= 30 * ceilingCpu,
+      },
+      {
+        name: 'CPU per checkout vs baseline (issue 26)',
+        measured: `${platformCpu.toFixed(2)} ms vs ${BASELINE_CPU_MS === undefined ? 'no BENCH_BASELINE_CHECKOUT_CPU_MS' : `${BASELINE_CPU_MS} ms = ${(platformCpu / BASELINE_CPU_MS).toFixed(2)}×`}`,
+        goal: '≤ 0.5×',
+        met: BASELINE_CPU_MS === undefined ? undefined : platformCpu <= 0.5 * BASELINE_CPU_MS,
+      },
+      {
+        name: 'PostgreSQL transactions per checkout (issue 26)',
+        measured: transactionsPerCheckout.toFixed(1),
+        goal: '≤ 11',
+        met: transactionsPerCheckout <= 11,
       },
       {
         name: 'open-loop p99 at 25% vs ceiling',
