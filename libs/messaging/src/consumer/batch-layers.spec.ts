@@ -1,4 +1,4 @@
-import { appendsEndingInBatch, streamLayers } from './batch-layers';
+import { appendsEndingInBatch, chainsApply, streamLayers } from './batch-layers';
 
 describe('streamLayers', () => {
   it('given several events of a stream, when layered, then each layer holds one per stream, each stream in delivery order', () => {
@@ -31,5 +31,41 @@ describe('appendsEndingInBatch', () => {
 
   it('given events without append headers, then nothing ends in the batch', () => {
     expect(appendsEndingInBatch([{ streamId: 's' }, { streamId: 's' }])).toEqual(new Set());
+  });
+});
+
+describe('chainsApply', () => {
+  const link = (streamId: string, streamVersion: number, previousVersion = streamVersion - 1, endsAppend = true) => ({
+    streamId,
+    streamVersion,
+    previousVersion,
+    endsAppend,
+  });
+  const at = (applied: number, more: Partial<{ parked: boolean; waits: boolean }> = {}) => ({
+    applied,
+    parked: false,
+    waits: false,
+    ...more,
+  });
+
+  it('given each stream continuing from its applied version, then all apply and each checkpoint is its last version', () => {
+    const streams = new Map([
+      ['a', at(4)],
+      ['b', at(0)],
+    ]);
+    expect(chainsApply([link('a', 5), link('b', 1), link('a', 6), link('a', 7)], streams)).toEqual(
+      new Map([
+        ['a', 7],
+        ['b', 1],
+      ]),
+    );
+  });
+
+  it('given a gap, a duplicate, a park, waiting events or part of an append, then the batch is admitted layer by layer', () => {
+    expect(chainsApply([link('a', 5), link('a', 7, 6)], new Map([['a', at(4)]]))).toBeUndefined();
+    expect(chainsApply([link('a', 4)], new Map([['a', at(4)]]))).toBeUndefined();
+    expect(chainsApply([link('a', 5)], new Map([['a', at(4, { parked: true })]]))).toBeUndefined();
+    expect(chainsApply([link('a', 5)], new Map([['a', at(4, { waits: true })]]))).toBeUndefined();
+    expect(chainsApply([link('a', 5, 4, false)], new Map([['a', at(4)]]))).toBeUndefined();
   });
 });

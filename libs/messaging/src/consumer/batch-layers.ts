@@ -53,3 +53,36 @@ export function appendsEndingInBatch(batch: readonly BatchPlace[]): Set<number> 
   });
   return ending;
 }
+
+/** A stream as the consumer finds it before applying a batch. */
+export interface StreamAtAdmission {
+  applied: number;
+  parked: boolean;
+  waits: boolean;
+}
+
+/** A batch member's place in its stream, as it asks to be admitted. */
+export interface ChainLink {
+  streamId: string;
+  streamVersion: number;
+  previousVersion: number;
+  endsAppend: boolean;
+}
+
+/**
+ * The common case in one step: when every event of the batch follows the one before it in its
+ * stream (or the stream's applied version), ends its append, and nothing of its stream waits or
+ * is parked, all apply in delivery order; answers each stream's new checkpoint. Anything else
+ * (a gap, a duplicate, a park, part of an append) answers undefined: admit layer by layer.
+ */
+export function chainsApply(links: readonly ChainLink[], streams: ReadonlyMap<string, StreamAtAdmission>): Map<string, number> | undefined {
+  const reached = new Map<string, number>();
+  for (const link of links) {
+    const stream = streams.get(link.streamId);
+    if (!stream || stream.parked || stream.waits || !link.endsAppend) return undefined;
+    const applied = reached.get(link.streamId) ?? stream.applied;
+    if (link.streamVersion <= applied || link.previousVersion > applied) return undefined;
+    reached.set(link.streamId, link.streamVersion);
+  }
+  return reached;
+}

@@ -253,10 +253,18 @@ export class QueueConsumer {
       const endingInBatch = batch.length > 1 ? appendsEndingInBatch(batch.map(placeOf)) : new Set<number>();
       const admissionOf = (arrival: Arrival): Admission =>
         endingInBatch.has(batch.indexOf(arrival)) ? { ...arrival.admission, endsAppend: true } : arrival.admission;
+      const layers = streamLayers(batch, (arrival) => arrival.admission.streamId);
       await this.options.dataSource.transaction(async (manager) => {
+        // A hot stream's run of events, each following the one before: admitted at once.
+        if (layers.length > 1 && (await this.inbox.admitChains(manager, queue, batch.map(admissionOf)))) {
+          const toApply = batch.filter(({ message }) => !message.properties.headers?.[Headers.skip]);
+          await this.dispatchAll(toApply.map(({ envelope, message }) => ({ envelope, delivery: this.delivery(manager, message) })));
+          applied.push(...batch.map((arrival) => arrival.envelope.occurredAt));
+          return;
+        }
         // The handlers see the admitted events in one call where nothing waiting must come between.
         let toApply: DeliveredEvent[] = [];
-        for (const layer of streamLayers(batch, (arrival) => arrival.admission.streamId)) {
+        for (const layer of layers) {
           const decisions = await this.inbox.admit(manager, queue, layer.map(admissionOf));
           const admitted = (verdict: string) => layer.filter((_, i) => decisions[i].verdict === verdict);
           for (const { envelope, message } of admitted('apply')) {
