@@ -68,6 +68,12 @@ class WaitingEventFailure extends Error {
   }
 }
 
+/**
+ * Unacknowledged deliveries in hand: a hot stream's batch is as large as what arrived while the
+ * one before it was applied, so a small window starves the consumer between batches.
+ */
+const DEFAULT_PREFETCH = 256;
+
 /** Waiting events looked at per statement while a closed gap is drained. */
 const DRAIN_CHUNK = 500;
 
@@ -121,6 +127,7 @@ export class QueueConsumer {
   /** Streams whose closed gap is to be drained on its own, after their batch committed without it. */
   private readonly pendingDrains = new Set<string>();
   private readonly gapTimeoutMs: number;
+  private readonly maxBatch: number;
   private sweepTimer?: NodeJS.Timeout;
   private applying = false;
   /** The apply loop while it runs. */
@@ -136,11 +143,13 @@ export class QueueConsumer {
     this.parking = new StreamParking(options.dataSource, options.schema);
     this.waitingEvents = new WaitingEvents(options.schema);
     this.gapTimeoutMs = options.gapTimeoutMs ?? gapTimeoutFromEnv();
+    const prefetch = options.prefetch ?? DEFAULT_PREFETCH;
+    this.maxBatch = Math.max(1, Math.floor(prefetch / 2));
     this.subscription = new ChannelSubscription({
       connection: options.connection,
       logger: this.logger,
       queues: [options.queue],
-      prefetch: options.prefetch ?? 32,
+      prefetch,
       declare: (connection) => declareQueues(connection, [options.queue]),
       receive: (channel, _queue, message) => this.receive(channel, message),
     });
@@ -208,8 +217,8 @@ export class QueueConsumer {
   private async applyWaiting(): Promise<void> {
     try {
       while (this.waiting.length > 0 || (this.pendingDrains.size > 0 && !this.stopping)) {
-        // At most the prefetch: the broker hands out no more unacknowledged messages than that.
-        const batch = this.waiting.splice(0);
+        // At most half the prefetch, so that the broker keeps delivering the next batch while this one is applied.
+        const batch = this.waiting.splice(0, this.maxBatch);
         // Unacked, a message the consumer could not settle comes back when the channel closes.
         const outcome =
           batch.length === 0
