@@ -172,6 +172,15 @@ async function main(): Promise<void> {
     ];
     printTargets(targets, log);
   } finally {
+    // A failed checkout is a figure worth explaining: the services' own error lines, a few each.
+    for (const service of SERVICES) {
+      const errors = platform
+        .output(service)
+        .split('\n')
+        .filter((line) => /error/i.test(line));
+      if (errors.length > 0)
+        log(`  ${service} logged ${errors.length} error lines, the first: ${errors.slice(0, 3).join(' | ').slice(0, 1_000)}`);
+    }
     closeConnections();
     ceiling?.stop();
     const names = new Map(SERVICES.map((service) => [platform.pid(service), service]));
