@@ -101,8 +101,9 @@ const settle = (arrival: Arrival): void => (arrival.parking ? void arrival.parki
  * stream, which also moves the stream checkpoints), instead of a transaction of six round trips each;
  * `dispatchBatch` hands the lot to the handlers at once, so that a handler taking batches writes them
  * in one statement too. An append whose events are all in the batch is applied there, whole, without
- * waiting in `waiting_events`. The acks follow the commit as one `multiple` ack (AckWindow). A batch that fails is rolled back and its events are applied again one
- * by one, so a failure is classified for, and only costs, the event that caused it. A failure of a
+ * waiting in `waiting_events`. The acks follow the commit as one `multiple` ack (AckWindow). A
+ * batch that fails is rolled back and its events are applied again one by one, so a failure is
+ * classified for, and only costs, the event that caused it. A failure of a
  * server the consumer needs (InfrastructureOutage) costs no event anything: the batch is held, in
  * order, and tried again after a backoff.
  *
