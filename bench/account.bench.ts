@@ -10,6 +10,7 @@ import { describeOpenLoop, percentileOf, runOpenLoop } from './support/open-loop
 import { backendPids, backgroundPids, databaseCounters, describeCounters } from './support/pg-activity';
 import { ProcessGroups, describePerUnit, measureCpu, postgresServerPids, rabbitPids, totalOf } from '../test/support/process-cpu';
 import { Target, baseline, printTargets } from './support/targets';
+import { LagFigures, watchLag } from './support/consumer-lag';
 
 /**
  * `npm run bench:account`: the Account service as a real process against its own database, driven
@@ -19,6 +20,8 @@ import { Target, baseline, printTargets } from './support/targets';
  *   (b) purchases on 1,000 distinct accounts: commands/s, p50, p99
  *   (c) purchases on one hot account until its funds run out: commands/s, p50, p99, overdraws
  *   (d) command latency on a stream of 10 events against one of 50,000 events
+ *   (e) the consumer's own pace: Account's read model catching up with (c)-like purchases held back by the relay
+ * (c) also follows the read model's lag during the load and after it (issue 26: caught up ≤ 1 s after the load).
  * with the CPU per command of every process ((a): PostgreSQL and this client; (b): Account,
  * PostgreSQL, RabbitMQ and this client), and (b)'s purchases again in an open loop at 25% and 50%
  * of (b)'s rate, next to the raw ceiling's inserts at the same rate. `-- --cpu-prof` profiles Account.
@@ -142,6 +145,13 @@ async function main(): Promise<void> {
         `${statusLine(hot.result)}; ${hot.overdraws} overdraws, ${hot.purchases} purchases recorded (${HOT_LIMIT / HOT_AMOUNT} fit), lowest balance ${hot.lowestBalance}`,
     );
 
+    const pace = await consumerPace(client, db);
+    log(
+      `(e) the consumer's own pace: ${pace.events} purchases held back then released at once, applied in ` +
+        `${pace.caughtUpMs === undefined ? 'more than 60 s' : `${(pace.caughtUpMs / 1_000).toFixed(2)} s`}: ${pace.rate.toFixed(0)} events/s ` +
+        `(producer (c): ${rate(hot.result).toFixed(0)} commands/s)`,
+    );
+
     const streams = await streamLength(client, platform);
     log(
       `(d) stream of 10 events: p50 ${ms(streams.short.p50)}, p99 ${ms(streams.short.p99)}, mean ${ms(streams.short.mean)}; ` +
@@ -175,6 +185,18 @@ async function main(): Promise<void> {
         measured: `${hotRate.toFixed(0)} cmd/s, ${hot.overdraws} overdraws`,
         goal: '≥ 1,000 cmd/s, 0 overdraws',
         met: hotRate >= 1_000 && hot.overdraws === 0,
+      },
+      {
+        name: '(c) read model caught up after the load',
+        measured: `${hot.lag.caughtUpMs === undefined ? 'not within 60 s' : `${(hot.lag.caughtUpMs / 1_000).toFixed(2)} s`}, lag ${hot.lag.bounded ? 'bounded' : 'growing'} during it`,
+        goal: '≤ 1 s, bounded',
+        met: hot.lag.caughtUpMs !== undefined && hot.lag.caughtUpMs <= 1_000 && hot.lag.bounded,
+      },
+      {
+        name: "(e) consumer's apply rate vs producer's",
+        measured: `${pace.rate.toFixed(0)} events/s vs ${hotRate.toFixed(0)} commands/s = ${(pace.rate / hotRate).toFixed(2)}×`,
+        goal: '≥ 1×',
+        met: pace.rate >= hotRate,
       },
       {
         name: '(d) 50,000 vs 10 events',
@@ -245,16 +267,19 @@ async function hotAccount(client: KeepAliveClient, db: Client) {
     currency: EUR,
   });
   const id: string = opened.body.id;
+  await caughtUp(db, "the hot account's opening");
   let lowestAnswered = Number.POSITIVE_INFINITY;
-  const result = await runLoad({
-    concurrency: CONCURRENCY,
-    total: HOT_REQUESTS,
-    maxDurationMs: 120_000,
-    send: (i) => client.send('POST', `/accounts/${id}/transactions`, { transactionId: `hot-${i}`, amount: HOT_AMOUNT, currency: EUR }),
-    observe: (_, answer: HttpAnswer) => {
-      if (answer.status === 201) lowestAnswered = Math.min(lowestAnswered, answer.body.balance);
-    },
-  });
+  const { result, figures: lag } = await watchLag(db, id, () =>
+    runLoad({
+      concurrency: CONCURRENCY,
+      total: HOT_REQUESTS,
+      maxDurationMs: 120_000,
+      send: (i) => client.send('POST', `/accounts/${id}/transactions`, { transactionId: `hot-${i}`, amount: HOT_AMOUNT, currency: EUR }),
+      observe: (_, answer: HttpAnswer) => {
+        if (answer.status === 201) lowestAnswered = Math.min(lowestAnswered, answer.body.balance);
+      },
+    }),
+  );
   const { rows } = await db.query(
     `SELECT count(*)::int AS purchases, min((data->>'balanceAfter')::bigint)::float8 AS lowest,
             count(*) FILTER (WHERE (data->>'balanceAfter')::bigint < 0)::int AS negative
@@ -264,10 +289,50 @@ async function hotAccount(client: KeepAliveClient, db: Client) {
   const { purchases, lowest, negative } = rows[0] as { purchases: number; lowest: number; negative: number };
   // An overdraw is any purchase beyond what the limit allows, or any balance below zero, in the stream or an answer.
   const overdraws = Math.max(0, purchases - HOT_LIMIT / HOT_AMOUNT) + negative + (lowestAnswered < 0 ? 1 : 0);
-  const started = Date.now();
   await caughtUp(db, '(c)');
-  log(`    (c) the read model caught up ${((Date.now() - started) / 1_000).toFixed(1)} s after the load ended`);
-  return { result, purchases, overdraws, lowestBalance: lowest };
+  log(`    (c) Account's read model (account.account-events): ${describeLag(lag)}`);
+  return { result, purchases, overdraws, lowestBalance: lowest, lag };
+}
+
+const describeLag = (lag: LagFigures) =>
+  `lag during the load max ${lag.maxEvents} events / ${lag.maxSeconds.toFixed(2)} s, ${lag.atEndEvents} events at its end, ` +
+  `${lag.bounded ? 'bounded' : 'GROWING'}; caught up ${lag.caughtUpMs === undefined ? 'not within 60 s' : `${(lag.caughtUpMs / 1_000).toFixed(2)} s`} after it; ` +
+  `applied ${Number.isNaN(lag.applyRate) ? '(never behind)' : `${lag.applyRate.toFixed(0)} events/s`} while behind`;
+
+/**
+ * (e) the consumer's own pace: the relay holds `account.account-events` while a hot account takes
+ * HOT_REQUESTS purchases, then lets them go at once; the read model's catch-up is the consumer's
+ * maximum apply rate on one stream, to set beside the producer's rate in (c).
+ */
+async function consumerPace(client: KeepAliveClient, db: Client) {
+  const auth = { authorization: `Bearer ${TEST_OPS_TOKEN}` };
+  const opened = await client.send('POST', '/accounts', {
+    name: 'Pace',
+    lastName: 'Account',
+    country: 'DE',
+    address: { street: 's', city: 'c', zip: 'z' },
+    limit: HOT_LIMIT * 2,
+    currency: EUR,
+  });
+  const id: string = opened.body.id;
+  await caughtUp(db, "the paced account's opening");
+  const subscription = 'account.account-events';
+  const paused = await client.send('POST', `/subscriptions/${subscription}/pause`, undefined, auth);
+  if (paused.status !== 200) throw new Error(`could not pause ${subscription}: ${paused.status}`);
+  const produced = await runLoad({
+    concurrency: CONCURRENCY,
+    total: HOT_REQUESTS,
+    maxDurationMs: 120_000,
+    send: (i) => client.send('POST', `/accounts/${id}/transactions`, { transactionId: `pace-${i}`, amount: 1, currency: EUR }),
+  });
+  const { figures } = await watchLag(db, id, async () => {
+    const resumed = await client.send('POST', `/subscriptions/${subscription}/resume`, undefined, auth);
+    if (resumed.status !== 200) throw new Error(`could not resume ${subscription}: ${resumed.status}`);
+  });
+  const events = produced.statuses.get(201) ?? 0;
+  // Not caught up within the watch: its pace over the watch instead.
+  const pace = figures.caughtUpMs === undefined ? figures.applyRate : events / (figures.caughtUpMs / 1_000);
+  return { events, caughtUpMs: figures.caughtUpMs, rate: pace };
 }
 
 /**

@@ -14,7 +14,8 @@
  *   --tracing: every service exports its traces (OTEL_EXPORTER_OTLP_ENDPOINT) to an OTLP/HTTP sink in
  *   this process that answers 200 and only counts; compare with a run without it for tracing's cost
  *   (BENCH_CHECKOUTS, BENCH_CONCURRENCY, BENCH_ACCOUNTS, BENCH_WARMUP, BENCH_OPEN_LOOP_SECONDS,
- *    BENCH_BASELINE_CHECKOUTS_PER_S: today's throughput at concurrency 16, measured in the same hour)
+ *    BENCH_BASELINE_CHECKOUTS_PER_S: today's throughput at concurrency 16, measured in the same hour;
+ *    BENCH_BASELINE_CHECKOUT_CPU_MS: today's platform total CPU per completed checkout, same sitting)
  */
 import { DATA_SERVICES } from '@app/provisioning';
 import { TestPlatform, testAdminDatabaseUrl } from '@app/testing';
@@ -25,7 +26,7 @@ import { CeilingServers, startCeiling } from './support/checkout-ceiling';
 import { describeLoad, runLoad } from './support/checkout-load';
 import { printProfiles, profiling, profilingEnv, startProfiling } from './support/cpu-profile';
 import { OpenLoopResult, describeOpenLoop, percentileOf, runOpenLoop } from './support/open-loop';
-import { backendPids, backgroundPids, databaseCounters, describeCounters } from './support/pg-activity';
+import { backendPids, backgroundPids, databaseCounters, describeCounters, describePerDatabase } from './support/pg-activity';
 import { ProcessGroups, describePerUnit, measureCpu, postgresServerPids, rabbitPids, totalOf } from '../test/support/process-cpu';
 import { OtlpSink } from './support/otlp-sink';
 import { Target, baseline, printTargets } from './support/targets';
@@ -37,6 +38,7 @@ const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 64);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 300);
 const OPEN_LOOP_MS = Number(process.env.BENCH_OPEN_LOOP_SECONDS ?? 15) * 1_000;
 const BASELINE_PER_S = baseline('BENCH_BASELINE_CHECKOUTS_PER_S');
+const BASELINE_CPU_MS = baseline('BENCH_BASELINE_CHECKOUT_CPU_MS');
 /** Account read, merchant read, assessment, authorise, charge, capture. */
 const DOWNSTREAM_CALLS_PER_CHECKOUT = 6;
 const UNIT_PRICE = 1_000;
@@ -161,6 +163,10 @@ async function main(): Promise<void> {
       for (const [name, count] of [...sink.spans].sort((a, b) => a[0].localeCompare(b[0])))
         log(`      ${name}  ${(count / Math.max(checkouts.ok, 1)).toFixed(2)}/checkout`);
     }
+    const transactionsPerCheckout = (countersAfter.transactions - countersBefore.transactions) / Math.max(checkouts.ok, 1);
+    log(
+      `    transactions per checkout by database: ${describePerDatabase(countersBefore, countersAfter, checkouts.ok, (database) => database.slice(platform.names.prefix.length))}`,
+    );
 
     // Open loop at fixed rates, the platform then the ceiling at the same rate.
     const openLoop: { load: number; platform: OpenLoopResult; ceiling: OpenLoopResult }[] = [];
@@ -183,6 +189,18 @@ async function main(): Promise<void> {
         met: platformCpu <= 30 * ceilingCpu,
       },
       {
+        name: 'CPU per checkout vs baseline (issue 26)',
+        measured: `${platformCpu.toFixed(2)} ms vs ${BASELINE_CPU_MS === undefined ? 'no BENCH_BASELINE_CHECKOUT_CPU_MS' : `${BASELINE_CPU_MS} ms = ${(platformCpu / BASELINE_CPU_MS).toFixed(2)}×`}`,
+        goal: '≤ 0.5×',
+        met: BASELINE_CPU_MS === undefined ? undefined : platformCpu <= 0.5 * BASELINE_CPU_MS,
+      },
+      {
+        name: 'PostgreSQL transactions per checkout (issue 26)',
+        measured: transactionsPerCheckout.toFixed(1),
+        goal: '≤ 11',
+        met: transactionsPerCheckout <= 11,
+      },
+      {
         name: 'open-loop p99 at 25% vs ceiling',
         measured: `${p99.toFixed(1)} ms vs ${ceilingP99.toFixed(1)} ms = ${(p99 / ceilingP99).toFixed(1)}×`,
         goal: '≤ 10×',
@@ -197,6 +215,15 @@ async function main(): Promise<void> {
     ];
     printTargets(targets, log);
   } finally {
+    // A failed checkout is a figure worth explaining: the services' own error lines, a few each.
+    for (const service of SERVICES) {
+      const errors = platform
+        .output(service)
+        .split('\n')
+        .filter((line) => /error/i.test(line));
+      if (errors.length > 0)
+        log(`  ${service} logged ${errors.length} error lines, the first: ${errors.slice(0, 3).join(' | ').slice(0, 1_000)}`);
+    }
     closeConnections();
     ceiling?.stop();
     receiver?.stop();

@@ -16,6 +16,8 @@ export async function backgroundPids(db: Queryable): Promise<number[]> {
 
 export interface DatabaseCounters {
   transactions: number;
+  /** Transactions per database. */
+  perDatabase: Map<string, number>;
   /** Statements executed, when pg_stat_statements is loaded (it needs a server restart to load, which a bench must not do). */
   statements?: number;
 }
@@ -26,10 +28,12 @@ export interface DatabaseCounters {
  * ten seconds late when the backend goes idle: read them a while after the work ends.
  */
 export async function databaseCounters(db: Queryable, databases: readonly string[]): Promise<DatabaseCounters> {
-  const { rows } = await db.query<{ transactions: string }>(
-    `SELECT coalesce(sum(xact_commit + xact_rollback), 0)::text AS transactions FROM pg_stat_database WHERE datname = ANY($1::text[])`,
+  const { rows: each } = await db.query<{ datname: string; transactions: string }>(
+    `SELECT datname, (xact_commit + xact_rollback)::text AS transactions FROM pg_stat_database WHERE datname = ANY($1::text[])`,
     [databases],
   );
+  const perDatabase = new Map(each.map((row) => [row.datname, Number(row.transactions)]));
+  const rows = [{ transactions: [...perDatabase.values()].reduce((sum, n) => sum + n, 0) }];
   let statements: number | undefined;
   try {
     const answer = await db.query<{ calls: string }>(
@@ -40,7 +44,21 @@ export async function databaseCounters(db: Queryable, databases: readonly string
   } catch {
     // Not installed or not preloaded: transactions only.
   }
-  return { transactions: Number(rows[0].transactions), statements };
+  return { transactions: Number(rows[0].transactions), perDatabase, statements };
+}
+
+/** Transactions per `unit` in each database, named by `label`, most first. */
+export function describePerDatabase(
+  before: DatabaseCounters,
+  after: DatabaseCounters,
+  units: number,
+  label: (database: string) => string = (database) => database,
+): string {
+  return [...after.perDatabase]
+    .map(([database, n]) => [label(database), (n - (before.perDatabase.get(database) ?? 0)) / Math.max(units, 1)] as const)
+    .sort(([, a], [, b]) => b - a)
+    .map(([name, per]) => `${name} ${per.toFixed(2)}`)
+    .join(', ');
 }
 
 /** "N transactions, M statements per <unit>", saying so when statements cannot be counted. */

@@ -119,7 +119,8 @@ export class CheckoutProcess {
         await this.unfinished.failed(checkoutId, nextStep(state), describe(error), delay).catch(() => undefined);
         throw error;
       } finally {
-        await fence.release().catch(() => undefined);
+        // A final checkout's row, and its lease with it, went in the transaction of its final event.
+        if (!isFinal(state)) await fence.release().catch(() => undefined);
       }
     });
   }
