@@ -13,6 +13,7 @@ import { DeadLetterEdits1764000000800 } from './migrations/1764000000800-dead-le
 import { OPS_SCHEMA } from './ops-schema';
 import { RetentionModule } from './retention/retention.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
+import { WebhookFailuresModule } from './webhook-failures/webhook-failures.module';
 
 @Module({
   imports: [
@@ -33,6 +34,7 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module';
     AuditModule,
     CheckoutsModule,
     RetentionModule,
+    WebhookFailuresModule,
   ],
   controllers: [ConsoleController],
 })
