@@ -164,10 +164,12 @@ describe('Ops: failed merchant webhook deliveries', () => {
     // A viewer may look but not replay: 403, recorded as theirs.
     const refused = await ops(credentials.viewer, 'POST', '/webhook-failures/replay', { ids: mine });
     expect(refused.status).toBe(403);
-    const actions = await ops(credentials.operator, 'GET', '/operator-actions?action=webhook-deliveries.replay');
-    expect(actions.body.items).toEqual(
-      expect.arrayContaining([expect.objectContaining({ actor: 'hooks-viewer', action: 'webhook-deliveries.replay', outcome: 403 })]),
-    );
+    // Recorded once answered (OperatorActionRecorder's onResponse hook): wait for the row.
+    const recordedRefusal = await waitFor(async () => {
+      const actions = await ops(credentials.operator, 'GET', '/operator-actions?action=webhook-deliveries.replay&operator=hooks-viewer');
+      return (actions.body.items as Record<string, unknown>[])[0];
+    }, 'the refusal to be recorded');
+    expect(recordedRefusal).toMatchObject({ actor: 'hooks-viewer', action: 'webhook-deliveries.replay', outcome: 403 });
     expect(receiver.received).toHaveLength(0);
 
     // The endpoint is healthy again: an operator replays many at once; each arrives signed, with its notification id.
@@ -180,8 +182,11 @@ describe('Ops: failed merchant webhook deliveries', () => {
     await waitFor(async () => receiver.received.length >= 3 || undefined, 'the replayed notifications');
     expect(receiver.received.map((r) => r.id).sort()).toEqual([...mine, theirs].sort());
     expect((await failures(`merchantId=${shop.merchantId}`)).items).toEqual([]);
-    const recorded = await ops(credentials.operator, 'GET', '/operator-actions?action=webhook-deliveries.replay&operator=hooks-operator');
-    expect(recorded.body.items[0]).toMatchObject({ actor: 'hooks-operator', outcome: 200 });
+    const recorded = await waitFor(async () => {
+      const actions = await ops(credentials.operator, 'GET', '/operator-actions?action=webhook-deliveries.replay&operator=hooks-operator');
+      return (actions.body.items as Record<string, unknown>[])[0];
+    }, 'the replay to be recorded');
+    expect(recorded).toMatchObject({ actor: 'hooks-operator', outcome: 200 });
 
     // Replaying one that is delivered now changes nothing: it is the merchant's to replay.
     const again = await runOpsCli(['webhook-failures', 'replay', theirs], {
