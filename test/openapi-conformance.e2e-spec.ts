@@ -245,6 +245,12 @@ describe('OpenAPI conformance, as real processes', () => {
     await merchant.send('POST', `${hooks}/${endpoint}/deliveries/replay`, { body: {} });
     await merchant.refused('POST', `${hooks}/${endpoint}/deliveries/replay`, { deliveryIds: ['not-a-uuid'] });
     await merchant.send('POST', `${hooks}/${randomUUID()}/deliveries/replay`, { body: { deliveryIds: [randomUUID()] } });
+    await merchant.send('GET', '/webhook-deliveries/failed');
+    await merchant.send('GET', `/webhook-deliveries/failed?merchantId=${id}&endpointId=${endpoint}&limit=1`);
+    await merchant.send('GET', '/webhook-deliveries/failed?cursor=bm90LWEtY3Vyc29y');
+    await merchant.refused('GET', '/webhook-deliveries/failed?limit=500');
+    await merchant.send('POST', '/webhook-deliveries/failed/replay', { body: { ids: [randomUUID()] } });
+    await merchant.refused('POST', '/webhook-deliveries/failed/replay', { ids: ['not-a-uuid'] });
     await merchant.send('DELETE', `${hooks}/${endpoint}`);
     await merchant.send('DELETE', `${hooks}/${endpoint}`);
     await merchant.send('POST', '/merchant-keys/sync', { body: { used: [] } });
@@ -454,6 +460,11 @@ describe('OpenAPI conformance, as real processes', () => {
     await ops.send('DELETE', `${keysOf}/${mintedKey}`);
     await ops.send('POST', `${keysOf}/${mintedKey}/roll`, { body: { expiresInHours: 1 } });
     await ops.send('DELETE', `${keysOf}/ffffffffffffffff`);
+    await ops.send('GET', `/webhook-failures?merchantId=${randomUUID()}&limit=5`);
+    await ops.send('GET', '/webhook-failures?cursor=bm90LWEtY3Vyc29y');
+    await ops.refused('GET', '/webhook-failures?limit=500');
+    await ops.send('POST', '/webhook-failures/replay', { body: { ids: [randomUUID()] } });
+    await ops.refused('POST', '/webhook-failures/replay', { ids: ['not-a-uuid'] });
 
     const subscriptions = await ops.send('GET', '/subscriptions');
     expect(subscriptions.status).toBe(200);

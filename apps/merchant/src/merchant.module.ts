@@ -6,6 +6,7 @@ import { MerchantSalesLedger1764000000200 } from './migrations/1764000000200-mer
 import { MerchantApiKeys1764000000600 } from './migrations/1764000000600-merchant-api-keys';
 import { MerchantKeyLifecycle1764000000700 } from './migrations/1764000000700-merchant-key-lifecycle';
 import { MerchantWebhooks1764000000800 } from './migrations/1764000000800-merchant-webhooks';
+import { FailedWebhookDeliveries1764000000810 } from './migrations/1764000000810-failed-webhook-deliveries';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
@@ -18,6 +19,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
         MerchantApiKeys1764000000600,
         MerchantKeyLifecycle1764000000700,
         MerchantWebhooks1764000000800,
+        FailedWebhookDeliveries1764000000810,
       ],
     }),
     RelayModule,

@@ -14,6 +14,7 @@ import { MerchantsModule } from './merchants/merchants.module';
 import { OPS_SCHEMA } from './ops-schema';
 import { RetentionModule } from './retention/retention.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
+import { WebhookFailuresModule } from './webhook-failures/webhook-failures.module';
 
 @Module({
   imports: [
@@ -35,6 +36,7 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module';
     CheckoutsModule,
     MerchantsModule,
     RetentionModule,
+    WebhookFailuresModule,
   ],
   controllers: [ConsoleController],
 })

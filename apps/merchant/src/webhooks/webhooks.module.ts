@@ -7,14 +7,22 @@ import { WebhookDeliveriesRepository } from './delivery/webhook-deliveries.repos
 import { WebhookEndpointsController } from './http/webhook-endpoints.controller';
 import { WebhookEndpointsRepository } from './http/webhook-endpoints.repository';
 import { checkoutFeed } from './messaging/checkout-feed.projection';
+import { FailedDeliveriesController } from './operator/failed-deliveries.controller';
+import { FailedDeliveriesRepository } from './operator/failed-deliveries.repository';
 
 /**
  * Signed webhooks: the endpoints' routes, the consumer of `merchant.checkout-events` (which also
  * feeds the sales ledger) that records one delivery per notification and endpoint, and the worker
- * that sends them.
+ * that sends them; operators list and replay failed deliveries across merchants.
  */
 @Module({
-  controllers: [WebhookEndpointsController, projectionController(checkoutFeed)],
-  providers: [provideAggregate(merchantAggregate), WebhookEndpointsRepository, WebhookDeliveriesRepository, DeliveryWorker],
+  controllers: [WebhookEndpointsController, FailedDeliveriesController, projectionController(checkoutFeed)],
+  providers: [
+    provideAggregate(merchantAggregate),
+    WebhookEndpointsRepository,
+    WebhookDeliveriesRepository,
+    FailedDeliveriesRepository,
+    DeliveryWorker,
+  ],
 })
 export class WebhooksModule {}

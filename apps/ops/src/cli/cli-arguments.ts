@@ -35,6 +35,10 @@ Checkouts
   unfinished                                     checkouts not final yet: count, oldest age, step, last error
   compensate <checkout-id>                       stop trying to finish a checkout and undo it (audited)
 
+Merchant webhooks
+  webhook-failures [--limit N] [--cursor C]      deliveries that ran out of retries, across merchants
+  webhook-failures replay <delivery-id>...       send them again from a fresh retry schedule (audited)
+
 Audit log
   audit [--stream ID] [--type T] [--producer P] [--after ISO] [--before ISO] [--limit N]
 

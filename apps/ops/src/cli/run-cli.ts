@@ -16,6 +16,7 @@ import { CliError, OpsClient } from './ops-client';
 import { actionsCommand } from './operator-action.commands';
 import { parkedCommand, skipCommand } from './parked.commands';
 import { auditCommand, pauseCommand, rebaseCommand, resumeCommand, rewindCommand, subscriptionsCommand } from './subscription.commands';
+import { webhookFailuresCommand } from './webhook-failure.commands';
 
 const COMMANDS: Record<string, (context: CommandContext) => Promise<number>> = {
   groups: groupsCommand,
@@ -36,6 +37,7 @@ const COMMANDS: Record<string, (context: CommandContext) => Promise<number>> = {
   compensate: compensateCommand,
   consumers: consumersCommand,
   actions: actionsCommand,
+  'webhook-failures': webhookFailuresCommand,
 };
 
 export interface CliIo {
