@@ -1,4 +1,4 @@
-import { OPERATOR_HEADER } from '@app/platform';
+import { NamedOperator } from '@app/platform';
 import { OpsServiceClients, passedOn } from '../downstream/ops-service-clients';
 
 const REPLAY_TIMEOUT_MS = 30_000;
@@ -11,7 +11,7 @@ export interface FailedDeliveriesQuery {
 }
 
 /**
- * Merchant's operator routes of failed webhook deliveries, called over HTTP with OPS_TOKEN: Ops never
+ * Merchant's operator routes of failed webhook deliveries, called with a credential naming the operator: Ops never
  * reads Merchant's tables. Merchant keeps the deliveries and their retry schedule; Ops lists and replays.
  */
 export class MerchantWebhooksClient {
@@ -21,21 +21,24 @@ export class MerchantWebhooksClient {
     this.clients = new OpsServiceClients(opsToken, env);
   }
 
-  async failed(query: FailedDeliveriesQuery): Promise<Record<string, unknown>> {
+  async failed(query: FailedDeliveriesQuery, operator: NamedOperator): Promise<Record<string, unknown>> {
     const params = new URLSearchParams();
     for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
     const search = params.toString();
     const response = await this.clients
       .of('merchant')
-      .call('GET', `/webhook-deliveries/failed${search ? `?${search}` : ''}`, { idempotent: true });
+      .call('GET', `/webhook-deliveries/failed${search ? `?${search}` : ''}`, {
+        headers: this.clients.onBehalfOf(operator),
+        idempotent: true,
+      });
     return passedOn('merchant', response);
   }
 
-  /** Names the operator for Merchant's log; Merchant's refusal (400) keeps its status and code. */
-  async replay(ids: readonly string[], actor: string): Promise<Record<string, unknown>> {
+  /** Merchant logs the operator its credential names; Merchant's refusal (400) keeps its status and code. */
+  async replay(ids: readonly string[], operator: NamedOperator): Promise<Record<string, unknown>> {
     const response = await this.clients.of('merchant').call('POST', '/webhook-deliveries/failed/replay', {
       body: { ids },
-      headers: { [OPERATOR_HEADER]: actor },
+      headers: this.clients.onBehalfOf(operator),
       idempotent: false,
       timeoutMs: REPLAY_TIMEOUT_MS,
     });

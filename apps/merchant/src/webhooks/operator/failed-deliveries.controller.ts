@@ -25,7 +25,7 @@ const answerOf = (row: FailedDeliveryRow): FailedDeliveryAnswer => ({
 /**
  * Operators only (no `@Callers`: neither a merchant's key nor a service's credential may call it):
  * the deliveries whose retry schedule ran out, across merchants, and sending them again. Ops' dead-letter
- * tools call these with OPS_TOKEN, naming the operator in X-Operator.
+ * tools call these with a credential Ops signs for the operator (or OPS_TOKEN, the bootstrap admin).
  */
 @ApiTags('webhook deliveries (operators)')
 @ApiBearerAuth()

@@ -1,7 +1,7 @@
-import { ApiProblems } from '@app/platform';
+import { ApiProblems, NamedOperator } from '@app/platform';
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Operator, OpsAction } from '../../operators/operator.decorator';
+import { ActingFor, OpsAction } from '../../operators/operator.decorator';
 import { MerchantWebhooksClient } from '../merchant-webhooks.client';
 import {
   ReplayedWebhookFailuresAnswer,
@@ -23,15 +23,15 @@ export class WebhookFailuresController {
   @ApiOperation({ summary: 'Failed (exhausted) webhook deliveries across merchants, newest failure first; cursor paged' })
   @ApiOkResponse({ type: WebhookFailuresPageAnswer })
   @ApiProblems({ ...MERCHANT_UNREACHABLE, 400: ['BAD_REQUEST', 'INVALID_CURSOR'] })
-  list(@Query() query: WebhookFailuresQuery) {
-    return this.merchant.failed(query);
+  list(@Query() query: WebhookFailuresQuery, @ActingFor() operator: NamedOperator) {
+    return this.merchant.failed(query, operator);
   }
 
   @Post('replay')
   @OpsAction({ action: 'webhook-deliveries.replay', role: 'operator', problems: { ...MERCHANT_UNREACHABLE, 400: ['BAD_REQUEST'] } })
   @ApiOperation({ summary: 'Send failed webhook deliveries again from a fresh retry schedule; audited' })
   @ApiOkResponse({ type: ReplayedWebhookFailuresAnswer })
-  replay(@Body() body: ReplayWebhookFailuresDto, @Operator() actor: string) {
-    return this.merchant.replay(body.ids, actor);
+  replay(@Body() body: ReplayWebhookFailuresDto, @ActingFor() operator: NamedOperator) {
+    return this.merchant.replay(body.ids, operator);
   }
 }
