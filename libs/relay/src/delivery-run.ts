@@ -19,6 +19,23 @@ export interface DeliveryRunContext {
   mayRead(): boolean;
   /** Paces reads: answers how many of `wanted` events may be read after `from` now (0: stop reading). */
   pace?(wanted: number, from: Subscription): Promise<number>;
+  /** Told each batch's stage times once it is confirmed (benchmarks' latency breakdown); costs nothing when absent. */
+  trace?(batch: BatchTrace): void;
+}
+
+/** Wall-clock milliseconds with sub-millisecond precision, comparable across processes of one machine. */
+export const wallClockMs = (): number => performance.timeOrigin + performance.now();
+
+/** One batch's way through the relay: after which cursor it was read, up to which event, and when each stage ended. */
+export interface BatchTrace {
+  queue: string;
+  after: CursorPosition;
+  to: CursorPosition;
+  count: number;
+  readStartedAt: number;
+  readAt: number;
+  publishedAt: number;
+  confirmedAt: number;
 }
 
 interface InFlightBatch {
@@ -102,7 +119,10 @@ export class DeliveryRun {
       let limit = Math.min(batchSize, this.inFlightLimit - this.inFlightMessages);
       if (this.context.pace) limit = await this.context.pace(limit, this.readFrom);
       if (limit === 0) break;
+      const readStartedAt = this.context.trace ? wallClockMs() : 0;
+      const after = { transactionId: this.readFrom.cursorTransactionId, position: this.readFrom.cursorPosition };
       const rows = await store.readBatch(this.readFrom, limit);
+      const readAt = this.context.trace ? wallClockMs() : 0;
       // A read held up by a silent network can come back after this relay stepped down and a
       // standby delivered the same rows: publishing them now would only duplicate them.
       if (!this.canRead()) break;
@@ -117,6 +137,14 @@ export class DeliveryRun {
       const confirmed = publisher
         .publish(queue, traced?.messages ?? messages)
         .then(() => relayMetrics.publishSeconds.observe(this.labels, Number(process.hrtime.bigint() - started) / 1e9));
+      const trace = this.context.trace;
+      if (trace) {
+        const publishedAt = wallClockMs();
+        void confirmed.then(
+          () => trace({ queue, after, to, count: rows.length, readStartedAt, readAt, publishedAt, confirmedAt: wallClockMs() }),
+          () => undefined,
+        );
+      }
       if (traced)
         confirmed.then(
           () => traced.end(),

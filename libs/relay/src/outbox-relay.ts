@@ -4,6 +4,7 @@ import { pgClientSafety, pgServerSafetyOptions } from '@app/postgres';
 import { AmqpConnection, ConfirmPublisher, declareQueues, producerExchange } from '@app/messaging';
 import { Logger } from '@nestjs/common';
 import { Pool } from 'pg';
+import { BatchTrace, wallClockMs } from './delivery-run';
 import { FrontierMonitor } from './frontier-monitor';
 import { LeaderElection } from '@app/postgres';
 import { toOutgoingMessages } from './outbox-message';
@@ -41,6 +42,13 @@ export interface OutboxRelayOptions {
   pipelineDepth?: number;
   /** The signal this process's appends go through: while leading, the relay is woken by it directly. */
   commitSignal?: CommitSignal;
+  /** Stage times for a benchmark's latency breakdown: every wake-up (a NOTIFY or a local commit) and every confirmed batch. */
+  trace?: RelayTrace;
+}
+
+export interface RelayTrace {
+  woken(at: number): void;
+  batch(batch: BatchTrace): void;
 }
 
 /**
@@ -113,6 +121,7 @@ export class OutboxRelay {
       pollIntervalMs: options.pollIntervalMs ?? 1_000,
       maxBackoffMs: options.maxBackoffMs ?? 30_000,
       pipelineDepth: options.pipelineDepth ?? 2,
+      trace: options.trace ? (batch) => options.trace!.batch(batch) : undefined,
     };
     this.workers = new SubscriptionWorkers(
       this.store,
@@ -185,7 +194,7 @@ export class OutboxRelay {
   async start(): Promise<void> {
     await this.store.ensure(this.options.routes);
     await this.options.connection.onConnected(this.declareTopology);
-    this.election.on('notify', () => this.wake.wake());
+    this.election.on('notify', () => this.wakeWorkers());
     this.election.on('elected', () => this.onLeadership(true));
     this.election.on('deposed', () => this.onLeadership(false));
     // A reconnected broker is news for every destination backing off because of the outage.
@@ -248,10 +257,16 @@ export class OutboxRelay {
       for (const queue of this.workers.queues) this.forgetLag(queue);
     }
     this.endLocalWakes?.();
-    this.endLocalWakes = leader ? this.options.commitSignal?.wakeOnLocalCommits(() => this.wake.wake()) : undefined;
+    this.endLocalWakes = leader ? this.options.commitSignal?.wakeOnLocalCommits(() => this.wakeWorkers()) : undefined;
     this.wake.wake();
     // Leadership regained after a database outage: destinations backing off because of it start now.
     if (leader) this.workers.retryNow();
+  }
+
+  /** New commits: every worker reads again. */
+  private wakeWorkers(): void {
+    this.options.trace?.woken(wallClockMs());
+    this.wake.wake();
   }
 
   private forgetLag(queue: string): void {

@@ -1,7 +1,7 @@
 import { backoffMs } from '@app/async';
 import { ConfirmPublisher } from '@app/messaging';
 import { Logger } from '@nestjs/common';
-import { DeliveryRun } from './delivery-run';
+import { BatchTrace, DeliveryRun } from './delivery-run';
 import { rebuildMessage } from './outbox-message';
 import { relayMetrics } from './relay-metrics';
 import { Subscription, SubscriptionStore } from './subscription-store';
@@ -18,6 +18,8 @@ export interface WorkerSettings {
    * bound is in messages, so a trickle of small batches is published at once rather than queued.
    */
   pipelineDepth?: number;
+  /** See DeliveryRunContext.trace. */
+  trace?(batch: BatchTrace): void;
 }
 
 /**
