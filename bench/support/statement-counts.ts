@@ -33,7 +33,11 @@ export async function readStatements(db: Queryable, database: string): Promise<S
 }
 
 const kindOf = (query: string): 'read' | 'cursor' | 'other' =>
-  /^\s*SELECT[\s\S]*FROM\s+"[^"]+"\.events\s+e?\s*[\s\S]*LIMIT/i.test(query) ? 'read' : /^\s*UPDATE/i.test(query) ? 'cursor' : 'other';
+  /^\s*(?:WITH|SELECT)[\s\S]*FROM\s+"[^"]+"\.events\s+e?\s*[\s\S]*LIMIT/i.test(query)
+    ? 'read'
+    : /^\s*UPDATE/i.test(query)
+      ? 'cursor'
+      : 'other';
 
 export interface StatementSummary {
   statements: number;
