@@ -17,6 +17,8 @@ export interface DeliveryRunContext {
   wake: WakeSignal;
   /** False once the worker stops or loses the leadership: nothing more is read. */
   mayRead(): boolean;
+  /** False once an operator changed a subscription since the run began: it no longer idles for commits. */
+  unchanged?(): boolean;
   /** Paces reads: answers how many of `wanted` events may be read after `from` now (0: stop reading). */
   pace?(wanted: number, from: Subscription): Promise<number>;
   /** Told each batch's stage times once it is confirmed (benchmarks' latency breakdown); costs nothing when absent. */
@@ -37,6 +39,10 @@ export interface BatchTrace {
   publishedAt: number;
   confirmedAt: number;
 }
+
+/** The first look after a quiet wait, doubling while nothing comes; past IDLE_RUN_MS the run ends (the worker waits on). */
+const QUICK_LOOK_MS = 5;
+const IDLE_RUN_MS = 160;
 
 interface InFlightBatch {
   count: number;
@@ -66,6 +72,7 @@ export class DeliveryRun {
   private moving?: Promise<void>;
   private confirmedTo?: CursorPosition;
   private confirmedCount = 0;
+  private idleWaitMs = QUICK_LOOK_MS;
 
   constructor(
     private readonly context: DeliveryRunContext,
@@ -87,6 +94,7 @@ export class DeliveryRun {
         if (this.exhausted && this.context.wake.generation !== this.readAtGeneration) this.exhausted = false;
         await this.readAhead();
         const head = this.inFlight[0];
+        if (!head && (await this.idleLook())) continue;
         if (!head || this.halt || this.cursorFailure) break;
         if (await this.wokenBeforeConfirm(head)) continue;
         this.inFlight.shift();
@@ -101,6 +109,24 @@ export class DeliveryRun {
     if (this.cursorFailure) throw this.cursorFailure;
     // After a foreign move, look again at once (hence "something happened").
     return this.halt === 'moved-elsewhere' ? Math.max(this.delivered, 1) : this.delivered;
+  }
+
+  /**
+   * Read out, nothing awaiting its confirm: waits for a wake-up, looking again now and then, before
+   * the run ends. Ending costs the next commit two round trips before its read (this run's last
+   * cursor move, then loading the subscription again), which under a steady load put every pause
+   * between commits on the latency path. A look after a quiet wait catches a transaction that held
+   * the frontier and committed without a NOTIFY. A rewind, pause or control message still ends the
+   * run at its next cursor move, whose compare-and-set fails.
+   */
+  private async idleLook(): Promise<boolean> {
+    const unchanged = () => this.context.unchanged?.() ?? true;
+    if (!this.exhausted || this.halt || this.cursorFailure || !this.canRead() || !unchanged() || this.idleWaitMs > IDLE_RUN_MS)
+      return false;
+    const woken = await this.context.wake.wait(this.idleWaitMs, this.readAtGeneration);
+    this.idleWaitMs = woken ? QUICK_LOOK_MS : this.idleWaitMs * 2;
+    this.exhausted = false;
+    return this.canRead() && unchanged();
   }
 
   private canRead(): boolean {
@@ -128,6 +154,7 @@ export class DeliveryRun {
       if (!this.canRead()) break;
       this.exhausted = rows.length < limit;
       if (rows.length === 0) break;
+      this.idleWaitMs = QUICK_LOOK_MS;
       const last = rows[rows.length - 1];
       const to = { transactionId: last.transaction_id, position: last.global_position };
       this.readFrom = { ...this.readFrom, cursorTransactionId: to.transactionId, cursorPosition: to.position };
