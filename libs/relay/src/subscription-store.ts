@@ -205,15 +205,18 @@ export class SubscriptionStore {
           ORDER BY e.transaction_id, e.global_position
           LIMIT $3),
        last AS (SELECT transaction_id, global_position FROM batch ORDER BY transaction_id DESC, global_position DESC LIMIT 1),
+       -- Scanned once: a join would scan both ranges again for every stream of the batch.
+       around AS MATERIALIZED (
+         SELECT p.transaction_id, p.stream_id, p.global_position FROM ${this.events} p
+          WHERE ((p.transaction_id = $1::xid8 AND p.global_position <= $2::bigint)
+                 OR (p.transaction_id = (SELECT transaction_id FROM last) AND p.global_position > (SELECT global_position FROM last)))
+            AND ($4::text[] IS NULL OR p.type = ANY($4))),
        outside AS (
          SELECT p.transaction_id, p.stream_id,
                 count(*) FILTER (WHERE p.transaction_id = $1::xid8 AND p.global_position <= $2::bigint) AS before,
                 count(*) FILTER (WHERE p.global_position > (SELECT global_position FROM last)) AS after
-           FROM ${this.events} p
-          WHERE ((p.transaction_id = $1::xid8 AND p.global_position <= $2::bigint)
-                 OR (p.transaction_id = (SELECT transaction_id FROM last) AND p.global_position > (SELECT global_position FROM last)))
-            AND ($4::text[] IS NULL OR p.type = ANY($4))
-            AND (p.transaction_id, p.stream_id) IN (SELECT transaction_id, stream_id FROM batch)
+           FROM around p
+          WHERE (p.transaction_id, p.stream_id) IN (SELECT transaction_id, stream_id FROM batch)
           GROUP BY p.transaction_id, p.stream_id)
        SELECT e.global_position, e.transaction_id::text AS transaction_id, e.event_id, e.stream_id,
               e.stream_version, e.type, e.schema_version, e.data::text AS data, e.metadata::text AS metadata,
