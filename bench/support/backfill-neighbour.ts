@@ -11,6 +11,9 @@ export interface BackfillNeighbourResult {
   duringBackfill: LatencyResult;
   /** Events of the backfill still to go when the measurement ended: above 0, it ran throughout. */
   backfillRemaining: number | null;
+  /** Messages in the backfill's queue (nothing consumes it) when the measurement during it ended, and since when it ran. */
+  backfillDelivered: number;
+  backfillElapsedMs: number;
 }
 
 /**
@@ -26,6 +29,8 @@ export async function measureBackfillNeighbour(options: {
   neighbourQueue: string;
   backfillQueue: string;
   measure: (queue: string, ratePerSecond: number) => Promise<LatencyResult>;
+  /** How many messages `queue` holds. */
+  deliveredTo: (queue: string) => Promise<number>;
 }): Promise<BackfillNeighbourResult> {
   const connection = new AmqpConnection({ url: options.amqpUrl, name: 'bench-backfill-neighbour' });
   await connection.start();
@@ -44,6 +49,7 @@ export async function measureBackfillNeighbour(options: {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const baseline = await options.measure(options.neighbourQueue, NEIGHBOUR_RATE);
+    const registered = performance.now();
     await relay.admin.register({
       name: options.backfillQueue,
       eventTypes: null,
@@ -51,8 +57,10 @@ export async function measureBackfillNeighbour(options: {
       backfillRatePerSecond: BACKFILL_RATE,
     });
     const duringBackfill = await options.measure(options.neighbourQueue, NEIGHBOUR_RATE);
+    const backfillElapsedMs = performance.now() - registered;
+    const backfillDelivered = await options.deliveredTo(options.backfillQueue);
     const lag = (await relay.admin.list()).find((subscription) => subscription.name === options.backfillQueue);
-    return { baseline, duringBackfill, backfillRemaining: lag?.lagEvents ?? null };
+    return { baseline, duringBackfill, backfillRemaining: lag?.lagEvents ?? null, backfillDelivered, backfillElapsedMs };
   } finally {
     await relay.stop();
     await connection.close();

@@ -19,7 +19,24 @@ export interface LatencyResult {
   afterReadableP99Ms?: number;
   /** How late this process's own timers ran (the measuring process's share of the tail). */
   eventLoopDelayP99Ms?: number;
+  /** Every measured event's own times (wall-clock ms), for the stage breakdown (relay-breakdown.ts). */
+  events?: EventTimes[];
 }
+
+/** One event's times on the bench's side, in wall-clock milliseconds (comparable with the relay process's). */
+export interface EventTimes {
+  transactionId: string;
+  position: string;
+  committedAt: number;
+  /** When every older transaction of the writers had ended (the commit frontier had passed it). */
+  readableAt: number;
+  /** Infinity: it never arrived. */
+  deliveredAt: number;
+  appliedAt: number;
+  ackedAt: number;
+}
+
+const wallClock = (at: number): number => performance.timeOrigin + at;
 
 export const percentile = (sorted: readonly number[], p: number): number =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
@@ -43,12 +60,19 @@ export async function measureLatency(options: {
   const committed = new Map<string, number>();
   // Per transaction: its id and when it committed, to tell frontier waits from the relay's own time.
   const transactions: { xid: number; at: number; ids: string[] }[] = [];
+  const positions = new Map<string, { transactionId: string; position: string }>();
   const arrived = new Map<string, number>();
+  // The consumer's own stages: parsing the body stands for applying it; then the ack is handed to the socket.
+  const consumed = new Map<string, { appliedAt: number; ackedAt: number }>();
   await channel.prefetch(1_000);
   const { consumerTag } = await channel.consume(queue, (message) => {
     if (!message) return;
-    arrived.set(String(message.properties.messageId), performance.now());
+    const id = String(message.properties.messageId);
+    arrived.set(id, performance.now());
+    JSON.parse(message.content.toString());
+    const appliedAt = performance.now();
     channel.ack(message);
+    consumed.set(id, { appliedAt, ackedAt: performance.now() });
   });
 
   const note = 'n'.repeat(180);
@@ -68,9 +92,11 @@ export async function measureLatency(options: {
                 jsonb_build_object('id', id, 'newLimit', $3 + ord, 'oldLimit', $3 + ord - 1, 'note', $4::text),
                 '{"actor":"bench"}'
            FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, ord)
-         RETURNING transaction_id::text AS xid`,
+         RETURNING transaction_id::text AS xid, event_id::text AS id, global_position::text AS position`,
         [ids, streamId, fromVersion, note],
       );
+      for (const row of rows as unknown as { xid: string; id: string; position: string }[])
+        positions.set(row.id, { transactionId: row.xid, position: row.position });
       const commitSent = performance.now();
       await client.query('COMMIT');
       const at = performance.now();
@@ -131,6 +157,14 @@ export async function measureLatency(options: {
     afterReadableP50Ms: percentile(afterReadable, 50),
     afterReadableP99Ms: percentile(afterReadable, 99),
     eventLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+    events: [...committed].map(([id, at]) => ({
+      ...positions.get(id)!,
+      committedAt: wallClock(at),
+      readableAt: wallClock(readableAt.get(id)!),
+      deliveredAt: arrived.has(id) ? wallClock(arrived.get(id)!) : Infinity,
+      appliedAt: wallClock(consumed.get(id)?.appliedAt ?? Infinity),
+      ackedAt: wallClock(consumed.get(id)?.ackedAt ?? Infinity),
+    })),
   };
 }
 

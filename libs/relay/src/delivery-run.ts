@@ -17,9 +17,32 @@ export interface DeliveryRunContext {
   wake: WakeSignal;
   /** False once the worker stops or loses the leadership: nothing more is read. */
   mayRead(): boolean;
+  /** False once an operator changed a subscription since the run began: it no longer idles for commits. */
+  unchanged?(): boolean;
   /** Paces reads: answers how many of `wanted` events may be read after `from` now (0: stop reading). */
   pace?(wanted: number, from: Subscription): Promise<number>;
+  /** Told each batch's stage times once it is confirmed (benchmarks' latency breakdown); costs nothing when absent. */
+  trace?(batch: BatchTrace): void;
 }
+
+/** Wall-clock milliseconds with sub-millisecond precision, comparable across processes of one machine. */
+export const wallClockMs = (): number => performance.timeOrigin + performance.now();
+
+/** One batch's way through the relay: after which cursor it was read, up to which event, and when each stage ended. */
+export interface BatchTrace {
+  queue: string;
+  after: CursorPosition;
+  to: CursorPosition;
+  count: number;
+  readStartedAt: number;
+  readAt: number;
+  publishedAt: number;
+  confirmedAt: number;
+}
+
+/** The first look after a quiet wait, doubling while nothing comes; past IDLE_RUN_MS the run ends (the worker waits on). */
+const QUICK_LOOK_MS = 5;
+const IDLE_RUN_MS = 160;
 
 interface InFlightBatch {
   count: number;
@@ -49,6 +72,7 @@ export class DeliveryRun {
   private moving?: Promise<void>;
   private confirmedTo?: CursorPosition;
   private confirmedCount = 0;
+  private idleWaitMs = QUICK_LOOK_MS;
 
   constructor(
     private readonly context: DeliveryRunContext,
@@ -70,6 +94,7 @@ export class DeliveryRun {
         if (this.exhausted && this.context.wake.generation !== this.readAtGeneration) this.exhausted = false;
         await this.readAhead();
         const head = this.inFlight[0];
+        if (!head && (await this.idleLook())) continue;
         if (!head || this.halt || this.cursorFailure) break;
         if (await this.wokenBeforeConfirm(head)) continue;
         this.inFlight.shift();
@@ -84,6 +109,24 @@ export class DeliveryRun {
     if (this.cursorFailure) throw this.cursorFailure;
     // After a foreign move, look again at once (hence "something happened").
     return this.halt === 'moved-elsewhere' ? Math.max(this.delivered, 1) : this.delivered;
+  }
+
+  /**
+   * Read out, nothing awaiting its confirm: waits for a wake-up, looking again now and then, before
+   * the run ends. Ending costs the next commit two round trips before its read (this run's last
+   * cursor move, then loading the subscription again), which under a steady load put every pause
+   * between commits on the latency path. A look after a quiet wait catches a transaction that held
+   * the frontier and committed without a NOTIFY. A rewind, pause or control message still ends the
+   * run at its next cursor move, whose compare-and-set fails.
+   */
+  private async idleLook(): Promise<boolean> {
+    const unchanged = () => this.context.unchanged?.() ?? true;
+    if (!this.exhausted || this.halt || this.cursorFailure || !this.canRead() || !unchanged() || this.idleWaitMs > IDLE_RUN_MS)
+      return false;
+    const woken = await this.context.wake.wait(this.idleWaitMs, this.readAtGeneration);
+    this.idleWaitMs = woken ? QUICK_LOOK_MS : this.idleWaitMs * 2;
+    this.exhausted = false;
+    return this.canRead() && unchanged();
   }
 
   private canRead(): boolean {
@@ -102,12 +145,16 @@ export class DeliveryRun {
       let limit = Math.min(batchSize, this.inFlightLimit - this.inFlightMessages);
       if (this.context.pace) limit = await this.context.pace(limit, this.readFrom);
       if (limit === 0) break;
+      const readStartedAt = this.context.trace ? wallClockMs() : 0;
+      const after = { transactionId: this.readFrom.cursorTransactionId, position: this.readFrom.cursorPosition };
       const rows = await store.readBatch(this.readFrom, limit);
+      const readAt = this.context.trace ? wallClockMs() : 0;
       // A read held up by a silent network can come back after this relay stepped down and a
       // standby delivered the same rows: publishing them now would only duplicate them.
       if (!this.canRead()) break;
       this.exhausted = rows.length < limit;
       if (rows.length === 0) break;
+      this.idleWaitMs = QUICK_LOOK_MS;
       const last = rows[rows.length - 1];
       const to = { transactionId: last.transaction_id, position: last.global_position };
       this.readFrom = { ...this.readFrom, cursorTransactionId: to.transactionId, cursorPosition: to.position };
@@ -117,6 +164,14 @@ export class DeliveryRun {
       const confirmed = publisher
         .publish(queue, traced?.messages ?? messages)
         .then(() => relayMetrics.publishSeconds.observe(this.labels, Number(process.hrtime.bigint() - started) / 1e9));
+      const trace = this.context.trace;
+      if (trace) {
+        const publishedAt = wallClockMs();
+        void confirmed.then(
+          () => trace({ queue, after, to, count: rows.length, readStartedAt, readAt, publishedAt, confirmedAt: wallClockMs() }),
+          () => undefined,
+        );
+      }
       if (traced)
         confirmed.then(
           () => traced.end(),

@@ -1,3 +1,4 @@
+export { type BatchTrace, wallClockMs } from './delivery-run';
 export * from './frontier-monitor';
 export * from './outbox-message';
 export * from './outbox-relay';

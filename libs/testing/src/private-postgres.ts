@@ -22,13 +22,15 @@ export class PrivatePostgres {
     readonly dataDir: string,
     readonly port: number,
     private readonly bin: string,
+    private readonly settings: Readonly<Record<string, string>>,
   ) {}
 
-  static async start(): Promise<PrivatePostgres> {
+  /** `settings` are server settings for every start, e.g. `{ shared_preload_libraries: 'pg_stat_statements' }`. */
+  static async start(settings: Readonly<Record<string, string>> = {}): Promise<PrivatePostgres> {
     const bin = binaries();
     const base = mkdtempSync(join(tmpdir(), 'private-pg-'));
     chmodSync(base, 0o777);
-    const server = new PrivatePostgres(join(base, 'data'), await freePort(), bin);
+    const server = new PrivatePostgres(join(base, 'data'), await freePort(), bin, settings);
     server.run('initdb', '-D', server.dataDir, '--auth=trust', '--username=postgres', '--no-sync', '-E', 'UTF8');
     server.start();
     return server;
@@ -71,7 +73,11 @@ export class PrivatePostgres {
   }
 
   private startArgs(): [string, ...string[]] {
-    const options = `-p ${this.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${this.dataDir} -c fsync=off -c max_connections=300`;
+    const options = `-p ${this.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${this.dataDir} -c fsync=off -c max_connections=300${Object.entries(
+      this.settings,
+    )
+      .map(([name, value]) => ` -c ${name}=${value}`)
+      .join('')}`;
     return ['pg_ctl', '-D', this.dataDir, '-o', options, '-l', join(this.dataDir, 'server.log'), '-w', '-t', '60', 'start'];
   }
 

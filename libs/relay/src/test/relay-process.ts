@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import * as ts from 'typescript';
 import type { RelayRunnerConfig } from './relay-runner';
 
 const repoRoot = resolve(__dirname, '../../../..');
@@ -94,9 +95,10 @@ export class RelayProcess {
 /** Compiles the runner and the libraries it imports to JavaScript in a fresh temporary folder; returns it. */
 export function compileRelayRunner(): string {
   const out = mkdtempSync(join(tmpdir(), 'relay-runner-'));
-  const { compilerOptions } = JSON.parse(readFileSync(resolve(repoRoot, 'tsconfig.json'), 'utf8')) as {
-    compilerOptions: { paths: Record<string, string[]> };
-  };
+  // tsconfig.json may carry comments: read it as TypeScript does.
+  const { config, error } = ts.readConfigFile(resolve(repoRoot, 'tsconfig.json'), (path) => readFileSync(path, 'utf8'));
+  if (error) throw new Error(`tsconfig.json: ${ts.flattenDiagnosticMessageText(error.messageText, '\n')}`);
+  const { compilerOptions } = config as { compilerOptions: { paths: Record<string, string[]> } };
   const project = join(out, 'tsconfig.build.json');
   writeFileSync(
     project,
