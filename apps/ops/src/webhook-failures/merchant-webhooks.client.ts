@@ -25,12 +25,10 @@ export class MerchantWebhooksClient {
     const params = new URLSearchParams();
     for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
     const search = params.toString();
-    const response = await this.clients
-      .of('merchant')
-      .call('GET', `/webhook-deliveries/failed${search ? `?${search}` : ''}`, {
-        headers: this.clients.onBehalfOf(operator),
-        idempotent: true,
-      });
+    const response = await this.clients.of('merchant').call('GET', `/webhook-deliveries/failed${search ? `?${search}` : ''}`, {
+      headers: this.clients.onBehalfOf(operator),
+      idempotent: true,
+    });
     return passedOn('merchant', response);
   }
 
