@@ -1,7 +1,9 @@
 import { TestPlatform, eventually } from '@app/testing';
 import { randomUUID } from 'node:crypto';
-import { checkoutBody, onboardMerchant, openAccount, postCheckout } from './support/checkout-fixtures';
-import { closeConnections } from './support/http';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { checkoutBody, openAccount, postCheckout } from './support/checkout-fixtures';
+import { closeConnections, send } from './support/http';
 import { OtlpReceiver, ReceivedSpan, traceAsText } from './support/otlp-receiver';
 
 const SERVICES = ['account', 'merchant', 'fraud', 'payment-provider', 'checkout', 'ops'] as const;
@@ -21,21 +23,42 @@ const CONSUMERS = [
 describe('One trace per checkout', () => {
   let platform: TestPlatform;
   let receiver: OtlpReceiver;
+  // The merchant's webhook endpoint: it answers 204 to every notification.
+  const shop: Server = createServer((request, response) => request.resume().on('end', () => response.writeHead(204).end()));
 
   beforeAll(async () => {
     receiver = await OtlpReceiver.start();
-    platform = await TestPlatform.start([...SERVICES], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, LOG_LEVEL: 'info' });
+    await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
+    platform = await TestPlatform.start([...SERVICES], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      LOG_LEVEL: 'info',
+      WEBHOOK_DEVELOPMENT_MODE: 'true',
+    });
   });
 
   afterAll(async () => {
     closeConnections();
     await platform?.stop();
     receiver?.close();
+    shop.close();
   });
 
-  it('joins HTTP, appends, publishes and every consumer’s apply in one trace, each span under its parent, and logs its id', async () => {
+  it('joins HTTP, appends, publishes, every consumer’s apply and the webhook delivery in one trace, each span under its parent, and logs its id', async () => {
     const urlOf = (service: (typeof SERVICES)[number]) => platform.url(service);
-    const merchantId = await onboardMerchant(urlOf);
+    const onboarded = await send(urlOf('merchant'), 'POST', '/merchants', {
+      name: 'Analytical Engines Ltd',
+      country: 'GB',
+      bankAccount: { iban: 'GB82 WEST 1234 5698 7654 32', bic: 'NWBKGB2L' },
+    });
+    const merchantId = String(onboarded.body.id);
+    const endpoint = await send(
+      urlOf('merchant'),
+      'POST',
+      `/merchants/${merchantId}/webhook-endpoints`,
+      { url: `http://127.0.0.1:${(shop.address() as AddressInfo).port}/hooks`, events: ['checkout.completed'] },
+      { authorization: `Bearer ${String(onboarded.body.apiKey)}` },
+    );
+    expect(endpoint.status).toBe(201);
     const accountId = await openAccount(urlOf, 100_000);
     const answer = await postCheckout(urlOf, randomUUID(), checkoutBody(accountId, merchantId));
     expect(answer.body).toMatchObject({ status: 'completed' });
@@ -48,6 +71,7 @@ describe('One trace per checkout', () => {
       return (
         SERVICES.every((service) => spans.some((span) => span.service === service)) &&
         CONSUMERS.every((name) => spans.some((span) => span.name === name)) &&
+        spans.some((span) => span.name === 'webhook deliver') &&
         spans.every((span) => span === root || ids.has(span.parentSpanId))
       );
     };
@@ -76,6 +100,10 @@ describe('One trace per checkout', () => {
       });
       expect(parentOf(publish).name).toMatch(/^(append |POST \/assessments$)/);
     }
+    // The webhook delivery continues the append of the event it notifies of.
+    const delivery = spans.find((span) => span.name === 'webhook deliver')!;
+    expect(delivery).toMatchObject({ service: 'merchant', attributes: { 'webhook.event.type': 'checkout.completed' } });
+    expect(parentOf(delivery)).toMatchObject({ service: 'checkout', name: expect.stringMatching(/^append /) });
 
     // The checkout's log lines carry its trace id.
     const lines = platform

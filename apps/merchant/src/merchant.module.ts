@@ -7,6 +7,7 @@ import { MerchantApiKeys1764000000600 } from './migrations/1764000000600-merchan
 import { MerchantKeyLifecycle1764000000700 } from './migrations/1764000000700-merchant-key-lifecycle';
 import { MerchantWebhooks1764000000800 } from './migrations/1764000000800-merchant-webhooks';
 import { FailedWebhookDeliveries1764000000810 } from './migrations/1764000000810-failed-webhook-deliveries';
+import { WebhookDeliveryTrace1764000000820 } from './migrations/1764000000820-webhook-delivery-trace';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
@@ -20,6 +21,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
         MerchantKeyLifecycle1764000000700,
         MerchantWebhooks1764000000800,
         FailedWebhookDeliveries1764000000810,
+        WebhookDeliveryTrace1764000000820,
       ],
     }),
     RelayModule,

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { nextAttemptAt, shouldDisable } from '../domain/retry-schedule';
 import { webhooksConfig } from '../webhooks.config';
 import { deliveryWake } from './delivery-wake';
+import { sendTraced } from './traced-send';
 import { LeasedEndpoint, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { failureReason, registerWebhookMetrics, webhookMetrics } from './webhook.metrics';
 import { WebhookSender } from './webhook-sender';
@@ -82,13 +83,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       ];
       for (const delivery of await this.deliveries.dueDeliveries(endpoint.id, PER_LEASE)) {
         if (this.stopped) break;
-        const result = await this.sender.send({
-          id: delivery.id,
-          eventType: delivery.eventType,
-          url: endpoint.url,
-          body: delivery.body,
-          secrets,
-        });
+        const result = await sendTraced(delivery, endpoint.id, () =>
+          this.sender.send({ id: delivery.id, eventType: delivery.eventType, url: endpoint.url, body: delivery.body, secrets }),
+        );
         if (result.ok) {
           await this.deliveries.delivered(endpoint.id, delivery.id, result);
           continue;

@@ -17,6 +17,8 @@ export interface DueDelivery {
   eventType: string;
   body: string;
   attempts: number;
+  /** The trace of the event that caused it, when the producer traced. */
+  traceparent: string | null;
 }
 
 export interface AttemptOutcome {
@@ -62,7 +64,7 @@ export class WebhookDeliveriesRepository {
 
   async dueDeliveries(endpointId: string, limit: number): Promise<DueDelivery[]> {
     return this.dataSource.query(
-      `SELECT id, event_type AS "eventType", body, attempts FROM merchant.webhook_deliveries
+      `SELECT id, event_type AS "eventType", body, attempts, traceparent FROM merchant.webhook_deliveries
         WHERE endpoint_id = $1 AND status = 'pending' AND next_attempt_at <= now()
         ORDER BY next_attempt_at, created_at LIMIT $2`,
       [endpointId, limit],

@@ -1,3 +1,4 @@
+import { traceparentOf } from '@app/tracing';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -103,9 +104,10 @@ export class WebhookEndpointsRepository {
 
   async addDelivery(row: { id: string; endpointId: string; eventType: string; body: string }): Promise<DeliveryRow> {
     const [created]: DeliveryRow[] = await this.dataSource.query(
-      `INSERT INTO merchant.webhook_deliveries (id, endpoint_id, event_type, body, next_attempt_at) VALUES ($1, $2, $3, $4, now())
-       RETURNING ${DELIVERY}`,
-      [row.id, row.endpointId, row.eventType, row.body],
+      `INSERT INTO merchant.webhook_deliveries (id, endpoint_id, event_type, body, next_attempt_at, traceparent)
+       VALUES ($1, $2, $3, $4, now(), $5) RETURNING ${DELIVERY}`,
+      // A test event joins the trace of the request that asked for it.
+      [row.id, row.endpointId, row.eventType, row.body, traceparentOf() ?? null],
     );
     return created;
   }

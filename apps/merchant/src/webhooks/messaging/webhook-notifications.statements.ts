@@ -21,6 +21,7 @@ interface Notice {
   change: CheckoutChange;
   occurredAt: string;
   dueAt: Date;
+  traceparent: string | undefined;
 }
 
 const endpointsOf = (manager: EntityManager, merchantIds: string[]): Promise<EndpointRow[]> =>
@@ -55,13 +56,14 @@ async function record(
           type,
           body: notificationBody(id, notice.change, known, notice.occurredAt),
           dueAt: notice.dueAt,
+          traceparent: notice.traceparent ?? null,
         };
       });
   });
   if (rows.length === 0) return;
   await manager.query(
-    `INSERT INTO merchant.webhook_deliveries (id, endpoint_id, checkout_id, event_type, body, next_attempt_at)
-     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[])
+    `INSERT INTO merchant.webhook_deliveries (id, endpoint_id, checkout_id, event_type, body, next_attempt_at, traceparent)
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[], $7::text[])
      ON CONFLICT (id) DO NOTHING`,
     [
       rows.map((r) => r.id),
@@ -70,6 +72,7 @@ async function record(
       rows.map((r) => r.type),
       rows.map((r) => r.body),
       rows.map((r) => r.dueAt),
+      rows.map((r) => r.traceparent),
     ],
   );
   deliveryWake.wake();
@@ -107,6 +110,7 @@ export async function checkoutsStarted(manager: EntityManager, events: readonly 
     change: { event: 'CheckoutStarted' as const },
     occurredAt: e.occurredAt,
     dueAt: new Date(new Date(e.occurredAt).getTime() + pendingAfterMs),
+    traceparent: e.metadata.traceparent,
   }));
   await record(manager, notices, endpoints, facts);
 }
@@ -159,6 +163,7 @@ export async function checkoutsFinished(manager: EntityManager, events: readonly
       change: changeOf(e),
       occurredAt: e.occurredAt,
       dueAt: new Date(e.occurredAt),
+      traceparent: e.metadata.traceparent,
     }));
   if (endpoints.length > 0) await record(manager, notices, endpoints, facts);
   // A completed or rejected checkout is final (a compensation comes just before its rejection): forget it.
