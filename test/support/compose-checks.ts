@@ -23,7 +23,8 @@ export function environmentOf(service: ComposeService): Record<string, string> {
 /** Its named-volume mounts as `source:target[:ro]`. */
 export function mountsOf(service: ComposeService): string[] {
   return (service.volumes ?? []).map((volume) =>
-    typeof volume === 'string' ? volume : `${volume.source}:${volume.target}${volume.read_only ? ':ro' : ''}`,
+    // docker-compose 1.x renders a read-write mount with an explicit `:rw`; read-write is the default.
+    typeof volume === 'string' ? volume.replace(/:rw$/, '') : `${volume.source}:${volume.target}${volume.read_only ? ':ro' : ''}`,
   );
 }
 
@@ -95,6 +96,9 @@ export function platformProblems(services: Record<string, ComposeService>, secre
     }
     if (/trust/i.test(`${env.POSTGRES_HOST_AUTH_METHOD ?? ''} ${env.POSTGRES_INITDB_ARGS ?? ''}`))
       problems.push(`${name}: PostgreSQL trusts connections`);
+    // A tag moves; a digest is the image that was reviewed.
+    if (service.image && !/@sha256:[0-9a-f]{64}$/.test(service.image))
+      problems.push(`${name}: image ${service.image} is not pinned by digest`);
     if ((service.image ?? '').startsWith('postgres') && !env.POSTGRES_PASSWORD) problems.push(`${name}: no administrator password`);
     if ((service.image ?? '').startsWith('rabbitmq')) {
       if (env.RABBITMQ_ERLANG_COOKIE !== secrets.erlangCookie)
