@@ -35,7 +35,9 @@ describe('Named operators and operator actions against PostgreSQL', () => {
     const record = (actor: string, action: string, target: string, outcome: number) =>
       actions.recordRequest(dataSource.manager, { actor, action, target, outcome, detail: { method: 'POST' } });
     await record('ada', 'dead-letter.replay', '1', 403);
-    const between = (await dataSource.query('SELECT clock_timestamp() AS at'))[0].at as Date;
+    // 10 ms either side of the instant, so that a millisecond Date falls strictly between the rows.
+    const between = (await dataSource.query('SELECT pg_sleep(0.01), clock_timestamp() AS at'))[0].at as Date;
+    await dataSource.query('SELECT pg_sleep(0.01)');
     await record('grace', 'dead-letter.replay', '1', 200);
     await record('grace', 'subscription.pause', 'fraud.account-events', 404);
     await dataSource.query(`INSERT INTO "${schema}".operator_actions (actor, action, target) VALUES ('grace', 'replay', 'dead-letter')`);
@@ -49,7 +51,7 @@ describe('Named operators and operator actions against PostgreSQL', () => {
     expect(all.nextCursor).toBeNull();
     expect((await actions.search(dataSource.manager, { operator: 'ada' }, { limit: 10 })).items).toHaveLength(1);
     expect((await actions.search(dataSource.manager, { action: 'dead-letter.replay', target: '1' }, { limit: 10 })).items).toHaveLength(2);
-    const after = await actions.search(dataSource.manager, { after: new Date(between.getTime() - 1).toISOString() }, { limit: 10 });
+    const after = await actions.search(dataSource.manager, { after: between.toISOString() }, { limit: 10 });
     expect(after.items.map((a) => a.actor)).toEqual(['grace', 'grace']);
     expect((await actions.search(dataSource.manager, { before: '2000-01-01T00:00:00Z' }, { limit: 10 })).items).toEqual([]);
 
