@@ -55,3 +55,25 @@ export function publicReasonOf(internalReason: string | undefined): PublicOutcom
   if (Object.hasOwn(BY_REASON, internalReason)) return BY_REASON[internalReason];
   return PROVIDER_REASON.test(internalReason) ? 'provider_unavailable' : 'processing_error';
 }
+
+/** A line of a checkout as merchants see it. */
+export interface MerchantLineItem {
+  sku: string;
+  quantity: number;
+  unitPrice: number;
+}
+
+/**
+ * The merchant's view of a checkout, one shape for `GET /checkouts/:id` and webhook notifications:
+ * public outcome codes only, never the buyer, balances, fraud rules or internal errors.
+ */
+export interface MerchantCheckout {
+  id: string;
+  status: 'pending' | 'completed' | 'rejected';
+  total: number;
+  currency: string;
+  items: MerchantLineItem[];
+  createdAt: string;
+  updatedAt: string;
+  outcome: { code: PublicOutcome; nextAttemptAt?: string };
+}

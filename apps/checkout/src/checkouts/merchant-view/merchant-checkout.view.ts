@@ -1,5 +1,5 @@
 import { LineItem } from '../domain/checkout.events';
-import { PublicOutcome, publicReasonOf } from '@app/contracts';
+import { MerchantCheckout, publicReasonOf } from '@app/contracts';
 
 /** A row of `merchant_checkouts` with the next attempt time of an unfinished checkout. */
 export interface MerchantCheckoutRow {
@@ -19,19 +19,11 @@ export interface MerchantCheckoutRow {
 }
 
 /**
- * What a merchant may know of its checkout (docs: the merchant API). Built field by field from a
- * closed list, so no internal field (the buyer, balances, fraud rules, errors, steps) can slip in.
+ * What a merchant may know of its checkout (the shape in libs/contracts, shared with webhooks). Built
+ * field by field from a closed list, so no internal field (the buyer, balances, fraud rules, errors,
+ * steps) can slip in.
  */
-export interface MerchantCheckoutView {
-  id: string;
-  status: 'pending' | 'completed' | 'rejected';
-  total: number;
-  currency: string;
-  items: LineItem[];
-  createdAt: string;
-  updatedAt: string;
-  outcome: { code: PublicOutcome; nextAttemptAt?: string };
-}
+export type MerchantCheckoutView = MerchantCheckout;
 
 export function merchantViewOf(row: MerchantCheckoutRow): MerchantCheckoutView {
   return {

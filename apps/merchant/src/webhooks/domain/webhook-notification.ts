@@ -1,4 +1,4 @@
-import { PublicOutcome, publicReasonOf, uuidV5 } from '@app/contracts';
+import { MerchantCheckout, MerchantLineItem, PublicOutcome, publicReasonOf, uuidV5 } from '@app/contracts';
 
 /** The notifications an endpoint may subscribe to; the set only grows. */
 export const WEBHOOK_EVENT_TYPES = ['checkout.completed', 'checkout.rejected', 'checkout.compensated', 'checkout.pending'] as const;
@@ -13,32 +13,17 @@ const NOTIFICATION_NAMESPACE = Buffer.from('8a0f4c2e9b7d4e15a3c6d1f0e2b4a597', '
 export const notificationIdFor = (eventId: string, endpointId: string): string =>
   uuidV5(NOTIFICATION_NAMESPACE, `${eventId.toLowerCase()}:${endpointId.toLowerCase()}`);
 
-export interface LineItem {
-  sku: string;
-  quantity: number;
-  unitPrice: number;
-}
-
 /** What Merchant knows of a checkout when one of its events arrives. */
 export interface CheckoutFacts {
   checkoutId: string;
   total: number;
   currency: string;
-  items: readonly LineItem[];
+  items: readonly MerchantLineItem[];
   createdAt: string;
 }
 
-/** The checkout as the merchant view (`GET /checkouts/:id`) shows it: public outcome codes only. */
-export interface NotifiedCheckout {
-  id: string;
-  status: 'pending' | 'completed' | 'rejected';
-  total: number;
-  currency: string;
-  items: LineItem[];
-  createdAt: string;
-  updatedAt: string;
-  outcome: { code: PublicOutcome };
-}
+/** The checkout as the merchant view (`GET /checkouts/:id`) shows it, the outcome without a next attempt. */
+export type NotifiedCheckout = Omit<MerchantCheckout, 'outcome'> & { outcome: { code: PublicOutcome } };
 
 /** What a checkout event becomes for a merchant: its notification type, status and outcome. */
 export type CheckoutChange =
