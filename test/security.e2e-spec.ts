@@ -156,12 +156,23 @@ describe('authenticated callers, and no secrets or personal data in logs', () =>
       'GET checkout /checkouts/{id}',
       'POST checkout /checkouts',
     ]);
-    // Besides those, a merchant's key may manage the merchant's own keys (merchant-keys.e2e-spec.ts).
+    // Besides those, a merchant's key may manage the merchant's own keys (merchant-keys.e2e-spec.ts) and
+    // webhook endpoints (merchant-webhooks.e2e-spec.ts: another merchant's key is refused).
     expect([...merchantRoutes].filter((route) => route.includes(' merchant ')).sort()).toEqual([
       'DELETE merchant /merchants/{id}/keys/{keyId}',
+      'DELETE merchant /merchants/{id}/webhook-endpoints/{endpointId}',
       'GET merchant /merchants/{id}/keys',
+      'GET merchant /merchants/{id}/webhook-endpoints',
+      'GET merchant /merchants/{id}/webhook-endpoints/{endpointId}',
+      'GET merchant /merchants/{id}/webhook-endpoints/{endpointId}/deliveries',
       'POST merchant /merchants/{id}/keys',
       'POST merchant /merchants/{id}/keys/{keyId}/roll',
+      'POST merchant /merchants/{id}/webhook-endpoints',
+      'POST merchant /merchants/{id}/webhook-endpoints/{endpointId}/deliveries/replay',
+      'POST merchant /merchants/{id}/webhook-endpoints/{endpointId}/disable',
+      'POST merchant /merchants/{id}/webhook-endpoints/{endpointId}/enable',
+      'POST merchant /merchants/{id}/webhook-endpoints/{endpointId}/rotate-secret',
+      'POST merchant /merchants/{id}/webhook-endpoints/{endpointId}/test',
     ]);
     const body = { accountId, merchantId: merchant.id, currency: 'EUR', items: [{ sku: 'nanosecond-wire', quantity: 2, unitPrice: 300 }] };
     const created = await call('checkout', 'POST', '/checkouts', merchant.apiKey, body, { 'idempotency-key': randomUUID() });
