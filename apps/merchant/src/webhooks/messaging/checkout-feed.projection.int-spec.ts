@@ -2,6 +2,7 @@ import { projectionSpec } from '@app/testing';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { MerchantSalesLedger1764000000200 } from '../../migrations/1764000000200-merchant-sales-ledger';
 import { MerchantWebhooks1764000000800 } from '../../migrations/1764000000800-merchant-webhooks';
+import { WebhookDeliveryTrace1764000000820 } from '../../migrations/1764000000820-webhook-delivery-trace';
 import { notificationIdFor } from '../domain/webhook-notification';
 import { checkoutFeed } from './checkout-feed.projection';
 
@@ -29,7 +30,7 @@ const deliveriesOf = (checkoutId: string) =>
 
 describe('checkoutFeed projection (Merchant): webhook notifications', () => {
   const spec = projectionSpec(checkoutFeed, {
-    migrations: [MerchantSalesLedger1764000000200, MerchantWebhooks1764000000800, GivenAnEndpoint],
+    migrations: [MerchantSalesLedger1764000000200, MerchantWebhooks1764000000800, WebhookDeliveryTrace1764000000820, GivenAnEndpoint],
   });
   const started = (n: number, merchantId = shop) =>
     spec.event(
