@@ -39,6 +39,7 @@ export async function measureBackfillNeighbour(options: {
     schema: options.schema,
     producer: 'account',
     connection,
+    backfillConnection: new AmqpConnection({ url: options.amqpUrl, name: 'bench-backfill-neighbour-backfill' }),
     routes: [{ queue: options.neighbourQueue, eventTypes: null }],
   });
   try {

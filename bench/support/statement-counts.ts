@@ -68,9 +68,17 @@ export function describeStatements(counts: StatementCounts, deliveries: number):
     .slice(0, 3)
     .map(({ query, calls }) => `${calls}× ${query.replace(/\s+/g, ' ').slice(0, 60)}…`)
     .join(' | ');
+  const costliest = [...counts]
+    .sort((a, b) => b.totalMs - a.totalMs)
+    .slice(0, 3)
+    .map(
+      ({ query, calls, totalMs }) =>
+        `${((totalMs * 1_000) / deliveries).toFixed(1)} µs/delivery in ${calls}× ${query.replace(/\s+/g, ' ').slice(0, 60)}…`,
+    )
+    .join(' | ');
   return (
     `statements (pg_stat_statements): ${statements} in all, ${perRead(statements)} per batch read ` +
     `(${reads} reads, ${cursorMoves} cursor moves = ${perRead(cursorMoves)}/read, ${other} other); ` +
-    `execution ${((execMs * 1_000) / deliveries).toFixed(1)} µs per delivery; most called: ${top}`
+    `execution ${((execMs * 1_000) / deliveries).toFixed(1)} µs per delivery; most called: ${top}; costliest: ${costliest}`
   );
 }

@@ -23,8 +23,10 @@ export type FrontierView =
   | { held: true; transactionId: string; heldSeconds: number | null; pid: number | null; query: string | null; database: string | null };
 
 // Waiting = committed (visible) events at or past the frontier: the relay may not read them yet.
+// The newest transaction id comes off the commit-order index's end; `EXISTS (… >= x.xmin)` was
+// planned as a sequential scan that, with nothing waiting, read the whole table every second.
 const WAITING_SQL = (schema: string) => `SELECT x.xmin::text AS xmin,
-        EXISTS (SELECT 1 FROM "${schema}".events WHERE transaction_id >= x.xmin) AS waiting
+        coalesce((SELECT max(transaction_id) FROM "${schema}".events) >= x.xmin, false) AS waiting
    FROM (SELECT ${COMMIT_FRONTIER_SQL} AS xmin) x`;
 
 interface HolderRow {

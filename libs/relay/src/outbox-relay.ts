@@ -27,6 +27,13 @@ export interface OutboxRelayOptions {
   schema: string;
   producer: string;
   connection: AmqpConnection;
+  /**
+   * A broker connection of its own for the subscriptions that backfill at a pace, which the relay
+   * starts and closes. On the shared one a live event of another subscription waited behind every
+   * backfill frame already written to the socket, and the broker's flow control on the connection
+   * held both alike. Without it backfills publish on `connection`.
+   */
+  backfillConnection?: AmqpConnection;
   routes: readonly RelayRoute[];
   batchSize?: number;
   pollIntervalMs?: number;
@@ -138,7 +145,12 @@ export class OutboxRelay {
         new SubscriptionWorker(
           queue,
           this.store,
-          new ConfirmPublisher(options.connection, undefined, producerExchange(options.producer)),
+          {
+            live: new ConfirmPublisher(options.connection, undefined, producerExchange(options.producer)),
+            backfill: options.backfillConnection
+              ? new ConfirmPublisher(options.backfillConnection, undefined, producerExchange(options.producer))
+              : undefined,
+          },
           this.wake,
           () => this.election.isLeader,
           settings,
@@ -208,6 +220,11 @@ export class OutboxRelay {
     this.election.on('deposed', () => this.onLeadership(false));
     // A reconnected broker is news for every destination backing off because of the outage.
     this.options.connection.on('connected', this.onBrokerConnected);
+    if (this.options.backfillConnection) {
+      this.options.backfillConnection.on('connected', this.onBrokerConnected);
+      // Not awaited: it retries on its own, and until it is up backfills back off like any unreachable destination.
+      void this.options.backfillConnection.start();
+    }
     // Subscriptions added or removed in another process of the service show up at the next monitor tick.
     await this.workers.sync();
     await this.competeUnlessRestored();
@@ -226,6 +243,8 @@ export class OutboxRelay {
     this.options.connection.off('connected', this.onBrokerConnected);
     this.options.connection.removeSetup(this.declareTopology);
     await this.workers.stop();
+    this.options.backfillConnection?.off('connected', this.onBrokerConnected);
+    await this.options.backfillConnection?.close();
     await this.election.stop();
     this.endLocalWakes?.();
     await this.pool.end().catch(() => undefined);

@@ -7,6 +7,7 @@ import { RelayScene, appendEvents, recordArrivals, relayScene, sleep } from './t
 describe('OutboxRelay with subscriptions registered at run time', () => {
   let scene: RelayScene & { queues: string[] };
   let connection: AmqpConnection;
+  let backfillConnection: AmqpConnection;
   let relay: OutboxRelay;
   const recorders: { stop(): Promise<void> }[] = [];
 
@@ -25,11 +26,13 @@ describe('OutboxRelay with subscriptions registered at run time', () => {
     scene = await relayScene(4);
     connection = new AmqpConnection({ url: testAmqpUrl(), name: 'relay-run-time-int-spec' });
     await connection.start();
+    backfillConnection = new AmqpConnection({ url: testAmqpUrl(), name: 'relay-run-time-int-spec-backfill' });
     relay = new OutboxRelay({
       databaseUrl: testDatabaseUrl(),
       schema: scene.schema,
       producer: 'account',
       connection,
+      backfillConnection,
       routes: [{ queue: scene.queue, eventTypes: null }],
     });
     await relay.start();
@@ -49,6 +52,10 @@ describe('OutboxRelay with subscriptions registered at run time', () => {
     const pacedArrivals = await record(paced);
     const unpacedArrivals = await record(unpaced);
 
+    // Every batch written goes through its publisher's connection: only a paced backfill's use this one.
+    const backfillWrites = jest.spyOn(backfillConnection, 'current');
+    await eventually(() => backfillConnection.isConnected, 10_000, 20);
+    expect(backfillWrites).not.toHaveBeenCalled();
     const started = Date.now();
     await relay.admin.register({ name: paced, eventTypes: null, from: { kind: 'position', position: 0 }, backfillRatePerSecond: 250 });
     await relay.admin.register({ name: unpaced, eventTypes: null, from: { kind: 'position', position: 0 } });
@@ -65,6 +72,9 @@ describe('OutboxRelay with subscriptions registered at run time', () => {
     // 1,500 events at 250 a second, less the first burst of 63: at least 5.7 s (a floor the rate limiter sets).
     expect(pacedSeconds).toBeGreaterThanOrEqual(5.5);
     expect(pacedWhenUnpacedDone).toBeLessThan(1_500);
+    // At 250/s in batches of at most 32: dozens of writes, all on the backfill's own connection.
+    expect(backfillWrites.mock.calls.length).toBeGreaterThanOrEqual(1_500 / 32);
+    backfillWrites.mockRestore();
   });
 
   it('starts a `now` subscription at the head, stops delivering to a removed one, and keeps the routing table', async () => {

@@ -60,7 +60,8 @@ export class SubscriptionWorker {
   constructor(
     private readonly queue: string,
     private readonly store: SubscriptionStore,
-    private readonly publisher: ConfirmPublisher,
+    /** `backfill`, when given, carries this subscription's runs that start while it backfills at a pace. */
+    private readonly publishers: { live: ConfirmPublisher; backfill?: ConfirmPublisher },
     private readonly wake: WakeSignal,
     private readonly isLeader: () => boolean,
     private readonly settings: WorkerSettings,
@@ -79,7 +80,8 @@ export class SubscriptionWorker {
     this.wake.wake();
     this.interrupt.wake();
     await this.stopped;
-    await this.publisher.close();
+    await this.publishers.live.close();
+    await this.publishers.backfill?.close();
   }
 
   /** Cuts a backoff short, e.g. after the broker connection came back. */
@@ -123,18 +125,22 @@ export class SubscriptionWorker {
     const subscription = await this.store.get(this.queue);
     if (!subscription || subscription.status === 'paused') return 0;
     if (subscription.pendingControl) {
-      await this.publisher.publish(this.queue, [rebuildMessage(this.settings.producer, this.queue)]);
+      await this.publishers.live.publish(this.queue, [rebuildMessage(this.settings.producer, this.queue)]);
       await this.store.clearControl(subscription);
       return 1;
     }
     const changes = this.settings.changeGeneration?.();
+    const paced = backfilling(subscription);
+    // Chosen per run: a run that ends normally has had all it published confirmed, so the next
+    // run, on the other connection once the backfill is over, does not overtake it.
+    const publisher = (paced && this.publishers.backfill) || this.publishers.live;
     const run = new DeliveryRun(
       {
         ...this.settings,
-        ...(backfilling(subscription) ? backfillDelivery(subscription.backfillRatePerSecond!) : {}),
+        ...(paced ? backfillDelivery(subscription.backfillRatePerSecond!) : {}),
         queue: this.queue,
         store: this.store,
-        publisher: this.publisher,
+        publisher,
         wake: this.wake,
         mayRead: () => this.running && this.isLeader(),
         unchanged: () => this.settings.changeGeneration?.() === changes,

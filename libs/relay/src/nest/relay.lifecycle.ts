@@ -30,6 +30,7 @@ export const relayProviders: Provider[] = [
         schema: service,
         producer: service,
         connection,
+        backfillConnection: new AmqpConnection({ url: config.amqpUrl, name: `${service}-backfill` }),
         routes: routesFrom(service).map((route) => ({
           queue: queueName(route.consumer, route.producer),
           eventTypes: route.eventTypes,

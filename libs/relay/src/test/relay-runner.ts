@@ -6,7 +6,11 @@ import { BatchTrace, OutboxRelay, OutboxRelayOptions, RelayTrace, relayMetrics }
  * prints its wake-ups and confirmed batches (`relay-runner: trace {"woken":[…],"batches":[…]}`) a few
  * times a second, for a benchmark's latency breakdown.
  */
-export type RelayRunnerConfig = Omit<OutboxRelayOptions, 'connection' | 'trace'> & { amqpUrl: string; name: string; traceStages?: boolean };
+export type RelayRunnerConfig = Omit<OutboxRelayOptions, 'connection' | 'backfillConnection' | 'trace'> & {
+  amqpUrl: string;
+  name: string;
+  traceStages?: boolean;
+};
 
 /** Collects stage times in memory and prints them in one line now and then, off the relay's hot path. */
 function stageTracer(): RelayTrace & { flush(): void } {
