@@ -11,6 +11,9 @@
  *   npm run bench:checkout [-- --cpu-prof] [-- --webhook] [-- --tracing]
  *   (--webhook or BENCH_WEBHOOK=1: the merchant has a webhook endpoint for checkout.completed, a local
  *    server; prints the delivery latency from the event's commit to the endpoint's receipt)
+ *   --statements or BENCH_STATEMENTS=1: the platform's databases live on a PostgreSQL server of the
+ *   bench's own (PrivatePostgres) with pg_stat_statements loaded; prints every statement's calls per
+ *   completed checkout by database, BEGIN/COMMIT included, so transactions can be told apart
  *   --tracing: every service exports its traces (OTEL_EXPORTER_OTLP_ENDPOINT) to an OTLP/HTTP sink in
  *   this process that answers 200 and only counts; compare with a run without it for tracing's cost
  *   (BENCH_CHECKOUTS, BENCH_CONCURRENCY, BENCH_ACCOUNTS, BENCH_WARMUP, BENCH_OPEN_LOOP_SECONDS,
@@ -18,7 +21,7 @@
  *    BENCH_BASELINE_CHECKOUT_CPU_MS: today's platform total CPU per completed checkout, same sitting)
  */
 import { DATA_SERVICES } from '@app/provisioning';
-import { TestPlatform, testAdminDatabaseUrl } from '@app/testing';
+import { PrivatePostgres, TestPlatform, testAdminDatabaseUrl } from '@app/testing';
 import { Client } from 'pg';
 import { UrlOf, checkoutBody, onboardMerchant, openAccount, postCheckout } from '../test/support/checkout-fixtures';
 import { closeConnections, send } from '../test/support/http';
@@ -29,6 +32,7 @@ import { OpenLoopResult, describeOpenLoop, percentileOf, runOpenLoop } from './s
 import { backendPids, backgroundPids, databaseCounters, describeCounters, describePerDatabase } from './support/pg-activity';
 import { ProcessGroups, describePerUnit, measureCpu, postgresServerPids, rabbitPids, totalOf } from '../test/support/process-cpu';
 import { OtlpSink } from './support/otlp-sink';
+import { describeCallsPerUnit, readStatements, resetStatements } from './support/statement-counts';
 import { Target, baseline, printTargets } from './support/targets';
 import { WebhookReceiver } from './support/webhook-receiver';
 
@@ -48,6 +52,7 @@ const WEBHOOK = process.argv.includes('--webhook') || process.env.BENCH_WEBHOOK 
 /** PostgreSQL publishes an idle backend's counters up to 10 s late. */
 const STATS_SETTLE_MS = 11_000;
 const TRACING = process.argv.includes('--tracing') || process.env.BENCH_TRACING === '1';
+const STATEMENTS = process.argv.includes('--statements') || process.env.BENCH_STATEMENTS === '1';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -59,8 +64,15 @@ async function main(): Promise<void> {
     `checkout benchmark: ${CHECKOUTS} checkouts (after ${WARMUP} warm-up) at concurrency ${CONCURRENCY} over ${ACCOUNTS} accounts; ` +
       `open loop ${OPEN_LOOP_MS / 1_000} s at ${OPEN_LOOP_LOADS.map((l) => `${l * 100}%`).join(' and ')} of the measured throughput`,
   );
+  // pg_stat_statements loads only at a server's start: the shared server is never restarted, so a server of our own.
+  const server = STATEMENTS
+    ? await PrivatePostgres.start({ shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'top' })
+    : undefined;
+  if (server) process.env.TEST_DATABASE_URL = server.url('platform_test');
+  log(server ? `statements ON: a private PostgreSQL server on port ${server.port} with pg_stat_statements` : 'statements OFF');
   const admin = new Client({ connectionString: testAdminDatabaseUrl() });
   await admin.connect();
+  if (server) await admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
   const profile = profiling ? profilingEnv() : undefined;
   const sink = TRACING ? await OtlpSink.start() : undefined;
   log(sink ? `tracing ON: every service exports to an OTLP/HTTP sink at ${sink.url} (answers 200, counts)` : 'tracing OFF');
@@ -123,6 +135,7 @@ async function main(): Promise<void> {
     await sleep(STATS_SETTLE_MS);
     sink?.reset();
     const countersBefore = await databaseCounters(admin, databases);
+    if (server) await resetStatements(admin);
     if (profile) startProfiling(SERVICES.map((service) => platform.pid(service)));
     const measured = await measureCpu(groups, async () => {
       const result = await runLoad(CHECKOUTS, CONCURRENCY, checkout('measured'), completed);
@@ -167,6 +180,14 @@ async function main(): Promise<void> {
     log(
       `    transactions per checkout by database: ${describePerDatabase(countersBefore, countersAfter, checkouts.ok, (database) => database.slice(platform.names.prefix.length))}`,
     );
+
+    if (server) {
+      log('    statements per completed checkout by database (pg_stat_statements; calls × statement):');
+      for (const database of databases) {
+        log(`      ${database.slice(platform.names.prefix.length)}:`);
+        for (const line of describeCallsPerUnit(await readStatements(admin, database), checkouts.ok)) log(`        ${line}`);
+      }
+    }
 
     // Open loop at fixed rates, the platform then the ceiling at the same rate.
     const openLoop: { load: number; platform: OpenLoopResult; ceiling: OpenLoopResult }[] = [];
@@ -231,6 +252,7 @@ async function main(): Promise<void> {
     const names = new Map(SERVICES.map((service) => [platform.pid(service), service]));
     await platform.stop();
     await admin.end();
+    server?.destroy();
     if (profile) printProfiles(profile.dir, (pid) => names.get(pid), log);
   }
 }

@@ -82,3 +82,16 @@ export function describeStatements(counts: StatementCounts, deliveries: number):
     `execution ${((execMs * 1_000) / deliveries).toFixed(1)} µs per delivery; most called: ${top}; costliest: ${costliest}`
   );
 }
+
+/** "0.53  BEGIN" lines: each statement's calls per `unit`, most called first, statements under 0.01 per unit summed at the end. */
+export function describeCallsPerUnit(counts: StatementCounts, units: number): string[] {
+  const per = (calls: number) => calls / Math.max(units, 1);
+  const shown = counts.filter(({ calls }) => per(calls) >= 0.01);
+  const rest = counts.filter(({ calls }) => per(calls) < 0.01).reduce((sum, { calls }) => sum + calls, 0);
+  const total = counts.reduce((sum, { calls }) => sum + calls, 0);
+  return [
+    ...shown.map(({ query, calls }) => `${per(calls).toFixed(2)}  ${query.replace(/\s+/g, ' ').slice(0, 220)}`),
+    ...(rest > 0 ? [`${per(rest).toFixed(2)}  (${counts.length - shown.length} statements under 0.01 each)`] : []),
+    `${per(total).toFixed(2)}  in all`,
+  ];
+}

@@ -1,6 +1,6 @@
 import { Command, Decider, Message } from '@app/domain';
 import { DataSource } from 'typeorm';
-import { CommandPath, CommandResult } from './command-path';
+import { CommandPath, CommandResult, ExecuteCall } from './command-path';
 import { CommitSignal } from './commit-signal';
 import { NewStreamPath } from './new-stream-path';
 import { RecordedOf } from './recorded-event';
@@ -73,8 +73,8 @@ export class Aggregate<State, C extends Command, E extends Message> {
   ) {}
 
   /** Decides `command` against the aggregate's current state and appends the resulting events. */
-  execute(id: string, command: C): Promise<CommandResult<State>> {
-    return this.path.execute(this.streamId(id), command);
+  execute(id: string, command: C, call?: ExecuteCall): Promise<CommandResult<State>> {
+    return this.path.execute(this.streamId(id), command, call);
   }
 
   /** The aggregate's state as of its latest committed event. */

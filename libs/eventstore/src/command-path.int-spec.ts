@@ -108,6 +108,37 @@ describe('CommandPath against PostgreSQL', () => {
     expect(result).toMatchObject({ version: 3, state: { balance: 3 } });
   });
 
+  it('decides a command expected new on the empty state without reading the stream', async () => {
+    const path = await instance();
+    const streamId = `wallet-${uniqueSuffix()}`;
+    const reads = jest.spyOn(
+      (path as unknown as { store: { readStream: (...args: unknown[]) => Promise<unknown[]> } }).store,
+      'readStream',
+    );
+    const result = await path.execute(streamId, command('Deposit', 5, 'new'), { expectNew: true });
+    expect(result).toMatchObject({ version: 1, state: { balance: 5 } });
+    expect(reads).not.toHaveBeenCalled();
+  });
+
+  it('decides again on the recorded state when a stream expected new exists after all', async () => {
+    const [path, other] = [await instance(), await instance()];
+    const streamId = `wallet-${uniqueSuffix()}`;
+    await other.execute(streamId, command('Deposit', 10, 'other'));
+    // Taken as empty, a deposit would be appended at version 1 over the other's: the append refuses it.
+    const result = await path.execute(streamId, command('Deposit', 3, 'new'), { expectNew: true });
+    expect(result).toMatchObject({ version: 2, state: { balance: 13 } });
+    expect((await path.readStream(streamId)).map((e) => e.metadata.actor)).toEqual(['other', 'new']);
+  });
+
+  it('reads the stream before refusing a command expected new that the empty state would refuse', async () => {
+    const [path, other] = [await instance(), await instance()];
+    const streamId = `wallet-${uniqueSuffix()}`;
+    await other.execute(streamId, command('Deposit', 10, 'other'));
+    // Taken as empty, this withdrawal is refused and appends nothing, which no version would check.
+    const result = await path.execute(streamId, command('Withdraw', 4, 'new'), { expectNew: true });
+    expect(result).toMatchObject({ version: 2, state: { balance: 6 } });
+  });
+
   it('answers each command of a group commit on its own: a rejected one does not sink the others', async () => {
     const path = await instance();
     const streamId = `wallet-${uniqueSuffix()}`;

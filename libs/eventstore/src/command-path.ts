@@ -24,6 +24,17 @@ export interface CommandPathOptions<State, C extends Command, E extends Message>
   signal?: CommitSignal;
 }
 
+/** What the caller knows of the stream, to spare a read. */
+export interface ExecuteCall {
+  /**
+   * The caller has reason to think the stream is new (nothing it knows of names it): on a cache
+   * miss the command is decided against the initial state without reading the stream. Only a read
+   * is spared, never a check: the append still expects version 0 and reads and decides again when
+   * the stream exists after all, and a command that appends nothing reads the stream before it answers.
+   */
+  expectNew?: boolean;
+}
+
 /** What one command did: its own events and the state right after them. */
 export interface CommandResult<State> {
   events: RecordedEvent[];
@@ -33,6 +44,7 @@ export interface CommandResult<State> {
 
 interface Pending<State, C> {
   command: C;
+  expectNew: boolean;
   resolve(result: CommandResult<State>): void;
   reject(error: unknown): void;
   /** What its events' metadata adds for tracing: the `traceparent` of the command's append span. */
@@ -75,13 +87,14 @@ export class CommandPath<State, C extends Command, E extends Message> {
   }
 
   /** Decides `command` against the stream's current state and appends the resulting events. */
-  execute(streamId: string, command: C): Promise<CommandResult<State>> {
-    if (!tracingEnabled()) return this.enqueue(streamId, command, {});
+  execute(streamId: string, command: C, call: ExecuteCall = {}): Promise<CommandResult<State>> {
+    const expectNew = call.expectNew === true;
+    if (!tracingEnabled()) return this.enqueue(streamId, command, expectNew, {});
     // A span per command, from the caller's context: its events carry it to the relay, whose publish
     // continues the trace in another transaction, and the consumers after it.
     const span = startSpan(`append ${command.type}`, { attributes: { 'eventstore.schema': this.store.schema } });
     const traceparent = traceparentOf(trace.setSpan(context.active(), span));
-    return this.enqueue(streamId, command, { traceparent }).then(
+    return this.enqueue(streamId, command, expectNew, { traceparent }).then(
       (result) => {
         endSpan(span);
         return result;
@@ -93,9 +106,9 @@ export class CommandPath<State, C extends Command, E extends Message> {
     );
   }
 
-  private enqueue(streamId: string, command: C, traced: Pending<State, C>['traced']): Promise<CommandResult<State>> {
+  private enqueue(streamId: string, command: C, expectNew: boolean, traced: Pending<State, C>['traced']): Promise<CommandResult<State>> {
     return new Promise((resolve, reject) => {
-      const pending = { command, resolve, reject, traced };
+      const pending = { command, expectNew, resolve, reject, traced };
       const waiting = this.waiting.get(streamId);
       if (waiting) {
         waiting.push(pending);
@@ -127,7 +140,8 @@ export class CommandPath<State, C extends Command, E extends Message> {
   }
 
   private async runBatch(streamId: string, batch: Pending<State, C>[]): Promise<void> {
-    let current = await this.currentState(streamId, false).catch((error: unknown) => {
+    const expectNew = batch.every((pending) => pending.expectNew);
+    let current = await this.currentState(streamId, false, expectNew).catch((error: unknown) => {
       batch.forEach((pending) => pending.reject(error));
     });
     if (!current) return;
@@ -230,11 +244,13 @@ export class CommandPath<State, C extends Command, E extends Message> {
 
   /**
    * Cached state (`fresh: false`), or, when missing or `refresh` is asked for, the state brought
-   * up to the stream's head by reading the events committed since (`fresh: true`).
+   * up to the stream's head by reading the events committed since (`fresh: true`). A stream
+   * expected new and not cached is taken as empty, unread (`fresh: false`: the append checks it).
    */
-  private async currentState(streamId: string, refresh: boolean): Promise<CachedState<State> & { fresh: boolean }> {
+  private async currentState(streamId: string, refresh: boolean, expectNew = false): Promise<CachedState<State> & { fresh: boolean }> {
     const cached = this.cache.get(streamId);
     if (cached && !refresh) return { ...cached, fresh: false };
+    if (!cached && !refresh && expectNew) return { state: this.decider.initialState(), version: 0, fresh: false };
     const base = cached ??
       (await this.snapshots?.load(this.dataSource.manager, streamId)) ?? { state: this.decider.initialState(), version: 0 };
     return this.catchUp(streamId, base);

@@ -1,6 +1,6 @@
 export * from './command-metadata';
 // The engine stays inside the lib: services reach it through defineAggregate and provideAggregate.
-export type { CommandResult } from './command-path';
+export type { CommandResult, ExecuteCall } from './command-path';
 export * from './commit-signal';
 export * from './event-store';
 export * from './event-store.migration';

@@ -106,8 +106,12 @@ export class CheckoutsController {
     const { accountId, merchantId, items, currency } = body;
     const request = { accountId, merchantId, currency, items: items.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })) };
     // A checkout this merchant started with the key keeps its id, however it was derived (a legacy one from the key alone).
-    const checkoutId = (await this.merchantCheckouts.idFor(merchantId, idempotencyKey)) ?? checkoutIdFor(merchantId, idempotencyKey);
-    const answer = await this.answer(checkoutId, reply, this.process.checkout(checkoutId, idempotencyKey, request, actorOf(caller)));
+    const known = await this.merchantCheckouts.idFor(merchantId, idempotencyKey);
+    const checkoutId = known ?? checkoutIdFor(merchantId, idempotencyKey);
+    // The view's row comes with the checkout's start (same transaction): none means a first request, whose
+    // stream need not be read before its start is appended (the append at version 0 still checks).
+    const run = this.process.checkout(checkoutId, idempotencyKey, request, actorOf(caller), { expectNew: known === undefined });
+    const answer = await this.answer(checkoutId, reply, run);
     return caller.kind === 'merchant' ? merchantOutcomeOf(answer) : answer;
   }
 

@@ -1,6 +1,6 @@
 import { KeyedSerialQueue, backoffMs, jitteredMs } from '@app/async';
 import { DomainError, assertNever } from '@app/domain';
-import { InjectAggregate, commandMetadata } from '@app/eventstore';
+import { ExecuteCall, InjectAggregate, commandMetadata } from '@app/eventstore';
 import { contextFromCarrier, inSpan, tracingEnabled } from '@app/tracing';
 import { Inject, Injectable } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
@@ -55,15 +55,22 @@ export class CheckoutProcess {
   /**
    * Starts the checkout (or recognises a retry of it) and runs it; throws when a callee is unavailable.
    * `actor` asked for it (the request's principal); the steps that follow are the process' own.
+   * `call.expectNew`: nothing names the checkout yet, so its stream is not read before the start.
    */
-  async checkout(checkoutId: string, idempotencyKey: string, request: CheckoutRequest, actor = PROCESS_ACTOR): Promise<CheckoutState> {
+  async checkout(
+    checkoutId: string,
+    idempotencyKey: string,
+    request: CheckoutRequest,
+    actor = PROCESS_ACTOR,
+    call: ExecuteCall = {},
+  ): Promise<CheckoutState> {
     // Its CheckoutStarted tracks it as unfinished in the same transaction (unfinishedFollowsEventsDdl):
     // a crash right after the start still leaves it for the worker.
-    const started = await this.checkouts.execute(checkoutId, {
-      type: 'StartCheckout',
-      data: { checkoutId, idempotencyKey, request },
-      metadata: metadata(checkoutId, actor),
-    });
+    const started = await this.checkouts.execute(
+      checkoutId,
+      { type: 'StartCheckout', data: { checkoutId, idempotencyKey, request }, metadata: metadata(checkoutId, actor) },
+      call,
+    );
     if (isFinal(started.state)) return started.state;
     return started.events.length > 0 ? this.advance(checkoutId, async () => started.state) : this.resume(checkoutId);
   }
