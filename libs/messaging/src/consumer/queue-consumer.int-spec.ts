@@ -223,6 +223,30 @@ describe('QueueConsumer against RabbitMQ and PostgreSQL', () => {
     expect(await effects(events[150].streamId)).toEqual([]);
   });
 
+  it('applies a burst of one stream in version order, several of its events per transaction', async () => {
+    const streamId = `account-h-${uniqueSuffix()}`;
+    const events = Array.from({ length: 200 }, (_, i) => accountEvent(streamId, i + 1));
+    await Promise.all(events.map((event) => broker.publish(queue, event)));
+    await eventually(async () => (await effects(streamId)).length === 200, 20_000);
+    expect(await effects(streamId)).toEqual(events.map((event) => event.streamVersion));
+    const [{ transactions }] = await dataSource.query(
+      `SELECT count(DISTINCT transaction_id)::int AS transactions FROM "${schema}".effects WHERE stream_id = $1`,
+      [streamId],
+    );
+    expect(transactions).toBeLessThan(100);
+  });
+
+  it('keeps a burst of one stream in order when one of its events fails for a while in the middle of a batch', async () => {
+    const streamId = `account-hf-${uniqueSuffix()}`;
+    const events = Array.from({ length: 60 }, (_, i) =>
+      accountEvent(streamId, i + 1, i === 30 ? { fail: 'transient', failAttempts: 1 } : {}),
+    );
+    await Promise.all(events.map((event) => broker.publish(queue, event)));
+    await eventually(async () => (await effects(streamId)).length === 60, 20_000);
+    expect(await effects(streamId)).toEqual(events.map((event) => event.streamVersion));
+    expect(await broker.drain(dlq)).toEqual([]);
+  });
+
   it('consumes again by itself after the broker cancelled it (its queue was deleted)', async () => {
     await broker.deleteQueues([queue]);
     // The consumer re-declares the queue on a new channel; publishing before that would be unroutable.
