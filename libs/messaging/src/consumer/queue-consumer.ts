@@ -88,6 +88,17 @@ interface Arrival {
   parking?: Promise<void>;
 }
 
+/**
+ * How a batch ended: applied (each event applied, waiting, parked or routed), or held up by an outage, with the
+ * arrivals it left unsettled (the whole batch unless said): those settled before it must not be applied again.
+ */
+type BatchOutcome = 'applied' | { infrastructure: unknown; unsettled?: Arrival[] };
+
+/** Which event's handler threw, when the handlers are called one event at a time. */
+interface FailingEvent {
+  event?: DeliveredEvent;
+}
+
 /** A parked event settles once it is in the DLQ; the batches that follow need not wait for it. */
 const settle = (arrival: Arrival): void => (arrival.parking ? void arrival.parking.finally(arrival.settled) : arrival.settled());
 
@@ -102,8 +113,9 @@ const settle = (arrival: Arrival): void => (arrival.parking ? void arrival.parki
  * `dispatchBatch` hands the lot to the handlers at once, so that a handler taking batches writes them
  * in one statement too. An append whose events are all in the batch is applied there, whole, without
  * waiting in `waiting_events`. The acks follow the commit as one `multiple` ack (AckWindow). A
- * batch that fails is rolled back and its halves are applied again, down to one event, so a failure is
- * classified for, and only costs, the event that caused it. A failure of a
+ * batch that fails is rolled back and applied again in parts (the events before the one whose handler
+ * threw, that one charged its attempt, the rest; or halves), so a failure is classified for, and only
+ * costs, the event that caused it, as if it had been applied alone. A failure of a
  * server the consumer needs (InfrastructureOutage) costs no event anything: the batch is held, in
  * order, and tried again after a backoff.
  *
@@ -226,9 +238,11 @@ export class QueueConsumer {
             ? 'applied'
             : await this.applyBatch(batch).catch((error: Error) => this.logger.error(`could not settle a batch: ${error.message}`));
         if (outcome && outcome !== 'applied' && !this.stopping) {
-          // Kept in hand, in order, before anything that arrived meanwhile; a parked one is already on its way.
-          batch.filter((arrival) => arrival.parking).forEach(settle);
-          this.waiting.unshift(...batch.filter((arrival) => !arrival.parking));
+          // Kept in hand, in order, before anything that arrived meanwhile; one settled before the outage (applied,
+          // routed to a retry or the DLQ, parked) is not: applied again, it would be acknowledged twice.
+          const unsettled = new Set(outcome.unsettled ?? batch);
+          batch.filter((arrival) => !unsettled.has(arrival) || arrival.parking).forEach(settle);
+          this.waiting.unshift(...batch.filter((arrival) => unsettled.has(arrival) && !arrival.parking));
           await this.outage.backOff(outcome.infrastructure);
           continue;
         }
@@ -248,17 +262,18 @@ export class QueueConsumer {
   }
 
   /**
-   * Applies events of distinct streams in one transaction; on failure, its halves again, down to each alone. A failure
+   * Applies a batch's events in one transaction; on failure, in parts again (applyInParts). A failure
    * of a server rather than of a message settles nothing and is answered, for a backoff. An event
    * that must wait is stored in `waiting_events` and acknowledged; one whose arrival closes a gap
    * brings the events waiting behind it into the same transaction (`drain`), unless applying them
    * failed, when the batch is applied without them and they are drained on their own.
    */
-  private async applyBatch(batch: Arrival[], drain = true): Promise<'applied' | { infrastructure: unknown }> {
+  private async applyBatch(batch: Arrival[], drain = true): Promise<BatchOutcome> {
     const queue = this.options.queue;
     const applied: string[] = [];
     const drained: WaitingEvent[] = [];
     const parked: { arrival: Arrival; blocker: { eventId: string; version: number } }[] = [];
+    const failing: FailingEvent = {};
     try {
       const endingInBatch = batch.length > 1 ? appendsEndingInBatch(batch.map(placeOf)) : new Set<number>();
       const admissionOf = (arrival: Arrival): Admission =>
@@ -268,7 +283,10 @@ export class QueueConsumer {
         // A hot stream's run of events, each following the one before: admitted at once.
         if (layers.length > 1 && (await this.inbox.admitChains(manager, queue, batch.map(admissionOf)))) {
           const toApply = batch.filter(({ message }) => !message.properties.headers?.[Headers.skip]);
-          await this.dispatchAll(toApply.map(({ envelope, message }) => ({ envelope, delivery: this.delivery(manager, message) })));
+          await this.dispatchAll(
+            toApply.map(({ envelope, message }) => ({ envelope, delivery: this.delivery(manager, message) })),
+            failing,
+          );
           applied.push(...batch.map((arrival) => arrival.envelope.occurredAt));
           return;
         }
@@ -315,13 +333,13 @@ export class QueueConsumer {
           );
           if (draining.length > 0 && drain) {
             // What a drain applies follows what this batch applied before it.
-            await this.dispatchAll(toApply);
+            await this.dispatchAll(toApply, failing);
             toApply = [];
             drained.push(...(await this.drain(manager, draining, 'together')));
           } else for (const { streamId } of draining) this.pendingDrains.add(streamId);
           applied.push(...admitted('apply').map((a) => a.envelope.occurredAt));
         }
-        await this.dispatchAll(toApply);
+        await this.dispatchAll(toApply, failing);
       });
       this.observe(applied, drained);
       for (const arrival of batch) {
@@ -334,13 +352,35 @@ export class QueueConsumer {
       // The batch's own events are not to blame: apply them alone, and drain their streams one by one.
       if (error instanceof WaitingEventFailure) return this.applyBatch(batch, false);
       if (batch.length === 1) return this.failed(batch[0], error);
-      // Which event failed, and how, is found out by applying each half again, in delivery order,
-      // down to the event alone: one failure among n costs about 2·log2(n) transactions, not n. The
-      // inbox absorbs those already applied when an outage sends the whole batch round again.
-      const middle = Math.ceil(batch.length / 2);
-      for (const half of [batch.slice(0, middle), batch.slice(middle)]) {
-        const outcome = await this.applyBatch(half, drain);
-        if (outcome !== 'applied') return outcome;
+      return this.applyInParts(batch, error, failing, drain);
+    }
+    return 'applied';
+  }
+
+  /**
+   * Applies a failed batch again in parts, in delivery order. When a handler named the event it failed on, that
+   * event is charged the attempt as if it had been applied alone (its retry or dead letter, its park), without
+   * being applied again: applied again at once, a failure that passes the second time would go unseen, neither
+   * retried nor counted. Else (a batch handler) the halves are applied again, down to the event alone: one
+   * failure among n costs about 2·log2(n) transactions, not n. An outage stops it and answers what is unsettled.
+   */
+  private async applyInParts(batch: Arrival[], error: unknown, failing: FailingEvent, drain: boolean): Promise<BatchOutcome> {
+    const at = batch.findIndex((arrival) => arrival.message === failing.event?.delivery.message);
+    const middle = Math.ceil(batch.length / 2);
+    const parts: { arrivals: Arrival[]; apply: () => Promise<BatchOutcome> }[] =
+      at >= 0
+        ? [
+            { arrivals: batch.slice(0, at), apply: () => this.applyBatch(batch.slice(0, at), drain) },
+            { arrivals: [batch[at]], apply: () => this.failed(batch[at], error) },
+            { arrivals: batch.slice(at + 1), apply: () => this.applyBatch(batch.slice(at + 1), drain) },
+          ]
+        : [batch.slice(0, middle), batch.slice(middle)].map((half) => ({ arrivals: half, apply: () => this.applyBatch(half, drain) }));
+    for (const [i, { arrivals, apply }] of parts.entries()) {
+      if (arrivals.length === 0) continue;
+      const outcome = await apply();
+      if (outcome !== 'applied') {
+        const later = parts.slice(i + 1).flatMap((part) => part.arrivals);
+        return { infrastructure: outcome.infrastructure, unsettled: [...(outcome.unsettled ?? arrivals), ...later] };
       }
     }
     return 'applied';
@@ -519,7 +559,7 @@ export class QueueConsumer {
    * first, so that its followers wait in the DLQ with it; a replayed blocker that is retried unparks
    * it, for while it may still pass, its followers wait for it in `waiting_events`.
    */
-  private async failed(arrival: Arrival, error: unknown): Promise<'applied' | { infrastructure: unknown }> {
+  private async failed(arrival: Arrival, error: unknown): Promise<BatchOutcome> {
     const { channel, message, envelope } = arrival;
     try {
       if (this.failures.deadLetters(message, error)) await this.parking.park(this.options.queue, envelope);
@@ -532,9 +572,17 @@ export class QueueConsumer {
     return 'applied';
   }
 
-  private async dispatchAll(events: readonly DeliveredEvent[]): Promise<void> {
+  /** Calls the handlers; one event at a time, it notes in `failing` the event whose handler threw. */
+  private async dispatchAll(events: readonly DeliveredEvent[], failing?: FailingEvent): Promise<void> {
     if (this.options.dispatchBatch) return this.options.dispatchBatch(events);
-    for (const { envelope, delivery } of events) await this.options.dispatch(envelope, delivery);
+    for (const event of events) {
+      try {
+        await this.options.dispatch(event.envelope, event.delivery);
+      } catch (error) {
+        if (failing) failing.event = event;
+        throw error;
+      }
+    }
   }
 
   /** Drops this queue's read models and inbox so the history that follows rebuilds them. */
