@@ -2,6 +2,14 @@ import { jitteredMs } from '@app/async';
 import { Logger } from '@nestjs/common';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { AmqpConnection } from '../amqp-connection';
+import { AckWindow } from './ack-window';
+
+const windows = new WeakMap<Channel, AckWindow>();
+const windowOf = (channel: Channel): AckWindow => {
+  let window = windows.get(channel);
+  if (!window) windows.set(channel, (window = new AckWindow(channel)));
+  return window;
+};
 
 export interface ChannelSubscriptionOptions {
   connection: AmqpConnection;
@@ -59,7 +67,10 @@ export class ChannelSubscription {
     this.consumers = [];
     for (const queue of queues) {
       const { consumerTag } = await channel.consume(queue, (message) => {
-        if (message) this.options.receive(channel, queue, message);
+        if (message) {
+          windowOf(channel).received(message);
+          this.options.receive(channel, queue, message);
+        }
         // The broker cancelled us (e.g. the queue was deleted): start over on a fresh channel.
         else void channel.close().catch(() => undefined);
       });
@@ -93,10 +104,13 @@ export class ChannelSubscription {
   }
 }
 
-/** Acknowledges a message whose effects have committed; a channel closed meanwhile is no error. */
+/**
+ * Acknowledges a message whose effects have committed, with the others acknowledged in the same
+ * turn (AckWindow); a channel closed meanwhile is no error.
+ */
 export function ackAfterCommit(channel: Channel, message: ConsumeMessage): void {
   try {
-    channel.ack(message);
+    windowOf(channel).ack(message);
   } catch {
     // The channel closed after the commit: the broker redelivers, and the inbox or upsert absorbs it.
   }
@@ -105,7 +119,7 @@ export function ackAfterCommit(channel: Channel, message: ConsumeMessage): void 
 /** Hands a message back to the broker; when the channel is already gone, the broker requeues it itself. */
 export function requeue(channel: Channel, message: ConsumeMessage): void {
   try {
-    channel.nack(message, false, true);
+    windowOf(channel).requeue(message);
   } catch {
     // The channel is already gone; the broker requeues the message itself.
   }

@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { InboxVerdict, StreamPark, admissionVerdict, releasesPark } from './stream-parking.rules';
 import { drainsAfter } from './waiting-events.rules';
+import { chainsApply } from './batch-layers';
 
 export interface InboxDecision {
   verdict: InboxVerdict;
@@ -92,6 +93,42 @@ export class Inbox {
       const verdict = admissionVerdict(facts);
       return { verdict, appliedVersion, park, releases: releasesPark(facts, verdict), drains: drainsAfter(facts, verdict, waits) };
     });
+  }
+
+  /**
+   * For a batch holding several events of a stream: locks the batch's stream checkpoints and reads
+   * them with what `chainsApply` needs; when every event applies in delivery order, records the
+   * inbox rows and moves the checkpoints (two statements for the whole batch, where `admit` takes
+   * one per event of a stream) and answers true; else changes nothing and answers false.
+   */
+  async admitChains(manager: EntityManager, queue: string, admissions: readonly Admission[]): Promise<boolean> {
+    const messageIds = admissions.map((a) => a.messageId);
+    const rows: { streamId: string; applied: number; parked: boolean; waits: boolean; known: number }[] = await manager.query(
+      `WITH streams AS (SELECT DISTINCT stream_id FROM unnest($2::text[]) AS s(stream_id)),
+            locked AS (SELECT stream_id, version FROM ${this.checkpoints} WHERE queue = $1 AND stream_id = ANY($2) FOR UPDATE)
+       SELECT s.stream_id AS "streamId", coalesce(l.version, 0) AS applied,
+              EXISTS (SELECT 1 FROM ${this.parked} p WHERE p.queue = $1 AND p.stream_id = s.stream_id) AS parked,
+              EXISTS (SELECT 1 FROM ${this.waiting} w WHERE w.queue = $1 AND w.stream_id = s.stream_id) AS waits,
+              (SELECT count(*) FROM ${this.inbox} i WHERE i.queue = $1 AND i.message_id = ANY($3::text[]))::int AS known
+         FROM streams s LEFT JOIN locked l USING (stream_id)`,
+      [queue, admissions.map((a) => a.streamId), messageIds],
+    );
+    if (rows.some((row) => row.known > 0)) return false;
+    const reached = chainsApply(admissions, new Map(rows.map((row) => [row.streamId, row])));
+    if (!reached) return false;
+    const [{ fresh }]: { fresh: number }[] = await manager.query(
+      `WITH fresh AS (
+         INSERT INTO ${this.inbox} (queue, message_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING RETURNING 1
+       ), moved AS (
+         INSERT INTO ${this.checkpoints} (queue, stream_id, version) SELECT $1, * FROM unnest($3::text[], $4::int[])
+         ON CONFLICT (queue, stream_id) DO UPDATE SET version = excluded.version RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM fresh)::int AS fresh, (SELECT count(*) FROM moved)::int AS moved`,
+      [queue, messageIds, [...reached.keys()], [...reached.values()]],
+    );
+    // One active consumer per queue: another writer of these rows is a fault; the batch is rolled back and applied one by one.
+    if (fresh !== messageIds.length) throw new Error(`${messageIds.length - fresh} of the batch's messages were taken meanwhile`);
+    return true;
   }
 
   /** Takes back the inbox rows of messages admitted but not applied (parked), so a replay of them is fresh. */

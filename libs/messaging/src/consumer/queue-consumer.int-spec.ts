@@ -6,7 +6,7 @@ import { AmqpConnection } from '../amqp-connection';
 import { TestBroker, accountEvent } from '../test/messaging-test-kit';
 import { QueueConsumer } from './queue-consumer';
 
-type Behaviour = { fail?: 'transient' | 'domain' | 'always' | 'outage'; failAttempts?: number; slowMs?: number };
+type Behaviour = { fail?: 'transient' | 'once' | 'domain' | 'always' | 'outage'; failAttempts?: number; slowMs?: number };
 
 describe('QueueConsumer against RabbitMQ and PostgreSQL', () => {
   const queue = `t${uniqueSuffix()}.account-events`;
@@ -53,7 +53,12 @@ describe('QueueConsumer against RabbitMQ and PostgreSQL', () => {
         ]);
         if (behaviour.slowMs) await new Promise((r) => setTimeout(r, behaviour.slowMs));
         if (behaviour.fail === 'domain') throw new DomainError('rule', 'LIMIT_TOO_LOW', 'the limit is below the balance');
-        if (behaviour.fail === 'always' || (behaviour.fail === 'transient' && delivery.attempt <= (behaviour.failAttempts ?? 0))) {
+        // 'transient' fails its first attempts; 'once' only the first call of its handler, whatever the attempt.
+        const failsNow =
+          behaviour.fail === 'always' ||
+          (behaviour.fail === 'transient' && delivery.attempt <= (behaviour.failAttempts ?? 0)) ||
+          (behaviour.fail === 'once' && seen.length === 1);
+        if (failsNow) {
           throw Object.assign(new Error('handler briefly failing'), { code: 'HANDLER_FLAKY' });
         }
         if (behaviour.fail === 'outage' && seen.length <= (behaviour.failAttempts ?? 0)) {
@@ -221,6 +226,56 @@ describe('QueueConsumer against RabbitMQ and PostgreSQL', () => {
     );
     expect(transactions).toBeLessThan(100);
     expect(await effects(events[150].streamId)).toEqual([]);
+  });
+
+  it('applies a burst of one stream in version order, several of its events per transaction', async () => {
+    const streamId = `account-h-${uniqueSuffix()}`;
+    const events = Array.from({ length: 200 }, (_, i) => accountEvent(streamId, i + 1));
+    await Promise.all(events.map((event) => broker.publish(queue, event)));
+    await eventually(async () => (await effects(streamId)).length === 200, 20_000);
+    expect(await effects(streamId)).toEqual(events.map((event) => event.streamVersion));
+    const [{ transactions }] = await dataSource.query(
+      `SELECT count(DISTINCT transaction_id)::int AS transactions FROM "${schema}".effects WHERE stream_id = $1`,
+      [streamId],
+    );
+    expect(transactions).toBeLessThan(100);
+  });
+
+  it('keeps a burst of one stream in order when one of its events fails for a while in the middle of a batch', async () => {
+    const streamId = `account-hf-${uniqueSuffix()}`;
+    const events = Array.from({ length: 60 }, (_, i) =>
+      accountEvent(streamId, i + 1, i === 30 ? { fail: 'transient', failAttempts: 1 } : {}),
+    );
+    await Promise.all(events.map((event) => broker.publish(queue, event)));
+    await eventually(async () => (await effects(streamId)).length === 60, 20_000);
+    expect(await effects(streamId)).toEqual(events.map((event) => event.streamVersion));
+    expect(await broker.drain(dlq)).toEqual([]);
+  });
+
+  it('charges a failure in a batch to its event alone, which is retried through its tier though it would pass at once', async () => {
+    const run = uniqueSuffix();
+    // The slow one holds the loop while the others arrive, so that they share a batch.
+    const slow = accountEvent(`account-bs-${run}`, 1, { slowMs: 300 });
+    const flaky = accountEvent(`account-bf-${run}`, 1, { fail: 'once' });
+    const others = [1, 2, 3].map((version) => accountEvent(`account-bo-${run}`, version));
+    for (const event of [slow, flaky, ...others]) await broker.publish(queue, event);
+
+    await eventually(async () => (await effects(flaky.streamId)).length === 1, 15_000);
+    expect(attempts.get(flaky.eventId)!.map((s) => s.attempt)).toEqual([1, 2]);
+    expect(await effects(others[0].streamId)).toEqual([1, 2, 3]);
+  });
+
+  it('after an outage in a failed batch, applies again only the events not yet settled before it', async () => {
+    const run = uniqueSuffix();
+    const slow = accountEvent(`account-os-${run}`, 1, { slowMs: 300 });
+    // Routed to its retry before the outage: taken again after it, it would be applied out of turn and acked twice.
+    const flaky = accountEvent(`account-of-${run}`, 1, { fail: 'once' });
+    const stalled = accountEvent(`account-oo-${run}`, 1, { fail: 'outage', failAttempts: 1 });
+    for (const event of [slow, flaky, stalled]) await broker.publish(queue, event);
+
+    await eventually(async () => (await effects(flaky.streamId)).length === 1 && (await effects(stalled.streamId)).length === 1, 15_000);
+    expect(attempts.get(flaky.eventId)!.map((s) => s.attempt)).toEqual([1, 2]);
+    expect(attempts.get(stalled.eventId)!.map((s) => s.attempt)).toEqual([1, 1]);
   });
 
   it('consumes again by itself after the broker cancelled it (its queue was deleted)', async () => {

@@ -12,6 +12,7 @@ import { Admission, Inbox } from './inbox';
 import { InfrastructureOutage } from './infrastructure-outage';
 import { isInfrastructureFailure } from './message-failure';
 import { StreamOrdering } from './stream-ordering';
+import { BatchPlace, appendsEndingInBatch, streamLayers } from './batch-layers';
 import { StreamParking } from './stream-parking';
 import { WaitingEvent, WaitingEvents, asMessage } from './waiting-events';
 import { waitingMetrics } from './waiting-metrics';
@@ -67,6 +68,12 @@ class WaitingEventFailure extends Error {
   }
 }
 
+/**
+ * Unacknowledged deliveries in hand: a hot stream's batch is as large as what arrived while the
+ * one before it was applied, so a small window starves the consumer between batches.
+ */
+const DEFAULT_PREFETCH = 256;
+
 /** Waiting events looked at per statement while a closed gap is drained. */
 const DRAIN_CHUNK = 500;
 
@@ -81,6 +88,17 @@ interface Arrival {
   parking?: Promise<void>;
 }
 
+/**
+ * How a batch ended: applied (each event applied, waiting, parked or routed), or held up by an outage, with the
+ * arrivals it left unsettled (the whole batch unless said): those settled before it must not be applied again.
+ */
+type BatchOutcome = 'applied' | { infrastructure: unknown; unsettled?: Arrival[] };
+
+/** Which event's handler threw, when the handlers are called one event at a time. */
+interface FailingEvent {
+  event?: DeliveredEvent;
+}
+
 /** A parked event settles once it is in the DLQ; the batches that follow need not wait for it. */
 const settle = (arrival: Arrival): void => (arrival.parking ? void arrival.parking.finally(arrival.settled) : arrival.settled());
 
@@ -90,10 +108,14 @@ const settle = (arrival: Arrival): void => (arrival.parking ? void arrival.parki
  * the routing of failures to `<queue>.retry.<tier>` or `<queue>.dlq` (FailureRouter) live beside it.
  *
  * Events that arrive while a transaction is running are applied together in the next one (group
- * commit): one inbox statement, which also moves the stream checkpoints, for the lot instead of a transaction
- * of six round trips each; `dispatchBatch` hands the lot to the handlers at once, so that a handler
- * taking batches writes them in one statement too. A batch that fails is rolled back and its events are applied again one
- * by one, so a failure is classified for, and only costs, the event that caused it. A failure of a
+ * commit), several events of one stream included (one inbox statement per layer of one event per
+ * stream, which also moves the stream checkpoints), instead of a transaction of six round trips each;
+ * `dispatchBatch` hands the lot to the handlers at once, so that a handler taking batches writes them
+ * in one statement too. An append whose events are all in the batch is applied there, whole, without
+ * waiting in `waiting_events`. The acks follow the commit as one `multiple` ack (AckWindow). A
+ * batch that fails is rolled back and applied again in parts (the events before the one whose handler
+ * threw, that one charged its attempt, the rest; or halves), so a failure is classified for, and only
+ * costs, the event that caused it, as if it had been applied alone. A failure of a
  * server the consumer needs (InfrastructureOutage) costs no event anything: the batch is held, in
  * order, and tried again after a backoff.
  *
@@ -118,8 +140,11 @@ export class QueueConsumer {
   /** Streams whose closed gap is to be drained on its own, after their batch committed without it. */
   private readonly pendingDrains = new Set<string>();
   private readonly gapTimeoutMs: number;
+  private readonly maxBatch: number;
   private sweepTimer?: NodeJS.Timeout;
   private applying = false;
+  /** The apply loop while it runs. */
+  private loop: Promise<void> = Promise.resolve();
   private stopping = false;
 
   constructor(private readonly options: QueueConsumerOptions) {
@@ -131,11 +156,13 @@ export class QueueConsumer {
     this.parking = new StreamParking(options.dataSource, options.schema);
     this.waitingEvents = new WaitingEvents(options.schema);
     this.gapTimeoutMs = options.gapTimeoutMs ?? gapTimeoutFromEnv();
+    const prefetch = options.prefetch ?? DEFAULT_PREFETCH;
+    this.maxBatch = Math.max(1, Math.floor(prefetch / 2));
     this.subscription = new ChannelSubscription({
       connection: options.connection,
       logger: this.logger,
       queues: [options.queue],
-      prefetch: options.prefetch ?? 32,
+      prefetch,
       declare: (connection) => declareQueues(connection, [options.queue]),
       receive: (channel, _queue, message) => this.receive(channel, message),
     });
@@ -166,7 +193,7 @@ export class QueueConsumer {
       task =
         envelope.type === ControlTypes.rebuild
           ? this.ordering.afterEverything(() => this.rebuild(channel, message, envelope))
-          : this.ordering.afterStream(envelope.streamId, () => this.apply(channel, message, envelope));
+          : this.ordering.inDeliveryOrder(() => this.apply(channel, message, envelope));
     } catch (error) {
       task = this.failures.fail(channel, message, error, undefined);
     }
@@ -185,25 +212,37 @@ export class QueueConsumer {
     };
     return new Promise((settled) => {
       this.waiting.push({ channel, message, envelope, admission, settled });
-      if (!this.applying) void this.applyWaiting();
+      this.wake();
     });
   }
 
-  private async applyWaiting(): Promise<void> {
+  /**
+   * Starts the apply loop unless it runs: the one place batches, drains and their settling happen,
+   * in turn. It starts after the deliveries of the same read from the socket are in hand, so that
+   * they share its first transaction (an append's events arrive together).
+   */
+  private wake(): void {
+    if (this.applying) return;
     this.applying = true;
+    this.loop = new Promise((resolve) => setImmediate(resolve)).then(() => this.applyWaiting());
+  }
+
+  private async applyWaiting(): Promise<void> {
     try {
       while (this.waiting.length > 0 || (this.pendingDrains.size > 0 && !this.stopping)) {
-        // At most the prefetch: the broker hands out no more unacknowledged messages than that.
-        const batch = this.waiting.splice(0);
+        // At most half the prefetch, so that the broker keeps delivering the next batch while this one is applied.
+        const batch = this.waiting.splice(0, this.maxBatch);
         // Unacked, a message the consumer could not settle comes back when the channel closes.
         const outcome =
           batch.length === 0
             ? 'applied'
             : await this.applyBatch(batch).catch((error: Error) => this.logger.error(`could not settle a batch: ${error.message}`));
         if (outcome && outcome !== 'applied' && !this.stopping) {
-          // Kept in hand, in order, before anything that arrived meanwhile; a parked one is already on its way.
-          batch.filter((arrival) => arrival.parking).forEach(settle);
-          this.waiting.unshift(...batch.filter((arrival) => !arrival.parking));
+          // Kept in hand, in order, before anything that arrived meanwhile; one settled before the outage (applied,
+          // routed to a retry or the DLQ, parked) is not: applied again, it would be acknowledged twice.
+          const unsettled = new Set(outcome.unsettled ?? batch);
+          batch.filter((arrival) => !unsettled.has(arrival) || arrival.parking).forEach(settle);
+          this.waiting.unshift(...batch.filter((arrival) => unsettled.has(arrival) && !arrival.parking));
           await this.outage.backOff(outcome.infrastructure);
           continue;
         }
@@ -223,68 +262,84 @@ export class QueueConsumer {
   }
 
   /**
-   * Applies events of distinct streams in one transaction; on failure, each on its own. A failure
+   * Applies a batch's events in one transaction; on failure, in parts again (applyInParts). A failure
    * of a server rather than of a message settles nothing and is answered, for a backoff. An event
    * that must wait is stored in `waiting_events` and acknowledged; one whose arrival closes a gap
    * brings the events waiting behind it into the same transaction (`drain`), unless applying them
    * failed, when the batch is applied without them and they are drained on their own.
    */
-  private async applyBatch(batch: Arrival[], drain = true): Promise<'applied' | { infrastructure: unknown }> {
+  private async applyBatch(batch: Arrival[], drain = true): Promise<BatchOutcome> {
     const queue = this.options.queue;
-    let applied: string[] = [];
-    let drained: WaitingEvent[] = [];
-    let parked: { arrival: Arrival; blocker: { eventId: string; version: number } }[] = [];
+    const applied: string[] = [];
+    const drained: WaitingEvent[] = [];
+    const parked: { arrival: Arrival; blocker: { eventId: string; version: number } }[] = [];
+    const failing: FailingEvent = {};
     try {
+      const endingInBatch = batch.length > 1 ? appendsEndingInBatch(batch.map(placeOf)) : new Set<number>();
+      const admissionOf = (arrival: Arrival): Admission =>
+        endingInBatch.has(batch.indexOf(arrival)) ? { ...arrival.admission, endsAppend: true } : arrival.admission;
+      const layers = streamLayers(batch, (arrival) => arrival.admission.streamId);
       await this.options.dataSource.transaction(async (manager) => {
-        const decisions = await this.inbox.admit(
-          manager,
-          queue,
-          batch.map((arrival) => arrival.admission),
-        );
-        const toApply: DeliveredEvent[] = [];
-        for (const [i, { verdict }] of decisions.entries()) {
-          const { envelope, message } = batch[i];
-          // An operator's skip counts the event as applied, its effects left out.
-          if (verdict === 'apply' && !message.properties.headers?.[Headers.skip]) {
-            toApply.push({ envelope, delivery: this.delivery(manager, message) });
-          }
+        // A hot stream's run of events, each following the one before: admitted at once.
+        if (layers.length > 1 && (await this.inbox.admitChains(manager, queue, batch.map(admissionOf)))) {
+          const toApply = batch.filter(({ message }) => !message.properties.headers?.[Headers.skip]);
+          await this.dispatchAll(
+            toApply.map(({ envelope, message }) => ({ envelope, delivery: this.delivery(manager, message) })),
+            failing,
+          );
+          applied.push(...batch.map((arrival) => arrival.envelope.occurredAt));
+          return;
         }
-        const admitted = (verdict: string) => batch.filter((_, i) => decisions[i].verdict === verdict);
-        await this.waitingEvents.hold(
-          manager,
-          queue,
-          admitted('wait').map(({ admission, message }) => ({ ...admission, message })),
-        );
-        await this.dispatchAll(toApply);
-        parked = batch.flatMap((arrival, i) => {
-          const park = decisions[i].park;
-          return decisions[i].verdict === 'parked' && park
-            ? [{ arrival, blocker: { eventId: park.blockerEventId, version: park.blockerVersion } }]
-            : [];
-        });
-        await this.inbox.forget(
-          manager,
-          queue,
-          parked.map(({ arrival }) => arrival.admission.messageId),
-        );
-        await this.inbox.release(
-          manager,
-          queue,
-          batch.filter((_, i) => decisions[i].releases).map((a) => a.admission.streamId),
-        );
-        const draining = batch.flatMap(({ admission }, i) =>
-          decisions[i].drains
-            ? [
-                {
-                  streamId: admission.streamId,
-                  appliedVersion: decisions[i].verdict === 'apply' ? admission.streamVersion : decisions[i].appliedVersion,
-                },
-              ]
-            : [],
-        );
-        if (drain) drained = await this.drain(manager, draining, 'together');
-        else for (const { streamId } of draining) this.pendingDrains.add(streamId);
-        applied = admitted('apply').map((a) => a.envelope.occurredAt);
+        // The handlers see the admitted events in one call where nothing waiting must come between.
+        let toApply: DeliveredEvent[] = [];
+        for (const layer of layers) {
+          const decisions = await this.inbox.admit(manager, queue, layer.map(admissionOf));
+          const admitted = (verdict: string) => layer.filter((_, i) => decisions[i].verdict === verdict);
+          for (const { envelope, message } of admitted('apply')) {
+            // An operator's skip counts the event as applied, its effects left out.
+            if (!message.properties.headers?.[Headers.skip]) toApply.push({ envelope, delivery: this.delivery(manager, message) });
+          }
+          await this.waitingEvents.hold(
+            manager,
+            queue,
+            admitted('wait').map(({ admission, message }) => ({ ...admission, message })),
+          );
+          const parkedHere = layer.flatMap((arrival, i) => {
+            const park = decisions[i].park;
+            return decisions[i].verdict === 'parked' && park
+              ? [{ arrival, blocker: { eventId: park.blockerEventId, version: park.blockerVersion } }]
+              : [];
+          });
+          parked.push(...parkedHere);
+          await this.inbox.forget(
+            manager,
+            queue,
+            parkedHere.map(({ arrival }) => arrival.admission.messageId),
+          );
+          await this.inbox.release(
+            manager,
+            queue,
+            layer.filter((_, i) => decisions[i].releases).map((a) => a.admission.streamId),
+          );
+          const draining = layer.flatMap(({ admission }, i) =>
+            decisions[i].drains
+              ? [
+                  {
+                    streamId: admission.streamId,
+                    appliedVersion: decisions[i].verdict === 'apply' ? admission.streamVersion : decisions[i].appliedVersion,
+                  },
+                ]
+              : [],
+          );
+          if (draining.length > 0 && drain) {
+            // What a drain applies follows what this batch applied before it.
+            await this.dispatchAll(toApply, failing);
+            toApply = [];
+            drained.push(...(await this.drain(manager, draining, 'together')));
+          } else for (const { streamId } of draining) this.pendingDrains.add(streamId);
+          applied.push(...admitted('apply').map((a) => a.envelope.occurredAt));
+        }
+        await this.dispatchAll(toApply, failing);
       });
       this.observe(applied, drained);
       for (const arrival of batch) {
@@ -297,13 +352,35 @@ export class QueueConsumer {
       // The batch's own events are not to blame: apply them alone, and drain their streams one by one.
       if (error instanceof WaitingEventFailure) return this.applyBatch(batch, false);
       if (batch.length === 1) return this.failed(batch[0], error);
-      // Which event failed, and how, is found out by applying each again on its own; the inbox
-      // absorbs those already applied when an outage sends the whole batch round again.
-      else {
-        for (const arrival of batch) {
-          const outcome = await this.applyBatch([arrival], drain);
-          if (outcome !== 'applied') return outcome;
-        }
+      return this.applyInParts(batch, error, failing, drain);
+    }
+    return 'applied';
+  }
+
+  /**
+   * Applies a failed batch again in parts, in delivery order. When a handler named the event it failed on, that
+   * event is charged the attempt as if it had been applied alone (its retry or dead letter, its park), without
+   * being applied again: applied again at once, a failure that passes the second time would go unseen, neither
+   * retried nor counted. Else (a batch handler) the halves are applied again, down to the event alone: one
+   * failure among n costs about 2·log2(n) transactions, not n. An outage stops it and answers what is unsettled.
+   */
+  private async applyInParts(batch: Arrival[], error: unknown, failing: FailingEvent, drain: boolean): Promise<BatchOutcome> {
+    const at = batch.findIndex((arrival) => arrival.message === failing.event?.delivery.message);
+    const middle = Math.ceil(batch.length / 2);
+    const parts: { arrivals: Arrival[]; apply: () => Promise<BatchOutcome> }[] =
+      at >= 0
+        ? [
+            { arrivals: batch.slice(0, at), apply: () => this.applyBatch(batch.slice(0, at), drain) },
+            { arrivals: [batch[at]], apply: () => this.failed(batch[at], error) },
+            { arrivals: batch.slice(at + 1), apply: () => this.applyBatch(batch.slice(at + 1), drain) },
+          ]
+        : [batch.slice(0, middle), batch.slice(middle)].map((half) => ({ arrivals: half, apply: () => this.applyBatch(half, drain) }));
+    for (const [i, { arrivals, apply }] of parts.entries()) {
+      if (arrivals.length === 0) continue;
+      const outcome = await apply();
+      if (outcome !== 'applied') {
+        const later = parts.slice(i + 1).flatMap((part) => part.arrivals);
+        return { infrastructure: outcome.infrastructure, unsettled: [...(outcome.unsettled ?? arrivals), ...later] };
       }
     }
     return 'applied';
@@ -451,12 +528,13 @@ export class QueueConsumer {
     if (events === 0) return;
     // A run whose gap closed but whose drain never ran (the process stopped between the two) is
     // applied here, in its stream's turn, rather than waiting for the stream's next event.
-    for (const streamId of await this.waitingEvents.readyStreams(dataSource, queue)) {
-      void this.ordering.afterStream(streamId, async () => {
-        const outcome = await this.drainStream(streamId);
-        if (outcome !== 'applied') this.logger.warn(`could not drain ${streamId} yet: ${(outcome.infrastructure as Error).message}`);
+    // The apply loop drains it between batches, so no event of its stream is applied meanwhile.
+    const ready = await this.waitingEvents.readyStreams(dataSource, queue);
+    if (ready.length > 0)
+      void this.ordering.inDeliveryOrder(async () => {
+        for (const streamId of ready) this.pendingDrains.add(streamId);
+        this.wake();
       });
-    }
     if (!gapTimedOut(oldestSeconds * 1000, this.gapTimeoutMs, false)) return;
     for (const gap of await this.waitingEvents.claimTimedOut(dataSource, queue, this.gapTimeoutMs)) {
       const first = gap.waiting[0];
@@ -481,7 +559,7 @@ export class QueueConsumer {
    * first, so that its followers wait in the DLQ with it; a replayed blocker that is retried unparks
    * it, for while it may still pass, its followers wait for it in `waiting_events`.
    */
-  private async failed(arrival: Arrival, error: unknown): Promise<'applied' | { infrastructure: unknown }> {
+  private async failed(arrival: Arrival, error: unknown): Promise<BatchOutcome> {
     const { channel, message, envelope } = arrival;
     try {
       if (this.failures.deadLetters(message, error)) await this.parking.park(this.options.queue, envelope);
@@ -494,13 +572,23 @@ export class QueueConsumer {
     return 'applied';
   }
 
-  private async dispatchAll(events: readonly DeliveredEvent[]): Promise<void> {
+  /** Calls the handlers; one event at a time, it notes in `failing` the event whose handler threw. */
+  private async dispatchAll(events: readonly DeliveredEvent[], failing?: FailingEvent): Promise<void> {
     if (this.options.dispatchBatch) return this.options.dispatchBatch(events);
-    for (const { envelope, delivery } of events) await this.options.dispatch(envelope, delivery);
+    for (const event of events) {
+      try {
+        await this.options.dispatch(event.envelope, event.delivery);
+      } catch (error) {
+        if (failing) failing.event = event;
+        throw error;
+      }
+    }
   }
 
   /** Drops this queue's read models and inbox so the history that follows rebuilds them. */
   private async rebuild(channel: Channel, message: ConsumeMessage, envelope: EventEnvelope): Promise<void> {
+    // Drains the loop may still run (after the last batch settled) come before the reset.
+    await this.loop;
     try {
       await this.options.dataSource.transaction(async (manager) => {
         // Without a rebuild handler the read models stay, so the inbox must stay too.
@@ -521,3 +609,14 @@ export class QueueConsumer {
 }
 
 const numberOrUndefined = (value: unknown): number | undefined => (value === undefined || value === null ? undefined : Number(value));
+
+const placeOf = ({ admission, message }: Arrival): BatchPlace => {
+  const headers = message.properties.headers ?? {};
+  const transactionId: unknown = headers[Headers.transactionId];
+  return {
+    streamId: admission.streamId,
+    transactionId: transactionId === undefined || transactionId === null ? undefined : String(transactionId),
+    appendIndex: numberOrUndefined(headers[Headers.appendIndex]),
+    appendCount: numberOrUndefined(headers[Headers.appendCount]),
+  };
+};

@@ -146,7 +146,10 @@ describe('EventTransport as a Nest microservice', () => {
     await eventually(async () => (await others()).length === 1, 10_000);
     // An append applies whole or not at all: b's opening waits for its LimitUpdated, dead-lettered below.
     expect(await ledger()).toEqual([{ id: uuid('a'), limit: 200, moved: true }]);
-    expect(calls.addressAttempts).toEqual([1, 1, 2]);
+    // Tried again within its first attempt while the failed batch and its drain are taken apart (two or three
+    // times, as the deliveries happened to batch), then once after its retry tier.
+    expect(calls.addressAttempts.filter((attempt) => attempt !== 1)).toEqual([2]);
+    expect(calls.addressAttempts.at(-1)).toBe(2);
     expect(await others()).toEqual(['VipStatusGranted']);
 
     const dead = await eventually(async () => (await broker.drain(deadLetterQueueOf(queue)))[0], 10_000);
