@@ -68,6 +68,8 @@ describe('A relay over a restored database whose stored transaction ids are ahea
     await sleep(2_000);
     expect(relay.isLeader).toBe(false);
     expect(recorder.arrivals).toHaveLength(0);
+    // The lag an operator sees: the two restored transactions past the cursor and the five since.
+    expect((await relay.admin.list()).map((s) => s.lagEvents)).toEqual([25]);
 
     expect(await relay.admin.rebase()).toEqual({ rebased: true, transactions: 4, cursors: 1 });
     await eventually(() => recorder.arrivals.length >= 25, 20_000);

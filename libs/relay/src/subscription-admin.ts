@@ -30,10 +30,18 @@ export class SubscriptionAdmin {
     this.events = `"${schema}".events`;
   }
 
-  /** Every subscription with its lag in events and in seconds (age of the oldest undelivered event). */
+  /**
+   * Every subscription with its lag in events and in seconds (age of the oldest undelivered event).
+   * After a restore (stored ids ahead of the server's, the relay refusing) an event appended since
+   * carries an id below the restored cursors, so it counts by its position past the last restored
+   * event, as the re-base sees it: a refusing relay's new events show as lag, not as nothing.
+   */
   async list(): Promise<SubscriptionLag[]> {
     const { rows } = await this.pool.query<SubscriptionLag>(
-      `SELECT s.name, s.event_types AS "eventTypes", s.status,
+      `WITH restored AS (
+         SELECT max(global_position) AS up_to FROM ${this.events}
+          WHERE transaction_id >= pg_snapshot_xmax(pg_current_snapshot()))
+       SELECT s.name, s.event_types AS "eventTypes", s.status,
               s.cursor_transaction_id::text AS "cursorTransactionId", s.cursor_position::text AS "cursorPosition",
               s.pending_control AS "pendingControl",
               s.backfill_rate_per_second AS "backfillRatePerSecond",
@@ -44,7 +52,8 @@ export class SubscriptionAdmin {
          FROM ${this.subscriptions} s
          CROSS JOIN LATERAL (
            SELECT count(*) AS events, min(e.recorded_at) AS oldest FROM ${this.events} e
-            WHERE (e.transaction_id, e.global_position) > (s.cursor_transaction_id, s.cursor_position)
+            WHERE ((e.transaction_id, e.global_position) > (s.cursor_transaction_id, s.cursor_position)
+                   OR e.global_position > (SELECT up_to FROM restored))
               AND (s.event_types IS NULL OR e.type = ANY(s.event_types))
          ) lag
         ORDER BY s.name`,
